@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class InnovationActionConfig(AppConfig):
+    name = "apps.innovation_action"
+    label = "innovation_action"
+    verbose_name = "科技创新赋能行动"

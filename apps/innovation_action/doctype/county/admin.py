@@ -1,0 +1,27 @@
+from django.contrib import admin
+from django.db.models import Count, Sum
+
+from apps.lowcode.admin_base import DocumentAdmin
+from apps.innovation_action.doctype.county.model import County
+
+
+@admin.register(County)
+class CountyAdmin(DocumentAdmin):
+    name_is_generated = False
+    list_display = ("name", "category", "aliases", "project_count", "total_investment")
+    list_filter = ("category",)
+    search_fields = ("name", "aliases")
+    fields = ("name", "category", "aliases", "order", "owner", "creation", "modified")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(
+            _project_count=Count("projects"), _total_investment=Sum("projects__total_investment")
+        )
+
+    @admin.display(description="项目数", ordering="_project_count")
+    def project_count(self, obj):
+        return obj._project_count
+
+    @admin.display(description="项目总投资（万元）", ordering="_total_investment")
+    def total_investment(self, obj):
+        return f"{obj._total_investment:,.0f}" if obj._total_investment is not None else "—"

@@ -1,0 +1,43 @@
+from django.db import models
+
+from apps.lowcode.doctype import Document
+
+
+class CountyCategory(models.TextChoices):
+    """考评分类 of 附件3: counties are ranked only against their own category."""
+
+    FIRST = "一类", "一类"
+    SECOND = "二类", "二类"
+    THIRD = "三类", "三类"
+
+
+class County(Document):
+    """A county-level area assessed under 附表3-1 (县、市、区 and the two development zones)."""
+
+    doctype = "County"
+
+    category = models.CharField("考评分类", max_length=4, choices=CountyCategory.choices)
+    order = models.PositiveSmallIntegerField("排列顺序", default=0)
+    aliases = models.CharField(
+        "简称/别名", max_length=200, blank=True, help_text="多个以顿号分隔；导入数据时按别名识别同一县（市、区），例如 蓉江新区"
+    )
+
+    class Meta:
+        verbose_name = "县（市、区）"
+        verbose_name_plural = "县（市、区）"
+        ordering = ["order", "id"]
+
+    def alias_list(self) -> list[str]:
+        return [a.strip() for a in self.aliases.replace(",", "、").split("、") if a.strip()]
+
+    @classmethod
+    def resolve(cls, text: str) -> "County":
+        """The County a name or alias refers to (the project list writes 蓉江新区 for 赣州蓉江新区)."""
+        text = text.strip()
+        county = cls.objects.filter(name=text).first()
+        if county:
+            return county
+        for county in cls.objects.exclude(aliases=""):
+            if text in county.alias_list():
+                return county
+        raise cls.DoesNotExist(f"没有名为“{text}”的县（市、区）")

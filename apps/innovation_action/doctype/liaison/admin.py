@@ -1,0 +1,14 @@
+from django.contrib import admin
+
+from apps.lowcode.admin_base import DocumentAdmin
+from apps.innovation_action.doctype.liaison.model import Liaison
+
+
+@admin.register(Liaison)
+class LiaisonAdmin(DocumentAdmin):
+    list_display = ("person_name", "unit", "organization", "department", "phone", "user")
+    list_filter = ("unit",)
+    search_fields = ("person_name", "organization", "department", "unit__name")
+    autocomplete_fields = ("unit", "user")
+    fields = ("name", "unit", "organization", "department", "person_name", "phone", "user",
+              "owner", "creation", "modified")

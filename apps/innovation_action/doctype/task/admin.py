@@ -1,0 +1,50 @@
+from django.contrib import admin
+
+from apps.lowcode.admin_base import ChildTableInline, DocumentAdmin
+from apps.innovation_action.doctype.task.model import Task, TaskUnit
+
+
+class TaskUnitInline(ChildTableInline):
+    model = TaskUnit
+    fields = ("idx", "role", "unit", "liaison")
+    autocomplete_fields = ("unit", "liaison")
+
+
+class InvolvedUnitFilter(admin.SimpleListFilter):
+    """Tasks a unit leads or shares: how an office user browses the list by unit."""
+
+    title = "涉及单位"
+    parameter_name = "units__unit__id__exact"
+
+    def lookups(self, request, model_admin):
+        from apps.innovation_action.doctype.unit.model import Unit
+
+        return [(unit.pk, unit.name) for unit in Unit.objects.filter(task_rows__isnull=False).distinct()]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(units__unit__id=self.value()).distinct()
+        return queryset
+
+
+@admin.register(Task)
+class TaskAdmin(DocumentAdmin):
+    list_display = ("number", "title", "section", "lead_unit", "responsible_unit_names")
+    list_display_links = ("number", "title")
+    list_filter = ("plan", "section", InvolvedUnitFilter, "units__role", "lead_unit")
+    search_fields = ("title", "content", "units__unit__name", "units__liaison__person_name")
+    autocomplete_fields = ("lead_unit",)
+    inlines = [TaskUnitInline]
+    fields = ("name", "plan", "section_number", "section", "number", "title", "content", "lead_unit",
+              "owner", "creation", "modified")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("lead_unit").prefetch_related("units__unit")
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, _ = super().get_search_results(request, queryset, search_term)
+        return queryset.distinct(), False
+
+    @admin.display(description="责任单位")
+    def responsible_unit_names(self, obj):
+        return "、".join(unit.name for unit in obj.responsible_units) or "—"

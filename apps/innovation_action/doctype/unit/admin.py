@@ -1,0 +1,50 @@
+from django.contrib import admin
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.html import format_html
+
+from apps.lowcode.admin_base import DocumentAdmin
+from apps.innovation_action.doctype.liaison.model import Liaison
+from apps.innovation_action.doctype.task.model import TaskUnit
+from apps.innovation_action.doctype.unit.model import Unit
+
+
+class LiaisonInline(admin.TabularInline):
+    model = Liaison
+    extra = 0
+    fields = ("person_name", "organization", "department", "phone", "user")
+    autocomplete_fields = ("user",)
+
+
+@admin.register(Unit)
+class UnitAdmin(DocumentAdmin):
+    name_is_generated = False
+    list_display = ("name", "kind", "is_assessed", "led_count", "shared_count", "liaison_count")
+    list_filter = ("kind", "is_assessed")
+    search_fields = ("name",)
+    fields = ("name", "kind", "is_assessed", "county", "order", "owner", "creation", "modified")
+    inlines = [LiaisonInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(
+            _led=Count("task_rows", filter=Q(task_rows__role=TaskUnit.Role.LEAD), distinct=True),
+            _shared=Count("task_rows", filter=Q(task_rows__role=TaskUnit.Role.RESPONSIBLE), distinct=True),
+            _liaisons=Count("liaisons", distinct=True),
+        )
+
+    def _tasks_link(self, obj, count, role):
+        url = reverse("admin:innovation_action_task_changelist")
+        return format_html('<a href="{}?units__unit__id__exact={}&units__role={}">{}</a>', url, obj.pk, role, count)
+
+    @admin.display(description="牵头任务", ordering="_led")
+    def led_count(self, obj):
+        return self._tasks_link(obj, obj._led, TaskUnit.Role.LEAD)
+
+    @admin.display(description="责任任务", ordering="_shared")
+    def shared_count(self, obj):
+        return self._tasks_link(obj, obj._shared, TaskUnit.Role.RESPONSIBLE)
+
+    @admin.display(description="联络员", ordering="_liaisons")
+    def liaison_count(self, obj):
+        url = reverse("admin:innovation_action_liaison_changelist")
+        return format_html('<a href="{}?unit__id__exact={}">{}</a>', url, obj.pk, obj._liaisons)

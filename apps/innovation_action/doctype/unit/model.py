@@ -1,0 +1,35 @@
+from django.db import models
+
+from apps.lowcode.doctype import Document
+from apps.innovation_action.doctype.county.model import County
+
+
+class UnitKind(models.TextChoices):
+    MEMBER = "领导小组成员单位", "领导小组成员单位"
+    LEAD = "重点任务牵头单位", "重点任务牵头单位"
+    OTHER = "其他责任单位", "其他责任单位"
+
+
+class Unit(Document):
+    """A city-level unit named in the task list (市科技局, 赣州城投集团, 章贡区人民政府 …)."""
+
+    doctype = "Unit"
+
+    kind = models.CharField("单位类型", max_length=20, choices=UnitKind.choices, default=UnitKind.OTHER)
+    is_assessed = models.BooleanField(
+        "参加市直单位考评", default=False, help_text="附表3-2 的考评对象：领导小组成员单位和重点任务牵头单位"
+    )
+    county = models.ForeignKey(
+        County,
+        verbose_name="所属县（市、区）",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        help_text="县级人民政府作为责任单位时填写",
+    )
+    order = models.PositiveSmallIntegerField("排列顺序", default=0)
+
+    class Meta:
+        verbose_name = "单位"
+        verbose_name_plural = "单位"
+        ordering = ["order", "id"]

@@ -1,0 +1,21 @@
+from django.core.management.base import BaseCommand
+
+from apps.lowcode.roles import sync_roles
+from apps.innovation_action import roles
+from apps.innovation_action.services.demo_accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, create_demo_accounts
+
+
+class Command(BaseCommand):
+    help = "建立角色（用户组）及其权限；加 --demo 同时建立各角色的演示账号"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--demo", action="store_true", help="建立演示账号")
+
+    def handle(self, demo=False, **options):
+        sync_roles(roles.role_spec())
+        self.stdout.write("角色已就绪：" + "、".join(roles.role_spec()))
+        if demo:
+            create_demo_accounts()
+            self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
+            for account in DEMO_ACCOUNTS:
+                self.stdout.write(f"  {account.username:<10} {account.role:<8} {account.full_name}")

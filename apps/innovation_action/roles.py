@@ -1,0 +1,45 @@
+"""The roles of DESIGN.md §1 and what each may do in the admin.
+
+Record-level scope (a county user sees only their county) comes from
+User Permission rows, not from these model permissions.
+"""
+
+from django.apps import apps
+
+from apps.lowcode.roles import ALL_ACTIONS
+
+COUNTY_USER = "县级填报员"
+UNIT_LIAISON = "市直单位联络员"
+OFFICE = "领导小组办公室"
+LEADING_GROUP = "领导小组"
+ADMINISTRATOR = "系统管理员"
+
+# Plan data the office sets up each year; the rest (counties, units,
+# indicators) is configuration that only administrators change.
+PLAN_DATA = ("ActionPlan", "PlanTarget", "Task", "TaskUnit", "Project", "Liaison")
+VIEW = ("view",)
+
+
+def app_models() -> list[str]:
+    return [model._meta.label for model in apps.get_app_config("innovation_action").get_models()
+            if not model.__name__.startswith("Historical")]
+
+
+def role_spec() -> dict:
+    models = app_models()
+    everything = {label: VIEW for label in models}
+    office = dict(everything)
+    office.update({f"innovation_action.{name}": ALL_ACTIONS for name in PLAN_DATA})
+    administration = {label: ALL_ACTIONS for label in models}
+    administration.update({
+        "lowcode.UserPermission": ALL_ACTIONS,
+        "auth.User": ALL_ACTIONS,
+        "auth.Group": ALL_ACTIONS,
+    })
+    return {
+        COUNTY_USER: everything,
+        UNIT_LIAISON: everything,
+        OFFICE: office,
+        LEADING_GROUP: everything,
+        ADMINISTRATOR: administration,
+    }

@@ -1,0 +1,240 @@
+"""Load a year's plan (counties, units, tasks, projects, indicators) from a fixtures folder.
+
+A folder such as ``fixtures/ganzhou-2023/`` holds one YAML file per table of the
+plan. Loading is idempotent: every record is found by its natural key and
+updated in place, so a second load changes nothing and a corrected file
+updates the records it names. Everything loads in one transaction: a bad file
+leaves the database as it was.
+"""
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import yaml
+from django.db import transaction
+
+from apps.innovation_action.models import (
+    ActionPlan,
+    BonusRule,
+    County,
+    Indicator,
+    IndicatorGroup,
+    Liaison,
+    PlanTarget,
+    Project,
+    Scheme,
+    Task,
+    TaskUnit,
+    Unit,
+    UnitKind,
+)
+
+FILES = ("plan", "counties", "units", "tasks", "projects", "indicators")
+
+
+class PlanDataError(ValueError):
+    """A fixtures folder that cannot be loaded; the message says where, in Chinese."""
+
+
+def read_folder(folder: Path) -> dict:
+    folder = Path(folder)
+    data = {}
+    for stem in FILES:
+        path = folder / f"{stem}.yaml"
+        if not path.exists():
+            raise PlanDataError(f"缺少数据文件：{path}")
+        try:
+            data[stem] = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError as exc:
+            raise PlanDataError(f"数据文件 {path.name} 格式错误：{exc}") from exc
+    return data
+
+
+@transaction.atomic
+def load_plan(folder) -> ActionPlan:
+    data = read_folder(folder)
+    load_counties(data["counties"])
+    units = load_units(data["units"])
+    plan = load_plan_header(data["plan"])
+    load_tasks(plan, data["tasks"], units)
+    load_projects(plan, data["projects"])
+    load_indicators(plan, data["indicators"])
+    return plan
+
+
+def upsert(model, lookup: dict, values: dict):
+    """update_or_create that saves (and so writes history) only when something changed."""
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        return model.objects.create(**lookup, **values)
+    changed = [field for field, value in values.items() if getattr(obj, field) != value]
+    if changed:
+        for field in changed:
+            setattr(obj, field, values[field])
+        obj.save()
+    return obj
+
+
+def load_counties(categories: dict) -> None:
+    order = 0
+    for category, counties in categories.items():
+        for row in counties:
+            order += 1
+            upsert(
+                County,
+                {"name": row["name"]},
+                {"category": category, "order": order, "aliases": row.get("aliases", "")},
+            )
+
+
+def load_units(rows: list) -> dict[str, Unit]:
+    units = {}
+    for order, row in enumerate(rows, start=1):
+        county = County.resolve(row["county"]) if row.get("county") else None
+        units[row["name"]] = upsert(
+            Unit,
+            {"name": row["name"]},
+            {
+                "kind": row.get("kind", UnitKind.OTHER),
+                "is_assessed": row.get("assessed", False),
+                "county": county,
+                "order": order,
+            },
+        )
+    return units
+
+
+def load_plan_header(row: dict) -> ActionPlan:
+    fields = {
+        key: row.get(key, "")
+        for key in ("title", "notice_title", "document_number", "issuer", "addressees",
+                    "notice_body", "preamble", "overall_targets", "safeguards")
+    }
+    fields["year"] = row["year"]
+    fields["issue_date"] = date.fromisoformat(str(row["issue_date"])) if row.get("issue_date") else None
+    plan = upsert(ActionPlan, {"name": str(row.get("name", row["year"]))}, fields)
+    for idx, target in enumerate(row.get("targets", []), start=1):
+        value = target.get("value")
+        upsert(
+            PlanTarget,
+            {"plan": plan, "idx": idx},
+            {
+                "indicator": target["indicator"],
+                "target": target["target"],
+                "value": Decimal(str(value)) if value is not None else None,
+                "unit": target.get("unit", ""),
+            },
+        )
+    return plan
+
+
+def unit_named(units: dict, name: str, where: str) -> Unit:
+    try:
+        return units[name]
+    except KeyError:
+        raise PlanDataError(f"{where}：单位“{name}”不在 units.yaml 中") from None
+
+
+def load_tasks(plan: ActionPlan, data: dict, units: dict) -> None:
+    sections = data["sections"]
+    for row in data["tasks"]:
+        where = f"任务清单第{row['number']}项"
+        task = upsert(
+            Task,
+            {"plan": plan, "number": row["number"]},
+            {
+                "section_number": row["section"],
+                "section": sections[row["section"] - 1],
+                "title": row["title"],
+                "content": row["content"],
+                "lead_unit": unit_named(units, row["lead_unit"], where),
+            },
+        )
+        liaisons = {
+            li["unit"]: upsert(
+                Liaison,
+                {"unit": unit_named(units, li["unit"], where), "person_name": li["name"]},
+                {"organization": li["org"], "department": li["department"]},
+            )
+            for li in row["liaisons"]
+        }
+        roles = [(row["lead_unit"], TaskUnit.Role.LEAD)]
+        roles += [(name, TaskUnit.Role.RESPONSIBLE) for name in row["responsible_units"]]
+        for idx, (name, role) in enumerate(roles, start=1):
+            upsert(
+                TaskUnit,
+                {"task": task, "unit": unit_named(units, name, where)},
+                {"idx": idx, "role": role, "liaison": liaisons.get(name)},
+            )
+
+
+def month_start(text: str) -> date:
+    year, month = str(text).split("-")
+    return date(int(year), int(month), 1)
+
+
+def load_projects(plan: ActionPlan, data: dict) -> None:
+    for row in data["projects"]:
+        try:
+            county = County.resolve(row["county"])
+        except County.DoesNotExist as exc:
+            raise PlanDataError(f"项目清单第{row['number']}项：{exc}") from None
+        upsert(
+            Project,
+            {"plan": plan, "number": row["number"]},
+            {
+                "section": row["section"],
+                "project_name": row["name"],
+                "county": county,
+                "category": row["category"],
+                "project_code": row.get("code") or "",
+                "content": row["content"],
+                "start_month": month_start(row["start_month"]),
+                "end_month": month_start(row["end_month"]),
+                "construction_unit": row["construction_unit"],
+                "total_investment": Decimal(str(row["total_investment"])),
+                "planned_investment": Decimal(str(row["planned_investment"])),
+                "responsible_leader": row.get("responsible_leader", ""),
+            },
+        )
+
+
+def decimal_or_none(value):
+    return Decimal(str(value)) if value is not None else None
+
+
+def load_indicators(plan: ActionPlan, schemes: dict) -> None:
+    for scheme_label, groups in schemes.items():
+        scheme = Scheme(scheme_label)
+        for order, group_row in enumerate(groups, start=1):
+            group = upsert(
+                IndicatorGroup,
+                {"plan": plan, "scheme": scheme, "order": order},
+                {
+                    "title": group_row["title"],
+                    "points": Decimal(str(group_row["points"])),
+                    "is_bonus": group_row.get("bonus", False),
+                },
+            )
+            for row in group_row["indicators"]:
+                indicator = upsert(
+                    Indicator,
+                    {"group": group, "number": row["number"]},
+                    {
+                        "title": row["title"],
+                        "points": decimal_or_none(row.get("points")),
+                        "scoring_standard": row.get("standard", ""),
+                    },
+                )
+                for idx, rule in enumerate(row.get("bonus_rules", []), start=1):
+                    upsert(
+                        BonusRule,
+                        {"indicator": indicator, "idx": idx},
+                        {
+                            "category": rule["category"],
+                            "item": rule["item"],
+                            "points": Decimal(str(rule["points"])),
+                            "per_occurrence": rule.get("per_occurrence", True),
+                        },
+                    )

@@ -1,0 +1,89 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models.signals import class_prepared
+from simple_history.models import HistoricalRecords
+
+# doctype name ("Action Plan") -> model class; filled as models are defined.
+doctype_registry: dict[str, type[models.Model]] = {}
+
+
+def get_doctype_model(doctype: str) -> type[models.Model]:
+    """The model of a doctype name; KeyError when no such doctype exists."""
+    return doctype_registry[doctype]
+
+
+class DocStatus(models.IntegerChoices):
+    DRAFT = 0, "草稿"
+    SUBMITTED = 1, "已提交"
+    CANCELLED = 2, "已作废"
+
+
+class BaseDocument(models.Model):
+    """Fields Frappe puts on every record, child rows included."""
+
+    doctype: str = ""
+
+    name = models.CharField("编号", max_length=140, unique=True, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="创建人",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    creation = models.DateTimeField("创建时间", auto_now_add=True)
+    modified = models.DateTimeField("修改时间", auto_now=True)
+    docstatus = models.SmallIntegerField(
+        "单据状态", choices=DocStatus.choices, default=DocStatus.DRAFT, editable=False
+    )
+
+    class Meta:
+        abstract = True
+
+    def autoname(self) -> str:
+        """The ``name`` of a new record. Override to follow a naming rule."""
+        return secrets.token_hex(5)
+
+    def save(self, *args, **kwargs):
+        if not self.name:
+            self.name = self.autoname()
+        super().save(*args, **kwargs)
+
+    def __str__(self):
+        return self.name
+
+
+class Document(BaseDocument):
+    """A top-level record; its field history is kept (django-simple-history)."""
+
+    history = HistoricalRecords(inherit=True)
+
+    class Meta:
+        abstract = True
+
+
+class ChildDocument(BaseDocument):
+    """A row of a child table (Frappe's ``istable``), ordered by ``idx``.
+
+    Subclasses add the foreign key to their parent; the parent's history
+    records changes made through its form.
+    """
+
+    idx = models.PositiveIntegerField("序号", default=0)
+    history = HistoricalRecords(inherit=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["idx"]
+
+
+def _register_doctype(sender, **kwargs):
+    if issubclass(sender, BaseDocument) and sender.doctype and not sender._meta.abstract:
+        doctype_registry[sender.doctype] = sender
+
+
+class_prepared.connect(_register_doctype)

@@ -1,0 +1,141 @@
+"""Django settings, built from the current site's ``site_config.json``."""
+
+import secrets
+from pathlib import Path
+
+from sites.site_config import current_site, database_settings, load_site_config, site_dir
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+SITE_NAME = current_site()
+SITE_DIR = site_dir(SITE_NAME)
+SITE_CONFIG = load_site_config(SITE_NAME)
+
+
+def _development_secret_key() -> str:
+    """A per-checkout random key, so no secret ever lives in the repository."""
+    path = SITE_DIR / "secret_key"
+    if not path.exists():
+        SITE_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50))
+    return path.read_text().strip()
+
+
+DEBUG = SITE_CONFIG.get("debug", not SITE_CONFIG)
+SECRET_KEY = SITE_CONFIG.get("secret_key") or _development_secret_key()
+ALLOWED_HOSTS = SITE_CONFIG.get("allowed_hosts", ["127.0.0.1", "localhost", "testserver"])
+
+INSTALLED_APPS = [
+    "jazzmin",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "simple_history",
+    "django_rq",
+    "apps.lowcode",
+    "apps.innovation_action",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+]
+
+ROOT_URLCONF = "sites.urls"
+WSGI_APPLICATION = "sites.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": database_settings(SITE_CONFIG, SITE_DIR)}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文")]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+MEDIA_URL = "files/"
+MEDIA_ROOT = SITE_DIR / "files"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # No manifest: pages render even before collectstatic (tests, first start).
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+
+# Background jobs: RQ on Redis when the site names one, inline otherwise.
+REDIS_URL = SITE_CONFIG.get("redis_url")
+RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 1800}}
+
+if SITE_CONFIG.get("email_host"):
+    EMAIL_HOST = SITE_CONFIG["email_host"]
+    EMAIL_PORT = SITE_CONFIG.get("email_port", 25)
+    EMAIL_HOST_USER = SITE_CONFIG.get("email_user", "")
+    EMAIL_HOST_PASSWORD = SITE_CONFIG.get("email_password", "")
+    DEFAULT_FROM_EMAIL = SITE_CONFIG.get("email_from", EMAIL_HOST_USER)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+LOGIN_URL = "admin:login"
+
+JAZZMIN_SETTINGS = {
+    "site_title": "科技创新赋能行动",
+    "site_header": "科技创新赋能行动",
+    "site_brand": "科技创新赋能行动",
+    "welcome_sign": "科技创新赋能行动 工作调度与考评系统",
+    "copyright": "科技创新赋能行动领导小组办公室",
+    "search_model": ["innovation_action.Task", "innovation_action.Project"],
+    "show_ui_builder": False,
+    "navigation_expanded": True,
+    "order_with_respect_to": [
+        "innovation_action",
+        "innovation_action.ActionPlan",
+        "innovation_action.Task",
+        "innovation_action.Project",
+        "innovation_action.County",
+        "innovation_action.Unit",
+        "innovation_action.Liaison",
+        "innovation_action.IndicatorGroup",
+        "innovation_action.Indicator",
+        "lowcode",
+        "auth",
+    ],
+    "icons": {
+        "auth.Group": "fas fa-users-cog",
+        "auth.User": "fas fa-user",
+        "innovation_action.ActionPlan": "fas fa-file-alt",
+        "innovation_action.County": "fas fa-map-marker-alt",
+        "innovation_action.Unit": "fas fa-building",
+        "innovation_action.Liaison": "fas fa-address-book",
+        "innovation_action.Task": "fas fa-tasks",
+        "innovation_action.Project": "fas fa-hard-hat",
+        "innovation_action.IndicatorGroup": "fas fa-layer-group",
+        "innovation_action.Indicator": "fas fa-chart-bar",
+        "lowcode.UserPermission": "fas fa-user-lock",
+    },
+}

@@ -1,0 +1,60 @@
+"""Per-site configuration, as Frappe keeps it: ``sites/<site>/site_config.json``.
+
+The site is chosen by the ``SITE`` environment variable (default ``default``).
+A site without a config file is a development site: embedded SQLite, jobs run
+inline, DEBUG on. Keys understood (all optional):
+
+    db_type       "sqlite" (default) or "mariadb"
+    db_name, db_host, db_port, db_user, db_password    MariaDB connection
+    redis_url     e.g. "redis://127.0.0.1:6379/0"; without it jobs run inline
+    secret_key    required when debug is false
+    debug         true/false (default: true only for a site with no config)
+    allowed_hosts list of host names
+    email_host, email_port, email_user, email_password, email_from
+"""
+
+import json
+import os
+from pathlib import Path
+
+SITES_DIR = Path(__file__).resolve().parent
+
+
+def current_site() -> str:
+    return os.environ.get("SITE", "default")
+
+
+def site_dir(site: str | None = None) -> Path:
+    return SITES_DIR / (site or current_site())
+
+
+def load_site_config(site: str | None = None) -> dict:
+    path = site_dir(site) / "site_config.json"
+    if not path.exists():
+        return {}
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def database_settings(config: dict, directory: Path) -> dict:
+    if config.get("db_type", "sqlite") == "mariadb":
+        return {
+            "ENGINE": "django.db.backends.mysql",
+            "NAME": config["db_name"],
+            "HOST": config.get("db_host", "127.0.0.1"),
+            "PORT": str(config.get("db_port", 3306)),
+            "USER": config.get("db_user", "root"),
+            "PASSWORD": config.get("db_password", ""),
+            "OPTIONS": {
+                "charset": "utf8mb4",
+                "init_command": "SET sql_mode='STRICT_TRANS_TABLES'",
+            },
+            # unicode_520 weighs supplementary-plane characters (rare names such as
+            # 𬭚) individually; the older unicode_ci makes them all equal.
+            "TEST": {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_520_ci"},
+        }
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": directory / "db.sqlite3",
+        "OPTIONS": {"timeout": 20},
+    }
