@@ -102,6 +102,8 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 LOGIN_URL = "admin:login"
+# Jazzmin's login form carries no "next" field: land on the admin, not /accounts/profile/.
+LOGIN_REDIRECT_URL = "admin:index"
 
 JAZZMIN_SETTINGS = {
     "site_title": "科技创新赋能行动",

@@ -22,11 +22,15 @@ class DocumentAdmin(SimpleHistoryAdmin):
     # title (County, Unit) set this False so the name stays editable.
     name_is_generated = True
 
-    def get_exclude(self, request, obj=None):
-        exclude = list(super().get_exclude(request, obj) or [])
-        if obj is None and self.name_is_generated:
-            exclude.append("name")
-        return exclude
+    def get_fieldsets(self, request, obj=None):
+        """A new record has no name yet when a naming rule will give it one."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None or not self.name_is_generated:
+            return fieldsets
+        return [
+            (title, {**options, "fields": [f for f in options["fields"] if f != "name"]})
+            for title, options in fieldsets
+        ]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)

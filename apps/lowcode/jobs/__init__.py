@@ -30,7 +30,12 @@ def redis_configured() -> bool:
 
 
 def enqueue(func: Callable, *args, queue: str = "default", **kwargs):
-    """Run ``func(*args, **kwargs)`` as a background job."""
+    """Run ``func(*args, **kwargs)`` as a background job.
+
+    On Redis the job is put on the queue when the current database transaction
+    commits (django-rq's default), so it never runs against data the caller
+    may still roll back; inside a transaction this returns None.
+    """
     if not redis_configured():
         return InlineJob(id="inline", result=func(*args, **kwargs))
     return django_rq.get_queue(queue).enqueue(func, *args, **kwargs)

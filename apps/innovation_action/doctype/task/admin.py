@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from apps.lowcode.admin_base import ChildTableInline, DocumentAdmin
 from apps.innovation_action.doctype.task.model import Task, TaskUnit
+from apps.innovation_action.doctype.unit.model import Unit
 
 
 class TaskUnitInline(ChildTableInline):
@@ -11,19 +12,38 @@ class TaskUnitInline(ChildTableInline):
 
 
 class InvolvedUnitFilter(admin.SimpleListFilter):
-    """Tasks a unit leads or shares: how an office user browses the list by unit."""
+    """Tasks a unit leads or shares: how an office user browses the list by unit.
+
+    With a role chosen too, both conditions must hold for the same unit row
+    ("tasks 市国资委 leads"), so the role is applied here, in one filter().
+    """
 
     title = "涉及单位"
-    parameter_name = "units__unit__id__exact"
+    parameter_name = "unit"
 
     def lookups(self, request, model_admin):
-        from apps.innovation_action.doctype.unit.model import Unit
-
-        return [(unit.pk, unit.name) for unit in Unit.objects.filter(task_rows__isnull=False).distinct()]
+        units = Unit.objects.filter(task_rows__isnull=False).distinct().order_by("order")
+        return [(unit.pk, unit.name) for unit in units]
 
     def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(units__unit__id=self.value()).distinct()
+        if not self.value():
+            return queryset
+        conditions = {"units__unit_id": self.value()}
+        if request.GET.get(UnitRoleFilter.parameter_name):
+            conditions["units__role"] = request.GET[UnitRoleFilter.parameter_name]
+        return queryset.filter(**conditions).distinct()
+
+
+class UnitRoleFilter(admin.SimpleListFilter):
+    title = "单位职责"
+    parameter_name = "role"
+
+    def lookups(self, request, model_admin):
+        return TaskUnit.Role.choices
+
+    def queryset(self, request, queryset):
+        if self.value() and not request.GET.get(InvolvedUnitFilter.parameter_name):
+            return queryset.filter(units__role=self.value()).distinct()
         return queryset
 
 
@@ -31,7 +51,7 @@ class InvolvedUnitFilter(admin.SimpleListFilter):
 class TaskAdmin(DocumentAdmin):
     list_display = ("number", "title", "section", "lead_unit", "responsible_unit_names")
     list_display_links = ("number", "title")
-    list_filter = ("plan", "section", InvolvedUnitFilter, "units__role", "lead_unit")
+    list_filter = ("plan", "section", InvolvedUnitFilter, UnitRoleFilter, "lead_unit")
     search_fields = ("title", "content", "units__unit__name", "units__liaison__person_name")
     autocomplete_fields = ("lead_unit",)
     inlines = [TaskUnitInline]

@@ -34,7 +34,7 @@ class UnitAdmin(DocumentAdmin):
 
     def _tasks_link(self, obj, count, role):
         url = reverse("admin:innovation_action_task_changelist")
-        return format_html('<a href="{}?units__unit__id__exact={}&units__role={}">{}</a>', url, obj.pk, role, count)
+        return format_html('<a href="{}?unit={}&role={}">{}</a>', url, obj.pk, role, count)
 
     @admin.display(description="牵头任务", ordering="_led")
     def led_count(self, obj):

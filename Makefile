@@ -1,0 +1,45 @@
+# Two commands do everything on a fresh Debian machine (see README.md):
+#   make run    set up and serve the system on http://127.0.0.1:8000
+#   make test   run the whole test suite
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PLAN ?= fixtures/ganzhou-2023
+
+# mysqlclient compiles against the MariaDB client headers; the fonts are the
+# embeddable TrueType CJK fonts for printing.
+RUN_PACKAGES := default-libmysqlclient-dev pkg-config gcc fonts-arphic-uming fonts-wqy-zenhei
+# Debian's Chromium for the browser tests (never `playwright install`).
+TEST_PACKAGES := chromium poppler-utils
+
+.PHONY: run test serve setup system-packages clean
+
+run: setup
+	@$(PY) manage.py setup_roles --demo
+	@echo "系统已就绪：http://$(HOST):$(PORT)/admin/"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+setup: $(VENV)/.installed
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py load_plan $(PLAN)
+
+test: $(VENV)/.installed-test
+	bash scripts/run_tests.sh
+
+$(VENV)/.installed: pyproject.toml
+	bash scripts/ensure_system_packages.sh $(RUN_PACKAGES)
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	bash scripts/ensure_system_packages.sh $(TEST_PACKAGES)
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+clean:
+	rm -rf $(VENV) staticfiles sites/default/db.sqlite3

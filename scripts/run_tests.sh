@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The whole suite: against MariaDB and Redis when they answer (always in CI),
+# then the data-layer tests again on the embedded SQLite database.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+
+reachable() {  # host port
+  $PY -c "import socket,sys; socket.create_connection(('$1', $2), timeout=2)" 2>/dev/null
+}
+
+services=yes
+reachable 127.0.0.1 3306 || services=no
+reachable 127.0.0.1 6379 || services=no
+
+status=0
+if [ "$services" = yes ]; then
+  echo "== 测试：MariaDB (127.0.0.1:3306) + Redis (127.0.0.1:6379)"
+  SITE=test $PY -m pytest "$@" || status=$?
+elif [ "${CI:-}" = "true" ]; then
+  echo "CI 环境必须能连接 MariaDB (127.0.0.1:3306) 和 Redis (127.0.0.1:6379)，但连接失败。" >&2
+  exit 1
+else
+  echo "!! 未检测到 MariaDB/Redis：本次只在 SQLite 上运行，不运行依赖 Redis 的测试（-m 'not redis'）。" >&2
+  SITE=default $PY -m pytest -m "not redis" "$@" || status=$?
+  exit $status
+fi
+
+echo "== 测试：SQLite（嵌入式数据库，数据层测试）"
+SITE=default $PY -m pytest -m both_databases -p no:cacheprovider "$@" || status=$?
+exit $status

@@ -1,0 +1,64 @@
+"""Shared fixtures: the 2023 plan is loaded once into the test database."""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from apps.innovation_action.services.demo_accounts import DEMO_PASSWORD, create_demo_accounts
+from apps.innovation_action.services.plan_loader import load_plan
+
+ROOT = Path(__file__).resolve().parent.parent
+PLAN_FOLDER = ROOT / "fixtures" / "ganzhou-2023"
+
+
+def pytest_sessionstart(session):
+    """In CI the real services are part of the contract: their absence fails the run."""
+    if os.environ.get("CI") != "true":
+        return
+    import socket
+
+    for service, port in (("MariaDB", 3306), ("Redis", 6379)):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=3).close()
+        except OSError as exc:
+            pytest.exit(f"CI 需要 {service}（127.0.0.1:{port}），连接失败：{exc}", returncode=1)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database holds the 2023 plan and the demo accounts, as `make run` leaves it."""
+    with django_db_blocker.unblock():
+        load_plan(PLAN_FOLDER)
+        create_demo_accounts()
+
+
+@pytest.fixture
+def plan(db):
+    from apps.innovation_action.models import ActionPlan
+
+    return ActionPlan.objects.get(name="2023")
+
+
+@pytest.fixture
+def login(client):
+    """Log the test client in as a demo account: ``login("office")``."""
+
+    def _login(username):
+        assert client.login(username=username, password=DEMO_PASSWORD), username
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def redis_queue():
+    """The site's real RQ queue on Redis, emptied before and after the test."""
+    import django_rq
+
+    assert settings.REDIS_URL, "this site configures no Redis (site_config.json: redis_url)"
+    queue = django_rq.get_queue("default")
+    queue.connection.flushdb()
+    yield queue
+    queue.connection.flushdb()

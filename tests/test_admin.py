@@ -1,0 +1,126 @@
+"""The admin as each role uses it: Chinese pages, browsing, totals, permissions."""
+
+import pytest
+from django.urls import reverse
+
+from apps.innovation_action.models import County, Task, Unit
+
+pytestmark = pytest.mark.django_db
+
+
+def changelist(model):
+    return reverse(f"admin:innovation_action_{model}_changelist")
+
+
+def test_login_page_is_chinese(client):
+    page = client.get(reverse("admin:login")).content.decode()
+    assert "用户名" in page and "密码" in page and "科技创新赋能行动" in page
+
+
+def test_anonymous_is_sent_to_login(client):
+    response = client.get(changelist("task"))
+    assert response.status_code == 302 and reverse("admin:login") in response["Location"]
+
+
+def test_office_sees_project_totals_per_section(login):
+    page = login("office").get(changelist("project")).content.decode()
+    assert "按项目类型汇总" in page
+    assert "164,600（16.46亿元）" in page and "82,000（8.2亿元）" in page
+    assert "2,737,260（273.73亿元）" in page and "285,080（28.51亿元）" in page
+    assert "2,901,860" in page  # 合计
+
+
+def test_project_totals_follow_the_county_filter(login):
+    client = login("office")
+    county = County.objects.get(name="崇义县")
+    page = client.get(changelist("project"), {"county__id__exact": county.pk}).content.decode()
+    # 崇义县 has three continuing projects: 2100 + 1000 + 6000 total, 1600 + 400 + 2000 planned.
+    assert "章源钨业江西省钨制品技术创新中心项目" in page
+    assert "9,100（0.91亿元）" in page and "4,000（0.4亿元）" in page
+    assert "低空飞行监管平台建设项目" not in page
+
+
+def test_tasks_by_unit(login):
+    client = login("office")
+    unit = Unit.objects.get(name="市国资委")
+    response = client.get(changelist("task"), {"unit": unit.pk})
+    numbers = sorted(task.number for task in response.context["cl"].result_list)
+    assert numbers == [4, 16, 23, 25]
+    led = client.get(changelist("task"), {"unit": unit.pk, "role": "牵头"})
+    assert [t.number for t in led.context["cl"].result_list] == [4]
+    shared = client.get(changelist("task"), {"unit": unit.pk, "role": "责任"})
+    assert [t.number for t in shared.context["cl"].result_list] == [16, 23, 25]
+
+
+def test_unit_list_counts_tasks_and_links_to_them(login):
+    page = login("office").get(changelist("unit"), {"q": "市国资委"}).content.decode()
+    unit = Unit.objects.get(name="市国资委")
+    assert f"?unit={unit.pk}&role=牵头\">1</a>" in page
+
+
+def test_liaisons_by_unit(login):
+    client = login("office")
+    unit = Unit.objects.get(name="市住建局")
+    response = client.get(changelist("liaison"), {"unit__id__exact": unit.pk})
+    assert sorted(li.person_name for li in response.context["cl"].result_list) == ["廖嘉成", "杨白明", "黄露萌"]
+
+
+def test_search_tasks_by_liaison(login):
+    response = login("office").get(changelist("task"), {"q": "廖秋红"})
+    assert [t.number for t in response.context["cl"].result_list] == [8]
+
+
+def test_task_form_shows_units_and_liaisons(login):
+    task = Task.objects.get(name="2023-T08")
+    page = login("office").get(reverse("admin:innovation_action_task_change", args=[task.pk])).content.decode()
+    assert "牵头及责任单位" in page and "社会保障科" in page
+
+
+@pytest.mark.parametrize(
+    "username, url_name, expected",
+    [
+        ("zhanggong", "admin:innovation_action_project_changelist", 200),
+        ("zhanggong", "admin:innovation_action_project_add", 403),
+        ("gongxin", "admin:innovation_action_task_add", 403),
+        ("leader", "admin:innovation_action_task_add", 403),
+        ("office", "admin:innovation_action_task_add", 200),
+        ("office", "admin:innovation_action_indicator_add", 403),
+        ("office", "admin:innovation_action_county_add", 403),
+        ("admin", "admin:innovation_action_indicator_add", 200),
+        ("admin", "admin:auth_user_changelist", 200),
+        ("office", "admin:auth_user_changelist", 403),
+    ],
+)
+def test_role_permissions(login, username, url_name, expected):
+    assert login(username).get(reverse(url_name)).status_code == expected
+
+
+def test_office_edits_a_task_and_history_records_who(login):
+    client = login("office")
+    task = Task.objects.get(name="2023-T03")
+    url = reverse("admin:innovation_action_task_change", args=[task.pk])
+    form = client.get(url).context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data["title"] = "支持企业融通创新（已修订）"
+    rows = list(task.units.all())
+    data.update({
+        "units-TOTAL_FORMS": len(rows), "units-INITIAL_FORMS": len(rows),
+        "units-MIN_NUM_FORMS": 0, "units-MAX_NUM_FORMS": 1000,
+    })
+    for i, row in enumerate(rows):
+        data.update({f"units-{i}-id": row.pk, f"units-{i}-task": task.pk, f"units-{i}-idx": row.idx,
+                     f"units-{i}-role": row.role, f"units-{i}-unit": row.unit_id,
+                     f"units-{i}-liaison": row.liaison_id or ""})
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    task.refresh_from_db()
+    assert task.title == "支持企业融通创新（已修订）"
+    assert task.history.first().history_user.username == "office"
+    history_page = client.get(reverse("admin:innovation_action_task_history", args=[task.pk])).content.decode()
+    assert "office" in history_page
+
+
+def test_county_form_requires_a_name(login):
+    response = login("admin").post(reverse("admin:innovation_action_county_add"), {"name": "", "category": "一类", "order": 0})
+    assert response.status_code == 200
+    assert "这个字段是必填项" in response.content.decode()
