@@ -15,8 +15,8 @@ class ActionPlanAdmin(DocumentAdmin):
     search_fields = ("title", "document_number")
     inlines = [PlanTargetInline]
     fieldsets = (
-        (None, {"fields": ("name", "year", "title", "issuer", "document_number", "issue_date")}),
+        ("基本信息", {"fields": ("name", "year", "title", "issuer", "document_number", "issue_date")}),
         ("印发通知", {"fields": ("notice_title", "addressees", "notice_body")}),
         ("方案正文", {"fields": ("preamble", "overall_targets", "safeguards")}),
-        ("记录信息", {"fields": ("owner", "creation", "modified"), "classes": ("collapse",)}),
+        ("记录信息", {"fields": ("owner", "creation", "modified")}),
     )
