@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "simple_history",
     "django_rq",
+    "rest_framework",
     "apps.lowcode",
     "apps.innovation_action",
 ]
@@ -100,6 +101,22 @@ if SITE_CONFIG.get("email_host"):
     DEFAULT_FROM_EMAIL = SITE_CONFIG.get("email_from", EMAIL_HOST_USER)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "apps.lowcode.api.auth.TokenAuthentication",
+        "apps.lowcode.api.auth.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "EXCEPTION_HANDLER": "apps.lowcode.api.errors.exception_handler",
+    "UNICODE_JSON": True,
+}
 
 LOGIN_URL = "admin:login"
 # Jazzmin's login form carries no "next" field: land on the admin, not /accounts/profile/.

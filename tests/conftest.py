@@ -62,3 +62,24 @@ def redis_queue():
     queue.connection.flushdb()
     yield queue
     queue.connection.flushdb()
+
+
+@pytest.fixture
+def api():
+    """A DRF API client that speaks JSON; ``api.as_user("office")`` logs in through /api/method/login."""
+    from rest_framework.test import APIClient
+
+    class FrappeClient(APIClient):
+        def as_user(self, username):
+            response = self.post("/api/method/login", {"usr": username, "pwd": DEMO_PASSWORD}, format="json")
+            assert response.status_code == 200, response.content
+            return self
+
+        def resource(self, doctype, name=None, **params):
+            import json as _json
+
+            url = f"/api/resource/{doctype}" + (f"/{name}" if name else "")
+            query = {k: v if isinstance(v, str | int) else _json.dumps(v, ensure_ascii=False) for k, v in params.items()}
+            return self.get(url, query)
+
+    return FrappeClient()

@@ -1,3 +1,4 @@
-from apps.lowcode.user_permission.model import UserPermission
+from apps.lowcode.api.api_key import ApiKey
+from apps.lowcode.permissions.user_permission import UserPermission
 
-__all__ = ["UserPermission"]
+__all__ = ["ApiKey", "UserPermission"]

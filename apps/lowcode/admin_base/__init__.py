@@ -5,13 +5,13 @@ from django.contrib import admin
 from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
-RECORD_FIELDS = ("owner", "creation", "modified", "docstatus")
+RECORD_FIELDS = ("owner", "creation", "modified", "modified_by", "docstatus")
 
 
 class DocumentAdmin(SimpleHistoryAdmin):
     """Shows Frappe's record fields read-only and records who created a record."""
 
-    readonly_fields = ("owner", "creation", "modified")
+    readonly_fields = ("owner", "creation", "modified", "modified_by")
     list_per_page = 50
     # Chinese titles run long (任务板块, 建设单位): give text inputs the full width.
     formfield_overrides = {
@@ -19,15 +19,16 @@ class DocumentAdmin(SimpleHistoryAdmin):
         models.TextField: {"widget": forms.Textarea(attrs={"class": "vLargeTextField", "rows": 6, "style": "width: 100%"})},
     }
 
+    @property
+    def name_is_generated(self) -> bool:
+        """Most doctypes name records by a rule (2023-T01); County and Unit are named by the user."""
+        return self.model.naming_rule == "autoname"
+
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None and "name" not in fields and self.name_is_generated:
             fields.append("name")
         return fields
-
-    # Most doctypes name records by a rule (2023-T01); those named by their
-    # title (County, Unit) set this False so the name stays editable.
-    name_is_generated = True
 
     def get_fieldsets(self, request, obj=None):
         """Titled sections (the admin theme shows them as tabs): 基本信息, then 记录信息.
@@ -57,6 +58,7 @@ class DocumentAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         if not change and obj.owner_id is None:
             obj.owner = request.user
+        obj.modified_by = request.user
         super().save_model(request, obj, form, change)
 
 

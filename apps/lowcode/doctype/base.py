@@ -24,6 +24,9 @@ class BaseDocument(models.Model):
     """Fields Frappe puts on every record, child rows included."""
 
     doctype: str = ""
+    # Frappe's naming: "autoname" records get their name from autoname() (2023-T01);
+    # "prompt" records are named by the user (a County is called 章贡区).
+    naming_rule: str = "autoname"
 
     name = models.CharField("编号", max_length=140, unique=True, blank=True)
     owner = models.ForeignKey(
@@ -37,6 +40,15 @@ class BaseDocument(models.Model):
     )
     creation = models.DateTimeField("创建时间", auto_now_add=True)
     modified = models.DateTimeField("修改时间", auto_now=True)
+    modified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="修改人",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     docstatus = models.SmallIntegerField(
         "单据状态", choices=DocStatus.choices, default=DocStatus.DRAFT, editable=False
     )

@@ -18,5 +18,5 @@ class ActionPlanAdmin(DocumentAdmin):
         ("基本信息", {"fields": ("name", "year", "title", "issuer", "document_number", "issue_date")}),
         ("印发通知", {"fields": ("notice_title", "addressees", "notice_body")}),
         ("方案正文", {"fields": ("preamble", "overall_targets", "safeguards")}),
-        ("记录信息", {"fields": ("owner", "creation", "modified")}),
+        ("记录信息", {"fields": ("owner", "creation", "modified", "modified_by")}),
     )

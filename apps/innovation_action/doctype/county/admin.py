@@ -7,11 +7,10 @@ from apps.innovation_action.doctype.county.model import County
 
 @admin.register(County)
 class CountyAdmin(DocumentAdmin):
-    name_is_generated = False
     list_display = ("name", "category", "aliases", "project_count", "total_investment")
     list_filter = ("category",)
     search_fields = ("name", "aliases")
-    fields = ("name", "category", "aliases", "order", "owner", "creation", "modified")
+    fields = ("name", "category", "aliases", "order", "owner", "creation", "modified", "modified_by")
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(

@@ -15,6 +15,9 @@ class County(Document):
     """A county-level area assessed under 附表3-1 (县、市、区 and the two development zones)."""
 
     doctype = "County"
+    naming_rule = "prompt"
+    # A county user (User Permission on County) sees their own county only.
+    scope_paths = {"County": ["name"]}
 
     category = models.CharField("考评分类", max_length=4, choices=CountyCategory.choices)
     order = models.PositiveSmallIntegerField("排列顺序", default=0)

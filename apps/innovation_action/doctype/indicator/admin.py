@@ -16,7 +16,7 @@ class IndicatorGroupAdmin(DocumentAdmin):
     list_display = ("title", "scheme", "points", "is_bonus", "plan")
     list_filter = ("plan", "scheme")
     inlines = [IndicatorInline]
-    fields = ("name", "plan", "scheme", "order", "title", "points", "is_bonus", "owner", "creation", "modified")
+    fields = ("name", "plan", "scheme", "order", "title", "points", "is_bonus", "owner", "creation", "modified", "modified_by")
 
 
 class BonusRuleInline(ChildTableInline):
@@ -31,4 +31,4 @@ class IndicatorAdmin(DocumentAdmin):
     list_filter = ("group__plan", "group__scheme", "group")
     search_fields = ("title", "scoring_standard")
     inlines = [BonusRuleInline]
-    fields = ("name", "group", "number", "title", "points", "scoring_standard", "owner", "creation", "modified")
+    fields = ("name", "group", "number", "title", "points", "scoring_standard", "owner", "creation", "modified", "modified_by")

@@ -11,4 +11,4 @@ class LiaisonAdmin(DocumentAdmin):
     search_fields = ("person_name", "organization", "department", "unit__name")
     autocomplete_fields = ("unit", "user")
     fields = ("name", "unit", "organization", "department", "person_name", "phone", "user",
-              "owner", "creation", "modified")
+              "owner", "creation", "modified", "modified_by")

@@ -13,6 +13,7 @@ class Liaison(Document):
     """
 
     doctype = "Liaison"
+    scope_paths = {"Unit": ["unit__name"], "County": ["unit__county__name"]}
 
     unit = models.ForeignKey(Unit, verbose_name="单位", on_delete=models.PROTECT, related_name="liaisons")
     organization = models.CharField("所在机构", max_length=100)

@@ -18,7 +18,7 @@ class ProjectAdmin(DocumentAdmin):
     change_list_template = "admin/innovation_action/project/change_list.html"
     fields = ("name", "plan", "section", "number", "project_name", "county", "category", "project_code",
               "content", "start_month", "end_month", "construction_unit", "total_investment",
-              "planned_investment", "responsible_leader", "owner", "creation", "modified")
+              "planned_investment", "responsible_leader", "owner", "creation", "modified", "modified_by")
 
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)

@@ -9,6 +9,7 @@ class Project(Document):
     """A row of 附件2 项目清单. Investment figures are in 万元."""
 
     doctype = "Project"
+    scope_paths = {"County": ["county__name"]}
 
     class Section(models.TextChoices):
         NEW = "新开工", "新开工"

@@ -56,7 +56,7 @@ class TaskAdmin(DocumentAdmin):
     autocomplete_fields = ("lead_unit",)
     inlines = [TaskUnitInline]
     fields = ("name", "plan", "section_number", "section", "number", "title", "content", "lead_unit",
-              "owner", "creation", "modified")
+              "owner", "creation", "modified", "modified_by")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("lead_unit").prefetch_related("units__unit")

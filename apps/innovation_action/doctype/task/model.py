@@ -10,6 +10,12 @@ class Task(Document):
     """A row of 附件1 任务清单: one key task, its lead unit and responsible units."""
 
     doctype = "Task"
+    # A unit sees the tasks it leads or shares; a county the tasks its
+    # government takes part in, and the tasks that involve no county.
+    scope_paths = {
+        "Unit": ["lead_unit__name", "units__unit__name"],
+        "County": ["units__unit__county__name"],
+    }
 
     plan = models.ForeignKey(ActionPlan, verbose_name="工作方案", on_delete=models.CASCADE, related_name="tasks")
     section_number = models.PositiveSmallIntegerField("板块序号")

@@ -18,11 +18,10 @@ class LiaisonInline(admin.TabularInline):
 
 @admin.register(Unit)
 class UnitAdmin(DocumentAdmin):
-    name_is_generated = False
     list_display = ("name", "kind", "is_assessed", "led_count", "shared_count", "liaison_count")
     list_filter = ("kind", "is_assessed")
     search_fields = ("name",)
-    fields = ("name", "kind", "is_assessed", "county", "order", "owner", "creation", "modified")
+    fields = ("name", "kind", "is_assessed", "county", "order", "owner", "creation", "modified", "modified_by")
     inlines = [LiaisonInline]
 
     def get_queryset(self, request):

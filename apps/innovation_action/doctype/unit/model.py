@@ -14,6 +14,10 @@ class Unit(Document):
     """A city-level unit named in the task list (市科技局, 赣州城投集团, 章贡区人民政府 …)."""
 
     doctype = "Unit"
+    naming_rule = "prompt"
+    # City units belong to no county and are visible to every county user;
+    # a county's own government unit only to that county.
+    scope_paths = {"Unit": ["name"], "County": ["county__name"]}
 
     kind = models.CharField("单位类型", max_length=20, choices=UnitKind.choices, default=UnitKind.OTHER)
     is_assessed = models.BooleanField(

@@ -1,0 +1,1 @@
+"""Frappe's REST API over every doctype (DESIGN.md §7)."""

@@ -1,0 +1,94 @@
+"""The Frappe methods every client expects: login, session, lists, counts, keys."""
+
+from django.contrib.auth import authenticate, get_user_model, login, logout
+
+from apps.lowcode.api import api_key
+from apps.lowcode.api.docs import count_documents, doc_to_dict, get_document, list_documents
+from apps.lowcode.api.errors import AuthenticationError, DoesNotExistError, PermissionError, ValidationError
+from apps.lowcode.api.methods import FullResponse, whitelist
+from apps.lowcode.api.query import filter_condition, parse_list_query
+from apps.lowcode.doctype.meta import get_meta
+
+
+def meta_for(doctype):
+    if not isinstance(doctype, str):
+        raise ValidationError("参数 doctype 应为文本")
+    try:
+        return get_meta(doctype)
+    except KeyError:
+        raise DoesNotExistError(f"单据类型 {doctype} 不存在") from None
+
+
+@whitelist("login", methods=("POST",), allow_guest=True)
+def login_(request, usr, pwd, **_):
+    user = authenticate(request, username=usr, password=pwd)
+    if user is None:
+        raise AuthenticationError("用户名或密码错误")
+    login(request, user)
+    return FullResponse(message="Logged In", home_page="/admin/", full_name=user.get_full_name() or user.username)
+
+
+@whitelist("logout", methods=("GET", "POST"))
+def logout_(request):
+    logout(request)
+    return None
+
+
+@whitelist("frappe.auth.get_logged_user")
+def get_logged_user(request):
+    return request.user.get_username()
+
+
+@whitelist("frappe.client.get_count")
+def get_count(request, doctype, filters=None, or_filters=None, **_):
+    meta = meta_for(doctype)
+    return count_documents(request.user, meta, filter_condition(meta, {"filters": filters, "or_filters": or_filters}))
+
+
+@whitelist("frappe.client.get_list")
+def get_list(request, doctype, fields=None, filters=None, or_filters=None, order_by=None,
+             limit_start=None, limit_page_length=None, limit=None, **_):
+    meta = meta_for(doctype)
+    query = parse_list_query(meta, {
+        "fields": fields, "filters": filters, "or_filters": or_filters, "order_by": order_by,
+        "limit_start": limit_start, "limit_page_length": limit_page_length if limit_page_length is not None else limit,
+    })
+    return list_documents(request.user, meta, query)
+
+
+@whitelist("frappe.client.get")
+def get(request, doctype, name=None, filters=None, **_):
+    meta = meta_for(doctype)
+    if name is None:
+        if filters is None:
+            raise ValidationError("请提供 name 或 filters")
+        query = parse_list_query(meta, {"filters": filters, "fields": '["name"]', "limit_page_length": 1})
+        rows = list_documents(request.user, meta, query)
+        if not rows:
+            raise DoesNotExistError(f"没有符合条件的{meta.label}")
+        name = rows[0]["name"]
+    return doc_to_dict(get_document(request.user, meta, name))
+
+
+def _target_user(request, user):
+    """Whose keys: your own, or anyone's for a user who may change users."""
+    User = get_user_model()
+    if user in (None, "", request.user.get_username()):
+        return request.user
+    if not request.user.has_perm("auth.change_user"):
+        raise PermissionError("只能管理自己的 API 密钥")
+    target = User.objects.filter(username=user).first()
+    if target is None:
+        raise DoesNotExistError(f"用户 {user} 不存在")
+    return target
+
+
+@whitelist("frappe.core.doctype.user.user.generate_keys", methods=("POST",))
+def generate_keys(request, user=None):
+    key, secret = api_key.generate_keys(_target_user(request, user))
+    return {"api_key": key, "api_secret": secret}
+
+
+@whitelist("lowcode.api.revoke_keys", methods=("POST",))
+def revoke_keys(request, user=None):
+    return {"revoked": api_key.revoke_keys(_target_user(request, user))}

@@ -1,0 +1,292 @@
+"""Documents as Frappe clients see them: read as dicts, written from dicts.
+
+Reading gives Frappe's shape: standard fields, links as the linked record's
+name, child tables as lists of rows with parent/parentfield/parenttype/idx.
+Writing checks every key and value against the doctype's metadata, the
+user's role permissions and record scope, and the ``modified`` timestamp the
+client last saw; a write either applies whole or not at all.
+"""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
+from django.utils import timezone
+
+from apps.lowcode.api.errors import (
+    DataError,
+    DoesNotExistError,
+    DuplicateEntryError,
+    LinkExistsError,
+    LinkValidationError,
+    MandatoryError,
+    PermissionError,
+    TimestampMismatchError,
+    ValidationError,
+)
+from apps.lowcode.api.query import ListQuery, apply_filters, orm_path
+from apps.lowcode.doctype.meta import STANDARD_FIELDS, DocTypeMeta, get_meta
+from apps.lowcode.permissions import can, ensure_can, scope_queryset
+
+# Keys a client may send back unchanged with a document; the server owns them.
+SERVER_KEYS = {*STANDARD_FIELDS, "doctype", "idx", "parent", "parentfield", "parenttype"}
+
+
+def format_value(value):
+    if isinstance(value, datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S.%f") if timezone.is_aware(value) \
+            else value.strftime("%Y-%m-%d %H:%M:%S.%f")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def link_value(obj, fieldname):
+    target = getattr(obj, fieldname)
+    if target is None:
+        return None
+    return target.get_username() if hasattr(target, "get_username") else target.name
+
+
+def doc_to_dict(obj, meta: DocTypeMeta | None = None, parent=None) -> dict:
+    meta = meta or get_meta(type(obj).doctype)
+    data = {"doctype": meta.doctype}
+    for fieldname, docfield in meta.fields.items():
+        data[fieldname] = link_value(obj, fieldname) if docfield.is_link else format_value(getattr(obj, fieldname))
+    if meta.istable:
+        parent = parent or getattr(obj, meta.parent_fk)
+        table = next(t for t in get_meta(parent.doctype).tables.values() if t.doctype == meta.doctype)
+        data.update(parent=parent.name, parentfield=table.fieldname, parenttype=parent.doctype)
+    for table in meta.tables.values():
+        child_meta = get_meta(table.doctype)
+        data[table.fieldname] = [doc_to_dict(row, child_meta, obj) for row in getattr(obj, table.fieldname).all()]
+    return data
+
+
+def visible(user, meta: DocTypeMeta):
+    return scope_queryset(user, meta.model)
+
+
+def get_document(user, meta: DocTypeMeta, name, for_update=False):
+    """A record the user may read, or DoesNotExistError (also when it is out of scope)."""
+    ensure_readable(user, meta)
+    queryset = visible(user, meta)
+    if for_update:
+        queryset = queryset.select_for_update()
+    obj = queryset.filter(name=str(name)).first()
+    if obj is None:
+        raise DoesNotExistError(f"{meta.label} {name} 不存在")
+    return obj
+
+
+def ensure_readable(user, meta: DocTypeMeta):
+    if meta.istable:
+        raise PermissionError(f"{meta.doctype} 是子表，请通过其上级单据读取")
+    if not can(user, "read", meta.model):
+        raise PermissionError(f"没有查看“{meta.label}”的权限")
+
+
+def list_documents(user, meta: DocTypeMeta, query: ListQuery) -> list[dict]:
+    ensure_readable(user, meta)
+    queryset = apply_filters(visible(user, meta), query.filters).order_by(*query.order_by)
+    paths = {field: orm_path(meta, field) for field in query.fields}
+    rows = queryset.values(*paths.values())[query.start: query.start + query.page_length]
+    return [{field: format_value(row[path]) for field, path in paths.items()} for row in rows]
+
+
+def count_documents(user, meta: DocTypeMeta, condition) -> int:
+    ensure_readable(user, meta)
+    return apply_filters(visible(user, meta), condition).count()
+
+
+# ---------------------------------------------------------------- writing
+
+
+def _field_value(user, meta: DocTypeMeta, fieldname, value):
+    """A client value converted for the model field, or a ValidationError naming the field."""
+    docfield = meta.fields[fieldname]
+    model_field = docfield.model_field
+    if docfield.is_link:
+        if value in (None, ""):
+            return None
+        if not isinstance(value, str | int):
+            raise ValidationError(f"字段“{docfield.label}”应为所链接单据的编号（文本）")
+        target = model_field.related_model
+        if docfield.options == "User":
+            found = target._default_manager.filter(username=str(value)).first()
+        else:
+            found = scope_queryset(user, target).filter(name=str(value)).first()
+        if found is None:
+            raise LinkValidationError(f"字段“{docfield.label}”：找不到{target._meta.verbose_name}“{value}”")
+        return found
+    if isinstance(value, dict | list):
+        raise ValidationError(f"字段“{docfield.label}”的值类型不正确")
+    if docfield.fieldtype == "Check":
+        if value in (0, 1, True, False, "0", "1"):
+            return value in (1, True, "1")
+        raise ValidationError(f"字段“{docfield.label}”应为 0 或 1")
+    if value is None or (value == "" and docfield.fieldtype not in ("Data", "Text", "Select")):
+        return None if model_field.null else ("" if docfield.fieldtype in ("Data", "Text") else None)
+    if isinstance(value, bool) and docfield.fieldtype in ("Int", "Float"):
+        raise ValidationError(f"字段“{docfield.label}”应为数字")
+    if docfield.fieldtype in ("Data", "Text", "Select") and not isinstance(value, str | int | float):
+        raise ValidationError(f"字段“{docfield.label}”应为文本")
+    try:
+        return model_field.to_python(value)
+    except (DjangoValidationError, TypeError, ValueError) as exc:
+        messages = exc.messages if isinstance(exc, DjangoValidationError) else [str(exc)]
+        raise ValidationError(f"字段“{docfield.label}”：{'；'.join(messages)}") from None
+
+
+def _assign(user, meta: DocTypeMeta, obj, data: dict, creating: bool) -> dict:
+    """Set the plain and link fields of ``obj`` from ``data``; returns the child tables given."""
+    if not isinstance(data, dict):
+        raise ValidationError("单据数据应为 JSON 对象")
+    tables = {}
+    for key, value in data.items():
+        if key in meta.tables:
+            if not isinstance(value, list):
+                raise ValidationError(f"子表“{meta.tables[key].label}”应为列表")
+            tables[key] = value
+            continue
+        if key == "name" and meta.naming_rule == "prompt":
+            if not creating and str(value) != obj.name:
+                raise ValidationError("编号不能直接修改")
+            if creating:
+                if not isinstance(value, str) or not value.strip():
+                    raise MandatoryError(f"请填写{meta.label}的名称")
+                obj.name = value.strip()
+            continue
+        if key in SERVER_KEYS:
+            continue
+        if key not in meta.fields:
+            raise DataError(f"{meta.doctype} 没有字段 {key}")
+        setattr(obj, key, _field_value(user, meta, key, value))
+    return tables
+
+
+def _validate(meta: DocTypeMeta, obj, exclude=()):
+    try:
+        obj.full_clean(exclude=[*exclude, "name"] if meta.naming_rule == "autoname" and not obj.name
+                       else list(exclude), validate_unique=False, validate_constraints=False)
+    except DjangoValidationError as exc:
+        raise _translated(meta, exc) from None
+    try:
+        obj.validate_unique()
+        obj.validate_constraints()
+    except DjangoValidationError as exc:
+        raise DuplicateEntryError(_messages(meta, exc)) from None
+
+
+def _messages(meta: DocTypeMeta, exc: DjangoValidationError) -> str:
+    if not hasattr(exc, "error_dict"):
+        return "；".join(exc.messages)
+    parts = []
+    for field, errors in exc.error_dict.items():
+        label = meta.fields[field].label if field in meta.fields else ""
+        text = "；".join(m for e in errors for m in e.messages)
+        parts.append(f"{label}：{text}" if label else text)
+    return "；".join(parts)
+
+
+def _translated(meta: DocTypeMeta, exc: DjangoValidationError):
+    missing = [
+        meta.fields[field].label
+        for field, errors in getattr(exc, "error_dict", {}).items()
+        if field in meta.fields and any(e.code in ("blank", "null", "required") for e in errors)
+    ]
+    if missing:
+        return MandatoryError(f"缺少必填字段：{'、'.join(missing)}")
+    return ValidationError(_messages(meta, exc))
+
+
+def _save_children(user, meta: DocTypeMeta, parent, tables: dict):
+    """Frappe's child-table semantics: the list given replaces the table."""
+    for fieldname, rows in tables.items():
+        table = meta.tables[fieldname]
+        child_meta = get_meta(table.doctype)
+        existing = {row.name: row for row in getattr(parent, fieldname).all()}
+        kept = set()
+        for idx, row_data in enumerate(rows, start=1):
+            if not isinstance(row_data, dict):
+                raise ValidationError(f"子表“{table.label}”第{idx}行应为 JSON 对象")
+            row = existing.get(row_data.get("name")) or child_meta.model(**{table.parent_fk: parent})
+            try:
+                _assign(user, child_meta, row, row_data, creating=row.pk is None)
+                row.idx = idx
+                _validate(child_meta, row, exclude=[table.parent_fk])
+            except ValidationError as exc:
+                exc.message = f"子表“{table.label}”第{idx}行：{exc.message}"
+                raise
+            row.owner = row.owner or user
+            row.modified_by = user
+            row.save()
+            kept.add(row.name)
+        for name, row in existing.items():
+            if name not in kept:
+                row.delete()
+
+
+@transaction.atomic
+def save_document(user, meta: DocTypeMeta, data: dict, name=None):
+    """Create (name None) or update a document from client data; returns the saved record."""
+    if meta.istable:
+        raise PermissionError(f"{meta.doctype} 是子表，请通过其上级单据修改")
+    creating = name is None
+    if creating:
+        ensure_can_or_403(user, "create", meta)
+        obj = meta.model()
+        obj.owner = user
+    else:
+        obj = get_document(user, meta, name, for_update=True)
+        ensure_can_or_403(user, "write", meta)
+        check_timestamp(meta, obj, data)
+    if isinstance(data, dict) and data.get("doctype") not in (None, meta.doctype):
+        raise ValidationError(f"单据类型不一致：{data.get('doctype')}")
+    tables = _assign(user, meta, obj, data, creating)
+    obj.modified_by = user
+    _validate(meta, obj)
+    try:
+        obj.save()
+        _save_children(user, meta, obj, tables)
+    except IntegrityError as exc:
+        raise DuplicateEntryError(f"与已有记录重复：{exc.args[-1] if exc.args else ''}") from None
+    if not scope_queryset(user, meta.model).filter(pk=obj.pk).exists():
+        raise PermissionError("保存后的记录超出您的数据权限范围")
+    return obj
+
+
+def check_timestamp(meta: DocTypeMeta, obj, data: dict):
+    """Refuse a write made on a stale copy (Frappe's check_if_latest)."""
+    seen = data.get("modified") if isinstance(data, dict) else None
+    if seen is not None and str(seen) != format_value(obj.modified):
+        raise TimestampMismatchError(
+            f"{meta.label} {obj.name} 已被他人修改（{format_value(obj.modified)}），请刷新后重新编辑"
+        )
+
+
+def ensure_can_or_403(user, action, meta: DocTypeMeta):
+    try:
+        ensure_can(user, action, meta.model)
+    except PermissionDenied as exc:
+        raise PermissionError(str(exc)) from None
+
+
+@transaction.atomic
+def delete_document(user, meta: DocTypeMeta, name):
+    if meta.istable:
+        raise PermissionError(f"{meta.doctype} 是子表，请通过其上级单据修改")
+    obj = get_document(user, meta, name, for_update=True)
+    ensure_can_or_403(user, "delete", meta)
+    try:
+        obj.delete()
+    except ProtectedError as exc:
+        linked = "、".join(sorted({f"{o._meta.verbose_name} {o}" for o in list(exc.protected_objects)[:5]}))
+        raise LinkExistsError(f"无法删除{meta.label} {name}：仍被 {linked} 引用") from None

@@ -1,0 +1,65 @@
+"""Whitelisted methods: ``/api/method/<dotted.name>``, Frappe's RPC.
+
+Apps register their own with :func:`whitelist`; the function receives the
+request's user and the parameters it declares, and its return value is sent
+back as ``{"message": ...}``.
+"""
+
+import inspect
+from dataclasses import dataclass
+from typing import Callable
+
+from apps.lowcode.api.errors import DoesNotExistError, ValidationError
+
+
+@dataclass(frozen=True)
+class Method:
+    name: str
+    func: Callable
+    http_methods: tuple[str, ...]
+    allow_guest: bool
+
+
+registry: dict[str, Method] = {}
+
+
+class FullResponse(dict):
+    """A method result that is the whole response body, not ``{"message": ...}``.
+
+    Frappe's login answers ``{"message": "Logged In", "home_page": ..., "full_name": ...}``.
+    """
+
+
+def whitelist(name: str | None = None, methods=("GET", "POST"), allow_guest: bool = False):
+    """Expose a function as ``/api/method/<name>``; it takes ``request`` first, then keyword parameters."""
+
+    def register(func):
+        dotted = name or f"{func.__module__}.{func.__name__}"
+        registry[dotted] = Method(dotted, func, tuple(methods), allow_guest)
+        return func
+
+    return register
+
+
+def get_method(name: str) -> Method:
+    try:
+        return registry[name]
+    except KeyError:
+        raise DoesNotExistError(f"接口方法 {name} 不存在") from None
+
+
+def call(method: Method, request, params: dict):
+    """Call with the parameters the function declares; a missing required one is a clear error."""
+    signature = inspect.signature(method.func)
+    accepts_any = any(p.kind is p.VAR_KEYWORD for p in signature.parameters.values())
+    kwargs = {}
+    for pname, param in list(signature.parameters.items())[1:]:
+        if param.kind is param.VAR_KEYWORD:
+            continue
+        if pname in params:
+            kwargs[pname] = params[pname]
+        elif param.default is param.empty:
+            raise ValidationError(f"缺少参数 {pname}")
+    if accepts_any:
+        kwargs.update({k: v for k, v in params.items() if k not in kwargs and k not in ("cmd", "data")})
+    return method.func(request, **kwargs)

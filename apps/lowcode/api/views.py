@@ -1,0 +1,96 @@
+"""HTTP endpoints of the Frappe-style API: /api/resource and /api/method."""
+
+import json
+
+from django.http import QueryDict
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.lowcode.api import builtin_methods  # noqa: F401  (registers the built-in methods)
+from apps.lowcode.api.builtin_methods import meta_for
+from apps.lowcode.api.docs import delete_document, doc_to_dict, get_document, list_documents, save_document
+from apps.lowcode.api.errors import AuthenticationError, ValidationError
+from apps.lowcode.api.methods import FullResponse, call, get_method
+from apps.lowcode.api.query import parse_list_query
+
+
+def form_dict(request) -> dict:
+    """Query string and body merged, as Frappe's frappe.form_dict."""
+    params = request.query_params.dict()
+    data = request.data
+    if isinstance(data, QueryDict):
+        params.update(data.dict())
+    elif isinstance(data, dict):
+        params.update(data)
+    elif data not in (None, ""):
+        raise ValidationError("请求内容应为 JSON 对象")
+    return params
+
+
+def document_data(request) -> dict:
+    """The document a client sends: the body itself, or a JSON string in its ``data`` field."""
+    data = request.data
+    if isinstance(data, QueryDict):
+        data = data.dict()
+    if isinstance(data, dict) and isinstance(data.get("data"), str):
+        try:
+            data = json.loads(data["data"])
+        except json.JSONDecodeError:
+            raise ValidationError("参数 data 不是合法的 JSON") from None
+    elif isinstance(data, dict) and isinstance(data.get("data"), dict):
+        data = data["data"]
+    if not isinstance(data, dict):
+        raise ValidationError("单据数据应为 JSON 对象")
+    return data
+
+
+class ResourceListView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    def get(self, request, doctype):
+        meta = meta_for(doctype)
+        return Response({"data": list_documents(request.user, meta, parse_list_query(meta, request.query_params))})
+
+    def post(self, request, doctype):
+        meta = meta_for(doctype)
+        obj = save_document(request.user, meta, document_data(request))
+        return Response({"data": doc_to_dict(obj)})
+
+
+class ResourceDocView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    def get(self, request, doctype, name):
+        meta = meta_for(doctype)
+        return Response({"data": doc_to_dict(get_document(request.user, meta, name))})
+
+    def put(self, request, doctype, name):
+        meta = meta_for(doctype)
+        obj = save_document(request.user, meta, document_data(request), name=name)
+        return Response({"data": doc_to_dict(obj)})
+
+    def delete(self, request, doctype, name):
+        delete_document(request.user, meta_for(doctype), name)
+        return Response({"message": "ok"})
+
+
+class MethodView(APIView):
+    permission_classes = [AllowAny]  # each method says whether guests may call it
+
+    def dispatch_method(self, request, method_name):
+        method = get_method(method_name)
+        if request.method not in method.http_methods:
+            error = ValidationError(f"接口 {method_name} 不支持 {request.method} 请求")
+            error.http_status = 405
+            raise error
+        if not method.allow_guest and not request.user.is_authenticated:
+            raise AuthenticationError("请先登录")
+        result = call(method, request, form_dict(request))
+        return Response(result if isinstance(result, FullResponse) else {"message": result})
+
+    def get(self, request, method_name):
+        return self.dispatch_method(request, method_name)
+
+    def post(self, request, method_name):
+        return self.dispatch_method(request, method_name)

@@ -1,0 +1,146 @@
+"""What a doctype looks like to the API: its fields in Frappe's terms.
+
+Frappe describes a doctype by a list of DocFields (fieldname, fieldtype,
+options, reqd, read_only). We derive the same from the Django model, so the
+API, the query builder and the schema all read one description.
+"""
+
+from dataclasses import dataclass, field
+from functools import cache
+
+from django.conf import settings
+from django.db import models
+
+from apps.lowcode.doctype.base import BaseDocument, ChildDocument, get_doctype_model
+
+# Fields every record carries; the system sets them, clients only read them.
+STANDARD_FIELDS = ("name", "owner", "creation", "modified", "modified_by", "docstatus")
+CHILD_FIELDS = ("parent", "parentfield", "parenttype", "idx")
+
+
+@dataclass(frozen=True)
+class DocField:
+    fieldname: str
+    fieldtype: str  # Data, Text, Int, Float, Check, Date, Datetime, Select, Link
+    label: str
+    options: str = ""  # Link: target doctype; Select: newline-separated choices
+    reqd: bool = False
+    read_only: bool = False
+    model_field: models.Field | None = None
+
+    @property
+    def is_link(self) -> bool:
+        return self.fieldtype == "Link"
+
+
+@dataclass(frozen=True)
+class ChildTable:
+    fieldname: str  # e.g. "units"
+    label: str
+    doctype: str  # e.g. "Task Unit"
+    parent_fk: str  # the child's foreign key to the parent, e.g. "task"
+
+
+@dataclass(frozen=True)
+class DocTypeMeta:
+    doctype: str
+    model: type
+    label: str
+    fields: dict[str, DocField]
+    tables: dict[str, ChildTable] = field(default_factory=dict)
+    istable: bool = False
+    parent_fk: str = ""  # for a child doctype: its foreign key to the parent
+
+    @property
+    def naming_rule(self) -> str:
+        return self.model.naming_rule
+
+
+def _fieldtype(f: models.Field) -> tuple[str, str]:
+    if f.choices:
+        return "Select", "\n".join(str(value) for value, _ in f.choices)
+    if isinstance(f, models.ForeignKey):
+        target = f.related_model
+        if target is settings.AUTH_USER_MODEL or target._meta.label == settings.AUTH_USER_MODEL:
+            return "Link", "User"
+        return "Link", getattr(target, "doctype", "")
+    if isinstance(f, models.BooleanField):
+        return "Check", ""
+    if isinstance(f, models.DateTimeField):
+        return "Datetime", ""
+    if isinstance(f, models.DateField):
+        return "Date", ""
+    if isinstance(f, models.DecimalField | models.FloatField):
+        return "Float", ""
+    if isinstance(f, models.IntegerField):
+        return "Int", ""
+    if isinstance(f, models.TextField):
+        return "Text", ""
+    return "Data", ""
+
+
+def _docfield(f: models.Field, read_only: bool) -> DocField:
+    fieldtype, options = _fieldtype(f)
+    return DocField(
+        fieldname=f.name,
+        fieldtype=fieldtype,
+        label=str(f.verbose_name),
+        options=options,
+        reqd=not (f.blank or f.null or f.has_default()) and not read_only,
+        read_only=read_only,
+        model_field=f,
+    )
+
+
+@cache
+def get_meta(doctype: str) -> DocTypeMeta:
+    """Metadata of a doctype by name; KeyError when there is no such doctype."""
+    model = get_doctype_model(doctype)
+    istable = issubclass(model, ChildDocument)
+    parent_fk = ""
+    fields = {}
+    for f in model._meta.concrete_fields:
+        if f.primary_key:
+            continue
+        if istable and isinstance(f, models.ForeignKey) and issubclass(f.related_model, BaseDocument) \
+                and not issubclass(f.related_model, ChildDocument) and not parent_fk \
+                and f.remote_field.related_name in _child_relations(f.related_model):
+            parent_fk = f.name
+            continue
+        fieldname = f.name[:-3] if f.name.endswith("_id") else f.name
+        read_only = fieldname in STANDARD_FIELDS and not (fieldname == "name" and model.naming_rule == "prompt")
+        if fieldname == "idx" and istable:
+            read_only = True
+        docfield = _docfield(f, read_only)
+        if fieldname == "name" and model.naming_rule == "prompt":
+            docfield = DocField(**{**docfield.__dict__, "reqd": True})
+        fields[fieldname] = docfield
+    tables = {
+        name: ChildTable(name, str(rel.related_model._meta.verbose_name_plural), rel.related_model.doctype,
+                         rel.field.name)
+        for name, rel in _child_relations(model).items()
+    }
+    return DocTypeMeta(
+        doctype=doctype,
+        model=model,
+        label=str(model._meta.verbose_name),
+        fields=fields,
+        tables=tables,
+        istable=istable,
+        parent_fk=parent_fk,
+    )
+
+
+def _child_relations(model) -> dict:
+    """Reverse relations of ``model`` that are child tables, by their related_name."""
+    return {
+        rel.get_accessor_name(): rel
+        for rel in model._meta.related_objects
+        if isinstance(rel, models.ManyToOneRel)
+        and issubclass(rel.related_model, ChildDocument)
+        and getattr(rel.related_model, "doctype", "")
+    }
+
+
+def meta_of(model) -> DocTypeMeta:
+    return get_meta(model.doctype)
