@@ -123,4 +123,41 @@ def test_office_edits_a_task_and_history_records_who(login):
 def test_county_form_requires_a_name(login):
     response = login("admin").post(reverse("admin:innovation_action_county_add"), {"name": "", "category": "一类", "order": 0})
     assert response.status_code == 200
-    assert "这个字段是必填项" in response.content.decode()
+    assert "必填项" in response.content.decode()
+
+
+def test_county_user_admin_lists_only_own_county(login):
+    client = login("zhanggong")
+    projects = client.get(changelist("project")).context["cl"].result_list
+    assert sorted(p.name for p in projects) == ["2023-P12", "2023-P13"]
+    counties = client.get(changelist("county")).context["cl"].result_list
+    assert [c.name for c in counties] == ["章贡区"]
+    units = [u.name for u in client.get(changelist("unit"), {"q": "人民政府"}).context["cl"].result_list]
+    assert units == ["章贡区人民政府"]
+
+
+def test_county_user_cannot_open_another_countys_record(login):
+    from apps.innovation_action.models import Project
+
+    other = Project.objects.get(name="2023-P21")
+    response = login("zhanggong").get(reverse("admin:innovation_action_project_change", args=[other.pk]))
+    assert response.status_code == 302  # the admin's "does not exist" redirect to the index, with a message
+    history = login("zhanggong").get(reverse("admin:innovation_action_project_history", args=[other.pk]))
+    assert history.status_code == 403
+
+
+def test_scoped_editor_link_choices_are_scoped(login, django_user_model):
+    from django.contrib.auth.models import Group
+
+    from apps.lowcode.models import UserPermission
+    from apps.innovation_action import roles
+
+    user = django_user_model.objects.create_user("zg_office2", password="pw-123456", is_staff=True)
+    user.groups.add(Group.objects.get(name=roles.OFFICE))
+    UserPermission.objects.create(user=user, allow="County", for_value="章贡区")
+    from django.test import Client
+
+    client = Client()
+    client.login(username="zg_office2", password="pw-123456")
+    form = client.get(reverse("admin:innovation_action_project_add")).context["adminform"].form
+    assert [c.name for c in form.fields["county"].queryset] == ["章贡区"]

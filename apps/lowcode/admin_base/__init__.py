@@ -5,10 +5,24 @@ from django.contrib import admin
 from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
+from apps.lowcode.permissions import ensure_in_scope, restrictions, scope_queryset
+
 RECORD_FIELDS = ("owner", "creation", "modified", "modified_by", "docstatus")
 
 
-class DocumentAdmin(SimpleHistoryAdmin):
+class ScopedAdminMixin:
+    """Records, link choices and saves limited to the user's scope (User Permissions)."""
+
+    def get_queryset(self, request):
+        return scope_queryset(request.user, self.model, super().get_queryset(request))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "queryset" not in kwargs and hasattr(db_field.related_model, "doctype"):
+            kwargs["queryset"] = scope_queryset(request.user, db_field.related_model)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class DocumentAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     """Shows Frappe's record fields read-only and records who created a record."""
 
     readonly_fields = ("owner", "creation", "modified", "modified_by")
@@ -55,14 +69,22 @@ class DocumentAdmin(SimpleHistoryAdmin):
             form.base_fields["name"].required = True
         return form
 
+    def has_view_history_or_change_history_permission(self, request, obj=None):
+        """History pages answer only for records in scope (simple-history looks records up unscoped)."""
+        if obj is not None and restrictions(request.user) and not self.get_queryset(request).filter(pk=obj.pk).exists():
+            return False
+        return super().has_view_history_or_change_history_permission(request, obj)
+
     def save_model(self, request, obj, form, change):
         if not change and obj.owner_id is None:
             obj.owner = request.user
         obj.modified_by = request.user
         super().save_model(request, obj, form, change)
+        # The admin wraps the save in a transaction: refusing here undoes it.
+        ensure_in_scope(request.user, obj, "保存后的记录超出您的数据权限范围")
 
 
-class ChildTableInline(admin.TabularInline):
+class ChildTableInline(ScopedAdminMixin, admin.TabularInline):
     """A child table shown inside its parent's form, ordered by idx."""
 
     extra = 0

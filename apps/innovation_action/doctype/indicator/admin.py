@@ -1,10 +1,10 @@
 from django.contrib import admin
 
-from apps.lowcode.admin_base import ChildTableInline, DocumentAdmin
+from apps.lowcode.admin_base import ChildTableInline, DocumentAdmin, ScopedAdminMixin
 from apps.innovation_action.doctype.indicator.model import BonusRule, Indicator, IndicatorGroup
 
 
-class IndicatorInline(admin.TabularInline):
+class IndicatorInline(ScopedAdminMixin, admin.TabularInline):
     model = Indicator
     extra = 0
     fields = ("number", "title", "points")

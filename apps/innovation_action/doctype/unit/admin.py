@@ -3,13 +3,13 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.html import format_html
 
-from apps.lowcode.admin_base import DocumentAdmin
+from apps.lowcode.admin_base import DocumentAdmin, ScopedAdminMixin
 from apps.innovation_action.doctype.liaison.model import Liaison
 from apps.innovation_action.doctype.task.model import TaskUnit
 from apps.innovation_action.doctype.unit.model import Unit
 
 
-class LiaisonInline(admin.TabularInline):
+class LiaisonInline(ScopedAdminMixin, admin.TabularInline):
     model = Liaison
     extra = 0
     fields = ("person_name", "organization", "department", "phone", "user")
