@@ -2,8 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from apps.lowcode.file.views import PrivateFileView
+
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
     path("admin/", admin.site.urls),
     path("api/", include("apps.lowcode.api.urls")),
+    path("private/files/<path:path>", PrivateFileView.as_view(), name="private-file"),
 ]

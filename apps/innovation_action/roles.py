@@ -36,6 +36,12 @@ def role_spec() -> dict:
         "auth.User": ALL_ACTIONS,
         "auth.Group": ALL_ACTIONS,
     })
+    # Attachments: everyone may read and add them; which ones is decided by the
+    # document they are attached to (scope) and write permission on it (upload).
+    files = {"lowcode.File": ("view", "add", "delete")}
+    for spec in (everything, office):
+        spec.update(files)
+    administration["lowcode.File"] = ALL_ACTIONS
     return {
         COUNTY_USER: everything,
         UNIT_LIAISON: everything,

@@ -3,7 +3,7 @@
 from django.contrib.auth import authenticate, get_user_model, login, logout
 
 from apps.lowcode.api import api_key
-from apps.lowcode.api.docs import count_documents, doc_to_dict, get_document, list_documents
+from apps.lowcode.api.docs import count_documents, doc_to_dict, ensure_can_or_403, get_document, list_documents
 from apps.lowcode.api.errors import AuthenticationError, DoesNotExistError, PermissionError, ValidationError
 from apps.lowcode.api.methods import FullResponse, whitelist
 from apps.lowcode.api.query import filter_condition, parse_list_query
@@ -92,3 +92,17 @@ def generate_keys(request, user=None):
 @whitelist("lowcode.api.revoke_keys", methods=("POST",))
 def revoke_keys(request, user=None):
     return {"revoked": api_key.revoke_keys(_target_user(request, user))}
+
+
+@whitelist("upload_file", methods=("POST",))
+def upload_file(request, doctype=None, docname=None, fieldname="", **_):
+    """Frappe's upload: multipart ``file`` attached to ``doctype``/``docname``."""
+    from apps.lowcode.file.upload import save_upload
+
+    if not doctype or not docname:
+        raise ValidationError("请指定附件所属的单据（doctype 和 docname）")
+    meta = meta_for(doctype)
+    document = get_document(request.user, meta, docname)
+    ensure_can_or_403(request.user, "write", meta)
+    record = save_upload(request.user, request.FILES.get("file"), meta.doctype, document.name, fieldname)
+    return doc_to_dict(record)

@@ -239,6 +239,8 @@ def save_document(user, meta: DocTypeMeta, data: dict, name=None):
     """Create (name None) or update a document from client data; returns the saved record."""
     if meta.istable:
         raise PermissionError(f"{meta.doctype} 是子表，请通过其上级单据修改")
+    if not getattr(meta.model, "writable_as_resource", True):
+        raise PermissionError(f"{meta.label}不能通过 /api/resource 写入")
     creating = name is None
     if creating:
         ensure_can_or_403(user, "create", meta)
@@ -285,6 +287,8 @@ def delete_document(user, meta: DocTypeMeta, name):
         raise PermissionError(f"{meta.doctype} 是子表，请通过其上级单据修改")
     obj = get_document(user, meta, name, for_update=True)
     ensure_can_or_403(user, "delete", meta)
+    if hasattr(obj, "check_delete"):  # a doctype's own rule, e.g. File follows its document
+        obj.check_delete(user)
     try:
         obj.delete()
     except ProtectedError as exc:
