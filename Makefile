@@ -12,7 +12,8 @@ PLAN ?= fixtures/ganzhou-2023
 # mysqlclient compiles against the MariaDB client headers; the fonts are the
 # embeddable TrueType CJK fonts for printing.
 RUN_PACKAGES := default-libmysqlclient-dev pkg-config gcc fonts-arphic-uming fonts-wqy-zenhei
-# Debian's Chromium for the browser tests (never `playwright install`).
+# Debian's Chromium for the browser tests (never `playwright install`); Node.js
+# runs the real Frappe client library (frappe-js-sdk) against the server.
 TEST_PACKAGES := chromium poppler-utils
 
 .PHONY: run test serve setup system-packages clean
@@ -36,9 +37,11 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -q -e .
 	touch $@
 
-$(VENV)/.installed-test: $(VENV)/.installed
+$(VENV)/.installed-test: $(VENV)/.installed tests/frappe_client/package-lock.json
 	bash scripts/ensure_system_packages.sh $(TEST_PACKAGES)
+	command -v npm >/dev/null || bash scripts/ensure_system_packages.sh nodejs npm
 	$(PY) -m pip install -q -e '.[test]'
+	cd tests/frappe_client && npm ci --no-audit --no-fund --silent
 	touch $@
 
 clean:

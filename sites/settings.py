@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_rq",
     "rest_framework",
+    "drf_spectacular_sidecar",
     "apps.lowcode",
     "apps.innovation_action",
 ]

@@ -6,7 +6,7 @@ import pytest
 
 from apps.innovation_action.models import Project, Task, Unit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 def data(response):

@@ -9,7 +9,7 @@ from apps.lowcode.models import UserPermission
 from apps.innovation_action import roles
 from apps.innovation_action.models import Project
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 def names(response):

@@ -211,6 +211,8 @@ def parse_int(value, name: str, default: int) -> int:
 
 
 def parse_list_query(meta: DocTypeMeta, params) -> ListQuery:
+    if params.get("group_by"):
+        raise ValidationError("暂不支持 group_by 分组查询")
     page_length = parse_int(
         params.get("limit_page_length", params.get("limit", params.get("page_length"))),
         "limit_page_length", DEFAULT_PAGE_LENGTH,

@@ -3,6 +3,8 @@
 import json
 
 from django.http import QueryDict
+from django.shortcuts import render
+from django.views.decorators.csrf import ensure_csrf_cookie
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -10,8 +12,9 @@ from rest_framework.views import APIView
 from apps.lowcode.api import builtin_methods  # noqa: F401  (registers the built-in methods)
 from apps.lowcode.api.builtin_methods import meta_for
 from apps.lowcode.api.docs import delete_document, doc_to_dict, get_document, list_documents, save_document
-from apps.lowcode.api.errors import AuthenticationError, ValidationError
+from apps.lowcode.api.errors import AuthenticationError, DoesNotExistError, ValidationError, error_response
 from apps.lowcode.api.methods import FullResponse, call, get_method
+from apps.lowcode.api.openapi import openapi_document
 from apps.lowcode.api.query import parse_list_query
 
 
@@ -50,7 +53,11 @@ class ResourceListView(APIView):
 
     def get(self, request, doctype):
         meta = meta_for(doctype)
-        return Response({"data": list_documents(request.user, meta, parse_list_query(meta, request.query_params))})
+        query = parse_list_query(meta, request.query_params)
+        rows = list_documents(request.user, meta, query)
+        if request.query_params.get("as_dict", "1").lower() in ("0", "false"):
+            rows = [[row[field] for field in query.fields] for row in rows]  # Frappe's as_dict=False
+        return Response({"data": rows})
 
     def post(self, request, doctype):
         meta = meta_for(doctype)
@@ -94,3 +101,23 @@ class MethodView(APIView):
 
     def post(self, request, method_name):
         return self.dispatch_method(request, method_name)
+
+
+class SchemaView(APIView):
+    """The OpenAPI document; open to anyone, like Frappe's own API docs."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    def get(self, request):
+        return Response(openapi_document())
+
+
+@ensure_csrf_cookie
+def swagger_ui(request):
+    """Swagger UI from bundled assets: works with no internet access."""
+    return render(request, "lowcode/swagger.html", {"schema_url": "/api/schema/"})
+
+
+def not_found(request, *args, **kwargs):
+    return error_response(DoesNotExistError(f"接口 {request.path} 不存在"))

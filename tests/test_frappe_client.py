@@ -1,0 +1,49 @@
+"""A real Frappe client library (frappe-js-sdk, from npm) against a live server."""
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from apps.innovation_action.services.demo_accounts import DEMO_PASSWORD, create_demo_accounts
+from apps.innovation_action.services.plan_loader import load_plan
+from tests.conftest import PLAN_FOLDER
+
+CLIENT_DIR = Path(__file__).parent / "frappe_client"
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def sdk_results(live_server):
+    load_plan(PLAN_FOLDER)  # a transactional test starts from an empty database
+    create_demo_accounts()
+    completed = subprocess.run(
+        ["node", "roundtrip.mjs", live_server.url, "office", DEMO_PASSWORD],
+        cwd=CLIENT_DIR, capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    results = json.loads(completed.stdout)
+    assert "error" not in results, results
+    return results
+
+
+def test_frappe_js_sdk_session_and_token(sdk_results):
+    assert sdk_results["login"]["message"] == "Logged In"
+    assert sdk_results["afterLogout"]["httpStatus"] == 401
+    assert sdk_results["wrongToken"] == {"httpStatus": 401, "exc_type": "AuthenticationError"}
+    for mode in ("session", "token"):
+        run = sdk_results[mode]
+        assert [p["name"] for p in run["list"]] == ["2023-P24", "2023-P25", "2023-P26"]
+        assert run["list"][0] == {"name": "2023-P24", "project_name": "章源钨业江西省钨制品技术创新中心项目",
+                                  "county": "崇义县", "total_investment": 2100.0}
+        assert [p["name"] for p in run["orList"]] == ["2023-P01", "2023-P28"]
+        assert run["count"] == 11
+        assert run["doc"]["lead_unit"] == "市卫健委" and len(run["doc"]["units"]) == 3
+        assert run["updatedTitle"] == f"已修改（{mode}）"
+        assert run["staleUpdate"]["httpStatus"] == 417
+        assert run["staleUpdate"]["exc_type"] == "TimestampMismatchError"
+        assert run["deleted"] == {"message": "ok"}
+        assert run["afterDelete"] == {"httpStatus": 404, "exc_type": "DoesNotExistError"}
+        assert run["user"] == "office"
