@@ -131,6 +131,7 @@ JAZZMIN_SETTINGS = {
     "copyright": "科技创新赋能行动领导小组办公室",
     "search_model": ["innovation_action.Task", "innovation_action.Project"],
     "show_ui_builder": False,
+    "topmenu_links": [{"name": "接口文档", "url": "/api/docs/", "new_window": True}],
     "navigation_expanded": True,
     "order_with_respect_to": [
         "innovation_action",
@@ -157,5 +158,7 @@ JAZZMIN_SETTINGS = {
         "innovation_action.IndicatorGroup": "fas fa-layer-group",
         "innovation_action.Indicator": "fas fa-chart-bar",
         "lowcode.UserPermission": "fas fa-user-lock",
+        "lowcode.File": "fas fa-paperclip",
+        "lowcode.ApiKey": "fas fa-key",
     },
 }

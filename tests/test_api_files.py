@@ -112,3 +112,11 @@ def test_files_cannot_be_written_as_plain_resources(api):
     response = api.as_user("office").post("/api/resource/File", {"file_name": "x.pdf", "file_url": "/etc/passwd"},
                                           format="json")
     assert response.status_code == 403
+
+
+def test_admin_attachment_list_is_scoped(api, login):
+    office = api.as_user("office")
+    upload(office, "own.pdf", PDF, docname="2023-P12")
+    upload(office, "other.pdf", PDF, docname="2023-P21")
+    page = login("zhanggong").get("/admin/lowcode/file/")
+    assert [f.file_name for f in page.context["cl"].result_list] == ["own.pdf"]

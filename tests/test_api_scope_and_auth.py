@@ -189,3 +189,16 @@ def test_method_http_verbs(api):
     client = api.as_user("office")
     response = client.get("/api/method/frappe.core.doctype.user.user.generate_keys")
     assert response.status_code == 405
+
+
+def test_app_method_is_whitelisted_and_scoped(api):
+    url = "/api/method/innovation_action.api.get_project_totals"
+    office = api.as_user("office").get(url).json()["message"]
+    assert office == [
+        {"section": "新开工", "count": 11, "total_investment": 164600.0, "planned_investment": 82000.0},
+        {"section": "续建", "count": 18, "total_investment": 2737260.0, "planned_investment": 285080.0},
+    ]
+    api.post("/api/method/logout")
+    county = api.as_user("zhanggong").get(url).json()["message"]
+    assert county == [{"section": "续建", "count": 2, "total_investment": 180000.0, "planned_investment": 30000.0}]
+    assert api.post(url).status_code == 405

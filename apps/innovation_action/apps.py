@@ -5,3 +5,6 @@ class InnovationActionConfig(AppConfig):
     name = "apps.innovation_action"
     label = "innovation_action"
     verbose_name = "科技创新赋能行动"
+
+    def ready(self):
+        from apps.innovation_action import api  # noqa: F401  (registers the app's API methods)

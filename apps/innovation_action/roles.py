@@ -33,6 +33,7 @@ def role_spec() -> dict:
     administration = {label: ALL_ACTIONS for label in models}
     administration.update({
         "lowcode.UserPermission": ALL_ACTIONS,
+        "lowcode.ApiKey": ("view", "delete"),
         "auth.User": ALL_ACTIONS,
         "auth.Group": ALL_ACTIONS,
     })

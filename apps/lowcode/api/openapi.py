@@ -163,10 +163,23 @@ METHOD_DOCS = {
 }
 
 
+def method_doc(name, method):
+    """Summary and parameters of a method: from METHOD_DOCS, else from its signature and docstring."""
+    if name in METHOD_DOCS:
+        return METHOD_DOCS[name]
+    import inspect
+
+    params = list(inspect.signature(method.func).parameters.values())[1:]
+    properties = {p.name: {"type": "string"} for p in params if p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)}
+    required = [p.name for p in params if p.default is p.empty and p.name in properties]
+    summary = (inspect.getdoc(method.func) or name).splitlines()[0]
+    return summary, properties, required
+
+
 def method_paths() -> dict:
     paths = {}
     for name, method in sorted(registry.items()):
-        summary, properties, required = METHOD_DOCS.get(name, (name, {}, []))
+        summary, properties, required = method_doc(name, method)
         operation = {"tags": ["方法（/api/method）"], "summary": summary,
                      "operationId": "method_" + name.replace(".", "_")}
         if name == "login":
