@@ -16,7 +16,7 @@ RUN_PACKAGES := default-libmysqlclient-dev pkg-config gcc fonts-arphic-uming fon
 # runs the real Frappe client library (frappe-js-sdk) against the server.
 TEST_PACKAGES := chromium poppler-utils
 
-.PHONY: run test serve setup system-packages clean
+.PHONY: run test bench setup clean
 
 run: setup
 	@$(PY) manage.py setup_roles --demo
@@ -43,6 +43,10 @@ $(VENV)/.installed-test: $(VENV)/.installed tests/frappe_client/package-lock.jso
 	$(PY) -m pip install -q -e '.[test]'
 	cd tests/frappe_client && npm ci --no-audit --no-fund --silent
 	touch $@
+
+bench: setup
+	@$(PY) manage.py setup_roles --demo >/dev/null
+	$(PY) bench/api_list.py
 
 clean:
 	rm -rf $(VENV) staticfiles sites/default/db.sqlite3

@@ -55,6 +55,10 @@ def link_value(obj, fieldname):
     return target.get_username() if hasattr(target, "get_username") else target.name
 
 
+def link_fields(meta: DocTypeMeta) -> list[str]:
+    return [name for name, docfield in meta.fields.items() if docfield.is_link]
+
+
 def doc_to_dict(obj, meta: DocTypeMeta | None = None, parent=None) -> dict:
     meta = meta or get_meta(type(obj).doctype)
     data = {"doctype": meta.doctype}
@@ -66,7 +70,8 @@ def doc_to_dict(obj, meta: DocTypeMeta | None = None, parent=None) -> dict:
         data.update(parent=parent.name, parentfield=table.fieldname, parenttype=parent.doctype)
     for table in meta.tables.values():
         child_meta = get_meta(table.doctype)
-        data[table.fieldname] = [doc_to_dict(row, child_meta, obj) for row in getattr(obj, table.fieldname).all()]
+        rows = getattr(obj, table.fieldname).select_related(*link_fields(child_meta))
+        data[table.fieldname] = [doc_to_dict(row, child_meta, obj) for row in rows]
     return data
 
 
@@ -78,8 +83,8 @@ def get_document(user, meta: DocTypeMeta, name, for_update=False):
     """A record the user may read, or DoesNotExistError (also when it is out of scope)."""
     ensure_readable(user, meta)
     queryset = visible(user, meta)
-    if for_update:
-        queryset = queryset.select_for_update()
+    # Lock only the document's own row for a write; joining its links would lock them too.
+    queryset = queryset.select_for_update() if for_update else queryset.select_related(*link_fields(meta))
     obj = queryset.filter(name=str(name)).first()
     if obj is None:
         raise DoesNotExistError(f"{meta.label} {name} 不存在")
