@@ -132,6 +132,7 @@ JAZZMIN_SETTINGS = {
     "search_model": ["innovation_action.Task", "innovation_action.Project"],
     "show_ui_builder": False,
     "topmenu_links": [{"name": "接口文档", "url": "/api/docs/", "new_window": True}],
+    "usermenu_links": [{"name": "我的 API 密钥", "url": "my-api-keys", "icon": "fas fa-key"}],
     "navigation_expanded": True,
     "order_with_respect_to": [
         "innovation_action",

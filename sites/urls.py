@@ -2,10 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from apps.lowcode.api.key_views import my_api_keys
 from apps.lowcode.file.views import PrivateFileView
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    path("admin/my-api-keys/", my_api_keys, name="my-api-keys"),
     path("admin/", admin.site.urls),
     path("api/", include("apps.lowcode.api.urls")),
     path("private/files/<path:path>", PrivateFileView.as_view(), name="private-file"),

@@ -202,3 +202,22 @@ def test_app_method_is_whitelisted_and_scoped(api):
     county = api.as_user("zhanggong").get(url).json()["message"]
     assert county == [{"section": "续建", "count": 2, "total_investment": 180000.0, "planned_investment": 30000.0}]
     assert api.post(url).status_code == 405
+
+
+def test_my_api_keys_page(login, api):
+    client = login("zhanggong")
+    page = client.get("/admin/my-api-keys/")
+    assert page.status_code == 200 and "您还没有 API 密钥" in page.content.decode()
+    generated = client.post("/admin/my-api-keys/", {"action": "generate"}).content.decode()
+    import re
+
+    key = re.search(r"<td><code>([0-9a-f]{16})</code></td>", generated).group(1)
+    secret = re.search(r'id="api-secret">([0-9a-f]{32})<', generated).group(1)
+    from rest_framework.test import APIClient
+
+    token = APIClient()
+    token.credentials(HTTP_AUTHORIZATION=f"token {key}:{secret}")
+    assert token.get("/api/method/frappe.auth.get_logged_user").json() == {"message": "zhanggong"}
+    assert "api-secret" not in client.get("/admin/my-api-keys/").content.decode()  # shown once
+    client.post("/admin/my-api-keys/", {"action": "revoke"})
+    assert token.get("/api/method/frappe.auth.get_logged_user").status_code == 401
