@@ -119,6 +119,31 @@ REST_FRAMEWORK = {
     "UNICODE_JSON": True,
 }
 
+AUTHENTICATION_BACKENDS = ["apps.lowcode.auth.backends.LockoutModelBackend"]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Shared by every web process when the site has Redis (login lockout counts, …).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                "KEY_PREFIX": SITE_NAME}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
+# Behind HTTPS in production ("https": true in site_config.json) cookies travel only encrypted.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = bool(SITE_CONFIG.get("https", False))
+SESSION_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+if SITE_CONFIG.get("https"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = 31536000
+
 LOGIN_URL = "admin:login"
 # Jazzmin's login form carries no "next" field: land on the admin, not /accounts/profile/.
 LOGIN_REDIRECT_URL = "admin:index"

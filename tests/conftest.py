@@ -83,3 +83,12 @@ def api():
             return self.get(url, query)
 
     return FrappeClient()
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Login lockout counts and other cached state never leak from one test to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

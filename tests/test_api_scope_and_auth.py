@@ -221,3 +221,22 @@ def test_my_api_keys_page(login, api):
     assert "api-secret" not in client.get("/admin/my-api-keys/").content.decode()  # shown once
     client.post("/admin/my-api-keys/", {"action": "revoke"})
     assert token.get("/api/method/frappe.auth.get_logged_user").status_code == 401
+
+
+def test_repeated_wrong_passwords_lock_the_account(api, client):
+    for _ in range(5):
+        assert api.post("/api/method/login", {"usr": "leader", "pwd": "guess"}, format="json").status_code == 401
+    locked = api.post("/api/method/login", {"usr": "leader", "pwd": "ganzhou2023"}, format="json")
+    assert locked.status_code == 429 and "15 分钟" in locked.json()["message"]
+    assert not client.login(username="leader", password="ganzhou2023")  # the admin too
+    page = client.post("/admin/login/", {"username": "leader", "password": "ganzhou2023"})
+    assert page.status_code == 200 and "_auth_user_id" not in client.session
+    assert api.post("/api/method/login", {"usr": "office", "pwd": "ganzhou2023"}, format="json").status_code == 200
+
+
+def test_oversized_body_is_413_json(api):
+    client = api.as_user("office")
+    response = client.post("/api/resource/Task", {"title": "x" * 3_000_000}, format="json")
+    assert response.status_code == 413 and response.json()["exc_type"] == "RequestTooLargeError"
+    wrong_types = api.post("/api/method/login", {"usr": ["a"], "pwd": {"b": 1}}, format="json")
+    assert wrong_types.status_code == 417

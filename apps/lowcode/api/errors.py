@@ -6,7 +6,7 @@ we answer the same way, with the message in Chinese.
 
 import json
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions as drf
 
@@ -93,6 +93,12 @@ def as_frappe_error(exc: Exception) -> FrappeError | None:
     """The Frappe error for an exception raised while handling an API request."""
     if isinstance(exc, FrappeError):
         return exc
+    if isinstance(exc, RequestDataTooBig):
+        error = ValidationError("请求内容过大；附件请通过 upload_file 上传")
+        error.http_status, error.exc_type = 413, "RequestTooLargeError"
+        return error
+    if isinstance(exc, TooManyFieldsSent):
+        return ValidationError("请求中的字段过多")
     if isinstance(exc, drf.NotAuthenticated | drf.AuthenticationFailed):
         return AuthenticationError(_detail(exc) or "请先登录")
     if isinstance(exc, drf.PermissionDenied | PermissionDenied):
