@@ -11,7 +11,7 @@ import pytest
 from django.db.models import Count, Sum
 
 from apps.innovation_action.models import (
-    ActionPlan, BonusRule, County, Indicator, IndicatorGroup, Liaison, PlanTarget, Project, Scheme,
+    BonusRule, County, Indicator, IndicatorGroup, Liaison, Scheme,
     Task, TaskUnit, Unit,
 )
 
