@@ -5,7 +5,13 @@ from django.contrib.auth import authenticate, get_user_model, login, logout
 from apps.lowcode.api import api_key
 from apps.lowcode.auth.backends import is_locked
 from apps.lowcode.api.docs import count_documents, doc_to_dict, ensure_can_or_403, get_document, list_documents
-from apps.lowcode.api.errors import AuthenticationError, DoesNotExistError, PermissionError, ValidationError
+from apps.lowcode.api.errors import (
+    AuthenticationError,
+    DoesNotExistError,
+    PermissionError,
+    TooManyRequestsError,
+    ValidationError,
+)
 from apps.lowcode.api.methods import FullResponse, whitelist
 from apps.lowcode.api.query import filter_condition, parse_list_query
 from apps.lowcode.doctype.meta import get_meta
@@ -25,9 +31,7 @@ def login_(request, usr, pwd, **_):
     if not isinstance(usr, str) or not isinstance(pwd, str):
         raise ValidationError("用户名和密码应为文本")
     if is_locked(usr):
-        error = AuthenticationError("登录失败次数过多，请 15 分钟后再试")
-        error.http_status = 429
-        raise error
+        raise TooManyRequestsError("登录失败次数过多，请 15 分钟后再试")
     user = authenticate(request, username=usr, password=pwd)
     if user is None:
         raise AuthenticationError("用户名或密码错误")

@@ -179,8 +179,7 @@ def _assign(user, meta: DocTypeMeta, obj, data: dict, creating: bool) -> dict:
 
 def _validate(meta: DocTypeMeta, obj, exclude=()):
     try:
-        obj.full_clean(exclude=[*exclude, "name"] if meta.naming_rule == "autoname" and not obj.name
-                       else list(exclude), validate_unique=False, validate_constraints=False)
+        obj.full_clean(exclude=list(exclude), validate_unique=False, validate_constraints=False)
     except DjangoValidationError as exc:
         raise _translated(meta, exc) from None
     try:

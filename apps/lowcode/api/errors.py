@@ -75,6 +75,26 @@ class FileTooLargeError(ValidationError):
     exc_type = "FileTooLargeError"
 
 
+class RequestTooLargeError(FrappeError):
+    http_status = 413
+    exc_type = "RequestTooLargeError"
+
+
+class MethodNotAllowedError(FrappeError):
+    http_status = 405
+    exc_type = "MethodNotAllowedError"
+
+
+class UnsupportedMediaTypeError(FrappeError):
+    http_status = 415
+    exc_type = "UnsupportedMediaTypeError"
+
+
+class TooManyRequestsError(FrappeError):
+    http_status = 429
+    exc_type = "TooManyRequestsError"
+
+
 def error_response(error: FrappeError) -> JsonResponse:
     return JsonResponse(
         {
@@ -94,9 +114,7 @@ def as_frappe_error(exc: Exception) -> FrappeError | None:
     if isinstance(exc, FrappeError):
         return exc
     if isinstance(exc, RequestDataTooBig):
-        error = ValidationError("请求内容过大；附件请通过 upload_file 上传")
-        error.http_status, error.exc_type = 413, "RequestTooLargeError"
-        return error
+        return RequestTooLargeError("请求内容过大；附件请通过 upload_file 上传")
     if isinstance(exc, TooManyFieldsSent):
         return ValidationError("请求中的字段过多")
     if isinstance(exc, drf.NotAuthenticated | drf.AuthenticationFailed):
@@ -106,19 +124,13 @@ def as_frappe_error(exc: Exception) -> FrappeError | None:
     if isinstance(exc, Http404 | drf.NotFound):
         return DoesNotExistError("请求的资源不存在")
     if isinstance(exc, drf.MethodNotAllowed):
-        error = ValidationError(f"不支持的请求方法：{exc.args[0] if exc.args else ''}")
-        error.http_status = 405
-        return error
+        return MethodNotAllowedError(f"不支持的请求方法：{exc.args[0] if exc.args else ''}")
     if isinstance(exc, drf.UnsupportedMediaType):
-        error = ValidationError("不支持的请求内容类型，请使用 JSON、表单或 multipart")
-        error.http_status = 415
-        return error
+        return UnsupportedMediaTypeError("不支持的请求内容类型，请使用 JSON、表单或 multipart")
     if isinstance(exc, drf.ParseError):
         return ValidationError("请求内容不是合法的 JSON")
     if isinstance(exc, drf.Throttled):
-        error = ValidationError("请求过于频繁，请稍后再试")
-        error.http_status, error.exc_type = 429, "TooManyRequestsError"
-        return error
+        return TooManyRequestsError("请求过于频繁，请稍后再试")
     if isinstance(exc, drf.APIException):
         return ValidationError(_detail(exc))
     return None

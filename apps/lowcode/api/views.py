@@ -12,7 +12,13 @@ from rest_framework.views import APIView
 from apps.lowcode.api import builtin_methods  # noqa: F401  (registers the built-in methods)
 from apps.lowcode.api.builtin_methods import meta_for
 from apps.lowcode.api.docs import delete_document, doc_to_dict, get_document, list_documents, save_document
-from apps.lowcode.api.errors import AuthenticationError, DoesNotExistError, ValidationError, error_response
+from apps.lowcode.api.errors import (
+    AuthenticationError,
+    DoesNotExistError,
+    MethodNotAllowedError,
+    ValidationError,
+    error_response,
+)
 from apps.lowcode.api.methods import FullResponse, call, get_method
 from apps.lowcode.api.openapi import openapi_document
 from apps.lowcode.api.query import parse_list_query
@@ -88,9 +94,7 @@ class MethodView(APIView):
     def dispatch_method(self, request, method_name):
         method = get_method(method_name)
         if request.method not in method.http_methods:
-            error = ValidationError(f"接口 {method_name} 不支持 {request.method} 请求")
-            error.http_status = 405
-            raise error
+            raise MethodNotAllowedError(f"接口 {method_name} 不支持 {request.method} 请求")
         if not method.allow_guest and not request.user.is_authenticated:
             raise AuthenticationError("请先登录")
         result = call(method, request, form_dict(request))
