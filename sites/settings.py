@@ -102,6 +102,8 @@ if SITE_CONFIG.get("email_host"):
     DEFAULT_FROM_EMAIL = SITE_CONFIG.get("email_from", EMAIL_HOST_USER)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Workflow notifications go by email too only when the site has a mail server.
+EMAIL_NOTIFICATIONS = bool(SITE_CONFIG.get("email_host"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -16,8 +16,12 @@ ADMINISTRATOR = "系统管理员"
 
 # Plan data the office sets up each year; the rest (counties, units,
 # indicators) is configuration that only administrators change.
-PLAN_DATA = ("ActionPlan", "PlanTarget", "Task", "TaskUnit", "Project", "Liaison")
+PLAN_DATA = ("ActionPlan", "PlanTarget", "Task", "TaskUnit", "Project", "Liaison", "AssessmentPeriod")
+# Self-assessments: assessees and the office fill them in; what each may change
+# in which state is the workflow's business (fixtures/…/workflows.yaml).
+ASSESSMENT = {f"innovation_action.{name}": ("view", "add", "change") for name in ("SelfAssessment", "SelfAssessmentLine")}
 VIEW = ("view",)
+WORKFLOW_MODELS = ("lowcode.Workflow", "lowcode.WorkflowState", "lowcode.WorkflowTransition", "lowcode.WorkflowLog")
 
 
 def app_models() -> list[str]:
@@ -31,6 +35,7 @@ def role_spec() -> dict:
     office = dict(everything)
     office.update({f"innovation_action.{name}": ALL_ACTIONS for name in PLAN_DATA})
     administration = {label: ALL_ACTIONS for label in models}
+    administration.update({label: ALL_ACTIONS for label in WORKFLOW_MODELS})
     administration.update({
         "lowcode.UserPermission": ALL_ACTIONS,
         "lowcode.ApiKey": ("view", "delete"),
@@ -40,12 +45,18 @@ def role_spec() -> dict:
     # Attachments: everyone may read and add them; which ones is decided by the
     # document they are attached to (scope) and write permission on it (upload).
     files = {"lowcode.File": ("view", "add", "delete")}
-    for spec in (everything, office):
+    # Everyone reads their own messages (scope) and marks them read.
+    messages = {"lowcode.NotificationLog": ("view", "change")}
+    for spec in (everything, office, administration):
         spec.update(files)
+        spec.update(messages)
     administration["lowcode.File"] = ALL_ACTIONS
+    assessee = {**everything, **ASSESSMENT}
+    office.update(ASSESSMENT)
+    office["lowcode.Workflow"] = VIEW
     return {
-        COUNTY_USER: everything,
-        UNIT_LIAISON: everything,
+        COUNTY_USER: assessee,
+        UNIT_LIAISON: assessee,
         OFFICE: office,
         LEADING_GROUP: everything,
         ADMINISTRATOR: administration,

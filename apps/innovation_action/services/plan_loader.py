@@ -14,13 +14,20 @@ from pathlib import Path
 import yaml
 from django.db import transaction
 
+from apps.lowcode.api.errors import ValidationError
+from apps.lowcode.roles import sync_roles
+from apps.lowcode.workflow.loader import load_workflows
+from apps.innovation_action import roles
+
 from apps.innovation_action.models import (
     ActionPlan,
+    AssessmentPeriod,
     BonusRule,
     County,
     Indicator,
     IndicatorGroup,
     Liaison,
+    PeriodKind,
     PlanTarget,
     Project,
     Scheme,
@@ -30,7 +37,7 @@ from apps.innovation_action.models import (
     UnitKind,
 )
 
-FILES = ("plan", "counties", "units", "tasks", "projects", "indicators")
+FILES = ("plan", "counties", "units", "tasks", "projects", "indicators", "periods", "workflows")
 
 
 class PlanDataError(ValueError):
@@ -60,6 +67,13 @@ def load_plan(folder) -> ActionPlan:
     load_tasks(plan, data["tasks"], units)
     load_projects(plan, data["projects"])
     load_indicators(plan, data["indicators"])
+    load_periods(plan, data["periods"])
+    # Workflows name roles: make sure they exist first.
+    sync_roles(roles.role_spec())
+    try:
+        load_workflows(data["workflows"])
+    except ValidationError as exc:
+        raise PlanDataError(f"workflows.yaml：{exc.message}") from None
     return plan
 
 
@@ -238,3 +252,13 @@ def load_indicators(plan: ActionPlan, schemes: dict) -> None:
                             "per_occurrence": rule.get("per_occurrence", True),
                         },
                     )
+
+
+def load_periods(plan: ActionPlan, rows: list) -> None:
+    for row in rows:
+        kind = PeriodKind(row["kind"])
+        upsert(
+            AssessmentPeriod,
+            {"plan": plan, "kind": kind, "number": row.get("number")},
+            {"start_date": date.fromisoformat(str(row["start"])), "end_date": date.fromisoformat(str(row["end"]))},
+        )

@@ -28,8 +28,10 @@ from apps.lowcode.api.errors import (
     ValidationError,
 )
 from apps.lowcode.api.query import ListQuery, apply_filters, orm_path
+from apps.lowcode.doctype import lifecycle
 from apps.lowcode.doctype.meta import STANDARD_FIELDS, DocTypeMeta, get_meta
 from apps.lowcode.permissions import can, ensure_can, scope_queryset
+from apps.lowcode.workflow import engine as workflow_engine
 
 # Keys a client may send back unchanged with a document; the server owns them.
 SERVER_KEYS = {*STANDARD_FIELDS, "doctype", "idx", "parent", "parentfield", "parenttype"}
@@ -256,6 +258,7 @@ def save_document(user, meta: DocTypeMeta, data: dict, name=None):
         check_timestamp(meta, obj, data)
     if isinstance(data, dict) and data.get("doctype") not in (None, meta.doctype):
         raise ValidationError(f"单据类型不一致：{data.get('doctype')}")
+    before = lifecycle.before_save(user, obj, creating, data.get("workflow_state") if isinstance(data, dict) else None)
     tables = _assign(user, meta, obj, data, creating)
     obj.modified_by = user
     _validate(meta, obj)
@@ -264,6 +267,7 @@ def save_document(user, meta: DocTypeMeta, data: dict, name=None):
         _save_children(user, meta, obj, tables)
     except IntegrityError as exc:
         raise DuplicateEntryError(f"与已有记录重复：{exc.args[-1] if exc.args else ''}") from None
+    lifecycle.after_save(user, obj, creating, before)
     if not scope_queryset(user, meta.model).filter(pk=obj.pk).exists():
         raise PermissionError("保存后的记录超出您的数据权限范围")
     return obj
@@ -293,6 +297,8 @@ def delete_document(user, meta: DocTypeMeta, name):
     ensure_can_or_403(user, "delete", meta)
     if hasattr(obj, "check_delete"):  # a doctype's own rule, e.g. File follows its document
         obj.check_delete(user)
+    if getattr(obj, "workflow_state", ""):
+        workflow_engine.ensure_deletable(user, obj)
     try:
         obj.delete()
     except ProtectedError as exc:

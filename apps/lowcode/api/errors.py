@@ -45,6 +45,12 @@ class DataError(ValidationError):
     exc_type = "DataError"
 
 
+class WorkflowTransitionError(ValidationError):
+    """The action does not exist in the document's current state (Frappe's name)."""
+
+    exc_type = "WorkflowTransitionError"
+
+
 class AuthenticationError(FrappeError):
     http_status = 401
     exc_type = "AuthenticationError"
@@ -53,6 +59,12 @@ class AuthenticationError(FrappeError):
 class PermissionError(FrappeError):  # noqa: A001 - Frappe's name, shadowing on purpose
     http_status = 403
     exc_type = "PermissionError"
+
+
+class WorkflowPermissionError(PermissionError):
+    """The action exists but this user may not take it (Frappe's name)."""
+
+    exc_type = "WorkflowPermissionError"
 
 
 class CSRFTokenError(FrappeError):

@@ -68,10 +68,21 @@ class BaseDocument(models.Model):
     def __str__(self):
         return self.name
 
+    def clean(self):
+        """Model validation, from the admin's forms and the API alike; apps hook "validate" here."""
+        from apps.lowcode.doctype.events import run_doc_event
+
+        run_doc_event(self, "validate")
+
 
 class Document(BaseDocument):
-    """A top-level record; its field history is kept (django-simple-history)."""
+    """A top-level record; its field history is kept (django-simple-history).
 
+    ``workflow_state`` is set by the workflow engine only (empty when the
+    doctype has no workflow), as Frappe's workflow_state field.
+    """
+
+    workflow_state = models.CharField("工作流状态", max_length=140, blank=True, editable=False, db_index=True)
     history = HistoricalRecords(inherit=True)
 
     class Meta:

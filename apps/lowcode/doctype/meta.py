@@ -14,7 +14,7 @@ from django.db import models
 from apps.lowcode.doctype.base import BaseDocument, ChildDocument, get_doctype_model
 
 # Fields every record carries; the system sets them, clients only read them.
-STANDARD_FIELDS = ("name", "owner", "creation", "modified", "modified_by", "docstatus")
+STANDARD_FIELDS = ("name", "owner", "creation", "modified", "modified_by", "docstatus", "workflow_state")
 CHILD_FIELDS = ("parent", "parentfield", "parenttype", "idx")
 
 

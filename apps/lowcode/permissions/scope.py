@@ -36,16 +36,23 @@ def scope_paths(model) -> dict[str, list[str]]:
     paths = getattr(model, "scope_paths", None)
     if paths is not None:
         return paths
-    if issubclass(model, ChildDocument):
-        from apps.lowcode.doctype.meta import meta_of
-
-        parent_fk = meta_of(model).parent_fk
-        parent = model._meta.get_field(parent_fk).related_model
+    parent_fk, parent = _parent(model)
+    if parent is not None:
         return {
             doctype: [f"{parent_fk}__{path}" for path in parent_paths]
             for doctype, parent_paths in scope_paths(parent).items()
         }
     return {}
+
+
+def _parent(model) -> tuple[str, type | None]:
+    """A child doctype's foreign key to its parent and the parent model; ("", None) for others."""
+    if not issubclass(model, ChildDocument):
+        return "", None
+    from apps.lowcode.doctype.meta import meta_of
+
+    parent_fk = meta_of(model).parent_fk
+    return parent_fk, model._meta.get_field(parent_fk).related_model
 
 
 def scope_queryset(user, model, queryset=None):
@@ -56,6 +63,9 @@ def scope_queryset(user, model, queryset=None):
     custom = getattr(model, "scope_condition", None)
     if custom is not None:
         return queryset.filter(custom(user))
+    parent_fk, parent = _parent(model)
+    if parent is not None and getattr(parent, "scope_condition", None) is not None:
+        return queryset.filter(**{f"{parent_fk}__in": scope_queryset(user, parent).values("pk")})
     paths = scope_paths(model)
     for doctype, values in restrictions(user).items():
         doctype_paths = paths.get(doctype)

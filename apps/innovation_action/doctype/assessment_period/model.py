@@ -1,0 +1,63 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from apps.lowcode.doctype import Document
+from apps.innovation_action.doctype.action_plan.model import ActionPlan
+
+CHINESE_NUMBERS = "一二三四五六七八九十"
+
+
+class PeriodKind(models.TextChoices):
+    """附件3: 每月调度、每季通报排名、年终综合考评."""
+
+    MONTH = "月度", "月度"
+    QUARTER = "季度", "季度"
+    YEAR = "年度", "年度"
+
+
+KIND_CODES = {PeriodKind.MONTH: "M", PeriodKind.QUARTER: "Q", PeriodKind.YEAR: "Y"}
+
+
+class AssessmentPeriod(Document):
+    """A reporting and assessment period of a plan: a month, a quarter or the year."""
+
+    doctype = "Assessment Period"
+
+    plan = models.ForeignKey(ActionPlan, verbose_name="工作方案", on_delete=models.CASCADE, related_name="periods")
+    kind = models.CharField("周期类型", max_length=4, choices=PeriodKind.choices)
+    number = models.PositiveSmallIntegerField("序号", null=True, blank=True, help_text="第几月/第几季度；年度留空")
+    start_date = models.DateField("开始日期")
+    end_date = models.DateField("结束日期")
+    deadline = models.DateField("报送截止日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "考评周期"
+        verbose_name_plural = "考评周期"
+        ordering = ["plan", "start_date", "-end_date"]
+        constraints = [models.UniqueConstraint(fields=["plan", "kind", "number"], name="unique_assessment_period")]
+
+    def autoname(self):
+        suffix = f"{self.number:02d}" if self.kind == PeriodKind.MONTH else (self.number or "")
+        return f"{self.plan.name}-{KIND_CODES[self.kind]}{suffix}"
+
+    @property
+    def title(self) -> str:
+        year = self.plan.year
+        if self.kind == PeriodKind.YEAR:
+            return f"{year}年度"
+        if self.kind == PeriodKind.QUARTER:
+            return f"{year}年第{CHINESE_NUMBERS[self.number - 1]}季度"
+        return f"{year}年{self.number}月"
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        super().clean()
+        if self.kind != PeriodKind.YEAR and not self.number:
+            raise ValidationError({"number": "月度、季度周期须填写序号"})
+        limit = {PeriodKind.MONTH: 12, PeriodKind.QUARTER: 4}.get(self.kind)
+        if limit and self.number and not 1 <= self.number <= limit:
+            raise ValidationError({"number": f"{self.get_kind_display()}序号应在 1 到 {limit} 之间"})
+        if self.start_date and self.end_date and self.start_date > self.end_date:
+            raise ValidationError({"end_date": "结束日期不能早于开始日期"})

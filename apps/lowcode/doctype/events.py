@@ -1,0 +1,60 @@
+"""Document events, as Frappe's ``doc_events``: apps hook functions onto a doctype's life.
+
+An installed app may have a ``hooks.py`` declaring, by dotted path::
+
+    doc_events = {
+        "SelfAssessment": {
+            "after_insert": "apps.innovation_action.doctype.self_assessment.events.prefill_lines",
+            "after_transition": "…",
+        },
+        "*": {"on_update": "…"},  # every doctype
+    }
+
+A handler is called as ``handler(doc, event=..., **context)``; the workflow
+events pass ``user``, ``action``, ``from_state``, ``to_state`` and ``comment``.
+A handler that raises stops the save or transition, and the whole of it is
+rolled back.
+"""
+
+from collections import defaultdict
+from functools import cache
+from importlib import import_module
+
+from django.apps import apps
+from django.utils.module_loading import import_string
+
+EVENTS = (
+    "validate",          # before a save is written; raise to refuse it
+    "after_insert",      # a new document and its child rows are saved
+    "on_update",         # any save of the document and its child rows
+    "before_transition", # a workflow action is about to move the document
+    "after_transition",  # it has moved (state saved, action logged)
+    "on_enter_state",    # the document entered a workflow state (after_transition's twin, per state)
+)
+
+
+@cache
+def doc_events() -> dict[str, dict[str, list]]:
+    """{doctype: {event: [handler, …]}} from every installed app's hooks.py, in INSTALLED_APPS order."""
+    registry: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    for app in apps.get_app_configs():
+        try:
+            module = import_module(f"{app.name}.hooks")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{app.name}.hooks":
+                raise
+            continue
+        for doctype, events in getattr(module, "doc_events", {}).items():
+            for event, handlers in events.items():
+                if event not in EVENTS:
+                    raise ValueError(f"{app.name}.hooks: unknown document event {event!r}")
+                handlers = [handlers] if isinstance(handlers, str) else handlers
+                registry[doctype][event].extend(import_string(h) for h in handlers)
+    return registry
+
+
+def run_doc_event(doc, event: str, **context) -> None:
+    events = doc_events()
+    for doctype in (type(doc).doctype, "*"):
+        for handler in events.get(doctype, {}).get(event, ()):
+            handler(doc, event=event, **context)

@@ -1,0 +1,114 @@
+"""Frappe's workflow methods (frappe.model.workflow.*) and the inbox, over /api/method."""
+
+import json
+
+from apps.lowcode.api.builtin_methods import meta_for
+from apps.lowcode.api.docs import doc_to_dict, format_value, get_document
+from apps.lowcode.api.errors import ValidationError
+from apps.lowcode.api.methods import whitelist
+from apps.lowcode.workflow import engine
+
+
+def _parsed(value, expected: type, what: str):
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            raise ValidationError(f"参数 {what} 不是合法的 JSON") from None
+    if not isinstance(value, expected):
+        raise ValidationError(f"参数 {what} 的格式不正确")
+    return value
+
+
+def _doc_ref(value) -> dict:
+    doc = _parsed(value, dict, "doc")
+    if not isinstance(doc.get("doctype"), str) or not isinstance(doc.get("name"), str | int):
+        raise ValidationError("参数 doc 须包含 doctype 和 name")
+    return doc
+
+
+def _text(value, what: str) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValidationError(f"参数 {what} 应为文本")
+    return value
+
+
+def transition_dict(transition) -> dict:
+    return {
+        "state": transition.state, "action": transition.action, "next_state": transition.next_state,
+        "allowed": "\n".join(transition.allowed_roles()), "allow_self_approval": int(transition.allow_self_approval),
+        "condition": transition.condition, "comment_required": int(transition.comment_required),
+        "approvals_required": transition.approvals_required,
+    }
+
+
+@whitelist("frappe.model.workflow.get_transitions")
+def get_transitions(request, doc, **_):
+    """可执行的工作流操作（doc 为含 doctype、name 的 JSON）"""
+    ref = _doc_ref(doc)
+    obj = get_document(request.user, meta_for(ref["doctype"]), ref["name"])
+    return [transition_dict(t) for t in engine.get_transitions(request.user, obj)]
+
+
+@whitelist("frappe.model.workflow.apply_workflow", methods=("POST",))
+def apply_workflow(request, doc, action, comment=None, **_):
+    """执行工作流操作，返回更新后的单据；doc 中的 modified、workflow_state 用于检查是否已被他人办理"""
+    ref = _doc_ref(doc)
+    meta = meta_for(ref["doctype"])
+    result = engine.apply_workflow(
+        request.user, meta.model, str(ref["name"]), _text(action, "action"), _text(comment, "comment"),
+        seen_modified=ref.get("modified"), seen_state=ref.get("workflow_state"),
+    )
+    return doc_to_dict(result.doc, meta)
+
+
+@whitelist("frappe.model.workflow.bulk_workflow_approval", methods=("POST",))
+def bulk_workflow_approval(request, docnames, doctype, action, comment=None, **_):
+    """批量执行同一工作流操作；逐张办理，返回成功与失败的单据"""
+    meta = meta_for(doctype)
+    names = _parsed(docnames, list, "docnames")
+    if not all(isinstance(n, str | int) for n in names):
+        raise ValidationError("参数 docnames 应为单据编号列表")
+    result = engine.bulk_apply(request.user, meta.model, [str(n) for n in names], _text(action, "action"),
+                               _text(comment, "comment"))
+    return {"succeeded": result.succeeded,
+            "failed": [{"name": name, "message": message} for name, message in result.failed]}
+
+
+@whitelist("frappe.model.workflow.get_common_transition_actions")
+def get_common_transition_actions(request, docs, doctype, **_):
+    """所选单据都可以执行的工作流操作（批量办理只提供这些）"""
+    meta = meta_for(doctype)
+    items = _parsed(docs, list, "docs")
+    names = [item.get("name") if isinstance(item, dict) else item for item in items]
+    if not all(isinstance(n, str | int) for n in names):
+        raise ValidationError("参数 docs 应为单据编号（或含 name 的单据）列表")
+    return engine.common_actions(request.user, [get_document(request.user, meta, str(n)) for n in names])
+
+
+@whitelist("lowcode.workflow.get_pending_documents")
+def get_pending_documents(request, **_):
+    """待我处理：我现在可以办理的单据及可执行的操作"""
+    return [
+        {"doctype": type(doc).doctype, "name": doc.name, "title": str(doc), "workflow_state": doc.workflow_state,
+         "modified": format_value(doc.modified), "actions": [t.action for t in transitions]}
+        for doc, transitions in engine.pending_documents(request.user)
+    ]
+
+
+@whitelist("lowcode.workflow.get_timeline")
+def get_timeline(request, doctype, name, **_):
+    """单据的办理记录与在各状态停留的时间"""
+    obj = get_document(request.user, meta_for(doctype), _text(name, "name"))
+    logs = engine.history(obj)
+    return {
+        "log": [{"action": log.action, "from_state": log.from_state, "to_state": log.to_state, "moved": int(log.moved),
+                 "user": log.user.get_username() if log.user else None, "comment": log.comment,
+                 "creation": format_value(log.creation)} for log in logs],
+        "states": [{"state": v.state, "entered": format_value(v.entered),
+                    "left": format_value(v.left) if v.left else None,
+                    "seconds": int(v.duration.total_seconds()), "duration": engine.format_duration(v.duration)}
+                   for v in engine.state_visits(logs)],
+    }

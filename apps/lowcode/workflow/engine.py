@@ -1,0 +1,449 @@
+"""The workflow engine: which actions a user may take on a document, and taking them.
+
+Every function reads the workflow from the database, so an administrator's
+change applies to the next action with no restart. A document's state lives
+in its ``workflow_state`` field, which only this module writes.
+
+Who may take a transition: the user has one of its roles (if it lists any),
+is one of the approvers it takes from the document (if it names any), is not
+the document's creator when self-approval is off, has not already approved it
+in this round (N-of-M), and the condition holds. The caller has already
+checked that the user can see the document at all (record scope).
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from apps.lowcode.api.errors import (
+    DoesNotExistError,
+    FrappeError,
+    PermissionError,
+    TimestampMismatchError,
+    ValidationError,
+    WorkflowPermissionError,
+    WorkflowTransitionError,
+)
+from apps.lowcode.expressions import ExpressionError, evaluate
+from apps.lowcode.doctype.events import run_doc_event
+from apps.lowcode.permissions import in_scope, scope_queryset
+from apps.lowcode.permissions.user_permission import UserPermission
+from apps.lowcode.workflow.model import StateType, Workflow, WorkflowLog, WorkflowState, WorkflowTransition
+
+CREATE_ACTION = "新建"
+
+
+# ------------------------------------------------------------------ reading the workflow
+
+
+def get_workflow(doctype: str) -> Workflow | None:
+    """The active workflow of a doctype, with its states and transitions loaded."""
+    return (
+        Workflow.objects.filter(document_type=doctype, is_active=True)
+        .prefetch_related("states", "transitions")
+        .first()
+    )
+
+
+def workflow_of(doc) -> Workflow | None:
+    return get_workflow(type(doc).doctype)
+
+
+def get_state(workflow: Workflow, state: str) -> WorkflowState | None:
+    return next((s for s in workflow.states.all() if s.state == state), None)
+
+
+def transitions_from(workflow: Workflow, state: str) -> list[WorkflowTransition]:
+    return [t for t in workflow.transitions.all() if t.state == state]
+
+
+# ------------------------------------------------------------------ who may act
+
+
+def user_roles(user) -> set[str]:
+    cached = getattr(user, "_role_names", None)
+    if cached is None:
+        cached = set(user.groups.values_list("name", flat=True)) if user.is_authenticated else set()
+        user._role_names = cached
+    return cached
+
+
+def has_any_role(user, roles: list[str]) -> bool:
+    """No roles listed means anyone; a superuser holds every role (Frappe's Administrator)."""
+    return not roles or user.is_superuser or bool(user_roles(user) & set(roles))
+
+
+def approver_ids(doc, transition: WorkflowTransition) -> set[int] | None:
+    """Users the transition takes from the document's data; None when it names no approvers.
+
+    A path ending at a user gives that user; a path ending at a record gives
+    the users whose User Permissions allow that record (a county's own users).
+    """
+    paths = transition.approver_paths()
+    if not paths:
+        return None
+    User = get_user_model()
+    ids: set[int] = set()
+    for path in paths:
+        target = path_target(type(doc), path)
+        values = [v for v in type(doc)._default_manager.filter(pk=doc.pk).values_list(path, flat=True) if v]
+        if target is User:
+            ids.update(values)
+        else:
+            names = target._default_manager.filter(pk__in=values).values_list("name", flat=True)
+            ids.update(UserPermission.objects.filter(allow=target.doctype, for_value__in=list(names))
+                       .values_list("user_id", flat=True))
+    return ids
+
+
+def path_target(model, path: str):
+    """The model a ``a__b__c`` relation path ends at; ValueError (Chinese) when it is not a relation path."""
+    current = model
+    for part in path.split("__"):
+        try:
+            field_ = current._meta.get_field(part)
+        except Exception:  # noqa: BLE001 - FieldDoesNotExist and friends
+            raise ValueError(f"“{path}”：{current._meta.verbose_name}没有字段 {part}") from None
+        if field_.related_model is None:
+            raise ValueError(f"“{path}”：{part} 不是链接字段，审批人来源须指向用户或记录")
+        current = field_.related_model
+    return current
+
+
+def current_round_start(doc) -> int:
+    """Id of the log entry that moved the document into its current state (0 if none)."""
+    last = (WorkflowLog.objects.filter(reference_doctype=type(doc).doctype, reference_name=doc.name, moved=True)
+            .order_by("-id").values_list("id", flat=True).first())
+    return last or 0
+
+
+def approvals_so_far(doc, transition: WorkflowTransition) -> list[int]:
+    """Users who took this transition in the current round without moving the document yet."""
+    return list(
+        WorkflowLog.objects.filter(
+            reference_doctype=type(doc).doctype, reference_name=doc.name, moved=False,
+            from_state=transition.state, action=transition.action, id__gt=current_round_start(doc),
+        ).values_list("user_id", flat=True)
+    )
+
+
+@dataclass
+class _DocValues:
+    """The document as the condition language sees it, computed once per check."""
+
+    doc: object
+    _values: dict | None = field(default=None, init=False)
+
+    def get(self) -> dict:
+        if self._values is None:
+            from apps.lowcode.api.docs import doc_to_dict
+
+            self._values = doc_to_dict(self.doc)
+        return self._values
+
+
+def refusal(user, doc, transition: WorkflowTransition, values: _DocValues | None = None) -> str | None:
+    """Why the user may not take the transition now, in Chinese; None when they may."""
+    action = transition.action
+    if not has_any_role(user, transition.allowed_roles()):
+        return f"“{action}”只能由以下角色办理：{'、'.join(transition.allowed_roles())}"
+    approvers = approver_ids(doc, transition)
+    if approvers is not None and user.pk not in approvers:
+        return f"您不是本单据“{action}”的审批人"
+    if not transition.allow_self_approval and doc.owner_id == user.pk:
+        return f"“{action}”不能由单据创建人本人办理"
+    if transition.approvals_required > 1 and user.pk in approvals_so_far(doc, transition):
+        return f"您已办理过“{action}”，正在等待其他审批人"
+    if transition.condition.strip():
+        try:
+            if not evaluate(transition.condition, {"doc": (values or _DocValues(doc)).get()}):
+                return f"单据不满足“{action}”的条件：{transition.condition}"
+        except ExpressionError as exc:
+            return f"“{action}”的条件无法计算，请联系管理员：{exc}"
+    return None
+
+
+def get_transitions(user, doc, workflow: Workflow | None = None) -> list[WorkflowTransition]:
+    """The transitions the user may take on the document now (one per action)."""
+    workflow = workflow or workflow_of(doc)
+    if workflow is None:
+        return []
+    values = _DocValues(doc)
+    offered = {}
+    for transition in transitions_from(workflow, doc.workflow_state):
+        if transition.action not in offered and refusal(user, doc, transition, values) is None:
+            offered[transition.action] = transition
+    return list(offered.values())
+
+
+def common_actions(user, docs) -> list[str]:
+    """Actions valid for every one of the documents (for bulk actions), in workflow order."""
+    actions = None
+    for doc in docs:
+        names = [t.action for t in get_transitions(user, doc)]
+        actions = names if actions is None else [a for a in actions if a in names]
+    return actions or []
+
+
+def users_who_can_act(doc, workflow: Workflow | None = None) -> list:
+    """Active users who could take some transition on the document now (for notifications)."""
+    from apps.lowcode.permissions import can
+
+    workflow = workflow or workflow_of(doc)
+    if workflow is None:
+        return []
+    User = get_user_model()
+    values = _DocValues(doc)
+    found = {}
+    for transition in transitions_from(workflow, doc.workflow_state):
+        candidates = User.objects.filter(is_active=True, is_superuser=False)
+        if transition.allowed_roles():
+            candidates = candidates.filter(groups__name__in=transition.allowed_roles())
+        approvers = approver_ids(doc, transition)
+        if approvers is not None:
+            candidates = candidates.filter(pk__in=approvers)
+        for user in candidates.distinct():
+            if user.pk not in found and can(user, "read", type(doc)) and in_scope(user, doc) \
+                    and refusal(user, doc, transition, values) is None:
+                found[user.pk] = user
+    return list(found.values())
+
+
+# ------------------------------------------------------------------ editing under a workflow
+
+
+@dataclass(frozen=True)
+class EditRights:
+    allowed: bool
+    fields: tuple[str, ...] = ()  # empty: every field
+    reason: str = ""
+
+
+def edit_rights(user, doc) -> EditRights:
+    """Whether the user may edit the document in its current state, and which fields."""
+    workflow = workflow_of(doc)
+    if workflow is None or not doc.workflow_state:
+        return EditRights(True)
+    state = get_state(workflow, doc.workflow_state)
+    if state is None:
+        return EditRights(False, reason=f"单据状态“{doc.workflow_state}”已不在工作流中，请联系管理员")
+    if state.state_type == StateType.FINAL:
+        return EditRights(False, reason=f"单据已{doc.workflow_state}，不能再修改")
+    if not has_any_role(user, state.edit_roles()):
+        return EditRights(False, reason=f"单据处于“{state.state}”状态，只有{'、'.join(state.edit_roles())}可以修改")
+    return EditRights(True, tuple(state.editable_field_list()))
+
+
+def ensure_state_not_set(doc, incoming, creating: bool) -> None:
+    """The state moves only through actions: a client may echo it back, never change it."""
+    if incoming in (None, ""):
+        return
+    workflow = workflow_of(doc)
+    expected = doc.workflow_state
+    if creating and workflow is not None:
+        first = workflow.first_state()
+        expected = first.state if first else ""
+    if str(incoming) != expected:
+        if creating:
+            raise ValidationError(f"新单据只能从“{expected or '（无工作流）'}”状态开始，不能直接设为“{incoming}”")
+        raise ValidationError(f"不能直接修改工作流状态（当前“{expected}”），请使用工作流操作")
+
+
+def start(doc) -> None:
+    """Put a new document (not yet saved) into its workflow's first state."""
+    workflow = workflow_of(doc)
+    first = workflow.first_state() if workflow else None
+    if first is not None:
+        doc.workflow_state = first.state
+        doc.docstatus = first.docstatus_value
+
+
+def log_creation(user, doc) -> None:
+    """Record the entry into the first state, so the timeline starts at creation."""
+    workflow = workflow_of(doc)
+    if workflow is None or not doc.workflow_state:
+        return
+    log = WorkflowLog.objects.create(
+        workflow=workflow, reference_doctype=type(doc).doctype, reference_name=doc.name,
+        action=CREATE_ACTION, from_state="", to_state=doc.workflow_state, user=user,
+    )
+    state = get_state(workflow, doc.workflow_state)
+    run_doc_event(doc, "on_enter_state", user=user, action=CREATE_ACTION, from_state="",
+                  to_state=doc.workflow_state, comment="")
+    if state is not None and state.notify:
+        _notify_on_commit(log)
+
+
+def ensure_deletable(user, doc) -> None:
+    rights = edit_rights(user, doc)
+    if not rights.allowed:
+        raise PermissionError(rights.reason)
+    if doc.docstatus != 0:
+        raise PermissionError(f"单据处于“{doc.workflow_state}”状态，已提交的单据不能删除")
+
+
+# ------------------------------------------------------------------ taking an action
+
+
+@dataclass(frozen=True)
+class ActionResult:
+    doc: object
+    moved: bool
+    from_state: str
+    to_state: str
+    approvals: int = 1
+    approvals_required: int = 1
+
+    @property
+    def message(self) -> str:
+        if self.moved:
+            return f"已办理：{self.from_state} → {self.to_state}"
+        return f"已记录您的审批（{self.approvals}/{self.approvals_required}），等待其他审批人"
+
+
+def apply_workflow(user, model, name: str, action: str, comment: str = "", seen_modified: str | None = None,
+                   seen_state: str | None = None) -> ActionResult:
+    """Take ``action`` on document ``name`` as ``user``, all or nothing.
+
+    The document row is locked for the whole action, so of two reviewers
+    acting at once the second sees the first one's result: its action is no
+    longer offered from the new state and it gets a clear error.
+    """
+    from apps.lowcode.api.docs import format_value
+
+    comment = (comment or "").strip()
+    with transaction.atomic():
+        doc = scope_queryset(user, model).select_for_update().filter(name=str(name)).first()
+        if doc is None:
+            raise DoesNotExistError(f"{model._meta.verbose_name} {name} 不存在")
+        if seen_state not in (None, "") and seen_state != doc.workflow_state:
+            raise TimestampMismatchError(
+                f"{doc.name} 的状态已变为“{doc.workflow_state}”（您看到的是“{seen_state}”），请刷新后再办理")
+        if seen_modified and str(seen_modified) != format_value(doc.modified):
+            raise TimestampMismatchError(f"{doc.name} 已被他人修改，请刷新后再办理")
+        workflow = workflow_of(doc)
+        if workflow is None:
+            raise ValidationError(f"“{model._meta.verbose_name}”没有启用的工作流")
+        candidates = [t for t in transitions_from(workflow, doc.workflow_state) if t.action == action]
+        if not candidates:
+            offered = "、".join(t.action for t in get_transitions(user, doc, workflow)) or "无"
+            raise WorkflowTransitionError(
+                f"单据当前状态为“{doc.workflow_state}”，不能执行“{action}”（您可以执行：{offered}）")
+        values = _DocValues(doc)
+        reasons = [refusal(user, doc, t, values) for t in candidates]
+        if all(reasons):
+            raise WorkflowPermissionError(reasons[0])
+        transition = candidates[reasons.index(None)]
+        if transition.comment_required and not comment:
+            raise ValidationError(f"“{action}”必须填写意见（例如退回原因）")
+        return _take(user, doc, workflow, transition, comment)
+
+
+def _take(user, doc, workflow: Workflow, transition: WorkflowTransition, comment: str) -> ActionResult:
+    context = dict(user=user, action=transition.action, from_state=transition.state,
+                   to_state=transition.next_state, comment=comment)
+    run_doc_event(doc, "before_transition", **context)
+    log_fields = dict(workflow=workflow, reference_doctype=type(doc).doctype, reference_name=doc.name,
+                      action=transition.action, from_state=transition.state, user=user, comment=comment)
+    approvals = len(approvals_so_far(doc, transition)) + 1
+    doc.modified_by = user
+    if approvals < transition.approvals_required:
+        WorkflowLog.objects.create(**log_fields, to_state=transition.state, moved=False)
+        doc.save(update_fields=["modified", "modified_by"])
+        return ActionResult(doc, False, transition.state, transition.state, approvals, transition.approvals_required)
+    state = get_state(workflow, transition.next_state)
+    if state is None:
+        raise ValidationError(f"工作流配置错误：状态“{transition.next_state}”不存在，请联系管理员")
+    doc.workflow_state = state.state
+    doc.docstatus = state.docstatus_value
+    doc.save(update_fields=["workflow_state", "docstatus", "modified", "modified_by"])
+    log = WorkflowLog.objects.create(**log_fields, to_state=state.state, moved=True)
+    run_doc_event(doc, "after_transition", **context)
+    run_doc_event(doc, "on_enter_state", **context)
+    if state.notify:
+        _notify_on_commit(log)
+    return ActionResult(doc, True, transition.state, state.state, approvals, transition.approvals_required)
+
+
+@dataclass
+class BulkResult:
+    succeeded: list = field(default_factory=list)
+    failed: list = field(default_factory=list)  # (name, message)
+
+
+def bulk_apply(user, model, names: list[str], action: str, comment: str = "") -> BulkResult:
+    """The action on each document, each one all or nothing; failures are reported, not raised."""
+    result = BulkResult()
+    for name in names:
+        try:
+            apply_workflow(user, model, name, action, comment)
+            result.succeeded.append(str(name))
+        except FrappeError as exc:
+            result.failed.append((str(name), exc.message))
+    return result
+
+
+def _notify_on_commit(log: WorkflowLog) -> None:
+    from apps.lowcode.jobs import enqueue
+    from apps.lowcode.notification.service import notify_state_entered
+
+    transaction.on_commit(lambda: enqueue(notify_state_entered, log.pk))
+
+
+# ------------------------------------------------------------------ the inbox and the timeline
+
+
+def pending_documents(user) -> list[tuple[object, list[WorkflowTransition]]]:
+    """待我处理: documents on which the user may take an action now, oldest first."""
+    from apps.lowcode.doctype import doctype_registry
+    from apps.lowcode.permissions import can
+
+    pending = []
+    for workflow in Workflow.objects.filter(is_active=True).prefetch_related("states", "transitions"):
+        model = doctype_registry.get(workflow.document_type)
+        if model is None or not can(user, "read", model):
+            continue
+        states = {t.state for t in workflow.transitions.all() if has_any_role(user, t.allowed_roles())}
+        if not states:
+            continue
+        for doc in scope_queryset(user, model).filter(workflow_state__in=states).order_by("modified"):
+            transitions = get_transitions(user, doc, workflow)
+            if transitions:
+                pending.append((doc, transitions))
+    return pending
+
+
+@dataclass(frozen=True)
+class StateVisit:
+    state: str
+    entered: object
+    left: object | None  # None: the document is still in this state
+
+    @property
+    def duration(self) -> timedelta:
+        return (self.left or timezone.now()) - self.entered
+
+
+def history(doc) -> list[WorkflowLog]:
+    return list(WorkflowLog.objects.filter(reference_doctype=type(doc).doctype, reference_name=doc.name)
+                .select_related("user").order_by("id"))
+
+
+def state_visits(logs: list[WorkflowLog]) -> list[StateVisit]:
+    """The time spent in each state: from each move into it to the next move out."""
+    moves = [log for log in logs if log.moved]
+    return [
+        StateVisit(move.to_state, move.creation, moves[i + 1].creation if i + 1 < len(moves) else None)
+        for i, move in enumerate(moves)
+    ]
+
+
+def format_duration(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    parts = [f"{days}天" if days else "", f"{hours}小时" if hours else "", f"{minutes}分钟" if minutes and not days else ""]
+    return "".join(parts) or "不到1分钟"

@@ -1,0 +1,83 @@
+"""Checks an administrator's workflow before it is used: every name it refers to must exist."""
+
+from django.contrib.auth.models import Group
+
+from apps.lowcode.expressions import ExpressionError, check_syntax
+
+
+def workflow_errors(document_type: str, states: list[dict], transitions: list[dict]) -> list[str]:
+    """Problems of a workflow given as plain rows (the admin's forms or the saved records), in Chinese.
+
+    states: dicts with state, allow_edit, editable_fields; transitions: dicts
+    with state, action, next_state, allowed, approver_field, condition, approvals_required.
+    """
+    from apps.lowcode.doctype import doctype_registry
+    from apps.lowcode.doctype.meta import get_meta
+    from apps.lowcode.workflow.engine import path_target
+    from apps.lowcode.workflow.model import split_lines
+
+    errors = []
+    names = [s["state"] for s in states]
+    if not names:
+        errors.append("工作流至少需要一个状态（第一个状态是新单据的初始状态）")
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        errors.append(f"状态重复：{'、'.join(duplicates)}")
+    roles = set(Group.objects.values_list("name", flat=True))
+    model = doctype_registry.get(document_type)
+    meta = get_meta(document_type) if model is not None else None
+
+    def check_roles(text, where):
+        unknown = [r for r in split_lines(text or "") if r not in roles]
+        if unknown:
+            errors.append(f"{where}：角色“{'、'.join(unknown)}”不存在")
+
+    for s in states:
+        where = f"状态“{s['state']}”"
+        check_roles(s.get("allow_edit"), where)
+        for fieldname in split_lines(s.get("editable_fields") or ""):
+            if meta is not None and not _field_exists(meta, fieldname):
+                errors.append(f"{where}：可编辑字段“{fieldname}”不存在")
+    for t in transitions:
+        where = f"转换“{t['state']} —{t['action']}→ {t['next_state']}”"
+        for end in ("state", "next_state"):
+            if t[end] not in names:
+                errors.append(f"{where}：状态“{t[end]}”不在本工作流的状态中")
+        check_roles(t.get("allowed"), where)
+        for path in split_lines((t.get("approver_field") or "").replace(".", "__")):
+            if model is not None:
+                try:
+                    path_target(model, path)
+                except ValueError as exc:
+                    errors.append(f"{where}：审批人来源 {exc}")
+        if (t.get("condition") or "").strip():
+            try:
+                check_syntax(t["condition"])
+            except ExpressionError as exc:
+                errors.append(f"{where}：{exc}")
+        if (t.get("approvals_required") or 1) < 1:
+            errors.append(f"{where}：所需审批人数至少为 1")
+    return errors
+
+
+def _field_exists(meta, fieldname: str) -> bool:
+    from apps.lowcode.doctype.meta import get_meta
+
+    table, _, child_field = fieldname.partition(".")
+    if not child_field:
+        return fieldname in meta.fields or fieldname in meta.tables
+    return table in meta.tables and child_field in get_meta(meta.tables[table].doctype).fields
+
+
+def validate_saved_workflow(workflow, **context) -> None:
+    """doc_events hook: a workflow saved through the API is checked with its rows; errors undo the save."""
+    from apps.lowcode.api.errors import ValidationError
+
+    errors = workflow_errors(
+        workflow.document_type,
+        list(workflow.states.values("state", "allow_edit", "editable_fields")),
+        list(workflow.transitions.values("state", "action", "next_state", "allowed", "approver_field",
+                                         "condition", "approvals_required")),
+    )
+    if errors:
+        raise ValidationError("；".join(errors))
