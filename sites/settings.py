@@ -158,8 +158,16 @@ JAZZMIN_SETTINGS = {
     "copyright": "科技创新赋能行动领导小组办公室",
     "search_model": ["innovation_action.Task", "innovation_action.Project"],
     "show_ui_builder": False,
-    "topmenu_links": [{"name": "接口文档", "url": "/api/docs/", "new_window": True}],
-    "usermenu_links": [{"name": "我的 API 密钥", "url": "my-api-keys", "icon": "fas fa-key"}],
+    "topmenu_links": [
+        {"name": "待我处理", "url": "workflow-inbox"},
+        {"name": "我的消息", "url": "admin:lowcode_notificationlog_changelist"},
+        {"name": "接口文档", "url": "/api/docs/", "new_window": True},
+    ],
+    "usermenu_links": [
+        {"name": "待我处理", "url": "workflow-inbox", "icon": "fas fa-inbox"},
+        {"name": "我的 API 密钥", "url": "my-api-keys", "icon": "fas fa-key"},
+    ],
+    "custom_links": {"lowcode": [{"name": "待我处理", "url": "workflow-inbox", "icon": "fas fa-inbox"}]},
     "navigation_expanded": True,
     "order_with_respect_to": [
         "innovation_action",
@@ -171,6 +179,8 @@ JAZZMIN_SETTINGS = {
         "innovation_action.Liaison",
         "innovation_action.IndicatorGroup",
         "innovation_action.Indicator",
+        "innovation_action.AssessmentPeriod",
+        "innovation_action.SelfAssessment",
         "lowcode",
         "auth",
     ],
@@ -188,5 +198,10 @@ JAZZMIN_SETTINGS = {
         "lowcode.UserPermission": "fas fa-user-lock",
         "lowcode.File": "fas fa-paperclip",
         "lowcode.ApiKey": "fas fa-key",
+        "innovation_action.AssessmentPeriod": "fas fa-calendar-alt",
+        "innovation_action.SelfAssessment": "fas fa-clipboard-check",
+        "lowcode.Workflow": "fas fa-project-diagram",
+        "lowcode.WorkflowLog": "fas fa-history",
+        "lowcode.NotificationLog": "fas fa-bell",
     },
 }

@@ -4,10 +4,13 @@ from django.views.generic import RedirectView
 
 from apps.lowcode.api.key_views import my_api_keys
 from apps.lowcode.file.views import PrivateFileView
+from apps.lowcode.workflow import views as workflow_views
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
     path("admin/my-api-keys/", my_api_keys, name="my-api-keys"),
+    path("admin/inbox/", admin.site.admin_view(workflow_views.inbox), name="workflow-inbox"),
+    path("admin/workflow/apply/", admin.site.admin_view(workflow_views.apply_action), name="workflow-apply"),
     path("admin/", admin.site.urls),
     path("api/", include("apps.lowcode.api.urls")),
     path("private/files/<path:path>", PrivateFileView.as_view(), name="private-file"),

@@ -5,9 +5,10 @@ from django.contrib import admin
 from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
+from apps.lowcode.admin_base.workflow import WorkflowAdminMixin, WorkflowInlineMixin
 from apps.lowcode.permissions import ensure_in_scope, restrictions, scope_queryset
 
-RECORD_FIELDS = ("owner", "creation", "modified", "modified_by", "docstatus")
+RECORD_FIELDS = ("owner", "creation", "modified", "modified_by", "docstatus", "workflow_state")
 
 
 class ScopedAdminMixin:
@@ -22,8 +23,8 @@ class ScopedAdminMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class DocumentAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
-    """Shows Frappe's record fields read-only and records who created a record."""
+class DocumentAdmin(ScopedAdminMixin, WorkflowAdminMixin, SimpleHistoryAdmin):
+    """Shows Frappe's record fields read-only, records who created a record, and runs its workflow."""
 
     readonly_fields = ("owner", "creation", "modified", "modified_by")
     list_per_page = 50
@@ -84,7 +85,7 @@ class DocumentAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         ensure_in_scope(request.user, obj, "保存后的记录超出您的数据权限范围")
 
 
-class ChildTableInline(ScopedAdminMixin, admin.TabularInline):
+class ChildTableInline(ScopedAdminMixin, WorkflowInlineMixin, admin.TabularInline):
     """A child table shown inside its parent's form, ordered by idx."""
 
     extra = 0

@@ -1,0 +1,39 @@
+from django.contrib import admin
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+
+from apps.lowcode.admin_base import ScopedAdminMixin
+from apps.lowcode.notification.model import NotificationLog
+
+
+@admin.register(NotificationLog)
+class NotificationLogAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """我的消息: each user sees only their own; opening one marks it read and goes to its document."""
+
+    list_display = ("subject", "read", "creation")
+    list_filter = ("read", "document_type")
+    search_fields = ("subject", "document_name")
+    actions = ["mark_read"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        note = self.get_object(request, object_id)
+        if note is None:
+            return super().change_view(request, object_id, form_url, extra_context)
+        NotificationLog.objects.filter(pk=note.pk).update(read=True)
+        from apps.lowcode.doctype import doctype_registry
+
+        model = doctype_registry.get(note.document_type)
+        doc = model._default_manager.filter(name=note.document_name).first() if model else None
+        if doc is None:
+            return HttpResponseRedirect(reverse("admin:lowcode_notificationlog_changelist"))
+        return HttpResponseRedirect(reverse(f"admin:{doc._meta.app_label}_{doc._meta.model_name}_change", args=[doc.pk]))
+
+    @admin.action(description="标为已读")
+    def mark_read(self, request, queryset):
+        queryset.update(read=True)
