@@ -18,7 +18,10 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 
 @pytest.fixture
-def browser_page(live_server, tmp_path):
+def browser_page(live_server, tmp_path, monkeypatch):
+    # Playwright's sync API keeps an event loop in this thread; the test's own ORM
+    # checks between page steps are plain synchronous calls (pytest-django's advice).
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     # A transactional test starts from an emptied database: give it the plan again.
     load_plan(PLAN_FOLDER)
     create_demo_accounts()

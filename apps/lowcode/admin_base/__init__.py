@@ -91,3 +91,11 @@ class ChildTableInline(ScopedAdminMixin, WorkflowInlineMixin, admin.TabularInlin
     extra = 0
     exclude = ("name",)
     ordering = ("idx",)
+
+
+class ChildTableStackedInline(ScopedAdminMixin, WorkflowInlineMixin, admin.StackedInline):
+    """A child table whose rows have too many fields for one table line: one card per row."""
+
+    extra = 0
+    exclude = ("name",)
+    ordering = ("idx",)

@@ -10,7 +10,7 @@ from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.forms.models import BaseInlineFormSet
 
-from apps.lowcode.admin_base import ChildTableInline, DocumentAdmin
+from apps.lowcode.admin_base import ChildTableStackedInline, DocumentAdmin
 from apps.lowcode.workflow.model import Workflow, WorkflowLog, WorkflowState, WorkflowTransition, split_lines
 from apps.lowcode.workflow.validation import workflow_errors
 
@@ -42,20 +42,21 @@ def document_type_choices():
     )
 
 
-class RolesInline(ChildTableInline):
+class RolesInlineMixin:
     role_fields: tuple[str, ...] = ()
+    multiline_fields = ("editable_fields", "approver_field", "condition")
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name in self.role_fields:
             return RoleListField(label=db_field.verbose_name, help_text=db_field.help_text)
-        if isinstance(db_field, type(WorkflowTransition._meta.get_field("condition"))):
+        if db_field.name in self.multiline_fields:  # one value per line: a single-line input would join them
             kwargs["widget"] = forms.Textarea(attrs={"rows": 2, "style": "width: 100%"})
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
-class WorkflowStateInline(RolesInline):
+class WorkflowStateInline(RolesInlineMixin, ChildTableStackedInline):
     model = WorkflowState
-    fields = ("idx", "state", "state_type", "allow_edit", "editable_fields", "notify")
+    fields = (("idx", "state", "state_type", "notify"), "allow_edit", "editable_fields")
     role_fields = ("allow_edit",)
 
 
@@ -76,11 +77,11 @@ class TransitionFormSet(BaseInlineFormSet):
             raise forms.ValidationError(errors)
 
 
-class WorkflowTransitionInline(RolesInline):
+class WorkflowTransitionInline(RolesInlineMixin, ChildTableStackedInline):
     model = WorkflowTransition
     formset = TransitionFormSet
-    fields = ("idx", "state", "action", "next_state", "allowed", "approver_field", "condition",
-              "allow_self_approval", "comment_required", "approvals_required")
+    fields = (("idx", "state", "action", "next_state"), "allowed", ("approver_field", "approvals_required"),
+              "condition", ("allow_self_approval", "comment_required"))
     role_fields = ("allowed",)
 
 

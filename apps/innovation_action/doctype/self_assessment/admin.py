@@ -13,6 +13,9 @@ class SelfAssessmentLineInline(ChildTableInline):
     def has_add_permission(self, request, obj=None):
         return False  # one line per indicator, created with the assessment
 
+    def get_max_num(self, request, obj=None, **kwargs):
+        return obj.lines.count() if obj else 0  # hides the "add another" link too
+
     # Seven columns must fit the form's width: narrow inputs, text boxes that grow downwards.
     WIDTHS = {"value": "8em", "self_score": "5em", "reviewed_score": "5em"}
 

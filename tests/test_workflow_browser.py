@@ -1,0 +1,116 @@
+"""The three-stage approval of a self-assessment, done in a real browser by each role in turn."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from apps.innovation_action.models import SelfAssessment
+from apps.lowcode.models import WorkflowLog
+from tests.test_browser import browser_page, log_in  # noqa: F401  (fixture)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+NAME = "2023-Y-章贡区"
+
+
+def log_out_and_in(page, username):
+    page.context.clear_cookies()
+    log_in(page, username)
+
+
+def open_assessment(page):
+    pk = SelfAssessment.objects.get(name=NAME).pk
+    page.goto(f"{page.base_url}/admin/innovation_action/selfassessment/{pk}/change/")
+
+
+def act(page, action, comment=""):
+    if comment:
+        page.fill("#workflow-comment", comment)
+    page.locator(f"button.workflow-action[value='{action}']").click()
+    page.wait_for_load_state()
+
+
+def show_lines(page):
+    page.get_by_role("tab", name="自评明细").click()
+
+
+def test_self_assessment_three_stages_in_the_browser(browser_page, tmp_path):
+    page = browser_page
+
+    # 章贡区 creates its annual self-assessment and fills in line 11.
+    log_in(page, "zhanggong")
+    page.goto(f"{page.base_url}/admin/innovation_action/selfassessment/add/")
+    for name, text in (("period", "2023年度"), ("county", "章贡区")):
+        page.locator(f"select[name={name}] + .select2-container").click()
+        page.locator(".select2-results__option", has_text=text).click()
+    page.click("input[name=_continue]")
+    expect(page.locator("#workflow-state")).to_have_text("草稿")
+    show_lines(page)
+    page.fill("input[name=lines-10-self_score]", "9")
+    page.fill("textarea[name=lines-10-evidence]", "已成立区科技创新赋能行动领导小组，配齐科技管理人员5名")
+    page.click("input[name=_continue]")
+    assert SelfAssessment.objects.get(name=NAME).self_total == 9
+    act(page, "提交")
+    expect(page.locator(".alert-success")).to_contain_text("草稿 → 待初审")
+    expect(page.locator("#workflow-state")).to_have_text("待初审")
+    assert page.locator("button.workflow-action").count() == 0  # nothing left for the county to do
+    assert page.locator("input[name=_save]").count() == 0  # and no editing while under review
+
+    # The office finds it in 待我处理 and returns it: first without a reason (refused), then with one.
+    log_out_and_in(page, "office")
+    page.get_by_role("link", name="待我处理").first.click()
+    row = page.locator(f"tr.inbox-item[data-name='{NAME}']")
+    expect(row).to_contain_text("待初审")
+    row.locator("button[value=退回修改]").click()
+    expect(page.locator(".alert-danger, .alert-error").first).to_contain_text("必须填写意见")
+    row = page.locator(f"tr.inbox-item[data-name='{NAME}']")
+    row.locator("input[name=workflow_comment]").fill("第11项请补充人员名单")
+    row.locator("button[value=退回修改]").click()
+    expect(page.locator(".alert-success")).to_contain_text("待初审 → 草稿")
+    expect(page.locator(f"tr.inbox-item[data-name='{NAME}']")).to_have_count(0)
+
+    # The county sees why, corrects and resubmits.
+    log_out_and_in(page, "zhanggong")
+    open_assessment(page)
+    expect(page.locator("#workflow-timeline")).to_contain_text("第11项请补充人员名单")
+    show_lines(page)
+    page.fill("textarea[name=lines-10-evidence]", "已成立区科技创新赋能行动领导小组，配齐科技管理人员5名（名单见附件）")
+    page.click("input[name=_continue]")
+    act(page, "提交")
+    expect(page.locator("#workflow-state")).to_have_text("待初审")
+
+    # The office gives its reviewed score and 初审意见, then passes it on.
+    log_out_and_in(page, "office")
+    open_assessment(page)
+    show_lines(page)
+    assert page.locator("input[name=lines-10-self_score]").count() == 0  # the county's figures are read-only now
+    page.fill("input[name=lines-10-reviewed_score]", "8")
+    page.fill("textarea[name=lines-10-review_comment]", "人员到位，制度尚不健全，扣1分")
+    page.click("input[name=_continue]")
+    act(page, "初审通过")
+    expect(page.locator("#workflow-state")).to_have_text("待审定")
+
+    # The leading group approves.
+    log_out_and_in(page, "leader")
+    page.get_by_role("link", name="待我处理").first.click()
+    page.locator(f"tr.inbox-item[data-name='{NAME}'] button[value=审定通过]").click()
+    expect(page.locator(".alert-success")).to_contain_text("待审定 → 已审定")
+
+    # Final and read-only, with every step in the log.
+    log_out_and_in(page, "zhanggong")
+    open_assessment(page)
+    expect(page.locator("#workflow-state")).to_have_text("已审定")
+    assert page.locator("input[name=_save]").count() == 0
+    assert page.locator("button.workflow-action").count() == 0
+    steps = ["新建", "提交", "退回修改", "提交", "初审通过", "审定通过"]
+    assert page.locator("#workflow-timeline tbody td:nth-child(3)").all_inner_texts() == steps
+    assert list(WorkflowLog.objects.filter(reference_name=NAME).order_by("id").values_list("action", flat=True)) == steps
+    expect(page.locator("#workflow-durations")).to_contain_text("已审定")
+    page.screenshot(path=tmp_path / "final.png", full_page=True)
+
+    # Another county's user cannot open it at all.
+    log_out_and_in(page, "xinfeng")
+    open_assessment(page)
+    assert re.search(r"/admin/$", page.url)  # the admin redirects a missing object to the index
+    expect(page.locator(".alert-warning, .alert-info").first).to_contain_text("不存在")
