@@ -114,3 +114,69 @@ def test_self_assessment_three_stages_in_the_browser(browser_page, tmp_path):
     open_assessment(page)
     assert re.search(r"/admin/$", page.url)  # the admin redirects a missing object to the index
     expect(page.locator(".alert-warning, .alert-info").first).to_contain_text("不存在")
+
+
+def create_submitted_assessment(county="章贡区", username="zhanggong"):
+    """A county's annual self-assessment, submitted, made through the same API path as a client's."""
+    from django.contrib.auth import get_user_model
+
+    from apps.lowcode.api.docs import save_document
+    from apps.lowcode.doctype.meta import get_meta
+    from apps.lowcode.workflow import engine
+
+    user = get_user_model().objects.get(username=username)
+    doc = save_document(user, get_meta("SelfAssessment"), {"period": "2023-Y", "county": county})
+    engine.apply_workflow(user, SelfAssessment, doc.name, "提交")
+    return doc.name
+
+
+def test_administrator_adds_a_state_in_the_admin_and_new_documents_follow_it(browser_page):
+    page = browser_page
+    log_in(page, "admin")
+    page.goto(f"{page.base_url}/admin/lowcode/workflow/")
+    page.get_by_role("link", name="自评报告审核流程").click()
+
+    # A new state 现场核实, edited by the office…
+    page.get_by_role("tab", name="状态").click()
+    page.get_by_text("添加另一个 工作流状态").click()
+    page.fill("input[name=states-4-idx]", "5")
+    page.fill("input[name=states-4-state]", "现场核实")
+    page.locator("select[name=states-4-state_type]").select_option("submitted", force=True)
+    page.check("input[name=states-4-allow_edit][value=领导小组办公室]")
+    # …reached from 待初审 by 初审通过, and left by 核实通过 to 待审定.
+    page.get_by_role("tab", name="转换").click()
+    page.fill("input[name=transitions-1-next_state]", "现场核实")
+    page.get_by_text("添加另一个 工作流转换").click()
+    page.fill("input[name=transitions-5-idx]", "6")
+    page.fill("input[name=transitions-5-state]", "现场核实")
+    page.fill("input[name=transitions-5-action]", "核实通过")
+    page.fill("input[name=transitions-5-next_state]", "待审定")
+    page.check("input[name=transitions-5-allowed][value=领导小组办公室]")
+    page.click("input[name=_continue]")
+    expect(page.locator(".alert-success")).to_contain_text("成功")
+
+    # No restart: the running server takes the next document through the new state.
+    name = create_submitted_assessment()
+    log_out_and_in(page, "office")
+    page.get_by_role("link", name="待我处理").first.click()
+    page.locator(f"tr.inbox-item[data-name='{name}'] button[value=初审通过]").click()
+    expect(page.locator(".alert-success")).to_contain_text("待初审 → 现场核实")
+    page.locator(f"tr.inbox-item[data-name='{name}'] button[value=核实通过]").click()
+    expect(page.locator(".alert-success")).to_contain_text("现场核实 → 待审定")
+    assert SelfAssessment.objects.get(name=name).workflow_state == "待审定"
+
+
+def test_a_workflow_with_a_transition_to_a_missing_state_is_refused_and_nothing_is_lost(browser_page):
+    page = browser_page
+    log_in(page, "admin")
+    page.goto(f"{page.base_url}/admin/lowcode/workflow/")
+    page.get_by_role("link", name="自评报告审核流程").click()
+    page.get_by_role("tab", name="转换").click()
+    page.fill("input[name=transitions-1-next_state]", "待复核")
+    page.click("input[name=_save]")
+    expect(page.locator(".errornote, .alert-danger").first).to_be_visible()
+    assert "状态“待复核”不在本工作流的状态中" in page.content()
+    assert page.locator("input[name=transitions-1-next_state]").input_value() == "待复核"  # the edit is still there
+    from apps.lowcode.models import WorkflowTransition
+
+    assert WorkflowTransition.objects.get(workflow__name="自评报告审核流程", action="初审通过").next_state == "待审定"
