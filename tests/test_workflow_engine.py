@@ -406,8 +406,9 @@ def test_notification_by_email_when_the_site_sends_mail(db, settings, redis_queu
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("first, second", [("初审通过", "初审通过"), ("初审通过", "退回修改")])
-def test_concurrent_actions_exactly_one_moves(first, second):
-    load_plan(PLAN_FOLDER)
+def test_concurrent_actions_exactly_one_moves(settings, first, second):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # the accounts log in by session
+    load_plan(PLAN_FOLDER)  # a transactional test starts from an empty database
     create_demo_accounts()
     add_user("office2", "领导小组办公室")
     name = submitted()
@@ -439,3 +440,35 @@ def test_concurrent_actions_exactly_one_moves(first, second):
     assert error["message"].startswith(f"单据当前状态为“{state}”，不能执行“{lost}”")
     assert SelfAssessment.objects.get(name=name).workflow_state == state
     assert [m[:3] for m in moves(name)] == [("", "新建", "草稿"), ("草稿", "提交", "待初审"), ("待初审", won, state)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_approvals_of_two_leaders_move_the_document(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    load_plan(PLAN_FOLDER)
+    create_demo_accounts()
+    set_transition("审定通过", approvals_required=2)
+    add_user("leader2", "领导小组")
+    name = reviewed()
+    clients = {"leader": client("leader"), "leader2": client("leader2")}
+    barrier = threading.Barrier(2)
+    outcomes = {}
+
+    def take(username):
+        try:
+            barrier.wait()
+            response = clients[username].post("/api/method/frappe.model.workflow.apply_workflow", {
+                "doc": {"doctype": DOCTYPE, "name": name}, "action": "审定通过"}, format="json")
+            outcomes[username] = response.status_code
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=take, args=(u,)) for u in clients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert outcomes == {"leader": 200, "leader2": 200}
+    print(moves(name))
+    assert SelfAssessment.objects.get(name=name).workflow_state == "已审定"
+    assert sorted(m[5] for m in moves(name)[-2:]) == [False, True]
