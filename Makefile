@@ -47,6 +47,7 @@ $(VENV)/.installed-test: $(VENV)/.installed tests/frappe_client/package-lock.jso
 bench: setup
 	@$(PY) manage.py setup_roles --demo >/dev/null
 	$(PY) bench/api_list.py
+	$(PY) bench/workflow.py
 
 clean:
 	rm -rf $(VENV) staticfiles sites/default/db.sqlite3
