@@ -13,6 +13,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -197,6 +198,35 @@ def test_final_state_refusal_reads_well():
     name = reviewed()
     ok(act("leader", name, "审定通过"))
     assert refused(put("zhanggong", name, {"summary": "补充说明"}), 403, "PermissionError") == "单据已审定，不能再修改"
+
+
+@pytest.mark.xfail(strict=True, reason="workflows.yaml gives 待审定 allow_edit: [], which edit_rights reads as "
+                                      "'every role with write permission': the county may still rewrite its summary")
+def test_county_cannot_edit_while_awaiting_final_approval():
+    name = reviewed()
+    response = put("zhanggong", name, {"summary": "审定前改写"})
+    assert get_doc("office", name)["summary"] == ""
+    refused(response, 403, "PermissionError")
+
+
+@pytest.mark.xfail(strict=True, reason="upload_file and File.check_delete check write permission on the doctype, "
+                                      "not the document's workflow state")
+def test_attachments_of_an_approved_assessment_are_frozen(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    name = create_assessment()["name"]
+
+    def upload():
+        return client("zhanggong").post("/api/method/upload_file", {
+            "file": SimpleUploadedFile("统计年报.pdf", b"%PDF-1.4 x"), "doctype": DOCTYPE, "docname": name,
+        }, format="multipart")
+
+    evidence = ok(upload())  # a draft takes attachments
+    fill_in("zhanggong", name)
+    ok(act("zhanggong", name, "提交"))
+    ok(act("office", name, "初审通过"))
+    ok(act("leader", name, "审定通过"))
+    refused(client("zhanggong").delete(f"/api/resource/File/{evidence['name']}"), 403, "PermissionError")
+    refused(upload(), 403, "PermissionError")
 
 
 def test_timeline_lists_every_step_with_user_states_and_comment():

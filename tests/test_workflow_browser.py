@@ -180,3 +180,19 @@ def test_a_workflow_with_a_transition_to_a_missing_state_is_refused_and_nothing_
     from apps.lowcode.models import WorkflowTransition
 
     assert WorkflowTransition.objects.get(workflow__name="自评报告审核流程", action="初审通过").next_state == "待审定"
+
+
+def test_office_passes_several_assessments_at_once(browser_page):
+    names = [create_submitted_assessment("章贡区", "zhanggong"), create_submitted_assessment("信丰县", "xinfeng")]
+    page = browser_page
+    log_in(page, "office")
+    page.goto(f"{page.base_url}/admin/innovation_action/selfassessment/")
+    page.check("#action-toggle")
+    page.locator("select[name=action]").select_option("workflow_bulk", force=True)
+    page.get_by_role("button", name="执行").click()
+    # Only what is valid for both is offered.
+    buttons = page.locator("button[name=workflow_action]")
+    assert buttons.all_inner_texts() == ["初审通过", "退回修改"]
+    page.get_by_role("button", name="初审通过").click()
+    expect(page.locator(".alert-success")).to_contain_text("“初审通过”已办理 2 张")
+    assert set(SelfAssessment.objects.filter(name__in=names).values_list("workflow_state", flat=True)) == {"待审定"}

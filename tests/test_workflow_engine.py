@@ -401,35 +401,64 @@ def test_notification_by_email_when_the_site_sends_mail(db, settings, redis_queu
     assert len(mail.outbox) == 1
 
 
+@pytest.mark.redis
+def test_no_email_when_the_workflow_turns_it_off(db, settings, redis_queue, run_jobs,
+                                                 django_capture_on_commit_callbacks):
+    settings.EMAIL_NOTIFICATIONS = True
+    User.objects.filter(username="office").update(email="office@example.com")
+    Workflow.objects.filter(name=WORKFLOW).update(send_email_alert=False)
+    name = create_assessment()["name"]
+    fill_in("zhanggong", name)
+    with django_capture_on_commit_callbacks(execute=True):
+        ok(act("zhanggong", name, "提交"))
+    assert run_jobs() == [1]
+    assert mail.outbox == []
+    assert not NotificationLog.objects.get(for_user__username="office").email_sent
+
+
 # ------------------------------------------------------------------ two reviewers at the same moment (MariaDB)
 
 
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("first, second", [("初审通过", "初审通过"), ("初审通过", "退回修改")])
-def test_concurrent_actions_exactly_one_moves(settings, first, second):
+@pytest.fixture
+def fresh_site(transactional_db, settings):
+    """Threads need committed data: a transactional test starts from an empty database, so load the plan again."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # the accounts log in by session
-    load_plan(PLAN_FOLDER)  # a transactional test starts from an empty database
+    load_plan(PLAN_FOLDER)
     create_demo_accounts()
-    add_user("office2", "领导小组办公室")
-    name = submitted()
-    clients = {"office": client("office"), "office2": client("office2")}
-    barrier = threading.Barrier(2)
+
+
+def at_once(name, *attempts) -> dict:
+    """Each (username, action) in its own thread and database connection, released together.
+
+    Returns {username: (action, status, body)}.
+    """
+    clients = {username: client(username) for username, _ in attempts}
+    barrier = threading.Barrier(len(attempts))
     outcomes = {}
 
     def take(username, action):
         try:
             barrier.wait()
             response = clients[username].post("/api/method/frappe.model.workflow.apply_workflow", {
-                "doc": {"doctype": DOCTYPE, "name": name}, "action": action, "comment": "并发测试"}, format="json")
+                "doc": {"doctype": DOCTYPE, "name": name}, "action": action, "comment": "同时办理"}, format="json")
             outcomes[username] = (action, response.status_code, response.json())
         finally:
             connection.close()  # each thread has its own connection
 
-    threads = [threading.Thread(target=take, args=args) for args in (("office", first), ("office2", second))]
+    threads = [threading.Thread(target=take, args=attempt) for attempt in attempts]
     for t in threads:
         t.start()
     for t in threads:
         t.join(timeout=30)
+    assert len(outcomes) == len(attempts), outcomes
+    return outcomes
+
+
+@pytest.mark.parametrize("first, second", [("初审通过", "初审通过"), ("初审通过", "退回修改")])
+def test_two_reviewers_at_once_exactly_one_moves(fresh_site, first, second):
+    add_user("office2", "领导小组办公室")
+    name = submitted()
+    outcomes = at_once(name, ("office", first), ("office2", second))
 
     assert sorted(status for _, status, _ in outcomes.values()) == [200, 417], outcomes
     [(won, _, body)] = [o for o in outcomes.values() if o[1] == 200]
@@ -442,33 +471,14 @@ def test_concurrent_actions_exactly_one_moves(settings, first, second):
     assert [m[:3] for m in moves(name)] == [("", "新建", "草稿"), ("草稿", "提交", "待初审"), ("待初审", won, state)]
 
 
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_approvals_of_two_leaders_move_the_document(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    load_plan(PLAN_FOLDER)
-    create_demo_accounts()
+def test_two_leaders_approving_at_once_both_count(fresh_site):
+    """N-of-M under a race: the second approver sees the first one's sign-off and completes the approval."""
     set_transition("审定通过", approvals_required=2)
     add_user("leader2", "领导小组")
     name = reviewed()
-    clients = {"leader": client("leader"), "leader2": client("leader2")}
-    barrier = threading.Barrier(2)
-    outcomes = {}
+    outcomes = at_once(name, ("leader", "审定通过"), ("leader2", "审定通过"))
 
-    def take(username):
-        try:
-            barrier.wait()
-            response = clients[username].post("/api/method/frappe.model.workflow.apply_workflow", {
-                "doc": {"doctype": DOCTYPE, "name": name}, "action": "审定通过"}, format="json")
-            outcomes[username] = response.status_code
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=take, args=(u,)) for u in clients]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    assert outcomes == {"leader": 200, "leader2": 200}
-    print(moves(name))
+    assert {user: status for user, (_, status, _) in outcomes.items()} == {"leader": 200, "leader2": 200}
     assert SelfAssessment.objects.get(name=name).workflow_state == "已审定"
-    assert sorted(m[5] for m in moves(name)[-2:]) == [False, True]
+    assert sorted((m[2], m[5]) for m in moves(name)[-2:]) == [("待审定", False), ("已审定", True)]
+
