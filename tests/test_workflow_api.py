@@ -179,6 +179,7 @@ def test_an_approved_assessment_is_final():
     name = reviewed()
     ok(act("leader", name, "审定通过"))
     before = get_doc("office", name)
+    assert (before["workflow_state"], before["docstatus"]) == ("已审定", 1)
 
     for user in ("zhanggong", "office", "leader", "admin"):
         assert actions(user, name) == [], user
@@ -186,8 +187,7 @@ def test_an_approved_assessment_is_final():
     assert "不能再修改" in message and "已审定" in message
     refused(edit_lines("office", name, reviewed_score=1), 403, "PermissionError")
     # No one may delete it: not the county (no delete right), not the administrator (final state).
-    client_ = client("zhanggong")
-    refused(client_.delete(f"/api/resource/{DOCTYPE}/{name}"), 403, "PermissionError")
+    refused(client("zhanggong").delete(f"/api/resource/{DOCTYPE}/{name}"), 403, "PermissionError")
     message = refused(client("admin").delete(f"/api/resource/{DOCTYPE}/{name}"), 403, "PermissionError")
     assert "已审定" in message
     assert get_doc("office", name) == before
@@ -360,7 +360,8 @@ def test_scores_out_of_range_are_refused():
         assert message.startswith("子表“自评明细”第11行：自评分：第11项自评分应在 0 到 10")
     assert get_doc("zhanggong", name)["lines"][10]["self_score"] is None
 
-    ok(act("zhanggong", fill_in("zhanggong", name)["name"], "提交"))
+    fill_in("zhanggong", name)
+    ok(act("zhanggong", name, "提交"))
     message = refused(edit_lines("office", name, reviewed_score=61), 417, "ValidationError")
     assert message.startswith("子表“自评明细”第1行：初审得分：第1项初审得分应在 0 到 60")
     assert get_doc("office", name)["reviewed_total"] is None
@@ -477,7 +478,8 @@ def test_inbox_of_a_county_holds_only_its_own_drafts():
     xinfeng = create_assessment("xinfeng", "信丰县")["name"]
     assert [(d["name"], d["actions"]) for d in pending("xinfeng")] == [(xinfeng, ["提交"])]
     assert [(d["name"], d["actions"]) for d in pending("zhanggong")] == [(zhanggong, ["提交"])]
-    ok(act("zhanggong", fill_in("zhanggong", zhanggong)["name"], "提交"))
+    fill_in("zhanggong", zhanggong)
+    ok(act("zhanggong", zhanggong, "提交"))
     assert pending("zhanggong") == []
     assert [d["name"] for d in pending("xinfeng")] == [xinfeng]
 

@@ -157,8 +157,8 @@ def test_condition_on_an_unscored_assessment_is_refused_not_crashed(db):
 @both_databases
 @pytest.mark.parametrize("condition, error", [
     ("doc.self_total >=", "表达式“doc.self_total >=”有语法错误"),
-    ("doc.no_such_field > 0", "表达式“doc.no_such_field > 0”"),
-])
+    ("doc.no_such_field > 0", "表达式“doc.no_such_field > 0”无效"),
+], ids=["syntax_error", "unknown_field"])
 def test_malformed_condition_is_reported(db, condition, error):
     """An administrator's broken condition (saved before validation existed) refuses, never crashes."""
     set_transition("提交", condition=condition)
@@ -283,11 +283,10 @@ def run_jobs(redis_queue):
     return run
 
 
-def notifications(username=None):
-    rows = NotificationLog.objects.order_by("id")
-    if username:
-        rows = rows.filter(for_user__username=username)
-    return [(n.for_user.username, n.subject, n.email_content, n.document_name) for n in rows]
+def notifications():
+    """Every Notification Log: (recipient, subject, content, document)."""
+    return [(n.for_user.username, n.subject, n.email_content, n.document_name)
+            for n in NotificationLog.objects.order_by("id")]
 
 
 @pytest.mark.redis
@@ -454,7 +453,8 @@ def at_once(name, *attempts) -> dict:
     return outcomes
 
 
-@pytest.mark.parametrize("first, second", [("初审通过", "初审通过"), ("初审通过", "退回修改")])
+@pytest.mark.parametrize("first, second", [("初审通过", "初审通过"), ("初审通过", "退回修改")],
+                         ids=["same_action", "pass_against_return"])
 def test_two_reviewers_at_once_exactly_one_moves(fresh_site, first, second):
     add_user("office2", "领导小组办公室")
     name = submitted()
@@ -480,5 +480,5 @@ def test_two_leaders_approving_at_once_both_count(fresh_site):
 
     assert {user: status for user, (_, status, _) in outcomes.items()} == {"leader": 200, "leader2": 200}
     assert SelfAssessment.objects.get(name=name).workflow_state == "已审定"
-    assert sorted((m[2], m[5]) for m in moves(name)[-2:]) == [("待审定", False), ("已审定", True)]
+    assert [(m[2], m[5]) for m in moves(name)[-2:]] == [("待审定", False), ("已审定", True)]
 
