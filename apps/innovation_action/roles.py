@@ -18,8 +18,10 @@ ADMINISTRATOR = "系统管理员"
 # indicators) is configuration that only administrators change.
 PLAN_DATA = ("ActionPlan", "PlanTarget", "Task", "TaskUnit", "Project", "Liaison", "AssessmentPeriod")
 # Self-assessments: assessees and the office fill them in; what each may change
-# in which state is the workflow's business (fixtures/…/workflows.yaml).
-ASSESSMENT = {f"innovation_action.{name}": ("view", "add", "change") for name in ("SelfAssessment", "SelfAssessmentLine")}
+# or delete in which state is the workflow's business (fixtures/…/workflows.yaml):
+# a draft can be deleted by its assessee, nothing once submitted.
+ASSESSMENT = {f"innovation_action.{name}": ("view", "add", "change", "delete")
+              for name in ("SelfAssessment", "SelfAssessmentLine")}
 VIEW = ("view",)
 WORKFLOW_MODELS = ("lowcode.Workflow", "lowcode.WorkflowState", "lowcode.WorkflowTransition", "lowcode.WorkflowLog")
 

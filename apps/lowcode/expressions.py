@@ -18,7 +18,16 @@ FUNCTIONS = {
 
 
 class ExpressionError(ValueError):
-    """The expression is malformed or failed; the message is for the administrator (Chinese)."""
+    """The expression is malformed or failed; the message is for the administrator (Chinese).
+
+    ``runtime`` is True when the expression is sound but the values are not
+    (an empty score compared with a number): the document's fault, not the
+    administrator's.
+    """
+
+    def __init__(self, message: str, runtime: bool = False):
+        super().__init__(message)
+        self.runtime = runtime
 
 
 def namespace(value):
@@ -41,7 +50,7 @@ def evaluate(expression: str, names: dict):
     except SyntaxError:
         raise ExpressionError(f"表达式“{expression}”有语法错误") from None
     except Exception as exc:  # noqa: BLE001 - any runtime failure of an admin's expression is reported, not raised
-        raise ExpressionError(f"表达式“{expression}”计算出错：{type(exc).__name__}: {exc}") from None
+        raise ExpressionError(f"表达式“{expression}”计算出错：{type(exc).__name__}: {exc}", runtime=True) from None
 
 
 def check_syntax(expression: str) -> None:

@@ -14,6 +14,7 @@ from apps.lowcode.api.errors import (
 )
 from apps.lowcode.api.methods import FullResponse, whitelist
 from apps.lowcode.api.query import filter_condition, parse_list_query
+from apps.lowcode.doctype import lifecycle
 from apps.lowcode.doctype.meta import get_meta
 
 
@@ -115,5 +116,6 @@ def upload_file(request, doctype=None, docname=None, fieldname="", **_):
     meta = meta_for(doctype)
     document = get_document(request.user, meta, docname)
     ensure_can_or_403(request.user, "write", meta)
+    lifecycle.ensure_editable(request.user, document)
     record = save_upload(request.user, request.FILES.get("file"), meta.doctype, document.name, fieldname)
     return doc_to_dict(record)

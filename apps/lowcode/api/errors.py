@@ -11,6 +11,12 @@ from django.http import Http404, JsonResponse
 from rest_framework import exceptions as drf
 
 
+def server_messages(message: str, indicator: str) -> str:
+    """Frappe's ``_server_messages``: a JSON list of JSON-encoded messages, shown by its clients."""
+    return json.dumps([json.dumps({"message": message, "indicator": indicator}, ensure_ascii=False)],
+                      ensure_ascii=False)
+
+
 class FrappeError(Exception):
     http_status = 417
     exc_type = "ValidationError"
@@ -113,8 +119,7 @@ def error_response(error: FrappeError) -> JsonResponse:
             "exc_type": error.exc_type,
             "exception": f"frappe.exceptions.{error.exc_type}: {error.message}",
             "message": error.message,
-            "_server_messages": json.dumps([json.dumps({"message": error.message, "indicator": "red"}, ensure_ascii=False)],
-                                      ensure_ascii=False),
+            "_server_messages": server_messages(error.message, "red"),
         },
         status=error.http_status,
         json_dumps_params={"ensure_ascii": False},

@@ -19,10 +19,16 @@ def before_save(user, doc, creating: bool, incoming_state=None) -> dict | None:
     if creating:
         engine.start(doc)
         return None
+    rights = ensure_editable(user, doc)
+    return snapshot(doc) if rights.fields else None
+
+
+def ensure_editable(user, doc) -> "engine.EditRights":
+    """Refuse when the document's workflow state does not let this user edit it (its attachments included)."""
     rights = engine.edit_rights(user, doc)
     if not rights.allowed:
         raise PermissionError(rights.reason)
-    return snapshot(doc) if rights.fields else None
+    return rights
 
 
 def after_save(user, doc, creating: bool, before: dict | None = None) -> None:

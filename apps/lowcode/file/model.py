@@ -53,6 +53,11 @@ class File(Document):
         allowed = self.owner_id == user.pk if model is None else can(user, "write", model)
         if not allowed:
             raise PermissionError("没有删除该附件的权限")
+        document = attached_document(self)
+        if document is not None:  # an attachment is part of its document: frozen with it
+            from apps.lowcode.doctype import lifecycle
+
+            lifecycle.ensure_editable(user, document)
 
     @classmethod
     def scope_condition(cls, user) -> Q:

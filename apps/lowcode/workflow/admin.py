@@ -65,6 +65,7 @@ class TransitionFormSet(BaseInlineFormSet):
 
     states_formset = None
     document_type = ""
+    active = True
 
     def clean(self):
         super().clean()
@@ -72,7 +73,7 @@ class TransitionFormSet(BaseInlineFormSet):
             return
         rows = lambda formset: [f.cleaned_data for f in formset.forms  # noqa: E731
                                 if f.cleaned_data and not f.cleaned_data.get("DELETE")]
-        errors = workflow_errors(self.document_type, rows(self.states_formset), rows(self))
+        errors = workflow_errors(self.document_type, rows(self.states_formset), rows(self), self.active)
         if errors:
             raise forms.ValidationError(errors)
 
@@ -108,6 +109,7 @@ class WorkflowAdmin(DocumentAdmin):
             if isinstance(formset, TransitionFormSet):
                 formset.states_formset = states
                 formset.document_type = request.POST.get("document_type") or obj.document_type
+                formset.active = bool(request.POST.get("is_active")) if request.method == "POST" else obj.is_active
         return formsets, inline_instances
 
 

@@ -4,8 +4,8 @@ import json
 
 from apps.lowcode.api.builtin_methods import meta_for
 from apps.lowcode.api.docs import doc_to_dict, format_value, get_document
-from apps.lowcode.api.errors import ValidationError
-from apps.lowcode.api.methods import whitelist
+from apps.lowcode.api.errors import ValidationError, server_messages
+from apps.lowcode.api.methods import FullResponse, whitelist
 from apps.lowcode.workflow import engine
 
 
@@ -61,7 +61,8 @@ def apply_workflow(request, doc, action, comment=None, **_):
         request.user, meta.model, str(ref["name"]), _text(action, "action"), _text(comment, "comment"),
         seen_modified=ref.get("modified"), seen_state=ref.get("workflow_state"),
     )
-    return doc_to_dict(result.doc, meta)
+    # Frappe answers with the document; the outcome ("1/2 approvals recorded") goes with it as a message.
+    return FullResponse(message=doc_to_dict(result.doc, meta), _server_messages=server_messages(result.message, "blue"))
 
 
 @whitelist("frappe.model.workflow.bulk_workflow_approval", methods=("POST",))

@@ -162,6 +162,8 @@ def refusal(user, doc, transition: WorkflowTransition, values: _DocValues | None
             if not evaluate(transition.condition, {"doc": (values or _DocValues(doc)).get()}):
                 return f"单据不满足“{action}”的条件：{transition.condition}"
         except ExpressionError as exc:
+            if exc.runtime:
+                return f"单据不满足“{action}”的条件：{transition.condition}（条件用到的内容尚未填写或无法比较）"
             return f"“{action}”的条件无法计算，请联系管理员：{exc}"
     return None
 
@@ -231,9 +233,12 @@ def edit_rights(user, doc) -> EditRights:
     if state is None:
         return EditRights(False, reason=f"单据状态“{doc.workflow_state}”已不在工作流中，请联系管理员")
     if state.state_type == StateType.FINAL:
-        return EditRights(False, reason=f"单据已{doc.workflow_state}，不能再修改")
-    if not has_any_role(user, state.edit_roles()):
-        return EditRights(False, reason=f"单据处于“{state.state}”状态，只有{'、'.join(state.edit_roles())}可以修改")
+        return EditRights(False, reason=f"单据处于“{state.state}”状态，已办结，不能再修改")
+    roles = state.edit_roles()
+    if not roles:  # a state nobody edits in, e.g. while the leading group decides
+        return EditRights(False, reason=f"单据处于“{state.state}”状态，不能修改")
+    if not has_any_role(user, roles):
+        return EditRights(False, reason=f"单据处于“{state.state}”状态，只有{'、'.join(roles)}可以修改")
     return EditRights(True, tuple(state.editable_field_list()))
 
 

@@ -65,7 +65,7 @@ class WorkflowState(ChildDocument):
     state = models.CharField("状态", max_length=140)
     state_type = models.CharField("状态类型", max_length=10, choices=StateType.choices, default=StateType.EDITABLE)
     allow_edit = models.TextField(
-        "可编辑角色", blank=True, help_text="此状态下可以修改单据的角色；留空则只按角色权限判断。已办结状态任何人不能修改"
+        "可编辑角色", blank=True, help_text="此状态下可以修改单据的角色；留空则此状态下任何人不能修改。已办结状态任何人不能修改"
     )
     editable_fields = models.TextField(
         "可编辑字段", blank=True,

@@ -1,15 +1,17 @@
 """Checks an administrator's workflow before it is used: every name it refers to must exist."""
 
 from django.contrib.auth.models import Group
+from django.db.models import Count
 
 from apps.lowcode.expressions import ExpressionError, check_syntax
 
 
-def workflow_errors(document_type: str, states: list[dict], transitions: list[dict]) -> list[str]:
+def workflow_errors(document_type: str, states: list[dict], transitions: list[dict], active: bool = True) -> list[str]:
     """Problems of a workflow given as plain rows (the admin's forms or the saved records), in Chinese.
 
     states: dicts with state, allow_edit, editable_fields; transitions: dicts
     with state, action, next_state, allowed, approver_field, condition, approvals_required.
+    An active workflow may not drop (or rename) a state documents are still in.
     """
     from apps.lowcode.doctype import doctype_registry
     from apps.lowcode.doctype.meta import get_meta
@@ -57,6 +59,12 @@ def workflow_errors(document_type: str, states: list[dict], transitions: list[di
                 errors.append(f"{where}：{exc}")
         if (t.get("approvals_required") or 1) < 1:
             errors.append(f"{where}：所需审批人数至少为 1")
+    if active and model is not None and names:
+        stranded = (model._default_manager.exclude(workflow_state="").exclude(workflow_state__in=names)
+                    .values("workflow_state").annotate(count=Count("pk")).order_by("workflow_state"))
+        for row in stranded:
+            errors.append(f"还有 {row['count']} 张单据处于“{row['workflow_state']}”状态，不能删除或改名该状态"
+                          "（请先把这些单据办理到其他状态）")
     return errors
 
 
@@ -78,6 +86,7 @@ def validate_saved_workflow(workflow, **context) -> None:
         list(workflow.states.values("state", "allow_edit", "editable_fields")),
         list(workflow.transitions.values("state", "action", "next_state", "allowed", "approver_field",
                                          "condition", "approvals_required")),
+        active=workflow.is_active,
     )
     if errors:
         raise ValidationError("；".join(errors))

@@ -4,6 +4,11 @@ from apps.lowcode.doctype import ChildDocument, Document
 from apps.innovation_action.doctype.action_plan.model import ActionPlan
 
 
+def points_text(value) -> str:
+    """10.00 → "10", 2.50 → "2.5": points as the scheme writes them."""
+    return format(value.normalize(), "f")
+
+
 class Scheme(models.TextChoices):
     """The two indicator tables of 附件3."""
 
@@ -36,7 +41,7 @@ class IndicatorGroup(Document):
         return f"{self.plan.name}-{SCHEME_CODES[self.scheme]}{self.order}"
 
     def __str__(self):
-        return f"{self.get_scheme_display()} · {self.title}（{self.points:g}分）"
+        return f"{self.get_scheme_display()} · {self.title}（{points_text(self.points)}分）"
 
 
 class Indicator(Document):
@@ -84,4 +89,4 @@ class BonusRule(ChildDocument):
         verbose_name_plural = "加分规则"
 
     def __str__(self):
-        return f"{self.item}：{self.points:g}分"
+        return f"{self.item}：{points_text(self.points)}分"

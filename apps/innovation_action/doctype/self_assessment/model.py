@@ -8,7 +8,7 @@ from apps.lowcode.doctype import ChildDocument, Document
 from apps.lowcode.permissions import restrictions
 from apps.innovation_action.doctype.assessment_period.model import AssessmentPeriod
 from apps.innovation_action.doctype.county.model import County
-from apps.innovation_action.doctype.indicator.model import Indicator, Scheme
+from apps.innovation_action.doctype.indicator.model import Indicator, Scheme, points_text
 from apps.innovation_action.doctype.unit.model import Unit
 
 SCORE = dict(max_digits=6, decimal_places=2, null=True, blank=True)
@@ -119,4 +119,4 @@ class SelfAssessmentLine(ChildDocument):
             score = getattr(self, field)
             if score is not None and not Decimal(0) <= score <= limit:
                 label = self._meta.get_field(field).verbose_name
-                raise ValidationError({field: f"第{self.indicator.number}项{label}应在 0 到 {limit:g} 分之间"})
+                raise ValidationError({field: f"第{self.indicator.number}项{label}应在 0 到 {points_text(limit)} 分之间"})
