@@ -567,3 +567,10 @@ def test_only_administrators_change_workflows():
     response = client("office").put(f"/api/resource/Workflow/{WORKFLOW}", workflow, format="json")
     refused(response, 403, "PermissionError")
     assert Workflow.objects.get(name=WORKFLOW).transitions.get(action="提交").allowed == "县级填报员\n市直单位联络员"
+
+
+def test_deleting_a_draft_takes_its_log_along():
+    name = create_assessment()["name"]
+    assert moves(name)
+    ok(client("zhanggong").delete(f"/api/resource/{DOCTYPE}/{name}"))
+    assert moves(name) == []

@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 
-from apps.lowcode.doctype.base import BaseDocument
+from apps.lowcode.doctype.base import BaseDocument, Document
 
 
 class NotificationLog(BaseDocument):
@@ -36,3 +38,10 @@ class NotificationLog(BaseDocument):
     def scope_condition(cls, user) -> Q:
         """Everyone reads only their own messages."""
         return Q(for_user=user)
+
+
+@receiver(post_delete)
+def forget_deleted_document(sender, instance, **kwargs):
+    """Messages about a deleted document would lead nowhere."""
+    if isinstance(instance, Document) and sender.doctype:
+        NotificationLog.objects.filter(document_type=sender.doctype, document_name=instance.name).delete()

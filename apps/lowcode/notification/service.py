@@ -29,7 +29,7 @@ def notify_state_entered(log_id: int) -> int:
         recipients = [doc.owner]
     recipients = [user for user in recipients if user.pk != log.user_id]
     label = model._meta.verbose_name
-    subject = f"{label} {doc.name} {log.to_state}"
+    subject = f"{label} {doc.name}：{log.action} → {log.to_state}"
     actor = (log.user.get_full_name() or log.user.get_username()) if log.user else "系统"
     body = f"{actor} 执行了“{log.action}”，{label} {doc.name} 现为“{log.to_state}”。"
     if log.comment:

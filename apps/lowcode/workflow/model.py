@@ -9,6 +9,8 @@ options: readable in fixtures, diffable in the change history.
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 
 from apps.lowcode.doctype import ChildDocument, Document
 
@@ -155,3 +157,10 @@ class WorkflowLog(models.Model):
 
     def __str__(self):
         return f"{self.reference_name}：{self.from_state or '（新建）'} —{self.action}→ {self.to_state}"
+
+
+@receiver(post_delete)
+def forget_deleted_document(sender, instance, **kwargs):
+    """A deleted document takes its workflow log along, as Frappe deletes a document's comments."""
+    if isinstance(instance, Document) and sender.doctype:
+        WorkflowLog.objects.filter(reference_doctype=sender.doctype, reference_name=instance.name).delete()
