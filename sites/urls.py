@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from apps.lowcode.api.key_views import my_api_keys
+from apps.lowcode.file import admin_views as attachment_views
 from apps.lowcode.file.views import PrivateFileView
 from apps.lowcode.workflow import views as workflow_views
 
@@ -11,6 +12,10 @@ urlpatterns = [
     path("admin/my-api-keys/", my_api_keys, name="my-api-keys"),
     path("admin/inbox/", admin.site.admin_view(workflow_views.inbox), name="workflow-inbox"),
     path("admin/workflow/apply/", admin.site.admin_view(workflow_views.apply_action), name="workflow-apply"),
+    path("admin/attachments/upload/", admin.site.admin_view(attachment_views.upload_attachment),
+         name="attachment-upload"),
+    path("admin/attachments/delete/", admin.site.admin_view(attachment_views.delete_attachment),
+         name="attachment-delete"),
     path("admin/", admin.site.urls),
     path("api/", include("apps.lowcode.api.urls")),
     path("private/files/<path:path>", PrivateFileView.as_view(), name="private-file"),

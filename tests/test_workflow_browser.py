@@ -35,7 +35,10 @@ def show_lines(page):
     page.get_by_role("tab", name="自评明细").click()
 
 
-def test_self_assessment_three_stages_in_the_browser(browser_page, tmp_path):
+def test_self_assessment_three_stages_in_the_browser(browser_page, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "files"
+    evidence = tmp_path / "人员名单.pdf"
+    evidence.write_bytes(b"%PDF-1.4\n%\xe4\xba\xba\n")
     page = browser_page
 
     # 章贡区 creates its annual self-assessment and fills in line 11.
@@ -51,6 +54,12 @@ def test_self_assessment_three_stages_in_the_browser(browser_page, tmp_path):
     page.fill("textarea[name=lines-10-evidence]", "已成立区科技创新赋能行动领导小组，配齐科技管理人员5名")
     page.click("input[name=_continue]")
     assert SelfAssessment.objects.get(name=NAME).self_total == 9
+    # Its evidence, attached to line 11.
+    page.set_input_files("input[name=attachment_file]", evidence)
+    page.locator("select[name=attachment_row]").select_option(label="11. 科技管理部门能力建设", force=True)
+    page.click("#attachment-upload")
+    expect(page.locator(".alert-success")).to_contain_text("已上传附件：人员名单.pdf")
+    expect(page.locator("#attachments tr.attachment")).to_contain_text("11. 科技管理部门能力建设")
     act(page, "提交")
     expect(page.locator(".alert-success")).to_contain_text("草稿 → 待初审")
     expect(page.locator("#workflow-state")).to_have_text("待初审")
@@ -103,6 +112,8 @@ def test_self_assessment_three_stages_in_the_browser(browser_page, tmp_path):
     expect(page.locator("#workflow-state")).to_have_text("已审定")
     assert page.locator("input[name=_save]").count() == 0
     assert page.locator("button.workflow-action").count() == 0
+    expect(page.locator("#attachments")).to_contain_text("人员名单.pdf")  # kept, and frozen with the document
+    assert page.locator("#attachment-upload, button[name=attachment_file_name]").count() == 0
     steps = ["新建", "提交", "退回修改", "提交", "初审通过", "审定通过"]
     assert page.locator("#workflow-timeline tbody td:nth-child(3)").all_inner_texts() == steps
     assert list(WorkflowLog.objects.filter(reference_name=NAME).order_by("id").values_list("action", flat=True)) == steps

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
+from apps.lowcode.admin_base.attachments import AttachmentsAdminMixin
 from apps.lowcode.admin_base.workflow import WorkflowAdminMixin, WorkflowInlineMixin
 from apps.lowcode.permissions import ensure_in_scope, restrictions, scope_queryset
 
@@ -23,9 +24,11 @@ class ScopedAdminMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class DocumentAdmin(ScopedAdminMixin, WorkflowAdminMixin, SimpleHistoryAdmin):
-    """Shows Frappe's record fields read-only, records who created a record, and runs its workflow."""
+class DocumentAdmin(ScopedAdminMixin, AttachmentsAdminMixin, WorkflowAdminMixin, SimpleHistoryAdmin):
+    """Shows Frappe's record fields read-only, records who created a record, runs its workflow
+    and keeps its attachments (template: lowcode/document_change_form.html)."""
 
+    change_form_template = "lowcode/document_change_form.html"
     readonly_fields = ("owner", "creation", "modified", "modified_by")
     list_per_page = 50
     # Chinese titles run long (任务板块, 建设单位): give text inputs the full width.

@@ -22,8 +22,6 @@ def table_name_of(inline) -> str:
 
 
 class WorkflowAdminMixin:
-    change_form_template = "lowcode/workflow/change_form.html"
-
     def workflow(self):
         return engine.get_workflow(self.model.doctype) if hasattr(self.model, "workflow_state") else None
 

@@ -4,7 +4,7 @@ from django.contrib.auth import authenticate, get_user_model, login, logout
 
 from apps.lowcode.api import api_key
 from apps.lowcode.auth.backends import is_locked
-from apps.lowcode.api.docs import count_documents, doc_to_dict, ensure_can_or_403, get_document, list_documents
+from apps.lowcode.api.docs import count_documents, doc_to_dict, get_document, list_documents
 from apps.lowcode.api.errors import (
     AuthenticationError,
     DoesNotExistError,
@@ -14,7 +14,6 @@ from apps.lowcode.api.errors import (
 )
 from apps.lowcode.api.methods import FullResponse, whitelist
 from apps.lowcode.api.query import filter_condition, parse_list_query
-from apps.lowcode.doctype import lifecycle
 from apps.lowcode.doctype.meta import get_meta
 
 
@@ -109,13 +108,9 @@ def revoke_keys(request, user=None):
 @whitelist("upload_file", methods=("POST",))
 def upload_file(request, doctype=None, docname=None, fieldname="", **_):
     """Frappe's upload: multipart ``file`` attached to ``doctype``/``docname``."""
-    from apps.lowcode.file.upload import save_upload
+    from apps.lowcode.file.attach import attach
 
     if not doctype or not docname:
         raise ValidationError("请指定附件所属的单据（doctype 和 docname）")
-    meta = meta_for(doctype)
-    document = get_document(request.user, meta, docname)
-    ensure_can_or_403(request.user, "write", meta)
-    lifecycle.ensure_editable(request.user, document)
-    record = save_upload(request.user, request.FILES.get("file"), meta.doctype, document.name, fieldname)
+    record = attach(request.user, meta_for(doctype), docname, request.FILES.get("file"), fieldname)
     return doc_to_dict(record)
