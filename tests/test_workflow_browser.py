@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from apps.innovation_action.models import SelfAssessment
 from apps.lowcode.models import WorkflowLog
-from tests.test_browser import browser_page, log_in  # noqa: F401  (fixture)
+from tests.browser import browser_page, log_in  # noqa: F401  (browser_page is a fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
