@@ -141,11 +141,15 @@ def create_submitted_assessment(county="章贡区", username="zhanggong"):
     return doc.name
 
 
-def test_administrator_adds_a_state_in_the_admin_and_new_documents_follow_it(browser_page):
-    page = browser_page
+def open_workflow_editor(page):
     log_in(page, "admin")
     page.goto(f"{page.base_url}/admin/lowcode/workflow/")
     page.get_by_role("link", name="自评报告审核流程").click()
+
+
+def test_administrator_adds_a_state_in_the_admin_and_new_documents_follow_it(browser_page):
+    page = browser_page
+    open_workflow_editor(page)
 
     # A new state 现场核实, edited by the office…
     page.get_by_role("tab", name="状态").click()
@@ -179,9 +183,7 @@ def test_administrator_adds_a_state_in_the_admin_and_new_documents_follow_it(bro
 
 def test_a_workflow_with_a_transition_to_a_missing_state_is_refused_and_nothing_is_lost(browser_page):
     page = browser_page
-    log_in(page, "admin")
-    page.goto(f"{page.base_url}/admin/lowcode/workflow/")
-    page.get_by_role("link", name="自评报告审核流程").click()
+    open_workflow_editor(page)
     page.get_by_role("tab", name="转换").click()
     page.fill("input[name=transitions-1-next_state]", "待复核")
     page.click("input[name=_save]")

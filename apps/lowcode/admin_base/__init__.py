@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin
 from django.db import models
+from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from apps.lowcode.admin_base.attachments import AttachmentsAdminMixin
@@ -10,6 +11,12 @@ from apps.lowcode.admin_base.workflow import WorkflowAdminMixin, WorkflowInlineM
 from apps.lowcode.permissions import ensure_in_scope, restrictions, scope_queryset
 
 RECORD_FIELDS = ("owner", "creation", "modified", "modified_by", "docstatus", "workflow_state")
+
+
+def change_url(doc) -> str:
+    """The admin page of a record."""
+    opts = doc._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[doc.pk])
 
 
 class ScopedAdminMixin:
@@ -72,6 +79,14 @@ class DocumentAdmin(ScopedAdminMixin, AttachmentsAdminMixin, WorkflowAdminMixin,
         if not self.name_is_generated and "name" in form.base_fields:
             form.base_fields["name"].required = True
         return form
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        context = dict(extra_context or {})
+        if obj is not None:
+            context.update(self.workflow_context(request, obj))
+            context.update(self.attachments_context(request, obj))
+        return super().change_view(request, object_id, form_url, context)
 
     def has_view_history_or_change_history_permission(self, request, obj=None):
         """History pages answer only for records in scope (simple-history looks records up unscoped)."""

@@ -33,10 +33,8 @@ class WorkflowAdminMixin:
         return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.workflow_state:
-            rights = engine.edit_rights(request.user, obj)
-            if not rights.allowed or obj.docstatus != 0:
-                return False
+        if obj is not None and engine.delete_refusal(request.user, obj):
+            return False
         return super().has_delete_permission(request, obj)
 
     def get_readonly_fields(self, request, obj=None):
@@ -71,16 +69,12 @@ class WorkflowAdminMixin:
 
     # ------------------------------------------------------------ the change form and the list
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        obj = self.get_object(request, object_id)
-        context = dict(extra_context or {})
-        if obj is not None and obj.workflow_state:
-            context.update(self.workflow_context(request, obj))
-        return super().change_view(request, object_id, form_url, context)
-
     def workflow_context(self, request, obj) -> dict:
+        """What the change form shows of the workflow; empty for a document outside any workflow."""
         from apps.lowcode.api.docs import format_value
 
+        if not obj.workflow_state:
+            return {}
         workflow = self.workflow()
         logs = engine.history(obj)
         transitions = engine.get_transitions(request.user, obj, workflow) if workflow else []
@@ -158,12 +152,16 @@ class WorkflowInlineMixin:
         rights = self._rights(request, obj)
         return super().has_change_permission(request, obj) and (rights is None or rights.allowed)
 
-    def has_add_permission(self, request, obj=None):
+    def _rows_open(self, request, obj) -> bool:
+        """Rows may be added or removed only when the state opens the whole document, not single fields."""
         rights = self._rights(request, obj)
-        return super().has_add_permission(request, obj) and (rights is None or (rights.allowed and not rights.fields))
+        return rights is None or (rights.allowed and not rights.fields)
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and self._rows_open(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return self.has_add_permission(request, obj)
+        return super().has_delete_permission(request, obj) and self._rows_open(request, obj)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

@@ -31,7 +31,6 @@ from apps.lowcode.api.query import ListQuery, apply_filters, orm_path
 from apps.lowcode.doctype import lifecycle
 from apps.lowcode.doctype.meta import STANDARD_FIELDS, DocTypeMeta, get_meta
 from apps.lowcode.permissions import can, ensure_can, scope_queryset
-from apps.lowcode.workflow import engine as workflow_engine
 
 # Keys a client may send back unchanged with a document; the server owns them.
 SERVER_KEYS = {*STANDARD_FIELDS, "doctype", "idx", "parent", "parentfield", "parenttype"}
@@ -297,8 +296,7 @@ def delete_document(user, meta: DocTypeMeta, name):
     ensure_can_or_403(user, "delete", meta)
     if hasattr(obj, "check_delete"):  # a doctype's own rule, e.g. File follows its document
         obj.check_delete(user)
-    if getattr(obj, "workflow_state", ""):
-        workflow_engine.ensure_deletable(user, obj)
+    lifecycle.before_delete(user, obj)
     try:
         obj.delete()
     except ProtectedError as exc:

@@ -23,6 +23,12 @@ def before_save(user, doc, creating: bool, incoming_state=None) -> dict | None:
     return snapshot(doc) if rights.fields else None
 
 
+def before_delete(user, doc) -> None:
+    refusal = engine.delete_refusal(user, doc)
+    if refusal:
+        raise PermissionError(refusal)
+
+
 def ensure_editable(user, doc) -> "engine.EditRights":
     """Refuse when the document's workflow state does not let this user edit it (its attachments included)."""
     rights = engine.edit_rights(user, doc)

@@ -5,6 +5,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from apps.lowcode.admin_base import change_url
 from apps.lowcode.api.docs import delete_document
 from apps.lowcode.api.errors import FrappeError
 from apps.lowcode.doctype import doctype_registry
@@ -15,10 +16,7 @@ from apps.lowcode.permissions import scope_queryset
 
 
 def _back(doc) -> HttpResponseRedirect:
-    if doc is None:
-        return HttpResponseRedirect(reverse("admin:index"))
-    opts = doc._meta
-    return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[doc.pk]) + "#attachments")
+    return HttpResponseRedirect(change_url(doc) + "#attachments" if doc else reverse("admin:index"))
 
 
 @require_POST

@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 
-from apps.lowcode.admin_base import ScopedAdminMixin
+from apps.lowcode.admin_base import ScopedAdminMixin, change_url
+from apps.lowcode.doctype import doctype_registry
 from apps.lowcode.notification.model import NotificationLog
 
 
@@ -26,13 +27,9 @@ class NotificationLogAdmin(ScopedAdminMixin, admin.ModelAdmin):
         if note is None:
             return super().change_view(request, object_id, form_url, extra_context)
         NotificationLog.objects.filter(pk=note.pk).update(read=True)
-        from apps.lowcode.doctype import doctype_registry
-
         model = doctype_registry.get(note.document_type)
         doc = model._default_manager.filter(name=note.document_name).first() if model else None
-        if doc is None:
-            return HttpResponseRedirect(reverse("admin:lowcode_notificationlog_changelist"))
-        return HttpResponseRedirect(reverse(f"admin:{doc._meta.app_label}_{doc._meta.model_name}_change", args=[doc.pk]))
+        return HttpResponseRedirect(change_url(doc) if doc else reverse("admin:lowcode_notificationlog_changelist"))
 
     @admin.action(description="标为已读")
     def mark_read(self, request, queryset):

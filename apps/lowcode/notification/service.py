@@ -10,15 +10,14 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 
+from apps.lowcode.doctype import doctype_registry
 from apps.lowcode.notification.model import NotificationLog
+from apps.lowcode.workflow import engine
+from apps.lowcode.workflow.model import WorkflowLog
 
 
 def notify_state_entered(log_id: int) -> int:
     """Notify whoever can act on the document now (its creator, when no one can); returns how many were notified."""
-    from apps.lowcode.doctype import doctype_registry
-    from apps.lowcode.workflow import engine
-    from apps.lowcode.workflow.model import WorkflowLog
-
     log = WorkflowLog.objects.filter(pk=log_id).select_related("workflow", "user").first()
     model = doctype_registry.get(log.reference_doctype) if log else None
     doc = model._default_manager.filter(name=log.reference_name).first() if model else None

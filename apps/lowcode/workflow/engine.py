@@ -21,7 +21,6 @@ from django.utils import timezone
 from apps.lowcode.api.errors import (
     DoesNotExistError,
     FrappeError,
-    PermissionError,
     TimestampMismatchError,
     ValidationError,
     WorkflowPermissionError,
@@ -29,7 +28,8 @@ from apps.lowcode.api.errors import (
 )
 from apps.lowcode.expressions import ExpressionError, evaluate
 from apps.lowcode.doctype.events import run_doc_event
-from apps.lowcode.permissions import in_scope, scope_queryset
+from apps.lowcode.doctype import doctype_registry
+from apps.lowcode.permissions import can, in_scope, scope_queryset
 from apps.lowcode.permissions.user_permission import UserPermission
 from apps.lowcode.workflow.model import StateType, Workflow, WorkflowLog, WorkflowState, WorkflowTransition
 
@@ -192,8 +192,6 @@ def common_actions(user, docs) -> list[str]:
 
 def users_who_can_act(doc, workflow: Workflow | None = None) -> list:
     """Active users who could take some transition on the document now (for notifications)."""
-    from apps.lowcode.permissions import can
-
     workflow = workflow or workflow_of(doc)
     if workflow is None:
         return []
@@ -226,8 +224,10 @@ class EditRights:
 
 def edit_rights(user, doc) -> EditRights:
     """Whether the user may edit the document in its current state, and which fields."""
+    if not getattr(doc, "workflow_state", ""):  # outside any workflow (or a doctype without the field)
+        return EditRights(True)
     workflow = workflow_of(doc)
-    if workflow is None or not doc.workflow_state:
+    if workflow is None:
         return EditRights(True)
     state = get_state(workflow, doc.workflow_state)
     if state is None:
@@ -282,12 +282,14 @@ def log_creation(user, doc) -> None:
         _notify_on_commit(log)
 
 
-def ensure_deletable(user, doc) -> None:
+def delete_refusal(user, doc) -> str | None:
+    """Why the user may not delete the document in its state (None: they may); submitted ones never."""
     rights = edit_rights(user, doc)
     if not rights.allowed:
-        raise PermissionError(rights.reason)
+        return rights.reason
     if doc.docstatus != 0:
-        raise PermissionError(f"单据处于“{doc.workflow_state}”状态，已提交的单据不能删除")
+        return f"单据处于“{doc.workflow_state}”状态，已提交的单据不能删除"
+    return None
 
 
 # ------------------------------------------------------------------ taking an action
@@ -403,9 +405,6 @@ def _notify_on_commit(log: WorkflowLog) -> None:
 
 def pending_documents(user) -> list[tuple[object, list[WorkflowTransition]]]:
     """待我处理: documents on which the user may take an action now, oldest first."""
-    from apps.lowcode.doctype import doctype_registry
-    from apps.lowcode.permissions import can
-
     pending = []
     for workflow in Workflow.objects.filter(is_active=True).prefetch_related("states", "transitions"):
         model = doctype_registry.get(workflow.document_type)
@@ -430,6 +429,12 @@ class StateVisit:
     @property
     def duration(self) -> timedelta:
         return (self.left or timezone.now()) - self.entered
+
+
+def time_in_state(doc) -> timedelta:
+    """How long the document has been in its current state."""
+    entered = WorkflowLog.objects.filter(pk=current_round_start(doc)).values_list("creation", flat=True).first()
+    return timezone.now() - (entered or doc.modified)
 
 
 def history(doc) -> list[WorkflowLog]:

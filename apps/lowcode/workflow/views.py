@@ -7,14 +7,11 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from apps.lowcode.admin_base import change_url
 from apps.lowcode.api.errors import FrappeError
 from apps.lowcode.doctype import doctype_registry
+from apps.lowcode.permissions import scope_queryset
 from apps.lowcode.workflow import engine
-
-
-def change_url(doc) -> str:
-    opts = doc._meta
-    return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[doc.pk])
 
 
 @require_POST
@@ -36,7 +33,7 @@ def apply_action(request):
         )
     except FrappeError as exc:
         messages.error(request, f"{name}：{exc.message}")
-        doc = model._default_manager.filter(name=name).first()
+        doc = scope_queryset(request.user, model).filter(name=name).first()
         return HttpResponseRedirect(next_url or (change_url(doc) if doc else reverse("admin:index")))
     messages.success(request, f"{name}：{result.message}")
     return HttpResponseRedirect(next_url or change_url(result.doc))
@@ -49,7 +46,7 @@ def inbox(request):
         groups.setdefault(doc._meta.verbose_name, []).append({
             "doc": doc, "url": change_url(doc), "transitions": transitions,
             "comment_required": any(t.comment_required for t in transitions),
-            "waiting": engine.format_duration(_since(doc)),
+            "waiting": engine.format_duration(engine.time_in_state(doc)),
         })
     return render(request, "lowcode/workflow/inbox.html", {
         **admin.site.each_context(request),
@@ -57,13 +54,3 @@ def inbox(request):
         "groups": groups,
         "count": sum(len(items) for items in groups.values()),
     })
-
-
-def _since(doc):
-    from django.utils import timezone
-
-    start = engine.current_round_start(doc)
-    from apps.lowcode.workflow.model import WorkflowLog
-
-    entered = WorkflowLog.objects.filter(pk=start).values_list("creation", flat=True).first() or doc.modified
-    return timezone.now() - entered
