@@ -16,12 +16,15 @@ ADMINISTRATOR = "系统管理员"
 
 # Plan data the office sets up each year; the rest (counties, units,
 # indicators) is configuration that only administrators change.
-PLAN_DATA = ("ActionPlan", "PlanTarget", "Task", "TaskUnit", "Project", "Liaison", "AssessmentPeriod")
+PLAN_DATA = ("ActionPlan", "PlanTarget", "Task", "TaskUnit", "Project", "Liaison", "AssessmentPeriod",
+             "OfficialValue", "IntegrityCase")
 # Self-assessments: assessees and the office fill them in; what each may change
 # or delete in which state is the workflow's business (fixtures/…/workflows.yaml):
 # a draft can be deleted by its assessee, nothing once submitted.
+# Monthly progress reports follow the same pattern (their own workflow).
 ASSESSMENT = {f"innovation_action.{name}": ("view", "add", "change", "delete")
-              for name in ("SelfAssessment", "SelfAssessmentLine")}
+              for name in ("SelfAssessment", "SelfAssessmentLine", "BonusClaim",
+                           "ProgressReport", "ProgressReportLine")}
 VIEW = ("view",)
 WORKFLOW_MODELS = ("lowcode.Workflow", "lowcode.WorkflowState", "lowcode.WorkflowTransition", "lowcode.WorkflowLog")
 

@@ -25,6 +25,11 @@ class County(Document):
         "简称/别名", max_length=200, blank=True, help_text="多个以顿号分隔；导入数据时按别名识别同一县（市、区），例如 蓉江新区"
     )
 
+    averaged_indicators = models.ManyToManyField(
+        "innovation_action.Indicator", verbose_name="按同类平均得分计算的指标", blank=True, related_name="+",
+        help_text="附件3：赣州蓉江新区有关科技创新指标难以单独统计的，按一类县平均得分计算",
+    )
+
     class Meta:
         verbose_name = "县（市、区）"
         verbose_name_plural = "县（市、区）"

@@ -1,6 +1,10 @@
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from apps.lowcode.doctype import ChildDocument, Document
+from apps.lowcode.scoring.rules import Method, Rule, rule_errors
 from apps.innovation_action.doctype.action_plan.model import ActionPlan
 
 
@@ -44,11 +48,25 @@ class IndicatorGroup(Document):
         return f"{self.get_scheme_display()} · {self.title}（{points_text(self.points)}分）"
 
 
+class ValueSource(models.TextChoices):
+    """Where the value an indicator is scored on comes from."""
+
+    REPORTED = "reported", "填报值（有核定值的以核定值为准）"
+    LATE_REPORTS = "late_reports", "月度调度迟报、漏报次数"
+    TASK_COMPLETION = "task_completion", "牵头和配合的重点任务完成率（%）"
+
+
+RULE_FIELDS = {"step": "rank_step"}
+PARAMETER = dict(max_digits=14, decimal_places=4, null=True, blank=True)
+
+
 class Indicator(Document):
-    """One assessment indicator (考核指标 / 计分细则) and its points.
+    """One assessment indicator (考核指标 / 计分细则), its points and how it is scored.
 
     ``points`` is empty where the seed leaves the weight to configuration
-    (the ten 科技创新指标 share 60 points "按综合考核指标计分方法折算").
+    (the ten 科技创新指标 share 60 points "按综合考核指标计分方法折算"): such
+    indicators share what their group's points leave equally. The scoring
+    method and its parameters are configuration too (apps/lowcode/scoring).
     """
 
     doctype = "Indicator"
@@ -58,6 +76,19 @@ class Indicator(Document):
     title = models.CharField("考核指标", max_length=300)
     points = models.DecimalField("分值", max_digits=6, decimal_places=2, null=True, blank=True)
     scoring_standard = models.TextField("计分标准", blank=True)
+    scoring_method = models.CharField("计分方法", max_length=24, choices=Method.choices, default=Method.MANUAL)
+    value_source = models.CharField("取值来源", max_length=16, choices=ValueSource.choices,
+                                    default=ValueSource.REPORTED)
+    target = models.DecimalField("目标值", **PARAMETER, help_text="完成率法、功效系数法：达到即得满分的值")
+    floor = models.DecimalField("不允许值", **PARAMETER, help_text="功效系数法：得 60% 分值的底线值")
+    cap = models.DecimalField("封顶系数", max_digits=6, decimal_places=2, default=Decimal(1),
+                              help_text="完成率法：完成率超过目标的部分最多按此倍数计分，1 表示完成目标即满分")
+    rank_step = models.DecimalField("每降一位扣分", **PARAMETER, help_text="位次法：第一名满分，每降一位扣此分值")
+    deduction = models.DecimalField("每次扣分", **PARAMETER, help_text="扣分法：每次（个）扣此分值，扣完为止")
+    formula = models.CharField("计分公式", max_length=300, blank=True,
+                               help_text="自定义公式，可用 value、target、floor、points、best、worst、average、rank、"
+                                         "count，例如 min(value / target, 1.2) * points")
+    higher_is_better = models.BooleanField("数值越大越好", default=True, help_text="比最优法、位次法按此判断最优")
 
     class Meta:
         verbose_name = "考评指标"
@@ -71,6 +102,42 @@ class Indicator(Document):
 
     def __str__(self):
         return f"{self.number}. {self.title}"
+
+    @property
+    def weight(self) -> Decimal:
+        """The points this indicator is scored out of: its own, or an equal share of what its group leaves."""
+        if self.points is not None:
+            return self.points
+        siblings = list(self.group.indicators.all())
+        unset = [i for i in siblings if i.points is None]
+        left = self.group.points - sum((i.points for i in siblings if i.points is not None), Decimal(0))
+        return (max(left, Decimal(0)) / len(unset)).quantize(Decimal("0.01"))
+
+    @property
+    def is_bonus(self) -> bool:
+        return self.group.is_bonus
+
+    def rule(self) -> Rule:
+        return Rule(method=self.scoring_method, points=self.weight, target=self.target, floor=self.floor,
+                    cap=self.cap, step=self.rank_step, deduction=self.deduction, formula=self.formula,
+                    higher_is_better=self.higher_is_better)
+
+    def clean(self):
+        super().clean()
+        if not self.group_id:
+            return
+        if self.points is not None and self.points > self.group.points:
+            raise ValidationError({"points": f"分值不能超过所在类别的 {points_text(self.group.points)} 分"})
+        if self.is_bonus:
+            return
+        others = self.group.indicators.exclude(pk=self.pk).exclude(points=None)
+        assigned = sum((i.points for i in others), Decimal(0)) + (self.points or 0)
+        if assigned > self.group.points:
+            raise ValidationError({"points": f"{self.group.title}各指标分值合计 {points_text(assigned)} 分，"
+                                             f"超过该类别的 {points_text(self.group.points)} 分"})
+        errors = rule_errors(self.rule())
+        if errors:  # the rule's parameter names, as this model's fields
+            raise ValidationError({RULE_FIELDS.get(name, name): message for name, message in errors.items()})
 
 
 class BonusRule(ChildDocument):

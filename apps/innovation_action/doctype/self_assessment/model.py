@@ -8,7 +8,7 @@ from apps.lowcode.doctype import ChildDocument, Document
 from apps.lowcode.permissions import restrictions
 from apps.innovation_action.doctype.assessment_period.model import AssessmentPeriod
 from apps.innovation_action.doctype.county.model import County
-from apps.innovation_action.doctype.indicator.model import Indicator, Scheme, points_text
+from apps.innovation_action.doctype.indicator.model import BonusRule, Indicator, Scheme, points_text
 from apps.innovation_action.doctype.unit.model import Unit
 
 SCORE = dict(max_digits=6, decimal_places=2, null=True, blank=True)
@@ -95,11 +95,16 @@ class SelfAssessmentLine(ChildDocument):
     assessment = models.ForeignKey(SelfAssessment, verbose_name="自评报告", on_delete=models.CASCADE,
                                    related_name="lines")
     indicator = models.ForeignKey(Indicator, verbose_name="考评指标", on_delete=models.PROTECT, related_name="+")
-    value = models.CharField("指标值/完成情况", max_length=200, blank=True)
+    value = models.CharField("指标值/完成情况", max_length=200, blank=True,
+                             help_text="自动计分的指标填数字（可带 %），例如 2.35")
+    official_value = models.DecimalField("核定值", max_digits=20, decimal_places=4, null=True, blank=True,
+                                         editable=False, help_text="主管部门公布或核定的数值，计分以此为准")
     self_score = models.DecimalField("自评分", **SCORE)
+    self_note = models.TextField("自评计分说明", blank=True, editable=False)
     evidence = models.TextField("事实依据", blank=True)
     analysis = models.TextField("分析意见", blank=True)
     reviewed_score = models.DecimalField("初审得分", **SCORE)
+    reviewed_note = models.TextField("初审计分说明", blank=True, editable=False)
     review_comment = models.TextField("初审意见", blank=True)
 
     class Meta(ChildDocument.Meta):
@@ -120,3 +125,48 @@ class SelfAssessmentLine(ChildDocument):
             if score is not None and not Decimal(0) <= score <= limit:
                 label = self._meta.get_field(field).verbose_name
                 raise ValidationError({field: f"第{self.indicator.number}项{label}应在 0 到 {points_text(limit)} 分之间"})
+
+
+class BonusClaim(ChildDocument):
+    """加分申报: an event of the bonus catalogue (附表3-1 第15项) claimed with evidence, checked by the office."""
+
+    doctype = "Bonus Claim"
+
+    assessment = models.ForeignKey(SelfAssessment, verbose_name="自评报告", on_delete=models.CASCADE,
+                                   related_name="bonus_claims")
+    rule = models.ForeignKey(BonusRule, verbose_name="加分事项", on_delete=models.PROTECT, related_name="+")
+    quantity = models.PositiveSmallIntegerField("申报数量", default=1, help_text="个（次）；一次性加分的事项填 1")
+    description = models.CharField("具体事项", max_length=300, help_text="例如 企业名称、平台名称、获奖项目、会议或媒体")
+    evidence = models.TextField("佐证说明", blank=True)
+    accepted_quantity = models.PositiveSmallIntegerField("核定数量", null=True, blank=True,
+                                                         help_text="领导小组办公室核定；0 表示不予认定")
+    review_comment = models.TextField("核定意见", blank=True)
+
+    class Meta(ChildDocument.Meta):
+        verbose_name = "加分申报"
+        verbose_name_plural = "加分申报"
+
+    def __str__(self):
+        return f"{self.rule.item}：{self.description}" if self.rule_id else self.name
+
+    def points_for(self, quantity) -> Decimal:
+        if not quantity:
+            return Decimal(0)
+        return self.rule.points * (quantity if self.rule.per_occurrence else 1)
+
+    @property
+    def claimed_points(self) -> Decimal:
+        return self.points_for(self.quantity)
+
+    @property
+    def accepted_points(self) -> Decimal:
+        return self.points_for(self.accepted_quantity)
+
+    def clean(self):
+        super().clean()
+        if not self.quantity:
+            raise ValidationError({"quantity": "申报数量至少为 1"})
+        if self.accepted_quantity is not None and self.accepted_quantity > self.quantity:
+            raise ValidationError({"accepted_quantity": f"核定数量不能超过申报数量 {self.quantity}"})
+        if self.rule_id and self.assessment_id and self.rule.indicator.group.plan_id != self.assessment.period.plan_id:
+            raise ValidationError({"rule": "加分事项不属于本考评周期的工作方案"})

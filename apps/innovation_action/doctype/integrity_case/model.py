@@ -1,0 +1,52 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from apps.lowcode.doctype import Document
+from apps.lowcode.permissions import restrictions
+from apps.innovation_action.doctype.action_plan.model import ActionPlan
+from apps.innovation_action.doctype.county.model import County
+from apps.innovation_action.doctype.unit.model import Unit
+
+
+class IntegrityCase(Document):
+    """科研诚信问题: a major case in a county or unit removes its eligibility for praise that year (附件3 五)."""
+
+    doctype = "Integrity Case"
+
+    plan = models.ForeignKey(ActionPlan, verbose_name="工作方案", on_delete=models.CASCADE,
+                             related_name="integrity_cases")
+    county = models.ForeignKey(County, verbose_name="县（市、区）", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="integrity_cases")
+    unit = models.ForeignKey(Unit, verbose_name="市直单位", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="integrity_cases")
+    title = models.CharField("问题概述", max_length=200)
+    found_on = models.DateField("认定日期")
+    is_major = models.BooleanField("重大科研诚信问题", default=True,
+                                   help_text="重大问题取消所在地该年度评先评优资格；一般问题仅作记录")
+    description = models.TextField("详细情况", blank=True)
+
+    class Meta:
+        verbose_name = "科研诚信问题"
+        verbose_name_plural = "科研诚信问题"
+        ordering = ["plan", "found_on", "id"]
+
+    def autoname(self):
+        return f"{self.plan.name}-IC-{self.found_on:%m%d}-{(self.county or self.unit).name}"
+
+    def __str__(self):
+        return f"{self.county or self.unit}：{self.title}"
+
+    def clean(self):
+        super().clean()
+        if bool(self.county_id) == bool(self.unit_id):
+            raise ValidationError("县（市、区）和市直单位须填写且只填写其中一个")
+        if self.plan_id and self.found_on and self.found_on.year != self.plan.year:
+            raise ValidationError({"found_on": f"认定日期应在 {self.plan.year} 年内"})
+
+    @classmethod
+    def scope_condition(cls, user) -> Q:
+        allowed = restrictions(user)
+        if not allowed:
+            return Q()
+        return Q(county__name__in=allowed.get("County", [])) | Q(unit__name__in=allowed.get("Unit", []))
