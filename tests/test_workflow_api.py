@@ -137,7 +137,9 @@ def test_full_flow_from_draft_to_approved():
     assert actions("zhanggong", name) == ["提交"]
 
     doc = fill_in("zhanggong", name, score=2)
-    assert doc["self_total"] == 30 and {line["evidence"] for line in doc["lines"]} == {"统计局年报数据"}
+    # 14 lines scored 2 by hand (no values to score automatically); the bonus line (15) is
+    # computed from bonus claims, and there are none: 0.
+    assert doc["self_total"] == 28 and {line["evidence"] for line in doc["lines"]} == {"统计局年报数据"}
     doc = ok(act("zhanggong", name, "提交"))
     assert (doc["workflow_state"], doc["docstatus"]) == ("待初审", 1)
 
@@ -156,7 +158,8 @@ def test_full_flow_from_draft_to_approved():
 
     # The office writes its reviewed scores and opinions, then passes it.
     doc = ok(edit_lines("office", name, reviewed_score=1.5, review_comment="属实"))
-    assert (doc["self_total"], doc["reviewed_total"]) == (31, 22.5)
+    # Line 15 (bonus) is computed from bonus claims, whatever is typed: none, so 0.
+    assert (doc["self_total"], doc["reviewed_total"]) == (29, 21)
     assert actions("office", name) == ["初审通过", "退回修改"]
     assert ok(act("office", name, "初审通过"))["workflow_state"] == "待审定"
     assert actions("office", name) == []
@@ -322,10 +325,10 @@ def test_office_may_change_only_the_review_columns_under_review():
     message = refused(put("office", name, {"summary": "办公室改写"}), 417, "ValidationError")
     assert message == "单据处于“待初审”状态，不能修改：自评总体情况"
     doc = get_doc("office", name)
-    assert {line["self_score"] for line in doc["lines"]} == {2} and doc["summary"] == ""
+    assert {line["self_score"] for line in doc["lines"][:14]} == {2} and doc["summary"] == ""
 
     doc = ok(edit_lines("office", name, reviewed_score=1, review_comment="佐证充分"))
-    assert doc["reviewed_total"] == 15 and {line["review_comment"] for line in doc["lines"]} == {"佐证充分"}
+    assert doc["reviewed_total"] == 14 and {line["review_comment"] for line in doc["lines"]} == {"佐证充分"}
 
 
 def test_state_field_cannot_be_set_by_saving():
@@ -358,8 +361,10 @@ def test_scores_out_of_range_are_refused():
     fill_in("zhanggong", name)
     ok(act("zhanggong", name, "提交"))
     message = refused(edit_lines("office", name, reviewed_score=61), 417, "ValidationError")
-    assert message.startswith("子表“自评明细”第1行：初审得分：第1项初审得分应在 0 到 60")
-    assert get_doc("office", name)["reviewed_total"] is None
+    # Indicator 1 has no points of its own: an equal share of the group's 60, 6 points.
+    assert message.startswith("子表“自评明细”第1行：初审得分：第1项初审得分应在 0 到 6 分之间")
+    # Until the office writes its own, the reviewed scores are the self scores (14 × 2).
+    assert get_doc("office", name)["reviewed_total"] == 28
 
 
 def test_score_limit_reads_as_a_whole_number():

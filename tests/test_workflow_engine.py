@@ -146,11 +146,11 @@ def test_condition_decides_whether_the_action_is_offered(db):
 
 @both_databases
 def test_condition_on_an_unscored_assessment_is_refused_not_crashed(db):
-    set_transition("提交", condition="doc.self_total >= 10")
-    name = create_assessment()["name"]  # self_total is empty (None) until lines are scored
+    set_transition("提交", condition="doc.lines[0].self_score >= 1")
+    name = create_assessment()["name"]  # a line's self score is empty (None) until it is scored
     assert actions("zhanggong", name) == []
     message = refused(act("zhanggong", name, "提交"), 403, "WorkflowPermissionError")
-    assert message == "单据不满足“提交”的条件：doc.self_total >= 10（条件用到的内容尚未填写或无法比较）"
+    assert message == "单据不满足“提交”的条件：doc.lines[0].self_score >= 1（条件用到的内容尚未填写或无法比较）"
     assert state_of(name) == ("草稿", 0)
 
 
@@ -204,6 +204,7 @@ def test_unit_assessment_is_submitted_by_the_units_liaison(db):
     assert actions("gongxin2", name) == []
     assert refused(act("gongxin2", name, "提交"), 403, "WorkflowPermissionError") == "您不是本单据“提交”的审批人"
     assert actions("gongxin", name) == ["提交"]
+    fill_in("gongxin", name)
     assert ok(act("gongxin", name, "提交"))["workflow_state"] == "待初审"
 
 

@@ -8,3 +8,4 @@ class InnovationActionConfig(AppConfig):
 
     def ready(self):
         from apps.innovation_action import api  # noqa: F401  (registers the app's API methods)
+        from apps.innovation_action.doctype.integrity_case import events  # noqa: F401  (re-rank when a case is removed)

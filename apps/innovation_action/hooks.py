@@ -1,8 +1,23 @@
 """The app's document events (see apps/lowcode/doctype/events.py), as Frappe's hooks.py."""
 
+SELF_ASSESSMENT = "apps.innovation_action.doctype.self_assessment.events"
+INTEGRITY_CASE = "apps.innovation_action.doctype.integrity_case.events"
+
 doc_events = {
     "SelfAssessment": {
-        "after_insert": "apps.innovation_action.doctype.self_assessment.events.prefill_lines",
-        "on_update": "apps.innovation_action.doctype.self_assessment.events.update_totals",
+        "after_insert": f"{SELF_ASSESSMENT}.prefill_lines",
+        "on_update": f"{SELF_ASSESSMENT}.refresh_scores",
+        "before_transition": f"{SELF_ASSESSMENT}.check_scores",
+        "after_transition": f"{SELF_ASSESSMENT}.score_on_transition",
+    },
+    "Official Value": {
+        "on_update": "apps.innovation_action.services.official_data.official_value_saved",
+    },
+    "Integrity Case": {
+        "on_update": f"{INTEGRITY_CASE}.rerank",
+    },
+    "Progress Report": {
+        "after_insert": "apps.innovation_action.doctype.progress_report.events.prefill_lines",
+        "after_transition": "apps.innovation_action.doctype.progress_report.events.stamp_submission",
     },
 }

@@ -16,6 +16,7 @@ from django.db import transaction
 
 from apps.lowcode.api.errors import ValidationError
 from apps.lowcode.roles import sync_roles
+from apps.lowcode.scoring.rules import Method
 from apps.lowcode.workflow.loader import load_workflows
 from apps.innovation_action import roles
 
@@ -35,6 +36,7 @@ from apps.innovation_action.models import (
     TaskUnit,
     Unit,
     UnitKind,
+    ValueSource,
 )
 
 FILES = ("plan", "counties", "units", "tasks", "projects", "indicators", "periods", "workflows")
@@ -67,6 +69,7 @@ def load_plan(folder) -> ActionPlan:
     load_tasks(plan, data["tasks"], units)
     load_projects(plan, data["projects"])
     load_indicators(plan, data["indicators"])
+    load_averaged_indicators(plan, data["counties"])
     load_periods(plan, data["periods"])
     # Workflows name roles: make sure they exist first.
     sync_roles(roles.role_spec())
@@ -241,6 +244,7 @@ def load_indicators(plan: ActionPlan, schemes: dict) -> None:
                         "scoring_standard": row.get("standard", ""),
                     },
                 )
+                configure_scoring(indicator, row.get("scoring"))
                 for idx, rule in enumerate(row.get("bonus_rules", []), start=1):
                     upsert(
                         BonusRule,
@@ -252,6 +256,37 @@ def load_indicators(plan: ActionPlan, schemes: dict) -> None:
                             "per_occurrence": rule.get("per_occurrence", True),
                         },
                     )
+
+
+SCORING_DEFAULTS = {"scoring_method": Method.MANUAL, "value_source": ValueSource.REPORTED, "target": None,
+                    "floor": None, "cap": Decimal(1), "rank_step": None, "deduction": None, "formula": "",
+                    "higher_is_better": True}
+SCORING_KEYS = {"method": "scoring_method", "source": "value_source", "step": "rank_step"}
+
+
+def configure_scoring(indicator: Indicator, scoring: dict | None) -> None:
+    """The fixture's scoring of an indicator, only while nobody has configured it (all fields at defaults):
+    scoring belongs to administrators once set, and a reload must not undo their choices."""
+    if not scoring or any(getattr(indicator, f) != v for f, v in SCORING_DEFAULTS.items()):
+        return
+    for key, value in scoring.items():
+        field = SCORING_KEYS.get(key, key)
+        if field not in SCORING_DEFAULTS:
+            raise PlanDataError(f"indicators.yaml 第{indicator.number}项：未知的计分参数“{key}”")
+        setattr(indicator, field, Decimal(str(value)) if isinstance(value, int | float) else value)
+    indicator.full_clean(exclude=["group", "name"], validate_unique=False)
+    indicator.save()
+
+
+def load_averaged_indicators(plan: ActionPlan, categories: dict) -> None:
+    """附件3: indicators a county cannot count separately (赣州蓉江新区), set once, then the administrators'."""
+    for rows in categories.values():
+        for row in rows:
+            numbers = row.get("averaged_indicators")
+            county = County.objects.get(name=row["name"])
+            if numbers and not county.averaged_indicators.exists():
+                county.averaged_indicators.set(Indicator.objects.filter(
+                    group__plan=plan, group__scheme=Scheme.COUNTY, number__in=numbers))
 
 
 def load_periods(plan: ActionPlan, rows: list) -> None:

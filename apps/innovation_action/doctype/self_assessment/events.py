@@ -1,10 +1,24 @@
-"""Document events of SelfAssessment (registered in apps/innovation_action/hooks.py)."""
+"""Document events of SelfAssessment (registered in apps/innovation_action/hooks.py).
 
+The scores follow the workflow (DESIGN.md §4): while the assessee drafts,
+its 自评分 is kept up to date; submitting needs every line self-scored;
+under review the office's 初审得分 is kept up to date and must be complete
+before the review is passed on; the final approval freezes the Score and
+re-ranks the category.
+"""
+
+from apps.lowcode.workflow import engine
+from apps.lowcode.workflow.model import StateType
 from apps.innovation_action.doctype.self_assessment.model import SelfAssessmentLine
+from apps.innovation_action.services import scoring
+from apps.innovation_action.services.scoring import Stage
+
+REVIEW_FIELD = "lines.reviewed_score"
 
 
 def prefill_lines(assessment, **context) -> None:
-    """A new self-assessment gets one line per indicator of its scheme, unless the client sent lines."""
+    """A new self-assessment gets one line per indicator of its scheme, unless the client sent lines,
+    with what the system already knows: the official values and, for a city unit, its monthly reports."""
     if assessment.lines.exists():
         return
     user = context.get("user")
@@ -13,7 +27,42 @@ def prefill_lines(assessment, **context) -> None:
                            name=f"{assessment.name}-{indicator.number:02d}", owner=user, modified_by=user)
         for idx, indicator in enumerate(assessment.indicators().order_by("number"), start=1)
     ])
+    scoring.prefill_known_values(assessment)
 
 
-def update_totals(assessment, **context) -> None:
-    assessment.update_totals()
+def state(doc, name: str):
+    workflow = engine.workflow_of(doc)
+    return engine.get_state(workflow, name) if workflow else None
+
+
+def refresh_scores(assessment, **context) -> None:
+    """on_update: the scores of the stage the document is in follow its lines."""
+    current = state(assessment, assessment.workflow_state)
+    if current is None or current.state_type == StateType.EDITABLE:
+        scoring.refresh(assessment, Stage.SELF)
+    elif current.state_type == StateType.SUBMITTED:
+        scoring.refresh(assessment, Stage.REVIEWED)
+    else:  # final: the approved scores stand
+        assessment.update_totals()
+
+
+def check_scores(assessment, from_state="", to_state="", **context) -> None:
+    """before_transition: submitting needs every 自评分, passing the review every 初审得分."""
+    source, target = state(assessment, from_state), state(assessment, to_state)
+    if source is None or target is None or target.state_type == StateType.EDITABLE:
+        return  # a return for correction needs nothing complete
+    if source.state_type == StateType.EDITABLE:
+        scoring.ensure_complete(assessment, Stage.SELF)
+    elif REVIEW_FIELD in source.editable_field_list() or target.state_type == StateType.FINAL:
+        scoring.ensure_complete(assessment, Stage.REVIEWED)
+
+
+def score_on_transition(assessment, to_state="", user=None, **context) -> None:
+    """after_transition: under review the office sees the computed 初审得分 at once; approval freezes the Score."""
+    target = state(assessment, to_state)
+    if target is None:
+        return
+    if target.state_type == StateType.SUBMITTED:
+        scoring.refresh(assessment, Stage.REVIEWED)
+    elif target.state_type == StateType.FINAL:
+        scoring.freeze(assessment, user)

@@ -119,7 +119,7 @@ class SelfAssessmentLine(ChildDocument):
         super().clean()
         if not self.indicator_id:
             return
-        limit = self.indicator.points if self.indicator.points is not None else self.indicator.group.points
+        limit = self.indicator.weight
         for field in ("self_score", "reviewed_score"):
             score = getattr(self, field)
             if score is not None and not Decimal(0) <= score <= limit:

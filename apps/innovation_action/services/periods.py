@@ -1,0 +1,65 @@
+"""Opening an assessment period: everyone who reports in it gets their document, prefilled.
+
+附件3: "实行每月调度、每季通报排名、年终综合考评". Opening a quarter or the year
+creates the 自评报告 of every county (附表3-1) and every assessed city unit
+(附表3-2); opening a month creates the 月度调度 of every assessed unit that
+leads or shares a task. Documents are created as the office would create them
+by hand (the same permissions, workflow start and prefill hooks), all in one
+transaction; opening again creates only what is missing.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from apps.lowcode.api.docs import save_document
+from apps.lowcode.doctype.meta import get_meta
+from apps.innovation_action.models import (
+    County,
+    PeriodKind,
+    ProgressReport,
+    SelfAssessment,
+    Unit,
+)
+
+
+@dataclass
+class Opened:
+    created: list[str] = field(default_factory=list)
+    existing: int = 0
+
+    @property
+    def message(self) -> str:
+        kept = f"，已有 {self.existing} 份保持不变" if self.existing else ""
+        return f"已生成 {len(self.created)} 份{kept}"
+
+
+def reporting_units(plan):
+    """Assessed city units that lead or share a task of the plan: the ones with monthly reports."""
+    return (Unit.objects.filter(is_assessed=True)
+            .filter(Q(led_tasks__plan=plan) | Q(task_rows__task__plan=plan)).distinct())
+
+
+@transaction.atomic
+def open_period(user, period) -> Opened:
+    opened = Opened()
+    if period.kind == PeriodKind.MONTH:
+        doctype, model = "Progress Report", ProgressReport
+        wanted = [{"unit": unit.name} for unit in reporting_units(period.plan)]
+    else:
+        doctype, model = "SelfAssessment", SelfAssessment
+        wanted = ([{"county": county.name} for county in County.objects.all()]
+                  + [{"unit": unit.name} for unit in Unit.objects.filter(is_assessed=True)])
+    meta = get_meta(doctype)
+    for assessee in wanted:
+        lookup = {f"{key}__name": value for key, value in assessee.items()}
+        if model.objects.filter(period=period, **lookup).exists():
+            opened.existing += 1
+            continue
+        document = save_document(user, meta, {"period": period.name, **assessee})
+        opened.created.append(document.name)
+    if period.opened_at is None:
+        type(period).objects.filter(pk=period.pk).update(opened_at=timezone.now())
+    return opened

@@ -1,0 +1,306 @@
+"""Scores of self-assessments, as 附件3 of the plan prescribes (DESIGN.md §4).
+
+Every self-assessment line is scored at two stages: the assessee's own (自评分,
+from the values it reports) and the office's (初审得分, from the values the
+competent departments confirmed where there are any). How a line is scored is
+its indicator's configuration:
+
+- an automatic method (apps/lowcode/scoring) applied to a value: the reported
+  value, the official value, late monthly reports or task completion;
+- 评审打分: the score the assessee or the reviewer typed in — also the
+  fallback of an automatic line that has no value to score;
+- the bonus item: the claims of the catalogue, capped at the item's points;
+- a county that cannot count an indicator separately (赣州蓉江新区) gets the
+  average score of the other counties of its category.
+
+Relative methods and averages look at the whole category of the period, so a
+``CategoryScorer`` scores all of it at once. Nothing here is stored by
+accident: ``refresh`` writes a stage's scores onto the lines, ``freeze``
+writes the approved result (Score) and re-ranks the category. Both can run
+any number of times with the same result.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import Enum
+from functools import cached_property
+
+from django.db import transaction
+from django.utils import timezone
+
+from apps.lowcode.api.errors import ValidationError
+from apps.lowcode.scoring.methods import ScoringError, rounded, text
+from apps.lowcode.scoring.rules import Peers, apply, parse_value
+from apps.innovation_action.models import (
+    UNIT_CATEGORY,
+    OfficialValue,
+    Score,
+    ScoreLine,
+    SelfAssessment,
+    SelfAssessmentLine,
+    ValueSource,
+)
+
+
+ADOPTED = "采用自评分"
+
+
+class Stage(Enum):
+    """Which score of a line: the assessee's (自评) or the office's (初审)."""
+
+    SELF = ("self_score", "self_note", "自评")
+    REVIEWED = ("reviewed_score", "reviewed_note", "初审")
+
+    def __init__(self, score_field, note_field, label):
+        self.score_field, self.note_field, self.label = score_field, note_field, label
+
+
+@dataclass(frozen=True)
+class LineResult:
+    score: Decimal | None
+    explanation: str
+    basis: str  # 核定值 / 填报值 / 同类平均 / 自评打分 / 评审打分 / 加分申报 / 迟报漏报次数 / 任务完成率
+    value: Decimal | None = None
+
+
+def category_of(assessment) -> str:
+    """Counties are ranked within their 考评分类; city units among themselves."""
+    return assessment.county.category if assessment.county_id else UNIT_CATEGORY
+
+
+def category_assessments(period, category: str):
+    assessments = SelfAssessment.objects.filter(period=period)
+    if category == UNIT_CATEGORY:
+        assessments = assessments.filter(unit__isnull=False)
+    else:
+        assessments = assessments.filter(county__category=category)
+    return (assessments.select_related("county", "unit", "period__plan")
+            .prefetch_related("lines__indicator__group", "bonus_claims__rule", "county__averaged_indicators"))
+
+
+class CategoryScorer:
+    """Scores the self-assessments of one period and category at one stage."""
+
+    def __init__(self, period, category: str, stage: Stage):
+        self.period, self.category, self.stage = period, category, stage
+        self.assessments = {a.pk: a for a in category_assessments(period, category)}
+
+    @classmethod
+    def of(cls, assessment, stage: Stage) -> "CategoryScorer":
+        return cls(assessment.period, category_of(assessment), stage)
+
+    # -- values ---------------------------------------------------------------
+
+    def value(self, assessment, line) -> tuple[Decimal | None, str, str]:
+        """(value, basis, note) a line is scored on; raises ScoringError for a value that is not a number."""
+        source = line.indicator.value_source
+        if source in MONTHLY_SOURCES:
+            if not assessment.unit_id:
+                raise ScoringError("此取值来源只适用于市直单位")
+            from apps.innovation_action.services import monthly_reports
+
+            counted = getattr(monthly_reports, MONTHLY_SOURCES[source])(assessment.unit, self.period)
+            return counted.value, ValueSource(source).label.split("（")[0], counted.explanation
+        if self.stage is Stage.REVIEWED and line.official_value is not None:
+            reported = f"（填报值 {line.value}）" if line.value else ""
+            return line.official_value, "核定值", f"核定值 {text(line.official_value)}{reported}"
+        value = parse_value(line.value)
+        return value, "填报值", f"填报值 {text(value)}" if value is not None else ""
+
+    @cached_property
+    def _lines(self) -> dict:
+        """{(assessment pk, indicator pk): line}."""
+        return {(a.pk, line.indicator_id): line for a in self.assessments.values() for line in a.lines.all()}
+
+    def peer_values(self, indicator) -> dict:
+        """The category's values of an indicator, counties scored by average left out."""
+        values = {}
+        for assessment in self.assessments.values():
+            line = self._lines.get((assessment.pk, indicator.pk))
+            if line is None or self.is_averaged(assessment, indicator):
+                continue
+            try:
+                values[assessment.pk] = self.value(assessment, line)[0]
+            except ScoringError:
+                values[assessment.pk] = None
+        return values
+
+    # -- scores ---------------------------------------------------------------
+
+    @staticmethod
+    def is_averaged(assessment, indicator) -> bool:
+        return bool(assessment.county_id) and indicator in assessment.county.averaged_indicators.all()
+
+    def result(self, assessment, line) -> LineResult:
+        indicator = line.indicator
+        if indicator.is_bonus:
+            return self.bonus(assessment, indicator)
+        if self.is_averaged(assessment, indicator):
+            return self.average(assessment, indicator)
+        return self.own_result(assessment, line)
+
+    def typed(self, line) -> tuple[Decimal | None, str]:
+        """The score a person typed for this stage, and its basis. The office's 初审得分 defaults to the
+        自评分: it only writes where it disagrees (a defaulted score is recognised by its note)."""
+        if self.stage is Stage.SELF:
+            return line.self_score, "自评打分"
+        defaulted = line.reviewed_note.startswith(ADOPTED) and line.reviewed_score == line.self_score
+        if line.reviewed_score is not None and not defaulted:
+            return line.reviewed_score, "评审打分"
+        return line.self_score, ADOPTED
+
+    def own_result(self, assessment, line) -> LineResult:
+        indicator = line.indicator
+        typed, manual_basis = self.typed(line)
+        if not indicator.rule().automatic:
+            return LineResult(typed, f"{manual_basis} {text(typed)}" if typed is not None else "尚未打分",
+                              manual_basis)
+        try:
+            value, basis, note = self.value(assessment, line)
+        except ScoringError as exc:
+            return LineResult(typed, f"{exc}，无法自动计分" + (f"；按{manual_basis} {text(typed)}" if typed is not None
+                                                          else ""), manual_basis)
+        if value is None:
+            fallback = f"按{manual_basis} {text(typed)}" if typed is not None else "尚未打分"
+            return LineResult(typed, f"未填写指标值，无法自动计分；{fallback}", manual_basis)
+        try:
+            scored = apply(indicator.rule(), value, assessment.pk, Peers(self.peer_values(indicator)))
+        except ScoringError as exc:
+            return LineResult(None, f"{note}；{indicator.get_scoring_method_display()}无法计分：{exc}", basis, value)
+        return LineResult(scored.score, f"{note}；{indicator.get_scoring_method_display().split('（')[0]}："
+                                        f"{scored.explanation}", basis, value)
+
+    def average(self, assessment, indicator) -> LineResult:
+        """附件3: "赣州蓉江新区有关科技创新指标难以单独统计的，按一类县平均得分计算"."""
+        scores = []
+        for peer in self.assessments.values():
+            line = self._lines.get((peer.pk, indicator.pk))
+            if peer.pk == assessment.pk or line is None or self.is_averaged(peer, indicator):
+                continue
+            result = self.own_result(peer, line)
+            if result.score is not None:
+                scores.append((peer.assessee.name, result.score))
+        if not scores:
+            return LineResult(None, f"难以单独统计，按{self.category}平均得分计算，但同类尚无得分", "同类平均")
+        average = rounded(sum(score for _, score in scores) / len(scores))
+        parts = " + ".join(text(score) for _, score in scores)
+        return LineResult(average, f"难以单独统计，按{self.category}平均得分计算："
+                                   f"({parts}) ÷ {len(scores)} = {average}", "同类平均")
+
+    def bonus(self, assessment, indicator) -> LineResult:
+        """附表3-1 第15项: the catalogue's points per claim, the total capped at the item's points."""
+        reviewed = self.stage is Stage.REVIEWED
+        parts, total = [], Decimal(0)
+        for claim in assessment.bonus_claims.all():
+            quantity = claim.accepted_quantity if reviewed else claim.quantity
+            points = claim.points_for(quantity)
+            if reviewed and quantity is None:
+                parts.append(f"{claim.rule.item}（{claim.description}）未核定")
+                continue
+            total += points
+            per = f"{quantity} 个 × {text(claim.rule.points)}" if claim.rule.per_occurrence else text(claim.rule.points)
+            parts.append(f"{claim.rule.item}（{claim.description}）{per} = {text(points)}" if quantity
+                         else f"{claim.rule.item}（{claim.description}）不予认定")
+        cap = indicator.weight
+        if not parts:
+            return LineResult(Decimal("0.00"), "无加分申报", "加分申报", Decimal(0))
+        capped = rounded(min(total, cap))
+        over = f"，超过上限 {text(cap)} 分，按 {text(cap)} 分计" if total > cap else ""
+        return LineResult(capped, f"{'；'.join(parts)}；合计 {text(total)} 分{over}", "加分申报", total)
+
+    def results(self, assessment) -> list[tuple[SelfAssessmentLine, LineResult]]:
+        return [(line, self.result(assessment, line)) for line in assessment.lines.all()]
+
+
+# -- writing scores ----------------------------------------------------------
+
+
+def refresh(assessment, stage: Stage) -> list[tuple[SelfAssessmentLine, LineResult]]:
+    """Write a stage's scores and their explanations onto the lines, and the totals onto the assessment."""
+    scorer = CategoryScorer.of(assessment, stage)
+    results = scorer.results(scorer.assessments[assessment.pk])
+    for line, result in results:
+        values = {stage.score_field: result.score, stage.note_field: result.explanation}
+        if any(getattr(line, field) != value for field, value in values.items()):
+            SelfAssessmentLine.objects.filter(pk=line.pk).update(**values)
+    assessment.update_totals()
+    return results
+
+
+def missing_scores(results) -> str:
+    """The lines without a score, grouped by reason: "第11、12项（尚未打分）；第3项（“abc”不是数字…）"."""
+    by_reason = {}
+    for line, result in results:
+        if result.score is None:
+            by_reason.setdefault(result.explanation, []).append(str(line.indicator.number))
+    return "；".join(f"第{'、'.join(numbers)}项（{reason}）" for reason, numbers in by_reason.items())
+
+
+def ensure_complete(assessment, stage: Stage, doing: str = "请补充后再办理") -> list:
+    """Refuse to move on while a line has no score for the stage, saying which and why."""
+    results = refresh(assessment, stage)
+    missing = missing_scores(results)
+    if missing:
+        raise ValidationError(f"以下指标尚无{stage.label}得分，{doing}：{missing}")
+    return results
+
+
+@transaction.atomic
+def freeze(assessment, user=None) -> Score:
+    """The leading group approved: the office's scores become the frozen Score, and the category is re-ranked."""
+    from apps.innovation_action.services import ranking
+
+    results = ensure_complete(assessment, Stage.REVIEWED, "不能审定")
+    assessment = SelfAssessment.objects.select_related("period", "county", "unit").get(pk=assessment.pk)
+    subtotal = sum((r.score for line, r in results if not line.indicator.is_bonus), Decimal(0))
+    bonus = [(line, r) for line, r in results if line.indicator.is_bonus]
+    bonus_claimed = sum((r.value or Decimal(0) for _, r in bonus), Decimal(0))
+    bonus_counted = sum((r.score for _, r in bonus), Decimal(0))
+    score, _ = Score.objects.update_or_create(self_assessment=assessment, defaults=dict(
+        name=assessment.name, period=assessment.period, scheme=assessment.scheme, county=assessment.county,
+        unit=assessment.unit, category=category_of(assessment), subtotal=rounded(subtotal),
+        bonus_claimed=rounded(bonus_claimed), bonus=rounded(bonus_counted),
+        total=rounded(subtotal + bonus_counted), approved_at=timezone.now(), approved_by=user,
+        owner=user, modified_by=user,
+    ))
+    score.lines.all().delete()
+    ScoreLine.objects.bulk_create([
+        ScoreLine(score=score, idx=idx, name=f"{score.name}-{line.indicator.number:02d}", indicator=line.indicator,
+                  points=line.indicator.weight, reported_value=line.value, official_value=line.official_value,
+                  basis=result.basis, result=result.score, explanation=result.explanation)
+        for idx, (line, result) in enumerate(results, start=1)
+    ])
+    ranking.rerank(score.period, score.category)
+    return score
+
+
+def frozen_differences(score: Score) -> list[str]:
+    """What a fresh computation would change in a frozen score (it stays as approved; the office sees why)."""
+    fresh = dict((line.indicator_id, result) for line, result in
+                 CategoryScorer.of(score.self_assessment, Stage.REVIEWED).results(score.self_assessment))
+    return [f"{score.assessee} 第{line.indicator.number}项：已审定 {line.result}，按现有数据为 {fresh[line.indicator_id].score}"
+            for line in score.lines.select_related("indicator")
+            if line.indicator_id in fresh and fresh[line.indicator_id].score != line.result]
+
+
+def prefill_known_values(assessment) -> None:
+    """What the system already knows goes onto a new self-assessment's lines: the official values of
+    the period (shown beside the reported ones) and, for a city unit, what its monthly reports say."""
+    from apps.innovation_action.services import monthly_reports
+
+    official = {row.indicator_id: row.value
+                for row in OfficialValue.objects.filter(period=assessment.period, county=assessment.county_id)
+                } if assessment.county_id else {}
+    for line in assessment.lines.select_related("indicator"):
+        values = {}
+        if line.indicator_id in official:
+            values["official_value"] = official[line.indicator_id]
+        source = line.indicator.value_source
+        if assessment.unit_id and source in MONTHLY_SOURCES:
+            counted = getattr(monthly_reports, MONTHLY_SOURCES[source])(assessment.unit, assessment.period)
+            values.update(value=text(counted.value), evidence=counted.explanation)
+        if values:
+            SelfAssessmentLine.objects.filter(pk=line.pk).update(**values)
+
+
+MONTHLY_SOURCES = {ValueSource.LATE_REPORTS: "late_reports", ValueSource.TASK_COMPLETION: "task_completion"}
