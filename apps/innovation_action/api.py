@@ -1,11 +1,14 @@
 """The app's own whitelisted methods, called as /api/method/innovation_action.api.<name>."""
 
 from django.db.models import Count, Sum
+from django.http import HttpResponse
+from django.utils.http import content_disposition_header
 
-from apps.lowcode.api.errors import PermissionError
+from apps.lowcode.api.errors import DoesNotExistError, PermissionError, ValidationError
 from apps.lowcode.api.methods import whitelist
 from apps.lowcode.permissions import can, scope_queryset
-from apps.innovation_action.models import Project
+from apps.innovation_action.models import AssessmentPeriod, Project, SelfAssessment
+from apps.innovation_action.services import official_data, periods, scoring
 
 
 @whitelist("innovation_action.api.get_project_totals", methods=("GET",))
@@ -24,3 +27,63 @@ def get_project_totals(request, plan="2023"):
          "planned_investment": float(by_section[section]["planned"])}
         for section in Project.Section.values if section in by_section
     ]
+
+
+def period_for(user, name):
+    """The Assessment Period a method names, refused unless the user may open periods (the office)."""
+    if not can(user, "create", SelfAssessment):
+        raise PermissionError("只有领导小组办公室可以开启考评或重新计算得分")
+    period = AssessmentPeriod.objects.filter(name=str(name or "")).first()
+    if period is None:
+        raise DoesNotExistError(f"考评周期 {name} 不存在")
+    return period
+
+
+@whitelist("innovation_action.api.open_period", methods=("POST",))
+def open_period(request, period):
+    """开启考评：为各县（市、区）和市直单位生成本周期的自评报告（月度周期生成月度调度），已有的不重复生成。"""
+    opened = periods.open_period(request.user, period_for(request.user, period))
+    return {"created": opened.created, "existing": opened.existing, "message": opened.message}
+
+
+@whitelist("innovation_action.api.recompute_scores", methods=("POST",))
+def recompute_scores(request, period):
+    """重新计算本周期的得分与排名；已审定的得分不变，与现有数据不一致的列出。"""
+    result = scoring.recompute_period(period_for(request.user, period))
+    return {"refreshed": result.refreshed, "frozen": result.frozen, "differences": result.differences,
+            "message": result.message}
+
+
+@whitelist("innovation_action.api.get_ranking", methods=("GET",))
+def get_ranking(request, period=None):
+    """考评排名 of a period (e.g. 2023-Q1; default the latest with approved results), within the user's scope."""
+    from apps.innovation_action.services.ranking_report import ranking_data
+
+    return ranking_data(request.user, period)
+
+
+@whitelist("innovation_action.api.import_official_values", methods=("POST",), request_content={
+    "multipart/form-data": {"schema": {
+        "type": "object", "required": ["period", "file"],
+        "properties": {"period": {"type": "string", "description": "考评周期编号，如 2023-Y"},
+                       "file": {"type": "string", "format": "binary", "description": "导入模板格式的 .xlsx 文件"}},
+    }},
+})
+def import_official_values(request, period, file=None):
+    """导入核定数据（multipart：period、file）；任何一行有误则全部不保存，按行号列出问题。"""
+    official_data.ensure_can_import(request.user)
+    upload = request.FILES.get("file")
+    if upload is None and file not in (None, ""):
+        raise ValidationError("请以 multipart/form-data 上传 .xlsx 文件（字段 file）")
+    return official_data.import_official_values(request.user, period, upload).as_dict()
+
+
+@whitelist("innovation_action.api.official_values_template", methods=("GET",),
+           response_content={official_data.XLSX_CONTENT_TYPE: {"schema": {"type": "string", "format": "binary"}}})
+def official_values_template(request, period):
+    """下载核定数据导入模板（xlsx），已导入的核定值已填入。"""
+    official_data.ensure_can_import(request.user)
+    period = official_data.resolve_period(period)
+    response = HttpResponse(official_data.template(period), content_type=official_data.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, official_data.template_file_name(period))
+    return response

@@ -20,7 +20,7 @@ writes the approved result (Score) and re-ranks the category. Both can run
 any number of times with the same result.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
 from functools import cached_property
@@ -31,6 +31,7 @@ from django.utils import timezone
 from apps.lowcode.api.errors import ValidationError
 from apps.lowcode.scoring.methods import ScoringError, rounded, text
 from apps.lowcode.scoring.rules import Peers, apply, parse_value
+from apps.lowcode.workflow.model import StateType
 from apps.innovation_action.models import (
     UNIT_CATEGORY,
     OfficialValue,
@@ -43,6 +44,7 @@ from apps.innovation_action.models import (
 
 
 ADOPTED = "采用自评分"
+OFFICIAL = "核定值"
 
 
 class Stage(Enum):
@@ -101,11 +103,18 @@ class CategoryScorer:
 
             counted = getattr(monthly_reports, MONTHLY_SOURCES[source])(assessment.unit, self.period)
             return counted.value, ValueSource(source).label.split("（")[0], counted.explanation
-        if self.stage is Stage.REVIEWED and line.official_value is not None:
+        official = self.official_values.get((assessment.county_id, line.indicator_id))
+        if self.stage is Stage.REVIEWED and official is not None:
             reported = f"（填报值 {line.value}）" if line.value else ""
-            return line.official_value, "核定值", f"核定值 {text(line.official_value)}{reported}"
+            return official, OFFICIAL, f"核定值 {text(official)}{reported}"
         value = parse_value(line.value)
         return value, "填报值", f"填报值 {text(value)}" if value is not None else ""
+
+    @cached_property
+    def official_values(self) -> dict:
+        """{(county pk, indicator pk): value} confirmed by the departments; the lines carry a copy for display."""
+        return {(row.county_id, row.indicator_id): row.value
+                for row in OfficialValue.objects.filter(period=self.period)}
 
     @cached_property
     def _lines(self) -> dict:
@@ -204,6 +213,9 @@ class CategoryScorer:
         cap = indicator.weight
         if not parts:
             return LineResult(Decimal("0.00"), "无加分申报", "加分申报", Decimal(0))
+        undecided = [part for part in parts if part.endswith("未核定")]
+        if undecided:
+            return LineResult(None, "、".join(undecided), "加分申报", total)
         capped = rounded(min(total, cap))
         over = f"，超过上限 {text(cap)} 分，按 {text(cap)} 分计" if total > cap else ""
         return LineResult(capped, f"{'；'.join(parts)}；合计 {text(total)} 分{over}", "加分申报", total)
@@ -266,7 +278,8 @@ def freeze(assessment, user=None) -> Score:
     score.lines.all().delete()
     ScoreLine.objects.bulk_create([
         ScoreLine(score=score, idx=idx, name=f"{score.name}-{line.indicator.number:02d}", indicator=line.indicator,
-                  points=line.indicator.weight, reported_value=line.value, official_value=line.official_value,
+                  points=line.indicator.weight, reported_value=line.value,
+                  official_value=result.value if result.basis == OFFICIAL else None,
                   basis=result.basis, result=result.score, explanation=result.explanation)
         for idx, (line, result) in enumerate(results, start=1)
     ])
@@ -304,3 +317,43 @@ def prefill_known_values(assessment) -> None:
 
 
 MONTHLY_SOURCES = {ValueSource.LATE_REPORTS: "late_reports", ValueSource.TASK_COMPLETION: "task_completion"}
+
+
+@dataclass
+class Recomputed:
+    refreshed: int = 0
+    frozen: int = 0
+    differences: list = field(default_factory=list)
+
+    @property
+    def message(self) -> str:
+        text_ = f"已重新计算 {self.refreshed} 份自评报告的得分，{self.frozen} 份已审定得分保持不变，各类别已重新排名"
+        if self.differences:
+            text_ += "。以下已审定得分与现有数据不一致（如需更改，请退回后重新审定）：" + "；".join(self.differences)
+        return text_
+
+
+@transaction.atomic
+def recompute_period(period) -> Recomputed:
+    """Bring every score of a period up to date with its data; idempotent.
+
+    Drafts get their 自评分 again and documents under review their 初审得分;
+    approved (frozen) scores are never changed here, only compared, so that the
+    office learns when data changed after an approval. Then every category is re-ranked.
+    """
+    from apps.innovation_action.doctype.self_assessment.events import refresh_scores, state
+    from apps.innovation_action.services.ranking import rerank_period
+
+    result = Recomputed()
+    for assessment in SelfAssessment.objects.filter(period=period).select_related("county", "unit"):
+        current = state(assessment, assessment.workflow_state)
+        if current is not None and current.state_type == StateType.FINAL:
+            score = Score.objects.filter(self_assessment=assessment).first()
+            if score is not None:
+                result.frozen += 1
+                result.differences += frozen_differences(score)
+            continue
+        refresh_scores(assessment)
+        result.refreshed += 1
+    rerank_period(period)
+    return result

@@ -1,16 +1,42 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 
 from apps.lowcode.admin_base import DocumentAdmin
+from apps.lowcode.api.errors import FrappeError
 from apps.innovation_action.doctype.assessment_period.model import AssessmentPeriod
+from apps.innovation_action.services import periods, scoring
 
 
 @admin.register(AssessmentPeriod)
 class AssessmentPeriodAdmin(DocumentAdmin):
-    list_display = ("name", "title", "kind", "start_date", "end_date", "deadline")
+    list_display = ("name", "title", "kind", "start_date", "end_date", "deadline", "opened_at")
     list_filter = ("plan", "kind")
-    fields = ("name", "plan", "kind", "number", "start_date", "end_date", "deadline",
+    fields = ("name", "plan", "kind", "number", "start_date", "end_date", "deadline", "opened_at",
               "owner", "creation", "modified", "modified_by")
+    readonly_fields = ("opened_at",)
+    actions = ["open_periods", "recompute_scores"]
 
     @admin.display(description="名称")
     def title(self, obj):
         return obj.title
+
+    def has_open_permission(self, request):
+        from apps.innovation_action.models import SelfAssessment
+
+        return request.user.has_perm(f"innovation_action.add_{SelfAssessment._meta.model_name}")
+
+    @admin.action(description="开启考评：为各考评对象生成自评报告（月度为月度调度）", permissions=["open"])
+    def open_periods(self, request, queryset):
+        for period in queryset.order_by("start_date"):
+            try:
+                opened = periods.open_period(request.user, period)
+            except FrappeError as exc:
+                self.message_user(request, f"{period}：{exc.message}", messages.ERROR)
+            else:
+                self.message_user(request, f"{period}：{opened.message}", messages.SUCCESS)
+
+    @admin.action(description="重新计算得分与排名", permissions=["open"])
+    def recompute_scores(self, request, queryset):
+        for period in queryset.order_by("start_date"):
+            result = scoring.recompute_period(period)
+            level = messages.WARNING if result.differences else messages.SUCCESS
+            self.message_user(request, f"{period}：{result.message}", level)

@@ -10,7 +10,16 @@ class CountyAdmin(DocumentAdmin):
     list_display = ("name", "category", "aliases", "project_count", "total_investment")
     list_filter = ("category",)
     search_fields = ("name", "aliases")
-    fields = ("name", "category", "aliases", "order", "owner", "creation", "modified", "modified_by")
+    fields = ("name", "category", "aliases", "order", "averaged_indicators",
+              "owner", "creation", "modified", "modified_by")
+    filter_horizontal = ("averaged_indicators",)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "averaged_indicators":  # only the county scheme's scored indicators
+            from apps.innovation_action.models import Indicator, Scheme
+
+            kwargs["queryset"] = Indicator.objects.filter(group__scheme=Scheme.COUNTY, group__is_bonus=False)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from apps.lowcode.admin_base import ChildTableInline, DocumentAdmin, ScopedAdminMixin
-from apps.innovation_action.doctype.indicator.model import BonusRule, Indicator, IndicatorGroup
+from apps.innovation_action.doctype.indicator.model import BonusRule, Indicator, IndicatorGroup, points_text
 
 
 class IndicatorInline(ScopedAdminMixin, admin.TabularInline):
@@ -26,9 +26,22 @@ class BonusRuleInline(ChildTableInline):
 
 @admin.register(Indicator)
 class IndicatorAdmin(DocumentAdmin):
-    list_display = ("number", "title", "group", "points")
+    list_display = ("number", "title", "group", "points", "weight", "scoring_method", "value_source")
     list_display_links = ("number", "title")
     list_filter = ("group__plan", "group__scheme", "group")
     search_fields = ("title", "scoring_standard")
     inlines = [BonusRuleInline]
-    fields = ("name", "group", "number", "title", "points", "scoring_standard", "owner", "creation", "modified", "modified_by")
+    fieldsets = (
+        (None, {"fields": ("name", "group", "number", "title", "points", "scoring_standard")}),
+        ("计分方法", {
+            "description": "未设分值的指标平分所在类别的剩余分值。自动计分的指标按取值来源的数值计算；"
+                           "“评审打分”的指标由考评对象自评、领导小组办公室初审打分。",
+            "fields": ("scoring_method", "value_source", "target", "floor", "cap", "rank_step", "deduction",
+                       "formula", "higher_is_better"),
+        }),
+        ("记录", {"classes": ("collapse",), "fields": ("owner", "creation", "modified", "modified_by")}),
+    )
+
+    @admin.display(description="计分分值")
+    def weight(self, obj):
+        return points_text(obj.weight) if not obj.is_bonus else f"上限 {points_text(obj.points)}"

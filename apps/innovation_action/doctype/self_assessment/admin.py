@@ -1,14 +1,28 @@
 from django.contrib import admin
+from django.utils.html import format_html, format_html_join
 
 from apps.lowcode.admin_base import ChildTableInline, DocumentAdmin
-from apps.innovation_action.doctype.self_assessment.model import SelfAssessment, SelfAssessmentLine
+from apps.innovation_action.doctype.self_assessment.model import BonusClaim, SelfAssessment, SelfAssessmentLine
 
 
 class SelfAssessmentLineInline(ChildTableInline):
     model = SelfAssessmentLine
-    fields = ("indicator", "value", "self_score", "evidence", "analysis", "reviewed_score", "review_comment")
-    readonly_fields = ("indicator",)
+    fields = ("indicator_and_notes", "value", "official", "self_score", "evidence", "analysis", "reviewed_score",
+              "review_comment")
+    readonly_fields = ("indicator_and_notes", "official")
     can_delete = False
+
+    @admin.display(description="考评指标")
+    def indicator_and_notes(self, obj):
+        """The indicator, and under it how its scores were reached (computed scores overwrite typed ones)."""
+        notes = [(label, note) for label, note in (("自评", obj.self_note), ("初审", obj.reviewed_note)) if note]
+        return format_html("{}{}", obj.indicator, format_html_join(
+            "", '<div class="text-muted small mt-1">{}：{}</div>', notes))
+
+    @admin.display(description="核定值")
+    def official(self, obj):
+        """The department's figure (核定数据, imported by the office) beside the reported one; scoring uses it."""
+        return "—" if obj.official_value is None else format(obj.official_value.normalize(), "f")
 
     def has_add_permission(self, request, obj=None):
         return False  # one line per indicator, created with the assessment
@@ -28,6 +42,27 @@ class SelfAssessmentLineInline(ChildTableInline):
         return field
 
 
+class BonusClaimInline(ChildTableInline):
+    """加分申报: the assessee claims events of the catalogue; the office sets how many it accepts."""
+
+    model = BonusClaim
+    fields = ("rule", "quantity", "description", "evidence", "claimed", "accepted_quantity", "review_comment")
+    readonly_fields = ("claimed",)
+    verbose_name_plural = "加分申报（第15项，合计不超过 15 分）"
+
+    @admin.display(description="申报加分")
+    def claimed(self, obj):
+        return "—" if not obj.rule_id else format(obj.claimed_points.normalize(), "f")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in ("evidence", "review_comment"):
+            field.widget.attrs.update(rows=2, style="width: 100%; min-width: 9em")
+        if db_field.name in ("quantity", "accepted_quantity"):
+            field.widget.attrs.update({"class": "form-control", "style": "width: 5em"})
+        return field
+
+
 @admin.register(SelfAssessment)
 class SelfAssessmentAdmin(DocumentAdmin):
     list_display = ("name", "assessee", "period", "scheme", "self_total", "reviewed_total", "modified")
@@ -36,15 +71,18 @@ class SelfAssessmentAdmin(DocumentAdmin):
     fields = ("name", "period", "county", "unit", "scheme", "summary", "self_total", "reviewed_total",
               "workflow_state", "owner", "creation", "modified", "modified_by")
     readonly_fields = ("self_total", "reviewed_total", "workflow_state", "owner", "creation", "modified", "modified_by")
-    inlines = [SelfAssessmentLineInline]
+    inlines = [SelfAssessmentLineInline, BonusClaimInline]
 
     @admin.display(description="考评对象")
     def assessee(self, obj):
         return obj.assessee
 
     def get_inlines(self, request, obj):
-        # Lines are generated from the scheme's indicators when the assessment is created.
-        return self.inlines if obj is not None else []
+        # Lines are generated from the scheme's indicators when the assessment is created;
+        # bonus items exist in the county scheme only.
+        if obj is None:
+            return []
+        return self.inlines if obj.county_id else [SelfAssessmentLineInline]
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)
