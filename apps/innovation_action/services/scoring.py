@@ -77,7 +77,8 @@ def category_assessments(period, category: str):
     else:
         assessments = assessments.filter(county__category=category)
     return (assessments.select_related("county", "unit", "period__plan")
-            .prefetch_related("lines__indicator__group", "bonus_claims__rule", "county__averaged_indicators"))
+            .prefetch_related("lines__indicator__group__indicators", "bonus_claims__rule__indicator__group",
+                              "county__averaged_indicators"))
 
 
 class CategoryScorer:
@@ -86,6 +87,7 @@ class CategoryScorer:
     def __init__(self, period, category: str, stage: Stage):
         self.period, self.category, self.stage = period, category, stage
         self.assessments = {a.pk: a for a in category_assessments(period, category)}
+        self._values, self._peers = {}, {}  # what one scoring pass looks up again and again
 
     @classmethod
     def of(cls, assessment, stage: Stage) -> "CategoryScorer":
@@ -95,6 +97,17 @@ class CategoryScorer:
 
     def value(self, assessment, line) -> tuple[Decimal | None, str, str]:
         """(value, basis, note) a line is scored on; raises ScoringError for a value that is not a number."""
+        key = (assessment.pk, line.indicator_id)
+        if key not in self._values:
+            try:
+                self._values[key] = self._value(assessment, line)
+            except ScoringError as exc:
+                self._values[key] = exc
+        if isinstance(self._values[key], ScoringError):
+            raise self._values[key]
+        return self._values[key]
+
+    def _value(self, assessment, line) -> tuple[Decimal | None, str, str]:
         source = line.indicator.value_source
         if source in MONTHLY_SOURCES:
             if not assessment.unit_id:
@@ -123,7 +136,9 @@ class CategoryScorer:
 
     def peer_values(self, indicator) -> dict:
         """The category's values of an indicator, counties scored by average left out."""
-        values = {}
+        if indicator.pk in self._peers:
+            return self._peers[indicator.pk]
+        values = self._peers[indicator.pk] = {}
         for assessment in self.assessments.values():
             line = self._lines.get((assessment.pk, indicator.pk))
             if line is None or self.is_averaged(assessment, indicator):
@@ -173,7 +188,9 @@ class CategoryScorer:
             fallback = f"按{manual_basis} {text(typed)}" if typed is not None else "尚未打分"
             return LineResult(typed, f"未填写指标值，无法自动计分；{fallback}", manual_basis)
         try:
-            scored = apply(indicator.rule(), value, assessment.pk, Peers(self.peer_values(indicator)))
+            rule = indicator.rule()
+            peers = Peers(self.peer_values(indicator)) if rule.needs_peers else None
+            scored = apply(rule, value, assessment.pk, peers)
         except ScoringError as exc:
             return LineResult(None, f"{note}；{indicator.get_scoring_method_display()}无法计分：{exc}", basis, value)
         return LineResult(scored.score, f"{note}；{indicator.get_scoring_method_display().split('（')[0]}："
@@ -287,10 +304,10 @@ def freeze(assessment, user=None) -> Score:
     return score
 
 
-def frozen_differences(score: Score) -> list[str]:
+def frozen_differences(score: Score, scorer: CategoryScorer | None = None) -> list[str]:
     """What a fresh computation would change in a frozen score (it stays as approved; the office sees why)."""
-    fresh = dict((line.indicator_id, result) for line, result in
-                 CategoryScorer.of(score.self_assessment, Stage.REVIEWED).results(score.self_assessment))
+    scorer = scorer or CategoryScorer.of(score.self_assessment, Stage.REVIEWED)
+    fresh = {line.indicator_id: result for line, result in scorer.results(scorer.assessments[score.self_assessment_id])}
     return [f"{score.assessee} 第{line.indicator.number}项：已审定 {line.result}，按现有数据为 {fresh[line.indicator_id].score}"
             for line in score.lines.select_related("indicator")
             if line.indicator_id in fresh and fresh[line.indicator_id].score != line.result]
@@ -345,13 +362,17 @@ def recompute_period(period) -> Recomputed:
     from apps.innovation_action.services.ranking import rerank_period
 
     result = Recomputed()
-    for assessment in SelfAssessment.objects.filter(period=period).select_related("county", "unit"):
+    scorers = {}  # one per category: frozen scores are compared, never written, so its data stays current
+    for assessment in SelfAssessment.objects.filter(period=period).select_related("county", "unit", "period"):
         current = state(assessment, assessment.workflow_state)
         if current is not None and current.state_type == StateType.FINAL:
-            score = Score.objects.filter(self_assessment=assessment).first()
+            score = Score.objects.filter(self_assessment=assessment).select_related("county", "unit").first()
             if score is not None:
+                category = category_of(assessment)
+                if category not in scorers:
+                    scorers[category] = CategoryScorer(period, category, Stage.REVIEWED)
                 result.frozen += 1
-                result.differences += frozen_differences(score)
+                result.differences += frozen_differences(score, scorers[category])
             continue
         refresh_scores(assessment)
         result.refreshed += 1

@@ -58,6 +58,11 @@ class Rule:
         return self.method != Method.MANUAL
 
     @property
+    def needs_peers(self) -> bool:
+        """Relative methods and formulas (best, average, rank) look at the others' values."""
+        return self.method in RELATIVE or self.method == Method.FORMULA
+
+    @property
     def label(self) -> str:
         return Method(self.method).label.split("（")[0]
 

@@ -30,8 +30,8 @@ def prefill_lines(assessment, **context) -> None:
     scoring.prefill_known_values(assessment)
 
 
-def state(doc, name: str):
-    workflow = engine.workflow_of(doc)
+def state(doc, name: str, workflow=None):
+    workflow = workflow or engine.workflow_of(doc)
     return engine.get_state(workflow, name) if workflow else None
 
 
@@ -48,7 +48,8 @@ def refresh_scores(assessment, **context) -> None:
 
 def check_scores(assessment, from_state="", to_state="", **context) -> None:
     """before_transition: submitting needs every 自评分, passing the review every 初审得分."""
-    source, target = state(assessment, from_state), state(assessment, to_state)
+    workflow = engine.workflow_of(assessment)
+    source, target = state(assessment, from_state, workflow), state(assessment, to_state, workflow)
     if source is None or target is None or target.state_type == StateType.EDITABLE:
         return  # a return for correction needs nothing complete
     if source.state_type == StateType.EDITABLE:
