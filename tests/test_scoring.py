@@ -396,3 +396,43 @@ def test_opening_a_period_creates_every_assessment_once(plan):
     again = periods.open_period(user("office"), period)
     assert (again.created, again.existing) == ([], 20 + assessed_units)
     assert again.message == f"已生成 0 份，已有 {20 + assessed_units} 份保持不变"
+
+
+# ------------------------------------------------------------------ over the API
+
+
+def test_opening_and_recomputing_are_for_the_office(api, plan):
+    response = api.as_user("zhanggong").post("/api/method/innovation_action.api.open_period",
+                                             {"period": "2023-Q2"}, format="json")
+    assert response.status_code == 403 and response.json()["exc_type"] == "PermissionError"
+    assert not SelfAssessment.objects.filter(period__name="2023-Q2").exists()
+    office = api.as_user("office")
+    response = office.post("/api/method/innovation_action.api.open_period", {"period": "2023-Q9"}, format="json")
+    assert response.status_code == 404 and response.json()["message"] == "考评周期 2023-Q9 不存在"
+    response = office.post("/api/method/innovation_action.api.open_period", {"period": "2023-Q2"}, format="json")
+    assert response.status_code == 200 and len(response.json()["message"]["created"]) == 30
+    response = office.post("/api/method/innovation_action.api.recompute_scores", {"period": "2023-Q2"}, format="json")
+    assert response.json()["message"]["refreshed"] == 30
+
+
+def test_an_integrity_case_saved_or_removed_over_the_api_reranks(api, plan):
+    approved_with_total("章贡区", 80)
+    office = api.as_user("office")
+    response = office.post("/api/resource/Integrity Case", {
+        "plan": "2023", "county": "章贡区", "title": "论文数据造假", "found_on": "2023-09-01"}, format="json")
+    assert response.status_code == 200, response.content
+    assert Score.objects.get(county__name="章贡区").veto
+    name = response.json()["data"]["name"]
+    assert office.delete(f"/api/resource/Integrity Case/{name}").status_code == 200
+    assert not Score.objects.get(county__name="章贡区").veto
+
+
+def test_scores_are_read_only_over_the_api(api, plan):
+    approved_with_total("章贡区", 80)
+    admin = api.as_user("admin")
+    response = admin.put("/api/resource/Score/2023-Y-章贡区", {"total": 100}, format="json")
+    assert response.status_code == 403
+    assert Score.objects.get(county__name="章贡区").total == D(80)
+    # A county sees its own score, not another's.
+    county = api.as_user("xinfeng")
+    assert county.get("/api/resource/Score/2023-Y-章贡区").status_code == 404

@@ -20,9 +20,7 @@ class AssessmentPeriodAdmin(DocumentAdmin):
         return obj.title
 
     def has_open_permission(self, request):
-        from apps.innovation_action.models import SelfAssessment
-
-        return request.user.has_perm(f"innovation_action.add_{SelfAssessment._meta.model_name}")
+        return self.has_change_permission(request)  # the office, who sets up periods
 
     @admin.action(description="开启考评：为各考评对象生成自评报告（月度为月度调度）", permissions=["open"])
     def open_periods(self, request, queryset):
