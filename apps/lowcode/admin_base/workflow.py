@@ -153,9 +153,10 @@ class WorkflowInlineMixin:
         return super().has_change_permission(request, obj) and (rights is None or rights.allowed)
 
     def _rows_open(self, request, obj) -> bool:
-        """Rows may be added or removed only when the state opens the whole document, not single fields."""
+        """Rows may be added or removed when the state opens the whole document or names the table itself
+        among its editable fields (``bonus_claims``), as the API's check of changed fields does."""
         rights = self._rights(request, obj)
-        return rights is None or (rights.allowed and not rights.fields)
+        return rights is None or (rights.allowed and (not rights.fields or table_name_of(self) in rights.fields))
 
     def has_add_permission(self, request, obj=None):
         return super().has_add_permission(request, obj) and self._rows_open(request, obj)

@@ -16,7 +16,7 @@ class SelfAssessmentLineInline(ChildTableInline):
     def indicator_and_notes(self, obj):
         """The indicator, and under it how its scores were reached (computed scores overwrite typed ones)."""
         notes = [(label, note) for label, note in (("自评", obj.self_note), ("初审", obj.reviewed_note)) if note]
-        return format_html("{}{}", obj.indicator, format_html_join(
+        return format_html('<div style="min-width: 15em">{}{}</div>', obj.indicator, format_html_join(
             "", '<div class="text-muted small mt-1">{}：{}</div>', notes))
 
     @admin.display(description="核定值")

@@ -1,0 +1,64 @@
+"""Scoring as its users meet it in the browser: the office opens a period, a county claims a bonus
+and sees how each score was reached, the office decides the claim."""
+
+import pytest
+from playwright.sync_api import expect
+
+from apps.innovation_action.models import SelfAssessment
+from tests.browser import browser_page, log_in  # noqa: F401  (browser_page is a fixture)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+BONUS_TAB = "加分申报（第15项，合计不超过 15 分）"
+
+
+def test_open_a_period_claim_a_bonus_and_review_it(browser_page):
+    page = browser_page
+
+    # The office opens the first quarter from the list of periods.
+    log_in(page, "office")
+    page.goto(f"{page.base_url}/admin/innovation_action/assessmentperiod/")
+    page.locator("tr", has_text="2023年第一季度").locator("input[name=_selected_action]").check()
+    page.locator("select[name=action]").select_option("open_periods", force=True)
+    page.locator("button[name=index]").click()
+    expect(page.locator(".alert-success")).to_contain_text("2023年第一季度：已生成 30 份")
+    assessment = SelfAssessment.objects.get(name="2023-Q1-章贡区")
+
+    # 章贡区 reports a value, scores by hand and claims three gazelle companies.
+    page.context.clear_cookies()
+    log_in(page, "zhanggong")
+    page.goto(f"{page.base_url}/admin/innovation_action/selfassessment/{assessment.pk}/change/")
+    page.get_by_role("tab", name="自评明细").click()
+    page.fill("input[name=lines-1-value]", "2.4")
+    for row in [0, *range(2, 14)]:
+        page.fill(f"input[name=lines-{row}-self_score]", "4")
+    page.get_by_role("tab", name=BONUS_TAB).click()
+    page.get_by_text("添加另一个 加分申报").click()
+    page.locator("select[name=bonus_claims-0-rule]").select_option(label="辖区企业当年认定为瞪羚企业：1分", force=True)
+    page.fill("input[name=bonus_claims-0-quantity]", "3")
+    page.fill("input[name=bonus_claims-0-description]", "赣州甲科技、乙新材料、丙电子")
+    page.click("input[name=_continue]")
+    expect(page.locator(".alert-success")).to_be_visible()
+    # 13 lines × 4 + line 2 (2.4 is the only value in the category: the best, 6 points) + bonus 3 = 61.
+    assert SelfAssessment.objects.get(pk=assessment.pk).self_total == 61
+    page.get_by_role("tab", name="自评明细").click()
+    expect(page.locator("td.field-indicator_and_notes").nth(1)).to_contain_text(
+        "自评：填报值 2.4；比最优法：得分 = 6 × 2.4 ÷ 同类最优 2.4 = 6.00")
+    expect(page.locator("td.field-indicator_and_notes").nth(14)).to_contain_text("合计 3 分")
+    page.locator("button.workflow-action[value='提交']").click()
+    expect(page.locator("#workflow-state")).to_have_text("待初审")
+
+    # The office accepts two of the three companies.
+    page.context.clear_cookies()
+    log_in(page, "office")
+    page.goto(f"{page.base_url}/admin/innovation_action/selfassessment/{assessment.pk}/change/")
+    page.get_by_role("tab", name=BONUS_TAB).click()
+    expect(page.get_by_text("添加另一个 加分申报")).to_be_hidden()  # the office decides claims, it adds none
+    page.fill("input[name=bonus_claims-0-accepted_quantity]", "2")
+    page.fill("textarea[name=bonus_claims-0-review_comment]", "丙电子认定时间为2022年")
+    page.click("input[name=_continue]")
+    expect(page.locator(".alert-success")).to_be_visible()
+    assert SelfAssessment.objects.get(pk=assessment.pk).reviewed_total == 60
+    page.get_by_role("tab", name="自评明细").click()
+    expect(page.locator("td.field-indicator_and_notes").nth(14)).to_contain_text("初审：")
+    page.screenshot(path="/tmp/scoring_review.png", full_page=True)
