@@ -48,6 +48,7 @@ bench: setup
 	@$(PY) manage.py setup_roles --demo >/dev/null
 	$(PY) bench/api_list.py
 	$(PY) bench/workflow.py
+	$(PY) bench/scoring.py
 
 clean:
 	rm -rf $(VENV) staticfiles sites/default/db.sqlite3

@@ -161,13 +161,15 @@ JAZZMIN_SETTINGS = {
     "topmenu_links": [
         {"name": "待我处理", "url": "workflow-inbox"},
         {"name": "我的消息", "url": "admin:lowcode_notificationlog_changelist"},
+        {"name": "考评排名", "url": "ranking"},
         {"name": "接口文档", "url": "/api/docs/", "new_window": True},
     ],
     "usermenu_links": [
         {"name": "待我处理", "url": "workflow-inbox", "icon": "fas fa-inbox"},
         {"name": "我的 API 密钥", "url": "my-api-keys", "icon": "fas fa-key"},
     ],
-    "custom_links": {"lowcode": [{"name": "待我处理", "url": "workflow-inbox", "icon": "fas fa-inbox"}]},
+    "custom_links": {"lowcode": [{"name": "待我处理", "url": "workflow-inbox", "icon": "fas fa-inbox"}],
+                     "innovation_action": [{"name": "考评排名", "url": "ranking", "icon": "fas fa-trophy"}]},
     "navigation_expanded": True,
     "order_with_respect_to": [
         "innovation_action",
@@ -200,6 +202,10 @@ JAZZMIN_SETTINGS = {
         "lowcode.ApiKey": "fas fa-key",
         "innovation_action.AssessmentPeriod": "fas fa-calendar-alt",
         "innovation_action.SelfAssessment": "fas fa-clipboard-check",
+        "innovation_action.Score": "fas fa-trophy",
+        "innovation_action.ProgressReport": "fas fa-calendar-check",
+        "innovation_action.OfficialValue": "fas fa-stamp",
+        "innovation_action.IntegrityCase": "fas fa-balance-scale",
         "lowcode.Workflow": "fas fa-project-diagram",
         "lowcode.WorkflowLog": "fas fa-history",
         "lowcode.NotificationLog": "fas fa-bell",

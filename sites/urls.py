@@ -16,6 +16,7 @@ urlpatterns = [
          name="attachment-upload"),
     path("admin/attachments/delete/", admin.site.admin_view(attachment_views.delete_attachment),
          name="attachment-delete"),
+    path("admin/rankings/", include("apps.innovation_action.report.ranking.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("apps.lowcode.api.urls")),
     path("private/files/<path:path>", PrivateFileView.as_view(), name="private-file"),

@@ -190,11 +190,11 @@ def test_a_bad_value_is_explained_not_scored_and_blocks_submission(plan):
     doc = create("章贡区")
     edit(doc, lines={3: {"value": "约两成"}, **manual_scores(8)})
     assert line(doc, 3).self_score is None
-    assert line(doc, 3).self_note == "“约两成”不是数字，无法自动计分"
+    assert line(doc, 3).self_note == "“约两成”不是数字，无法自动计分；尚未打分"
     with pytest.raises(ValidationError) as refused:
         act(doc, "提交")
     assert refused.value.message.startswith("以下指标尚无自评得分，请补充后再办理：")
-    assert "第3项（“约两成”不是数字，无法自动计分）" in refused.value.message
+    assert "第3项（“约两成”不是数字，无法自动计分；尚未打分）" in refused.value.message
     assert "第1、2、4、5、6、7、8、9、10项（未填写指标值，无法自动计分；尚未打分）" in refused.value.message
     assert SelfAssessment.objects.get(pk=doc.pk).workflow_state == "草稿"
 

@@ -174,27 +174,24 @@ class CategoryScorer:
         return line.self_score, ADOPTED
 
     def own_result(self, assessment, line) -> LineResult:
-        indicator = line.indicator
+        rule = line.indicator.rule()
         typed, manual_basis = self.typed(line)
-        if not indicator.rule().automatic:
-            return LineResult(typed, f"{manual_basis} {text(typed)}" if typed is not None else "尚未打分",
-                              manual_basis)
+        by_hand = f"{manual_basis} {text(typed)}" if typed is not None else "尚未打分"
+        if not rule.automatic:
+            return LineResult(typed, by_hand, manual_basis)
+        # An automatic line without a usable value falls back on the score typed by hand.
         try:
             value, basis, note = self.value(assessment, line)
         except ScoringError as exc:
-            return LineResult(typed, f"{exc}，无法自动计分" + (f"；按{manual_basis} {text(typed)}" if typed is not None
-                                                          else ""), manual_basis)
+            return LineResult(typed, f"{exc}，无法自动计分；{by_hand}", manual_basis)
         if value is None:
-            fallback = f"按{manual_basis} {text(typed)}" if typed is not None else "尚未打分"
-            return LineResult(typed, f"未填写指标值，无法自动计分；{fallback}", manual_basis)
+            return LineResult(typed, f"未填写指标值，无法自动计分；{by_hand}", manual_basis)
         try:
-            rule = indicator.rule()
-            peers = Peers(self.peer_values(indicator)) if rule.needs_peers else None
+            peers = Peers(self.peer_values(line.indicator)) if rule.needs_peers else None
             scored = apply(rule, value, assessment.pk, peers)
         except ScoringError as exc:
-            return LineResult(None, f"{note}；{indicator.get_scoring_method_display()}无法计分：{exc}", basis, value)
-        return LineResult(scored.score, f"{note}；{indicator.get_scoring_method_display().split('（')[0]}："
-                                        f"{scored.explanation}", basis, value)
+            return LineResult(None, f"{note}；{rule.label}无法计分：{exc}", basis, value)
+        return LineResult(scored.score, f"{note}；{rule.label}：{scored.explanation}", basis, value)
 
     def average(self, assessment, indicator) -> LineResult:
         """附件3: "赣州蓉江新区有关科技创新指标难以单独统计的，按一类县平均得分计算"."""
@@ -214,25 +211,27 @@ class CategoryScorer:
                                    f"({parts}) ÷ {len(scores)} = {average}", "同类平均")
 
     def bonus(self, assessment, indicator) -> LineResult:
-        """附表3-1 第15项: the catalogue's points per claim, the total capped at the item's points."""
+        """附表3-1 第15项: the catalogue's points per claim, the total capped at the item's points.
+        Under review every claim must have been decided (核定数量, 0 for none)."""
         reviewed = self.stage is Stage.REVIEWED
-        parts, total = [], Decimal(0)
+        parts, undecided, total = [], [], Decimal(0)
         for claim in assessment.bonus_claims.all():
+            what = f"{claim.rule.item}（{claim.description}）"
             quantity = claim.accepted_quantity if reviewed else claim.quantity
-            points = claim.points_for(quantity)
-            if reviewed and quantity is None:
-                parts.append(f"{claim.rule.item}（{claim.description}）未核定")
-                continue
-            total += points
-            per = f"{quantity} 个 × {text(claim.rule.points)}" if claim.rule.per_occurrence else text(claim.rule.points)
-            parts.append(f"{claim.rule.item}（{claim.description}）{per} = {text(points)}" if quantity
-                         else f"{claim.rule.item}（{claim.description}）不予认定")
-        cap = indicator.weight
-        if not parts:
-            return LineResult(Decimal("0.00"), "无加分申报", "加分申报", Decimal(0))
-        undecided = [part for part in parts if part.endswith("未核定")]
+            if quantity is None:
+                undecided.append(f"{what}未核定")
+            elif quantity == 0:
+                parts.append(f"{what}不予认定")
+            else:
+                points = claim.points_for(quantity)
+                total += points
+                per = f"{quantity} 个 × {text(claim.rule.points)}" if claim.rule.per_occurrence else ""
+                parts.append(f"{what}{per} = {text(points)}" if per else f"{what}{text(points)}")
         if undecided:
             return LineResult(None, "、".join(undecided), "加分申报", total)
+        if not parts:
+            return LineResult(Decimal("0.00"), "无加分申报", "加分申报", Decimal(0))
+        cap = indicator.weight
         capped = rounded(min(total, cap))
         over = f"，超过上限 {text(cap)} 分，按 {text(cap)} 分计" if total > cap else ""
         return LineResult(capped, f"{'；'.join(parts)}；合计 {text(total)} 分{over}", "加分申报", total)

@@ -1,0 +1,1 @@
+"""The app's reports: admin pages and exports that read documents and write none (as Frappe's reports)."""
