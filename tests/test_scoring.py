@@ -436,3 +436,17 @@ def test_scores_are_read_only_over_the_api(api, plan):
     # A county sees its own score, not another's.
     county = api.as_user("xinfeng")
     assert county.get("/api/resource/Score/2023-Y-章贡区").status_code == 404
+
+
+def test_computed_fields_sent_by_a_client_are_ignored(api, plan):
+    """Totals, explanations and official values are the server's: a client sending them back changes nothing."""
+    doc = create("章贡区")
+    county = api.as_user("zhanggong")
+    data = county.get(f"/api/resource/SelfAssessment/{doc.name}").json()["data"]
+    data["self_total"] = 100
+    data["lines"][1].update(value="2", official_value=99, self_note="满分")
+    response = county.put(f"/api/resource/SelfAssessment/{doc.name}", data, format="json")
+    assert response.status_code == 200, response.content
+    saved = response.json()["data"]
+    assert saved["self_total"] == 6 and saved["lines"][1]["official_value"] is None
+    assert saved["lines"][1]["self_note"] == "填报值 2；比最优法：得分 = 6 × 2 ÷ 同类最优 2 = 6.00"

@@ -50,10 +50,13 @@ def test_self_assessment_three_stages_in_the_browser(browser_page, tmp_path, set
     page.click("input[name=_continue]")
     expect(page.locator("#workflow-state")).to_have_text("草稿")
     show_lines(page)
+    # Every line gets a score (submitting needs them all): 9 for line 11, 3 for the others by hand.
+    for row in [*range(10), 11, 12, 13]:
+        page.fill(f"input[name=lines-{row}-self_score]", "3")
     page.fill("input[name=lines-10-self_score]", "9")
     page.fill("textarea[name=lines-10-evidence]", "已成立区科技创新赋能行动领导小组，配齐科技管理人员5名")
     page.click("input[name=_continue]")
-    assert SelfAssessment.objects.get(name=NAME).self_total == 9
+    assert SelfAssessment.objects.get(name=NAME).self_total == 13 * 3 + 9  # line 15 (bonus): no claims, 0
     # Its evidence, attached to line 11.
     page.set_input_files("input[name=attachment_file]", evidence)
     page.locator("select[name=attachment_row]").select_option(label="11. 科技管理部门能力建设", force=True)
@@ -137,6 +140,7 @@ def create_submitted_assessment(county="章贡区", username="zhanggong"):
 
     user = get_user_model().objects.get(username=username)
     doc = save_document(user, get_meta("SelfAssessment"), {"period": "2023-Y", "county": county})
+    doc.lines.update(self_score=1)  # complete: submitting needs every line scored
     engine.apply_workflow(user, SelfAssessment, doc.name, "提交")
     return doc.name
 

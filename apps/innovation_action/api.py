@@ -7,7 +7,7 @@ from django.utils.http import content_disposition_header
 from apps.lowcode.api.errors import DoesNotExistError, PermissionError, ValidationError
 from apps.lowcode.api.methods import whitelist
 from apps.lowcode.permissions import can, scope_queryset
-from apps.innovation_action.models import AssessmentPeriod, Project, SelfAssessment
+from apps.innovation_action.models import AssessmentPeriod, Project
 from apps.innovation_action.services import official_data, periods, scoring
 
 
@@ -31,7 +31,7 @@ def get_project_totals(request, plan="2023"):
 
 def period_for(user, name):
     """The Assessment Period a method names, refused unless the user may open periods (the office)."""
-    if not can(user, "create", SelfAssessment):
+    if not can(user, "write", AssessmentPeriod):  # the office (plan data), not the assessees
         raise PermissionError("只有领导小组办公室可以开启考评或重新计算得分")
     period = AssessmentPeriod.objects.filter(name=str(name or "")).first()
     if period is None:

@@ -144,6 +144,8 @@ def _field_value(user, meta: DocTypeMeta, fieldname, value):
         raise ValidationError(f"字段“{docfield.label}”应为数字")
     if docfield.fieldtype in ("Data", "Text", "Select") and not isinstance(value, str | int | float):
         raise ValidationError(f"字段“{docfield.label}”应为文本")
+    if isinstance(value, float) and model_field.get_internal_type() == "DecimalField":
+        value = repr(value)  # JSON's 2.6 means 2.6, not the binary 2.600000000000000088817…
     try:
         return model_field.to_python(value)
     except (DjangoValidationError, TypeError, ValueError) as exc:
@@ -174,6 +176,8 @@ def _assign(user, meta: DocTypeMeta, obj, data: dict, creating: bool) -> dict:
             continue
         if key not in meta.fields:
             raise DataError(f"{meta.doctype} 没有字段 {key}")
+        if meta.fields[key].read_only:
+            continue  # computed by the server; clients send whole documents back, so it is ignored, not refused
         setattr(obj, key, _field_value(user, meta, key, value))
     return tables
 

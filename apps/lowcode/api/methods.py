@@ -18,6 +18,9 @@ class Method:
     func: Callable
     http_methods: tuple[str, ...]
     allow_guest: bool
+    # OpenAPI "content" maps where the signature cannot say it: a multipart upload, a file download.
+    request_content: dict | None = None
+    response_content: dict | None = None
 
 
 registry: dict[str, Method] = {}
@@ -30,12 +33,17 @@ class FullResponse(dict):
     """
 
 
-def whitelist(name: str | None = None, methods=("GET", "POST"), allow_guest: bool = False):
-    """Expose a function as ``/api/method/<name>``; it takes ``request`` first, then keyword parameters."""
+def whitelist(name: str | None = None, methods=("GET", "POST"), allow_guest: bool = False,
+              request_content: dict | None = None, response_content: dict | None = None):
+    """Expose a function as ``/api/method/<name>``; it takes ``request`` first, then keyword parameters.
+
+    It may return an HttpResponse (a download) instead of a value; ``request_content`` and
+    ``response_content`` then describe the body and the answer in the OpenAPI document.
+    """
 
     def register(func):
         dotted = name or f"{func.__module__}.{func.__name__}"
-        registry[dotted] = Method(dotted, func, tuple(methods), allow_guest)
+        registry[dotted] = Method(dotted, func, tuple(methods), allow_guest, request_content, response_content)
         return func
 
     return register

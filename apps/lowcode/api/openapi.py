@@ -212,6 +212,11 @@ def method_paths() -> dict:
                                for key, value in properties.items()],
                 "responses": responses(ok, *errors),
             }
+        if method.request_content and "post" in entry:
+            entry["post"]["requestBody"] = {"required": True, "content": method.request_content}
+        if method.response_content:
+            for operation_ in entry.values():
+                operation_["responses"]["200"] = {"description": "成功", "content": method.response_content}
         paths[f"/api/method/{name}"] = entry
     return paths
 

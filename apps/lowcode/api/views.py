@@ -3,6 +3,7 @@
 import json
 
 from django.http import QueryDict
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.csrf import ensure_csrf_cookie
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -100,6 +101,8 @@ class MethodView(APIView):
         if not method.allow_guest and not request.user.is_authenticated:
             raise AuthenticationError("请先登录")
         result = call(method, request, form_dict(request))
+        if isinstance(result, HttpResponseBase):  # a download, as Frappe's response type "download"
+            return result
         return Response(result if isinstance(result, FullResponse) else {"message": result})
 
     def get(self, request, method_name):

@@ -109,6 +109,8 @@ def get_meta(doctype: str) -> DocTypeMeta:
             continue
         fieldname = f.name[:-3] if f.name.endswith("_id") else f.name
         read_only = fieldname in STANDARD_FIELDS and not (fieldname == "name" and model.naming_rule == "prompt")
+        # Fields the server computes (editable=False: totals, explanations, stamps) are never taken from clients.
+        read_only = read_only or not f.editable
         if fieldname == "idx" and istable:
             read_only = True
         docfield = _docfield(f, read_only)

@@ -1,0 +1,146 @@
+"""Opening an uploaded xlsx workbook safely, and reading its cells as text and numbers.
+
+An upload is someone else's file: it may be another format renamed .xlsx, an
+old .xls or a password-protected workbook (both OLE2 containers), a zip bomb
+(a few MB that inflate to GBs of XML), or a sheet that claims a million rows.
+Each is refused before or while openpyxl reads it, with a Chinese message
+that says what to do. openpyxl runs in read-only mode, which streams the sheet
+XML instead of building every cell in memory; the bundled expat (2.4+) refuses
+entity-expansion ("billion laughs") documents.
+"""
+
+import io
+import math
+import re
+import unicodedata
+import zipfile
+from datetime import date, datetime, time
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from openpyxl import load_workbook
+
+from apps.lowcode.api.errors import FileTooLargeError, ValidationError
+
+MAX_FILE_SIZE = 5 * 1024 * 1024
+# The parts of a real workbook inflate 5-20×; a bomb inflates thousands of times.
+MAX_UNCOMPRESSED_SIZE = 100 * 1024 * 1024
+MAX_COLUMNS = 30
+# Physical rows read at most, blank ones included (a sheet may declare a row far below its data).
+MAX_SCANNED_ROWS = 100_000
+
+ZIP_SIGNATURE = b"PK\x03\x04"
+OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+
+
+def open_workbook(upload, max_size: int = MAX_FILE_SIZE):
+    """The uploaded file as a read-only openpyxl workbook; the caller closes it.
+
+    ``upload`` is a Django UploadedFile (or any object with ``read`` and
+    ``name``). Raises ValidationError (FileTooLargeError for size) in Chinese.
+    """
+    if upload is None or not hasattr(upload, "read"):
+        raise ValidationError("请选择要导入的 Excel 文件（.xlsx）")
+    name = str(getattr(upload, "name", "") or "")
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension == "xls":
+        raise ValidationError(f"不支持旧版 .xls 文件（{name}），请在 Excel 中“另存为”.xlsx 格式后再导入")
+    if name and extension != "xlsx":
+        raise ValidationError(f"只能导入 .xlsx 格式的 Excel 文件，“{name}”不是")
+    limit_text = f"{max_size / 1048576:.0f} MB"
+    size = getattr(upload, "size", None)
+    if size is not None and size > max_size:
+        raise FileTooLargeError(f"文件过大：{size / 1048576:.1f} MB，导入文件不能超过 {limit_text}")
+    data = upload.read(max_size + 1)
+    if len(data) > max_size:
+        raise FileTooLargeError(f"文件过大：导入文件不能超过 {limit_text}")
+    if not data:
+        raise ValidationError("文件为空")
+    if data.startswith(OLE2_SIGNATURE):
+        raise ValidationError("该文件是旧版 .xls 格式或设置了打开密码，请取消密码并另存为 .xlsx 格式后再导入")
+    if not data.startswith(ZIP_SIGNATURE):
+        raise ValidationError("文件内容不是 .xlsx 格式的 Excel 工作簿（可能是其他类型的文件改了扩展名）")
+    check_archive(data)
+    try:
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 - openpyxl raises many kinds on malformed parts
+        raise ValidationError("无法读取该文件：它不是有效的 .xlsx 工作簿，或已损坏；请用 Excel 打开后重新保存再导入") from None
+
+
+def check_archive(data: bytes) -> None:
+    """A zip that is a plausible workbook and does not inflate beyond MAX_UNCOMPRESSED_SIZE."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise ValidationError("文件内容不是 .xlsx 格式的 Excel 工作簿（压缩包已损坏）") from None
+    names = {member.filename for member in members}
+    if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
+        raise ValidationError("文件内容不是 .xlsx 格式的 Excel 工作簿（可能是其他 Office 文件或压缩包改了扩展名）")
+    if sum(member.file_size for member in members) > MAX_UNCOMPRESSED_SIZE:
+        raise ValidationError("文件解压后内容过大，不像正常的数据表，已拒绝导入")
+
+
+def iter_rows(sheet, max_columns: int = MAX_COLUMNS):
+    """(row number, cells) of a read-only sheet, blank rows included, numbered as Excel shows them.
+
+    The dimension a file declares may be wrong (some writers leave A1), so
+    it is ignored and the rows are read to the end, at most MAX_SCANNED_ROWS.
+    """
+    sheet.reset_dimensions()
+    for number, cells in enumerate(sheet.iter_rows(min_row=1, max_col=max_columns), start=1):
+        if number > MAX_SCANNED_ROWS:
+            raise ValidationError(f"工作表“{sheet.title}”行数过多（超过 {MAX_SCANNED_ROWS} 行），请只保留需要导入的数据")
+        yield number, cells
+
+
+def normalized(text: str) -> str:
+    """Full-width letters, digits and brackets as half-width, no whitespace: for comparing labels."""
+    return "".join(unicodedata.normalize("NFKC", str(text)).split())
+
+
+def cell_text(cell) -> str:
+    """A cell as the text a person sees (2.0 → "2"); empty string for an empty cell."""
+    value = cell.value
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def cell_number(cell, places: int = 4, limit: Decimal = Decimal(10) ** 16) -> Decimal | None:
+    """A cell as a Decimal rounded to ``places``; None when empty; ValueError when it is not a number.
+
+    Accepts numbers, numeric text with thousands separators and full-width
+    digits, and a trailing % ("2.35%" → 2.35: indicators are reported in
+    percent points). A cell formatted as a percentage holds 0.0235 for 2.35%,
+    so it is read as the percentage the person sees.
+    """
+    value = cell.value
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool) or isinstance(value, datetime | date | time):
+        raise ValueError(value)
+    if isinstance(value, int | float):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError(value)
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        if "%" in str(getattr(cell, "number_format", "") or ""):
+            number *= 100
+    else:
+        text = normalized(value)
+        text = text[:-1] if text.endswith("%") else text
+        if THOUSANDS.match(text):  # 1,234.5; a lone comma (2,35) is not a decimal point here
+            text = text.replace(",", "")
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(value) from None
+        if not number.is_finite():
+            raise ValueError(value)
+    if abs(number) >= limit:
+        raise ValueError(value)
+    return number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
