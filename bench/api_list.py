@@ -45,6 +45,20 @@ def median_seconds(func, repeat):
     return statistics.median(samples)
 
 
+def report(scenarios: dict, repeat: int) -> None:
+    """Print each scenario's median per action and its ratio to the last baseline above it.
+
+    ``scenarios``: {label: (function, actions per call)}; labels with "baseline" set the baseline.
+    """
+    print(f"{'scenario':<48} {'median':>10} {'× baseline':>11}")
+    baseline = None
+    for label, (func, actions) in scenarios.items():
+        seconds = median_seconds(func, repeat) / actions
+        if "baseline" in label:
+            baseline = seconds
+        print(f"{label:<48} {seconds * 1000:>8.2f}ms {seconds / baseline:>10.1f}×")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=200)

@@ -30,7 +30,7 @@ from apps.innovation_action.models import County, Score, ScoreLine, SelfAssessme
 from apps.innovation_action.services import scoring  # noqa: E402
 from apps.lowcode.api.docs import save_document  # noqa: E402
 from apps.lowcode.doctype.meta import get_meta  # noqa: E402
-from bench.api_list import median_seconds  # noqa: E402
+from bench.api_list import report  # noqa: E402
 
 PERIOD = "2023-Q3"
 CATEGORY = "三类"
@@ -82,13 +82,7 @@ def main():
         "freeze the Score and re-rank the category": (freeze_and_rerank, 1),
     }
     try:
-        print(f"{'scenario':<48} {'median':>10} {'× baseline':>11}")
-        baseline = None
-        for label, (func, actions) in scenarios.items():
-            seconds = median_seconds(func, repeat) / actions
-            if "baseline" in label:
-                baseline = seconds
-            print(f"{label:<48} {seconds * 1000:>8.2f}ms {seconds / baseline:>10.1f}×")
+        report(scenarios, repeat)
     finally:
         Score.objects.filter(period__name=PERIOD).delete()
         SelfAssessment.objects.filter(period__name=PERIOD).delete()

@@ -29,7 +29,7 @@ from apps.innovation_action.models import County, SelfAssessment  # noqa: E402
 from apps.lowcode.api.docs import save_document  # noqa: E402
 from apps.lowcode.doctype.meta import get_meta  # noqa: E402
 from apps.lowcode.workflow import engine  # noqa: E402
-from bench.api_list import median_seconds  # noqa: E402
+from bench.api_list import report  # noqa: E402
 
 PERIOD = "2023-Q4"
 
@@ -72,13 +72,7 @@ def main():
         "待我处理 of the office, 19 documents": (inbox, 1),
     }
     try:
-        print(f"{'scenario':<48} {'median':>10} {'× baseline':>11}")
-        baseline = None
-        for label, (func, actions) in scenarios.items():
-            seconds = median_seconds(func, repeat) / actions
-            if "baseline" in label:
-                baseline = seconds
-            print(f"{label:<48} {seconds * 1000:>8.2f}ms {seconds / baseline:>10.1f}×")
+        report(scenarios, repeat)
     finally:
         SelfAssessment.objects.filter(period__name=PERIOD).delete()
 

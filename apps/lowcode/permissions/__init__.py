@@ -12,8 +12,9 @@ from apps.lowcode.permissions.scope import (
     ensure_can,
     ensure_in_scope,
     in_scope,
+    only_through,
     restrictions,
     scope_queryset,
 )
 
-__all__ = ["can", "ensure_can", "ensure_in_scope", "in_scope", "restrictions", "scope_queryset"]
+__all__ = ["can", "ensure_can", "ensure_in_scope", "in_scope", "only_through", "restrictions", "scope_queryset"]

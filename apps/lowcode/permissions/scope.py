@@ -82,6 +82,20 @@ def scope_queryset(user, model, queryset=None):
     return queryset
 
 
+def only_through(user, paths: dict[str, list[str]]) -> Q:
+    """A ``scope_condition`` for records that belong to someone (a county's or a unit's report): a
+    restricted user sees those whose paths reach one of their allowed values, and nothing else —
+    unlike ``scope_paths``, a record linked to none of their doctypes is not shared with them."""
+    allowed = restrictions(user)
+    if not allowed:
+        return Q()
+    condition = Q(pk__in=[])
+    for doctype, doctype_paths in paths.items():
+        for path in doctype_paths if doctype in allowed else ():
+            condition |= Q(**{f"{path}__in": allowed[doctype]})
+    return condition
+
+
 def in_scope(user, obj) -> bool:
     return scope_queryset(user, type(obj)).filter(pk=obj.pk).exists()
 

@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 
 from apps.lowcode.doctype import Document
-from apps.lowcode.permissions import restrictions
+from apps.lowcode.permissions import only_through
 from apps.innovation_action.doctype.action_plan.model import ActionPlan
 from apps.innovation_action.doctype.county.model import County
 from apps.innovation_action.doctype.unit.model import Unit
@@ -46,7 +46,4 @@ class IntegrityCase(Document):
 
     @classmethod
     def scope_condition(cls, user) -> Q:
-        allowed = restrictions(user)
-        if not allowed:
-            return Q()
-        return Q(county__name__in=allowed.get("County", [])) | Q(unit__name__in=allowed.get("Unit", []))
+        return only_through(user, {"County": ["county__name"], "Unit": ["unit__name"]})

@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 
 from apps.lowcode.doctype import Document
-from apps.lowcode.permissions import restrictions
+from apps.lowcode.permissions import only_through
 from apps.innovation_action.doctype.assessment_period.model import AssessmentPeriod
 from apps.innovation_action.doctype.county.model import County
 from apps.innovation_action.doctype.indicator.model import Indicator, Scheme
@@ -50,7 +50,4 @@ class OfficialValue(Document):
 
     @classmethod
     def scope_condition(cls, user) -> Q:
-        allowed = restrictions(user)
-        if not allowed:
-            return Q()
-        return Q(county__name__in=allowed.get("County", []))
+        return only_through(user, {"County": ["county__name"]})

@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 
 from apps.lowcode.doctype import ChildDocument, Document
-from apps.lowcode.permissions import restrictions
+from apps.lowcode.permissions import only_through
 from apps.innovation_action.doctype.assessment_period.model import AssessmentPeriod, PeriodKind
 from apps.innovation_action.doctype.task.model import Task
 from apps.innovation_action.doctype.unit.model import Unit
@@ -50,10 +50,7 @@ class ProgressReport(Document):
 
     @classmethod
     def scope_condition(cls, user) -> Q:
-        allowed = restrictions(user)
-        if not allowed:
-            return Q()
-        return Q(unit__name__in=allowed.get("Unit", [])) | Q(unit__county__name__in=allowed.get("County", []))
+        return only_through(user, {"Unit": ["unit__name"], "County": ["unit__county__name"]})
 
 
 class ProgressReportLine(ChildDocument):

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q, Sum
 
 from apps.lowcode.doctype import ChildDocument, Document
-from apps.lowcode.permissions import restrictions
+from apps.lowcode.permissions import only_through
 from apps.innovation_action.doctype.assessment_period.model import AssessmentPeriod
 from apps.innovation_action.doctype.county.model import County
 from apps.innovation_action.doctype.indicator.model import BonusRule, Indicator, Scheme, points_text
@@ -70,15 +70,7 @@ class SelfAssessment(Document):
     def scope_condition(cls, user) -> Q:
         """A self-assessment belongs to its assessee alone: a county user sees their county's,
         a unit liaison their unit's; everyone unrestricted (office, leading group) sees all."""
-        allowed = restrictions(user)
-        if not allowed:
-            return Q()
-        condition = Q(pk__in=[])
-        if "County" in allowed:
-            condition |= Q(county__name__in=allowed["County"])
-        if "Unit" in allowed:
-            condition |= Q(unit__name__in=allowed["Unit"])
-        return condition
+        return only_through(user, {"County": ["county__name"], "Unit": ["unit__name"]})
 
     def indicators(self):
         return Indicator.objects.filter(group__plan=self.period.plan, group__scheme=self.scheme)
