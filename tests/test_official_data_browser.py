@@ -29,6 +29,7 @@ def test_office_imports_official_values_in_the_admin(browser_page, tmp_path):
     page.goto(f"{page.base_url}/admin/innovation_action/officialvalue/")
     page.click("#official-import-link")
     expect(page).to_have_title("导入核定数据 | 科技创新赋能行动")
+    page.wait_for_load_state("networkidle")  # the page's script that follows the select has run
     page.locator("select[name=period]").select_option(label="2023年第二季度", force=True)
     second_quarter = AssessmentPeriod.objects.get(name="2023-Q2").pk
     expect(page.locator("#template-link")).to_have_attribute(
