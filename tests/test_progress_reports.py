@@ -245,7 +245,8 @@ def test_the_units_liaison_account_may_submit():
     only the one linked to a liaison of 市工信局 may 报送 its report.
     """
     name = create_report()["name"]
-    linked, other = liaison_of(None, "gongxin_deputy"), liaison_of(None, "stranger")
+    linked = liaison_of(None, "gongxin_deputy")
+    liaison_of(None, "stranger")
     Liaison.objects.filter(name="市工信局-顾宏诚").update(user=linked)
     assert actions("stranger", name) == []
     assert refused(act("stranger", name, "报送"), 403, "WorkflowPermissionError") == "您不是本单据“报送”的审批人"
