@@ -37,3 +37,8 @@ def log_in(page, username):
     page.fill("input[name=password]", DEMO_PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(f"{page.base_url}/admin/")
+
+
+def log_out_and_in(page, username):
+    page.context.clear_cookies()
+    log_in(page, username)

@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from apps.innovation_action.models import SelfAssessment
-from tests.browser import browser_page, log_in  # noqa: F401  (browser_page is a fixture)
+from tests.browser import browser_page, log_in, log_out_and_in  # noqa: F401  (browser_page is a fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,8 +25,7 @@ def test_open_a_period_claim_a_bonus_and_review_it(browser_page):
     assessment = SelfAssessment.objects.get(name="2023-Q1-章贡区")
 
     # 章贡区 reports a value, scores by hand and claims three gazelle companies.
-    page.context.clear_cookies()
-    log_in(page, "zhanggong")
+    log_out_and_in(page, "zhanggong")
     page.goto(f"{page.base_url}/admin/innovation_action/selfassessment/{assessment.pk}/change/")
     page.get_by_role("tab", name="自评明细").click()
     page.fill("input[name=lines-1-value]", "2.4")
@@ -49,8 +48,7 @@ def test_open_a_period_claim_a_bonus_and_review_it(browser_page):
     expect(page.locator("#workflow-state")).to_have_text("待初审")
 
     # The office accepts two of the three companies.
-    page.context.clear_cookies()
-    log_in(page, "office")
+    log_out_and_in(page, "office")
     page.goto(f"{page.base_url}/admin/innovation_action/selfassessment/{assessment.pk}/change/")
     page.get_by_role("tab", name=BONUS_TAB).click()
     expect(page.get_by_text("添加另一个 加分申报")).to_be_hidden()  # the office decides claims, it adds none

@@ -7,16 +7,11 @@ from playwright.sync_api import expect
 
 from apps.innovation_action.models import SelfAssessment
 from apps.lowcode.models import WorkflowLog
-from tests.browser import browser_page, log_in  # noqa: F401  (browser_page is a fixture)
+from tests.browser import browser_page, log_in, log_out_and_in  # noqa: F401  (browser_page is a fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 NAME = "2023-Y-章贡区"
-
-
-def log_out_and_in(page, username):
-    page.context.clear_cookies()
-    log_in(page, username)
 
 
 def open_assessment(page):

@@ -4,7 +4,7 @@ from django.db.models import Count, Sum
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 
-from apps.lowcode.api.errors import DoesNotExistError, PermissionError, ValidationError
+from apps.lowcode.api.errors import PermissionError, ValidationError
 from apps.lowcode.api.methods import whitelist
 from apps.lowcode.permissions import can, scope_queryset
 from apps.innovation_action.models import AssessmentPeriod, Project
@@ -33,10 +33,7 @@ def period_for(user, name):
     """The Assessment Period a method names, refused unless the user may open periods (the office)."""
     if not can(user, "write", AssessmentPeriod):  # the office (plan data), not the assessees
         raise PermissionError("只有领导小组办公室可以开启考评或重新计算得分")
-    period = AssessmentPeriod.objects.filter(name=str(name or "")).first()
-    if period is None:
-        raise DoesNotExistError(f"考评周期 {name} 不存在")
-    return period
+    return periods.named(name)
 
 
 @whitelist("innovation_action.api.open_period", methods=("POST",))

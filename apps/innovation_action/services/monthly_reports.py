@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Q
 from django.utils import timezone
 
+from apps.lowcode.numbers import number_text
 from apps.innovation_action.doctype.assessment_period.model import AssessmentPeriod, PeriodKind
 from apps.innovation_action.doctype.progress_report.model import ProgressReport, TaskStatus
 from apps.innovation_action.doctype.task.model import Task
@@ -130,7 +131,7 @@ def task_completion(unit, period) -> Counted:
                   for task in tasks if statuses.get(task.pk) != TaskStatus.DONE]
     done = len(tasks) - len(unfinished)
     percent = (Decimal(done) * 100 / len(tasks)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    parts = [f"牵头或配合任务 {len(tasks)} 项，已完成 {done} 项（{percent_text(percent)}%）"]
+    parts = [f"牵头或配合任务 {len(tasks)} 项，已完成 {done} 项（{number_text(percent)}%）"]
     if unfinished:
         parts.append(f"未完成：{'、'.join(unfinished)}")
     parts.append(f"依据{latest.period.title}调度" if latest else f"{period.title}内无已报送的月度调度")
@@ -154,8 +155,3 @@ def months_text(numbers: list[int]) -> str:
         else:
             runs.append([n])
     return "、".join(f"{r[0]}-{r[-1]}" if len(r) > 1 else f"{r[0]}" for r in runs) + "月"
-
-
-def percent_text(percent: Decimal) -> str:
-    """60.00 → 60, 61.50 → 61.5."""
-    return f"{percent.normalize():f}"

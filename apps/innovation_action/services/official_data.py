@@ -37,11 +37,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from apps.lowcode.api.errors import FrappeError, LinkValidationError, PermissionError, ValidationError
 from apps.lowcode.doctype import lifecycle
-from apps.lowcode.doctype.base import DocStatus
+from apps.lowcode.numbers import number_text
 from apps.lowcode.permissions import can, scope_queryset
 from apps.lowcode.scoring.rules import Method
 from apps.lowcode.workflow import engine
-from apps.lowcode.workflow.model import StateType
 from apps.innovation_action.doctype.assessment_period.model import AssessmentPeriod
 from apps.innovation_action.doctype.county.model import County
 from apps.innovation_action.doctype.indicator.model import Indicator, Scheme, ValueSource
@@ -155,11 +154,6 @@ def why_not_importable(indicator: Indicator) -> str:
 def ensure_can_import(user) -> None:
     if not can(user, "create", OfficialValue) or not can(user, "write", OfficialValue):
         raise PermissionError("没有导入核定数据的权限（需领导小组办公室或系统管理员）")
-
-
-def decimal_text(value: Decimal | None) -> str:
-    """2.3500 → "2.35", 100.0000 → "100"; empty for None."""
-    return "" if value is None else format(value.normalize(), "f")
 
 
 # ------------------------------------------------------------------ the template
@@ -554,25 +548,16 @@ def save_change(user, period, change: Change, official: OfficialValue | None, re
     lifecycle.after_save(user, official, creating, before)
     if creating:
         result.created += 1
-        result.messages.append(f"{label} 新增核定值 {decimal_text(change.value)}")
+        result.messages.append(f"{label} 新增核定值 {number_text(change.value)}")
     else:
         result.updated += 1
         if old_value == change.value:
-            result.messages.append(f"{label} 核定值 {decimal_text(change.value)} 未变，更新了目标值、数据来源或备注")
+            result.messages.append(f"{label} 核定值 {number_text(change.value)} 未变，更新了目标值、数据来源或备注")
         else:
-            result.messages.append(f"{label} 核定值 {decimal_text(old_value)} → {decimal_text(change.value)}")
+            result.messages.append(f"{label} 核定值 {number_text(old_value)} → {number_text(change.value)}")
 
 
 # ------------------------------------------------------------------ onto the self-assessments
-
-
-def is_final(assessment: SelfAssessment, workflow=None) -> bool:
-    """Approved (docstatus 1 in a final workflow state): its figures are what was approved, never changed."""
-    if assessment.docstatus != DocStatus.SUBMITTED or not assessment.workflow_state:
-        return False
-    workflow = workflow or engine.get_workflow(SelfAssessment.doctype)
-    state = engine.get_state(workflow, assessment.workflow_state) if workflow else None
-    return state is not None and state.state_type == StateType.FINAL
 
 
 @transaction.atomic
@@ -596,7 +581,7 @@ def sync_lines(period, county: County | None = None, user=None) -> SyncResult:
         changed = [(line, value) for line, value in changed if line.official_value != value]
         if not changed:
             continue
-        if is_final(assessment, workflow):
+        if engine.is_final(assessment, workflow):  # approved: its figures are what was approved
             result.final_skipped.append(assessment.name)
             continue
         for line, value in changed:

@@ -15,8 +15,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from apps.lowcode.api.docs import save_document
+from apps.lowcode.api.errors import DoesNotExistError
 from apps.lowcode.doctype.meta import get_meta
 from apps.innovation_action.models import (
+    AssessmentPeriod,
     County,
     PeriodKind,
     ProgressReport,
@@ -34,6 +36,14 @@ class Opened:
     def message(self) -> str:
         kept = f"，已有 {self.existing} 份保持不变" if self.existing else ""
         return f"已生成 {len(self.created)} 份{kept}"
+
+
+def named(name) -> AssessmentPeriod:
+    """The period called ``name`` (e.g. 2023-Q1), or DoesNotExistError (404) saying so."""
+    period = AssessmentPeriod.objects.select_related("plan").filter(name=str(name or "")).first()
+    if period is None:
+        raise DoesNotExistError(f"考评周期 {name} 不存在")
+    return period
 
 
 def reporting_units(plan):

@@ -18,14 +18,15 @@ from decimal import Decimal
 
 from django.db.models import Count, F, Prefetch, Q
 
-from apps.lowcode.api.errors import DoesNotExistError
+from apps.lowcode.numbers import number_text
 from apps.lowcode.permissions import ensure_can, restrictions, scope_queryset
 from apps.innovation_action.doctype.assessment_period.model import AssessmentPeriod
 from apps.innovation_action.doctype.county.model import County, CountyCategory
-from apps.innovation_action.doctype.indicator.model import IndicatorGroup, Scheme, points_text
+from apps.innovation_action.doctype.indicator.model import IndicatorGroup, Scheme
 from apps.innovation_action.doctype.score.model import UNIT_CATEGORY, Outcome, Score, ScoreLine
 from apps.innovation_action.doctype.self_assessment.model import SelfAssessment
 from apps.innovation_action.doctype.unit.model import Unit
+from apps.innovation_action.services import periods
 # The rules shown with each table are the ones the ranking service applies (DESIGN.md §4: "the rule is visible").
 from apps.innovation_action.services.ranking import RULE as COUNTY_RULE, UNIT_RULE
 
@@ -52,7 +53,7 @@ class Column:
 
     @property
     def points_label(self) -> str:
-        return f"（{points_text(self.points)}分）"
+        return f"（{number_text(self.points)}分）"
 
     @property
     def label(self) -> str:
@@ -76,7 +77,7 @@ class Line:
     @property
     def official_text(self) -> str:
         """The official value without trailing zeros (2.3500 → 2.35); empty when none was loaded."""
-        return "" if self.official_value is None else format(self.official_value.normalize(), "f")
+        return number_text(self.official_value)
 
 
 @dataclass
@@ -101,9 +102,9 @@ class Row:
     @property
     def bonus_text(self) -> str:
         """"15（核定 17.5）" when the approved bonus is above the cap, else the bonus alone."""
-        text = points_text(self.bonus)
+        text = number_text(self.bonus)
         if self.bonus_claimed > self.bonus:
-            text += f"（核定 {points_text(self.bonus_claimed)}）"
+            text += f"（核定 {number_text(self.bonus_claimed)}）"
         return text
 
     @property
@@ -150,7 +151,7 @@ class CategoryTable:
 
     @property
     def bonus_points_label(self) -> str:
-        return f"（上限{points_text(self.bonus_cap)}分）" if self.has_bonus else ""
+        return f"（上限{number_text(self.bonus_cap)}分）" if self.has_bonus else ""
 
     @property
     def bonus_label(self) -> str:
@@ -172,12 +173,7 @@ def periods_with_scores():
 
 def find_period(name: str | None = None) -> AssessmentPeriod | None:
     """The period named (e.g. 2023-Q1), or the latest with results when no name is given."""
-    if not name:
-        return periods_with_scores().first()
-    period = AssessmentPeriod.objects.select_related("plan").filter(name=str(name)).first()
-    if period is None:
-        raise DoesNotExistError(f"考评周期 {name} 不存在")
-    return period
+    return periods.named(name) if name else periods_with_scores().first()
 
 
 # ---------------------------------------------------------------- the table

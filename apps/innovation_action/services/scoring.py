@@ -31,6 +31,7 @@ from django.utils import timezone
 from apps.lowcode.api.errors import ValidationError
 from apps.lowcode.scoring.methods import ScoringError, rounded, text
 from apps.lowcode.scoring.rules import Peers, apply, parse_value
+from apps.lowcode.workflow import engine
 from apps.lowcode.workflow.model import StateType
 from apps.innovation_action.models import (
     UNIT_CATEGORY,
@@ -41,6 +42,7 @@ from apps.innovation_action.models import (
     SelfAssessmentLine,
     ValueSource,
 )
+from apps.innovation_action.services import monthly_reports, ranking
 
 
 ADOPTED = "采用自评分"
@@ -112,8 +114,6 @@ class CategoryScorer:
         if source in MONTHLY_SOURCES:
             if not assessment.unit_id:
                 raise ScoringError("此取值来源只适用于市直单位")
-            from apps.innovation_action.services import monthly_reports
-
             counted = getattr(monthly_reports, MONTHLY_SOURCES[source])(assessment.unit, self.period)
             return counted.value, ValueSource(source).label.split("（")[0], counted.explanation
         official = self.official_values.get((assessment.county_id, line.indicator_id))
@@ -255,6 +255,17 @@ def refresh(assessment, stage: Stage) -> list[tuple[SelfAssessmentLine, LineResu
     return results
 
 
+def refresh_current(assessment) -> None:
+    """The scores of the stage the document is in: 自评 in a draft, 初审 under review; approved ones stand."""
+    current = engine.current_state(assessment)
+    if current is None or current.state_type == StateType.EDITABLE:
+        refresh(assessment, Stage.SELF)
+    elif current.state_type == StateType.SUBMITTED:
+        refresh(assessment, Stage.REVIEWED)
+    else:
+        assessment.update_totals()
+
+
 def missing_scores(results) -> str:
     """The lines without a score, grouped by reason: "第11、12项（尚未打分）；第3项（“abc”不是数字…）"."""
     by_reason = {}
@@ -276,8 +287,6 @@ def ensure_complete(assessment, stage: Stage, doing: str = "请补充后再办�
 @transaction.atomic
 def freeze(assessment, user=None) -> Score:
     """The leading group approved: the office's scores become the frozen Score, and the category is re-ranked."""
-    from apps.innovation_action.services import ranking
-
     results = ensure_complete(assessment, Stage.REVIEWED, "不能审定")
     assessment = SelfAssessment.objects.select_related("period", "county", "unit").get(pk=assessment.pk)
     subtotal = sum((r.score for line, r in results if not line.indicator.is_bonus), Decimal(0))
@@ -312,24 +321,17 @@ def frozen_differences(score: Score, scorer: CategoryScorer | None = None) -> li
             if line.indicator_id in fresh and fresh[line.indicator_id].score != line.result]
 
 
-def prefill_known_values(assessment) -> None:
-    """What the system already knows goes onto a new self-assessment's lines: the official values of
-    the period (shown beside the reported ones) and, for a city unit, what its monthly reports say."""
-    from apps.innovation_action.services import monthly_reports
-
-    official = {row.indicator_id: row.value
-                for row in OfficialValue.objects.filter(period=assessment.period, county=assessment.county_id)
-                } if assessment.county_id else {}
+def prefill_monthly_values(assessment) -> None:
+    """A new unit self-assessment shows what its monthly reports say (late reports, tasks completed)
+    as the value and evidence of the lines scored on them."""
+    if not assessment.unit_id:
+        return
     for line in assessment.lines.select_related("indicator"):
-        values = {}
-        if line.indicator_id in official:
-            values["official_value"] = official[line.indicator_id]
         source = line.indicator.value_source
-        if assessment.unit_id and source in MONTHLY_SOURCES:
+        if source in MONTHLY_SOURCES:
             counted = getattr(monthly_reports, MONTHLY_SOURCES[source])(assessment.unit, assessment.period)
-            values.update(value=text(counted.value), evidence=counted.explanation)
-        if values:
-            SelfAssessmentLine.objects.filter(pk=line.pk).update(**values)
+            SelfAssessmentLine.objects.filter(pk=line.pk).update(value=text(counted.value),
+                                                                 evidence=counted.explanation)
 
 
 MONTHLY_SOURCES = {ValueSource.LATE_REPORTS: "late_reports", ValueSource.TASK_COMPLETION: "task_completion"}
@@ -357,14 +359,10 @@ def recompute_period(period) -> Recomputed:
     approved (frozen) scores are never changed here, only compared, so that the
     office learns when data changed after an approval. Then every category is re-ranked.
     """
-    from apps.innovation_action.doctype.self_assessment.events import refresh_scores, state
-    from apps.innovation_action.services.ranking import rerank_period
-
     result = Recomputed()
     scorers = {}  # one per category: frozen scores are compared, never written, so its data stays current
     for assessment in SelfAssessment.objects.filter(period=period).select_related("county", "unit", "period"):
-        current = state(assessment, assessment.workflow_state)
-        if current is not None and current.state_type == StateType.FINAL:
+        if engine.is_final(assessment):
             score = Score.objects.filter(self_assessment=assessment).select_related("county", "unit").first()
             if score is not None:
                 category = category_of(assessment)
@@ -373,7 +371,7 @@ def recompute_period(period) -> Recomputed:
                 result.frozen += 1
                 result.differences += frozen_differences(score, scorers[category])
             continue
-        refresh_scores(assessment)
+        refresh_current(assessment)
         result.refreshed += 1
-    rerank_period(period)
+    ranking.rerank_period(period)
     return result

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from apps.lowcode.expressions import ExpressionError, evaluate
+from apps.lowcode.numbers import number_text
 
 CENT = Decimal("0.01")
 
@@ -31,9 +32,7 @@ def rounded(value) -> Decimal:
     return D(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def text(value) -> str:
-    """A number as a reader writes it: 90, 2.5, 0.35 (no trailing zeros, no exponent)."""
-    return format(D(value).normalize(), "f")
+text = number_text  # a number as a reader writes it: 90, 2.5, 0.35
 
 
 def completion_rate(value, target, points, cap=1) -> Scored:

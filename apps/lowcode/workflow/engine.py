@@ -56,6 +56,20 @@ def get_state(workflow: Workflow, state: str) -> WorkflowState | None:
     return next((s for s in workflow.states.all() if s.state == state), None)
 
 
+def current_state(doc, workflow: Workflow | None = None) -> WorkflowState | None:
+    """The workflow state the document is in (None outside any workflow)."""
+    if not getattr(doc, "workflow_state", ""):
+        return None
+    workflow = workflow or workflow_of(doc)
+    return get_state(workflow, doc.workflow_state) if workflow else None
+
+
+def is_final(doc, workflow: Workflow | None = None) -> bool:
+    """In a final state: read-only for everyone, its figures are what was approved."""
+    state = current_state(doc, workflow)
+    return state is not None and state.state_type == StateType.FINAL
+
+
 def transitions_from(workflow: Workflow, state: str) -> list[WorkflowTransition]:
     return [t for t in workflow.transitions.all() if t.state == state]
 

@@ -1,7 +1,8 @@
 from django.contrib import admin
 
 from apps.lowcode.admin_base import ChildTableInline, DocumentAdmin, ScopedAdminMixin
-from apps.innovation_action.doctype.indicator.model import BonusRule, Indicator, IndicatorGroup, points_text
+from apps.lowcode.numbers import number_text
+from apps.innovation_action.doctype.indicator.model import BonusRule, Indicator, IndicatorGroup
 
 
 class IndicatorInline(ScopedAdminMixin, admin.TabularInline):
@@ -44,4 +45,4 @@ class IndicatorAdmin(DocumentAdmin):
 
     @admin.display(description="计分分值")
     def weight(self, obj):
-        return points_text(obj.weight) if not obj.is_bonus else f"上限 {points_text(obj.points)}"
+        return number_text(obj.weight) if not obj.is_bonus else f"上限 {number_text(obj.points)}"

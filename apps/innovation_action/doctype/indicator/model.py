@@ -4,13 +4,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from apps.lowcode.doctype import ChildDocument, Document
+from apps.lowcode.numbers import number_text
 from apps.lowcode.scoring.rules import Method, Rule, rule_errors
 from apps.innovation_action.doctype.action_plan.model import ActionPlan
-
-
-def points_text(value) -> str:
-    """10.00 → "10", 2.50 → "2.5": points as the scheme writes them."""
-    return format(value.normalize(), "f")
 
 
 class Scheme(models.TextChoices):
@@ -45,7 +41,7 @@ class IndicatorGroup(Document):
         return f"{self.plan.name}-{SCHEME_CODES[self.scheme]}{self.order}"
 
     def __str__(self):
-        return f"{self.get_scheme_display()} · {self.title}（{points_text(self.points)}分）"
+        return f"{self.get_scheme_display()} · {self.title}（{number_text(self.points)}分）"
 
 
 class ValueSource(models.TextChoices):
@@ -127,14 +123,14 @@ class Indicator(Document):
         if not self.group_id:
             return
         if self.points is not None and self.points > self.group.points:
-            raise ValidationError({"points": f"分值不能超过所在类别的 {points_text(self.group.points)} 分"})
+            raise ValidationError({"points": f"分值不能超过所在类别的 {number_text(self.group.points)} 分"})
         if self.is_bonus:
             return
         others = self.group.indicators.exclude(pk=self.pk).exclude(points=None)
         assigned = sum((i.points for i in others), Decimal(0)) + (self.points or 0)
         if assigned > self.group.points:
-            raise ValidationError({"points": f"{self.group.title}各指标分值合计 {points_text(assigned)} 分，"
-                                             f"超过该类别的 {points_text(self.group.points)} 分"})
+            raise ValidationError({"points": f"{self.group.title}各指标分值合计 {number_text(assigned)} 分，"
+                                             f"超过该类别的 {number_text(self.group.points)} 分"})
         errors = rule_errors(self.rule())
         if errors:  # the rule's parameter names, as this model's fields
             raise ValidationError({RULE_FIELDS.get(name, name): message for name, message in errors.items()})
@@ -156,4 +152,4 @@ class BonusRule(ChildDocument):
         verbose_name_plural = "加分规则"
 
     def __str__(self):
-        return f"{self.item}：{points_text(self.points)}分"
+        return f"{self.item}：{number_text(self.points)}分"

@@ -15,11 +15,12 @@ from django.utils.http import content_disposition_header
 
 from apps.lowcode.admin_base import DocumentAdmin
 from apps.lowcode.api.errors import FrappeError
+from apps.lowcode.numbers import number_text
 from apps.lowcode.permissions import can
 from apps.innovation_action.doctype.assessment_period.model import AssessmentPeriod, PeriodKind
 from apps.innovation_action.doctype.official_value.model import OfficialValue
 from apps.innovation_action.services import official_data
-from apps.innovation_action.services.official_data import OfficialImportError, decimal_text
+from apps.innovation_action.services.official_data import OfficialImportError
 
 
 class ImportForm(forms.Form):
@@ -62,11 +63,11 @@ class OfficialValueAdmin(DocumentAdmin):
 
     @admin.display(description="核定值", ordering="value")
     def value_display(self, obj):
-        return decimal_text(obj.value)
+        return number_text(obj.value)
 
     @admin.display(description="目标值", ordering="target")
     def target_display(self, obj):
-        return decimal_text(obj.target) or "—"
+        return number_text(obj.target) or "—"
 
     def get_urls(self):
         view = self.admin_site.admin_view

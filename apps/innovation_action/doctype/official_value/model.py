@@ -4,6 +4,7 @@ from django.db.models import Q
 
 from apps.lowcode.doctype import Document
 from apps.lowcode.permissions import only_through
+from apps.lowcode.numbers import number_text
 from apps.innovation_action.doctype.assessment_period.model import AssessmentPeriod
 from apps.innovation_action.doctype.county.model import County
 from apps.innovation_action.doctype.indicator.model import Indicator, Scheme
@@ -39,7 +40,7 @@ class OfficialValue(Document):
         return f"{self.period.name}-{self.county.name}-{self.indicator.number:02d}"
 
     def __str__(self):
-        return f"{self.county} 第{self.indicator.number}项 {self.value.normalize():f}" if self.indicator_id else self.name
+        return f"{self.county} 第{self.indicator.number}项 {number_text(self.value)}" if self.indicator_id else self.name
 
     def clean(self):
         super().clean()

@@ -12,6 +12,7 @@ from django.utils.html import format_html_join
 from django.utils.http import urlencode
 
 from apps.lowcode.admin_base import ChildTableInline, DocumentAdmin
+from apps.lowcode.numbers import number_text
 from apps.innovation_action.doctype.assessment_period.model import AssessmentPeriod
 from apps.innovation_action.doctype.score.model import Score, ScoreLine
 from apps.innovation_action.services.ranking_report import BADGE_STYLES, VETO_LABEL
@@ -36,7 +37,7 @@ class ScoreLineInline(ReadOnlyMixin, ChildTableInline):
     @admin.display(description="核定值")
     def official(self, obj):
         """2.35, not the column's 2.3500."""
-        return format(obj.official_value.normalize(), "f") if obj.official_value is not None else "—"
+        return number_text(obj.official_value) or "—"
 
 
 @admin.register(Score)

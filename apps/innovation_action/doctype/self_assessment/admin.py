@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.html import format_html, format_html_join
 
 from apps.lowcode.admin_base import ChildTableInline, DocumentAdmin
+from apps.lowcode.numbers import number_text
 from apps.innovation_action.doctype.self_assessment.model import BonusClaim, SelfAssessment, SelfAssessmentLine
 
 
@@ -22,7 +23,7 @@ class SelfAssessmentLineInline(ChildTableInline):
     @admin.display(description="核定值")
     def official(self, obj):
         """The department's figure (核定数据, imported by the office) beside the reported one; scoring uses it."""
-        return "—" if obj.official_value is None else format(obj.official_value.normalize(), "f")
+        return number_text(obj.official_value) or "—"
 
     def has_add_permission(self, request, obj=None):
         return False  # one line per indicator, created with the assessment
@@ -52,7 +53,7 @@ class BonusClaimInline(ChildTableInline):
 
     @admin.display(description="申报加分")
     def claimed(self, obj):
-        return "—" if not obj.rule_id else format(obj.claimed_points.normalize(), "f")
+        return number_text(obj.claimed_points) if obj.rule_id else "—"
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)

@@ -10,7 +10,7 @@ re-ranks the category.
 from apps.lowcode.workflow import engine
 from apps.lowcode.workflow.model import StateType
 from apps.innovation_action.doctype.self_assessment.model import SelfAssessmentLine
-from apps.innovation_action.services import scoring
+from apps.innovation_action.services import official_data, scoring
 from apps.innovation_action.services.scoring import Stage
 
 REVIEW_FIELD = "lines.reviewed_score"
@@ -27,7 +27,9 @@ def prefill_lines(assessment, **context) -> None:
                            name=f"{assessment.name}-{indicator.number:02d}", owner=user, modified_by=user)
         for idx, indicator in enumerate(assessment.indicators().order_by("number"), start=1)
     ])
-    scoring.prefill_known_values(assessment)
+    if assessment.county_id:  # the departments' figures already loaded for the period
+        official_data.sync_lines(assessment.period, county=assessment.county, user=user)
+    scoring.prefill_monthly_values(assessment)
 
 
 def state(doc, name: str, workflow=None):
@@ -37,13 +39,7 @@ def state(doc, name: str, workflow=None):
 
 def refresh_scores(assessment, **context) -> None:
     """on_update: the scores of the stage the document is in follow its lines."""
-    current = state(assessment, assessment.workflow_state)
-    if current is None or current.state_type == StateType.EDITABLE:
-        scoring.refresh(assessment, Stage.SELF)
-    elif current.state_type == StateType.SUBMITTED:
-        scoring.refresh(assessment, Stage.REVIEWED)
-    else:  # final: the approved scores stand
-        assessment.update_totals()
+    scoring.refresh_current(assessment)
 
 
 def check_scores(assessment, from_state="", to_state="", **context) -> None:

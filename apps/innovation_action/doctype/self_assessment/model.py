@@ -5,10 +5,11 @@ from django.db import models
 from django.db.models import Q, Sum
 
 from apps.lowcode.doctype import ChildDocument, Document
+from apps.lowcode.numbers import number_text
 from apps.lowcode.permissions import only_through
 from apps.innovation_action.doctype.assessment_period.model import AssessmentPeriod
 from apps.innovation_action.doctype.county.model import County
-from apps.innovation_action.doctype.indicator.model import BonusRule, Indicator, Scheme, points_text
+from apps.innovation_action.doctype.indicator.model import BonusRule, Indicator, Scheme
 from apps.innovation_action.doctype.unit.model import Unit
 
 SCORE = dict(max_digits=6, decimal_places=2, null=True, blank=True)
@@ -116,7 +117,7 @@ class SelfAssessmentLine(ChildDocument):
             score = getattr(self, field)
             if score is not None and not Decimal(0) <= score <= limit:
                 label = self._meta.get_field(field).verbose_name
-                raise ValidationError({field: f"第{self.indicator.number}项{label}应在 0 到 {points_text(limit)} 分之间"})
+                raise ValidationError({field: f"第{self.indicator.number}项{label}应在 0 到 {number_text(limit)} 分之间"})
 
 
 class BonusClaim(ChildDocument):
