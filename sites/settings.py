@@ -82,6 +82,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Print formats shipped as data (DESIGN.md §8), loaded with the plan fixtures.
+PRINT_FORMATS_DIR = BASE_DIR / "print_formats"
 MEDIA_URL = "files/"
 MEDIA_ROOT = SITE_DIR / "files"
 STORAGES = {

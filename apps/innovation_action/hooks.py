@@ -21,3 +21,8 @@ doc_events = {
         "after_transition": "apps.innovation_action.doctype.progress_report.events.stamp_submission",
     },
 }
+
+# What each doctype's print formats see besides the document (apps/lowcode/print_format/compose.py).
+print_context = {
+    "Action Plan": "apps.innovation_action.doctype.action_plan.print.context",
+}

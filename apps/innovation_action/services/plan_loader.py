@@ -12,11 +12,15 @@ from decimal import Decimal
 from pathlib import Path
 
 import yaml
+from django.conf import settings
 from django.db import transaction
 
 from apps.lowcode.api.errors import ValidationError
 from apps.lowcode.roles import sync_roles
 from apps.lowcode.scoring.rules import Method
+from apps.lowcode.print_format import numbering
+from apps.lowcode.print_format.loader import PrintFormatDataError, load_print_formats
+from apps.lowcode.print_format.model import LetterHead
 from apps.lowcode.workflow.loader import load_workflows
 from apps.innovation_action import roles
 
@@ -77,7 +81,18 @@ def load_plan(folder) -> ActionPlan:
         load_workflows(data["workflows"])
     except ValidationError as exc:
         raise PlanDataError(f"workflows.yaml：{exc.message}") from None
+    load_notice_formats(plan)
     return plan
+
+
+def load_notice_formats(plan: ActionPlan) -> None:
+    """The shipped print formats; the plan's own 发文字号 (1号) is taken, so the next notice gets 2号."""
+    try:
+        load_print_formats(settings.PRINT_FORMATS_DIR)
+    except PrintFormatDataError as exc:
+        raise PlanDataError(f"打印格式：{exc}") from None
+    for letter_head in LetterHead.objects.all():
+        numbering.mark_used(letter_head.number_pattern, plan.document_number)
 
 
 def upsert(model, lookup: dict, values: dict):

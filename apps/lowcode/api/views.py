@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from apps.lowcode.api import builtin_methods  # noqa: F401  (registers the built-in methods)
 from apps.lowcode.notification import api as _notification_methods  # noqa: F401
+from apps.lowcode.print_format import api as _print_methods  # noqa: F401
 from apps.lowcode.workflow import api as _workflow_methods  # noqa: F401
 from apps.lowcode.api.builtin_methods import meta_for
 from apps.lowcode.api.docs import delete_document, doc_to_dict, get_document, list_documents, save_document

@@ -43,6 +43,11 @@ class Task(Document):
     def responsible_units(self) -> list[Unit]:
         return [row.unit for row in self.units.all() if row.role == TaskUnit.Role.RESPONSIBLE]
 
+    @property
+    def liaisons(self) -> list[Liaison]:
+        """The liaisons of the lead and responsible units, in the task list's order."""
+        return [row.liaison for row in self.units.all() if row.liaison_id]
+
 
 class TaskUnit(ChildDocument):
     """A unit's part in a task (the lead unit or one responsible unit) and its liaison."""

@@ -1,0 +1,66 @@
+"""Printing over /api/method, as Frappe has it (frappe.utils.print_format.download_pdf), and issuing notices."""
+
+from datetime import date
+
+from django.http import HttpResponse
+from django.utils.http import content_disposition_header
+
+from apps.lowcode.api.docs import doc_to_dict, get_document
+from apps.lowcode.api.errors import DoesNotExistError, ValidationError
+from apps.lowcode.api.methods import whitelist
+from apps.lowcode.doctype.meta import meta_of
+from apps.lowcode.print_format import service
+from apps.lowcode.print_format.model import Notice
+
+PDF = {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}
+
+
+def _text(value, what: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValidationError(f"缺少参数 {what}")
+    return value.strip()
+
+
+def pdf_response(pdf: bytes, file_name: str, inline: bool = False) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(not inline, file_name)
+    return response
+
+
+@whitelist("frappe.utils.print_format.download_pdf", methods=("GET",), response_content=PDF)
+def download_pdf(request, doctype, name, format=None, no_letterhead=None):
+    """打印：按打印格式生成单据的 PDF（Frappe 的 download_pdf）；format 为打印格式名称，省略则用该单据类型的第一个格式。"""
+    printed = service.print_document(request.user, _text(doctype, "doctype"), _text(name, "name"),
+                                     format or None)
+    return pdf_response(printed.pdf, printed.file_name, inline=request.GET.get("inline") == "1")
+
+
+@whitelist("frappe.utils.print_format.get_print_formats", methods=("GET",))
+def get_print_formats(request, doctype):
+    """某单据类型可用的打印格式（名称、版式、能否印发）。"""
+    return [{"name": f.name, "layout": f.layout, "can_issue": f.is_official and f.letter_head_id is not None}
+            for f in service.formats_for(_text(doctype, "doctype"))]
+
+
+@whitelist("frappe.utils.print_format.issue_notice", methods=("POST",))
+def issue_notice(request, doctype, name, format=None, issue_date=None):
+    """印发：取下一个发文字号，登记公文，在后台生成 PDF；返回公文记录（status、progress 可轮询）。"""
+    when = None
+    if issue_date:
+        try:
+            when = date.fromisoformat(str(issue_date))
+        except ValueError:
+            raise ValidationError("成文日期格式应为 YYYY-MM-DD") from None
+    notice = service.issue(request.user, _text(doctype, "doctype"), _text(name, "name"), format or None, when)
+    notice.refresh_from_db()
+    return doc_to_dict(notice)
+
+
+@whitelist("frappe.utils.print_format.download_notice", methods=("GET",), response_content=PDF)
+def download_notice(request, name):
+    """下载已印发公文的 PDF。"""
+    notice = get_document(request.user, meta_of(Notice), _text(name, "name"))
+    if not notice.pdf:
+        raise DoesNotExistError(f"公文 {notice.number} 的 PDF 尚未生成（{notice.status}）")
+    return pdf_response(notice.pdf.read(), service.file_name(f"{notice.number}{notice.title}"),
+                        inline=request.GET.get("inline") == "1")

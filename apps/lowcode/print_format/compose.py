@@ -1,0 +1,244 @@
+"""From a print format and a document to the text of the printed document (no layout yet).
+
+Every template of the format is filled with the document (``doc``) and what
+the apps' ``print_context`` hooks add for its doctype (hooks.py)::
+
+    print_context = {"Action Plan": "apps.innovation_action.print_context.action_plan"}
+
+The result, :class:`Composed`, is plain data: the layout (pdf.py) only
+places it, and tests can read it without a PDF.
+"""
+
+import itertools
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from importlib import import_module
+from typing import Callable
+
+from django.apps import apps
+from django.template import Context, Variable, VariableDoesNotExist
+from django.utils.module_loading import import_string
+
+from apps.lowcode.print_format import numbering
+from apps.lowcode.print_format.model import PrintFormat, PrintFormatBlock
+from apps.lowcode.print_format.template import cn_date, render
+
+ALIGNMENTS = {"": "左", "左": "左", "中": "中", "居中": "中", "右": "右"}
+Progress = Callable[[float, str], None]
+
+
+class ComposeError(Exception):
+    """A format that cannot print this document; the message says where, in Chinese."""
+
+
+@dataclass
+class Column:
+    header: str
+    template: str
+    width_mm: float
+    align: str = "左"
+
+
+@dataclass
+class Table:
+    columns: list[Column]
+    # A row is a list of cell texts; a group title row is a single str spanning all columns.
+    rows: list[list[str] | str]
+    font_size: float = 12
+
+
+@dataclass
+class Block:
+    placement: str
+    orientation: str
+    title: str
+    paragraphs: list[str]
+    table: Table | None = None
+    paragraphs_after: list[str] = field(default_factory=list)
+    label: str = ""  # 附件1, 附件2… for attachments
+
+
+@dataclass
+class Composed:
+    official: bool
+    issuer_mark: str
+    number: str
+    title: str
+    addressees: str
+    blocks: list[Block]
+    signature: str
+    date: str
+    cc: str
+    printed_by: str
+    print_date: str
+
+    @property
+    def attachments(self) -> list[Block]:
+        return [b for b in self.blocks if b.placement == PrintFormatBlock.Placement.ATTACHMENT]
+
+    def text(self) -> str:
+        """Everything printed, in reading order (what pdftotext should find)."""
+        parts = [self.issuer_mark, self.number, self.title, self.addressees]
+        for block in self.blocks:
+            parts += [block.label, block.title, *block.paragraphs]
+            if block.table:
+                parts += [c.header for c in block.table.columns]
+                for row in block.table.rows:
+                    parts += [row] if isinstance(row, str) else row
+            parts += block.paragraphs_after
+        parts += [self.signature, self.date, self.cc, self.printed_by]
+        return "\n".join(p for p in parts if p)
+
+
+@cache
+def context_hooks() -> dict[str, list[Callable]]:
+    hooks: dict[str, list[Callable]] = {}
+    for app in apps.get_app_configs():
+        try:
+            module = import_module(f"{app.name}.hooks")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{app.name}.hooks":
+                raise
+            continue
+        for doctype, path in getattr(module, "print_context", {}).items():
+            hooks.setdefault(doctype, []).append(import_string(path))
+    return hooks
+
+
+def document_context(doc, **extra) -> dict:
+    context = {"doc": doc, "today": date.today()}
+    for hook in context_hooks().get(type(doc).doctype, ()):
+        context.update(hook(doc))
+    context.update(extra)
+    return context
+
+
+def paragraphs(text: str) -> list[str]:
+    """One paragraph per line; blank lines and the template's own indentation dropped."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def parse_columns(spec: str) -> list[Column]:
+    """``表头 | 模板 | 宽度 | 对齐`` per line; errors name the line, in Chinese."""
+    columns = []
+    for number, line in enumerate(spec.splitlines(), 1):
+        if not line.strip():
+            continue
+        # A template may itself contain "|" (a filter): header first, width and alignment last.
+        parts = [p.strip() for p in line.split("|")]
+        if len(parts) < 3:
+            raise ComposeError(f"表格列第{number}行应为“表头 | 内容模板 | 宽度（毫米） | 对齐”，现为：{line.strip()}")
+        align = ""
+        if parts[-1] in ALIGNMENTS and len(parts) >= 4 and _is_number(parts[-2]):
+            align = parts.pop()
+        width = parts.pop()
+        if not _is_number(width) or not 3 <= float(width) <= 400:
+            raise ComposeError(f"表格列第{number}行的宽度应为 3～400 之间的毫米数，现为“{width}”")
+        header, template = parts[0], "|".join(parts[1:]).strip()
+        columns.append(Column(header, template, float(width), ALIGNMENTS[align]))
+    return columns
+
+
+def _is_number(text: str) -> bool:
+    return re.fullmatch(r"\d+(\.\d+)?", text or "") is not None
+
+
+def resolve_rows(path: str, context: dict) -> list:
+    try:
+        rows = Variable(path).resolve(Context(context))
+    except VariableDoesNotExist:
+        raise ComposeError(f"表格数据“{path}”不存在") from None
+    if hasattr(rows, "all"):
+        rows = rows.all()
+    if isinstance(rows, (str, bytes, dict)) or not hasattr(rows, "__iter__"):
+        raise ComposeError(f"表格数据“{path}”不是一组记录")
+    return list(rows)
+
+
+@dataclass
+class Group:
+    key: object
+    rows: list
+    index: int
+
+    def __str__(self):
+        return str(self.key)
+
+
+def _value(row, name: str):
+    return row.get(name) if isinstance(row, dict) else getattr(row, name, None)
+
+
+def compose_table(block: PrintFormatBlock, context: dict, progress: Callable[[int, int], None]) -> Table:
+    columns = parse_columns(block.table_columns)
+    if not columns:
+        raise ComposeError(f"内容块“{block.title or block.idx}”有表格数据但没有表格列")
+    records = resolve_rows(block.table_rows, context)
+    if block.table_group_by:
+        groups = [Group(key, list(items), index)
+                  for index, (key, items) in enumerate(
+                      itertools.groupby(records, key=lambda r: _value(r, block.table_group_by)), 1)]
+    else:
+        groups = [Group(None, records, 1)]
+    rows: list[list[str] | str] = []
+    done = 0
+    for group in groups:
+        if block.table_group_by:
+            rows.append(render(block.table_group_title, {**context, "group": group}).strip() or str(group.key))
+        for number, record in enumerate(group.rows, 1):
+            row_context = {**context, "row": record, "row_number": number, "group": group}
+            rows.append([render(c.template, row_context).strip() for c in columns])
+            done += 1
+            progress(done, len(records))
+    headers = [Column(render(c.header, context).strip(), c.template, c.width_mm, c.align) for c in columns]
+    return Table(headers, rows, float(block.table_font_size or 12))
+
+
+def compose(print_format: PrintFormat, doc, number: str = "", issue_date: date | None = None,
+            progress: Progress | None = None) -> Composed:
+    """Fill the format's templates for ``doc``; ``number`` is the 发文字号 (a blank draft number if empty)."""
+    progress = progress or (lambda fraction, note: None)
+    issue_date = issue_date or date.today()
+    letter_head = print_format.letter_head
+    official = print_format.is_official and letter_head is not None
+    if official and not number:
+        number = numbering.draft_number(letter_head.number_pattern, issue_date.year)
+    context = document_context(doc, notice={"number": number, "issue_date": issue_date})
+    blocks_to_fill = list(print_format.blocks.order_by("idx", "pk"))
+    blocks, attachment_count = [], 0
+    for position, block in enumerate(blocks_to_fill):
+        share = 1 / max(len(blocks_to_fill), 1)
+
+        def table_progress(done, count, position=position, block=block):
+            progress((position + done / max(count, 1)) * share, f"正在整理“{block.title or '正文'}”第 {done}/{count} 行")
+
+        label = ""
+        if block.placement == PrintFormatBlock.Placement.ATTACHMENT:
+            attachment_count += 1
+            label = f"附件{attachment_count}"
+        blocks.append(Block(
+            placement=block.placement,
+            orientation=block.orientation,
+            title=render(block.title, context).strip(),
+            paragraphs=paragraphs(render(block.text, context)),
+            table=compose_table(block, context, table_progress) if block.table_rows else None,
+            paragraphs_after=paragraphs(render(block.text_after, context)),
+            label=label,
+        ))
+        progress((position + 1) * share, f"已整理 {position + 1}/{len(blocks_to_fill)} 个内容块")
+    date_text = render(print_format.date, context).strip() if print_format.date else cn_date(issue_date)
+    return Composed(
+        official=official,
+        issuer_mark=(letter_head.issuer_mark + letter_head.mark_suffix) if official else "",
+        number=number if official else "",
+        title=render(print_format.title, context).strip(),
+        addressees=render(print_format.addressees, context).strip(),
+        blocks=blocks,
+        signature=render(print_format.signature or (letter_head.signature if letter_head else ""), context).strip(),
+        date=date_text,
+        cc=render(print_format.cc, context).strip(),
+        printed_by=render(print_format.printed_by or (letter_head.printed_by if letter_head else ""), context).strip(),
+        print_date=cn_date(issue_date),
+    )

@@ -1,0 +1,79 @@
+"""发文字号: 赣市科赋字〔2023〕1号, 2号, … per issuer and year, never reused, never skipped.
+
+The series row is locked (SELECT … FOR UPDATE) for the rest of the caller's
+transaction: a second issuer waits, and a rolled-back issue gives its number
+back, so the numbers handed out are exactly 1, 2, 3, … in commit order.
+"""
+
+import re
+
+from django.db import IntegrityError, transaction
+
+from apps.lowcode.print_format.model import NumberSeries
+
+PLACEHOLDERS = ("{year}", "{number}")
+
+
+def pattern_errors(pattern: str) -> list[str]:
+    """What is wrong with a 发文字号 pattern, in Chinese (empty when it is usable)."""
+    errors = [f"发文字号格式须包含 {p}" for p in PLACEHOLDERS if pattern.count(p) != 1]
+    if not errors and pattern.index("{year}") > pattern.index("{number}"):
+        errors.append("发文字号格式中 {year} 应在 {number} 之前")
+    leftover = pattern.replace("{year}", "").replace("{number}", "")
+    if "{" in leftover or "}" in leftover:
+        errors.append("发文字号格式只能使用 {year} 和 {number} 两个占位符")
+    return errors
+
+
+def prefix_of(pattern: str, year: int) -> str:
+    """The part before the sequence number, which names the series: 赣市科赋字〔2023〕."""
+    return pattern.split("{number}")[0].replace("{year}", str(year))
+
+
+def format_number(pattern: str, year: int, number) -> str:
+    """No leading zeros (GB/T 9704): 赣市科赋字〔2023〕1号."""
+    return pattern.replace("{year}", str(year)).replace("{number}", str(number))
+
+
+def draft_number(pattern: str, year: int) -> str:
+    """How an unnumbered draft shows its 发文字号: the sequence left blank for the registry."""
+    return format_number(pattern, year, "\u3000\u3000")
+
+
+def parse_number(pattern: str, text: str) -> tuple[int, int] | None:
+    """(year, number) of a 发文字号 written in this pattern, or None."""
+    regex = re.escape(pattern).replace(re.escape("{year}"), r"(?P<year>\d{4})").replace(
+        re.escape("{number}"), r"(?P<number>[1-9]\d*)")
+    match = re.fullmatch(regex, text.strip())
+    return (int(match["year"]), int(match["number"])) if match else None
+
+
+def _locked_series(prefix: str) -> NumberSeries:
+    try:
+        with transaction.atomic():
+            NumberSeries.objects.get_or_create(prefix=prefix)
+    except IntegrityError:
+        pass  # another issuer created it a moment ago: lock theirs
+    return NumberSeries.objects.select_for_update().get(prefix=prefix)
+
+
+def take_next(pattern: str, year: int) -> str:
+    """The next 发文字号 of the series; call inside the transaction that records it."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("take_next must run inside the transaction that stores the number")
+    series = _locked_series(prefix_of(pattern, year))
+    series.current += 1
+    series.save(update_fields=["current"])
+    return format_number(pattern, year, series.current)
+
+
+def mark_used(pattern: str, text: str) -> None:
+    """A number given outside the system (the plan's own 1号): later numbers follow it."""
+    parsed = parse_number(pattern, text)
+    if parsed is None:
+        return
+    year, number = parsed
+    series = _locked_series(prefix_of(pattern, year))
+    if series.current < number:
+        series.current = number
+        series.save(update_fields=["current"])

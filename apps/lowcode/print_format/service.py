@@ -1,0 +1,197 @@
+"""Printing and issuing documents: the one place the API, the admin and the jobs go through.
+
+*Printing* (预览/打印) makes a PDF of a document as it stands, for anyone who
+may read it. *Issuing* (印发) is the office's act: it takes the next 发文字号
+in the same transaction that records the :class:`Notice`, and the PDF is made
+by a background job that reports its progress on the Notice.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from apps.lowcode.api.docs import get_document
+from apps.lowcode.api.errors import DoesNotExistError, PermissionError, ValidationError
+from apps.lowcode.doctype.events import run_doc_event
+from apps.lowcode.doctype.meta import get_meta
+from apps.lowcode.jobs import enqueue
+from apps.lowcode.permissions import can
+from apps.lowcode.print_format import numbering
+from apps.lowcode.print_format.compose import ComposeError, compose
+from apps.lowcode.print_format.model import Notice, PrintFormat
+from apps.lowcode.print_format.pdf import render_pdf
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Printed:
+    pdf: bytes
+    pages: int
+    file_name: str
+
+
+def formats_for(doctype: str):
+    return PrintFormat.objects.filter(doc_type=doctype, disabled=False).order_by("name")
+
+
+def format_named(doctype: str, name: str | None) -> PrintFormat:
+    """The named format of a doctype, or its first one when no name is given (Frappe's "Standard")."""
+    formats = formats_for(doctype)
+    print_format = formats.filter(name=name).first() if name else formats.first()
+    if print_format is None:
+        raise DoesNotExistError(f"打印格式“{name}”不存在或已停用" if name else f"“{doctype}”没有可用的打印格式")
+    return print_format
+
+
+def readable_document(user, doctype: str, name: str):
+    try:
+        meta = get_meta(doctype)
+    except KeyError:
+        raise DoesNotExistError(f"单据类型 {doctype} 不存在") from None
+    return get_document(user, meta, name)
+
+
+def file_name(text: str) -> str:
+    keep = "".join(ch for ch in text.replace("\n", "") if ch not in '\\/:*?"<>|').strip()
+    return f"{keep[:80] or '打印'}.pdf"
+
+
+def print_document(user, doctype: str, name: str, format_name: str | None = None) -> Printed:
+    """The PDF of a document the user may read, in a format of its doctype."""
+    doc = readable_document(user, doctype, name)
+    print_format = format_named(doctype, format_name)
+    try:
+        composed = compose(print_format, doc, number=existing_number(print_format, doc))
+    except ComposeError as exc:
+        raise ValidationError(f"打印格式“{print_format.name}”：{exc}") from None
+    pdf, pages = render_pdf(composed)
+    return Printed(pdf, pages, file_name(composed.title or print_format.name))
+
+
+def existing_number(print_format: PrintFormat, doc) -> str:
+    """The 发文字号 the document already carries, or that an issued notice gave it."""
+    if print_format.number_field:
+        value = getattr(doc, print_format.number_field, "") or ""
+        if value:
+            return str(value)
+    notice = issued_notice(print_format, doc)
+    return notice.number if notice else ""
+
+
+def issued_notice(print_format: PrintFormat, doc) -> Notice | None:
+    return (Notice.objects.filter(print_format=print_format, reference_doctype=type(doc).doctype,
+                                  reference_name=doc.name).exclude(status=Notice.Status.VOID).first())
+
+
+def issue(user, doctype: str, name: str, format_name: str | None = None, issue_date: date | None = None) -> Notice:
+    """印发: number the document and record the Notice; the PDF follows from a background job."""
+    if not can(user, "create", Notice):
+        raise PermissionError("只有领导小组办公室可以印发公文")
+    doc = readable_document(user, doctype, name)
+    print_format = format_named(doctype, format_name)
+    if not print_format.is_official or print_format.letter_head is None:
+        raise ValidationError(f"“{print_format.name}”是表单格式，只能打印，不能印发")
+    existing = issued_notice(print_format, doc)
+    if existing is not None:
+        raise ValidationError(f"该文件已印发（{existing.number}），如需重新生成请在“已印发公文”中操作，作废后方可重新印发")
+    run_doc_event(doc, "before_issue", user=user, print_format=print_format)
+    issue_date = issue_date or date.today()
+    with transaction.atomic():
+        number = number_for(print_format, doc, issue_date)
+        try:
+            title = compose_title(print_format, doc, number, issue_date)
+        except ComposeError as exc:
+            raise ValidationError(f"打印格式“{print_format.name}”：{exc}") from None
+        notice = Notice(print_format=print_format, reference_doctype=doctype, reference_name=doc.name,
+                        number=number, title=title, issue_date=issue_date, owner=user, modified_by=user,
+                        issued_by=user)
+        notice.save()
+        transaction.on_commit(lambda: start_job(notice))
+    return notice
+
+
+def number_for(print_format: PrintFormat, doc, issue_date: date) -> str:
+    pattern = print_format.letter_head.number_pattern
+    carried = getattr(doc, print_format.number_field, "") if print_format.number_field else ""
+    if carried:
+        if Notice.objects.filter(number=carried).exists():  # voided ones too: a number is never reused
+            raise ValidationError(f"发文字号 {carried} 已被其他公文使用（含已作废的），请先修改单据的发文字号")
+        numbering.mark_used(pattern, carried)
+        return carried
+    return numbering.take_next(pattern, issue_date.year)
+
+
+def compose_title(print_format, doc, number, issue_date) -> str:
+    from apps.lowcode.print_format.template import render
+
+    return render(print_format.title, {"doc": doc, "notice": {"number": number, "issue_date": issue_date}}) \
+        .replace("\n", "").strip()[:300]
+
+
+def start_job(notice: Notice) -> None:
+    job = enqueue(generate_notice_pdf, notice.pk)
+    if job is not None and getattr(job, "id", "inline") != "inline":
+        Notice.objects.filter(pk=notice.pk).update(job_id=job.id)
+
+
+class ProgressReporter:
+    """Writes the job's progress onto the Notice, at most once per 2 %, for the page that polls it."""
+
+    def __init__(self, notice_pk: int, start: int, end: int):
+        self.notice_pk, self.start, self.end, self.last = notice_pk, start, end, -1
+
+    def __call__(self, fraction: float, note: str) -> None:
+        percent = int(self.start + (self.end - self.start) * min(max(fraction, 0.0), 1.0))
+        if percent - self.last >= 2 or fraction >= 1:
+            self.last = percent
+            Notice.objects.filter(pk=self.notice_pk).update(progress=percent, progress_note=note[:200])
+
+
+def generate_notice_pdf(notice_pk: int) -> str:
+    """The background job: compose and lay out the notice, store its PDF. Returns the Notice's name."""
+    notice = Notice.objects.select_related("print_format__letter_head").get(pk=notice_pk)
+    Notice.objects.filter(pk=notice_pk).update(status=Notice.Status.RENDERING, progress=1, error="",
+                                               progress_note="正在读取数据")
+    try:
+        from apps.lowcode.doctype import get_doctype_model
+
+        doc = get_doctype_model(notice.reference_doctype).objects.get(name=notice.reference_name)
+        composed = compose(notice.print_format, doc, number=notice.number, issue_date=notice.issue_date,
+                           progress=ProgressReporter(notice_pk, 2, 40))
+        pdf, pages = render_pdf(composed, progress=ProgressReporter(notice_pk, 40, 98))
+    except Exception as exc:  # the notice records why, for the office to fix the format and retry
+        logger.exception("notice %s failed", notice.name)
+        message = str(exc) if isinstance(exc, (ComposeError, ValidationError)) else f"生成失败：{exc!r}"
+        Notice.objects.filter(pk=notice_pk).update(status=Notice.Status.FAILED, error=message[:2000],
+                                                   progress_note="生成失败")
+        return notice.name
+    notice.pdf.save(file_name(f"{notice.number}{composed.title}"), ContentFile(pdf), save=False)
+    Notice.objects.filter(pk=notice_pk).update(pdf=notice.pdf.name, pages=pages, status=Notice.Status.READY,
+                                               progress=100, progress_note=f"已生成，共 {pages} 页")
+    return notice.name
+
+
+def regenerate(user, notice: Notice) -> Notice:
+    """Make the PDF again (after a format fix), keeping the 发文字号."""
+    if not can(user, "write", Notice):
+        raise PermissionError("只有领导小组办公室可以重新生成公文")
+    if notice.status == Notice.Status.VOID:
+        raise ValidationError("已作废的公文不能重新生成")
+    if notice.status in (Notice.Status.QUEUED, Notice.Status.RENDERING):
+        raise ValidationError("该公文正在生成，请稍候")
+    Notice.objects.filter(pk=notice.pk).update(status=Notice.Status.QUEUED, progress=0, progress_note="",
+                                               error="", modified_by=user)
+    transaction.on_commit(lambda: start_job(notice))
+    notice.refresh_from_db()
+    return notice
+
+
+def void(user, notice: Notice) -> None:
+    """作废: the number stays taken (never reused); the document can then be issued anew."""
+    if not can(user, "write", Notice):
+        raise PermissionError("只有领导小组办公室可以作废公文")
+    Notice.objects.filter(pk=notice.pk).update(status=Notice.Status.VOID, modified_by=user)
