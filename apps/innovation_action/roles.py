@@ -27,6 +27,8 @@ ASSESSMENT = {f"innovation_action.{name}": ("view", "add", "change", "delete")
                            "ProgressReport", "ProgressReportLine")}
 VIEW = ("view",)
 WORKFLOW_MODELS = ("lowcode.Workflow", "lowcode.WorkflowState", "lowcode.WorkflowTransition", "lowcode.WorkflowLog")
+# Print formats, letterheads and fonts are the administrators'; everyone may print with them.
+PRINT_MODELS = ("lowcode.PrintFormat", "lowcode.PrintFormatBlock", "lowcode.LetterHead", "lowcode.PrintFont")
 
 
 def app_models() -> list[str]:
@@ -41,6 +43,7 @@ def role_spec() -> dict:
     office.update({f"innovation_action.{name}": ALL_ACTIONS for name in PLAN_DATA})
     administration = {label: ALL_ACTIONS for label in models}
     administration.update({label: ALL_ACTIONS for label in WORKFLOW_MODELS})
+    administration.update({label: ALL_ACTIONS for label in PRINT_MODELS})
     administration.update({
         "lowcode.UserPermission": ALL_ACTIONS,
         "lowcode.ApiKey": ("view", "delete"),
@@ -52,9 +55,13 @@ def role_spec() -> dict:
     files = {"lowcode.File": ("view", "add", "delete")}
     # Everyone reads their own messages (scope) and marks them read.
     messages = {"lowcode.NotificationLog": ("view", "change")}
+    # Issued notices are public to every user; the office issues them and may void one, nobody deletes one.
+    printing = {label: VIEW for label in PRINT_MODELS} | {"lowcode.Notice": VIEW}
     for spec in (everything, office, administration):
         spec.update(files)
         spec.update(messages)
+        spec.update({k: v for k, v in printing.items() if k not in spec})
+    office["lowcode.Notice"] = administration["lowcode.Notice"] = ("view", "add", "change")
     administration["lowcode.File"] = ALL_ACTIONS
     assessee = {**everything, **ASSESSMENT}
     office.update(ASSESSMENT)
