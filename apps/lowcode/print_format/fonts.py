@@ -49,6 +49,9 @@ class FontSet:
     heading: str
     subheading: str
     fallback: str
+    # Headings inside body paragraphs (一、 黑体, （一） 楷体) keep to the body's grid.
+    heading_grid: str = ""
+    subheading_grid: str = ""
 
     def role(self, role: str) -> str:
         return {"仿宋": self.body, "小标宋": self.title, "黑体": self.heading, "楷体": self.subheading}[role]
@@ -148,6 +151,8 @@ def font_set() -> FontSet:
         title=_role_font("小标宋", uploads),
         heading=_role_font("黑体", uploads),
         subheading=_role_font("楷体", uploads),
+        heading_grid=_role_font("黑体", uploads, grid=True),
+        subheading_grid=_role_font("楷体", uploads, grid=True),
         fallback=_debian(*FALLBACK),
     )
 

@@ -19,13 +19,12 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.lib import textsplit
-from reportlab.platypus import paragraph as reportlab_paragraph
 from reportlab.platypus import (
     BaseDocTemplate, Flowable, Frame, NextPageTemplate, PageBreak, PageTemplate, Paragraph, Spacer,
     Table as PdfTable, TableStyle,
 )
 
+from apps.lowcode.print_format import linebreak  # noqa: F401  (Chinese 避头尾 for reportlab)
 from apps.lowcode.print_format.compose import Block, Composed, Table
 from apps.lowcode.print_format.fonts import FontSet, font_set, markup
 
@@ -51,13 +50,6 @@ ALIGN = {"左": TA_LEFT, "中": TA_CENTER, "右": TA_RIGHT}
 
 Progress = Callable[[float, str], None]
 
-# reportlab's line breaking keeps Japanese closing marks off the start of a line
-# but not Chinese full-width punctuation (，；：？！”’》）…): GB/T's 避头 rule wants them too.
-# Both of its line breakers (one-font paragraphs and mixed ones) read the list.
-CHINESE_CANNOT_START = "，；：？！”’》〉）】〕、。…—"
-textsplit.ALL_CANNOT_START = reportlab_paragraph.ALL_CANNOT_START = "".join(
-    sorted(set(textsplit.ALL_CANNOT_START) | set(CHINESE_CANNOT_START)))
-
 
 class Styles:
     """Paragraph styles of one document, built on its fonts."""
@@ -67,6 +59,7 @@ class Styles:
         self.body = ParagraphStyle("body", fontName=fonts.body_grid, fontSize=BODY_SIZE, leading=LINE,
                                    firstLineIndent=2 * PITCH, alignment=TA_JUSTIFY, wordWrap="CJK")
         self.flush = ParagraphStyle("flush", parent=self.body, firstLineIndent=0)
+        self.heading = ParagraphStyle("heading", parent=self.body, keepWithNext=1)  # never last on a page
         self.title = ParagraphStyle("title", fontName=fonts.title, fontSize=TITLE_SIZE, leading=LINE,
                                     alignment=TA_CENTER, wordWrap="CJK")
         self.label = ParagraphStyle("label", fontName=fonts.heading, fontSize=BODY_SIZE, leading=LINE,
@@ -80,12 +73,12 @@ class Styles:
 
     def paragraph(self, text: str) -> Paragraph:
         """A body paragraph; a leading 一、 heading in 黑体, a （一） heading in 楷体, up to its first 。"""
-        for pattern, font in ((HEADING_1, self.fonts.heading), (HEADING_2, self.fonts.subheading)):
+        for pattern, font in ((HEADING_1, self.fonts.heading_grid), (HEADING_2, self.fonts.subheading_grid)):
             if pattern.match(text):
                 head, stop, rest = text.partition("。")
                 head += stop
                 html = f'<font face="{font}">{self.text(head, font)}</font>{self.text(rest)}'
-                return Paragraph(html, self.body)
+                return Paragraph(html, self.body if rest else self.heading)
         return Paragraph(self.text(text), self.body)
 
     def cell(self, text: str, size: float, align: str, header: bool = False) -> Paragraph:
