@@ -119,6 +119,8 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # "format" is Frappe's parameter (download_pdf's print format), not DRF's renderer override.
+    "URL_FORMAT_OVERRIDE": None,
     "EXCEPTION_HANDLER": "apps.lowcode.api.errors.exception_handler",
     "UNICODE_JSON": True,
 }

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from apps.lowcode.api.errors import (
@@ -46,6 +47,8 @@ def format_value(value):
         return float(value)
     if isinstance(value, bool):
         return int(value)
+    if isinstance(value, FieldFile):  # a stored file: its path in storage ("" when none)
+        return value.name or ""
     return value
 
 

@@ -214,19 +214,21 @@ def compose(print_format: PrintFormat, doc, number: str = "", issue_date: date |
         def table_progress(done, count, position=position, block=block):
             progress((position + done / max(count, 1)) * share, f"正在整理“{block.title or '正文'}”第 {done}/{count} 行")
 
-        label = ""
-        if block.placement == PrintFormatBlock.Placement.ATTACHMENT:
-            attachment_count += 1
-            label = f"附件{attachment_count}"
-        blocks.append(Block(
+        filled = Block(
             placement=block.placement,
             orientation=block.orientation,
             title=render(block.title, context).strip(),
             paragraphs=paragraphs(render(block.text, context)),
             table=compose_table(block, context, table_progress) if block.table_rows else None,
             paragraphs_after=paragraphs(render(block.text_after, context)),
-            label=label,
-        ))
+        )
+        # A block that renders to nothing (its templates say {% if … %} and the table has no rows) is left
+        # out, so a format can hold optional parts: an attachment only some documents have.
+        if filled.title or filled.paragraphs or filled.paragraphs_after or (filled.table and filled.table.rows):
+            if block.placement == PrintFormatBlock.Placement.ATTACHMENT:
+                attachment_count += 1
+                filled.label = f"附件{attachment_count}"
+            blocks.append(filled)
         progress((position + 1) * share, f"已整理 {position + 1}/{len(blocks_to_fill)} 个内容块")
     date_text = render(print_format.date, context).strip() if print_format.date else cn_date(issue_date)
     return Composed(

@@ -201,7 +201,7 @@ class Notice(Document):
     error = models.TextField("错误信息", blank=True, editable=False)
     pdf = models.FileField("PDF", upload_to="private/notices/%Y", blank=True, max_length=300, editable=False)
     pages = models.PositiveSmallIntegerField("页数", default=0, editable=False)
-    job_id = models.CharField("后台任务", max_length=100, blank=True, editable=False)
+    rq_job = models.CharField("后台任务", max_length=100, blank=True, editable=False)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="印发人", null=True, blank=True,
                                   editable=False, on_delete=models.SET_NULL, related_name="+")
 

@@ -264,6 +264,7 @@ def table_flowable(table: Table, styles: Styles, available_width: float) -> PdfT
         else:
             data.append([styles.cell(text, size, c.align) for text, c in zip(row, table.columns)])
     style = [
+        ("FONTNAME", (0, 0), (-1, -1), styles.fonts.body),  # the empty cells of a spanned row too
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("LEFTPADDING", (0, 0), (-1, -1), 3),
@@ -318,6 +319,14 @@ def attachment_note(attachments: list[Block], styles: Styles) -> list[Flowable]:
     return story
 
 
+def first_orientation(composed: Composed) -> str:
+    """A form (no red header) whose first block is a landscape 接排 one starts on a landscape page, title and all."""
+    first = composed.blocks[0] if composed.blocks else None
+    if not composed.official and first is not None and first.placement == "接排" and first.orientation == "横向":
+        return "横向"
+    return "纵向"
+
+
 def story_of(composed: Composed, styles: Styles) -> list[Flowable]:
     story: list[Flowable] = []
     if composed.official:
@@ -334,7 +343,7 @@ def story_of(composed: Composed, styles: Styles) -> list[Flowable]:
     # (the plan a notice issues), the 附件说明 goes after that text instead.
     first_part = [b for b in main if b.placement == "接排"] if main and main[0].placement == "接排" else []
     later_part = main[len(first_part):]
-    orientation = "纵向"
+    orientation = first_orientation(composed)
     for block in first_part:
         story += block_flowables(block, styles, first_on_page=False)
     signature = [Signature(composed.signature, composed.date, styles)] if composed.signature or composed.date else []
@@ -371,6 +380,9 @@ def render_pdf(composed: Composed, progress: Progress | None = None) -> tuple[by
         initialFontName=styles.fonts.body,  # no stray Helvetica: every font in the file is embedded
         report=lambda placed: progress(placed / max(total, 1), f"正在排版（{placed}/{total}）"),
     )
-    document.addPageTemplates(page_templates(styles.fonts))
+    templates = page_templates(styles.fonts)
+    if first_orientation(composed) == "横向":  # the first template is the first page's
+        templates.reverse()
+    document.addPageTemplates(templates)
     document.build(story)
     return buffer.getvalue(), document.page

@@ -135,7 +135,7 @@ def compose_title(print_format, doc, number, issue_date) -> str:
 def start_job(notice: Notice) -> None:
     job = enqueue(generate_notice_pdf, notice.pk)
     if job is not None and getattr(job, "id", "inline") != "inline":
-        Notice.objects.filter(pk=notice.pk).update(job_id=job.id)
+        Notice.objects.filter(pk=notice.pk).update(rq_job=job.id)
 
 
 class ProgressReporter:
