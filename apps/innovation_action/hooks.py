@@ -16,6 +16,10 @@ doc_events = {
     "Integrity Case": {
         "on_update": f"{INTEGRITY_CASE}.rerank",
     },
+    "Assessment Period": {
+        # A ranking notice is issued only with final results, in the format written for the period's kind.
+        "before_issue": "apps.innovation_action.doctype.assessment_period.print.before_issue",
+    },
     "Progress Report": {
         "after_insert": "apps.innovation_action.doctype.progress_report.events.prefill_lines",
         "after_transition": "apps.innovation_action.doctype.progress_report.events.stamp_submission",
@@ -25,4 +29,7 @@ doc_events = {
 # What each doctype's print formats see besides the document (apps/lowcode/print_format/compose.py).
 print_context = {
     "Action Plan": "apps.innovation_action.doctype.action_plan.print.context",
+    "Assessment Period": "apps.innovation_action.doctype.assessment_period.print.context",
+    "SelfAssessment": "apps.innovation_action.doctype.self_assessment.print.context",
+    "Score": "apps.innovation_action.doctype.score.print.context",
 }

@@ -163,6 +163,9 @@ def has_glyph(font_name: str, char: str) -> bool:
 
 def markup(text: str, font_name: str, fallback: str) -> str:
     """Text escaped for a reportlab Paragraph, with characters the font lacks set in the fallback font."""
+    # reportlab collapses runs of whitespace, the full-width space (U+3000) included: as two no-break
+    # spaces it keeps its width, for the blanks of forms (日期：　　年　　月　　日) and spaced-out items.
+    text = text.replace("\u3000", "\u00a0\u00a0")
     face = pdfmetrics.getFont(font_name).face.charToGlyph
     parts, run, run_missing = [], [], False
     for char in text:

@@ -1,0 +1,180 @@
+"""What the ranking notices of a period (季度排名通报, 年度考评结果通报) print besides ``doc``.
+
+Everything comes from the ranking services (services/ranking_report.py builds
+the per-category tables the ranking page shows; services/ranking.py writes the
+ranks, praise, interview and veto at each approval): nothing is ranked here.
+
+A notice is the leading group's document to every county and unit, so its
+context covers all assessees, whoever prints it. While an assessee of the
+period has no approved score the results are provisional (考评结果待定): the
+preview says so, and ``before_issue`` refuses to number and issue the notice.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from apps.lowcode.api.errors import ValidationError
+from apps.innovation_action.doctype.assessment_period.model import PeriodKind
+from apps.innovation_action.doctype.score.model import UNIT_CATEGORY, Outcome, Score
+from apps.innovation_action.doctype.self_assessment.model import SelfAssessment
+from apps.innovation_action.services import ranking
+from apps.innovation_action.services.ranking_report import COUNTY_RULE, UNIT_RULE, ranking_table
+
+# The shipped notices and the period kind each is written for (print_formats/period_*.yaml).
+FORMAT_KINDS = {
+    "季度排名通报": PeriodKind.QUARTER,
+    "年度考评结果通报": PeriodKind.YEAR,
+}
+NONE = "—"
+
+
+class WholeNotice:
+    """The reader of a notice: every assessee, as the leading group publishes it (no user scope)."""
+
+    is_superuser = True
+    is_authenticated = True
+    is_active = True
+    _user_permission_cache: dict = {}
+
+    def has_perm(self, perm, obj=None) -> bool:
+        return True
+
+
+@dataclass
+class PrintRow:
+    """One line of an attachment table: a ranked assessee, or one not approved yet (未审定)."""
+
+    category: str  # the group title of the table: 一类县（市、区）
+    rank: str  # "2（并列）"; "—" when not ranked
+    assessee: str
+    group_scores: list[Decimal | None]
+    subtotal: Decimal | None
+    bonus: str  # "15（核定 17.5）"
+    total: Decimal | None
+    result: str  # 表扬 / 约谈 / 取消评优 / — / 未审定
+    note: str = ""
+
+
+@dataclass
+class Category:
+    """One ranking category of the notice, with what its paragraphs say."""
+
+    category: str  # 一类, …, 市直单位
+    title: str  # 一类县（市、区）
+    columns: list  # ranking_report.Column: the scheme's indicator groups
+    rows: list  # ranking_report.Row, by rank
+    pending: list  # ranking_report.Pending
+    praised: list[str] = field(default_factory=list)
+    interviewed: list[str] = field(default_factory=list)
+    withheld: list[str] = field(default_factory=list)  # top three, praise withheld for an integrity case
+
+    @property
+    def provisional(self) -> bool:
+        return bool(self.pending)
+
+    @property
+    def ranks_text(self) -> str:
+        """"第1名赣州经开区，第2名章贡区、赣县区（赣州高新区）（并列），第4名…"."""
+        places: list[tuple[int, list[str]]] = []
+        for row in self.rows:
+            if places and places[-1][0] == row.rank:
+                places[-1][1].append(row.assessee)
+            else:
+                places.append((row.rank, [row.assessee]))
+        return "，".join(f"第{rank}名{'、'.join(names)}{'（并列）' if len(names) > 1 else ''}"
+                        for rank, names in places)
+
+    @property
+    def pending_names(self) -> str:
+        return "、".join(p.assessee for p in self.pending)
+
+    @property
+    def praised_text(self) -> str:
+        return "、".join(self.praised) or "无"
+
+    @property
+    def interviewed_text(self) -> str:
+        return "、".join(self.interviewed) or "无"
+
+
+def _print_rows(table: Category) -> list[PrintRow]:
+    rows = [PrintRow(category=table.title, rank=row.rank_text or NONE, assessee=row.assessee,
+                     group_scores=list(row.group_scores), subtotal=row.subtotal,
+                     bonus=row.bonus_text, total=row.total, result=row.result_text or NONE)
+            for row in table.rows]
+    rows += [PrintRow(category=table.title, rank=NONE, assessee=p.assessee, group_scores=[None] * len(table.columns),
+                      subtotal=None, bonus="", total=None, result="未审定", note=p.state)
+             for p in table.pending]
+    return rows
+
+
+def _category(table) -> Category:
+    category = Category(category=table.category, title=table.title, columns=table.columns,
+                        rows=table.rows, pending=table.pending)
+    if table.category != UNIT_CATEGORY and not table.pending:
+        category.praised = [r.assessee for r in table.rows if r.outcome == Outcome.PRAISE]
+        category.interviewed = [r.assessee for r in table.rows if r.outcome == Outcome.INTERVIEW]
+        category.withheld = [r.assessee for r in table.rows
+                             if r.veto and r.rank is not None and r.rank <= ranking.PRAISED_RANKS]
+    return category
+
+
+def has_units(period) -> bool:
+    """City units are assessed in this period when any has a self-assessment or a score in it."""
+    return (SelfAssessment.objects.filter(period=period, unit__isnull=False).exists()
+            or Score.objects.filter(period=period, unit__isnull=False).exists())
+
+
+def context(period) -> dict:
+    tables = ranking_table(WholeNotice(), period)
+    counties = [_category(t) for t in tables if t.category != UNIT_CATEGORY]
+    units = next((_category(t) for t in tables if t.category == UNIT_CATEGORY), None) if has_units(period) else None
+    pending_counties = [p for c in counties for p in c.pending]
+    pending_units = list(units.pending) if units else []
+    cases = ranking.vetoes(period)  # the cases the ranking service applied
+    # Every major integrity case of a county, for the table's note (its rank stays, its praise goes).
+    vetoed = [{"county": case.county.name, "case": case.title} for case in cases.values()]
+    county_columns = counties[0].columns if counties else []
+    return {
+        "period": period,
+        "plan": period.plan,
+        "is_year": period.kind == PeriodKind.YEAR,
+        "categories": counties,
+        "units": units,
+        "county_columns": county_columns,
+        "unit_columns": units.columns if units else [],
+        "bonus_cap": next((t.bonus_cap for t in tables if t.has_bonus), None),
+        "ranking_rows": [row for c in counties for row in _print_rows(c)],
+        "unit_rows": _print_rows(units) if units else [],
+        "praised": [c for c in counties if c.praised],
+        "interviewed": [c for c in counties if c.interviewed],
+        "withheld": [name for c in counties for name in c.withheld],
+        "vetoed": vetoed,
+        "county_rule": COUNTY_RULE,
+        "unit_rule": UNIT_RULE,
+        "provisional": bool(pending_counties or pending_units),
+        "pending_counties": pending_counties,
+        "pending_units": pending_units,
+        "pending_text": pending_text(pending_counties, pending_units),
+    }
+
+
+def pending_text(counties: list, units: list) -> str:
+    """"尚有 5 个县（市、区）、2 个市直单位未审定"; empty when everyone is approved."""
+    parts = [f"{len(counties)} 个县（市、区）"] if counties else []
+    parts += [f"{len(units)} 个市直单位"] if units else []
+    return f"尚有 {'、'.join(parts)}未审定" if parts else ""
+
+
+def before_issue(period, event=None, user=None, print_format=None, **kwargs) -> None:
+    """Issuing a ranking notice numbers it for good: only with final results, in the notice written for the period."""
+    kind = FORMAT_KINDS.get(print_format.name) if print_format is not None else None
+    if period.kind == PeriodKind.MONTH:
+        raise ValidationError(f"{period.title}是月度调度周期，不通报考评排名；请印发季度或年度考评周期的通报")
+    if kind is not None and kind != period.kind:
+        fitting = next((name for name, k in FORMAT_KINDS.items() if k == period.kind), "")
+        hint = f"，{period.title}请使用“{fitting}”" if fitting else ""
+        raise ValidationError(f"“{print_format.name}”用于{kind.label}考评周期{hint}")
+    data = context(period)
+    if data["provisional"]:
+        raise ValidationError(f"{data['pending_text']}，考评结果待定，不能印发通报")
