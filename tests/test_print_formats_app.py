@@ -17,7 +17,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from apps.lowcode.api.docs import doc_to_dict, save_document
-from apps.lowcode.api.errors import ValidationError
+from apps.lowcode.api.errors import PermissionError, ValidationError
 from apps.lowcode.doctype.meta import get_meta
 from apps.lowcode.print_format import service
 from apps.lowcode.print_format.compose import compose
@@ -262,6 +262,10 @@ def test_provisional_results_print_as_such_and_cannot_be_issued():
     # Preview is allowed, and shows it; issuing is refused, and takes no number.
     text = pdf_text("Assessment Period", period.name, YEAR_NOTICE)
     assert "（考评结果待定）" in text and "未审定" in text
+    # …for the office: a county user sees only their own row on the ranking page, so not this yet.
+    zhanggong = User.objects.get(username="zhanggong")
+    with pytest.raises(PermissionError, match="考评结果审定前，通报仅领导小组办公室和领导小组可以预览"):
+        service.print_document(zhanggong, "Assessment Period", period.name, YEAR_NOTICE)
     numbers = Notice.objects.count()
     with pytest.raises(ValidationError) as refused:
         service.issue(office(), "Assessment Period", period.name, YEAR_NOTICE)

@@ -19,6 +19,8 @@ doc_events = {
     "Assessment Period": {
         # A ranking notice is issued only with final results, in the format written for the period's kind.
         "before_issue": "apps.innovation_action.doctype.assessment_period.print.before_issue",
+        # Before that, a preview is for the office and the leading group (it lists every county).
+        "before_print": "apps.innovation_action.doctype.assessment_period.print.before_print",
     },
     "Progress Report": {
         "after_insert": "apps.innovation_action.doctype.progress_report.events.prefill_lines",

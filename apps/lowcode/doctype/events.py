@@ -30,6 +30,7 @@ EVENTS = (
     "before_transition", # a workflow action is about to move the document
     "after_transition",  # it has moved (state saved, action logged)
     "on_enter_state",    # the document entered a workflow state (after_transition's twin, per state)
+    "before_print",      # the document is about to be printed for a user; raise to refuse
     "before_issue",      # the document is about to be issued as a numbered notice; raise to refuse
 )
 

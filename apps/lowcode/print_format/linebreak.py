@@ -36,6 +36,11 @@ def split_keeping_openers(word, widths, max_widths):
             end -= 1
             extra += widths[end]
             text = text[:-1]
+        # reportlab hangs one closing mark in the margin; "）；" needs both.
+        while end < len(word) and word[end] in CANNOT_START and end - start < 2 * len(text):
+            extra -= widths[end]
+            text += word[end]
+            end += 1
         lines.append([extra, text])
         start = end
         while start < len(word) and word[start].isspace():

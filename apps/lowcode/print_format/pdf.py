@@ -309,7 +309,7 @@ def attachment_note(attachments: list[Block], styles: Styles) -> list[Flowable]:
     lead = "附件："
     lead_width = pdfmetrics.stringWidth(lead, styles.fonts.body_grid, BODY_SIZE)
     for number, block in enumerate(attachments, 1):
-        prefix = f"{number}."
+        prefix = f"{number}." if len(attachments) > 1 else ""  # a single attachment is not numbered
         prefix_width = pdfmetrics.stringWidth(prefix, styles.fonts.body_grid, BODY_SIZE)
         indent = 2 * PITCH + lead_width + prefix_width
         style = ParagraphStyle(f"note{number}", parent=styles.body, leftIndent=indent,

@@ -64,6 +64,7 @@ def print_document(user, doctype: str, name: str, format_name: str | None = None
     """The PDF of a document the user may read, in a format of its doctype."""
     doc = readable_document(user, doctype, name)
     print_format = format_named(doctype, format_name)
+    run_doc_event(doc, "before_print", user=user, print_format=print_format)
     try:
         composed = compose(print_format, doc, number=existing_number(print_format, doc))
     except ComposeError as exc:

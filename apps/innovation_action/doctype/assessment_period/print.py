@@ -13,7 +13,8 @@ preview says so, and ``before_issue`` refuses to number and issue the notice.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from apps.lowcode.api.errors import ValidationError
+from apps.lowcode.api.errors import PermissionError, ValidationError
+from apps.lowcode.permissions import restrictions
 from apps.innovation_action.doctype.assessment_period.model import PeriodKind
 from apps.innovation_action.doctype.score.model import UNIT_CATEGORY, Outcome, Score
 from apps.innovation_action.doctype.self_assessment.model import SelfAssessment
@@ -178,3 +179,15 @@ def before_issue(period, event=None, user=None, print_format=None, **kwargs) -> 
     data = context(period)
     if data["provisional"]:
         raise ValidationError(f"{data['pending_text']}，考评结果待定，不能印发通报")
+
+
+def before_print(period, event=None, user=None, print_format=None, **kwargs) -> None:
+    """A notice lists every assessee: before it is final, only users who see them all may preview it.
+
+    The ranking page shows a county user their own row; a preview of the notice would show every
+    county's provisional scores, so it waits until the results are final (the notice is then public).
+    """
+    if user is None or not restrictions(user):
+        return
+    if context(period)["provisional"]:
+        raise PermissionError("考评结果审定前，通报仅领导小组办公室和领导小组可以预览")
