@@ -191,6 +191,10 @@ JAZZMIN_SETTINGS = {
         "auth",
     ],
     "icons": {
+        "lowcode.PrintFormat": "fas fa-print",
+        "lowcode.LetterHead": "fas fa-heading",
+        "lowcode.PrintFont": "fas fa-font",
+        "lowcode.Notice": "fas fa-file-signature",
         "auth.Group": "fas fa-users-cog",
         "auth.User": "fas fa-user",
         "innovation_action.ActionPlan": "fas fa-file-alt",

@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 from apps.lowcode.api.key_views import my_api_keys
 from apps.lowcode.file import admin_views as attachment_views
 from apps.lowcode.file.views import PrivateFileView
+from apps.lowcode.print_format import views as print_views
 from apps.lowcode.workflow import views as workflow_views
 
 urlpatterns = [
@@ -16,6 +17,10 @@ urlpatterns = [
          name="attachment-upload"),
     path("admin/attachments/delete/", admin.site.admin_view(attachment_views.delete_attachment),
          name="attachment-delete"),
+    # Before the print page's own pattern, which would take "notice-status" for a doctype.
+    path("admin/print/notice-status/<str:name>/", admin.site.admin_view(print_views.notice_status),
+         name="print-notice-status"),
+    path("admin/print/<str:doctype>/<path:name>/", admin.site.admin_view(print_views.print_page), name="print-page"),
     path("admin/rankings/", include("apps.innovation_action.report.ranking.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("apps.lowcode.api.urls")),

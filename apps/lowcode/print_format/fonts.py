@@ -63,6 +63,13 @@ def _read(source) -> bytes:
     if isinstance(source, str):
         with open(source, "rb") as handle:
             return handle.read()
+    if not getattr(source, "_committed", True):  # a fresh upload: its save still needs the file open
+        upload = source.file
+        upload.seek(0)
+        try:
+            return upload.read()
+        finally:
+            upload.seek(0)
     source.open("rb")
     try:
         return source.read()
