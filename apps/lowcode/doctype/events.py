@@ -35,10 +35,9 @@ EVENTS = (
 )
 
 
-@cache
-def doc_events() -> dict[str, dict[str, list]]:
-    """{doctype: {event: [handler, …]}} from every installed app's hooks.py, in INSTALLED_APPS order."""
-    registry: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+def app_hooks(attribute: str):
+    """(app name, value) of one hook (``doc_events``, ``print_context``…) of every installed app's hooks.py,
+    in INSTALLED_APPS order; apps without a hooks.py or without that hook are skipped."""
     for app in apps.get_app_configs():
         try:
             module = import_module(f"{app.name}.hooks")
@@ -46,10 +45,19 @@ def doc_events() -> dict[str, dict[str, list]]:
             if exc.name != f"{app.name}.hooks":
                 raise
             continue
-        for doctype, events in getattr(module, "doc_events", {}).items():
+        if hasattr(module, attribute):
+            yield app.name, getattr(module, attribute)
+
+
+@cache
+def doc_events() -> dict[str, dict[str, list]]:
+    """{doctype: {event: [handler, …]}} from every installed app's hooks.py, in INSTALLED_APPS order."""
+    registry: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    for app_name, declared in app_hooks("doc_events"):
+        for doctype, events in declared.items():
             for event, handlers in events.items():
                 if event not in EVENTS:
-                    raise ValueError(f"{app.name}.hooks: unknown document event {event!r}")
+                    raise ValueError(f"{app_name}.hooks: unknown document event {event!r}")
                 handlers = [handlers] if isinstance(handlers, str) else handlers
                 registry[doctype][event].extend(import_string(h) for h in handlers)
     return registry

@@ -14,13 +14,12 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
-from importlib import import_module
 from typing import Callable
 
-from django.apps import apps
 from django.template import Context, Variable, VariableDoesNotExist
 from django.utils.module_loading import import_string
 
+from apps.lowcode.doctype.events import app_hooks
 from apps.lowcode.print_format import numbering
 from apps.lowcode.print_format.model import PrintFormat, PrintFormatBlock
 from apps.lowcode.print_format.template import cn_date, render
@@ -95,14 +94,8 @@ class Composed:
 @cache
 def context_hooks() -> dict[str, list[Callable]]:
     hooks: dict[str, list[Callable]] = {}
-    for app in apps.get_app_configs():
-        try:
-            module = import_module(f"{app.name}.hooks")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{app.name}.hooks":
-                raise
-            continue
-        for doctype, path in getattr(module, "print_context", {}).items():
+    for _app, declared in app_hooks("print_context"):
+        for doctype, path in declared.items():
             hooks.setdefault(doctype, []).append(import_string(path))
     return hooks
 
