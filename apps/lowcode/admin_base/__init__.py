@@ -9,6 +9,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from apps.lowcode.admin_base.attachments import AttachmentsAdminMixin
 from apps.lowcode.admin_base.workflow import WorkflowAdminMixin, WorkflowInlineMixin
 from apps.lowcode.permissions import ensure_in_scope, restrictions, scope_queryset
+from apps.lowcode.print_format.service import print_page_url
 
 RECORD_FIELDS = ("owner", "creation", "modified", "modified_by", "docstatus", "workflow_state")
 
@@ -86,6 +87,7 @@ class DocumentAdmin(ScopedAdminMixin, AttachmentsAdminMixin, WorkflowAdminMixin,
         if obj is not None:
             context.update(self.workflow_context(request, obj))
             context.update(self.attachments_context(request, obj))
+            context["print_url"] = print_page_url(obj)
         return super().change_view(request, object_id, form_url, context)
 
     def has_view_history_or_change_history_permission(self, request, obj=None):

@@ -16,5 +16,6 @@ from apps.lowcode.permissions.scope import (
     restrictions,
     scope_queryset,
 )
+from apps.lowcode.permissions.system import SYSTEM
 
-__all__ = ["can", "ensure_can", "ensure_in_scope", "in_scope", "only_through", "restrictions", "scope_queryset"]
+__all__ = ["SYSTEM", "can", "ensure_can", "ensure_in_scope", "in_scope", "only_through", "restrictions", "scope_queryset"]

@@ -1,7 +1,5 @@
 """Printing over /api/method, as Frappe has it (frappe.utils.print_format.download_pdf), and issuing notices."""
 
-from datetime import date
-
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 
@@ -45,13 +43,8 @@ def get_print_formats(request, doctype):
 @whitelist("frappe.utils.print_format.issue_notice", methods=("POST",))
 def issue_notice(request, doctype, name, format=None, issue_date=None):
     """印发：取下一个发文字号，登记公文，在后台生成 PDF；返回公文记录（status、progress 可轮询）。"""
-    when = None
-    if issue_date:
-        try:
-            when = date.fromisoformat(str(issue_date))
-        except ValueError:
-            raise ValidationError("成文日期格式应为 YYYY-MM-DD") from None
-    notice = service.issue(request.user, _text(doctype, "doctype"), _text(name, "name"), format or None, when)
+    notice = service.issue(request.user, _text(doctype, "doctype"), _text(name, "name"), format or None,
+                           service.issue_date_from(issue_date))
     notice.refresh_from_db()
     return doc_to_dict(notice)
 

@@ -17,6 +17,7 @@ from functools import cache
 from typing import Callable
 
 from django.template import Context, Variable, VariableDoesNotExist
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from apps.lowcode.doctype.events import app_hooks
@@ -101,7 +102,7 @@ def context_hooks() -> dict[str, list[Callable]]:
 
 
 def document_context(doc, **extra) -> dict:
-    context = {"doc": doc, "today": date.today()}
+    context = {"doc": doc, "today": timezone.localdate()}
     for hook in context_hooks().get(type(doc).doctype, ()):
         context.update(hook(doc))
     context.update(extra)
@@ -193,7 +194,7 @@ def compose(print_format: PrintFormat, doc, number: str = "", issue_date: date |
             progress: Progress | None = None) -> Composed:
     """Fill the format's templates for ``doc``; ``number`` is the 发文字号 (a blank draft number if empty)."""
     progress = progress or (lambda fraction, note: None)
-    issue_date = issue_date or date.today()
+    issue_date = issue_date or timezone.localdate()
     letter_head = print_format.letter_head
     official = print_format.is_official and letter_head is not None
     if official and not number:

@@ -53,9 +53,6 @@ class FontSet:
     heading_grid: str = ""
     subheading_grid: str = ""
 
-    def role(self, role: str) -> str:
-        return {"仿宋": self.body, "小标宋": self.title, "黑体": self.heading, "楷体": self.subheading}[role]
-
 
 def _read(source) -> bytes:
     if isinstance(source, (bytes, bytearray)):

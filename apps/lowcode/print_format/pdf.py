@@ -11,6 +11,8 @@ on even ones; attachments on new pages with "附件N" top left; the 版记
 
 import io
 import re
+from functools import lru_cache
+from itertools import takewhile
 from typing import Callable
 
 from reportlab.lib import colors
@@ -83,9 +85,14 @@ class Styles:
 
     def cell(self, text: str, size: float, align: str, header: bool = False) -> Paragraph:
         font = self.fonts.heading if header else self.fonts.body
-        style = ParagraphStyle("cell", fontName=font, fontSize=size, leading=size * 1.3, wordWrap="CJK",
-                               alignment=TA_CENTER if header else ALIGN[align])
-        return Paragraph(self.text(text, font), style)
+        return Paragraph(self.text(text, font), cell_style(font, size, TA_CENTER if header else ALIGN[align]))
+
+
+@lru_cache(maxsize=64)
+def cell_style(font: str, size: float, alignment: int) -> ParagraphStyle:
+    """One style per font, size and alignment, shared by the cells of a table (hundreds of them)."""
+    return ParagraphStyle("cell", fontName=font, fontSize=size, leading=size * 1.3, wordWrap="CJK",
+                          alignment=alignment)
 
 
 def ascent(font: str, size: float) -> float:
@@ -341,7 +348,7 @@ def story_of(composed: Composed, styles: Styles) -> list[Flowable]:
     main = [b for b in composed.blocks if b.placement != "附件"]
     # The signature closes the first part; when the main text continues on new pages
     # (the plan a notice issues), the 附件说明 goes after that text instead.
-    first_part = [b for b in main if b.placement == "接排"] if main and main[0].placement == "接排" else []
+    first_part = list(takewhile(lambda b: b.placement == "接排", main))
     later_part = main[len(first_part):]
     orientation = first_orientation(composed)
     for block in first_part:

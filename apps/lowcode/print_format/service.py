@@ -12,6 +12,8 @@ from datetime import date
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
 
 from apps.lowcode.api.docs import get_document
 from apps.lowcode.api.errors import DoesNotExistError, PermissionError, ValidationError
@@ -20,9 +22,10 @@ from apps.lowcode.doctype.meta import get_meta
 from apps.lowcode.jobs import enqueue
 from apps.lowcode.permissions import can
 from apps.lowcode.print_format import numbering
-from apps.lowcode.print_format.compose import ComposeError, compose
+from apps.lowcode.print_format.compose import ComposeError, compose, document_context
 from apps.lowcode.print_format.model import Notice, PrintFormat
 from apps.lowcode.print_format.pdf import render_pdf
+from apps.lowcode.print_format.template import render
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +48,14 @@ def format_named(doctype: str, name: str | None) -> PrintFormat:
     if print_format is None:
         raise DoesNotExistError(f"打印格式“{name}”不存在或已停用" if name else f"“{doctype}”没有可用的打印格式")
     return print_format
+
+
+def print_page_url(doc) -> str:
+    """The document's 打印 page in the admin, or "" when no enabled format prints its doctype."""
+    doctype = getattr(type(doc), "doctype", "")
+    if not doctype or not doc.name or not formats_for(doctype).exists():
+        return ""
+    return reverse("print-page", args=[doctype, doc.name])
 
 
 def readable_document(user, doctype: str, name: str):
@@ -88,6 +99,17 @@ def issued_notice(print_format: PrintFormat, doc) -> Notice | None:
                                   reference_name=doc.name).exclude(status=Notice.Status.VOID).first())
 
 
+def issue_date_from(text) -> date:
+    """The 成文日期 a user typed (YYYY-MM-DD); today in the site's time zone (Beijing) when blank."""
+    text = str(text or "").strip()
+    if not text:
+        return timezone.localdate()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(f"成文日期“{text}”无效，应为 YYYY-MM-DD") from None
+
+
 def issue(user, doctype: str, name: str, format_name: str | None = None, issue_date: date | None = None) -> Notice:
     """印发: number the document and record the Notice; the PDF follows from a background job."""
     if not can(user, "create", Notice):
@@ -100,11 +122,11 @@ def issue(user, doctype: str, name: str, format_name: str | None = None, issue_d
     if existing is not None:
         raise ValidationError(f"该文件已印发（{existing.number}），如需重新生成请在“已印发公文”中操作，作废后方可重新印发")
     run_doc_event(doc, "before_issue", user=user, print_format=print_format)
-    issue_date = issue_date or date.today()
+    issue_date = issue_date or timezone.localdate()
     with transaction.atomic():
         number = number_for(print_format, doc, issue_date)
         try:
-            title = compose_title(print_format, doc, number, issue_date)
+            title = title_of(print_format, doc, number, issue_date)
         except ComposeError as exc:
             raise ValidationError(f"打印格式“{print_format.name}”：{exc}") from None
         notice = Notice(print_format=print_format, reference_doctype=doctype, reference_name=doc.name,
@@ -126,11 +148,10 @@ def number_for(print_format: PrintFormat, doc, issue_date: date) -> str:
     return numbering.take_next(pattern, issue_date.year)
 
 
-def compose_title(print_format, doc, number, issue_date) -> str:
-    from apps.lowcode.print_format.template import render
-
-    return render(print_format.title, {"doc": doc, "notice": {"number": number, "issue_date": issue_date}}) \
-        .replace("\n", "").strip()[:300]
+def title_of(print_format: PrintFormat, doc, number: str, issue_date: date) -> str:
+    """The notice's title on one line, from the same context the PDF is composed with."""
+    context = document_context(doc, notice={"number": number, "issue_date": issue_date})
+    return render(print_format.title, context).replace("\n", "").strip()[:300]
 
 
 def start_job(notice: Notice) -> None:

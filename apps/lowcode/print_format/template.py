@@ -76,24 +76,27 @@ def total(rows, field) -> Decimal:
     return result
 
 
+def _items(values) -> list[str]:
+    """A list, a queryset or a related manager (doc.tasks) as texts; a single text stays one item."""
+    if values is None:
+        return []
+    if isinstance(values, str):
+        return [values]
+    if hasattr(values, "all"):
+        values = values.all()
+    return [str(v) for v in values]
+
+
 @register.filter
 def lines(values) -> str:
     """One item per line (a cell listing units or liaisons)."""
-    if values is None:
-        return ""
-    if isinstance(values, str):
-        return values
-    if hasattr(values, "all"):
-        values = values.all()
-    return "\n".join(str(v) for v in values)
+    return "\n".join(_items(values))
 
 
 @register.filter(name="join_cn")
 def join_cn(values, separator="、") -> str:
     """Items joined with 、 (or the given separator), as Chinese lists are written."""
-    if hasattr(values, "all"):
-        values = values.all()
-    return separator.join(str(v) for v in values or ())
+    return separator.join(_items(values))
 
 
 ENGINE = Engine(builtins=["apps.lowcode.print_format.template"], autoescape=False, string_if_invalid="")

@@ -4,8 +4,6 @@ Everything goes through service.py, as the API does; errors come back as
 admin messages on the same page, in Chinese.
 """
 
-from datetime import date
-
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect, JsonResponse
@@ -15,7 +13,7 @@ from django.utils import timezone
 
 from apps.lowcode.admin_base import change_url
 from apps.lowcode.api.docs import get_document
-from apps.lowcode.api.errors import DoesNotExistError, FrappeError, PermissionError, ValidationError
+from apps.lowcode.api.errors import DoesNotExistError, FrappeError, PermissionError
 from apps.lowcode.doctype.meta import meta_of
 from apps.lowcode.permissions import can
 from apps.lowcode.print_format import service
@@ -51,22 +49,13 @@ def print_page(request, doctype, name):
 def _issue(request, doctype: str, doc, here: str):
     format_name = request.POST.get("format", "")
     try:
-        issue_date = _date(request.POST.get("issue_date", ""))
+        issue_date = service.issue_date_from(request.POST.get("issue_date", ""))
         notice = service.issue(request.user, doctype, doc.name, format_name or None, issue_date)
     except FrappeError as exc:
         messages.error(request, f"印发失败：{exc.message}")
         return HttpResponseRedirect(here)
     messages.success(request, f"已印发：{notice.number}，正在后台生成 PDF，完成后可在下方下载。")
     return HttpResponseRedirect(f"{here}?notice={notice.name}#notices")
-
-
-def _date(text: str) -> date:
-    if not text.strip():
-        return timezone.localdate()
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise ValidationError(f"成文日期“{text}”无效，应为 YYYY-MM-DD") from None
 
 
 def _page_context(request, doctype: str, doc) -> dict:

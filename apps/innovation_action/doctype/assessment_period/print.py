@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from apps.lowcode.api.errors import PermissionError, ValidationError
-from apps.lowcode.permissions import restrictions
+from apps.lowcode.permissions import SYSTEM, restrictions
 from apps.innovation_action.doctype.assessment_period.model import PeriodKind
 from apps.innovation_action.doctype.score.model import UNIT_CATEGORY, Outcome, Score
 from apps.innovation_action.doctype.self_assessment.model import SelfAssessment
@@ -27,18 +27,6 @@ FORMAT_KINDS = {
     "年度考评结果通报": PeriodKind.YEAR,
 }
 NONE = "—"
-
-
-class WholeNotice:
-    """The reader of a notice: every assessee, as the leading group publishes it (no user scope)."""
-
-    is_superuser = True
-    is_authenticated = True
-    is_active = True
-    _user_permission_cache: dict = {}
-
-    def has_perm(self, perm, obj=None) -> bool:
-        return True
 
 
 @dataclass
@@ -127,7 +115,7 @@ def has_units(period) -> bool:
 
 
 def context(period) -> dict:
-    tables = ranking_table(WholeNotice(), period)
+    tables = ranking_table(SYSTEM, period)  # the notice lists everyone
     counties = [_category(t) for t in tables if t.category != UNIT_CATEGORY]
     units = next((_category(t) for t in tables if t.category == UNIT_CATEGORY), None) if has_units(period) else None
     pending_counties = [p for c in counties for p in c.pending]

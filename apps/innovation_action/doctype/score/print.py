@@ -7,12 +7,12 @@ counted, the rank with its tie, the outcome. Only this score's row is used.
 
 from django.utils import timezone
 
-from apps.innovation_action.doctype.assessment_period.print import WholeNotice
+from apps.lowcode.permissions import SYSTEM
 from apps.innovation_action.services.ranking_report import CATEGORY_TITLES, ranking_table
 
 
 def context(score) -> dict:
-    tables = ranking_table(WholeNotice(), score.period)
+    tables = ranking_table(SYSTEM, score.period)
     table = next(t for t in tables if t.category == score.category)
     row = next(r for r in table.rows if r.score == score.name)
     approved = timezone.localtime(score.approved_at) if score.approved_at else None
