@@ -83,10 +83,39 @@ class Document(BaseDocument):
     """
 
     workflow_state = models.CharField("工作流状态", max_length=140, blank=True, editable=False, db_index=True)
+    # Values of the fields an administrator added (Custom Field), by fieldname: no migration per field.
+    custom_values = models.JSONField("自定义字段值", default=dict, blank=True, editable=False)
     history = HistoricalRecords(inherit=True)
 
     class Meta:
         abstract = True
+
+    def __getattr__(self, name):
+        """``doc.custom_x`` reads a custom field, as in Frappe (templates, the admin's read-only fields)."""
+        if name.startswith("custom_"):
+            values = self.__dict__.get("custom_values")
+            if values is not None:
+                from apps.lowcode.doctype.meta import get_meta
+
+                docfield = get_meta(type(self).doctype).fields.get(name)
+                if docfield is not None and docfield.custom:
+                    return values.get(name)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def save(self, *args, **kwargs):
+        if self._state.adding:
+            from apps.lowcode.customize.validation import apply_defaults
+            from apps.lowcode.doctype.meta import get_meta
+
+            apply_defaults(self, get_meta(self.doctype))
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        from apps.lowcode.customize.validation import check_required
+        from apps.lowcode.doctype.meta import get_meta
+
+        check_required(self, get_meta(self.doctype))
 
 
 class ChildDocument(BaseDocument):

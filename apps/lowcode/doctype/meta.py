@@ -6,12 +6,12 @@ API, the query builder and the schema all read one description.
 """
 
 from dataclasses import dataclass, field
-from functools import cache
+from functools import lru_cache
 
 from django.conf import settings
 from django.db import models
 
-from apps.lowcode.doctype.base import BaseDocument, ChildDocument, get_doctype_model
+from apps.lowcode.doctype.base import BaseDocument, ChildDocument, doctype_registry, get_doctype_model
 
 # Fields every record carries; the system sets them, clients only read them.
 STANDARD_FIELDS = ("name", "owner", "creation", "modified", "modified_by", "docstatus", "workflow_state")
@@ -27,10 +27,28 @@ class DocField:
     reqd: bool = False
     read_only: bool = False
     model_field: models.Field | None = None
+    description: str = ""
+    # Set by an administrator (Custom Field / Property Setter); see apps.lowcode.customize.
+    custom: bool = False  # value kept in the record's custom_values
+    hidden: bool = False  # left out of the admin form
+    order: int | None = None  # position in the admin form an administrator gave it
+    default: str = ""
+    insert_after: str = ""
+    in_list_view: bool = False
+    in_standard_filter: bool = False
 
     @property
     def is_link(self) -> bool:
-        return self.fieldtype == "Link"
+        """A single link stored as a foreign key (custom links are kept by name in custom_values)."""
+        return self.fieldtype == "Link" and not self.custom
+
+    @property
+    def options_label(self) -> str:
+        """The linked doctype's label, for messages: 单位 rather than Unit."""
+        if self.options == "User":
+            return "用户"
+        model = doctype_registry.get(self.options)
+        return str(model._meta.verbose_name) if model is not None else self.options
 
 
 @dataclass(frozen=True)
@@ -89,18 +107,25 @@ def _docfield(f: models.Field, read_only: bool) -> DocField:
         reqd=not (f.blank or f.null or f.has_default()) and not read_only,
         read_only=read_only,
         model_field=f,
+        description=str(f.help_text or ""),
     )
 
 
-@cache
 def get_meta(doctype: str) -> DocTypeMeta:
-    """Metadata of a doctype by name; KeyError when there is no such doctype."""
+    """Metadata of a doctype by name, with its customisations; KeyError when there is no such doctype."""
+    from apps.lowcode.customize import version
+
+    return _build_meta(doctype, version.current())
+
+
+@lru_cache(maxsize=256)
+def _build_meta(doctype: str, version: int) -> DocTypeMeta:
     model = get_doctype_model(doctype)
     istable = issubclass(model, ChildDocument)
     parent_fk = ""
     fields = {}
     for f in model._meta.concrete_fields:
-        if f.primary_key:
+        if f.primary_key or f.name == "custom_values":  # its values are fields of their own, below
             continue
         if istable and isinstance(f, models.ForeignKey) and issubclass(f.related_model, BaseDocument) \
                 and not issubclass(f.related_model, ChildDocument) and not parent_fk \
@@ -117,6 +142,10 @@ def get_meta(doctype: str) -> DocTypeMeta:
         if fieldname == "name" and model.naming_rule == "prompt":
             docfield = DocField(**{**docfield.__dict__, "reqd": True})
         fields[fieldname] = docfield
+    if hasattr(model, "custom_values"):
+        from apps.lowcode.customize.meta import customized_fields
+
+        fields = customized_fields(doctype, fields)
     tables = {
         name: ChildTable(name, str(rel.related_model._meta.verbose_name_plural), rel.related_model.doctype,
                          rel.field.name)

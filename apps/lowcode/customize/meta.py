@@ -1,0 +1,44 @@
+"""A doctype's fields as an administrator has customised them."""
+
+from dataclasses import replace
+
+from apps.lowcode.customize.model import CustomField, PropertySetter
+
+
+def customized_fields(doctype: str, fields: dict) -> dict:
+    """The model's fields with their Property Setters applied, then the Custom Fields, in form order."""
+    result = dict(fields)
+    for setter in PropertySetter.objects.filter(doc_type=doctype):
+        docfield = result.get(setter.field_name)
+        if docfield is None:
+            continue
+        result[setter.field_name] = replace(
+            docfield,
+            label=setter.label or docfield.label,
+            description=setter.description or docfield.description,
+            reqd=docfield.reqd or (setter.reqd and not docfield.read_only),
+            hidden=setter.hidden,
+            order=setter.idx,
+        )
+    for custom in CustomField.objects.filter(dt=doctype).order_by("id"):
+        result[custom.fieldname] = docfield_of(custom)
+    return result
+
+
+def docfield_of(custom: CustomField):
+    from apps.lowcode.doctype.meta import DocField
+
+    return DocField(
+        fieldname=custom.fieldname,
+        fieldtype=custom.fieldtype,
+        label=custom.label,
+        options=custom.options.strip(),
+        reqd=custom.reqd,
+        description=custom.description,
+        custom=True,
+        default=custom.default,
+        insert_after=custom.insert_after,
+        in_list_view=custom.in_list_view,
+        in_standard_filter=custom.in_standard_filter,
+    )
+

@@ -1,0 +1,138 @@
+"""Custom fields and property setters: what an administrator changes on a doctype, as data."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from apps.lowcode.doctype import ChildDocument, Document, doctype_registry
+
+FIELDNAME_PATTERN = re.compile(r"^custom_[a-z][a-z0-9_]{0,60}$")
+
+
+class FieldType(models.TextChoices):
+    """Frappe's fieldtypes an administrator may add (docs.frappe.io: Field Types)."""
+
+    DATA = "Data", "文本"
+    TEXT = "Small Text", "长文本"
+    INT = "Int", "整数"
+    FLOAT = "Float", "小数"
+    CURRENCY = "Currency", "金额（万元）"
+    DATE = "Date", "日期"
+    SELECT = "Select", "下拉选项"
+    CHECK = "Check", "勾选"
+    LINK = "Link", "链接"
+    MULTI_LINK = "Table MultiSelect", "多选链接"
+    ATTACH = "Attach", "附件"
+
+
+def customizable_doctypes() -> list[str]:
+    """Top-level doctypes (child tables have no custom_values column)."""
+    return sorted(name for name, model in doctype_registry.items()
+                  if issubclass(model, Document) and getattr(model, "customizable", True))
+
+
+def doctype_choices():
+    from apps.lowcode.doctype.meta import get_meta
+
+    return [(name, f"{get_meta(name).label}（{name}）") for name in customizable_doctypes()]
+
+
+def linkable_doctype_choices():
+    return [(name, f"{model._meta.verbose_name}（{name}）") for name, model in sorted(doctype_registry.items())
+            if not issubclass(model, ChildDocument)] + [("User", "用户（User）")]
+
+
+class CustomField(Document):
+    """A field an administrator adds to a doctype (Frappe's Custom Field)."""
+
+    doctype = "Custom Field"
+    customizable = False
+
+    dt = models.CharField("单据类型", max_length=140)
+    fieldname = models.CharField("字段名", max_length=70, help_text="以 custom_ 开头的英文小写字母、数字和下划线，"
+                                 "例如 custom_cooperating_units；创建后不能修改")
+    label = models.CharField("标签", max_length=140)
+    fieldtype = models.CharField("字段类型", max_length=20, choices=FieldType.choices, default=FieldType.DATA)
+    options = models.TextField("选项", blank=True, default="",
+                               help_text="下拉选项：每行一个选项；链接、多选链接：所链接的单据类型，例如 Unit")
+    reqd = models.BooleanField("必填", default=False)
+    default = models.CharField("默认值", max_length=255, blank=True, default="",
+                               help_text="新建记录时的取值；勾选填 1 或 0，日期填 2024-01-31")
+    description = models.CharField("帮助说明", max_length=255, blank=True, default="")
+    insert_after = models.CharField("位于字段之后", max_length=140, blank=True, default="",
+                                    help_text="表单中紧随其后的字段名；留空则放在最后")
+    in_list_view = models.BooleanField("在列表中显示", default=False)
+    in_standard_filter = models.BooleanField("用作列表筛选", default=False)
+
+    class Meta:
+        verbose_name = "自定义字段"
+        verbose_name_plural = "自定义字段"
+        ordering = ["dt", "id"]
+        constraints = [models.UniqueConstraint(fields=["dt", "fieldname"], name="unique_custom_field")]
+
+    def autoname(self):
+        return f"{self.dt}-{self.fieldname}"
+
+    def __str__(self):
+        return f"{self.dt}：{self.label}（{self.fieldname}）"
+
+    def clean(self):
+        super().clean()
+        from apps.lowcode.customize.validation import custom_field_errors
+
+        errors = custom_field_errors(self)
+        if errors:
+            raise ValidationError(errors)
+
+
+class PropertySetter(Document):
+    """Changes to a built-in field of a doctype (Frappe's Property Setter, one row per field).
+
+    Only what is safe without a migration: the label, the help text, making a
+    field required (never the reverse when the database needs a value),
+    hiding it from the form, and its order in the form.
+    """
+
+    doctype = "Property Setter"
+    customizable = False
+
+    doc_type = models.CharField("单据类型", max_length=140)
+    field_name = models.CharField("字段名", max_length=140)
+    label = models.CharField("标签", max_length=140, blank=True, default="", help_text="留空则保持原标签")
+    description = models.CharField("帮助说明", max_length=255, blank=True, default="", help_text="留空则保持原说明")
+    reqd = models.BooleanField("必填", default=False, help_text="勾选后新建和修改时必须填写")
+    hidden = models.BooleanField("在表单中隐藏", default=False)
+    idx = models.PositiveSmallIntegerField("表单中的次序", null=True, blank=True,
+                                           help_text="同一分组内按此数字从小到大排列；留空则保持原位置")
+
+    class Meta:
+        verbose_name = "字段属性"
+        verbose_name_plural = "字段属性"
+        ordering = ["doc_type", "idx", "id"]
+        constraints = [models.UniqueConstraint(fields=["doc_type", "field_name"], name="unique_property_setter")]
+
+    def autoname(self):
+        return f"{self.doc_type}-{self.field_name}"
+
+    def __str__(self):
+        return f"{self.doc_type}：{self.field_name}"
+
+    def clean(self):
+        super().clean()
+        from apps.lowcode.customize.validation import property_setter_errors
+
+        errors = property_setter_errors(self)
+        if errors:
+            raise ValidationError(errors)
+
+
+def _customization_changed(sender, **kwargs):
+    from apps.lowcode.customize import version
+
+    version.bump()
+
+
+for _model in (CustomField, PropertySetter):
+    models.signals.post_save.connect(_customization_changed, sender=_model)
+    models.signals.post_delete.connect(_customization_changed, sender=_model)

@@ -1,0 +1,125 @@
+"""What an administrator may not do to a doctype, said in Chinese before anything is saved."""
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+from apps.lowcode.customize.fieldtypes import FieldValueError, is_empty, select_options, to_stored
+from apps.lowcode.customize.model import FIELDNAME_PATTERN, CustomField, FieldType, customizable_doctypes
+from apps.lowcode.doctype import doctype_registry
+
+FILTERABLE = {FieldType.SELECT, FieldType.CHECK, FieldType.LINK, FieldType.MULTI_LINK}
+LINKING = {FieldType.LINK, FieldType.MULTI_LINK}
+
+
+def builtin_fields(doctype: str) -> dict:
+    """The doctype's own fields and child tables, without customisations."""
+    from apps.lowcode.doctype.meta import get_meta
+
+    meta = get_meta(doctype)
+    return {**{name: f for name, f in meta.fields.items() if not f.custom}, **meta.tables}
+
+
+def custom_field_errors(custom: CustomField) -> dict:
+    if custom.dt not in customizable_doctypes():
+        return {"dt": f"单据类型“{custom.dt}”不存在或不能添加自定义字段"}
+    custom.fieldname = (custom.fieldname or "").strip().lower()
+    if custom.fieldname and not custom.fieldname.startswith("custom_"):
+        custom.fieldname = f"custom_{custom.fieldname}"  # as Frappe names custom fields
+    errors = {}
+    stored = CustomField.objects.filter(pk=custom.pk).first() if custom.pk else None
+    if stored is not None:
+        if (stored.dt, stored.fieldname) != (custom.dt, custom.fieldname):
+            errors["fieldname"] = "单据类型和字段名创建后不能修改；如需更改，请新建字段"
+        if stored.fieldtype != custom.fieldtype:
+            errors["fieldtype"] = "字段类型创建后不能修改，以免已填的值失效；如需更改，请新建字段"
+    if not FIELDNAME_PATTERN.match(custom.fieldname):
+        errors["fieldname"] = "字段名只能由英文小写字母、数字和下划线组成，以字母开头，例如 custom_cooperating_units"
+    elif custom.fieldname in builtin_fields(custom.dt):
+        errors["fieldname"] = f"{custom.dt} 已有字段 {custom.fieldname}"
+    options = custom.options.strip()
+    if custom.fieldtype == FieldType.SELECT and not select_options(options):
+        errors["options"] = "下拉选项字段请在“选项”中每行填写一个选项"
+    if custom.fieldtype in LINKING and options != "User" and options not in doctype_registry:
+        errors["options"] = "链接字段请在“选项”中填写所链接的单据类型，例如 Unit"
+    if custom.in_standard_filter and custom.fieldtype not in FILTERABLE:
+        errors["in_standard_filter"] = "只有下拉选项、勾选、链接和多选链接字段可用作列表筛选"
+    if custom.insert_after and custom.insert_after not in _field_names(custom.dt):
+        errors["insert_after"] = f"{custom.dt} 没有字段 {custom.insert_after}"
+    if custom.default and not errors:
+        errors.update(_default_errors(custom))
+    return errors
+
+
+def _field_names(doctype: str) -> set[str]:
+    from apps.lowcode.doctype.meta import get_meta
+
+    return set(get_meta(doctype).fields)
+
+
+def _default_errors(custom: CustomField) -> dict:
+    from apps.lowcode.customize.meta import docfield_of
+    from apps.lowcode.doctype.meta import get_meta
+
+    docfield = docfield_of(custom)
+    if custom.fieldtype == FieldType.ATTACH:
+        return {"default": "附件字段不能设默认值"}
+
+    def find(doctype, name):
+        if doctype == "User":
+            from django.contrib.auth import get_user_model
+
+            return get_user_model().objects.filter(username=name).first()
+        return get_meta(doctype).model._default_manager.filter(name=name).first()
+
+    try:
+        to_stored(docfield, custom.default, find)
+    except FieldValueError as exc:
+        return {"default": f"默认值不正确：{exc}"}
+    return {}
+
+
+def property_setter_errors(setter) -> dict:
+    if setter.doc_type not in customizable_doctypes():
+        return {"doc_type": f"单据类型“{setter.doc_type}”不存在或不能修改字段属性"}
+    fields = builtin_fields(setter.doc_type)
+    docfield = fields.get(setter.field_name)
+    if docfield is None or not hasattr(docfield, "fieldtype"):
+        return {"field_name": f"{setter.doc_type} 没有可修改的字段 {setter.field_name}"}
+    if docfield.read_only:
+        return {"field_name": f"字段“{docfield.label}”由系统维护，不能修改其属性"}
+    if setter.hidden and (docfield.reqd or setter.reqd):
+        return {"hidden": f"字段“{docfield.label}”是必填字段，不能隐藏"}
+    return {}
+
+
+def missing_required(doc, meta) -> list[str]:
+    """Labels of the fields an administrator made required that ``doc`` leaves empty."""
+    missing = []
+    for name, docfield in meta.fields.items():
+        if not docfield.reqd or docfield.read_only:
+            continue
+        if docfield.custom:
+            value = (doc.custom_values or {}).get(name)
+        elif docfield.model_field is not None and not docfield.model_field.blank:
+            continue  # the model checks its own required fields
+        else:
+            value = getattr(doc, f"{name}_id" if docfield.is_link else name, None)
+        if is_empty(value) or (isinstance(value, str) and not value.strip()):
+            missing.append(docfield.label)
+    return missing
+
+
+def check_required(doc, meta) -> None:
+    missing = missing_required(doc, meta)
+    if missing:
+        raise ValidationError({NON_FIELD_ERRORS: ValidationError(f"缺少必填字段：{'、'.join(missing)}",
+                                                                 code="required")})
+
+
+def apply_defaults(doc, meta) -> None:
+    """A new record takes the default of every custom field it was given no value for."""
+    values = dict(doc.custom_values or {})
+    for name, docfield in meta.fields.items():
+        if docfield.custom and name not in values:
+            values[name] = to_stored(docfield, docfield.default) if docfield.default else (
+                [] if docfield.fieldtype == FieldType.MULTI_LINK else 0 if docfield.fieldtype == FieldType.CHECK else None)
+    doc.custom_values = values
