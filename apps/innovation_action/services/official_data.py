@@ -24,7 +24,6 @@ one keeps what it was approved with.
 """
 
 import contextvars
-import io
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
@@ -32,7 +31,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from openpyxl import Workbook
 from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from apps.lowcode.api.errors import FrappeError, LinkValidationError, PermissionError, ValidationError
@@ -46,8 +45,11 @@ from apps.innovation_action.doctype.county.model import County
 from apps.innovation_action.doctype.indicator.model import Indicator, Scheme, ValueSource
 from apps.innovation_action.doctype.official_value.model import OfficialValue
 from apps.innovation_action.doctype.self_assessment.model import SelfAssessment
-from apps.innovation_action.services import scoring, xlsx_reader
-from apps.innovation_action.services.xlsx_reader import cell_number, cell_text, normalized
+from apps.lowcode.xlsx import reader as xlsx_reader
+from apps.lowcode.xlsx.reader import cell_number, cell_text, normalized
+from apps.lowcode.xlsx import styles as xlsx_styles
+from apps.lowcode.xlsx.styles import BORDER, HEADER_FILL, excel_number, style_header, workbook_bytes
+from apps.innovation_action.services import scoring
 
 DATA_SHEET = "核定数据"
 NOTES_SHEET = "填写说明"
@@ -64,9 +66,9 @@ HEADER_ALIASES = {
 PERIOD_CELL_LABEL = "周期编号"  # the notes sheet says which period a template was made for
 MAX_DATA_ROWS = 5000
 MAX_LISTED_PROBLEMS = 200
+XLSX_CONTENT_TYPE = xlsx_styles.XLSX_CONTENT_TYPE  # the admin, the API and the tests name it here
 MAX_LENGTH = {SOURCE: OfficialValue._meta.get_field("source").max_length,
               NOTE: OfficialValue._meta.get_field("note").max_length}
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # Set while an import saves its rows: it synchronises the lines once at the end,
 # not once per saved value (see official_value_saved).
@@ -159,9 +161,6 @@ def ensure_can_import(user) -> None:
 # ------------------------------------------------------------------ the template
 
 
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-THIN = Side(style="thin", color="A6A6A6")
-BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WIDTHS = {COUNTY: 22, NUMBER: 10, TITLE: 56, VALUE: 14, TARGET: 14, SOURCE: 22, NOTE: 32}
 HEADER_NOTES = {
     COUNTY: "县（市、区）全称或简称，如 赣州蓉江新区 或 蓉江新区",
@@ -197,30 +196,17 @@ def template(period) -> bytes:
     county_range, number_range = write_notes(notes, period, counties, indicators)
     add_validations(sheet, last_row + 200, county_range, number_range)
     workbook.properties.title = f"{period.title}核定数据导入模板"
-    workbook.properties.creator = "科技创新赋能行动 工作调度与考评系统"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def template_file_name(period: AssessmentPeriod) -> str:
     return f"核定数据导入模板-{period.name}.xlsx"
 
 
-def excel_number(value: Decimal | None):
-    """A Decimal as Excel stores numbers: an int when whole, else a float (4 places fit a double)."""
-    if value is None:
-        return None
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
 def style_data_sheet(sheet, last_row: int) -> None:
     for column, title in enumerate(COLUMNS, start=1):
         cell = sheet.cell(row=1, column=column)
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        cell.border = BORDER
-        cell.alignment = Alignment(horizontal="center", vertical="center")
+        style_header(cell)
         if title in HEADER_NOTES:
             cell.comment = Comment(HEADER_NOTES[title], "赋能办")
         sheet.column_dimensions[cell.column_letter].width = WIDTHS[title]
