@@ -123,13 +123,12 @@ def _build_meta(doctype: str, version: int) -> DocTypeMeta:
     model = get_doctype_model(doctype)
     istable = issubclass(model, ChildDocument)
     parent_fk = ""
+    parent_link = _parent_link(model) if istable else None
     fields = {}
     for f in model._meta.concrete_fields:
         if f.primary_key or f.name == "custom_values":  # its values are fields of their own, below
             continue
-        if istable and isinstance(f, models.ForeignKey) and issubclass(f.related_model, BaseDocument) \
-                and not issubclass(f.related_model, ChildDocument) and not parent_fk \
-                and f.remote_field.related_name in _child_relations(f.related_model):
+        if parent_link is not None and f.name == parent_link.name:
             parent_fk = f.name
             continue
         fieldname = f.name[:-3] if f.name.endswith("_id") else f.name
@@ -162,14 +161,29 @@ def _build_meta(doctype: str, version: int) -> DocTypeMeta:
     )
 
 
+def _parent_link(child_model) -> models.ForeignKey | None:
+    """A child table's foreign key to its parent: the first one to a top-level document.
+
+    A Task Unit's ``task`` is its parent; its ``unit`` and ``liaison`` are
+    links, so a Unit has no child table of task rows (which a write of the
+    Unit would otherwise replace).
+    """
+    for f in child_model._meta.concrete_fields:
+        if isinstance(f, models.ForeignKey) and issubclass(f.related_model, BaseDocument) \
+                and not issubclass(f.related_model, ChildDocument):
+            return f
+    return None
+
+
 def _child_relations(model) -> dict:
-    """Reverse relations of ``model`` that are child tables, by their related_name."""
+    """Reverse relations of ``model`` that are child tables (through the child's parent link), by related_name."""
     return {
         rel.get_accessor_name(): rel
         for rel in model._meta.related_objects
         if isinstance(rel, models.ManyToOneRel)
         and issubclass(rel.related_model, ChildDocument)
         and getattr(rel.related_model, "doctype", "")
+        and rel.field == _parent_link(rel.related_model)
     }
 
 
