@@ -3,17 +3,17 @@
 import io
 from decimal import Decimal
 
+from django.conf import settings
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CREATOR = "科技创新赋能行动 工作调度与考评系统"
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 THIN = Side(style="thin", color="A6A6A6")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADER_FONT = Font(bold=True)
 REQUIRED_FONT = Font(bold=True, color="C00000")  # a column that must be filled
-MUTED_FONT = Font(color="808080")  # for reading only: not imported
+MUTED_HEADER_FONT = Font(bold=True, color="808080")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
@@ -32,7 +32,8 @@ def excel_number(value: Decimal | None):
 
 
 def workbook_bytes(workbook) -> bytes:
-    workbook.properties.creator = CREATOR
+    # The site's name as the admin shows it: the low-code side names no app.
+    workbook.properties.creator = getattr(settings, "JAZZMIN_SETTINGS", {}).get("welcome_sign", "")
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
