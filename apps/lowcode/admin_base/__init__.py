@@ -8,6 +8,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from apps.lowcode.admin_base.attachments import AttachmentsAdminMixin
 from apps.lowcode.admin_base.workflow import WorkflowAdminMixin, WorkflowInlineMixin
+from apps.lowcode.data_import.admin import DataImportAdminMixin
 from apps.lowcode.permissions import ensure_in_scope, restrictions, scope_queryset
 from apps.lowcode.print_format.service import print_page_url
 
@@ -32,11 +33,14 @@ class ScopedAdminMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class DocumentAdmin(ScopedAdminMixin, AttachmentsAdminMixin, WorkflowAdminMixin, SimpleHistoryAdmin):
-    """Shows Frappe's record fields read-only, records who created a record, runs its workflow
-    and keeps its attachments (template: lowcode/document_change_form.html)."""
+class DocumentAdmin(ScopedAdminMixin, AttachmentsAdminMixin, WorkflowAdminMixin, DataImportAdminMixin,
+                    SimpleHistoryAdmin):
+    """Shows Frappe's record fields read-only, records who created a record, runs its workflow,
+    keeps its attachments (template: lowcode/document_change_form.html) and imports and exports
+    its list as Excel (lowcode/document_change_list.html)."""
 
     change_form_template = "lowcode/document_change_form.html"
+    change_list_template = "lowcode/document_change_list.html"
     readonly_fields = ("owner", "creation", "modified", "modified_by")
     list_per_page = 50
     # Chinese titles run long (任务板块, 建设单位): give text inputs the full width.
