@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.lowcode.api import builtin_methods  # noqa: F401  (registers the built-in methods)
+from apps.lowcode.data_import import api as _data_import_methods  # noqa: F401
 from apps.lowcode.notification import api as _notification_methods  # noqa: F401
 from apps.lowcode.print_format import api as _print_methods  # noqa: F401
 from apps.lowcode.workflow import api as _workflow_methods  # noqa: F401
