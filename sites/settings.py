@@ -196,6 +196,8 @@ JAZZMIN_SETTINGS = {
         "lowcode.LetterHead": "fas fa-heading",
         "lowcode.PrintFont": "fas fa-font",
         "lowcode.Notice": "fas fa-file-signature",
+        "lowcode.CustomField": "fas fa-plus-square",
+        "lowcode.PropertySetter": "fas fa-sliders-h",
         "auth.Group": "fas fa-users-cog",
         "auth.User": "fas fa-user",
         "innovation_action.ActionPlan": "fas fa-file-alt",

@@ -96,7 +96,7 @@ def _coerce_custom(docfield, value):
         raise ValidationError(f"字段 {docfield.fieldname} 的筛选值不正确：{exc}") from None
 
 
-def _multi_link_condition(path: str, op: str, value) -> Q:
+def multi_link_condition(path: str, op: str, value) -> Q:
     """A multi-link holds a list of names: "=" and "in" ask whether it includes them, "like" searches its text."""
     if op in ("like", "not like"):
         return Q(**{f"{path}__iregex": like_to_regex(value)[1:-1]})  # within the list's JSON text
@@ -149,7 +149,7 @@ def condition(meta: DocTypeMeta, spec) -> Q:
     if docfield.custom and docfield.fieldtype == "Table MultiSelect" and op in ("=", "!=", "in", "not in", "like", "not like"):
         if op in ("in", "not in") and isinstance(value, str):
             value = [v.strip() for v in value.split(",")]
-        q = _multi_link_condition(path, op, value)
+        q = multi_link_condition(path, op, value)
         return ~q if op in NEGATED else q
     if op in ("in", "not in"):
         values = value.split(",") if isinstance(value, str) else value
