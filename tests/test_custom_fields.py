@@ -232,3 +232,27 @@ def test_property_setters_relabel_and_require_built_in_fields(api, plan):
                     417, "MandatoryError")
     assert "项目赋码" in message
 
+
+
+# ---------------------------------------------------------------- print formats
+
+
+def test_print_formats_read_custom_fields_as_doc_attributes(task_fields):
+    from django.contrib.auth.models import User
+
+    from apps.lowcode.print_format.model import PrintFormat, PrintFormatBlock
+    from apps.lowcode.print_format.service import print_document
+    from tests import pdf_tools
+
+    task = Task.objects.get(name="2023-T01")
+    task.custom_values = {**task.custom_values, "custom_cooperating_units": ["市财政局", "市发展改革委"],
+                          "custom_level": "省级", "custom_budget": 1200.5}
+    task.save()
+    form = PrintFormat.objects.create(name="任务卡", doc_type="Task", layout="表单", title="{{ doc.title }}任务卡")
+    PrintFormatBlock.objects.create(print_format=form, idx=1, text=(
+        "配合单位：{{ doc.custom_cooperating_units|join_cn }}\n"
+        "任务级别：{{ doc.custom_level }}，资金{{ doc.custom_budget }}万元"))
+    printed = print_document(User.objects.get(username="office"), "Task", "2023-T01", "任务卡")
+    text = pdf_tools.text(printed.pdf).replace(" ", "")
+    assert "配合单位：市财政局、市发展改革委" in text
+    assert "任务级别：省级，资金1200.5万元" in text
