@@ -256,3 +256,16 @@ def test_print_formats_read_custom_fields_as_doc_attributes(task_fields):
     text = pdf_tools.text(printed.pdf).replace(" ", "")
     assert "配合单位：市财政局、市发展改革委" in text
     assert "任务级别：省级，资金1200.5万元" in text
+
+
+def test_another_process_sees_a_new_field_at_its_next_request(api):
+    """A field added by another web worker (no signal here) is picked up when the next request starts."""
+    from apps.lowcode.customize import version
+
+    version.refresh()
+    assert "custom_grade" not in get_meta("Unit").fields
+    CustomField.objects.bulk_create([CustomField(name="Unit-custom_grade", dt="Unit", fieldname="custom_grade",
+                                                 label="等级", fieldtype="Data")])  # no post_save: as if elsewhere
+    assert "custom_grade" not in get_meta("Unit").fields  # this process has not been told
+    row = data(api.as_user("office").resource("Unit", "市科技局"))
+    assert "custom_grade" in row and "custom_grade" in get_meta("Unit").fields
