@@ -1,4 +1,4 @@
-"""复制为新年度方案: the 2023 plan copied to 2024 in one action.
+"""复制为新年度方案: the 2023 plan copied to 2024 in one action, through the service and the API.
 
 The copy runs against the real database holding the 2023 plan of the fixtures
 (tests/conftest.py); every test compares the copy with the original record by
@@ -29,6 +29,7 @@ from apps.innovation_action.models import (
     TaskUnit,
 )
 from apps.innovation_action.services.new_year import RECORD_FIELDS, copy_plan, shift_years
+from tests.test_workflow_api import client, ok, refused
 
 both_databases = pytest.mark.both_databases
 pytestmark = pytest.mark.django_db
@@ -258,4 +259,34 @@ def test_a_given_title_is_used(plan, office):
 def test_a_county_user_may_not_copy(plan):
     with pytest.raises(PermissionError):
         copy_plan(plan, 2024, User.objects.get(username="zhanggong"))
+    assert not ActionPlan.objects.filter(year=2024).exists()
+
+
+# ------------------------------------------------------------------ the API
+
+METHOD = "/api/method/innovation_action.api.copy_plan"
+
+
+@both_databases
+def test_api_copies_and_answers_the_new_plan(plan):
+    message = ok(client("office").post(METHOD, {"plan": "2023", "year": 2024}, format="json"))
+    assert (message["doctype"], message["name"], message["year"]) == ("Action Plan", "2024", 2024)
+    assert message["title"] == "2024年赣州市科技创新赋能行动工作方案"
+    assert message["document_number"] == "" and message["issue_date"] is None
+    assert message["owner"] == "office" and len(message["targets"]) == plan.targets.count()
+    assert Task.objects.filter(plan__name="2024").count() == 29
+
+
+@both_databases
+def test_api_refusals(plan):
+    office = client("office")
+    assert "权限" in refused(client("zhanggong").post(METHOD, {"plan": "2023", "year": 2024}, format="json"),
+                             403, "PermissionError")
+    assert refused(office.post(METHOD, {"plan": "1999", "year": 2024}, format="json"), 404, "DoesNotExistError")
+    assert "四位年份" in refused(office.post(METHOD, {"plan": "2023", "year": "明年"}, format="json"),
+                               417, "ValidationError")
+    assert refused(office.post(METHOD, {"plan": "2023"}, format="json"), 417, "ValidationError") == "缺少参数 year"
+    assert "已有工作方案" in refused(office.post(METHOD, {"plan": "2023", "year": 2023}, format="json"),
+                                 409, "DuplicateEntryError")
+    assert office.get(METHOD, {"plan": "2023", "year": 2024}).status_code == 405
     assert not ActionPlan.objects.filter(year=2024).exists()
