@@ -1,4 +1,4 @@
-"""复制为新年度方案: the 2023 plan copied to 2024 in one action, through the service and the API.
+"""复制为新年度方案: the 2023 plan copied to 2024 in one action, through the service, the API and the admin.
 
 The copy runs against the real database holding the 2023 plan of the fixtures
 (tests/conftest.py); every test compares the copy with the original record by
@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import User
+from django.urls import reverse
 
 from apps.lowcode.api.docs import doc_to_dict, save_document
 from apps.lowcode.api.errors import DoesNotExistError, DuplicateEntryError, PermissionError, ValidationError
@@ -289,4 +290,68 @@ def test_api_refusals(plan):
     assert "已有工作方案" in refused(office.post(METHOD, {"plan": "2023", "year": 2023}, format="json"),
                                  409, "DuplicateEntryError")
     assert office.get(METHOD, {"plan": "2023", "year": 2024}).status_code == 405
+    assert not ActionPlan.objects.filter(year=2024).exists()
+
+
+# ------------------------------------------------------------------ the admin
+
+CHANGELIST = "admin:innovation_action_actionplan_changelist"
+
+
+def copy_url(plan):
+    return reverse("admin:innovation_action_actionplan_copy", args=[plan.pk])
+
+
+def test_admin_action_end_to_end(plan, login):
+    office = login("office")
+    response = office.post(reverse(CHANGELIST), {"action": "copy_as_new_year", "_selected_action": [plan.pk]})
+    assert response.status_code == 302 and response["Location"] == copy_url(plan)
+
+    page = office.get(copy_url(plan))
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "复制为新年度方案" in text and 'value="2024"' in text
+    assert "2024年赣州市科技创新赋能行动工作方案" in text  # the title the copy will get unless one is typed
+    assert "重点任务 29 项" in text and "发文字号、成文日期清空" in text
+    assert "重点项目清单" in text and "本方案 29 个" in text  # not copied, and why
+    assert "工作流和打印格式" in text and "联络员" in text  # shared, not copied
+
+    response = office.post(copy_url(plan), {"year": "2024", "title": ""}, follow=True)
+    new = ActionPlan.objects.get(year=2024)
+    assert response.redirect_chain == [(reverse("admin:innovation_action_actionplan_change", args=[new.pk]), 302)]
+    text = response.content.decode()
+    indicators = Indicator.objects.filter(group__plan=new).count()
+    assert f"已复制为 2024 年度方案：重点任务 29 项、考评指标 {indicators} 项、考评周期 17 个" in text
+    assert new.title == "2024年赣州市科技创新赋能行动工作方案" and new.owner.username == "office"
+
+
+def test_admin_confirmation_refuses_in_chinese(plan, login):
+    office = login("office")
+    page = office.post(copy_url(plan), {"year": "2023"}).content.decode()
+    assert "2023 年度已有工作方案" in page
+    page = office.post(copy_url(plan), {"year": "24"}).content.decode()
+    assert "请填写 2000 至 2100 之间的四位年份" in page
+    assert ActionPlan.objects.count() == 1
+
+
+def test_admin_action_takes_exactly_one_plan(plan, office, login):
+    second = copy_plan(plan, 2024, office)
+    response = login("office").post(reverse(CHANGELIST), {"action": "copy_as_new_year",
+                                                         "_selected_action": [plan.pk, second.pk]}, follow=True)
+    assert "请只选择一个年度工作方案进行复制" in response.content.decode()
+    assert ActionPlan.objects.count() == 2
+
+
+def test_the_button_is_on_the_plans_form_for_the_office_only(plan, login, client):
+    change = reverse("admin:innovation_action_actionplan_change", args=[plan.pk])
+    page = login("office").get(change).content.decode()
+    assert 'id="copy-plan-button"' in page and copy_url(plan) in page
+    client.logout()
+    county = login("zhanggong")
+    page = county.get(change).content.decode()
+    assert 'id="copy-plan-button"' not in page
+    actions = county.get(reverse(CHANGELIST)).content.decode()
+    assert "copy_as_new_year" not in actions
+    assert county.get(copy_url(plan)).status_code == 403
+    assert county.post(copy_url(plan), {"year": "2024"}).status_code == 403
     assert not ActionPlan.objects.filter(year=2024).exists()
