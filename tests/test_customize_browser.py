@@ -23,17 +23,20 @@ def test_a_field_added_in_the_admin_is_filled_in_and_listed(browser_page, tmp_pa
     page.check("input[name=in_list_view]")
     page.check("input[name=in_standard_filter]")
     page.click("input[name=_save]")
-    expect(page.locator(".alert-success")).to_contain_text("添加成功")
+    expect(page.locator(".alert-success")).to_contain_text("成功添加")
     assert CustomField.objects.get(dt="Task").fieldname == "custom_cooperating_units"
 
     log_out_and_in(page, "office")
     task = Task.objects.get(name="2023-T03")
     page.goto(f"{page.base_url}/admin/innovation_action/task/{task.pk}/change/")
     page.wait_for_load_state("networkidle")
-    widget = page.locator("#id_custom_cooperating_units_from")
-    expect(widget).to_be_visible()  # the admin's two-list selector, right after 牵头单位
-    widget.select_option(["市财政局", "市发展改革委"])
-    page.click("#id_custom_cooperating_units_add_link")
+    box = page.locator(".field-custom_cooperating_units .select2-container")
+    expect(box).to_be_visible()  # a searchable tag box, right after 牵头单位
+    for unit in ("市财政局", "市发展改革委"):
+        box.click()
+        page.keyboard.type(unit[1:4])
+        page.locator(".select2-results__option", has_text=unit).first.click()
+    expect(box.locator(".select2-selection__choice")).to_have_count(2)
     page.screenshot(path=str(tmp_path / "task_form.png"), full_page=True)
     page.click("input[name=_save]")
     expect(page.locator(".alert-success")).to_be_visible()

@@ -7,7 +7,7 @@ fields, so each is declared on a form subclass and its value copied into
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import AdminDateWidget, FilteredSelectMultiple
+from django.contrib.admin.widgets import AdminDateWidget
 from django.contrib.auth import get_user_model
 
 from apps.lowcode.customize.fieldtypes import display, select_options
@@ -23,6 +23,18 @@ def _linked_queryset(user, doctype: str):
     if doctype == "User":
         return get_user_model().objects.filter(is_active=True).order_by("username")
     return scope_queryset(user, get_meta(doctype).model)
+
+
+class MultiSelect(forms.SelectMultiple):
+    """Several linked records picked in a searchable tag box, all in Chinese (select2, shipped with the admin)."""
+
+    class Media:
+        js = ("admin/js/vendor/jquery/jquery.min.js", "admin/js/vendor/select2/select2.full.min.js",
+              "admin/js/vendor/select2/i18n/zh-CN.js", "admin/js/jquery.init.js", "lowcode/multi_select.js")
+        css = {"screen": ("admin/css/vendor/select2/select2.min.css", "admin/css/autocomplete.css")}
+
+    def __init__(self):
+        super().__init__(attrs={"class": "lowcode-multi-select"})
 
 
 def form_field(user, docfield) -> forms.Field:
@@ -49,7 +61,7 @@ def form_field(user, docfield) -> forms.Field:
         return forms.ModelChoiceField(_linked_queryset(user, docfield.options), to_field_name=key, **common)
     if fieldtype == "Table MultiSelect":
         return forms.ModelMultipleChoiceField(_linked_queryset(user, docfield.options), to_field_name=key,
-                                              widget=FilteredSelectMultiple(docfield.label, False), **common)
+                                              widget=MultiSelect(), **common)
     if fieldtype == "Attach":
         return forms.FileField(**{**common, "required": False})
     return forms.CharField(max_length=140, widget=forms.TextInput(attrs={"style": "width: 100%"}), **common)
