@@ -139,3 +139,37 @@ def test_an_attachment_field_takes_an_upload(login):
     page = office.get(url("task", "change", task.pk)).content.decode()
     assert stored in page
 
+
+
+def test_a_deleted_custom_field_is_restored_with_its_values(login):
+    admin = login("admin")
+    field = CustomField(dt="Task", fieldname="custom_note", label="备注", fieldtype="Data")
+    field.save()
+    task = Task.objects.get(name="2023-T05")
+    task.custom_values = {**task.custom_values, "custom_note": "保留的备注"}
+    task.save()
+    response = admin.post(url("customfield", "delete", field.pk, app="lowcode"), {"post": "yes"})
+    assert response.status_code == 302 and not CustomField.objects.filter(pk=field.pk).exists()
+
+    page = admin.get(url("customfield", "deleted", app="lowcode"))
+    assert "Task：备注（custom_note）" in page.content.decode()
+    version = page.context["versions"][0]
+    response = admin.post(url("customfield", "restore", version.history_id, app="lowcode"))
+    assert response.status_code == 302
+    assert CustomField.objects.get(pk=field.pk).label == "备注"
+    assert Task.objects.get(name="2023-T05").custom_note == "保留的备注"  # the values never left the records
+    assert not admin.get(url("customfield", "deleted", app="lowcode")).context["versions"]
+
+
+def test_a_deleted_task_comes_back_with_its_unit_rows(login):
+    office = login("office")
+    task = Task.objects.get(name="2023-T16")
+    units = list(task.units.values_list("unit__name", "role"))
+    assert office.post(url("task", "delete", task.pk), {"post": "yes"}).status_code == 302
+    version = office.get(url("task", "deleted")).context["versions"][0]
+    assert office.post(url("task", "restore", version.history_id)).status_code == 302
+    restored = Task.objects.get(name="2023-T16")
+    assert list(restored.units.values_list("unit__name", "role")) == units
+
+    county = login("zhanggong")
+    assert county.get(url("task", "deleted")).status_code == 403

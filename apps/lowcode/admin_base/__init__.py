@@ -7,6 +7,7 @@ from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from apps.lowcode.admin_base.attachments import AttachmentsAdminMixin
+from apps.lowcode.admin_base.deleted import DeletedRecordsAdminMixin
 from apps.lowcode.admin_base.workflow import WorkflowAdminMixin, WorkflowInlineMixin
 from apps.lowcode.customize import admin_form as customized
 from apps.lowcode.permissions import ensure_in_scope, restrictions, scope_queryset
@@ -33,7 +34,8 @@ class ScopedAdminMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class DocumentAdmin(ScopedAdminMixin, AttachmentsAdminMixin, WorkflowAdminMixin, SimpleHistoryAdmin):
+class DocumentAdmin(ScopedAdminMixin, AttachmentsAdminMixin, WorkflowAdminMixin, DeletedRecordsAdminMixin,
+                    SimpleHistoryAdmin):
     """Shows Frappe's record fields read-only, records who created a record, runs its workflow
     and keeps its attachments (template: lowcode/document_change_form.html)."""
 

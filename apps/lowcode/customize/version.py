@@ -26,10 +26,15 @@ def current() -> int:
     return _state["version"]
 
 
-def bump() -> None:
-    """This process changed a customisation: rebuild here now, everywhere once it is committed."""
+def forget() -> None:
+    """Rebuild this process's metadata at its next use (tests do so after rolling a test back)."""
     _state["version"] += 1
     _state["stamp"] = None
+
+
+def bump() -> None:
+    """This process changed a customisation: rebuild here now, everywhere once it is committed."""
+    forget()
     cache.delete(STAMP_KEY)
     transaction.on_commit(lambda: cache.delete(STAMP_KEY))
 
