@@ -173,7 +173,10 @@ JAZZMIN_SETTINGS = {
         {"name": "待我处理", "url": "workflow-inbox", "icon": "fas fa-inbox"},
         {"name": "我的 API 密钥", "url": "my-api-keys", "icon": "fas fa-key"},
     ],
-    "custom_links": {"lowcode": [{"name": "待我处理", "url": "workflow-inbox", "icon": "fas fa-inbox"}],
+    "custom_links": {"lowcode": [{"name": "待我处理", "url": "workflow-inbox", "icon": "fas fa-inbox"},
+                                 # Administrators only (the page checks every configuration doctype).
+                                 {"name": "配置导出与导入", "url": "config-transfer", "icon": "fas fa-exchange-alt",
+                                  "permissions": ["lowcode.change_customfield", "lowcode.change_workflow"]}],
                      "innovation_action": [{"name": "考评排名", "url": "ranking", "icon": "fas fa-trophy"}]},
     "navigation_expanded": True,
     "order_with_respect_to": [
@@ -196,6 +199,8 @@ JAZZMIN_SETTINGS = {
         "lowcode.LetterHead": "fas fa-heading",
         "lowcode.PrintFont": "fas fa-font",
         "lowcode.Notice": "fas fa-file-signature",
+        "lowcode.CustomField": "fas fa-plus-square",
+        "lowcode.PropertySetter": "fas fa-sliders-h",
         "auth.Group": "fas fa-users-cog",
         "auth.User": "fas fa-user",
         "innovation_action.ActionPlan": "fas fa-file-alt",

@@ -22,6 +22,7 @@ urlpatterns = [
          name="print-notice-status"),
     path("admin/print/<str:doctype>/<path:name>/", admin.site.admin_view(print_views.print_page), name="print-page"),
     path("admin/rankings/", include("apps.innovation_action.report.ranking.urls")),
+    path("admin/config/", include("apps.lowcode.fixtures.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("apps.lowcode.api.urls")),
     path("private/files/<path:path>", PrivateFileView.as_view(), name="private-file"),

@@ -90,5 +90,8 @@ def empty_cache():
     """Login lockout counts and other cached state never leak from one test to the next."""
     from django.core.cache import cache
 
+    from apps.lowcode.customize import version
+
     cache.clear()
     yield
+    version.forget()  # a test's custom fields were rolled back with it: rebuild the metadata

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from apps.innovation_action.models import County, Task, Unit
+from apps.innovation_action.models import ActionPlan, County, Task, Unit
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +55,8 @@ def test_tasks_by_unit(login):
 def test_unit_list_counts_tasks_and_links_to_them(login):
     page = login("office").get(changelist("unit"), {"q": "市国资委"}).content.decode()
     unit = Unit.objects.get(name="市国资委")
-    assert f"?unit={unit.pk}&role=牵头\">1</a>" in page
+    plan = ActionPlan.objects.get(year=2023)
+    assert f"?unit={unit.pk}&role=牵头&plan__id__exact={plan.pk}\">1</a>" in page
 
 
 def test_liaisons_by_unit(login):

@@ -14,6 +14,7 @@ from apps.lowcode.print_format import service
 from apps.lowcode.print_format.fonts import DEBIAN
 from apps.lowcode.print_format.model import LetterHead, Notice, PrintFont, PrintFormat, PrintFormatBlock
 from apps.innovation_action.models import ActionPlan, AssessmentPeriod, County, Scheme, SelfAssessment
+from tests.admin_forms import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -107,24 +108,6 @@ def test_a_print_format_page_shows_its_blocks_and_a_preview_on_the_latest_docume
     assert 'id="print-preview"' in page and 'action="/api/method/frappe.utils.print_format.download_pdf"' in page
     assert '<option value="2023">2023年赣州市科技创新赋能行动工作方案（2023）</option>' in page
     assert "随系统发布的标准格式" in page
-
-
-def form_data(response) -> dict:
-    """What the admin's change form would post back unchanged: the form and its inline formsets."""
-    def values(form, data):
-        for name in form.fields:
-            value = form[name].value()
-            if value is None or value is False:
-                continue
-            data[form.add_prefix(name)] = "on" if value is True else value
-    data = {}
-    values(response.context["adminform"].form, data)
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        values(formset.management_form, data)
-        for form in formset.forms:
-            values(form, data)
-    return data
 
 
 def test_a_print_format_saves_and_a_broken_template_is_refused(login):

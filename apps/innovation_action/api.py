@@ -4,11 +4,13 @@ from django.db.models import Count, Sum
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 
+from apps.lowcode.api.docs import doc_to_dict, get_document
 from apps.lowcode.api.errors import PermissionError, ValidationError
 from apps.lowcode.api.methods import whitelist
+from apps.lowcode.doctype.meta import get_meta
 from apps.lowcode.permissions import can, scope_queryset
-from apps.innovation_action.models import AssessmentPeriod, Project
-from apps.innovation_action.services import official_data, periods, scoring
+from apps.innovation_action.models import ActionPlan, AssessmentPeriod, Project
+from apps.innovation_action.services import new_year, official_data, periods, scoring
 
 
 @whitelist("innovation_action.api.get_project_totals", methods=("GET",))
@@ -84,3 +86,11 @@ def official_values_template(request, period):
     response = HttpResponse(official_data.template(period), content_type=official_data.XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, official_data.template_file_name(period))
     return response
+
+
+@whitelist("innovation_action.api.copy_plan", methods=("POST",))
+def copy_plan(request, plan, year, title=None):
+    """复制为新年度方案：复制工作方案及其重点任务、考评指标和考评周期到新年度（不含重点项目），返回新方案。"""
+    new_year.ensure_can_copy(request.user)
+    source = get_document(request.user, get_meta(ActionPlan.doctype), plan)  # 404 also outside the user's scope
+    return doc_to_dict(new_year.copy_plan(source, year, request.user, title))

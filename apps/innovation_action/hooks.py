@@ -35,3 +35,13 @@ print_context = {
     "SelfAssessment": "apps.innovation_action.doctype.self_assessment.print.context",
     "Score": "apps.innovation_action.doctype.score.print.context",
 }
+
+# The app's configuration that travels with the platform's (apps/lowcode/fixtures): the indicators
+# and their scoring of one year's plan, loaded into the plan of a year chosen at load time.
+fixture_scopes = {"Action Plan": {"by": "year"}}
+fixtures = [
+    {"doctype": "Indicator Group", "key": ["plan", "scheme", "order"], "scope": "plan"},
+    # Bonus rules by position, as the plan's fixtures number them; claims link to them, so a
+    # row is updated in place rather than replaced.
+    {"doctype": "Indicator", "key": ["group", "number"], "scope": "group.plan", "tables": {"bonus_rules": []}},
+]

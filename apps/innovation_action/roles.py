@@ -29,6 +29,8 @@ VIEW = ("view",)
 WORKFLOW_MODELS = ("lowcode.Workflow", "lowcode.WorkflowState", "lowcode.WorkflowTransition", "lowcode.WorkflowLog")
 # Print formats, letterheads and fonts are the administrators'; everyone may print with them.
 PRINT_MODELS = ("lowcode.PrintFormat", "lowcode.PrintFormatBlock", "lowcode.LetterHead", "lowcode.PrintFont")
+# Custom fields and field properties change every form: the administrators' alone.
+CUSTOMIZE_MODELS = ("lowcode.CustomField", "lowcode.PropertySetter")
 
 
 def app_models() -> list[str]:
@@ -44,6 +46,7 @@ def role_spec() -> dict:
     administration = {label: ALL_ACTIONS for label in models}
     administration.update({label: ALL_ACTIONS for label in WORKFLOW_MODELS})
     administration.update({label: ALL_ACTIONS for label in PRINT_MODELS})
+    administration.update({label: ALL_ACTIONS for label in CUSTOMIZE_MODELS})
     administration.update({
         "lowcode.UserPermission": ALL_ACTIONS,
         "lowcode.ApiKey": ("view", "delete"),

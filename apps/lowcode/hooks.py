@@ -4,3 +4,15 @@ doc_events = {
     # A workflow saved through the API is checked whole, with its states and transitions.
     "Workflow": {"on_update": "apps.lowcode.workflow.validation.validate_saved_workflow"},
 }
+
+# Configuration that travels between sites (apps/lowcode/fixtures/registry.py), in load order:
+# custom fields before the workflows that may name them, letterheads before the formats using them.
+fixtures = [
+    {"doctype": "Custom Field", "key": ["dt", "fieldname"]},
+    {"doctype": "Property Setter", "key": ["doc_type", "field_name"]},
+    {"doctype": "Workflow", "key": ["name"],
+     "tables": {"states": ["state"], "transitions": ["state", "action", "next_state"]}},
+    {"doctype": "Letter Head", "key": ["name"]},
+    # Blocks have no name of their own: they are matched by position.
+    {"doctype": "Print Format", "key": ["name"], "tables": {"blocks": []}},
+]

@@ -7,7 +7,9 @@ from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from apps.lowcode.admin_base.attachments import AttachmentsAdminMixin
+from apps.lowcode.admin_base.deleted import DeletedRecordsAdminMixin
 from apps.lowcode.admin_base.workflow import WorkflowAdminMixin, WorkflowInlineMixin
+from apps.lowcode.customize import admin_form as customized
 from apps.lowcode.data_import.admin import DataImportAdminMixin
 from apps.lowcode.permissions import ensure_in_scope, restrictions, scope_queryset
 from apps.lowcode.print_format.service import print_page_url
@@ -33,11 +35,11 @@ class ScopedAdminMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class DocumentAdmin(ScopedAdminMixin, AttachmentsAdminMixin, WorkflowAdminMixin, DataImportAdminMixin,
-                    SimpleHistoryAdmin):
+class DocumentAdmin(ScopedAdminMixin, AttachmentsAdminMixin, WorkflowAdminMixin, DeletedRecordsAdminMixin,
+                    DataImportAdminMixin, SimpleHistoryAdmin):
     """Shows Frappe's record fields read-only, records who created a record, runs its workflow,
-    keeps its attachments (template: lowcode/document_change_form.html) and imports and exports
-    its list as Excel (lowcode/document_change_list.html)."""
+    keeps its attachments (template: lowcode/document_change_form.html), lists its deleted records,
+    and imports and exports its list as Excel (lowcode/document_change_list.html)."""
 
     change_form_template = "lowcode/document_change_form.html"
     change_list_template = "lowcode/document_change_list.html"
@@ -48,6 +50,14 @@ class DocumentAdmin(ScopedAdminMixin, AttachmentsAdminMixin, WorkflowAdminMixin,
         models.CharField: {"widget": forms.TextInput(attrs={"class": "vTextField", "style": "width: 100%"})},
         models.TextField: {"widget": forms.Textarea(attrs={"class": "vLargeTextField", "rows": 6, "style": "width: 100%"})},
     }
+
+    def __getattr__(self, name):
+        """A custom field's value for the read-only form and the list, as a display function."""
+        if name.startswith("custom_"):
+            docfield = customized.custom_docfields(self.model.doctype).get(name)
+            if docfield is not None:
+                return customized.list_column(docfield)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     @property
     def name_is_generated(self) -> bool:
@@ -77,13 +87,31 @@ class DocumentAdmin(ScopedAdminMixin, AttachmentsAdminMixin, WorkflowAdminMixin,
                 (title, {**options, "fields": [f for f in options["fields"] if f != "name"]})
                 for title, options in fieldsets
             ]
-        return fieldsets
+        return customized.arrange_fieldsets(fieldsets, self.model.doctype)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
+        """The model's form with the administrator's custom fields and field properties."""
+        readonly = self.get_readonly_fields(request, obj)
+        kwargs.setdefault("form", customized.customized_form(self.form, request.user, self.model.doctype, readonly))
         form = super().get_form(request, obj, change, **kwargs)
+        customized.apply_field_properties(form, self.model.doctype)
         if not self.name_is_generated and "name" in form.base_fields:
             form.base_fields["name"].required = True
         return form
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        customized.store_uploads(request.user, form)
+
+    def get_list_display(self, request):
+        columns = [customized.list_column(f) for f in customized.custom_docfields(self.model.doctype).values()
+                   if f.in_list_view]
+        return [*super().get_list_display(request), *columns]
+
+    def get_list_filter(self, request):
+        filters = [customized.list_filter(request.user, f)
+                   for f in customized.custom_docfields(self.model.doctype).values() if f.in_standard_filter]
+        return [*super().get_list_filter(request), *filters]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)

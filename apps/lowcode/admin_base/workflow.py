@@ -10,13 +10,12 @@ from django.template.response import TemplateResponse
 
 from apps.lowcode.api.errors import FrappeError
 from apps.lowcode.doctype import lifecycle
+from apps.lowcode.doctype.meta import meta_of
 from apps.lowcode.workflow import engine
 
 
 def table_name_of(inline) -> str:
     """The child-table fieldname an inline edits ("lines"), as workflow field lists name it."""
-    from apps.lowcode.doctype.meta import meta_of
-
     parent_fk = meta_of(inline.model).parent_fk
     return inline.model._meta.get_field(parent_fk).remote_field.related_name
 
@@ -43,6 +42,7 @@ class WorkflowAdminMixin:
             editable = engine.edit_rights(request.user, obj).fields
             if editable:
                 form_fields = [f.name for f in self.model._meta.concrete_fields if f.editable]
+                form_fields += [name for name, f in meta_of(self.model).fields.items() if f.custom]
                 fields += [f for f in form_fields if f not in editable and f not in fields]
         return fields
 

@@ -10,7 +10,7 @@ client last saw; a write either applies whole or not at all.
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
@@ -29,6 +29,7 @@ from apps.lowcode.api.errors import (
     ValidationError,
 )
 from apps.lowcode.api.query import ListQuery, apply_filters, orm_path
+from apps.lowcode.customize.fieldtypes import FieldValueError, LinkNotFound, to_stored
 from apps.lowcode.doctype import lifecycle
 from apps.lowcode.doctype.meta import STANDARD_FIELDS, DocTypeMeta, get_meta
 from apps.lowcode.permissions import can, ensure_can, scope_queryset
@@ -67,7 +68,12 @@ def doc_to_dict(obj, meta: DocTypeMeta | None = None, parent=None) -> dict:
     meta = meta or get_meta(type(obj).doctype)
     data = {"doctype": meta.doctype}
     for fieldname, docfield in meta.fields.items():
-        data[fieldname] = link_value(obj, fieldname) if docfield.is_link else format_value(getattr(obj, fieldname))
+        if docfield.custom:
+            data[fieldname] = (obj.custom_values or {}).get(fieldname)
+        elif docfield.is_link:
+            data[fieldname] = link_value(obj, fieldname)
+        else:
+            data[fieldname] = format_value(getattr(obj, fieldname))
     if meta.istable:
         parent = parent or getattr(obj, meta.parent_fk)
         table = next(t for t in get_meta(parent.doctype).tables.values() if t.doctype == meta.doctype)
@@ -116,6 +122,28 @@ def count_documents(user, meta: DocTypeMeta, condition) -> int:
 
 
 # ---------------------------------------------------------------- writing
+
+
+def _custom_value(user, docfield, value):
+    """A client value of a custom field as it is kept in custom_values, or a ValidationError."""
+    from apps.lowcode.file.model import File
+
+    def find(doctype, name):
+        if doctype == "User":
+            from django.contrib.auth import get_user_model
+
+            return get_user_model().objects.filter(username=name, is_active=True).first()
+        return scope_queryset(user, get_meta(doctype).model).filter(name=name).first()
+
+    try:
+        stored = to_stored(docfield, value, find)
+    except LinkNotFound as exc:
+        raise LinkValidationError(str(exc)) from None
+    except FieldValueError as exc:
+        raise ValidationError(str(exc)) from None
+    if docfield.fieldtype == "Attach" and stored and not scope_queryset(user, File).filter(file_url=stored).exists():
+        raise LinkValidationError(f"字段“{docfield.label}”：找不到附件“{stored}”，请先上传文件")
+    return stored
 
 
 def _field_value(user, meta: DocTypeMeta, fieldname, value):
@@ -181,6 +209,9 @@ def _assign(user, meta: DocTypeMeta, obj, data: dict, creating: bool) -> dict:
             raise DataError(f"{meta.doctype} 没有字段 {key}")
         if meta.fields[key].read_only:
             continue  # computed by the server; clients send whole documents back, so it is ignored, not refused
+        if meta.fields[key].custom:
+            obj.custom_values = {**(obj.custom_values or {}), key: _custom_value(user, meta.fields[key], value)}
+            continue
         setattr(obj, key, _field_value(user, meta, key, value))
     return tables
 
@@ -209,6 +240,8 @@ def _messages(meta: DocTypeMeta, exc: DjangoValidationError) -> str:
 
 
 def _translated(meta: DocTypeMeta, exc: DjangoValidationError):
+    if any(e.code == "required" for e in getattr(exc, "error_dict", {}).get(NON_FIELD_ERRORS, [])):
+        return MandatoryError(_messages(meta, exc))  # required by an administrator (customize.validation)
     missing = [
         meta.fields[field].label
         for field, errors in getattr(exc, "error_dict", {}).items()

@@ -33,8 +33,10 @@ def field_schema(docfield: DocField) -> dict:
     f = docfield.model_field
     if docfield.fieldtype == "Int":
         schema = {"type": "integer"}
-    elif docfield.fieldtype == "Float":
+    elif docfield.fieldtype in ("Float", "Currency"):
         schema = {"type": "number"}
+    elif docfield.fieldtype == "Table MultiSelect":
+        schema = {"type": "array", "items": {"type": "string"}}
     elif docfield.fieldtype == "Check":
         schema = {"type": "integer", "enum": [0, 1]}
     elif docfield.fieldtype == "Date":
@@ -47,11 +49,13 @@ def field_schema(docfield: DocField) -> dict:
         schema = {"type": "string"}
         if getattr(f, "max_length", None) and docfield.fieldtype in ("Data", "Select"):
             schema["maxLength"] = f.max_length
-    if docfield.is_link:
+    if docfield.fieldtype in ("Link", "Table MultiSelect"):
         schema["description"] = f"{docfield.label}（链接到 {docfield.options} 的编号）"
     else:
         schema["description"] = docfield.label
-    if f is not None and (f.null or docfield.read_only):
+    if docfield.custom:
+        schema["description"] += "（自定义字段）"
+    if docfield.custom or f is not None and (f.null or docfield.read_only):
         schema["nullable"] = True
     return schema
 

@@ -11,9 +11,12 @@ import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Q
+from django.db.models import FloatField, Q
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 
 from apps.lowcode.api.errors import DataError, ValidationError
+from apps.lowcode.customize.fieldtypes import FieldValueError, to_stored
 from apps.lowcode.doctype.meta import DocTypeMeta, get_meta
 
 DEFAULT_PAGE_LENGTH = 20
@@ -25,6 +28,7 @@ OPERATORS = {
     "is": "isnull", "between": "range",
 }
 NEGATED = {"!=", "not like", "not in"}
+NUMERIC_CUSTOM_TYPES = {"Int", "Float", "Currency", "Check"}
 
 
 @dataclass
@@ -60,6 +64,8 @@ def orm_path(meta: DocTypeMeta, fieldname: str, child_doctype: str | None = None
     docfield = meta.fields.get(fieldname)
     if docfield is None:
         raise DataError(f"字段 {fieldname} 不存在于 {meta.doctype}")
+    if docfield.custom:
+        return f"custom_values__{fieldname}"
     if docfield.is_link:
         return f"{fieldname}__username" if docfield.options == "User" else f"{fieldname}__name"
     return fieldname
@@ -68,6 +74,8 @@ def orm_path(meta: DocTypeMeta, fieldname: str, child_doctype: str | None = None
 def _coerce(meta: DocTypeMeta, fieldname: str, value):
     """A filter value as the field's Python type; links and text stay strings."""
     docfield = meta.fields.get(fieldname.strip().strip("`"))
+    if docfield is not None and docfield.custom:
+        return _coerce_custom(docfield, value)
     if docfield is None or docfield.is_link or docfield.model_field is None:
         return value if value is None else str(value) if not isinstance(value, str) else value
     if isinstance(value, dict | list):
@@ -76,6 +84,27 @@ def _coerce(meta: DocTypeMeta, fieldname: str, value):
         return docfield.model_field.to_python(value)
     except DjangoValidationError as exc:
         raise ValidationError(f"字段 {fieldname} 的筛选值不正确：{'；'.join(exc.messages)}") from None
+
+
+def _coerce_custom(docfield, value):
+    """A filter value as custom_values keeps it; names are not looked up (a filter may name anything)."""
+    if docfield.fieldtype == "Table MultiSelect" or value is None:
+        return value
+    try:
+        return to_stored(docfield, value)
+    except FieldValueError as exc:
+        raise ValidationError(f"字段 {docfield.fieldname} 的筛选值不正确：{exc}") from None
+
+
+def multi_link_condition(path: str, op: str, value) -> Q:
+    """A multi-link holds a list of names: "=" and "in" ask whether it includes them, "like" searches its text."""
+    if op in ("like", "not like"):
+        return Q(**{f"{path}__iregex": like_to_regex(value)[1:-1]})  # within the list's JSON text
+    names = value if isinstance(value, list | tuple) else [value]
+    q = Q(pk__in=[])
+    for name in names:
+        q |= Q(**{f"{path}__regex": '"' + re.escape(str(name)) + '"'})
+    return q
 
 
 def like_to_regex(pattern: str) -> str:
@@ -106,14 +135,22 @@ def condition(meta: DocTypeMeta, spec) -> Q:
         raise ValidationError(f"不支持的筛选运算符：{op}")
     path = orm_path(meta, fieldname, child_doctype)  # also refuses a doctype that is no child table
     target_meta = get_meta(child_doctype) if child_doctype and child_doctype != meta.doctype else meta
+    docfield = target_meta.fields[fieldname.strip().strip("`")]
     lookup = OPERATORS[op]
     if op == "is":
         if value not in ("set", "not set"):
             raise ValidationError("is 运算符的值只能是 set 或 not set")
         empty = Q(**{f"{path}__isnull": True})
-        if target_meta.fields[fieldname.strip("`")].fieldtype in ("Data", "Text", "Select"):
+        if docfield.custom:  # a missing key, JSON null, "" and [] are all empty
+            empty |= Q(**{path: None}) | Q(**{path: ""}) | ~Q(**{f"{path}__regex": "[^][]"})
+        elif docfield.fieldtype in ("Data", "Text", "Select"):
             empty |= Q(**{path: ""})
         return ~empty if value == "set" else empty
+    if docfield.custom and docfield.fieldtype == "Table MultiSelect" and op in ("=", "!=", "in", "not in", "like", "not like"):
+        if op in ("in", "not in") and isinstance(value, str):
+            value = [v.strip() for v in value.split(",")]
+        q = multi_link_condition(path, op, value)
+        return ~q if op in NEGATED else q
     if op in ("in", "not in"):
         values = value.split(",") if isinstance(value, str) else value
         if not isinstance(values, list | tuple):
@@ -123,6 +160,8 @@ def condition(meta: DocTypeMeta, spec) -> Q:
         if not isinstance(value, list | tuple) or len(value) != 2:
             raise ValidationError("between 运算符的值应为两个元素的列表")
         value = [_coerce(target_meta, fieldname, v) for v in value]
+        if docfield.custom:  # JSON values compare as numbers only with gte/lte, not with range
+            return Q(**{f"{path}__gte": value[0], f"{path}__lte": value[1]})
     elif op in ("like", "not like"):
         if not isinstance(value, str | int | float):
             raise ValidationError("like 运算符的值应为字符串")
@@ -190,6 +229,12 @@ def parse_order_by(meta: DocTypeMeta, order_by) -> list[str]:
         if direction not in ("asc", "desc"):
             raise ValidationError(f"排序方向只能是 asc 或 desc：{part}")
         path = orm_path(meta, tokens[0])
+        docfield = meta.fields[tokens[0].strip("`").rsplit(".", 1)[-1].strip("`")]
+        if docfield.custom and docfield.fieldtype in NUMERIC_CUSTOM_TYPES:
+            # MariaDB orders JSON_EXTRACT as text ("100" before "50"): compare numbers as numbers.
+            number = Cast(KT(path), FloatField())
+            ordering.append(number.desc() if direction == "desc" else number.asc())
+            continue
         ordering.append(("-" if direction == "desc" else "") + path)
     return ordering + ["-id"]
 

@@ -5,6 +5,7 @@ Values are kept in JSON as Frappe clients send and read them: text, numbers,
 a list of names for a multi-link and the file's URL for an attachment.
 """
 
+import json
 import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -15,8 +16,19 @@ FALSE_WORDS = {"0", "false", "no", "否", "", "n"}
 TEXT_LIMIT = {"Data": 140, "Small Text": 10000}
 
 
+class ReadableJSONEncoder(json.JSONEncoder):
+    """Keeps Chinese as it is in the JSON text, so a pattern filter on a list of names finds them."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **{**kwargs, "ensure_ascii": False})
+
+
 class FieldValueError(ValueError):
     """A value that does not fit its field; the message is for the user, in Chinese."""
+
+
+class LinkNotFound(FieldValueError):
+    """A link names a record that does not exist, or that the user may not see."""
 
 
 def is_empty(value) -> bool:
@@ -118,7 +130,7 @@ def _names(value, label) -> list[str]:
 
 def _find(find_record, docfield, name):
     if find_record is not None and find_record(docfield.options, name) is None:
-        raise FieldValueError(f"字段“{docfield.label}”：找不到{docfield.options_label}“{name}”")
+        raise LinkNotFound(f"字段“{docfield.label}”：找不到{docfield.options_label}“{name}”")
 
 
 def _decimal(value, label) -> Decimal:

@@ -69,7 +69,8 @@ class CustomField(Document):
         verbose_name = "自定义字段"
         verbose_name_plural = "自定义字段"
         ordering = ["dt", "id"]
-        constraints = [models.UniqueConstraint(fields=["dt", "fieldname"], name="unique_custom_field")]
+        constraints = [models.UniqueConstraint(fields=["dt", "fieldname"], name="unique_custom_field",
+                                               violation_error_message="该单据类型已有同名的自定义字段")]
 
     def autoname(self):
         return f"{self.dt}-{self.fieldname}"
@@ -110,7 +111,8 @@ class PropertySetter(Document):
         verbose_name = "字段属性"
         verbose_name_plural = "字段属性"
         ordering = ["doc_type", "idx", "id"]
-        constraints = [models.UniqueConstraint(fields=["doc_type", "field_name"], name="unique_property_setter")]
+        constraints = [models.UniqueConstraint(fields=["doc_type", "field_name"], name="unique_property_setter",
+                                               violation_error_message="该字段已有属性设置，请修改那一条")]
 
     def autoname(self):
         return f"{self.doc_type}-{self.field_name}"

@@ -94,8 +94,9 @@ def property_setter_errors(setter) -> dict:
 def missing_required(doc, meta) -> list[str]:
     """Labels of the fields an administrator made required that ``doc`` leaves empty."""
     missing = []
+    checked_by_form = getattr(doc, "_required_checked_by_form", ())  # the admin's form said so already
     for name, docfield in meta.fields.items():
-        if not docfield.reqd or docfield.read_only:
+        if not docfield.reqd or docfield.read_only or name in checked_by_form:
             continue
         if docfield.custom:
             value = (doc.custom_values or {}).get(name)

@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models.signals import class_prepared
 from simple_history.models import HistoricalRecords
 
+from apps.lowcode.customize.fieldtypes import ReadableJSONEncoder
+
 # doctype name ("Action Plan") -> model class; filled as models are defined.
 doctype_registry: dict[str, type[models.Model]] = {}
 
@@ -84,7 +86,8 @@ class Document(BaseDocument):
 
     workflow_state = models.CharField("工作流状态", max_length=140, blank=True, editable=False, db_index=True)
     # Values of the fields an administrator added (Custom Field), by fieldname: no migration per field.
-    custom_values = models.JSONField("自定义字段值", default=dict, blank=True, editable=False)
+    custom_values = models.JSONField("自定义字段值", default=dict, blank=True, editable=False,
+                                     encoder=ReadableJSONEncoder)
     history = HistoricalRecords(inherit=True)
 
     class Meta:

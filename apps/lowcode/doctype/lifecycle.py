@@ -74,7 +74,7 @@ def changed_fields(before: dict, after: dict) -> set[str]:
         if key in IGNORED:
             continue
         old, new = before.get(key), after.get(key)
-        if isinstance(old, list) or isinstance(new, list):
+        if _is_table(old) or _is_table(new):
             old_rows = {row["name"]: row for row in old or []}
             new_rows = {row["name"]: row for row in new or []}
             if old_rows.keys() != new_rows.keys():
@@ -84,6 +84,11 @@ def changed_fields(before: dict, after: dict) -> set[str]:
         elif old != new:
             changed.add(key)
     return changed
+
+
+def _is_table(value) -> bool:
+    """Child rows come as a list of dicts; a multi-link custom field is a list of names, compared whole."""
+    return isinstance(value, list) and any(isinstance(row, dict) for row in value)
 
 
 def field_label(doctype: str, fieldname: str) -> str:

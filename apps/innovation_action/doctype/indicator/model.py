@@ -104,7 +104,8 @@ class Indicator(Document):
         """The points this indicator is scored out of: its own, or an equal share of what its group leaves."""
         if self.points is not None:
             return self.points
-        siblings = list(self.group.indicators.all())
+        # Itself included: an indicator being added (no pk yet, not among the saved ones) shares too.
+        siblings = [i for i in self.group.indicators.all() if i.pk != self.pk] + [self]
         unset = [i for i in siblings if i.points is None]
         left = self.group.points - sum((i.points for i in siblings if i.points is not None), Decimal(0))
         return (max(left, Decimal(0)) / len(unset)).quantize(Decimal("0.01"))

@@ -1,9 +1,10 @@
 from django.contrib import admin
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Value
 from django.urls import reverse
 from django.utils.html import format_html
 
 from apps.lowcode.admin_base import DocumentAdmin, ScopedAdminMixin
+from apps.innovation_action.doctype.action_plan.model import ActionPlan
 from apps.innovation_action.doctype.liaison.model import Liaison
 from apps.innovation_action.doctype.task.model import TaskUnit
 from apps.innovation_action.doctype.unit.model import Unit
@@ -25,15 +26,19 @@ class UnitAdmin(DocumentAdmin):
     inlines = [LiaisonInline]
 
     def get_queryset(self, request):
+        # Task counts are of the latest year's plan: a copied plan must not double them.
+        latest = ActionPlan.objects.order_by("-year").values_list("pk", flat=True).first()
+        this_year = Q(task_rows__task__plan=latest)
         return super().get_queryset(request).annotate(
-            _led=Count("task_rows", filter=Q(task_rows__role=TaskUnit.Role.LEAD), distinct=True),
-            _shared=Count("task_rows", filter=Q(task_rows__role=TaskUnit.Role.RESPONSIBLE), distinct=True),
+            _plan=Value(latest),
+            _led=Count("task_rows", filter=this_year & Q(task_rows__role=TaskUnit.Role.LEAD), distinct=True),
+            _shared=Count("task_rows", filter=this_year & Q(task_rows__role=TaskUnit.Role.RESPONSIBLE), distinct=True),
             _liaisons=Count("liaisons", distinct=True),
         )
 
     def _tasks_link(self, obj, count, role):
         url = reverse("admin:innovation_action_task_changelist")
-        return format_html('<a href="{}?unit={}&role={}">{}</a>', url, obj.pk, role, count)
+        return format_html('<a href="{}?unit={}&role={}&plan__id__exact={}">{}</a>', url, obj.pk, role, obj._plan, count)
 
     @admin.display(description="牵头任务", ordering="_led")
     def led_count(self, obj):

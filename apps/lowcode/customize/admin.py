@@ -1,0 +1,71 @@
+"""Administrators customise doctypes here: 自定义字段 and 字段属性 (Frappe's Customize Form)."""
+
+from django import forms
+from django.contrib import admin
+
+from apps.lowcode.admin_base import DocumentAdmin
+from apps.lowcode.customize.model import CustomField, PropertySetter, doctype_choices, linkable_doctype_choices
+from apps.lowcode.doctype.meta import get_meta
+
+
+def _with_blank(choices):
+    return [("", "---------"), *choices]
+
+
+class CustomFieldForm(forms.ModelForm):
+    dt = forms.ChoiceField(label="单据类型", choices=lambda: _with_blank(doctype_choices()))
+
+    class Meta:
+        model = CustomField
+        fields = "__all__"
+        widgets = {"options": forms.Textarea(attrs={"rows": 4, "style": "width: 100%"})}
+        help_texts = {"options": "下拉选项：每行一个选项；链接、多选链接：所链接的单据类型，可选 "
+                                 + "、".join(name for name, _ in linkable_doctype_choices()[:12]) + " 等"}
+
+
+@admin.register(CustomField)
+class CustomFieldAdmin(DocumentAdmin):
+    form = CustomFieldForm
+    list_display = ("dt", "label", "fieldname", "fieldtype", "reqd", "in_list_view", "in_standard_filter", "modified")
+    list_display_links = ("label",)
+    list_filter = ("dt", "fieldtype")
+    search_fields = ("label", "fieldname", "dt")
+    fields = ("dt", "label", "fieldname", "fieldtype", "options", "reqd", "default", "description", "insert_after",
+              "in_list_view", "in_standard_filter")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields + ["dt", "fieldname", "fieldtype"] if obj is not None else fields
+
+
+class PropertySetterForm(forms.ModelForm):
+    doc_type = forms.ChoiceField(label="单据类型", choices=lambda: _with_blank(doctype_choices()))
+    field_name = forms.ChoiceField(label="字段", choices=())
+
+    class Meta:
+        model = PropertySetter
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        doctype = self.data.get("doc_type") or self.initial.get("doc_type") or self.instance.doc_type
+        self.fields["field_name"].choices = _with_blank(_builtin_field_choices(doctype))
+        self.fields["field_name"].help_text = "先选单据类型并保存一次，即可在此选择其字段" if not doctype else ""
+
+
+def _builtin_field_choices(doctype):
+    try:
+        meta = get_meta(doctype)
+    except KeyError:
+        return []
+    return [(name, f"{f.label}（{name}）") for name, f in meta.fields.items() if not f.custom and not f.read_only]
+
+
+@admin.register(PropertySetter)
+class PropertySetterAdmin(DocumentAdmin):
+    form = PropertySetterForm
+    list_display = ("doc_type", "field_name", "label", "description", "reqd", "hidden", "idx", "modified")
+    list_display_links = ("field_name",)
+    list_filter = ("doc_type",)
+    search_fields = ("doc_type", "field_name", "label")
+    fields = ("doc_type", "field_name", "label", "description", "reqd", "hidden", "idx")
