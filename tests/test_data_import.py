@@ -291,14 +291,22 @@ def test_natural_keys_come_from_the_models():
 
 
 @both_databases
-def test_an_empty_cell_clears_a_field_of_an_existing_record_and_a_missing_column_leaves_it(office):
+def test_empty_cells_and_missing_columns_leave_an_existing_record_alone(office):
+    """As in Frappe: a few cells filled in a full template update those fields and nothing else."""
     first, second = Project.objects.exclude(project_code="").exclude(responsible_leader="").order_by("id")[:2]
-    data = workbook_of([["编号", "项目代码"], [first.name, None], [second.name, "X-2"]])
+    code = first.project_code
+    data = fill(template(office, "Project"), [{"编号": first.name}, {"编号": second.name, "项目代码": "X-2"}])
     report = import_workbook(office, "Project", upload(data), dry_run=False)
-    assert [r.status for r in report.rows] == ["更新", "更新"]
+    assert [r.status for r in report.rows] == ["未变化", "更新"]
     first.refresh_from_db()
-    assert first.project_code == "" and first.responsible_leader  # 包保责任领导 was not in the sheet
-    assert Project.objects.get(pk=second.pk).project_code == "X-2"
+    assert first.project_code == code and first.responsible_leader
+    second = Project.objects.get(pk=second.pk)
+    assert second.project_code == "X-2" and second.project_name and second.responsible_leader
+
+    data = workbook_of([["编号", "总投资（万元）"], [first.name, 1]])  # a sheet of two columns
+    assert [r.status for r in import_workbook(office, "Project", upload(data), dry_run=False).rows] == ["更新"]
+    first.refresh_from_db()
+    assert first.total_investment == 1 and first.project_code == code
 
 
 # ---------------------------------------------------------------- a new jurisdiction from xlsx
@@ -374,14 +382,14 @@ def test_child_rows_are_replaced_by_the_sheet_and_unchanged_rows_keep_their_iden
     task = Task.objects.get(plan__name="2024", number=1)
     lead_row = task.units.get(unit__name="市数据局")
 
-    # 示范县人民政府 is dropped, 样板 unit added in its place, and the liaison of 市统计局 removed.
+    # 示范县人民政府 is dropped, 样板 unit added in its place; 市统计局's liaison cell left empty keeps it.
     Unit.objects.create(name="样板区人民政府")
     rows = [dict(TASK_ROWS[0]), {**TASK_ROWS[1], "牵头及责任单位.联络员": None},
             {"牵头及责任单位.单位": "样板区人民政府", "牵头及责任单位.职责": "责任单位"}]
     report = import_workbook(admin_user, "Task", upload(fill(template(admin_user, "Task"), rows)), dry_run=False)
     assert [r.status for r in report.rows] == ["更新"], report.rows
-    assert [(row.unit.name, row.liaison_id) for row in task.units.all()] == [
-        ("市数据局", lead_row.liaison_id), ("市统计局", None), ("样板区人民政府", None)]
+    assert [(row.unit.name, row.liaison_id and row.liaison.person_name) for row in task.units.all()] == [
+        ("市数据局", "王五"), ("市统计局", "赵六"), ("样板区人民政府", None)]
     assert task.units.get(unit__name="市数据局").pk == lead_row.pk
 
     # A unit twice in one task is refused by the table's own rule, with the sheet row.
@@ -534,6 +542,94 @@ def test_the_workflow_state_is_exported_and_checked_not_set(office):
     report = import_workbook(office, "SelfAssessment", upload(buffer.getvalue()), dry_run=False)
     assert report.rows[0].status == "错误" and "不能直接修改工作流状态" in report.rows[0].message
     assert SelfAssessment.objects.get(pk=assessment.pk).workflow_state == assessment.workflow_state
+
+
+# ---------------------------------------------------------------- custom fields
+
+
+@pytest.fixture
+def task_fields(db):
+    """Fields an administrator adds to Task: 配合单位 (a multi-link), a select, a date and a check."""
+    from apps.lowcode.customize.model import CustomField
+
+    values = [
+        dict(fieldname="cooperating_units", label="配合单位", fieldtype="Table MultiSelect", options="Unit",
+             insert_after="lead_unit"),
+        dict(fieldname="custom_level", label="任务级别", fieldtype="Select", options="省级\n市级\n县级", default="市级"),
+        dict(fieldname="custom_due", label="完成时限", fieldtype="Date"),
+        dict(fieldname="custom_key", label="重点督办", fieldtype="Check"),
+    ]
+    for field in values:
+        custom = CustomField(dt="Task", **field)
+        custom.full_clean()
+        custom.save()
+
+
+CUSTOM_TASK_ROWS = [
+    {**TASK_ROWS[0], "配合单位": "市统计局、示范县人民政府", "任务级别": "省级", "完成时限": "2024年6月30日",
+     "重点督办": "是"},
+    TASK_ROWS[1], TASK_ROWS[2],
+    {**TASK_ROWS[3], "配合单位": "市数据局", "完成时限": date(2024, 12, 31), "重点督办": "否"},
+]
+
+
+@both_databases
+def test_custom_fields_are_columns_of_the_template(admin_user, task_fields):
+    workbook = load_workbook(io.BytesIO(template(admin_user, "Task")))
+    sheet = workbook.worksheets[0]
+    header = [cell.value for cell in sheet[1]]
+    assert header[header.index("牵头单位") + 1] == "配合单位"  # where the administrator placed it
+    assert {"任务级别", "完成时限", "重点督办"} <= set(header)
+    comments = {cell.value: cell.comment.text for cell in sheet[1]}
+    assert "多个以顿号“、”分隔" in comments["配合单位"] and "字段名：custom_cooperating_units" in comments["配合单位"]
+    assert "可选：省级、市级、县级" in comments["任务级别"]
+    formulas = {v.formula1 for v in sheet.data_validations.dataValidation}
+    assert '"省级,市级,县级"' in formulas and '"是,否"' in formulas
+
+
+@both_databases
+def test_custom_fields_import_export_and_round_trip(admin_user, task_fields):
+    new_plan(admin_user)
+    rows = [dict(r) for r in CUSTOM_TASK_ROWS]
+    report = import_workbook(admin_user, "Task", upload(fill(template(admin_user, "Task"), rows)), dry_run=False)
+    assert [r.status for r in report.rows] == ["新建", "新建"], report.rows
+    first, second = Task.objects.get(plan__name="2024", number=1), Task.objects.get(plan__name="2024", number=2)
+    assert first.custom_values == {"custom_cooperating_units": ["市统计局", "示范县人民政府"], "custom_level": "省级",
+                                   "custom_due": "2024-06-30", "custom_key": 1}
+    assert second.custom_level == "市级"  # the field's default, the cell being empty
+    assert (second.custom_due, second.custom_key, second.custom_cooperating_units) == ("2024-12-31", 0, ["市数据局"])
+
+    data = export_queryset(admin_user, "Task", [["plan", "=", "2024"], ["custom_key", "=", 1]])
+    exported_rows = sheet_rows(data)
+    header = exported_rows[0]
+    record = dict(zip(header, exported_rows[1]))
+    assert len([r for r in exported_rows[1:] if r[0]]) == 1 and record["编号"] == first.name
+    assert record["配合单位"] == "市统计局、示范县人民政府" and record["重点督办"] == "是"
+    assert record["任务级别"] == "省级" and record["完成时限"] == datetime(2024, 6, 30)
+
+    everything = export_queryset(admin_user, "Task", [["plan", "=", "2024"]])
+    assert {r.status for r in import_workbook(admin_user, "Task", upload(everything)).rows} == {"未变化"}
+
+    # The same sheet again (任务级别 of task 2 empty: it keeps its default), with two cells of task 1 changed.
+    rows[0]["配合单位"] = "市统计局"
+    rows[0]["重点督办"] = "否"
+    report = import_workbook(admin_user, "Task", upload(fill(template(admin_user, "Task"), rows)), dry_run=False)
+    assert [r.status for r in report.rows] == ["更新", "未变化"], report.rows
+    first.refresh_from_db()
+    assert (first.custom_cooperating_units, first.custom_key) == (["市统计局"], 0)
+
+
+@both_databases
+def test_bad_custom_values_are_reported_by_field(admin_user, task_fields):
+    new_plan(admin_user)
+    rows = [{**CUSTOM_TASK_ROWS[0], "配合单位": "市统计局、不存在的单位"},
+            {**CUSTOM_TASK_ROWS[3], "任务级别": "国家级"},
+            {**CUSTOM_TASK_ROWS[3], "序号": 3, "完成时限": "年底"}]
+    report = import_workbook(admin_user, "Task", upload(fill(template(admin_user, "Task"), rows)))
+    assert [r.status for r in report.rows] == ["错误", "错误", "错误"]
+    assert report.rows[0].message == "字段“配合单位”：找不到单位“不存在的单位”"
+    assert report.rows[1].message.startswith("字段“任务级别”只能填：省级、市级、县级")
+    assert report.rows[2].message.startswith("字段“完成时限”应为日期")
 
 
 # ---------------------------------------------------------------- hostile files and limits

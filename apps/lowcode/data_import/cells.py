@@ -28,7 +28,6 @@ YES, NO = "是", "否"
 TRUE_WORDS = {"1", "true", "yes", "y", "是", "√", "✓", "✔", "对"}
 FALSE_WORDS = {"0", "false", "no", "n", "否", "×", "✗", "✘", "不"}
 NUMBER_TYPES = ("Int", "Float", "Currency")
-TEXT_TYPES = ("Data", "Text", "Small Text", "Select", "Attach")
 MULTI_SEPARATOR = "、"
 MAX_CANONICAL_NAMES = 20000  # beyond that, link names must be written exactly
 FULL_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
@@ -76,17 +75,6 @@ def read(docfield: DocField, value, links: "LinkNames"):
         names = [n.strip() for n in SEPARATORS.split(_text(value)) if n.strip()]
         return [links.canonical(docfield.options, n) for n in dict.fromkeys(names)]
     return _text(value)
-
-
-def empty_value(docfield: DocField):
-    """What an empty cell sets when it updates a record: it clears the field."""
-    if docfield.fieldtype == "Check":
-        return 0
-    if docfield.fieldtype == "Table MultiSelect":
-        return []
-    if docfield.fieldtype in TEXT_TYPES or docfield.fieldtype == "Link":
-        return ""
-    return None
 
 
 def _text(value) -> str:

@@ -10,12 +10,13 @@ it back at the end, so it reports exactly what the real run would, later rows
 that link to records created by earlier ones included. With
 ``all_or_nothing`` a real run with any bad row is rolled back whole.
 
-What an empty cell means: on a new record, "not given" (the field's default
-applies); on an existing one, "clear the field". A column left out of the
-sheet leaves the field alone. A child table whose columns are in the sheet is
-replaced by the rows given; its rows are matched to the existing ones (by the
-child's key, then by equal content, then by position) so that unchanged rows
-keep their names and history.
+An empty cell means "not given", as in Frappe: a new record takes the
+field's default, an existing one keeps its value (a sheet with only a few
+cells filled in never wipes the rest). A column left out of the sheet is the
+same. A child table whose columns are in the sheet is replaced by the rows
+given; its rows are matched to the existing ones (by the child's key, then by
+equal content, then by position) so that unchanged rows keep their names,
+values of empty cells and history.
 """
 
 import re
@@ -301,21 +302,19 @@ class RecordImporter:
     # ------------------------------------------------------------ values to the document
 
     def data(self, values: dict, children: dict, before: dict | None) -> dict:
-        """The document for save_document: empty cells left out of a new record, clearing an existing one."""
-        creating = before is None
+        """The document for save_document: the non-empty cells, and the child tables the sheet has."""
         data = {}
         for column in self.parent_columns:
             value = values[column.fieldname]
+            if value is None:
+                continue
             if column.is_name:
-                if value and self.meta.naming_rule == "prompt":
+                if self.meta.naming_rule == "prompt":
                     data["name"] = value
             elif column.is_state:
-                if value:
-                    data["workflow_state"] = value  # save_document refuses a change of state
-            elif value is not None:
+                data["workflow_state"] = value  # save_document refuses a change of state
+            else:
                 data[column.fieldname] = value
-            elif not creating:
-                data[column.fieldname] = cells.empty_value(column.docfield)
         for table, rows in children.items():
             existing_rows = (before or {}).get(table, [])
             data[table] = self.child_rows(table, rows, existing_rows)
@@ -329,13 +328,7 @@ class RecordImporter:
         result = []
         for (_, values), old in zip(rows, matched):
             row = {"name": old["name"]} if old else {}
-            for fieldname, value in values.items():
-                if fieldname == "name":
-                    continue
-                if value is not None:
-                    row[fieldname] = value
-                elif old:
-                    row[fieldname] = cells.empty_value(child_meta.fields[fieldname])
+            row.update({f: v for f, v in values.items() if v is not None and f != "name"})
             result.append(row)
         return result
 

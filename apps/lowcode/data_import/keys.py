@@ -44,7 +44,7 @@ def explicit_key(meta: DocTypeMeta, key) -> list[tuple[str, ...]] | None:
     fields = [f.strip() for f in key.split(",")] if isinstance(key, str) else key
     if not isinstance(fields, list | tuple) or not all(isinstance(f, str) and f for f in fields):
         raise ValidationError("参数 key 应为字段名列表，例如 plan,number")
-    unknown = [f for f in fields if f not in meta.fields or meta.fields[f].custom]
+    unknown = [f for f in fields if f not in meta.fields or meta.fields[f].fieldtype == "Table MultiSelect"]
     if unknown:
         raise ValidationError(f"“{meta.label}”没有可用来匹配记录的字段：{'、'.join(unknown)}（参数 key）")
     return [tuple(fields)]
