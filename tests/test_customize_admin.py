@@ -151,6 +151,8 @@ def test_a_deleted_custom_field_is_restored_with_its_values(login):
     response = admin.post(url("customfield", "delete", field.pk, app="lowcode"), {"post": "yes"})
     assert response.status_code == 302 and not CustomField.objects.filter(pk=field.pk).exists()
 
+    listing = admin.get(url("customfield", app="lowcode")).content.decode()
+    assert 'id="deleted-records-link"' in listing and url("customfield", "deleted", app="lowcode") in listing
     page = admin.get(url("customfield", "deleted", app="lowcode"))
     assert "Task：备注（custom_note）" in page.content.decode()
     version = page.context["versions"][0]
@@ -173,3 +175,4 @@ def test_a_deleted_task_comes_back_with_its_unit_rows(login):
 
     county = login("zhanggong")
     assert county.get(url("task", "deleted")).status_code == 403
+    assert 'id="deleted-records-link"' not in county.get(url("task")).content.decode()

@@ -59,6 +59,13 @@ class DeletedRecordsAdminMixin:
                  name="%s_%s_restore" % info),
         ] + super().get_urls()
 
+    def changelist_view(self, request, extra_context=None):
+        context = dict(extra_context or {})
+        if self.has_add_permission(request) and not restrictions(request.user):
+            opts = self.model._meta
+            context["deleted_records_url"] = reverse(f"admin:{opts.app_label}_{opts.model_name}_deleted")
+        return super().changelist_view(request, context)
+
     def _check_restore_permission(self, request):
         """Users who may add records and see all of them: a deleted record's scope is no longer checkable."""
         if not self.has_add_permission(request) or restrictions(request.user):
