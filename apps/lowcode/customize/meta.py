@@ -2,13 +2,28 @@
 
 from dataclasses import replace
 
+from django.db import DatabaseError, transaction
+
 from apps.lowcode.customize.model import CustomField, PropertySetter
 
 
 def customized_fields(doctype: str, fields: dict) -> dict:
-    """The model's fields with their Property Setters applied, then the Custom Fields, in form order."""
+    """The model's fields with their Property Setters applied, then the Custom Fields, in form order.
+
+    Before the first migration (system checks run first) there are no customisation tables yet: the
+    model's own fields then, and nothing cached, so the next call reads them.
+    """
+    try:
+        with transaction.atomic():
+            setters = list(PropertySetter.objects.filter(doc_type=doctype))
+            customs = list(CustomField.objects.filter(dt=doctype).order_by("id"))
+    except DatabaseError:
+        from apps.lowcode.customize import version
+
+        version.forget()
+        return dict(fields)
     result = dict(fields)
-    for setter in PropertySetter.objects.filter(doc_type=doctype):
+    for setter in setters:
         docfield = result.get(setter.field_name)
         if docfield is None:
             continue
@@ -20,7 +35,7 @@ def customized_fields(doctype: str, fields: dict) -> dict:
             hidden=setter.hidden,
             order=setter.idx,
         )
-    for custom in CustomField.objects.filter(dt=doctype).order_by("id"):
+    for custom in customs:
         result[custom.fieldname] = docfield_of(custom)
     return result
 
