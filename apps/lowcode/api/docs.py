@@ -9,6 +9,7 @@ client last saw; a write either applies whole or not at all.
 
 from datetime import date, datetime
 from decimal import Decimal
+from functools import partial
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -30,6 +31,7 @@ from apps.lowcode.api.errors import (
 )
 from apps.lowcode.api.query import ListQuery, apply_filters, orm_path
 from apps.lowcode.customize.fieldtypes import FieldValueError, LinkNotFound, to_stored
+from apps.lowcode.customize.links import find_linked
 from apps.lowcode.doctype import lifecycle
 from apps.lowcode.doctype.meta import STANDARD_FIELDS, DocTypeMeta, get_meta
 from apps.lowcode.permissions import can, ensure_can, scope_queryset
@@ -128,15 +130,8 @@ def _custom_value(user, docfield, value):
     """A client value of a custom field as it is kept in custom_values, or a ValidationError."""
     from apps.lowcode.file.model import File
 
-    def find(doctype, name):
-        if doctype == "User":
-            from django.contrib.auth import get_user_model
-
-            return get_user_model().objects.filter(username=name, is_active=True).first()
-        return scope_queryset(user, get_meta(doctype).model).filter(name=name).first()
-
     try:
-        stored = to_stored(docfield, value, find)
+        stored = to_stored(docfield, value, partial(find_linked, user))
     except LinkNotFound as exc:
         raise LinkValidationError(str(exc)) from None
     except FieldValueError as exc:
@@ -146,7 +141,7 @@ def _custom_value(user, docfield, value):
     return stored
 
 
-def _field_value(user, meta: DocTypeMeta, fieldname, value):
+def field_value(user, meta: DocTypeMeta, fieldname, value):
     """A client value converted for the model field, or a ValidationError naming the field."""
     docfield = meta.fields[fieldname]
     model_field = docfield.model_field
@@ -212,7 +207,7 @@ def _assign(user, meta: DocTypeMeta, obj, data: dict, creating: bool) -> dict:
         if meta.fields[key].custom:
             obj.custom_values = {**(obj.custom_values or {}), key: _custom_value(user, meta.fields[key], value)}
             continue
-        setattr(obj, key, _field_value(user, meta, key, value))
+        setattr(obj, key, field_value(user, meta, key, value))
     return tables
 
 

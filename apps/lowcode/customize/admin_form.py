@@ -8,21 +8,15 @@ fields, so each is declared on a form subclass and its value copied into
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminDateWidget
-from django.contrib.auth import get_user_model
 
+from apps.lowcode.api.query import multi_link_condition
 from apps.lowcode.customize.fieldtypes import display, select_options
+from apps.lowcode.customize.links import key_of, linked_queryset
 from apps.lowcode.doctype.meta import get_meta
-from apps.lowcode.permissions import scope_queryset
 
 
 def custom_docfields(doctype: str) -> dict:
     return {name: f for name, f in get_meta(doctype).fields.items() if f.custom}
-
-
-def _linked_queryset(user, doctype: str):
-    if doctype == "User":
-        return get_user_model().objects.filter(is_active=True).order_by("username")
-    return scope_queryset(user, get_meta(doctype).model)
 
 
 class MultiSelect(forms.SelectMultiple):
@@ -56,11 +50,11 @@ def form_field(user, docfield) -> forms.Field:
                                  **common)
     if fieldtype == "Check":
         return forms.BooleanField(**{**common, "required": False})
-    key = "username" if docfield.options == "User" else "name"
+    key = key_of(docfield.options)
     if fieldtype == "Link":
-        return forms.ModelChoiceField(_linked_queryset(user, docfield.options), to_field_name=key, **common)
+        return forms.ModelChoiceField(linked_queryset(user, docfield.options), to_field_name=key, **common)
     if fieldtype == "Table MultiSelect":
-        return forms.ModelMultipleChoiceField(_linked_queryset(user, docfield.options), to_field_name=key,
+        return forms.ModelMultipleChoiceField(linked_queryset(user, docfield.options), to_field_name=key,
                                               widget=MultiSelect(), **common)
     if fieldtype == "Attach":
         return forms.FileField(**{**common, "required": False})
@@ -80,9 +74,9 @@ def stored_from_form(docfield, value):
     if docfield.fieldtype in ("Float", "Currency"):
         return float(value)
     if docfield.fieldtype == "Link":
-        return value.get_username() if hasattr(value, "get_username") else value.name
+        return getattr(value, key_of(docfield.options))
     if docfield.fieldtype == "Table MultiSelect":
-        return [item.get_username() if hasattr(item, "get_username") else item.name for item in value]
+        return [getattr(item, key_of(docfield.options)) for item in value]
     return value
 
 
@@ -212,8 +206,7 @@ def list_filter(user, docfield):
                 return [("1", "是"), ("0", "否")]
             if docfield.fieldtype == "Select":
                 return [(o, o) for o in select_options(docfield.options)]
-            key = "username" if docfield.options == "User" else "name"
-            names = _linked_queryset(request.user, docfield.options).values_list(key, flat=True)[:200]
+            names = linked_queryset(request.user, docfield.options).values_list(key_of(docfield.options), flat=True)[:200]
             return [(n, n) for n in names]
 
         def queryset(self, request, queryset):
@@ -223,8 +216,6 @@ def list_filter(user, docfield):
             if docfield.fieldtype == "Check":
                 return queryset.filter(**{path: 1}) if value == "1" else queryset.exclude(**{path: 1})
             if docfield.fieldtype == "Table MultiSelect":
-                from apps.lowcode.api.query import multi_link_condition
-
                 return queryset.filter(multi_link_condition(path, "=", value))
             return queryset.filter(**{path: value})
 

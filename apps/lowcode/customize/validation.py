@@ -56,19 +56,16 @@ def _field_names(doctype: str) -> set[str]:
 
 
 def _default_errors(custom: CustomField) -> dict:
+    from apps.lowcode.customize.links import find_linked
     from apps.lowcode.customize.meta import docfield_of
-    from apps.lowcode.doctype.meta import get_meta
+    from apps.lowcode.permissions import SYSTEM
 
     docfield = docfield_of(custom)
     if custom.fieldtype == FieldType.ATTACH:
         return {"default": "附件字段不能设默认值"}
 
-    def find(doctype, name):
-        if doctype == "User":
-            from django.contrib.auth import get_user_model
-
-            return get_user_model().objects.filter(username=name).first()
-        return get_meta(doctype).model._default_manager.filter(name=name).first()
+    def find(doctype, name):  # a default is the administrator's, for every user: not scoped
+        return find_linked(SYSTEM, doctype, name)
 
     try:
         to_stored(docfield, custom.default, find)
