@@ -3,6 +3,8 @@
 import secrets
 from pathlib import Path
 
+from csp.constants import NONE, SELF, UNSAFE_INLINE
+
 from sites.site_config import current_site, database_settings, load_site_config, site_dir
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -20,7 +22,8 @@ def _development_secret_key() -> str:
     return path.read_text().strip()
 
 
-DEBUG = SITE_CONFIG.get("debug", not SITE_CONFIG)
+# Off unless the site says otherwise: a debug page shows settings and code to anyone who finds an error.
+DEBUG = bool(SITE_CONFIG.get("debug", False))
 SECRET_KEY = SITE_CONFIG.get("secret_key") or _development_secret_key()
 ALLOWED_HOSTS = SITE_CONFIG.get("allowed_hosts", ["127.0.0.1", "localhost", "testserver"])
 
@@ -34,6 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "simple_history",
     "django_rq",
+    "csp",
     "rest_framework",
     "drf_spectacular_sidecar",
     "apps.lowcode",
@@ -42,6 +46,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -87,6 +92,9 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 PRINT_FORMATS_DIR = BASE_DIR / "print_formats"
 MEDIA_URL = "files/"
 MEDIA_ROOT = SITE_DIR / "files"
+# Without collected static files (a development checkout, the tests), WhiteNoise serves the
+# apps' own static folders, so pages are styled with DEBUG off too.
+WHITENOISE_USE_FINDERS = not STATIC_ROOT.exists()
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # No manifest: pages render even before collectstatic (tests, first start).
@@ -150,6 +158,30 @@ X_FRAME_OPTIONS = "DENY"
 if SITE_CONFIG.get("https"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 31536000
+    SECURE_SSL_REDIRECT = True
+    # Load balancers probe the node over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+
+# Content-Security-Policy on every response (django-csp): pages load scripts, styles, fonts and
+# images from this site only, send data only to it, and cannot be framed or re-based. The admin
+# theme (jazzmin) and Swagger UI run inline scripts, so scripts may be inline but never from
+# another origin; no plugins, no eval.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, UNSAFE_INLINE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "worker-src": [SELF, "blob:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 LOGIN_URL = "admin:login"
 # Jazzmin's login form carries no "next" field: land on the admin, not /accounts/profile/.
@@ -163,6 +195,8 @@ JAZZMIN_SETTINGS = {
     "copyright": "科技创新赋能行动领导小组办公室",
     "search_model": ["innovation_action.Task", "innovation_action.Project"],
     "show_ui_builder": False,
+    # Offline intranets and the CSP: no font from Google's CDN (the CJK system fonts are used anyway).
+    "use_google_fonts_cdn": False,
     "topmenu_links": [
         {"name": "待我处理", "url": "workflow-inbox"},
         {"name": "我的消息", "url": "admin:lowcode_notificationlog_changelist"},

@@ -2,13 +2,14 @@
 
 The site is chosen by the ``SITE`` environment variable (default ``default``).
 A site without a config file is a development site: embedded SQLite, jobs run
-inline, DEBUG on. Keys understood (all optional):
+inline, DEBUG off. Keys understood (all optional):
 
     db_type       "sqlite" (default) or "mariadb"
     db_name, db_host, db_port, db_user, db_password    MariaDB connection
     redis_url     e.g. "redis://127.0.0.1:6379/0"; without it jobs run inline
-    secret_key    required when debug is false
-    debug         true/false (default: true only for a site with no config)
+    secret_key    default: a random key kept in sites/<site>/secret_key
+    debug         true/false (default false: error pages never show code or settings)
+    https         true when served over HTTPS: secure cookies, HSTS, redirect to https
     allowed_hosts list of host names
     email_host, email_port, email_user, email_password, email_from
 """

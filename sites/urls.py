@@ -5,11 +5,13 @@ from django.views.generic import RedirectView
 from apps.lowcode.api.key_views import my_api_keys
 from apps.lowcode.file import admin_views as attachment_views
 from apps.lowcode.file.views import PrivateFileView
+from apps.lowcode.health.views import health
 from apps.lowcode.print_format import views as print_views
 from apps.lowcode.workflow import views as workflow_views
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    path("health/", health, name="health"),
     path("admin/my-api-keys/", my_api_keys, name="my-api-keys"),
     path("admin/inbox/", admin.site.admin_view(workflow_views.inbox), name="workflow-inbox"),
     path("admin/workflow/apply/", admin.site.admin_view(workflow_views.apply_action), name="workflow-apply"),
