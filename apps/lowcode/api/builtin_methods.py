@@ -37,9 +37,6 @@ def login_(request, usr, pwd, **_):
         raise TooManyRequestsError(lockout.message(until))
     user = authenticate(request, username=usr, password=pwd)  # the backend counts and locks
     if user is None:
-        until = lockout.locked_until(usr, address)  # this failure may have been the one that locked it
-        if until is not None:
-            raise TooManyRequestsError(lockout.message(until))
         raise AuthenticationError("用户名或密码错误")
     login(request, user)
     return FullResponse(message="Logged In", home_page="/admin/", full_name=user.get_full_name() or user.username)

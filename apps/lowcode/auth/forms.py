@@ -10,11 +10,7 @@ from apps.lowcode.auth.client_address import client_address
 class LockoutAdminAuthenticationForm(AdminAuthenticationForm):
     def clean(self):
         self.ensure_not_locked()
-        try:
-            return super().clean()
-        except ValidationError:
-            self.ensure_not_locked()  # this failure may have been the one that locked it
-            raise
+        return super().clean()
 
     def ensure_not_locked(self):
         until = lockout.locked_until(self.cleaned_data.get("username"), client_address(self.request))

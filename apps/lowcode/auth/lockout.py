@@ -4,7 +4,8 @@ Five wrong passwords for one user name from one address within 15 minutes
 lock that name *from that address* for 15 minutes, as django-axes does with
 its username + IP combination. Counting by name alone let anyone lock the
 office out from anywhere; the real office, at its own address, still logs
-in. The counts live in the cache (Redis when the site has it, so every web
+in. As in Frappe, the failure that reaches the limit is answered as a wrong
+password; the attempts after it are told when to try again. The counts live in the cache (Redis when the site has it, so every web
 process sees the same count).
 """
 
