@@ -135,6 +135,8 @@ REST_FRAMEWORK = {
 }
 
 AUTHENTICATION_BACKENDS = ["apps.lowcode.auth.backends.LockoutModelBackend"]
+# Reverse proxies whose X-Forwarded-For is believed (IPs or networks); the login lockout counts per client address.
+TRUSTED_PROXIES = SITE_CONFIG.get("trusted_proxies", [])
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

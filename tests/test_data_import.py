@@ -255,7 +255,8 @@ def test_records_outside_the_users_scope_are_not_updated(zhanggong_office):
     other = Project.objects.exclude(county__name="章贡区").first()
     data = workbook_of([["编号", "总投资（万元）"], [other.name, 1]])
     report = import_workbook(zhanggong_office, "Project", upload(data), dry_run=False)
-    assert report.rows[0].status == "错误"  # not found for this user: it would be created, and it is incomplete
+    assert report.rows[0].status == "错误"
+    assert report.rows[0].message == f"找不到编号“{other.name}”的重点项目，或你没有权限修改它；该行未导入"
     other.refresh_from_db()
     assert other.total_investment != 1
 

@@ -18,6 +18,7 @@ from openpyxl import Workbook, load_workbook
 
 from apps.lowcode.api.errors import FileTooLargeError, PermissionError, ValidationError
 from apps.lowcode.scoring.rules import Method
+from apps.lowcode.xlsx import guard as xlsx_guard
 from apps.lowcode.xlsx import reader as xlsx_reader
 from apps.innovation_action.models import County, Indicator, OfficialValue, SelfAssessment, SelfAssessmentLine
 from apps.innovation_action.services import official_data
@@ -231,7 +232,7 @@ def test_too_many_rows_are_refused(office, monkeypatch):
 
 
 def test_a_sheet_declaring_rows_far_below_is_refused_without_reading_them_all(office, monkeypatch):
-    monkeypatch.setattr(xlsx_reader, "MAX_SCANNED_ROWS", 100)
+    monkeypatch.setattr(xlsx_guard, "MAX_ROWS", 100)
     workbook = Workbook()
     workbook.active.append(HEADER)
     workbook.active.append(["章贡区", 2, None, 1])
@@ -316,7 +317,7 @@ def test_a_file_over_the_size_limit_is_refused(office):
 
 
 def test_a_zip_bomb_is_refused_before_it_is_inflated(office, monkeypatch):
-    monkeypatch.setattr(xlsx_reader, "MAX_UNCOMPRESSED_SIZE", 1024 * 1024)
+    monkeypatch.setattr(xlsx_guard, "MAX_UNCOMPRESSED_SIZE", 1024 * 1024)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")

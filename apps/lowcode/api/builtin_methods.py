@@ -3,7 +3,8 @@
 from django.contrib.auth import authenticate, get_user_model, login, logout
 
 from apps.lowcode.api import api_key
-from apps.lowcode.auth.backends import is_locked
+from apps.lowcode.auth import lockout
+from apps.lowcode.auth.client_address import client_address
 from apps.lowcode.api.docs import count_documents, doc_to_dict, get_document, list_documents
 from apps.lowcode.api.errors import (
     AuthenticationError,
@@ -30,9 +31,11 @@ def meta_for(doctype):
 def login_(request, usr, pwd, **_):
     if not isinstance(usr, str) or not isinstance(pwd, str):
         raise ValidationError("用户名和密码应为文本")
-    if is_locked(usr):
-        raise TooManyRequestsError("登录失败次数过多，请 15 分钟后再试")
-    user = authenticate(request, username=usr, password=pwd)
+    address = client_address(request)
+    until = lockout.locked_until(usr, address)
+    if until is not None:
+        raise TooManyRequestsError(lockout.message(until))
+    user = authenticate(request, username=usr, password=pwd)  # the backend counts and locks
     if user is None:
         raise AuthenticationError("用户名或密码错误")
     login(request, user)

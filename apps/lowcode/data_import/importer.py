@@ -274,6 +274,10 @@ class RecordImporter:
         if name:
             signature, described = ("name", str(name)), f"{self.meta.fields['name'].label}“{name}”"
             existing = visible(self.user, self.meta).filter(name=str(name)).first()
+            if existing is None and keys.exists(self.meta, {"name": str(name)}):
+                # Another county's record, say: the row names it, so it is about it; never let it
+                # fall through to the key, which would find (and change) the user's own record.
+                raise RowError(self.out_of_reach(described))
         if existing is None:
             for key in self.keys:
                 found = keys.key_values(key, values)
@@ -281,6 +285,8 @@ class RecordImporter:
                     continue
                 try:
                     existing = keys.find(self.user, self.meta, found)
+                    if existing is None and keys.exists(self.meta, found):
+                        raise RowError(self.out_of_reach(keys.describe(self.meta, found)))
                 except FrappeError as exc:
                     raise RowError(exc.message) from None
                 if signature is None:
@@ -298,6 +304,10 @@ class RecordImporter:
                                "同一条记录只能出现一次")
             self.seen_records[existing.pk] = record.row
         return existing
+
+    def out_of_reach(self, described: str) -> str:
+        """As Frappe says it: not found, or not permitted, without telling which (records out of scope stay unseen)."""
+        return f"找不到{described}的{self.meta.label}，或你没有权限修改它；该行未导入"
 
     # ------------------------------------------------------------ values to the document
 

@@ -4,7 +4,9 @@ A row names its record by ``name`` (编号), or else by the doctype's natural
 key: the fields of a unique constraint of its model (Task: plan and number;
 SelfAssessment: period and county, or period and unit), or a unique field.
 A doctype named by the user (County, Unit) is found by its name, which is its
-key. The lookup sees only the records the user may see.
+key. The lookup sees only the records the user may see; a row whose name or
+key belongs to a record outside the user's scope is refused (importer.py),
+never matched to another record nor created beside it.
 """
 
 from django.db import models
@@ -64,6 +66,14 @@ def find(user, meta: DocTypeMeta, values: dict):
     for fieldname, value in values.items():
         q &= condition(meta, [fieldname, "=", value])
     return apply_filters(visible(user, meta), q).first()
+
+
+def exists(meta: DocTypeMeta, values: dict) -> bool:
+    """Whether any record, seen by the user or not, has these field values (links by name)."""
+    q = Q()
+    for fieldname, value in values.items():
+        q &= condition(meta, [fieldname, "=", value])
+    return apply_filters(meta.model._base_manager.all(), q).exists()
 
 
 def describe(meta: DocTypeMeta, values: dict) -> str:

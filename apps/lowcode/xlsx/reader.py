@@ -2,31 +2,31 @@
 
 An upload is someone else's file: it may be another format renamed .xlsx, an
 old .xls or a password-protected workbook (both OLE2 containers), a zip bomb
-(a few MB that inflate to GBs of XML), or a sheet that claims a million rows.
-Each is refused before or while openpyxl reads it, with a Chinese message
-that says what to do. openpyxl runs in read-only mode, which streams the sheet
-XML instead of building every cell in memory; the bundled expat (2.4+) refuses
-entity-expansion ("billion laughs") documents.
+(a few hundred KB that inflate to millions of shared strings or GBs of XML),
+or a sheet that claims a million rows. Each is refused with a Chinese message
+that says what to do, before openpyxl parses anything (guard.py bounds parts,
+sizes, compression, strings, rows, columns, cells and DTDs). openpyxl then
+runs in read-only mode, which streams the sheet XML instead of building every
+cell in memory.
+
+``open_workbook`` is the one way the code opens an uploaded workbook: the
+data import (admin and API), the official values import, any new one.
 """
 
 import io
 import math
 import re
 import unicodedata
-import zipfile
 from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from openpyxl import load_workbook
 
 from apps.lowcode.api.errors import FileTooLargeError, ValidationError
+from apps.lowcode.xlsx import guard
 
 MAX_FILE_SIZE = 5 * 1024 * 1024
-# The parts of a real workbook inflate 5-20×; a bomb inflates thousands of times.
-MAX_UNCOMPRESSED_SIZE = 100 * 1024 * 1024
 MAX_COLUMNS = 30
-# Physical rows read at most, blank ones included (a sheet may declare a row far below its data).
-MAX_SCANNED_ROWS = 100_000
 
 ZIP_SIGNATURE = b"PK\x03\x04"
 OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -60,37 +60,24 @@ def open_workbook(upload, max_size: int = MAX_FILE_SIZE):
         raise ValidationError("该文件是旧版 .xls 格式或设置了打开密码，请取消密码并另存为 .xlsx 格式后再导入")
     if not data.startswith(ZIP_SIGNATURE):
         raise ValidationError("文件内容不是 .xlsx 格式的 Excel 工作簿（可能是其他类型的文件改了扩展名）")
-    check_archive(data)
+    guard.check_upload(data)  # before openpyxl builds anything
     try:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - openpyxl raises many kinds on malformed parts
-        raise ValidationError("无法读取该文件：它不是有效的 .xlsx 工作簿，或已损坏；请用 Excel 打开后重新保存再导入") from None
-
-
-def check_archive(data: bytes) -> None:
-    """A zip that is a plausible workbook and does not inflate beyond MAX_UNCOMPRESSED_SIZE."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError):
-        raise ValidationError("文件内容不是 .xlsx 格式的 Excel 工作簿（压缩包已损坏）") from None
-    names = {member.filename for member in members}
-    if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
-        raise ValidationError("文件内容不是 .xlsx 格式的 Excel 工作簿（可能是其他 Office 文件或压缩包改了扩展名）")
-    if sum(member.file_size for member in members) > MAX_UNCOMPRESSED_SIZE:
-        raise ValidationError("文件解压后内容过大，不像正常的数据表，已拒绝导入")
+        raise ValidationError(guard.BROKEN) from None
 
 
 def iter_rows(sheet, max_columns: int = MAX_COLUMNS):
     """(row number, cells) of a read-only sheet, blank rows included, numbered as Excel shows them.
 
     The dimension a file declares may be wrong (some writers leave A1), so
-    it is ignored and the rows are read to the end, at most MAX_SCANNED_ROWS.
+    it is ignored and the rows are read to the end; open_workbook has already
+    refused a sheet with rows beyond guard.MAX_ROWS, this stays as a backstop.
     """
     sheet.reset_dimensions()
     for number, cells in enumerate(sheet.iter_rows(min_row=1, max_col=max_columns), start=1):
-        if number > MAX_SCANNED_ROWS:
-            raise ValidationError(f"工作表“{sheet.title}”行数过多（超过 {MAX_SCANNED_ROWS} 行），请只保留需要导入的数据")
+        if number > guard.MAX_ROWS:
+            raise ValidationError(f"工作表“{sheet.title}”行数过多（超过 {guard.MAX_ROWS} 行），请只保留需要导入的数据")
         yield number, cells
 
 
