@@ -103,7 +103,7 @@ class PrintFormatAdmin(PrintSettingsAdmin):
     fieldsets = (
         ("基本信息", {"fields": ("name", "doc_type", "layout", "letter_head", "disabled", "standard_state")}),
         ("公文要素", {
-            "fields": ("title", "addressees", "signature", "date", "number_field", "cc", "printed_by"),
+            "fields": ("title", "addressees", "signature", "date_field", "number_field", "cc", "printed_by"),
             "description": "以下各项均为模板：{{ doc.字段名 }} 取单据的字段；过滤器 cn_date（中文日期）、"
                            "cn_index（一、二、）、num、yi（万元→亿元）、total、lines、join_cn。",
         }),

@@ -192,13 +192,18 @@ def compose_table(block: PrintFormatBlock, context: dict, progress: Callable[[in
 
 def compose(print_format: PrintFormat, doc, number: str = "", issue_date: date | None = None,
             progress: Progress | None = None) -> Composed:
-    """Fill the format's templates for ``doc``; ``number`` is the 发文字号 (a blank draft number if empty)."""
+    """Fill the format's templates for ``doc``; ``number`` is the 发文字号 (a blank draft number if empty).
+
+    ``issue_date`` is the notice's 成文日期; a preview has none and shows the document's own date
+    (``date_field``), else today's. The draft number's year is the document's, as the issued one's.
+    """
     progress = progress or (lambda fraction, note: None)
-    issue_date = issue_date or timezone.localdate()
     letter_head = print_format.letter_head
     official = print_format.is_official and letter_head is not None
     if official and not number:
-        number = numbering.draft_number(letter_head.number_pattern, issue_date.year)
+        number = numbering.draft_number(letter_head.number_pattern,
+                                        numbering.document_year(print_format, doc, issue_date))
+    issue_date = issue_date or numbering.document_date(print_format, doc) or timezone.localdate()
     context = document_context(doc, notice={"number": number, "issue_date": issue_date})
     blocks_to_fill = list(print_format.blocks.order_by("idx", "pk"))
     blocks, attachment_count = [], 0
@@ -224,7 +229,7 @@ def compose(print_format: PrintFormat, doc, number: str = "", issue_date: date |
                 filled.label = f"附件{attachment_count}"
             blocks.append(filled)
         progress((position + 1) * share, f"已整理 {position + 1}/{len(blocks_to_fill)} 个内容块")
-    date_text = render(print_format.date, context).strip() if print_format.date else cn_date(issue_date)
+    date_text = cn_date(issue_date) if official else ""  # a form (表单) is not dated
     return Composed(
         official=official,
         issuer_mark=(letter_head.issuer_mark + letter_head.mark_suffix) if official else "",

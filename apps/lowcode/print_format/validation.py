@@ -3,7 +3,7 @@
 from apps.lowcode.print_format.compose import ComposeError, parse_columns
 from apps.lowcode.print_format.template import template_error
 
-FORMAT_TEMPLATES = ("title", "addressees", "signature", "date", "cc", "printed_by")
+FORMAT_TEMPLATES = ("title", "addressees", "signature", "cc", "printed_by")
 BLOCK_TEMPLATES = ("title", "text", "table_group_title", "text_after")
 
 

@@ -155,15 +155,25 @@ def pending_text(counties: list, units: list) -> str:
     return f"尚有 {'、'.join(parts)}未审定" if parts else ""
 
 
-def before_issue(period, event=None, user=None, print_format=None, **kwargs) -> None:
-    """Issuing a ranking notice numbers it for good: only with final results, in the notice written for the period."""
-    kind = FORMAT_KINDS.get(print_format.name) if print_format is not None else None
+def format_fit(period, print_format) -> str:
+    """Why a format does not fit the period ("" when it does): the ranking notices are written for one kind.
+
+    The print page offers, the preview prints and 印发 issues only what fits (apps/lowcode/print_format/fitness.py).
+    """
+    kind = FORMAT_KINDS.get(print_format.name)
+    if kind is None:
+        return ""  # a format an administrator added for periods: theirs to judge
     if period.kind == PeriodKind.MONTH:
-        raise ValidationError(f"{period.title}是月度调度周期，不通报考评排名；请印发季度或年度考评周期的通报")
-    if kind is not None and kind != period.kind:
+        return f"{period.title}是月度调度周期，不通报考评排名；请印发季度或年度考评周期的通报"
+    if kind != period.kind:
         fitting = next((name for name, k in FORMAT_KINDS.items() if k == period.kind), "")
         hint = f"，{period.title}请使用“{fitting}”" if fitting else ""
-        raise ValidationError(f"“{print_format.name}”用于{kind.label}考评周期{hint}")
+        return f"“{print_format.name}”用于{kind.label}考评周期{hint}"
+    return ""
+
+
+def before_issue(period, event=None, user=None, print_format=None, **kwargs) -> None:
+    """Issuing a ranking notice numbers it for good: only with final results."""
     data = context(period)
     if data["provisional"]:
         raise ValidationError(f"{data['pending_text']}，考评结果待定，不能印发通报")
