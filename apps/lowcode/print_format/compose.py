@@ -9,6 +9,7 @@ The result, :class:`Composed`, is plain data: the layout (pdf.py) only
 places it, and tests can read it without a PDF.
 """
 
+import dataclasses
 import itertools
 import re
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from django.utils.module_loading import import_string
 from apps.lowcode.doctype.events import app_hooks
 from apps.lowcode.print_format import numbering
 from apps.lowcode.print_format.model import PrintFormat, PrintFormatBlock
+from apps.lowcode.print_format.safe import Record, dataclass_values, document_record, plain, value_of
 from apps.lowcode.print_format.template import cn_date, render
 
 ALIGNMENTS = {"": "左", "左": "左", "中": "中", "居中": "中", "右": "右"}
@@ -102,10 +104,13 @@ def context_hooks() -> dict[str, list[Callable]]:
 
 
 def document_context(doc, **extra) -> dict:
-    context = {"doc": doc, "today": timezone.localdate()}
+    """What templates see: the document and the app's additions, as plain data (safe.py), nothing else."""
+    context = {"doc": document_record(doc), "today": timezone.localdate()}
     for hook in context_hooks().get(type(doc).doctype, ()):
-        context.update(hook(doc))
-    context.update(extra)
+        added = hook(doc)
+        context.update(dataclass_values(added) if dataclasses.is_dataclass(added) else
+                       {str(k): plain(v) for k, v in added.items()})
+    context.update({key: plain(value) for key, value in extra.items()})
     return context
 
 
@@ -144,25 +149,14 @@ def resolve_rows(path: str, context: dict) -> list:
         rows = Variable(path).resolve(Context(context))
     except VariableDoesNotExist:
         raise ComposeError(f"表格数据“{path}”不存在") from None
-    if hasattr(rows, "all"):
-        rows = rows.all()
-    if isinstance(rows, (str, bytes, dict)) or not hasattr(rows, "__iter__"):
+    if not isinstance(rows, tuple):
         raise ComposeError(f"表格数据“{path}”不是一组记录")
     return list(rows)
 
 
-@dataclass
-class Group:
-    key: object
-    rows: list
-    index: int
-
-    def __str__(self):
-        return str(self.key)
-
-
-def _value(row, name: str):
-    return row.get(name) if isinstance(row, dict) else getattr(row, name, None)
+def group_record(key, rows: list, index: int) -> Record:
+    """A group of table rows for its title template: ``group.key``, ``group.rows``, ``group.index``."""
+    return Record({"key": key, "rows": tuple(rows), "index": index}, text="" if key is None else str(key))
 
 
 def compose_table(block: PrintFormatBlock, context: dict, progress: Callable[[int, int], None]) -> Table:
@@ -171,17 +165,17 @@ def compose_table(block: PrintFormatBlock, context: dict, progress: Callable[[in
         raise ComposeError(f"内容块“{block.title or block.idx}”有表格数据但没有表格列")
     records = resolve_rows(block.table_rows, context)
     if block.table_group_by:
-        groups = [Group(key, list(items), index)
+        groups = [group_record(key, list(items), index)
                   for index, (key, items) in enumerate(
-                      itertools.groupby(records, key=lambda r: _value(r, block.table_group_by)), 1)]
+                      itertools.groupby(records, key=lambda r: value_of(r, block.table_group_by)), 1)]
     else:
-        groups = [Group(None, records, 1)]
+        groups = [group_record(None, records, 1)]
     rows: list[list[str] | str] = []
     done = 0
     for group in groups:
         if block.table_group_by:
-            rows.append(render(block.table_group_title, {**context, "group": group}).strip() or str(group.key))
-        for number, record in enumerate(group.rows, 1):
+            rows.append(render(block.table_group_title, {**context, "group": group}).strip() or str(group))
+        for number, record in enumerate(group["rows"], 1):
             row_context = {**context, "row": record, "row_number": number, "group": group}
             rows.append([render(c.template, row_context).strip() for c in columns])
             done += 1
