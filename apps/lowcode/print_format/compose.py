@@ -191,6 +191,11 @@ def compose(print_format: PrintFormat, doc, number: str = "", issue_date: date |
     ``issue_date`` is the notice's 成文日期; a preview has none and shows the document's own date
     (``date_field``), else today's. The draft number's year is the document's, as the issued one's.
     """
+    from apps.lowcode.print_format.validation import reach_problems
+
+    problems = reach_problems(print_format)
+    if problems:  # saved before the rule, or written around the admin: not printed
+        raise ComposeError("模板读取了打印范围之外的内容：" + "；".join(problems))
     progress = progress or (lambda fraction, note: None)
     letter_head = print_format.letter_head
     official = print_format.is_official and letter_head is not None
