@@ -345,15 +345,19 @@ def table_flowables(table: Table, styles: Styles, available_width: float) -> lis
 
 
 def keep_with_last(story: list[Flowable], flowable: Flowable) -> list[Flowable]:
-    """``flowable`` (the 版记) on the page of the story's last text: both move to a new page together."""
-    spacers = []
-    while story and isinstance(story[-1], Spacer):
-        spacers.insert(0, story.pop())
+    """``flowable`` (the 版记) on the page of the story's last text: they move to a new page together.
+
+    The last text is the last paragraph or the end of the last table, with what follows it
+    (the signature and 成文日期, spacing), so that neither stands alone on a page.
+    """
+    kept: list[Flowable] = []
+    while story and isinstance(story[-1], (Spacer, Signature)):
+        kept.insert(0, story.pop())
     if not story or isinstance(story[-1], (PageBreak, NextPageTemplate)):
-        return story + spacers + [flowable]
+        return story + kept + [flowable]
     last = story.pop()
-    kept = list(last._content) if isinstance(last, KeepTogether) else [last]
-    return story + [KeepTogether(kept + spacers + [flowable])]
+    kept = (list(last._content) if isinstance(last, KeepTogether) else [last]) + kept
+    return story + [KeepTogether(kept + [flowable])]
 
 
 def block_flowables(block: Block, styles: Styles, first_on_page: bool) -> list[Flowable]:
