@@ -104,7 +104,7 @@ def test_the_imprint_never_stands_alone_on_a_page(office, plan):
     fmt = PrintFormat.objects.create(name="长通知", doc_type="Action Plan", layout="公文", title="{{ doc.title }}",
                                      letter_head=LetterHead.objects.get(name="赣州市科技创新赋能行动领导小组"),
                                      printed_by="赣州市科技创新赋能行动领导小组办公室", cc="市科技局")
-    for lines in range(14, 24):
+    for lines in range(24, 40):
         PrintFormatBlock.objects.filter(print_format=fmt).delete()
         PrintFormatBlock.objects.create(print_format=fmt, idx=1, text="\n".join(["正文一段。" * 5] * lines))
         printed = service.print_document(office, "Action Plan", "2023", fmt.name)
