@@ -152,3 +152,18 @@ def test_formats_that_do_not_fit_are_neither_offered_previewed_nor_issued(api, o
     # With no format named, the first that fits is used.
     printed = service.print_document(office, "Assessment Period", "2023-Q1")
     assert "考评排名情况的通报" in squeezed(pdf_tools.text(printed.pdf, last=1))
+
+
+def test_a_tables_last_rows_continue_it_in_line(office, plan):
+    """The last rows are kept together as a flowable of their own; on the same page they continue the table."""
+    from apps.lowcode.print_format.model import PrintFormatBlock
+
+    fmt = PrintFormat.objects.create(name="目标表", doc_type="Action Plan", layout="表单", title="{{ doc.title }}目标")
+    PrintFormatBlock.objects.create(print_format=fmt, idx=1, table_rows="doc.targets",
+                                    table_columns="序号 | {{ row.idx }} | 15 | 中\n指标 | {{ row.indicator }} | 100")
+    printed = service.print_document(office, "Action Plan", "2023", fmt.name)
+    [page] = pdf_tools.pages(printed.pdf)
+    count = plan.targets.count()
+    centres = {w.text: (w.x0 + w.x1) / 2 for w in page.words if w.text in (str(count - 2), str(count - 1), str(count))}
+    assert len(centres) == 3 and max(centres.values()) - min(centres.values()) < 1, centres
+    assert [w.text for w in page.words].count("序号") == 1  # no second header row before the last rows

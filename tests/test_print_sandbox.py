@@ -17,7 +17,6 @@ from apps.lowcode.print_format.loader import PrintFormatDataError, load_format
 from apps.lowcode.print_format.model import PrintFormat, PrintFormatBlock
 from apps.lowcode.print_format.template import render
 from apps.innovation_action.models import AssessmentPeriod, County, Scheme, SelfAssessment
-from tests import pdf_tools
 from tests.admin_forms import form_data
 
 pytestmark = pytest.mark.django_db

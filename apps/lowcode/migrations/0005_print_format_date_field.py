@@ -43,4 +43,14 @@ class Migration(migrations.Migration):
             model_name='printformat',
             name='date',
         ),
+        migrations.AlterField(
+            model_name='historicalprintformatblock',
+            name='table_rows',
+            field=models.CharField(blank=True, help_text='表格的行来自何处：单据的子表（如 doc.lines）或应用提供的列表（如 projects）；留空则无表格', max_length=200, verbose_name='表格数据'),
+        ),
+        migrations.AlterField(
+            model_name='printformatblock',
+            name='table_rows',
+            field=models.CharField(blank=True, help_text='表格的行来自何处：单据的子表（如 doc.lines）或应用提供的列表（如 projects）；留空则无表格', max_length=200, verbose_name='表格数据'),
+        ),
     ]

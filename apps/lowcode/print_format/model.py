@@ -108,7 +108,7 @@ class PrintFormatBlock(ChildDocument):
     text = models.TextField("正文", blank=True,
                             help_text="模板；每行一段。以“一、”开头的段落用黑体，以“（一）”开头的用楷体；有表格时为表前说明（如 单位：万元），左对齐")
     table_rows = models.CharField("表格数据", max_length=200, blank=True,
-                                  help_text="表格的行来自何处，例如 doc.tasks.all 或 rows（由应用提供）；留空则无表格")
+                                  help_text="表格的行来自何处：单据的子表（如 doc.lines）或应用提供的列表（如 projects）；留空则无表格")
     table_group_by = models.CharField("分组字段", max_length=100, blank=True, help_text="按此字段分组，每组前加一行组标题")
     table_group_title = models.CharField("组标题", max_length=300, blank=True,
                                          help_text="模板，可用 group.key、group.rows、group.index，例如 {{ group.index|cn_index }}、{{ group.key }}")

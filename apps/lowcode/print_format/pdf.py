@@ -234,6 +234,7 @@ class TableTail(Flowable):
         super().__init__()
         self.with_header, self.without_header = with_header, without_header
         self.table = with_header
+        self.hAlign = with_header.hAlign  # placed as the table above it is (centred)
 
     def wrap(self, available_width, available_height):
         frame = getattr(self, "_frame", None)

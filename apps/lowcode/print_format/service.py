@@ -23,9 +23,9 @@ from apps.lowcode.jobs import enqueue
 from apps.lowcode.permissions import can
 from apps.lowcode.print_format import numbering
 from apps.lowcode.print_format.compose import ComposeError, compose, document_context
+from apps.lowcode.print_format.fitness import unfit_reason
 from apps.lowcode.print_format.model import Notice, PrintFormat
 from apps.lowcode.print_format.pdf import render_pdf
-from apps.lowcode.print_format.fitness import unfit_reason
 from apps.lowcode.print_format.template import cn_date, render
 
 logger = logging.getLogger(__name__)

@@ -2,8 +2,9 @@
 
 Output is plain text (no HTML escaping here): the renderer escapes it for
 reportlab. Templates see the document as ``doc`` and what the app's
-``print_context`` hook adds; Django never lets a template call a method that
-changes data (``alters_data``) or pass arguments to one.
+``print_context`` hook adds, as plain data only (safe.py: fields, child rows,
+links as names); what a template may name is checked before it is saved and
+rendered (sandbox.py).
 """
 
 from datetime import date, datetime
