@@ -3,7 +3,11 @@
 Every template of the format is filled with the document (``doc``) and what
 the apps' ``print_context`` hooks add for its doctype (hooks.py)::
 
-    print_context = {"Action Plan": "apps.innovation_action.print_context.action_plan"}
+    print_context = {"Action Plan": "apps.innovation_action.doctype.action_plan.print.context"}
+
+A hook returns a dataclass (its annotations tell the save-time check, sandbox.py,
+which names and fields templates may use). Templates get plain data only
+(safe.py): records as their fields, links as names, lists as tuples.
 
 The result, :class:`Composed`, is plain data: the layout (pdf.py) only
 places it, and tests can read it without a PDF.

@@ -151,6 +151,8 @@ def dataclass_shape(cls, depth: int = 0) -> RecordShape:
     return RecordShape(fields)
 
 
+# The scope's entry for the names of an app's print context that does not declare them (a dict).
+UNDECLARED = "*"
 FORLOOP = RecordShape({name: Scalar() for name in ("counter", "counter0", "revcounter", "revcounter0", "first",
                                                    "last", "length")} | {"parentloop": Anything()}, label="forloop")
 # Filters that give back what they were given (or a part of it); any other filter gives a value.
@@ -179,7 +181,7 @@ class Checker:
             return DateValue() if isinstance(variable.literal, (date, datetime)) else Scalar()
         path = ".".join(variable.lookups)
         root, *rest = variable.lookups
-        shape = scope.get(root)
+        shape = scope.get(root) or scope.get(UNDECLARED)
         if shape is None:
             names = "、".join(sorted(n for n in scope if n not in ("None", "True", "False")))
             self.refuse(f"模板用到了“{path}”，但没有“{root}”（可用的有：{names}）")
@@ -319,6 +321,8 @@ def _hook_shapes(doctype: str) -> tuple[tuple[str, Shape], ...]:
         if isinstance(returns, type) and dataclasses.is_dataclass(returns):
             added = dataclass_shape(returns)
             shapes.update({name: added.attribute(name) for name in added.fields})
+        else:  # a hook that returns a dict: its names are not known here (its values are still plain data)
+            shapes[UNDECLARED] = Anything()
     return tuple(shapes.items())
 
 
