@@ -19,7 +19,7 @@ from apps.lowcode.print_format.template import render
 from apps.innovation_action.models import AssessmentPeriod, County, Scheme, SelfAssessment
 from tests.admin_forms import form_data
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 PLAN_FORMAT = "工作方案印发通知"
 PASSWORD = "{{ doc.owner.password }}"
