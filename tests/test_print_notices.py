@@ -167,3 +167,26 @@ def test_a_tables_last_rows_continue_it_in_line(office, plan):
     centres = {w.text: (w.x0 + w.x1) / 2 for w in page.words if w.text in (str(count - 2), str(count - 1), str(count))}
     assert len(centres) == 3 and max(centres.values()) - min(centres.values()) < 1, centres
     assert [w.text for w in page.words].count("序号") == 1  # no second header row before the last rows
+
+
+def test_a_page_holding_only_the_imprint_says_it_has_no_text():
+    """GB/T 9704: when no text fits with the 版记, its page is marked "（此页无正文）" top left."""
+    import io
+
+    from reportlab.platypus import BaseDocTemplate, PageBreak, Paragraph
+
+    from apps.lowcode.print_format.fonts import font_set
+    from apps.lowcode.print_format.pdf import Imprint, Styles, keep_with_last, page_templates
+
+    styles = Styles(font_set())
+    story = keep_with_last([Paragraph(styles.text("正文。"), styles.body), PageBreak()],
+                           Imprint("市科技局", "赣州市科技创新赋能行动领导小组办公室", "2023年2月21日", styles))
+    buffer = io.BytesIO()
+    document = BaseDocTemplate(buffer, initialFontName=styles.fonts.body)
+    document.addPageTemplates(page_templates(styles.fonts))
+    document.build(story)
+    first, second = pdf_tools.pages(buffer.getvalue())
+    assert "（此页无正文）" not in "".join(w.text for w in first.words)
+    top = second.lines()[0]
+    assert "".join(w.text for w in top) == "（此页无正文）" and abs(top[0].x0 / pdf_tools.MM - 28) < 0.5
+    assert "".join(w.text for w in second.lines()[-2]).endswith("2023年2月21日印发")  # at the foot, above "— 2 —"

@@ -119,10 +119,23 @@ def test_the_api_and_the_admin_form_refuse_it_too(api, login):
     assert PrintFormat.objects.get(name=PLAN_FORMAT).title == "{{ doc.notice_title }}"
 
 
-def test_the_configuration_import_refuses_it():
+def test_the_configuration_imports_refuse_it():
+    # The shipped formats' loader (print_formats/*.yaml)…
     data = {"name": "密码通知", "doc_type": "Action Plan", "layout": "表单", "title": PASSWORD, "blocks": []}
     with pytest.raises(PrintFormatDataError, match="doc.owner.password"):
         load_format("config.yaml", data)
+    # …and a configuration exported from another site (load_config), a block's template included.
+    from apps.lowcode.fixtures.document import ConfigError, parse
+    from apps.lowcode.fixtures.export import export_text
+    from apps.lowcode.fixtures.load import load_config
+
+    config = parse(export_text().encode("utf-8"))
+    notice = next(f for f in config["doctypes"]["Print Format"] if f["name"] == PLAN_FORMAT)
+    notice["blocks"][0]["text"] = "{{ doc.notice_body }}" + OTHER_COUNTIES
+    with pytest.raises(ConfigError) as refused:
+        load_config(config)
+    assert any("period" in problem and "没有" in problem for problem in refused.value.problems), refused.value.problems
+    assert PrintFormat.objects.get(name=PLAN_FORMAT).blocks.get(idx=1).text == "{{ doc.notice_body }}"
 
 
 # --- not rendered when it got in around the check ---------------------------------------------------

@@ -199,7 +199,7 @@ class Imprint(Flowable):
         canvas, body = self.canv, self.styles.fonts.body
         if self.alone:  # the page above the 版记 holds no text
             canvas.setFont(self.styles.fonts.body_grid, BODY_SIZE)
-            top = self.height + self.drop
+            top = self.height  # the box sits at the top of the frame; the 版记 itself is drawn ``drop`` lower
             canvas.drawString(0, top - LINE + (LINE - BODY_SIZE) / 2 + descent(body, BODY_SIZE), self.NO_TEXT)
         canvas.saveState()
         canvas.translate(0, -self.drop)
