@@ -43,8 +43,11 @@ def test_the_office_issues_the_plan_and_downloads_the_pdf(browser_page, redis_qu
     assert answer.ok and answer.body().startswith(b"%PDF")
     assert answer.headers["content-disposition"].startswith("inline")
 
-    # 印发 on the plan's own date: a confirmation, then the notice waits for its PDF with a progress bar.
-    card.locator("input[name=issue_date]").fill("2023-02-21")
+    # 印发 on the plan's own date (the one it prints, not editable here): a confirmation, then the notice
+    # waits for its PDF with a progress bar.
+    date_input = card.locator("input[name=issue_date]")
+    expect(date_input).to_have_value("2023-02-21")
+    expect(date_input).not_to_be_editable()
     page.once("dialog", lambda dialog: dialog.accept())
     card.locator("button.issue-button").click()
     expect(page.locator(".alert-success")).to_contain_text("已印发：赣市科赋字〔2023〕1号")
@@ -85,3 +88,14 @@ def test_the_office_issues_the_plan_and_downloads_the_pdf(browser_page, redis_qu
     expect(first_block).to_be_visible()
     page.wait_for_timeout(400)  # the tab fades in: the screenshot wants it opaque
     page.screenshot(path="/tmp/print_format_blocks.png", full_page=True)
+
+
+def test_the_ranking_page_leads_to_the_periods_notice(browser_page):
+    page = browser_page
+    log_in(page, "office")
+    page.goto(f"{page.base_url}/admin/rankings/?period=2023-Q1")
+    page.locator("#print-notice").click()
+    expect(page).to_have_url(re.compile(r"/admin/print/Assessment%20Period/2023-Q1/$"))
+    expect(page.locator(".format-card")).to_have_count(1)
+    expect(page.locator(".format-card")).to_contain_text("季度排名通报")
+    page.screenshot(path="/tmp/period_print_page.png", full_page=True)

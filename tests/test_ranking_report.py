@@ -329,7 +329,7 @@ def test_the_ranking_page_and_its_export(period, login):
     page = client.get("/admin/rankings/")
     assert page.status_code == 200
     html = page.content.decode()
-    assert "2023年第一季度" in html and "仅显示您有权查看的考评对象" in html
+    assert "2023年第一季度" in html and "仅显示你有权查看的考评对象" in html
     assert html.count('class="score-row"') == 9
     assert html.count('class="pending-row"') == 4 + 8 + 9  # 二类, 三类, the other nine units
     assert "15（核定 17.5）" in html and "2（并列）" in html and COUNTY_RULE in html

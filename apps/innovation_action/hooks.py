@@ -36,6 +36,18 @@ print_context = {
     "Score": "apps.innovation_action.doctype.score.print.context",
 }
 
+# Computed values print formats may use besides a doctype's fields (Frappe's virtual fields).
+print_properties = {
+    "Assessment Period": ["title", "year"],
+    "SelfAssessment": ["assessee"],
+    "Score": ["assessee"],
+}
+
+# Which of a doctype's print formats fit a document (the rest are neither offered, previewed nor issued).
+print_format_fit = {
+    "Assessment Period": "apps.innovation_action.doctype.assessment_period.print.format_fit",
+}
+
 # The app's configuration that travels with the platform's (apps/lowcode/fixtures): the indicators
 # and their scoring of one year's plan, loaded into the plan of a year chosen at load time.
 fixture_scopes = {"Action Plan": {"by": "year"}}

@@ -19,6 +19,7 @@ from apps.lowcode.api.errors import FrappeError
 from apps.lowcode.doctype import doctype_registry
 from apps.lowcode.permissions import scope_queryset
 from apps.lowcode.print_format import service
+from apps.lowcode.print_format.fitness import unfit_reason
 from apps.lowcode.print_format.loader import digest
 from apps.lowcode.print_format.model import LetterHead, Notice, PrintFont, PrintFormat, PrintFormatBlock
 from apps.lowcode.print_format.template import cn_date
@@ -103,9 +104,11 @@ class PrintFormatAdmin(PrintSettingsAdmin):
     fieldsets = (
         ("基本信息", {"fields": ("name", "doc_type", "layout", "letter_head", "disabled", "standard_state")}),
         ("公文要素", {
-            "fields": ("title", "addressees", "signature", "date", "number_field", "cc", "printed_by"),
-            "description": "以下各项均为模板：{{ doc.字段名 }} 取单据的字段；过滤器 cn_date（中文日期）、"
-                           "cn_index（一、二、）、num、yi（万元→亿元）、total、lines、join_cn。",
+            "fields": ("title", "addressees", "signature", "date_field", "number_field", "cc", "printed_by"),
+            "description": "标题、主送、署名、抄送、印发机关为模板：{{ doc.字段名 }} 取单据的字段，子表为一组行，"
+                           "链接字段只印所链接记录的名称（不能再取其字段）；过滤器 cn_date（中文日期）、"
+                           "cn_index（一、二、）、num、yi（万元→亿元）、total、lines、join_cn。"
+                           "模板用到单据以外的内容时不能保存。",
         }),
         RECORD,
     )
@@ -148,7 +151,9 @@ class PrintFormatAdmin(PrintSettingsAdmin):
         if print_format.disabled:
             return {"preview_error": "该格式已停用，启用后才能预览"}
         ordering = "-modified" if any(f.name == "modified" for f in model._meta.fields) else "-pk"
-        records = scope_queryset(request.user, model).order_by(ordering)[:PREVIEW_RECORDS]
+        # Only documents the format fits (a year's notice is not previewed on a quarter): fitness.py.
+        latest = scope_queryset(request.user, model).order_by(ordering)[:PREVIEW_RECORDS * 5]
+        records = [doc for doc in latest if not unfit_reason(print_format, doc)][:PREVIEW_RECORDS]
         return {
             "preview_records": [(doc.name, doc.name if str(doc) == doc.name else f"{doc}（{doc.name}）")
                                 for doc in records],

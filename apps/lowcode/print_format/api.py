@@ -34,10 +34,15 @@ def download_pdf(request, doctype, name, format=None, no_letterhead=None):
 
 
 @whitelist("frappe.utils.print_format.get_print_formats", methods=("GET",))
-def get_print_formats(request, doctype):
-    """某单据类型可用的打印格式（名称、版式、能否印发）。"""
+def get_print_formats(request, doctype, name=None):
+    """某单据类型可用的打印格式（名称、版式、能否印发）；给出 name 时只列适用于该单据的格式。"""
+    doctype = _text(doctype, "doctype")
+    if name:
+        formats = service.fitting_formats(service.readable_document(request.user, doctype, _text(name, "name")))
+    else:
+        formats = service.formats_for(doctype)
     return [{"name": f.name, "layout": f.layout, "can_issue": f.is_official and f.letter_head_id is not None}
-            for f in service.formats_for(_text(doctype, "doctype"))]
+            for f in formats]
 
 
 @whitelist("frappe.utils.print_format.issue_notice", methods=("POST",))

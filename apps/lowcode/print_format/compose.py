@@ -3,12 +3,17 @@
 Every template of the format is filled with the document (``doc``) and what
 the apps' ``print_context`` hooks add for its doctype (hooks.py)::
 
-    print_context = {"Action Plan": "apps.innovation_action.print_context.action_plan"}
+    print_context = {"Action Plan": "apps.innovation_action.doctype.action_plan.print.context"}
+
+A hook returns a dataclass (its annotations tell the save-time check, sandbox.py,
+which names and fields templates may use). Templates get plain data only
+(safe.py): records as their fields, links as names, lists as tuples.
 
 The result, :class:`Composed`, is plain data: the layout (pdf.py) only
 places it, and tests can read it without a PDF.
 """
 
+import dataclasses
 import itertools
 import re
 from dataclasses import dataclass, field
@@ -23,6 +28,7 @@ from django.utils.module_loading import import_string
 from apps.lowcode.doctype.events import app_hooks
 from apps.lowcode.print_format import numbering
 from apps.lowcode.print_format.model import PrintFormat, PrintFormatBlock
+from apps.lowcode.print_format.safe import Record, dataclass_values, document_record, plain, value_of
 from apps.lowcode.print_format.template import cn_date, render
 
 ALIGNMENTS = {"": "左", "左": "左", "中": "中", "居中": "中", "右": "右"}
@@ -102,10 +108,13 @@ def context_hooks() -> dict[str, list[Callable]]:
 
 
 def document_context(doc, **extra) -> dict:
-    context = {"doc": doc, "today": timezone.localdate()}
+    """What templates see: the document and the app's additions, as plain data (safe.py), nothing else."""
+    context = {"doc": document_record(doc), "today": timezone.localdate()}
     for hook in context_hooks().get(type(doc).doctype, ()):
-        context.update(hook(doc))
-    context.update(extra)
+        added = hook(doc)
+        context.update(dataclass_values(added) if dataclasses.is_dataclass(added) else
+                       {str(k): plain(v) for k, v in added.items()})
+    context.update({key: plain(value) for key, value in extra.items()})
     return context
 
 
@@ -144,25 +153,14 @@ def resolve_rows(path: str, context: dict) -> list:
         rows = Variable(path).resolve(Context(context))
     except VariableDoesNotExist:
         raise ComposeError(f"表格数据“{path}”不存在") from None
-    if hasattr(rows, "all"):
-        rows = rows.all()
-    if isinstance(rows, (str, bytes, dict)) or not hasattr(rows, "__iter__"):
+    if not isinstance(rows, tuple):
         raise ComposeError(f"表格数据“{path}”不是一组记录")
     return list(rows)
 
 
-@dataclass
-class Group:
-    key: object
-    rows: list
-    index: int
-
-    def __str__(self):
-        return str(self.key)
-
-
-def _value(row, name: str):
-    return row.get(name) if isinstance(row, dict) else getattr(row, name, None)
+def group_record(key, rows: list, index: int) -> Record:
+    """A group of table rows for its title template: ``group.key``, ``group.rows``, ``group.index``."""
+    return Record({"key": key, "rows": tuple(rows), "index": index}, text="" if key is None else str(key))
 
 
 def compose_table(block: PrintFormatBlock, context: dict, progress: Callable[[int, int], None]) -> Table:
@@ -171,17 +169,17 @@ def compose_table(block: PrintFormatBlock, context: dict, progress: Callable[[in
         raise ComposeError(f"内容块“{block.title or block.idx}”有表格数据但没有表格列")
     records = resolve_rows(block.table_rows, context)
     if block.table_group_by:
-        groups = [Group(key, list(items), index)
+        groups = [group_record(key, list(items), index)
                   for index, (key, items) in enumerate(
-                      itertools.groupby(records, key=lambda r: _value(r, block.table_group_by)), 1)]
+                      itertools.groupby(records, key=lambda r: value_of(r, block.table_group_by)), 1)]
     else:
-        groups = [Group(None, records, 1)]
+        groups = [group_record(None, records, 1)]
     rows: list[list[str] | str] = []
     done = 0
     for group in groups:
         if block.table_group_by:
-            rows.append(render(block.table_group_title, {**context, "group": group}).strip() or str(group.key))
-        for number, record in enumerate(group.rows, 1):
+            rows.append(render(block.table_group_title, {**context, "group": group}).strip() or str(group))
+        for number, record in enumerate(group["rows"], 1):
             row_context = {**context, "row": record, "row_number": number, "group": group}
             rows.append([render(c.template, row_context).strip() for c in columns])
             done += 1
@@ -192,13 +190,23 @@ def compose_table(block: PrintFormatBlock, context: dict, progress: Callable[[in
 
 def compose(print_format: PrintFormat, doc, number: str = "", issue_date: date | None = None,
             progress: Progress | None = None) -> Composed:
-    """Fill the format's templates for ``doc``; ``number`` is the 发文字号 (a blank draft number if empty)."""
+    """Fill the format's templates for ``doc``; ``number`` is the 发文字号 (a blank draft number if empty).
+
+    ``issue_date`` is the notice's 成文日期; a preview has none and shows the document's own date
+    (``date_field``), else today's. The draft number's year is the document's, as the issued one's.
+    """
+    from apps.lowcode.print_format.validation import reach_problems
+
+    problems = reach_problems(print_format)
+    if problems:  # saved before the rule, or written around the admin: not printed
+        raise ComposeError("模板读取了打印范围之外的内容：" + "；".join(problems))
     progress = progress or (lambda fraction, note: None)
-    issue_date = issue_date or timezone.localdate()
     letter_head = print_format.letter_head
     official = print_format.is_official and letter_head is not None
     if official and not number:
-        number = numbering.draft_number(letter_head.number_pattern, issue_date.year)
+        number = numbering.draft_number(letter_head.number_pattern,
+                                        numbering.document_year(print_format, doc, issue_date))
+    issue_date = issue_date or numbering.document_date(print_format, doc) or timezone.localdate()
     context = document_context(doc, notice={"number": number, "issue_date": issue_date})
     blocks_to_fill = list(print_format.blocks.order_by("idx", "pk"))
     blocks, attachment_count = [], 0
@@ -224,7 +232,7 @@ def compose(print_format: PrintFormat, doc, number: str = "", issue_date: date |
                 filled.label = f"附件{attachment_count}"
             blocks.append(filled)
         progress((position + 1) * share, f"已整理 {position + 1}/{len(blocks_to_fill)} 个内容块")
-    date_text = render(print_format.date, context).strip() if print_format.date else cn_date(issue_date)
+    date_text = cn_date(issue_date) if official else ""  # a form (表单) is not dated
     return Composed(
         official=official,
         issuer_mark=(letter_head.issuer_mark + letter_head.mark_suffix) if official else "",

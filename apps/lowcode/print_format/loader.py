@@ -16,7 +16,7 @@ from django.db import transaction
 
 from apps.lowcode.print_format.model import LetterHead, PrintFormat, PrintFormatBlock
 
-FORMAT_FIELDS = ("doc_type", "layout", "title", "addressees", "signature", "date", "number_field", "cc",
+FORMAT_FIELDS = ("doc_type", "layout", "title", "addressees", "signature", "date_field", "number_field", "cc",
                  "printed_by")
 BLOCK_FIELDS = ("placement", "orientation", "title", "text", "table_rows", "table_group_by", "table_group_title",
                 "table_columns", "table_font_size", "text_after")

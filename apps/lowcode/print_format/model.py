@@ -58,8 +58,10 @@ class PrintFormat(Document):
     title = models.TextField("标题", help_text="模板，例如 关于印发《{{ doc.title }}》的通知；换行即标题换行")
     addressees = models.TextField("主送机关", blank=True)
     signature = models.CharField("发文机关署名", max_length=200, blank=True, help_text="留空则用版头的署名")
-    date = models.CharField("成文日期", max_length=200, blank=True,
-                            help_text="模板，例如 {{ doc.issue_date|cn_date }}；留空则为印发日期")
+    date_field = models.CharField(
+        "成文日期字段", max_length=140, blank=True,
+        help_text="单据自带成文日期的字段名（如 issue_date）：有值时公文印此日期，登记、发文字号年份都用它；"
+                  "留空则为印发时填写的日期。表单版式不印成文日期")
     number_field = models.CharField("发文字号字段", max_length=140, blank=True,
                                     help_text="单据自带发文字号的字段名（如 document_number）；有值时沿用，不另行编号")
     cc = models.TextField("抄送", blank=True)
@@ -106,7 +108,7 @@ class PrintFormatBlock(ChildDocument):
     text = models.TextField("正文", blank=True,
                             help_text="模板；每行一段。以“一、”开头的段落用黑体，以“（一）”开头的用楷体；有表格时为表前说明（如 单位：万元），左对齐")
     table_rows = models.CharField("表格数据", max_length=200, blank=True,
-                                  help_text="表格的行来自何处，例如 doc.tasks.all 或 rows（由应用提供）；留空则无表格")
+                                  help_text="表格的行来自何处：单据的子表（如 doc.lines）或应用提供的列表（如 projects）；留空则无表格")
     table_group_by = models.CharField("分组字段", max_length=100, blank=True, help_text="按此字段分组，每组前加一行组标题")
     table_group_title = models.CharField("组标题", max_length=300, blank=True,
                                          help_text="模板，可用 group.key、group.rows、group.index，例如 {{ group.index|cn_index }}、{{ group.key }}")

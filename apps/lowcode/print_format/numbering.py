@@ -6,8 +6,10 @@ back, so the numbers handed out are exactly 1, 2, 3, … in commit order.
 """
 
 import re
+from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from apps.lowcode.print_format.model import NumberSeries
 
@@ -46,6 +48,32 @@ def parse_number(pattern: str, text: str) -> tuple[int, int] | None:
         re.escape("{number}"), r"(?P<number>[1-9]\d*)")
     match = re.fullmatch(regex, text.strip())
     return (int(match["year"]), int(match["number"])) if match else None
+
+
+def document_date(print_format, doc) -> date | None:
+    """The 成文日期 the document carries itself (the plan's 2023-02-21), or None.
+
+    It is the one date of the notice: printed on it, recorded on the register, and
+    the year of its 发文字号.
+    """
+    if not print_format.date_field:
+        return None
+    value = getattr(doc, print_format.date_field, None)
+    if isinstance(value, datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value if isinstance(value, date) else None
+
+
+def document_year(print_format, doc, issue_date: date | None = None) -> int:
+    """The year of a document's 发文字号: its own 成文日期's, else its own year (a plan's, a period's),
+    else the issue date's (today for a preview). Never today's year for a document of another year."""
+    own = document_date(print_format, doc)
+    if own is not None:
+        return own.year
+    year = getattr(doc, "year", None)
+    if isinstance(year, int) and not isinstance(year, bool) and 1000 <= year <= 9999:
+        return year
+    return (issue_date or timezone.localdate()).year
 
 
 def _locked_series(prefix: str) -> NumberSeries:

@@ -22,7 +22,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import (
-    BaseDocTemplate, Flowable, Frame, NextPageTemplate, PageBreak, PageTemplate, Paragraph, Spacer,
+    BaseDocTemplate, Flowable, Frame, KeepTogether, NextPageTemplate, PageBreak, PageTemplate, Paragraph, Spacer,
     Table as PdfTable, TableStyle,
 )
 
@@ -162,13 +162,20 @@ class Signature(Flowable):
 
 
 class Imprint(Flowable):
-    """版记 at the foot of the last page: 抄送, then 印发机关 and 印发日期, between rules."""
+    """版记 at the foot of the last page: 抄送, then 印发机关 and 印发日期, between rules.
+
+    It is as tall as it needs (so that it can be kept with the last text) and is drawn at the foot of the
+    frame it lands in. Alone on a page, that page says so: "（此页无正文）" top left (GB/T 9704).
+    """
+
+    NO_TEXT = "（此页无正文）"
 
     def __init__(self, cc: str, printed_by: str, print_date: str, styles: Styles):
         super().__init__()
         self.styles = styles
         self.cc = Paragraph(styles.text(f"抄送：{cc}", styles.fonts.body), styles.footer) if cc else None
         self.printed_by, self.print_date = printed_by, f"{print_date}印发"
+        self.drop, self.alone = 0.0, False
 
     def _rows(self, width):
         rows = []
@@ -180,15 +187,24 @@ class Imprint(Flowable):
 
     def wrap(self, available_width, available_height):
         self.width = available_width
-        needed = sum(h for _, h in self._rows(available_width))
-        # Take the rest of the page so that the 版记 sits on its foot; move on when it does not fit.
-        self.height = available_height if available_height >= needed else needed
+        self.height = sum(h for _, h in self._rows(available_width))
+        frame = getattr(self, "_frame", None)
+        placing = available_height < 0x1000000  # not the size query of a KeepTogether
+        # How far below its place it is drawn: down to the foot of the frame.
+        self.drop = max(available_height - self.height, 0) if placing else 0.0
+        self.alone = bool(placing and frame is not None and getattr(frame, "_atTop", False))
         return available_width, self.height
 
     def draw(self):
-        canvas, y = self.canv, 0.0
+        canvas, body = self.canv, self.styles.fonts.body
+        if self.alone:  # the page above the 版记 holds no text
+            canvas.setFont(self.styles.fonts.body_grid, BODY_SIZE)
+            top = self.height  # the box sits at the top of the frame; the 版记 itself is drawn ``drop`` lower
+            canvas.drawString(0, top - LINE + (LINE - BODY_SIZE) / 2 + descent(body, BODY_SIZE), self.NO_TEXT)
+        canvas.saveState()
+        canvas.translate(0, -self.drop)
+        y = 0.0
         rows = self._rows(self.width)
-        body = self.styles.fonts.body
         canvas.setLineWidth(0.35 * mm)
         canvas.line(0, y, self.width, y)
         for position, (kind, height) in enumerate(reversed(rows)):
@@ -204,6 +220,32 @@ class Imprint(Flowable):
             last = position == len(rows) - 1
             canvas.setLineWidth(0.35 * mm if last else 0.25 * mm)
             canvas.line(0, y, self.width, y)
+        canvas.restoreState()
+
+
+class TableTail(Flowable):
+    """The last rows of a table, kept together (and with what must follow them on the same page).
+
+    It continues the table seamlessly when it follows it on the page; at the top of a page it
+    repeats the header row, as the table itself does when it breaks.
+    """
+
+    def __init__(self, with_header: PdfTable, without_header: PdfTable | None):
+        super().__init__()
+        self.with_header, self.without_header = with_header, without_header
+        self.table = with_header
+        self.hAlign = with_header.hAlign  # placed as the table above it is (centred)
+
+    def wrap(self, available_width, available_height):
+        frame = getattr(self, "_frame", None)
+        placing = available_height < 0x1000000
+        continues = placing and self.without_header is not None and frame is not None \
+            and not getattr(frame, "_atTop", True)
+        self.table = self.without_header if continues else self.with_header
+        return self.table.wrapOn(self.canv, available_width, available_height)
+
+    def draw(self):
+        self.table.drawOn(self.canv, 0, 0)
 
 
 class Progressing(BaseDocTemplate):
@@ -257,32 +299,66 @@ def _number(canvas, fonts: FontSet, left: float, width: float, bottom: float):
     canvas.restoreState()
 
 
-def table_flowable(table: Table, styles: Styles, available_width: float) -> PdfTable:
+TAIL_ROWS = 2  # a table never ends with a single row alone on a page
+
+
+def table_flowables(table: Table, styles: Styles, available_width: float) -> list[Flowable]:
+    """The table, its header row repeated on every page, and its last rows kept together.
+
+    Rows break between pages, never inside. The last rows (:data:`TAIL_ROWS`, a group title
+    counting as one) are a flowable of their own, kept together, so that the table's end never
+    leaves a lone row on a page; the 版记 can then join them (:func:`keep_with_last`).
+    """
     widths = [c.width_mm * mm for c in table.columns]
     scale = min(1.0, available_width / sum(widths))
     widths = [w * scale for w in widths]
     size = table.font_size
-    data = [[styles.cell(c.header, size, "中", header=True) for c in table.columns]]
-    spans = []
+    header = [styles.cell(c.header, size, "中", header=True) for c in table.columns]
+    rows = []
     for row in table.rows:
         if isinstance(row, str):  # a group title across the whole row
-            spans.append(len(data))
-            data.append([styles.cell(row, size, "左", header=True)] + [""] * (len(table.columns) - 1))
+            rows.append([styles.cell(row, size, "左", header=True)] + [""] * (len(table.columns) - 1))
         else:
-            data.append([styles.cell(text, size, c.align) for text, c in zip(row, table.columns)])
-    style = [
-        ("FONTNAME", (0, 0), (-1, -1), styles.fonts.body),  # the empty cells of a spanned row too
-        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-    ]
-    for index in spans:
-        style.append(("SPAN", (0, index), (-1, index)))
-    # The header row repeats on every page; rows break between pages, never inside.
-    return PdfTable(data, colWidths=widths, repeatRows=1, style=TableStyle(style))
+            rows.append([styles.cell(text, size, c.align) for text, c in zip(row, table.columns)])
+    spans = {index for index, row in enumerate(table.rows) if isinstance(row, str)}
+    split = max(len(rows) - TAIL_ROWS, 0)
+
+    def pdf_table(part: range, with_header: bool) -> PdfTable:
+        data = ([header] if with_header else []) + [rows[i] for i in part]
+        offset = 1 if with_header else 0
+        style = [
+            ("FONTNAME", (0, 0), (-1, -1), styles.fonts.body),  # the empty cells of a spanned row too
+            ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 3),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+            ("TOPPADDING", (0, 0), (-1, -1), 3),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+        ]
+        style += [("SPAN", (0, position + offset), (-1, position + offset))
+                  for position, index in enumerate(part) if index in spans]
+        return PdfTable(data, colWidths=widths, repeatRows=1 if with_header else 0, style=TableStyle(style))
+
+    tail_rows = range(split, len(rows))
+    tail = TableTail(pdf_table(tail_rows, True), pdf_table(tail_rows, False) if split else None)
+    head = [pdf_table(range(split), True)] if split else []
+    return head + [KeepTogether([tail])]
+
+
+def keep_with_last(story: list[Flowable], flowable: Flowable) -> list[Flowable]:
+    """``flowable`` (the 版记) on the page of the story's last text: they move to a new page together.
+
+    The last text is the last paragraph or the end of the last table, with what follows it
+    (the signature and 成文日期, spacing), so that neither stands alone on a page.
+    """
+    kept: list[Flowable] = []
+    while story and isinstance(story[-1], (Spacer, Signature)):
+        kept.insert(0, story.pop())
+    if not story or isinstance(story[-1], (PageBreak, NextPageTemplate)):
+        return story + kept + [flowable]
+    last = story.pop()
+    kept = (list(last._content) if isinstance(last, KeepTogether) else [last]) + kept
+    return story + [KeepTogether(kept + [flowable])]
 
 
 def block_flowables(block: Block, styles: Styles, first_on_page: bool) -> list[Flowable]:
@@ -299,7 +375,7 @@ def block_flowables(block: Block, styles: Styles, first_on_page: bool) -> list[F
     if block.table is not None:
         # Text above a table is its caption (单位：万元): flush left, not a paragraph.
         story += [Paragraph(styles.text(p), styles.flush) for p in block.paragraphs]
-        story.append(table_flowable(block.table, styles, width))
+        story += table_flowables(block.table, styles, width)
     else:
         story += [styles.paragraph(p) for p in block.paragraphs]
     if block.paragraphs_after:
@@ -368,9 +444,9 @@ def story_of(composed: Composed, styles: Styles) -> list[Flowable]:
         if later_part and block is later_part[-1]:
             story += attachment_note(composed.attachments, styles)
     if composed.official and (composed.cc or composed.printed_by):
-        if orientation != "纵向":
-            story += [NextPageTemplate("纵向"), PageBreak()]
-        story.append(Imprint(composed.cc, composed.printed_by, composed.print_date, styles))
+        # On the last page, with the last text (a landscape attachment's last page too): GB/T 9704
+        # leaves the 版记 a page of its own only when no text fits, and marks that page.
+        story = keep_with_last(story, Imprint(composed.cc, composed.printed_by, composed.print_date, styles))
     return story
 
 

@@ -23,9 +23,10 @@ from apps.lowcode.jobs import enqueue
 from apps.lowcode.permissions import can
 from apps.lowcode.print_format import numbering
 from apps.lowcode.print_format.compose import ComposeError, compose, document_context
+from apps.lowcode.print_format.fitness import unfit_reason
 from apps.lowcode.print_format.model import Notice, PrintFormat
 from apps.lowcode.print_format.pdf import render_pdf
-from apps.lowcode.print_format.template import render
+from apps.lowcode.print_format.template import cn_date, render
 
 logger = logging.getLogger(__name__)
 
@@ -41,19 +42,33 @@ def formats_for(doctype: str):
     return PrintFormat.objects.filter(doc_type=doctype, disabled=False).order_by("name")
 
 
-def format_named(doctype: str, name: str | None) -> PrintFormat:
-    """The named format of a doctype, or its first one when no name is given (Frappe's "Standard")."""
-    formats = formats_for(doctype)
-    print_format = formats.filter(name=name).first() if name else formats.first()
+def fitting_formats(doc) -> list[PrintFormat]:
+    """The enabled formats of the document's doctype that fit it (fitness.py): what the print page offers."""
+    return [f for f in formats_for(type(doc).doctype).select_related("letter_head") if not unfit_reason(f, doc)]
+
+
+def format_for(doc, name: str | None) -> PrintFormat:
+    """The named format of the document's doctype, or its first fitting one when no name is given
+    (Frappe's "Standard"); a format that does not fit the document is refused, saying why."""
+    doctype = type(doc).doctype
+    if not name:
+        fitting = fitting_formats(doc)
+        if not fitting:
+            raise DoesNotExistError(f"“{doctype}”没有适用于该单据的打印格式")
+        return fitting[0]
+    print_format = formats_for(doctype).select_related("letter_head").filter(name=name).first()
     if print_format is None:
-        raise DoesNotExistError(f"打印格式“{name}”不存在或已停用" if name else f"“{doctype}”没有可用的打印格式")
+        raise DoesNotExistError(f"打印格式“{name}”不存在或已停用")
+    reason = unfit_reason(print_format, doc)
+    if reason:
+        raise ValidationError(reason)
     return print_format
 
 
 def print_page_url(doc) -> str:
-    """The document's 打印 page in the admin, or "" when no enabled format prints its doctype."""
+    """The document's 打印 page in the admin, or "" when no enabled format fits it."""
     doctype = getattr(type(doc), "doctype", "")
-    if not doctype or not doc.name or not formats_for(doctype).exists():
+    if not doctype or not doc.name or not fitting_formats(doc):
         return ""
     return reverse("print-page", args=[doctype, doc.name])
 
@@ -74,7 +89,7 @@ def file_name(text: str) -> str:
 def print_document(user, doctype: str, name: str, format_name: str | None = None) -> Printed:
     """The PDF of a document the user may read, in a format of its doctype."""
     doc = readable_document(user, doctype, name)
-    print_format = format_named(doctype, format_name)
+    print_format = format_for(doc, format_name)
     run_doc_event(doc, "before_print", user=user, print_format=print_format)
     try:
         composed = compose(print_format, doc, number=existing_number(print_format, doc))
@@ -99,15 +114,27 @@ def issued_notice(print_format: PrintFormat, doc) -> Notice | None:
                                   reference_name=doc.name).exclude(status=Notice.Status.VOID).first())
 
 
-def issue_date_from(text) -> date:
-    """The 成文日期 a user typed (YYYY-MM-DD); today in the site's time zone (Beijing) when blank."""
+def issue_date_from(text) -> date | None:
+    """The 成文日期 a user typed (YYYY-MM-DD); None when blank (the document's own date, else today)."""
     text = str(text or "").strip()
     if not text:
-        return timezone.localdate()
+        return None
     try:
         return date.fromisoformat(text)
     except ValueError:
         raise ValidationError(f"成文日期“{text}”无效，应为 YYYY-MM-DD") from None
+
+
+def notice_date(print_format: PrintFormat, doc, typed: date | None) -> date:
+    """The one 成文日期 of a notice: the document's own when it carries one (a typed date must agree),
+    else the date typed, else today (Beijing)."""
+    own = numbering.document_date(print_format, doc)
+    if own is not None:
+        if typed is not None and typed != own:
+            raise ValidationError(f"该单据自带成文日期{cn_date(own)}，与填写的{cn_date(typed)}不一致；"
+                                  f"公文只有一个成文日期，如需更改请先修改单据")
+        return own
+    return typed or timezone.localdate()
 
 
 def issue(user, doctype: str, name: str, format_name: str | None = None, issue_date: date | None = None) -> Notice:
@@ -115,14 +142,14 @@ def issue(user, doctype: str, name: str, format_name: str | None = None, issue_d
     if not can(user, "create", Notice):
         raise PermissionError("只有领导小组办公室可以印发公文")
     doc = readable_document(user, doctype, name)
-    print_format = format_named(doctype, format_name)
+    print_format = format_for(doc, format_name)
     if not print_format.is_official or print_format.letter_head is None:
         raise ValidationError(f"“{print_format.name}”是表单格式，只能打印，不能印发")
     existing = issued_notice(print_format, doc)
     if existing is not None:
         raise ValidationError(f"该文件已印发（{existing.number}），如需重新生成请在“已印发公文”中操作，作废后方可重新印发")
     run_doc_event(doc, "before_issue", user=user, print_format=print_format)
-    issue_date = issue_date or timezone.localdate()
+    issue_date = notice_date(print_format, doc, issue_date)
     with transaction.atomic():
         number = number_for(print_format, doc, issue_date)
         try:
@@ -145,7 +172,7 @@ def number_for(print_format: PrintFormat, doc, issue_date: date) -> str:
             raise ValidationError(f"发文字号 {carried} 已被其他公文使用（含已作废的），请先修改单据的发文字号")
         numbering.mark_used(pattern, carried)
         return carried
-    return numbering.take_next(pattern, issue_date.year)
+    return numbering.take_next(pattern, numbering.document_year(print_format, doc, issue_date))
 
 
 def title_of(print_format: PrintFormat, doc, number: str, issue_date: date) -> str:

@@ -2,8 +2,9 @@
 
 Output is plain text (no HTML escaping here): the renderer escapes it for
 reportlab. Templates see the document as ``doc`` and what the app's
-``print_context`` hook adds; Django never lets a template call a method that
-changes data (``alters_data``) or pass arguments to one.
+``print_context`` hook adds, as plain data only (safe.py: fields, child rows,
+links as names); what a template may name is checked before it is saved and
+rendered (sandbox.py).
 """
 
 from datetime import date, datetime
@@ -14,6 +15,7 @@ from django import template
 from django.template import Context, Engine, TemplateSyntaxError
 
 from apps.lowcode.numbers import number_text
+from apps.lowcode.print_format.safe import Record, value_of
 
 register = template.Library()
 
@@ -70,20 +72,20 @@ def total(rows, field) -> Decimal:
     """The sum of one field over rows (objects or dicts): {{ group.rows|total:"total_investment" }}."""
     result = Decimal(0)
     for row in rows or ():
-        value = row.get(field) if isinstance(row, dict) else getattr(row, field, None)
+        value = value_of(row, field)
         if value not in (None, ""):
             result += Decimal(str(value))
     return result
 
 
 def _items(values) -> list[str]:
-    """A list, a queryset or a related manager (doc.tasks) as texts; a single text stays one item."""
+    """A list (a child table, names) as texts; a single text stays one item."""
     if values is None:
         return []
-    if isinstance(values, str):
-        return [values]
-    if hasattr(values, "all"):
-        values = values.all()
+    if isinstance(values, (str, Record)):
+        return [str(values)]
+    if not isinstance(values, (list, tuple)):
+        return [str(values)]
     return [str(v) for v in values]
 
 

@@ -16,7 +16,7 @@ from apps.lowcode.api.docs import get_document
 from apps.lowcode.api.errors import DoesNotExistError, FrappeError, PermissionError
 from apps.lowcode.doctype.meta import meta_of
 from apps.lowcode.permissions import can
-from apps.lowcode.print_format import service
+from apps.lowcode.print_format import numbering, service
 from apps.lowcode.print_format.admin import download_pdf_url
 from apps.lowcode.print_format.model import Notice
 
@@ -66,9 +66,10 @@ def _page_context(request, doctype: str, doc) -> dict:
                    .select_related("print_format", "issued_by")) if can(user, "read", Notice) else []
     in_force = {n.print_format_id: n for n in notices if n.status != Notice.Status.VOID}
     formats = []
-    for print_format in service.formats_for(doctype).select_related("letter_head"):
+    for print_format in service.fitting_formats(doc):
         issuable = print_format.is_official and print_format.letter_head_id is not None
         formats.append({
+            "own_date": numbering.document_date(print_format, doc),
             "format": print_format,
             "preview_url": download_pdf_url(doctype, doc.name, print_format.name),
             "download_url": download_pdf_url(doctype, doc.name, print_format.name, inline=False),

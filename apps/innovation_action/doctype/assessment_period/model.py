@@ -43,6 +43,11 @@ class AssessmentPeriod(Document):
         return f"{self.plan.name}-{KIND_CODES[self.kind]}{suffix}"
 
     @property
+    def year(self) -> int:
+        """The plan's year, which the period belongs to (a notice about it is numbered in it: 〔2023〕)."""
+        return self.plan.year
+
+    @property
     def title(self) -> str:
         year = self.plan.year
         if self.kind == PeriodKind.YEAR:

@@ -15,11 +15,19 @@ from decimal import Decimal
 
 from apps.lowcode.api.errors import PermissionError, ValidationError
 from apps.lowcode.permissions import SYSTEM, restrictions
-from apps.innovation_action.doctype.assessment_period.model import PeriodKind
+from apps.innovation_action.doctype.action_plan.model import ActionPlan
+from apps.innovation_action.doctype.assessment_period.model import AssessmentPeriod, PeriodKind
 from apps.innovation_action.doctype.score.model import UNIT_CATEGORY, Outcome, Score
 from apps.innovation_action.doctype.self_assessment.model import SelfAssessment
 from apps.innovation_action.services import ranking
-from apps.innovation_action.services.ranking_report import COUNTY_RULE, UNIT_RULE, ranking_table
+from apps.innovation_action.services.ranking_report import (
+    COUNTY_RULE,
+    UNIT_RULE,
+    Column,
+    Pending,
+    Row,
+    ranking_table,
+)
 
 # The shipped notices and the period kind each is written for (print_formats/period_*.yaml).
 FORMAT_KINDS = {
@@ -50,9 +58,9 @@ class Category:
 
     category: str  # 一类, …, 市直单位
     title: str  # 一类县（市、区）
-    columns: list  # ranking_report.Column: the scheme's indicator groups
-    rows: list  # ranking_report.Row, by rank
-    pending: list  # ranking_report.Pending
+    columns: list[Column]  # the scheme's indicator groups
+    rows: list[Row]  # by rank
+    pending: list[Pending]
     praised: list[str] = field(default_factory=list)
     interviewed: list[str] = field(default_factory=list)
     withheld: list[str] = field(default_factory=list)  # top three, praise withheld for an integrity case
@@ -114,7 +122,37 @@ def has_units(period) -> bool:
             or Score.objects.filter(period=period, unit__isnull=False).exists())
 
 
-def context(period) -> dict:
+@dataclass
+class VetoNote:
+    county: str
+    case: str
+
+
+@dataclass
+class PeriodContext:
+    period: AssessmentPeriod
+    plan: ActionPlan
+    is_year: bool
+    categories: list[Category]
+    units: Category | None
+    county_columns: list[Column]
+    unit_columns: list[Column]
+    bonus_cap: Decimal | None
+    ranking_rows: list[PrintRow]
+    unit_rows: list[PrintRow]
+    praised: list[Category]
+    interviewed: list[Category]
+    withheld: list[str]
+    vetoed: list[VetoNote]
+    county_rule: str
+    unit_rule: str
+    provisional: bool
+    pending_counties: list[Pending]
+    pending_units: list[Pending]
+    pending_text: str
+
+
+def context(period) -> PeriodContext:
     tables = ranking_table(SYSTEM, period)  # the notice lists everyone
     counties = [_category(t) for t in tables if t.category != UNIT_CATEGORY]
     units = next((_category(t) for t in tables if t.category == UNIT_CATEGORY), None) if has_units(period) else None
@@ -122,30 +160,29 @@ def context(period) -> dict:
     pending_units = list(units.pending) if units else []
     cases = ranking.vetoes(period)  # the cases the ranking service applied
     # Every major integrity case of a county, for the table's note (its rank stays, its praise goes).
-    vetoed = [{"county": case.county.name, "case": case.title} for case in cases.values()]
-    county_columns = counties[0].columns if counties else []
-    return {
-        "period": period,
-        "plan": period.plan,
-        "is_year": period.kind == PeriodKind.YEAR,
-        "categories": counties,
-        "units": units,
-        "county_columns": county_columns,
-        "unit_columns": units.columns if units else [],
-        "bonus_cap": next((t.bonus_cap for t in tables if t.has_bonus), None),
-        "ranking_rows": [row for c in counties for row in _print_rows(c)],
-        "unit_rows": _print_rows(units) if units else [],
-        "praised": [c for c in counties if c.praised],
-        "interviewed": [c for c in counties if c.interviewed],
-        "withheld": [name for c in counties for name in c.withheld],
-        "vetoed": vetoed,
-        "county_rule": COUNTY_RULE,
-        "unit_rule": UNIT_RULE,
-        "provisional": bool(pending_counties or pending_units),
-        "pending_counties": pending_counties,
-        "pending_units": pending_units,
-        "pending_text": pending_text(pending_counties, pending_units),
-    }
+    vetoed = [VetoNote(county=case.county.name, case=case.title) for case in cases.values()]
+    return PeriodContext(
+        period=period,
+        plan=period.plan,
+        is_year=period.kind == PeriodKind.YEAR,
+        categories=counties,
+        units=units,
+        county_columns=counties[0].columns if counties else [],
+        unit_columns=units.columns if units else [],
+        bonus_cap=next((t.bonus_cap for t in tables if t.has_bonus), None),
+        ranking_rows=[row for c in counties for row in _print_rows(c)],
+        unit_rows=_print_rows(units) if units else [],
+        praised=[c for c in counties if c.praised],
+        interviewed=[c for c in counties if c.interviewed],
+        withheld=[name for c in counties for name in c.withheld],
+        vetoed=vetoed,
+        county_rule=COUNTY_RULE,
+        unit_rule=UNIT_RULE,
+        provisional=bool(pending_counties or pending_units),
+        pending_counties=pending_counties,
+        pending_units=pending_units,
+        pending_text=pending_text(pending_counties, pending_units),
+    )
 
 
 def pending_text(counties: list, units: list) -> str:
@@ -155,18 +192,28 @@ def pending_text(counties: list, units: list) -> str:
     return f"尚有 {'、'.join(parts)}未审定" if parts else ""
 
 
-def before_issue(period, event=None, user=None, print_format=None, **kwargs) -> None:
-    """Issuing a ranking notice numbers it for good: only with final results, in the notice written for the period."""
-    kind = FORMAT_KINDS.get(print_format.name) if print_format is not None else None
+def format_fit(period, print_format) -> str:
+    """Why a format does not fit the period ("" when it does): the ranking notices are written for one kind.
+
+    The print page offers, the preview prints and 印发 issues only what fits (apps/lowcode/print_format/fitness.py).
+    """
+    kind = FORMAT_KINDS.get(print_format.name)
+    if kind is None:
+        return ""  # a format an administrator added for periods: theirs to judge
     if period.kind == PeriodKind.MONTH:
-        raise ValidationError(f"{period.title}是月度调度周期，不通报考评排名；请印发季度或年度考评周期的通报")
-    if kind is not None and kind != period.kind:
+        return f"{period.title}是月度调度周期，不通报考评排名；请印发季度或年度考评周期的通报"
+    if kind != period.kind:
         fitting = next((name for name, k in FORMAT_KINDS.items() if k == period.kind), "")
         hint = f"，{period.title}请使用“{fitting}”" if fitting else ""
-        raise ValidationError(f"“{print_format.name}”用于{kind.label}考评周期{hint}")
+        return f"“{print_format.name}”用于{kind.label}考评周期{hint}"
+    return ""
+
+
+def before_issue(period, event=None, user=None, print_format=None, **kwargs) -> None:
+    """Issuing a ranking notice numbers it for good: only with final results."""
     data = context(period)
-    if data["provisional"]:
-        raise ValidationError(f"{data['pending_text']}，考评结果待定，不能印发通报")
+    if data.provisional:
+        raise ValidationError(f"{data.pending_text}，考评结果待定，不能印发通报")
 
 
 def before_print(period, event=None, user=None, print_format=None, **kwargs) -> None:
@@ -177,5 +224,5 @@ def before_print(period, event=None, user=None, print_format=None, **kwargs) -> 
     """
     if user is None or not restrictions(user):
         return
-    if context(period)["provisional"]:
+    if context(period).provisional:
         raise PermissionError("考评结果审定前，通报仅领导小组办公室和领导小组可以预览")

@@ -5,28 +5,55 @@ one the ranking page shows: group subtotals, the bonus as approved and as
 counted, the rank with its tie, the outcome. Only this score's row is used.
 """
 
+from dataclasses import dataclass
+from decimal import Decimal
+
 from django.utils import timezone
 
 from apps.lowcode.permissions import SYSTEM
-from apps.innovation_action.services.ranking_report import CATEGORY_TITLES, ranking_table
+from apps.innovation_action.doctype.assessment_period.model import AssessmentPeriod
+from apps.innovation_action.services.ranking_report import CATEGORY_TITLES, Column, Line, Row, ranking_table
 
 
-def context(score) -> dict:
+@dataclass
+class GroupScore:
+    title: str
+    points: Decimal
+    score: Decimal
+
+
+@dataclass
+class ScoreContext:
+    category_title: str
+    period: AssessmentPeriod
+    row: Row
+    columns: list[Column]
+    groups: list[GroupScore]
+    lines: list[Line]
+    bonus_cap: Decimal | None
+    has_bonus: bool
+    rank_text: str
+    result_text: str
+    approved_at: str
+    approved_by: str
+
+
+def context(score) -> ScoreContext:
     tables = ranking_table(SYSTEM, score.period)
     table = next(t for t in tables if t.category == score.category)
     row = next(r for r in table.rows if r.score == score.name)
     approved = timezone.localtime(score.approved_at) if score.approved_at else None
-    return {
-        "category_title": CATEGORY_TITLES.get(score.category, score.category),
-        "period": score.period,
-        "row": row,
-        "columns": table.columns,
-        "groups": [{"title": c.title, "points": c.points, "score": s} for c, s in zip(table.columns, row.group_scores)],
-        "lines": row.lines,
-        "bonus_cap": table.bonus_cap,
-        "has_bonus": table.has_bonus,
-        "rank_text": f"第{row.rank}名{'（并列）' if row.tied else ''}" if row.rank is not None else "",
-        "result_text": row.result_text or "—",
-        "approved_at": f"{approved.year}年{approved.month}月{approved.day}日" if approved else "",
-        "approved_by": (score.approved_by.get_full_name() or score.approved_by.username) if score.approved_by else "",
-    }
+    return ScoreContext(
+        category_title=CATEGORY_TITLES.get(score.category, score.category),
+        period=score.period,
+        row=row,
+        columns=table.columns,
+        groups=[GroupScore(c.title, c.points, s) for c, s in zip(table.columns, row.group_scores)],
+        lines=row.lines,
+        bonus_cap=table.bonus_cap,
+        has_bonus=table.has_bonus,
+        rank_text=f"第{row.rank}名{'（并列）' if row.tied else ''}" if row.rank is not None else "",
+        result_text=row.result_text or "—",
+        approved_at=f"{approved.year}年{approved.month}月{approved.day}日" if approved else "",
+        approved_by=(score.approved_by.get_full_name() or score.approved_by.username) if score.approved_by else "",
+    )

@@ -12,6 +12,7 @@ from django.utils import timezone
 from apps.lowcode.numbers import number_text
 from apps.lowcode.workflow import engine
 from apps.lowcode.workflow.model import StateType
+from apps.innovation_action.doctype.assessment_period.model import AssessmentPeriod
 from apps.innovation_action.services.ranking_report import CATEGORY_TITLES
 from apps.innovation_action.services.scoring import category_of
 
@@ -67,7 +68,24 @@ def submitted_at(assessment):
     return timezone.localtime(moves[-1].creation) if moves else None
 
 
-def context(assessment) -> dict:
+@dataclass
+class AssessmentContext:
+    assessee_kind: str
+    category_title: str
+    period: AssessmentPeriod
+    submitted_at: str
+    lines: list[LineRow]
+    bonus_claims: list[ClaimRow]
+    bonus_applicable: bool
+    bonus_cap: Decimal | None
+    bonus_claimed: Decimal
+    bonus_accepted: Decimal | None
+    bonus_all_decided: bool
+    bonus_self: Decimal | None
+    bonus_reviewed: Decimal | None
+
+
+def context(assessment) -> AssessmentContext:
     lines = list(assessment.lines.select_related("indicator__group").order_by("indicator__group__order",
                                                                                "indicator__number"))
     rows = [LineRow(
@@ -88,19 +106,19 @@ def context(assessment) -> dict:
     ) for number, claim in enumerate(claims, 1)]
     decided = [c for c in claim_rows if c.accepted_quantity is not None]
     when = submitted_at(assessment)
-    return {
-        "assessee_kind": "县（市、区）" if assessment.county_id else "市直单位",
-        "category_title": CATEGORY_TITLES.get(category_of(assessment), category_of(assessment)),
-        "period": assessment.period,
-        "submitted_at": f"{when.year}年{when.month}月{when.day}日 {when:%H:%M}" if when else "",
-        "lines": rows,
-        "bonus_claims": claim_rows,
-        "bonus_applicable": bonus_line is not None,
-        "bonus_cap": bonus_line.indicator.weight if bonus_line else None,
-        "bonus_claimed": sum((c.claimed_points for c in claim_rows), Decimal(0)),
-        "bonus_accepted": sum((c.accepted_points for c in decided), Decimal(0)) if decided else None,
-        "bonus_all_decided": bool(claim_rows) and len(decided) == len(claim_rows),
+    return AssessmentContext(
+        assessee_kind="县（市、区）" if assessment.county_id else "市直单位",
+        category_title=CATEGORY_TITLES.get(category_of(assessment), category_of(assessment)),
+        period=assessment.period,
+        submitted_at=f"{when.year}年{when.month}月{when.day}日 {when:%H:%M}" if when else "",
+        lines=rows,
+        bonus_claims=claim_rows,
+        bonus_applicable=bonus_line is not None,
+        bonus_cap=bonus_line.indicator.weight if bonus_line else None,
+        bonus_claimed=sum((c.claimed_points for c in claim_rows), Decimal(0)),
+        bonus_accepted=sum((c.accepted_points for c in decided), Decimal(0)) if decided else None,
+        bonus_all_decided=bool(claim_rows) and len(decided) == len(claim_rows),
         # What the scoring service counted for the bonus item (capped), at each stage.
-        "bonus_self": bonus_line.self_score if bonus_line else None,
-        "bonus_reviewed": bonus_line.reviewed_score if bonus_line else None,
-    }
+        bonus_self=bonus_line.self_score if bonus_line else None,
+        bonus_reviewed=bonus_line.reviewed_score if bonus_line else None,
+    )

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from apps.lowcode.api.errors import DoesNotExistError
 from apps.lowcode.permissions import ensure_can
+from apps.lowcode.print_format.service import print_page_url
 from apps.innovation_action.doctype.score.model import Score
 from apps.innovation_action.services.ranking_report import find_period, periods_with_scores, ranking_table
 from apps.innovation_action.services.ranking_xlsx import export_filename, export_xlsx
@@ -42,6 +43,8 @@ def ranking(request):
         "period": period,
         "periods": periods,
         "tables": tables,
+        # The period's notice (季度排名通报 / 年度考评结果通报): previewed and issued on its print page.
+        "print_url": print_page_url(period) if period is not None else "",
     })
 
 
