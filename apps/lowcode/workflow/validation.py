@@ -3,7 +3,7 @@
 from django.contrib.auth.models import Group
 from django.db.models import Count
 
-from apps.lowcode.expressions import ExpressionError, check_syntax
+from apps.lowcode.expressions import ExpressionError, Record, check
 
 
 def workflow_errors(document_type: str, states: list[dict], transitions: list[dict], active: bool = True) -> list[str]:
@@ -54,9 +54,9 @@ def workflow_errors(document_type: str, states: list[dict], transitions: list[di
                     errors.append(f"{where}：审批人来源 {exc}")
         if (t.get("condition") or "").strip():
             try:
-                check_syntax(t["condition"])
+                check(t["condition"], condition_names(document_type) if meta is not None else {"doc": None})
             except ExpressionError as exc:
-                errors.append(f"{where}：{exc}")
+                errors.append(f"{where}：条件{exc}")
         if (t.get("approvals_required") or 1) < 1:
             errors.append(f"{where}：所需审批人数至少为 1")
     if active and model is not None and names:
@@ -66,6 +66,23 @@ def workflow_errors(document_type: str, states: list[dict], transitions: list[di
             errors.append(f"还有 {row['count']} 张单据处于“{row['workflow_state']}”状态，不能删除或改名该状态"
                           "（请先把这些单据办理到其他状态）")
     return errors
+
+
+def condition_names(document_type: str) -> dict:
+    """What a transition's condition may read: ``doc`` with the doctype's fields as the engine hands them
+    over (apps.lowcode.api.docs.doc_to_dict: custom fields included, child tables as lists of rows)."""
+    return {"doc": document_record(document_type)}
+
+
+def document_record(doctype: str, label: str = "单据") -> Record:
+    from apps.lowcode.doctype.meta import get_meta
+
+    meta = get_meta(doctype)
+    fields = {"doctype", *meta.fields}
+    if meta.istable:
+        fields |= {"parent", "parentfield", "parenttype"}
+    tables = {name: document_record(table.doctype, f"子表“{table.label}”的行") for name, table in meta.tables.items()}
+    return Record(f"{label}“{meta.label}”" if not meta.istable else label, fields, tables)
 
 
 def _field_exists(meta, fieldname: str) -> bool:
