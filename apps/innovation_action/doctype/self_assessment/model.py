@@ -66,6 +66,11 @@ class SelfAssessment(Document):
             raise ValidationError({"scheme": f"{'县（市、区）' if self.county_id else '市直单位'}应使用“{expected.label}”"})
         if self.unit_id and not self.unit.is_assessed:
             raise ValidationError({"unit": f"{self.unit} 不是市直单位考评对象"})
+        if self._state.adding and self.period_id and not self.period.is_open:
+            # Reporting starts when the office opens the period (services/periods.py), for every door:
+            # the API, the admin form and imports all validate here.
+            raise ValidationError({"period": f"“{self.period}”尚未开启，暂不能填报自评报告；"
+                                             "请等待领导小组办公室开启考评"})
 
     @classmethod
     def scope_condition(cls, user) -> Q:
