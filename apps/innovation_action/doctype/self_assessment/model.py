@@ -103,7 +103,14 @@ class SelfAssessmentLine(ChildDocument):
     analysis = models.TextField("分析意见", blank=True)
     reviewed_score = models.DecimalField("初审得分", **SCORE)
     reviewed_note = models.TextField("初审计分说明", blank=True, editable=False)
-    review_comment = models.TextField("初审意见", blank=True)
+    review_comment = models.TextField("初审意见", blank=True, help_text="初审得分与计算得分不同时，须在此说明调整理由")
+    # The office may override a computed 初审得分 (services/scoring.py): the computed score is kept
+    # beside it, so that the form, the explanation and the print show both, and a recomputation
+    # knows what was typed and leaves it alone.
+    reviewed_computed = models.DecimalField("计算得分", **SCORE, editable=False,
+                                            help_text="按计分方法算出的初审得分（自动计分的指标）")
+    reviewed_overridden = models.BooleanField("初审调整", default=False, editable=False,
+                                              help_text="初审得分由领导小组办公室调整，不采用计算得分")
 
     class Meta(ChildDocument.Meta):
         verbose_name = "自评明细"
@@ -123,6 +130,18 @@ class SelfAssessmentLine(ChildDocument):
             if score is not None and not Decimal(0) <= score <= limit:
                 label = self._meta.get_field(field).verbose_name
                 raise ValidationError({field: f"第{self.indicator.number}项{label}应在 0 到 {number_text(limit)} 分之间"})
+        if self.overrides_computed_score and not self.review_comment.strip():
+            # Said here too (not only by the scoring service after the save) so that a form shows it
+            # beside the line and keeps what was typed.
+            raise ValidationError({"review_comment": (
+                f"第{self.indicator.number}项的初审得分 {number_text(self.reviewed_score)} 与计算得分 "
+                f"{number_text(self.reviewed_computed)} 不同：调整计算得分须在“初审意见”中说明理由；"
+                "如不调整，请清空初审得分，将采用计算得分")})
+
+    @property
+    def overrides_computed_score(self) -> bool:
+        """The 初审得分 differs from the score computed for the line (services/scoring.py keeps both)."""
+        return None not in (self.reviewed_score, self.reviewed_computed) and self.reviewed_score != self.reviewed_computed
 
 
 class BonusClaim(ChildDocument):
