@@ -32,17 +32,6 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         load_plan(PLAN_FOLDER)
         create_demo_accounts()
-        open_year_for_reporting()
-
-
-def open_year_for_reporting(name: str = "2023-Y") -> None:
-    """The office has opened the period for reporting (开启考评 stamps ``opened_at``), without generating
-    every county's report: each test creates the self-assessments it needs, as the county would."""
-    from django.utils import timezone
-
-    from apps.innovation_action.models import AssessmentPeriod
-
-    AssessmentPeriod.objects.filter(name=name, opened_at=None).update(opened_at=timezone.now())
 
 
 @pytest.fixture

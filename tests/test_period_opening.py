@@ -7,6 +7,7 @@ assessees create theirs from then on.
 
 import pytest
 from django.contrib.auth.models import User
+from django.utils import timezone
 
 from apps.lowcode.data_import import import_workbook, template
 from apps.innovation_action.models import AssessmentPeriod, County, SelfAssessment
@@ -18,6 +19,17 @@ pytestmark = pytest.mark.django_db
 
 CLOSED = "2023-Q2"
 REFUSAL = "“2023年第二季度”尚未开启，暂不能填报自评报告；请等待领导小组办公室开启考评"
+
+
+def open_for_reporting(name: str) -> None:
+    """The office has opened the period (开启考评 stamps ``opened_at``), without generating every report:
+    a test creates the self-assessments it needs, as the assessee would."""
+    AssessmentPeriod.objects.filter(name=name, opened_at=None).update(opened_at=timezone.now())
+
+
+def test_the_demo_year_is_open_and_the_quarters_are_not():
+    """`make run` (setup_roles --demo) leaves 2023-Y open, so the README's demo starts a report at once."""
+    assert period("2023-Y").is_open and not period("2023-Q1").is_open
 
 
 def period(name=CLOSED) -> AssessmentPeriod:
@@ -61,7 +73,7 @@ def test_an_xlsx_import_refuses_it_row_by_row():
     office = User.objects.get(username="office")
     data = fill(template(office, "SelfAssessment"), [
         {"考评周期": CLOSED, "县（市、区）": "章贡区"},
-        {"考评周期": "2023-Y", "县（市、区）": "信丰县"},  # opened (tests/conftest.py): accepted
+        {"考评周期": "2023-Y", "县（市、区）": "信丰县"},  # open (the demo year): accepted
     ])
     report = import_workbook(office, "SelfAssessment", upload(data), dry_run=False)
     assert [r.status for r in report.rows] == ["错误", "新建"]
