@@ -10,7 +10,7 @@ import pytest
 from django.contrib.messages import get_messages
 
 from apps.lowcode.customize.model import CustomField
-from apps.lowcode.fixtures.document import parse
+from apps.lowcode.fixtures.document import ConfigError, parse
 from apps.lowcode.fixtures.export import export_text
 from apps.lowcode.fixtures.load import load_config
 from apps.lowcode.workflow.model import WorkflowState
@@ -86,15 +86,34 @@ def test_the_zhanggong_draft_is_savable_in_the_admin_once_the_field_is_required(
 
 
 @pytest.mark.both_databases
-def test_a_configuration_import_adding_a_required_field_leaves_drafts_savable():
+def test_a_configuration_import_must_open_a_required_field_in_the_draft():
     draft = create_assessment()["name"]
     data = parse(export_text().encode("utf-8"))
     data["doctypes"].setdefault("Custom Field", []).append({**FIELD, "reqd": 1})
+    # The file's own workflow (loaded after its custom fields) still closes the field in 草稿: refused, saying so.
+    with pytest.raises(ConfigError) as error:
+        load_config(data)
+    assert error.value.problems == [f"工作流“{WORKFLOW}”：状态“草稿”：必填字段“联系人”（custom_contact）须列入可编辑字段，"
+                                    "否则草稿无法填写"]
+    assert not CustomField.objects.filter(fieldname="custom_contact").exists()
+
+    flow = next(w for w in data["doctypes"]["Workflow"] if w["name"] == WORKFLOW)
+    draft_state = next(s for s in flow["states"] if s["state"] == "草稿")
+    draft_state["editable_fields"] = [*draft_state["editable_fields"], "custom_contact"] \
+        if isinstance(draft_state["editable_fields"], list) else f"{draft_state['editable_fields']}\ncustom_contact"
     load_config(data)
-    assert CustomField.objects.get(fieldname="custom_contact").reqd
+    assert "custom_contact" in editable_in("草稿")
     doc = get_doc("zhanggong", draft)
-    # Whatever the imported workflow lists, the draft is never stuck: either it may fill the field…
-    if "custom_contact" in editable_in("草稿"):
-        ok(put("zhanggong", draft, {"custom_contact": "王五", "modified": doc["modified"]}))
-    else:  # … or it is not asked for a field it may not change
-        ok(put("zhanggong", draft, {"summary": "总体情况", "modified": doc["modified"]}))
+    ok(put("zhanggong", draft, {"custom_contact": "王五", "modified": doc["modified"]}))
+
+
+@pytest.mark.both_databases
+def test_a_required_field_may_not_be_closed_in_the_draft_afterwards():
+    ok(client("admin").post("/api/resource/Custom Field", FIELD, format="json"))
+    workflow = ok(client("admin").get(f"/api/resource/Workflow/{WORKFLOW}"))
+    for state in workflow["states"]:
+        state["editable_fields"] = state["editable_fields"].replace("custom_contact", "").strip()
+    message = refused(client("admin").put(f"/api/resource/Workflow/{WORKFLOW}", workflow, format="json"), 417,
+                      "ValidationError")
+    assert message == "状态“草稿”：必填字段“联系人”（custom_contact）须列入可编辑字段，否则草稿无法填写"
+    assert "custom_contact" in editable_in("草稿")
