@@ -141,7 +141,9 @@ class SelfAssessmentLine(ChildDocument):
     @property
     def overrides_computed_score(self) -> bool:
         """The 初审得分 differs from the score computed for the line (services/scoring.py keeps both)."""
-        return None not in (self.reviewed_score, self.reviewed_computed) and self.reviewed_score != self.reviewed_computed
+        if self.reviewed_score is None or self.reviewed_computed is None:
+            return False
+        return self.reviewed_score != self.reviewed_computed
 
 
 class BonusClaim(ChildDocument):
