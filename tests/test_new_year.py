@@ -30,6 +30,7 @@ from apps.innovation_action.models import (
     TaskUnit,
 )
 from apps.innovation_action.services.new_year import RECORD_FIELDS, copy_plan, shift_years
+from tests.test_period_opening import open_for_reporting
 from tests.test_workflow_api import client, ok, refused
 
 both_databases = pytest.mark.both_databases
@@ -211,6 +212,7 @@ def test_the_copy_is_editable_and_independent(plan, copied, office):
 @both_databases
 def test_a_self_assessment_can_be_created_for_the_new_year(copied):
     county_user = User.objects.get(username="zhanggong")
+    open_for_reporting("2024-Y")  # the copied periods start closed; the office opens the new year
     assessment = save_document(county_user, get_meta("SelfAssessment"), {"period": "2024-Y", "county": "章贡区"})
     assert assessment.workflow_state == "草稿"
     lines = list(assessment.lines.select_related("indicator__group"))

@@ -31,6 +31,7 @@ from apps.innovation_action.models import (
     Unit,
 )
 from apps.innovation_action.services import periods, ranking, scoring
+from tests.test_period_opening import open_for_reporting
 
 pytestmark = pytest.mark.both_databases
 D = Decimal
@@ -54,6 +55,9 @@ def assessee_user(kind, name) -> User:
 
 
 def create(county=None, unit=None, period="2023-Y") -> SelfAssessment:
+    """The assessee starts its report in ``period``, which the office has opened (a report is refused
+    in a period not opened: tests/test_period_opening.py)."""
+    open_for_reporting(period)
     owner = assessee_user("County" if county else "Unit", county or unit)
     data = {"period": period, "county": county} if county else {"period": period, "unit": unit}
     return save_document(owner, get_meta("SelfAssessment"), data)

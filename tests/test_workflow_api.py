@@ -158,8 +158,10 @@ def test_full_flow_from_draft_to_approved():
 
     # The office writes its reviewed scores and opinions, then passes it.
     doc = ok(edit_lines("office", name, reviewed_score=1.5, review_comment="属实"))
-    # Line 15 (bonus) is computed from bonus claims, whatever is typed: none, so 0.
-    assert (doc["self_total"], doc["reviewed_total"]) == (29, 21)
+    # Line 15 (bonus) is computed from bonus claims (none, so 0): the 1.5 typed there, with its reason
+    # (初审意见 "属实"), overrides it rather than being dropped (tests/test_review_override.py).
+    assert (doc["self_total"], doc["reviewed_total"]) == (29, 22.5)
+    assert doc["lines"][14]["reviewed_overridden"] == 1 and doc["lines"][14]["reviewed_computed"] == 0
     assert actions("office", name) == ["初审通过", "退回修改"]
     assert ok(act("office", name, "初审通过"))["workflow_state"] == "待审定"
     assert actions("office", name) == []
@@ -328,7 +330,8 @@ def test_office_may_change_only_the_review_columns_under_review():
     assert {line["self_score"] for line in doc["lines"][:14]} == {2} and doc["summary"] == ""
 
     doc = ok(edit_lines("office", name, reviewed_score=1, review_comment="佐证充分"))
-    assert doc["reviewed_total"] == 14 and {line["review_comment"] for line in doc["lines"]} == {"佐证充分"}
+    # 14 lines scored by hand, and the bonus line's computed 0 overridden with its reason: 15.
+    assert doc["reviewed_total"] == 15 and {line["review_comment"] for line in doc["lines"]} == {"佐证充分"}
 
 
 def test_state_field_cannot_be_set_by_saving():

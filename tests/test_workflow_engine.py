@@ -176,7 +176,7 @@ def test_saving_a_malformed_condition_is_refused(db):
     workflow = ok(client("admin").get(f"/api/resource/Workflow/{WORKFLOW}"))
     workflow["transitions"][0]["condition"] = "doc.self_total >="
     response = client("admin").put(f"/api/resource/Workflow/{WORKFLOW}", workflow, format="json")
-    assert refused(response, 417, "ValidationError") == "转换“草稿 —提交→ 待初审”：表达式“doc.self_total >=”有语法错误"
+    assert refused(response, 417, "ValidationError") == "转换“草稿 —提交→ 待初审”：条件表达式“doc.self_total >=”有语法错误"
     assert Workflow.objects.get(name=WORKFLOW).transitions.get(action="提交").condition == ""
 
 

@@ -3,6 +3,9 @@
 doc_events = {
     # A workflow saved through the API is checked whole, with its states and transitions.
     "Workflow": {"on_update": "apps.lowcode.workflow.validation.validate_saved_workflow"},
+    # A field made required is opened for editing in the draft states that list their fields.
+    "Custom Field": {"on_update": "apps.lowcode.workflow.required_fields.custom_field_saved"},
+    "Property Setter": {"on_update": "apps.lowcode.workflow.required_fields.property_setter_saved"},
 }
 
 # Configuration that travels between sites (apps/lowcode/fixtures/registry.py), in load order:

@@ -1,16 +1,21 @@
-"""One demo account per role, for trying the system out (make run prints them)."""
+"""One demo account per role, for trying the system out (make run prints them), and the demo year open."""
 
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from apps.lowcode.models import UserPermission
 from apps.lowcode.roles import sync_roles
 from apps.innovation_action import roles
-from apps.innovation_action.models import Liaison
+from apps.innovation_action.models import AssessmentPeriod, Liaison
 
 DEMO_PASSWORD = "ganzhou2023"
+# Reports are started only in a period the office has opened (SelfAssessment.clean). The demo's year is
+# open, as after 开启考评, but without every county's report generated: each demo user starts their own
+# (README "Demo accounts").
+DEMO_OPEN_PERIODS = ("2023-Y",)
 
 
 @dataclass(frozen=True)
@@ -49,4 +54,5 @@ def create_demo_accounts(password: str = DEMO_PASSWORD) -> list[DemoAccount]:
             UserPermission.objects.get_or_create(user=user, allow=allow, for_value=value)
         if account.liaison:
             Liaison.objects.filter(name=account.liaison).update(user=user)
+    AssessmentPeriod.objects.filter(name__in=DEMO_OPEN_PERIODS, opened_at=None).update(opened_at=timezone.now())
     return list(DEMO_ACCOUNTS)

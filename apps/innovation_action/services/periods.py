@@ -55,6 +55,9 @@ def reporting_units(plan):
 @transaction.atomic
 def open_period(user, period) -> Opened:
     opened = Opened()
+    if period.opened_at is None:  # first: the documents below are validated against an open period
+        period.opened_at = timezone.now()
+        type(period).objects.filter(pk=period.pk).update(opened_at=period.opened_at)
     if period.kind == PeriodKind.MONTH:
         doctype, model = "Progress Report", ProgressReport
         wanted = [{"unit": unit.name} for unit in reporting_units(period.plan)]
@@ -70,6 +73,4 @@ def open_period(user, period) -> Opened:
             continue
         document = save_document(user, meta, {"period": period.name, **assessee})
         opened.created.append(document.name)
-    if period.opened_at is None:
-        type(period).objects.filter(pk=period.pk).update(opened_at=timezone.now())
     return opened

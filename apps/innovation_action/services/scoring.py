@@ -20,7 +20,7 @@ writes the approved result (Score) and re-ranks the category. Both can run
 any number of times with the same result.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import Enum
 from functools import cached_property
@@ -47,6 +47,7 @@ from apps.innovation_action.services import monthly_reports, ranking
 
 ADOPTED = "采用自评分"
 OFFICIAL = "核定值"
+OVERRIDDEN = "初审调整"
 
 
 class Stage(Enum):
@@ -63,8 +64,14 @@ class Stage(Enum):
 class LineResult:
     score: Decimal | None
     explanation: str
-    basis: str  # 核定值 / 填报值 / 同类平均 / 自评打分 / 评审打分 / 加分申报 / 迟报漏报次数 / 任务完成率
+    basis: str  # 核定值 / 填报值 / 同类平均 / 自评打分 / 评审打分 / 加分申报 / 迟报漏报次数 / 任务完成率 / 初审调整
     value: Decimal | None = None
+    computed: Decimal | None = None  # what the indicator's method gives (computed lines); differs when overridden
+    overridden: bool = False  # the office typed another 初审得分 than the computed one (its reason in 初审意见)
+
+    @property
+    def shown_basis(self) -> str:
+        return OVERRIDDEN if self.overridden else self.basis
 
 
 def category_of(assessment) -> str:
@@ -158,9 +165,9 @@ class CategoryScorer:
     def result(self, assessment, line) -> LineResult:
         indicator = line.indicator
         if indicator.is_bonus:
-            return self.bonus(assessment, indicator)
+            return self.with_override(line, self.bonus(assessment, indicator))
         if self.is_averaged(assessment, indicator):
-            return self.average(assessment, indicator)
+            return self.with_override(line, self.average(assessment, indicator))
         return self.own_result(assessment, line)
 
     def typed(self, line) -> tuple[Decimal | None, str]:
@@ -191,7 +198,30 @@ class CategoryScorer:
             scored = apply(rule, value, assessment.pk, peers)
         except ScoringError as exc:
             return LineResult(None, f"{note}；{rule.label}无法计分：{exc}", basis, value)
-        return LineResult(scored.score, f"{note}；{rule.label}：{scored.explanation}", basis, value)
+        return self.with_override(line, LineResult(scored.score, f"{note}；{rule.label}：{scored.explanation}",
+                                                   basis, value))
+
+    def with_override(self, line, computed: LineResult) -> LineResult:
+        """The office may override a computed 初审得分 (with its reason in the line's 初审意见).
+
+        A typed score is recognised against the computed score last written beside it
+        (``reviewed_computed``): a 初审得分 that differs from it was typed by a person, not
+        left over from an earlier computation. Once overridden, it stands through every
+        recomputation until the office clears it (the computed score then applies again) or
+        types the computed score itself.
+        """
+        if computed.score is None:
+            return computed  # nothing computed yet (an undecided bonus claim): the line is incomplete
+        computed = replace(computed, computed=computed.score)
+        typed = line.reviewed_score
+        if self.stage is not Stage.REVIEWED or typed is None or typed == computed.score:
+            return computed
+        if not (line.reviewed_overridden or (line.reviewed_computed is not None and typed != line.reviewed_computed)):
+            return computed  # a score computed before (the data changed since): recomputed
+        reason = line.review_comment.strip()
+        because = f"，理由：{reason}" if reason else "，未说明理由"
+        return replace(computed, score=typed, overridden=True, explanation=(
+            f"{computed.explanation}；计算得分 {text(computed.score)}，初审调整为 {text(typed)}{because}"))
 
     def average(self, assessment, indicator) -> LineResult:
         """附件3: "赣州蓉江新区有关科技创新指标难以单独统计的，按一类县平均得分计算"."""
@@ -244,15 +274,33 @@ class CategoryScorer:
 
 
 def refresh(assessment, stage: Stage) -> list[tuple[SelfAssessmentLine, LineResult]]:
-    """Write a stage's scores and their explanations onto the lines, and the totals onto the assessment."""
+    """Write a stage's scores and their explanations onto the lines, and the totals onto the assessment.
+
+    At review, a computed score the office overrode needs its reason (the line's 初审意见): without
+    one the save is refused, never silently reverted to the computed score.
+    """
     scorer = CategoryScorer.of(assessment, stage)
     results = scorer.results(scorer.assessments[assessment.pk])
+    if stage is Stage.REVIEWED:
+        ensure_override_reasons(results)
     for line, result in results:
         values = {stage.score_field: result.score, stage.note_field: result.explanation}
+        if stage is Stage.REVIEWED:
+            values.update(reviewed_computed=result.computed, reviewed_overridden=result.overridden)
         if any(getattr(line, field) != value for field, value in values.items()):
             SelfAssessmentLine.objects.filter(pk=line.pk).update(**values)
     assessment.update_totals()
     return results
+
+
+def ensure_override_reasons(results) -> None:
+    unexplained = [(line, result) for line, result in results
+                   if result.overridden and not line.review_comment.strip()]
+    if unexplained:
+        listed = "；".join(f"第{line.indicator.number}项（计算得分 {text(result.computed)}，你填写的初审得分 "
+                          f"{text(result.score)}）" for line, result in unexplained)
+        raise ValidationError(f"以下指标的初审得分与按计分方法算出的得分不同：{listed}。调整计算得分须在该项的"
+                              "“初审意见”中说明理由；如不调整，请清空初审得分，将采用计算得分")
 
 
 def refresh_current(assessment) -> None:
@@ -305,7 +353,7 @@ def freeze(assessment, user=None) -> Score:
         ScoreLine(score=score, idx=idx, name=f"{score.name}-{line.indicator.number:02d}", indicator=line.indicator,
                   points=line.indicator.weight, reported_value=line.value,
                   official_value=result.value if result.basis == OFFICIAL else None,
-                  basis=result.basis, result=result.score, explanation=result.explanation)
+                  basis=result.shown_basis, result=result.score, explanation=result.explanation)
         for idx, (line, result) in enumerate(results, start=1)
     ])
     ranking.rerank(score.period, score.category)

@@ -1,11 +1,26 @@
 """Administrators customise doctypes here: 自定义字段 and 字段属性 (Frappe's Customize Form)."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 
 from apps.lowcode.admin_base import DocumentAdmin
 from apps.lowcode.customize.model import CustomField, PropertySetter, doctype_choices, linkable_doctype_choices
 from apps.lowcode.doctype.meta import get_meta
+from apps.lowcode.workflow.required_fields import opened_message
+
+
+class RequiredFieldNoticeMixin:
+    """Tells the administrator when a field made required was opened in the workflow's draft states
+    (apps/lowcode/workflow/required_fields.py does it for every door; here it is said)."""
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        opened = getattr(form.instance, "opened_in_states", None)
+        if opened:
+            messages.warning(request, opened_message(self.required_label(form.instance), opened))
+
+    def required_label(self, obj) -> str:
+        return obj.label
 
 
 def _with_blank(choices):
@@ -24,7 +39,7 @@ class CustomFieldForm(forms.ModelForm):
 
 
 @admin.register(CustomField)
-class CustomFieldAdmin(DocumentAdmin):
+class CustomFieldAdmin(RequiredFieldNoticeMixin, DocumentAdmin):
     form = CustomFieldForm
     list_display = ("dt", "label", "fieldname", "fieldtype", "reqd", "in_list_view", "in_standard_filter", "modified")
     list_display_links = ("label",)
@@ -62,10 +77,14 @@ def _builtin_field_choices(doctype):
 
 
 @admin.register(PropertySetter)
-class PropertySetterAdmin(DocumentAdmin):
+class PropertySetterAdmin(RequiredFieldNoticeMixin, DocumentAdmin):
     form = PropertySetterForm
     list_display = ("doc_type", "field_name", "label", "description", "reqd", "hidden", "idx", "modified")
     list_display_links = ("field_name",)
     list_filter = ("doc_type",)
     search_fields = ("doc_type", "field_name", "label")
     fields = ("doc_type", "field_name", "label", "description", "reqd", "hidden", "idx")
+
+    def required_label(self, obj) -> str:
+        docfield = get_meta(obj.doc_type).fields.get(obj.field_name)
+        return obj.label or (docfield.label if docfield else obj.field_name)

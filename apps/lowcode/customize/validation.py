@@ -89,12 +89,18 @@ def property_setter_errors(setter) -> dict:
 
 
 def missing_required(doc, meta) -> list[str]:
-    """Labels of the fields an administrator made required that ``doc`` leaves empty."""
+    """Labels of the fields an administrator made required that ``doc`` leaves empty (and that the
+    document's workflow state lets be filled in: see apps/lowcode/workflow/required_fields.py)."""
+    from apps.lowcode.workflow.required_fields import fields_editable_now
+
     missing = []
     checked_by_form = getattr(doc, "_required_checked_by_form", ())  # the admin's form said so already
+    editable = fields_editable_now(doc) if any(f.reqd for f in meta.fields.values()) else None
     for name, docfield in meta.fields.items():
         if not docfield.reqd or docfield.read_only or name in checked_by_form:
             continue
+        if editable is not None and name not in editable:
+            continue  # nobody may fill it in the document's current workflow state: not asked of them
         if docfield.custom:
             value = (doc.custom_values or {}).get(name)
         elif docfield.model_field is not None and not docfield.model_field.blank:

@@ -1,12 +1,16 @@
 """Record scope from User Permissions, and role checks per doctype.
 
 A doctype says how its records link to a restricting doctype through
-``scope_paths``, e.g. Project: ``{"County": ["county__name"]}`` and Task:
+``scope_paths``, e.g. Liaison: ``{"Unit": ["unit__name"]}`` and Task:
 ``{"Unit": ["lead_unit__name", "units__unit__name"]}``. For a user restricted
 to values V of doctype D, a record of a doctype with paths to D is visible when
 any path reaches a value in V, or when no path reaches any value at all
 (records linked to nothing are shared, as in Frappe). Doctypes with no path to
 D are not restricted by it. A child table row follows its parent.
+
+Records that belong to someone (a county's report, a county's project) define
+``scope_condition`` instead, often with ``only_through``: there a record linked
+to none of the user's values is not shared with them.
 """
 
 from django.core.exceptions import PermissionDenied

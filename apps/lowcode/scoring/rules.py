@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import models
 
-from apps.lowcode.expressions import ExpressionError, evaluate
+from apps.lowcode.expressions import ExpressionError, check
 from apps.lowcode.scoring import methods
 from apps.lowcode.scoring.methods import D, Scored, ScoringError, rounded, text
 
@@ -36,9 +36,8 @@ REQUIRED = {
     Method.FORMULA: {"formula": "计分公式"},
 }
 RELATIVE = {Method.RATIO_TO_BEST, Method.RANK_POINTS}
-# The names a formula may use, with sample values to try it on when it is saved.
-FORMULA_SAMPLE = {"value": 2, "target": 3, "floor": 1, "points": 10, "best": 3, "worst": 1, "average": 2,
-                  "rank": 1, "count": 3}
+# The names a formula may use (all plain numbers, see by_formula), checked when the formula is saved.
+FORMULA_NAMES = ("value", "target", "floor", "points", "best", "worst", "average", "rank", "count")
 
 
 @dataclass(frozen=True)
@@ -81,10 +80,9 @@ def rule_errors(rule: Rule) -> dict[str, str]:
         errors["cap"] = "封顶系数不能小于 1（1 表示完成目标即满分）"
     if rule.method == Method.FORMULA and rule.formula:
         try:
-            evaluate(rule.formula, FORMULA_SAMPLE)
+            check(rule.formula, dict.fromkeys(FORMULA_NAMES))
         except ExpressionError as exc:
-            if not exc.runtime:
-                errors["formula"] = f"{exc}（可用的名称：{'、'.join(FORMULA_SAMPLE)}）"
+            errors["formula"] = str(exc)
     return errors
 
 

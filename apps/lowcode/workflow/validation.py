@@ -3,7 +3,8 @@
 from django.contrib.auth.models import Group
 from django.db.models import Count
 
-from apps.lowcode.expressions import ExpressionError, check_syntax
+from apps.lowcode.expressions import ExpressionError, Record, check
+from apps.lowcode.workflow.model import StateType
 
 
 def workflow_errors(document_type: str, states: list[dict], transitions: list[dict], active: bool = True) -> list[str]:
@@ -34,12 +35,21 @@ def workflow_errors(document_type: str, states: list[dict], transitions: list[di
         if unknown:
             errors.append(f"{where}：角色“{'、'.join(unknown)}”不存在")
 
+    required = _required_by_administrators(meta) if meta is not None else {}
     for s in states:
         where = f"状态“{s['state']}”"
         check_roles(s.get("allow_edit"), where)
-        for fieldname in split_lines(s.get("editable_fields") or ""):
+        listed = split_lines(s.get("editable_fields") or "")
+        for fieldname in listed:
             if meta is not None and not _field_exists(meta, fieldname):
                 errors.append(f"{where}：可编辑字段“{fieldname}”不存在")
+        if listed and split_lines(s.get("allow_edit") or "") and \
+                (s.get("state_type") or StateType.EDITABLE) == StateType.EDITABLE:
+            # A draft that may not change a required field could never be completed (issue 14):
+            # adding such a field opens it in these states (required_fields.py); here it may not be closed.
+            unlisted = [f"“{label}”（{name}）" for name, label in required.items() if name not in listed]
+            if unlisted:
+                errors.append(f"{where}：必填字段{'、'.join(unlisted)}须列入可编辑字段，否则草稿无法填写")
     for t in transitions:
         where = f"转换“{t['state']} —{t['action']}→ {t['next_state']}”"
         for end in ("state", "next_state"):
@@ -54,9 +64,9 @@ def workflow_errors(document_type: str, states: list[dict], transitions: list[di
                     errors.append(f"{where}：审批人来源 {exc}")
         if (t.get("condition") or "").strip():
             try:
-                check_syntax(t["condition"])
+                check(t["condition"], condition_names(document_type) if meta is not None else {"doc": None})
             except ExpressionError as exc:
-                errors.append(f"{where}：{exc}")
+                errors.append(f"{where}：条件{exc}")
         if (t.get("approvals_required") or 1) < 1:
             errors.append(f"{where}：所需审批人数至少为 1")
     if active and model is not None and names:
@@ -66,6 +76,30 @@ def workflow_errors(document_type: str, states: list[dict], transitions: list[di
             errors.append(f"还有 {row['count']} 张单据处于“{row['workflow_state']}”状态，不能删除或改名该状态"
                           "（请先把这些单据办理到其他状态）")
     return errors
+
+
+def _required_by_administrators(meta) -> dict[str, str]:
+    """{fieldname: label} of the fields an administrator made required (custom fields, Property Setters);
+    the model's own required fields are set when a document is created, not edited in its draft."""
+    return {name: f.label for name, f in meta.fields.items()
+            if f.reqd and not f.read_only and (f.custom or (f.model_field is not None and f.model_field.blank))}
+
+
+def condition_names(document_type: str) -> dict:
+    """What a transition's condition may read: ``doc`` with the doctype's fields as the engine hands them
+    over (apps.lowcode.api.docs.doc_to_dict: custom fields included, child tables as lists of rows)."""
+    return {"doc": document_record(document_type)}
+
+
+def document_record(doctype: str, label: str = "单据") -> Record:
+    from apps.lowcode.doctype.meta import get_meta
+
+    meta = get_meta(doctype)
+    fields = {"doctype", *meta.fields}
+    if meta.istable:
+        fields |= {"parent", "parentfield", "parenttype"}
+    tables = {name: document_record(table.doctype, f"子表“{table.label}”的行") for name, table in meta.tables.items()}
+    return Record(f"{label}“{meta.label}”" if not meta.istable else label, fields, tables)
 
 
 def _field_exists(meta, fieldname: str) -> bool:
@@ -83,7 +117,7 @@ def validate_saved_workflow(workflow, **context) -> None:
 
     errors = workflow_errors(
         workflow.document_type,
-        list(workflow.states.values("state", "allow_edit", "editable_fields")),
+        list(workflow.states.values("state", "state_type", "allow_edit", "editable_fields")),
         list(workflow.transitions.values("state", "action", "next_state", "allowed", "approver_field",
                                          "condition", "approvals_required")),
         active=workflow.is_active,

@@ -59,6 +59,11 @@ class AssessmentPeriod(Document):
     def __str__(self):
         return self.title
 
+    @property
+    def is_open(self) -> bool:
+        """The office opened it (开启考评): assessees may report in it from then on."""
+        return self.opened_at is not None
+
     def clean(self):
         super().clean()
         if self.kind != PeriodKind.YEAR and not self.number:

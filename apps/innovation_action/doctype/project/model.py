@@ -1,6 +1,8 @@
 from django.db import models
+from django.db.models import Q
 
 from apps.lowcode.doctype import Document
+from apps.lowcode.permissions import restrictions
 from apps.innovation_action.doctype.action_plan.model import ActionPlan
 from apps.innovation_action.doctype.county.model import County
 
@@ -9,7 +11,6 @@ class Project(Document):
     """A row of 附件2 项目清单. Investment figures are in 万元."""
 
     doctype = "Project"
-    scope_paths = {"County": ["county__name"]}
 
     class Section(models.TextChoices):
         NEW = "新开工", "新开工"
@@ -38,6 +39,23 @@ class Project(Document):
 
     def autoname(self):
         return f"{self.plan.name}-P{self.number:02d}"
+
+    @classmethod
+    def scope_condition(cls, user) -> Q:
+        """A project belongs to its county (附件2 项目清单 "隶属"): a county user sees their county's; a unit
+        liaison the projects of the county their unit belongs to (章贡区人民政府 → 章贡区's), and none
+        when the unit belongs to no county — the list links no project to a city unit (its 建设单位
+        are companies, as text). Unrestricted users (office, leading group) see all. Unlike a plain
+        ``scope_paths``, a project linked to none of the user's values is not shared with them."""
+        allowed = restrictions(user)
+        if not allowed:
+            return Q()
+        condition = Q(pk__in=[])
+        if "County" in allowed:
+            condition |= Q(county__name__in=allowed["County"])
+        if "Unit" in allowed:  # a subquery: a county with several of the user's units must not repeat rows
+            condition |= Q(county__in=County.objects.filter(unit__name__in=allowed["Unit"]).values("pk"))
+        return condition
 
     def __str__(self):
         return f"{self.number}. {self.project_name}"

@@ -8,14 +8,14 @@ from apps.innovation_action.doctype.self_assessment.model import BonusClaim, Sel
 
 class SelfAssessmentLineInline(ChildTableInline):
     model = SelfAssessmentLine
-    fields = ("indicator_and_notes", "value", "official", "self_score", "evidence", "analysis", "reviewed_score",
-              "review_comment")
-    readonly_fields = ("indicator_and_notes", "official")
+    fields = ("indicator_and_notes", "value", "official", "self_score", "evidence", "analysis", "computed",
+              "reviewed_score", "review_comment")
+    readonly_fields = ("indicator_and_notes", "official", "computed")
     can_delete = False
 
     @admin.display(description="考评指标")
     def indicator_and_notes(self, obj):
-        """The indicator, and under it how its scores were reached (computed scores overwrite typed ones)."""
+        """The indicator, and under it how its scores were reached (an overridden 初审得分 says so, and why)."""
         notes = [(label, note) for label, note in (("自评", obj.self_note), ("初审", obj.reviewed_note)) if note]
         return format_html('<div style="min-width: 15em">{}{}</div>', obj.indicator, format_html_join(
             "", '<div class="text-muted small mt-1">{}：{}</div>', notes))
@@ -25,13 +25,24 @@ class SelfAssessmentLineInline(ChildTableInline):
         """The department's figure (核定数据, imported by the office) beside the reported one; scoring uses it."""
         return number_text(obj.official_value) or "—"
 
+    @admin.display(description="计算得分")
+    def computed(self, obj):
+        """What the indicator's method gives at review, beside the 初审得分 the office may override
+        (with its reason in 初审意见); clearing the 初审得分 takes the computed score again."""
+        if obj.reviewed_computed is None:
+            return "—"
+        if obj.reviewed_overridden:
+            return format_html('{}<div class="text-warning small">已调整为 {}</div>', number_text(obj.reviewed_computed),
+                               number_text(obj.reviewed_score))
+        return number_text(obj.reviewed_computed)
+
     def has_add_permission(self, request, obj=None):
         return False  # one line per indicator, created with the assessment
 
     def get_max_num(self, request, obj=None, **kwargs):
         return obj.lines.count() if obj else 0  # hides the "add another" link too
 
-    # Seven columns must fit the form's width: narrow inputs, text boxes that grow downwards.
+    # Eight columns must fit the form's width: narrow inputs, text boxes that grow downwards.
     WIDTHS = {"value": "8em", "self_score": "5em", "reviewed_score": "5em"}
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):

@@ -66,6 +66,11 @@ class SelfAssessment(Document):
             raise ValidationError({"scheme": f"{'县（市、区）' if self.county_id else '市直单位'}应使用“{expected.label}”"})
         if self.unit_id and not self.unit.is_assessed:
             raise ValidationError({"unit": f"{self.unit} 不是市直单位考评对象"})
+        if self._state.adding and self.period_id and not self.period.is_open:
+            # Reporting starts when the office opens the period (services/periods.py), for every door:
+            # the API, the admin form and imports all validate here.
+            raise ValidationError({"period": f"“{self.period}”尚未开启，暂不能填报自评报告；"
+                                             "请等待领导小组办公室开启考评"})
 
     @classmethod
     def scope_condition(cls, user) -> Q:
@@ -98,7 +103,14 @@ class SelfAssessmentLine(ChildDocument):
     analysis = models.TextField("分析意见", blank=True)
     reviewed_score = models.DecimalField("初审得分", **SCORE)
     reviewed_note = models.TextField("初审计分说明", blank=True, editable=False)
-    review_comment = models.TextField("初审意见", blank=True)
+    review_comment = models.TextField("初审意见", blank=True, help_text="初审得分与计算得分不同时，须在此说明调整理由")
+    # The office may override a computed 初审得分 (services/scoring.py): the computed score is kept
+    # beside it, so that the form, the explanation and the print show both, and a recomputation
+    # knows what was typed and leaves it alone.
+    reviewed_computed = models.DecimalField("计算得分", **SCORE, editable=False,
+                                            help_text="按计分方法算出的初审得分（自动计分的指标）")
+    reviewed_overridden = models.BooleanField("初审调整", default=False, editable=False,
+                                              help_text="初审得分由领导小组办公室调整，不采用计算得分")
 
     class Meta(ChildDocument.Meta):
         verbose_name = "自评明细"
@@ -118,6 +130,20 @@ class SelfAssessmentLine(ChildDocument):
             if score is not None and not Decimal(0) <= score <= limit:
                 label = self._meta.get_field(field).verbose_name
                 raise ValidationError({field: f"第{self.indicator.number}项{label}应在 0 到 {number_text(limit)} 分之间"})
+        if self.overrides_computed_score and not self.review_comment.strip():
+            # Said here too (not only by the scoring service after the save) so that a form shows it
+            # beside the line and keeps what was typed.
+            raise ValidationError({"review_comment": (
+                f"第{self.indicator.number}项的初审得分 {number_text(self.reviewed_score)} 与计算得分 "
+                f"{number_text(self.reviewed_computed)} 不同：调整计算得分须在“初审意见”中说明理由；"
+                "如不调整，请清空初审得分，将采用计算得分")})
+
+    @property
+    def overrides_computed_score(self) -> bool:
+        """The 初审得分 differs from the score computed for the line (services/scoring.py keeps both)."""
+        if self.reviewed_score is None or self.reviewed_computed is None:
+            return False
+        return self.reviewed_score != self.reviewed_computed
 
 
 class BonusClaim(ChildDocument):

@@ -27,7 +27,9 @@ class LineRow:
     self_score: Decimal | None
     evidence: str  # 事实依据和分析意见
     reviewed_score: Decimal | None
-    review_comment: str
+    review_comment: str  # 初审意见; for an overridden score it begins with the computed and the adjusted score
+    reviewed_computed: Decimal | None = None  # what the indicator's method gave at review
+    reviewed_overridden: bool = False
 
 
 @dataclass
@@ -49,6 +51,15 @@ def value_text(line) -> str:
     if official and official != line.value:
         return f"{line.value}（核定值 {official}）" if line.value else f"核定值 {official}"
     return line.value or ""
+
+
+def review_text(line) -> str:
+    """初审意见, preceded for an overridden score by what was computed: "计算得分 32，初审调整为 40。理由…"."""
+    comment = line.review_comment.strip()
+    if not line.reviewed_overridden:
+        return comment
+    adjusted = f"计算得分 {number_text(line.reviewed_computed)}，初审调整为 {number_text(line.reviewed_score)}"
+    return f"{adjusted}。{comment}" if comment else adjusted
 
 
 def evidence_text(line) -> str:
@@ -92,7 +103,8 @@ def context(assessment) -> AssessmentContext:
         group=f"{line.indicator.group.title}（{number_text(line.indicator.group.points)}分）",
         number=line.indicator.number, indicator=line.indicator.title, points=line.indicator.weight,
         value=value_text(line), self_score=line.self_score, evidence=evidence_text(line),
-        reviewed_score=line.reviewed_score, review_comment=line.review_comment.strip(),
+        reviewed_score=line.reviewed_score, review_comment=review_text(line),
+        reviewed_computed=line.reviewed_computed, reviewed_overridden=line.reviewed_overridden,
     ) for line in lines]
     bonus_line = next((line for line in lines if line.indicator.group.is_bonus), None)
     claims = list(assessment.bonus_claims.select_related("rule").order_by("idx", "pk"))
