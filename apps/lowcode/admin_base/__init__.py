@@ -8,6 +8,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from apps.lowcode.admin_base.attachments import AttachmentsAdminMixin
 from apps.lowcode.admin_base.deleted import DeletedRecordsAdminMixin
+from apps.lowcode.admin_base.history import HistoryRevertAdminMixin
 from apps.lowcode.admin_base.workflow import WorkflowAdminMixin, WorkflowInlineMixin
 from apps.lowcode.customize import admin_form as customized
 from apps.lowcode.data_import.admin import DataImportAdminMixin
@@ -36,10 +37,11 @@ class ScopedAdminMixin:
 
 
 class DocumentAdmin(ScopedAdminMixin, AttachmentsAdminMixin, WorkflowAdminMixin, DeletedRecordsAdminMixin,
-                    DataImportAdminMixin, SimpleHistoryAdmin):
+                    DataImportAdminMixin, HistoryRevertAdminMixin, SimpleHistoryAdmin):
     """Shows Frappe's record fields read-only, records who created a record, runs its workflow,
     keeps its attachments (template: lowcode/document_change_form.html), lists its deleted records,
-    and imports and exports its list as Excel (lowcode/document_change_list.html)."""
+    imports and exports its list as Excel (lowcode/document_change_list.html), and reverts a version
+    from its history only as an edit of the change form."""
 
     change_form_template = "lowcode/document_change_form.html"
     change_list_template = "lowcode/document_change_list.html"
