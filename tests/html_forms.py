@@ -18,14 +18,14 @@ class HtmlForm:
     fields: list = field(default_factory=list)  # [(name, value)], in page order, as a browser sends them
     # Text inputs and text areas a test may change: [(name, input type)].
     editable: list = field(default_factory=list)
-    submits: list = field(default_factory=list)  # [(name, value)] of the submit buttons
+    submits: list = field(default_factory=list)  # [(name, value)] of the submit buttons ("" for a nameless one)
 
     def data(self, submit: str | None = None, **changes) -> dict:
         """The form's values as the test client posts them (lists for repeated names), ``changes`` applied."""
         values: dict = {}
         for name, value in self.fields:
             values.setdefault(name, []).append(value)
-        if submit is not None:
+        if submit:
             values[submit] = [dict(self.submits).get(submit, "")]
         for name, value in changes.items():
             values[name] = [value]
@@ -50,19 +50,19 @@ class _FormParser(HTMLParser):
         if self.form is None or "disabled" in a:
             return
         name = a.get("name")
-        if tag == "input" and name:
-            kind = a.get("type", "text").lower()
-            if kind in ("submit", "image"):
-                self.form.submits.append((name, a.get("value", "")))
-            elif kind in ("checkbox", "radio"):
+        kind = a.get("type", "text").lower()
+        if tag == "input" and kind in ("submit", "image"):
+            self.form.submits.append((name or "", a.get("value", "")))
+        elif tag == "input" and name:
+            if kind in ("checkbox", "radio"):
                 if "checked" in a:
                     self.form.fields.append((name, a.get("value", "on")))
             elif kind not in NOT_SUBMITTED:
                 self.form.fields.append((name, a.get("value", "")))
                 if kind in ("text", "number", "email", "url", "tel", "search", "") and "readonly" not in a:
                     self.form.editable.append((name, kind))
-        elif tag == "button" and name and a.get("type", "submit").lower() == "submit":
-            self.form.submits.append((name, a.get("value", "")))
+        elif tag == "button" and a.get("type", "submit").lower() == "submit":
+            self.form.submits.append((name or "", a.get("value", "")))
         elif tag == "select" and name:
             self.select = (name, "multiple" in a, [], [])
         elif tag == "option" and self.select is not None:

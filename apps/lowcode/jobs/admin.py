@@ -4,13 +4,18 @@ django-rq registers its dashboard (queues, jobs, workers, the Redis address,
 buttons that empty a queue or delete jobs) behind the admin's login alone: any
 staff user could open it. Here every one of its URLs, the JSON statistics
 included, asks for the permission django-rq declares for it
-(``django_rq.admin``), which only the 系统管理员 role holds.
+(``django_rq.admin``), which only the 系统管理员 role holds. Addresses of
+queues or workers that do not exist answer 404 rather than django-rq's crash,
+and the rq-scheduler page is left out (that package is not installed: RQ 3
+schedules jobs itself).
 """
 
 from functools import wraps
+from importlib.util import find_spec
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django_rq.admin import QueueAdmin
 from django_rq.models import Dashboard
 
@@ -32,6 +37,18 @@ def administrators_only(view):
     return wrapper
 
 
+def missing_is_not_found(view, errors):
+    """django-rq looks queues up by list index and workers by key without checking that they exist."""
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except errors:
+            raise Http404("没有这个后台任务队列或任务进程") from None
+
+    return wrapper
+
+
 class AdministratorsQueueAdmin(QueueAdmin):
     def has_module_permission(self, request):
         return may_see_queues(request.user)
@@ -44,8 +61,12 @@ class AdministratorsQueueAdmin(QueueAdmin):
 
     def get_urls(self):
         urls = super().get_urls()
+        if find_spec("rq_scheduler") is None:
+            urls = [u for u in urls if u.name != "django_rq_scheduler_jobs"]
         for pattern in urls:
-            pattern.callback = administrators_only(pattern.callback)
+            errors = (IndexError, ValueError, AssertionError) if pattern.name == "django_rq_worker_details" \
+                else IndexError
+            pattern.callback = administrators_only(missing_is_not_found(pattern.callback, errors))
         return urls
 
 
