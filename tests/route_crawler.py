@@ -10,6 +10,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
@@ -198,7 +199,20 @@ def data_tables() -> list[str]:
 
 
 def checksum(tables: list[str]) -> dict[str, str]:
-    """A checksum per table: MariaDB's CHECKSUM TABLE (one statement for all), or a hash of every row on SQLite."""
+    """A checksum per table: MariaDB's CHECKSUM TABLE (one statement for all), or a hash of every row on SQLite;
+    and the site's job queues on Redis (django-rq's dashboard empties and deletes them)."""
+    sums = _table_checksums(tables)
+    if settings.REDIS_URL:
+        import django_rq
+
+        redis = django_rq.get_connection("default")
+        keys = sorted(redis.scan_iter(match="rq:*"))
+        lengths = [redis.llen(k) if redis.type(k) == b"list" else 0 for k in keys]
+        sums["redis rq:*"] = hashlib.sha1(repr(list(zip(keys, lengths))).encode()).hexdigest()
+    return sums
+
+
+def _table_checksums(tables: list[str]) -> dict[str, str]:
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         if connection.vendor == "mysql":

@@ -196,6 +196,9 @@ def test_the_administrator_sees_the_job_queues(login, redis_queue):
     assert client.get("/admin/django_rq/dashboard/").status_code == 200
     assert client.post("/admin/django_rq/dashboard/queues/0/empty/").status_code in (200, 302)
     assert redis_queue.count == 0
+    # Addresses of things that are not there: 404, not django-rq's crash.
+    for missing in ("queues/9/", "queues/0/no-such-job/delete/", "workers/0/no-such-worker/"):
+        assert client.get(f"/admin/django_rq/dashboard/{missing}").status_code == 404, missing
 
 
 def test_anonymous_users_are_sent_to_login_from_the_queues(client):

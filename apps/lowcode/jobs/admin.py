@@ -5,7 +5,8 @@ buttons that empty a queue or delete jobs) behind the admin's login alone: any
 staff user could open it. Here every one of its URLs, the JSON statistics
 included, asks for the permission django-rq declares for it
 (``django_rq.admin``), which only the 系统管理员 role holds. Addresses of
-queues or workers that do not exist answer 404 rather than django-rq's crash,
+queues, jobs or workers that do not exist (any more) answer 404 rather than
+django-rq's crash,
 and the rq-scheduler page is left out (that package is not installed: RQ 3
 schedules jobs itself).
 """
@@ -18,6 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django_rq.admin import QueueAdmin
 from django_rq.models import Dashboard
+from rq.exceptions import NoSuchJobError
 
 DASHBOARD_PERMISSION = "django_rq.admin"
 
@@ -38,13 +40,13 @@ def administrators_only(view):
 
 
 def missing_is_not_found(view, errors):
-    """django-rq looks queues up by list index and workers by key without checking that they exist."""
+    """django-rq looks queues up by list index, jobs by id and workers by key without checking that they exist."""
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
         except errors:
-            raise Http404("没有这个后台任务队列或任务进程") from None
+            raise Http404("没有这个后台任务队列、任务或任务进程") from None
 
     return wrapper
 
@@ -64,8 +66,9 @@ class AdministratorsQueueAdmin(QueueAdmin):
         if find_spec("rq_scheduler") is None:
             urls = [u for u in urls if u.name != "django_rq_scheduler_jobs"]
         for pattern in urls:
-            errors = (IndexError, ValueError, AssertionError) if pattern.name == "django_rq_worker_details" \
-                else IndexError
+            errors = (IndexError, NoSuchJobError)
+            if pattern.name == "django_rq_worker_details":
+                errors += (ValueError, AssertionError)
             pattern.callback = administrators_only(missing_is_not_found(pattern.callback, errors))
         return urls
 
