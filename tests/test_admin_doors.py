@@ -91,9 +91,13 @@ def test_the_office_reverts_a_task_as_an_edit(login):
     original = task.title
     first = edit_in_the_database(task, title="后来改过的标题")
     rows = list(task.units.values_list("pk", "unit_id", "role"))
+    reader = login("leader").get(version_url(task, first)).content.decode()
+    assert original in reader and 'name="_save"' not in reader  # a reader sees the version, read-only
     client = login("office")
     page = client.get(version_url(task, first)).content.decode()
-    assert 'name="_save"' in page  # the office may edit tasks: 恢复 is offered
+    assert 'name="_save"' in page  # the office may edit tasks: the version page is its change form
+    assert main_form(page).data()["title"] == original
+    assert 'id="history-revert"' in page and 'name="units-TOTAL_FORMS"' not in page  # child rows stay
     response = client.post(version_url(task, first), main_form(page).data(submit="_save"))
     assert response.status_code == 302
     task.refresh_from_db()
@@ -136,6 +140,8 @@ def test_a_revert_keeps_the_workflow_field_rights_and_runs_the_events(login, mon
     monkeypatch.setattr(events, "doc_events", lambda: registry)
 
     client = login("office")
+    page = client.get(version_url(assessment, first)).content.decode()
+    assert 'name="summary"' not in page  # 待初审: the page offers only what the office may change now
     response = client.post(version_url(assessment, first), {"summary": "最初的自评摘要", "_save": "1"})
     assert response.status_code == 302
     assessment.refresh_from_db()

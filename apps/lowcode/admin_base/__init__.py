@@ -118,7 +118,8 @@ class DocumentAdmin(ScopedAdminMixin, AttachmentsAdminMixin, WorkflowAdminMixin,
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)
         context = dict(extra_context or {})
-        if obj is not None:
+        # A version from the history is only the form to restore: no workflow actions, uploads or printing.
+        if obj is not None and not getattr(request, "history_revert", None):
             context.update(self.workflow_context(request, obj))
             context.update(self.attachments_context(request, obj))
             context["print_url"] = print_page_url(obj)
