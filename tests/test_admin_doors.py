@@ -196,6 +196,7 @@ def test_the_job_queues_are_closed_to_other_roles(login, username):
     assert "django_rq" not in client.get("/admin/").content.decode()
 
 
+@pytest.mark.redis
 def test_the_administrator_sees_the_job_queues(login, redis_queue):
     redis_queue.enqueue("builtins.print", "x")
     client = login("admin")
