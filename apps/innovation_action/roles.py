@@ -52,6 +52,8 @@ def role_spec() -> dict:
         "lowcode.ApiKey": ("view", "delete"),
         "auth.User": ALL_ACTIONS,
         "auth.Group": ALL_ACTIONS,
+        # Background job queues (django-rq's dashboard): seeing or emptying them is the administrators' alone.
+        "django_rq.Dashboard": ("admin",),
     })
     # Attachments: everyone may read and add them; which ones is decided by the
     # document they are attached to (scope) and write permission on it (upload).

@@ -8,6 +8,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from apps.lowcode.admin_base.attachments import AttachmentsAdminMixin
 from apps.lowcode.admin_base.deleted import DeletedRecordsAdminMixin
+from apps.lowcode.admin_base.history import HistoryRevertAdminMixin
 from apps.lowcode.admin_base.workflow import WorkflowAdminMixin, WorkflowInlineMixin
 from apps.lowcode.customize import admin_form as customized
 from apps.lowcode.data_import.admin import DataImportAdminMixin
@@ -36,10 +37,11 @@ class ScopedAdminMixin:
 
 
 class DocumentAdmin(ScopedAdminMixin, AttachmentsAdminMixin, WorkflowAdminMixin, DeletedRecordsAdminMixin,
-                    DataImportAdminMixin, SimpleHistoryAdmin):
+                    DataImportAdminMixin, HistoryRevertAdminMixin, SimpleHistoryAdmin):
     """Shows Frappe's record fields read-only, records who created a record, runs its workflow,
     keeps its attachments (template: lowcode/document_change_form.html), lists its deleted records,
-    and imports and exports its list as Excel (lowcode/document_change_list.html)."""
+    imports and exports its list as Excel (lowcode/document_change_list.html), and reverts a version
+    from its history only as an edit of the change form."""
 
     change_form_template = "lowcode/document_change_form.html"
     change_list_template = "lowcode/document_change_list.html"
@@ -116,7 +118,8 @@ class DocumentAdmin(ScopedAdminMixin, AttachmentsAdminMixin, WorkflowAdminMixin,
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)
         context = dict(extra_context or {})
-        if obj is not None:
+        # A version from the history is only the form to restore: no workflow actions, uploads or printing.
+        if obj is not None and not getattr(request, "history_revert", None):
             context.update(self.workflow_context(request, obj))
             context.update(self.attachments_context(request, obj))
             context["print_url"] = print_page_url(obj)

@@ -5,6 +5,8 @@ administrator attaches to any doctype shows up in its admin at once.
 """
 
 from django.contrib import messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 
@@ -50,11 +52,22 @@ class WorkflowAdminMixin:
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         """A workflow refusal while saving is shown as a message; the save is rolled back."""
+        if request.method == "POST" and object_id is not None:
+            self.refuse_locked_save(request, object_id)
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except FrappeError as exc:
             messages.error(request, exc.message)
             return HttpResponseRedirect(request.get_full_path())
+
+    def refuse_locked_save(self, request, object_id):
+        """A save the state does not allow is refused (403) with the state's reason: the admin's own refusal,
+        from has_change_permission above, would give none."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is not None and obj.workflow_state:
+            rights = engine.edit_rights(request.user, obj)
+            if not rights.allowed:
+                raise PermissionDenied(rights.reason)
 
     def save_model(self, request, obj, form, change):
         stored = type(obj)._default_manager.get(pk=obj.pk) if change else obj

@@ -119,9 +119,10 @@ class WorkflowLogAdmin(admin.ModelAdmin):
 
     list_display = ("creation", "reference_doctype", "reference_name", "action", "from_state", "to_state", "moved",
                     "user", "comment")
-    list_filter = ("reference_doctype", "action", "to_state")
+    # A date filter, not date_hierarchy: that one groups dates in SQL with CONVERT_TZ, which needs the
+    # MariaDB server's time zone tables (often not loaded) and otherwise fails the whole page.
+    list_filter = ("creation", "reference_doctype", "action", "to_state")
     search_fields = ("reference_name", "comment", "user__username")
-    date_hierarchy = "creation"
 
     def has_add_permission(self, request):
         return False

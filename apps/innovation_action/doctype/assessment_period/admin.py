@@ -12,7 +12,7 @@ class AssessmentPeriodAdmin(DocumentAdmin):
     list_filter = ("plan", "kind")
     fields = ("name", "plan", "kind", "number", "start_date", "end_date", "deadline", "opened_at",
               "owner", "creation", "modified", "modified_by")
-    readonly_fields = ("opened_at",)
+    readonly_fields = (*DocumentAdmin.readonly_fields, "opened_at")
     actions = ["open_periods", "recompute_scores"]
 
     @admin.display(description="名称")
