@@ -71,7 +71,7 @@ def test_the_office_overrides_a_computed_score_over_the_api(plan):
     assert line(doc, TASKS).reviewed_score == D(40) and line(doc, TASKS).reviewed_overridden
 
     # The printed 自评报告表 shows the computed and the adjusted score.
-    printed = next(r for r in print_context(SelfAssessment.objects.get(pk=doc.pk))["lines"] if r.number == TASKS)
+    printed = next(r for r in print_context(SelfAssessment.objects.get(pk=doc.pk)).lines if r.number == TASKS)
     assert printed.review_comment == "计算得分 0，初审调整为 40。月度调度漏填，已核实完成 4 项"
     assert (printed.reviewed_score, printed.reviewed_computed, printed.reviewed_overridden) == (D(40), D(0), True)
 
