@@ -188,9 +188,13 @@ def multi_link_condition(path: str, op: str, value) -> Q:
 
 
 def like_pattern(value) -> str:
+    """A like value as the pattern for SQL; a lone backslash at the end is a backslash, as in MariaDB
+    (SQLite would match nothing)."""
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise ValidationError("like 运算符的值应为字符串")
-    return str(value)
+    pattern = str(value)
+    trailing = len(pattern) - len(pattern.rstrip("\\"))
+    return pattern + "\\" if trailing % 2 else pattern
 
 
 def parse_spec(spec) -> tuple[str | None, str, str, object]:
