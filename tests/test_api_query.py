@@ -292,3 +292,33 @@ def test_out_of_range_filter_values_are_417_not_500(api, filters):
     assert response.status_code in (200, 417), response.content.decode()
     if response.status_code == 417:
         assert response.json()["exc_type"] == "ValidationError"
+
+
+# ------------------------------------------------------------------ every door, one query
+
+
+def test_every_list_method_answers_the_same_query(api):
+    client = api.as_user("office")
+    filters = json.dumps([["`tabTask Unit`.`unit`", "like", "市国资%"], ["tabTask.number", "<", 20]], ensure_ascii=False)
+    expected = ["2023-T04", "2023-T16"]
+    by_resource = ok(client.get("/api/resource/Task", {"filters": filters, "order_by": "`tabTask`.`number` asc"}))
+    assert [r["name"] for r in by_resource] == expected
+    by_get_list = ok(client.get("/api/method/frappe.client.get_list", {
+        "doctype": "Task", "filters": filters, "order_by": "tabTask.number asc"}))
+    assert [r["name"] for r in by_get_list] == expected
+    by_reportview = ok(client.get("/api/method/frappe.desk.reportview.get", {
+        "doctype": "Task", "fields": '["`tabTask`.`name`", "`tabTask`.`number`"]', "filters": filters,
+        "order_by": "`tabTask`.`number` asc", "start": 0, "page_length": 20}))
+    assert by_reportview == {"keys": ["name", "number"], "values": [["2023-T04", 4], ["2023-T16", 16]]}
+    for method in ("frappe.client.get_count", "frappe.desk.reportview.get_count"):
+        assert ok(client.get(f"/api/method/{method}", {"doctype": "Task", "filters": filters})) == 2
+    export = client.get("/api/method/frappe.desk.reportview.export_query", {
+        "doctype": "Task", "filters": filters, "order_by": "`tabTask`.`number` desc",
+        "fields": '["`tabTask`.`name`", "`tabTask`.`title`", "`tabTask Unit`.`unit`"]'})
+    assert export.status_code == 200, export.content[:500]
+    rows = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
+    names_in_sheet = [row[0] for row in rows if isinstance(row[0], str) and row[0].startswith("2023-T")]
+    assert names_in_sheet == ["2023-T16", "2023-T04"]
+    assert "市国资委" in {c for row in rows for c in row}
+    assert "不存在" in refused(client.get("/api/method/frappe.desk.reportview.export_query", {
+        "doctype": "Task", "fields": '["`tabTask`.`nope`"]'}), 417, "DataError")

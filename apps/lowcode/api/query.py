@@ -110,6 +110,17 @@ def column(meta: DocTypeMeta, name: str, child_doctype: str | None = None) -> Co
     return Column(child_meta, docfield, f"{table.fieldname}__{own_path(child_meta, fieldname)}", child=True)
 
 
+def table_dotted(meta: DocTypeMeta, name):
+    """A table-qualified name as "field" or "table_field.field" (the import/export notation); others unchanged."""
+    if not isinstance(name, str) or not QUALIFIED.match(name.strip()):
+        return name
+    col = column(meta, name)
+    if not col.child:
+        return col.fieldname
+    table = next(t for t in meta.tables.values() if t.doctype == col.meta.doctype)
+    return f"{table.fieldname}.{col.fieldname}"
+
+
 def _docfield(meta: DocTypeMeta, fieldname: str) -> DocField:
     docfield = meta.fields.get(fieldname)
     if docfield is None:
