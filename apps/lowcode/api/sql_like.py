@@ -21,6 +21,7 @@ class Like(Lookup):
 
     lookup_name = "like"
     prepare_rhs = False  # a pattern, not a value of the field: "%12%" on a number stays text
+    lowered = False  # compare lowered texts (MariaDB, where the left side has a binary collation)
 
     def get_db_prep_lookup(self, value, connection):
         return "%s", [str(value)]
@@ -36,8 +37,6 @@ class Like(Lookup):
                 return f"LOWER({lhs}) LIKE LOWER({rhs})", params
             return f"{lhs} LIKE {rhs}", params  # backslash is MariaDB's default escape
         return f"UPPER(CAST({lhs} AS TEXT)) LIKE UPPER({rhs})", params
-
-    lowered = False
 
 
 class KeyTransformLike(KeyTransformTextLookupMixin, Like):
