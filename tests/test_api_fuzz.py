@@ -1,13 +1,25 @@
-"""Property-based fuzzing of the whole API from its own OpenAPI schema (schemathesis).
+"""Property-based fuzzing of the whole API.
 
-Every operation gets generated requests, valid and not, as the office user
-(who may write) through a token: no response may be a 5xx, and every
-response must match the status codes and schemas the schema documents.
+Stateless, from its own OpenAPI schema (schemathesis): every operation gets
+generated requests, valid and not, as the office user (who may write)
+through a token: no response may be a 5xx, and every response must match
+the status codes and schemas the schema documents.
+
+Stateful (Hypothesis' rule-based state machine): random sessions of a county
+user against a live server, see below.
 """
 
+import faulthandler
+import hashlib
+import json
+import os
+
 import pytest
+import requests
 import schemathesis
 from hypothesis import HealthCheck, Phase, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, multiple, rule, run_state_machine_as_test
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
@@ -62,15 +74,6 @@ def test_api_conforms_to_its_schema(case, office_token):
 # deletes, over HTTP against a live server (real threads, a per-request timeout: a hang fails, never stalls).
 # After every step: no 5xx, nothing outside 章贡区 changed (a snapshot of every record outside the user's scope),
 # nothing outside the scope was ever answered, and `like` found exactly what SQL LIKE (MariaDB's semantics) finds.
-
-import faulthandler  # noqa: E402
-import hashlib  # noqa: E402
-import json  # noqa: E402
-import os  # noqa: E402
-
-import requests  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, multiple, rule, run_state_machine_as_test  # noqa: E402,E501
 
 USER = "zhanggong"
 OWN_COUNTY = "章贡区"

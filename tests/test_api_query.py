@@ -207,7 +207,6 @@ def test_child_table_fields_by_qualified_name(api):
     ({"filters": '[["`tabTask Unit`.`unit`", "=", 1]]'}, "DataError", "Task Unit 不是 Project 的子表"),
     ({"filters": '[["Task", "`tabProject`.`county`", "=", 1]]'}, "DataError", "不一致"),
     ({"filters": '[["tabProject.county.x", "=", 1]]'}, "DataError", "不存在"),
-    ({"filters": '[[null, "county", "=", 1]]'}, "ValidationError", None),
     ({"filters": '[[1, "county", "=", 1]]'}, "ValidationError", "必须是字符串"),
     ({"fields": '["`tabProject`.`nope`"]'}, "DataError", "字段 nope 不存在"),
     ({"fields": '["`tabNope`.*"]'}, "DataError", "Nope"),
@@ -220,9 +219,6 @@ def test_child_table_fields_by_qualified_name(api):
 ])
 def test_bad_qualified_names_are_clear_417(api, params, exc_type, text):
     response = api.as_user("office").get("/api/resource/Project", params)
-    if text is None:
-        assert response.status_code == 200 or response.status_code == 417, response.content.decode()
-        return
     assert text in refused(response, 417, exc_type)
 
 
