@@ -429,8 +429,11 @@ def filter_condition(meta: DocTypeMeta, params) -> Q:
 
 
 def apply_filters(queryset, condition_q: Q):
-    """Filter through a subquery: a condition on a child table must not repeat a parent row."""
+    """Filter through a subquery: a condition on a child table must not repeat a parent row.
+
+    The subquery starts from the same (scoped) queryset, so the database evaluates a
+    condition only on records the user may see, never across every county's.
+    """
     if not condition_q:
         return queryset
-    model = queryset.model
-    return queryset.filter(pk__in=model._default_manager.filter(condition_q).values("pk"))
+    return queryset.filter(pk__in=queryset.filter(condition_q).values("pk"))
