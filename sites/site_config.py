@@ -13,8 +13,10 @@ inline, DEBUG on. Keys understood (all optional):
     email_host, email_port, email_user, email_password, email_from
 """
 
+import hashlib
 import json
 import os
+import tempfile
 from pathlib import Path
 
 SITES_DIR = Path(__file__).resolve().parent
@@ -69,8 +71,5 @@ def database_settings(config: dict, directory: Path) -> dict:
 
 def sqlite_test_file(directory: Path) -> Path:
     """The SQLite test database of a site: in the temporary folder, one per checkout and site."""
-    import hashlib
-    import tempfile
-
     tag = hashlib.sha1(str(directory.resolve()).encode()).hexdigest()[:10]
     return Path(tempfile.gettempdir()) / f"innovation_action_test_{directory.name}_{tag}.sqlite3"
