@@ -16,8 +16,10 @@ inline, DEBUG off. Keys understood (all optional):
                   X-Forwarded-For gives the client's address; without it REMOTE_ADDR
 """
 
+import hashlib
 import json
 import os
+import tempfile
 from pathlib import Path
 
 SITES_DIR = Path(__file__).resolve().parent
@@ -59,5 +61,18 @@ def database_settings(config: dict, directory: Path) -> dict:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": directory / "db.sqlite3",
-        "OPTIONS": {"timeout": 20},
+        # IMMEDIATE: a transaction takes the write lock when it begins, as MariaDB's SELECT … FOR
+        # UPDATE does for a row. With SQLite's default (deferred) two workflow actions on one
+        # document both read, then the second to write fails at once with "database is locked";
+        # now it waits (up to the timeout) and then reads what the first one wrote.
+        "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
+        # Tests run on a file, not in memory: the live server's threads then each have their own
+        # connection and lock as the site does (an in-memory database is one shared connection).
+        "TEST": {"NAME": sqlite_test_file(directory)},
     }
+
+
+def sqlite_test_file(directory: Path) -> Path:
+    """The SQLite test database of a site: in the temporary folder, one per checkout and site."""
+    tag = hashlib.sha1(str(directory.resolve()).encode()).hexdigest()[:10]
+    return Path(tempfile.gettempdir()) / f"innovation_action_test_{directory.name}_{tag}.sqlite3"

@@ -1,13 +1,25 @@
-"""Property-based fuzzing of the whole API from its own OpenAPI schema (schemathesis).
+"""Property-based fuzzing of the whole API.
 
-Every operation gets generated requests, valid and not, as the office user
-(who may write) through a token: no response may be a 5xx, and every
-response must match the status codes and schemas the schema documents.
+Stateless, from its own OpenAPI schema (schemathesis): every operation gets
+generated requests, valid and not, as the office user (who may write)
+through a token: no response may be a 5xx, and every response must match
+the status codes and schemas the schema documents.
+
+Stateful (Hypothesis' rule-based state machine): random sessions of a county
+user against a live server, see below.
 """
 
+import faulthandler
+import hashlib
+import json
+import os
+
 import pytest
+import requests
 import schemathesis
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, multiple, rule, run_state_machine_as_test
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
@@ -54,3 +66,302 @@ def test_api_conforms_to_its_schema(case, office_token):
         headers={"Authorization": office_token},
         checks=[not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance],
     )
+
+
+# ------------------------------------------------------------------ stateful phase: a county user's random session
+#
+# zhanggong (县级填报员, 章贡区) creates, edits, lists with random filters, takes random workflow actions and
+# deletes, over HTTP against a live server (real threads, a per-request timeout: a hang fails, never stalls).
+# After every step: no 5xx, nothing outside 章贡区 changed (a snapshot of every record outside the user's scope),
+# nothing outside the scope was ever answered, and `like` found exactly what SQL LIKE (MariaDB's semantics) finds.
+
+USER = "zhanggong"
+OWN_COUNTY = "章贡区"
+REQUEST_TIMEOUT = 20  # seconds; a like that backtracks runs for hours
+HANG_LIMIT = 300  # seconds for the whole session, when a hang holds the GIL and no request timeout can fire
+LONG = "a" * 3000
+SLOW_PATTERNS = ["%a%a%a%b", "%a%a%a%a%a%a%a%a%a%a%b", "a%a%a%a%a%a%a%a%ab", "%" + "a%" * 30 + "c"]
+ACTIONS = ["提交", "初审通过", "退回修改", "审定通过", "退回初审", "报送", "不存在的操作", ""]
+LIKE_ALPHABET = "abA%_\\章贡0"
+# Where LIKE and a regular expression disagree: escapes, and which characters are wildcards.
+ESCAPE_PATTERNS = ["%\\%%", "%\\_%", "a\\%%", "%b\\\\%", "%\\", "_\\_%", "%.%", "%a*%", "%[%"]
+OWN_SUMMARIES = ["100%完成", "a\\b", "a_b", "A.b", "ab*", "[章贡]", LONG]
+FIELDS = ["name", "summary", "county", "unit", "period", "workflow_state", "docstatus", "modified", "self_total",
+          "`tabSelfAssessment`.`county`", "tabSelfAssessment.summary", "`tabSelfAssessment`.`workflow_state`",
+          "`tabSelfAssessment Line`.`evidence`", "`tabSelfAssessment Line`.`self_score`", "`tabSelfAssessment Line`.value",
+          "`tabTask Unit`.`unit`", "`tabNope`.`x`", "nope", "*", "`tabSelfAssessment`.*"]
+OPERATORS = ["=", "!=", ">", "<", ">=", "<=", "like", "not like", "in", "not in", "between", "is", "LIKE", "~"]
+
+
+def like_matches(pattern: str, text: str) -> bool:
+    """SQL LIKE as MariaDB reads it (% any run, _ one character, backslash escapes, a trailing backslash is literal),
+    ASCII letters folded; an automaton, so it is linear whatever the pattern."""
+    tokens, i = [], 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\" and i + 1 < len(pattern):
+            tokens.append(("=", pattern[i + 1].lower()))
+            i += 2
+            continue
+        tokens.append((ch,) if ch in "%_" else ("=", ch.lower()))
+        i += 1
+
+    def closure(states):
+        result, pending = set(states), list(states)
+        while pending:
+            s = pending.pop()
+            if s < len(tokens) and tokens[s][0] == "%" and s + 1 not in result:
+                result.add(s + 1)
+                pending.append(s + 1)
+        return result
+
+    states = closure({0})
+    for ch in text.lower():
+        step = set()
+        for s in states:
+            if s < len(tokens):
+                kind = tokens[s][0]
+                if kind == "%":
+                    step.add(s)
+                elif kind == "_" or tokens[s][1] == ch:
+                    step.add(s + 1)
+        states = closure(step)
+        if not states:
+            return False
+    return len(tokens) in states
+
+
+def outside_snapshot(user) -> str:
+    """A digest of every record the user may not see, in the doctypes a county user writes (with their rows)."""
+    from apps.innovation_action.models import ProgressReport, SelfAssessment
+    from apps.lowcode.doctype.meta import get_meta
+    from apps.lowcode.permissions import scope_queryset
+    from apps.lowcode.workflow.model import WorkflowLog
+
+    digest = hashlib.sha256()
+    for model in (SelfAssessment, ProgressReport):
+        outside = model.objects.exclude(pk__in=scope_queryset(user, model).values("pk")).order_by("pk")
+        tables = get_meta(model.doctype).tables.values()
+        for record in outside.values():
+            digest.update(repr(sorted(record.items())).encode())
+            for table in tables:
+                rows = get_meta(table.doctype).model.objects.filter(**{f"{table.parent_fk}_id": record["id"]})
+                digest.update(repr([sorted(r.items()) for r in rows.order_by("pk").values()]).encode())
+        names = list(outside.values_list("name", flat=True))
+        logs = WorkflowLog.objects.filter(reference_doctype=model.doctype, reference_name__in=names).order_by("pk")
+        digest.update(repr(list(logs.values_list("reference_name", "action", "to_state", "moved"))).encode())
+    return digest.hexdigest()
+
+
+def _json_value():
+    scalars = st.one_of(
+        st.none(), st.booleans(), st.integers(-(2**70), 2**70),
+        st.floats(allow_nan=True, allow_infinity=True), st.text(alphabet=LIKE_ALPHABET, max_size=12),
+        st.sampled_from(["章贡区", "信丰县", "草稿", "2023-Y", "\ud800", "set", "not set", "9999-99-99", LONG]),
+    )
+    return st.one_of(scalars, st.lists(scalars, max_size=3))
+
+
+def _filters():
+    condition = st.one_of(
+        st.tuples(st.sampled_from(FIELDS), st.sampled_from(OPERATORS), _json_value()).map(list),
+        st.tuples(st.sampled_from(["SelfAssessment Line", "Task Unit", "SelfAssessment"]),
+                  st.sampled_from(["evidence", "value", "self_score", "`tabSelfAssessment Line`.`evidence`"]),
+                  st.sampled_from(["like", "=", "in", "between"]), _json_value()).map(list),
+        st.tuples(st.sampled_from(FIELDS[:12]), st.sampled_from(["like", "not like"]),
+                  st.one_of(st.sampled_from(SLOW_PATTERNS), st.text(alphabet=LIKE_ALPHABET, max_size=10))).map(list),
+    )
+    return st.one_of(st.lists(condition, max_size=3),
+                     st.dictionaries(st.sampled_from(FIELDS[:10]), _json_value(), max_size=2))
+
+
+def _limit():
+    return st.one_of(st.none(), st.integers(-(2**70), 2**70), st.sampled_from(["abc", "1e3", "9223372036854775808", "0"]))
+
+
+def _dumps(value) -> str:
+    """JSON text as a client sends it; NaN and lone surrogates (as \\ud800) included: the server must refuse them."""
+    return json.dumps(value)
+
+
+class CountySession(RuleBasedStateMachine):
+    """One machine run: a sequence of zhanggong's requests. Configured by the test below (base URL, session)."""
+
+    base = ""
+    http: requests.Session = None
+    user = None
+    others: list[str] = []
+    periods: list[str] = []
+    expected_outside = ""
+
+    created = Bundle("created")
+
+    def call(self, method, path, **kwargs):
+        response = self.http.request(method, self.base + path, timeout=REQUEST_TIMEOUT, **kwargs)
+        assert response.status_code < 500, (method, path, kwargs, response.status_code, response.text[:1000])
+        return response
+
+    def names(self, data):
+        return [row.get("name") for row in data if isinstance(row, dict)]
+
+    # ---------------------------------------------------------------- writing
+
+    @rule(target=created, period=st.sampled_from(["2023-Y", "2023-Q1", "2023-Q2", "nope"]),
+          county=st.sampled_from([OWN_COUNTY, OWN_COUNTY, "信丰县", "会昌县", None]),
+          summary=st.one_of(st.text(alphabet=LIKE_ALPHABET, max_size=30), st.just(LONG)))
+    def create(self, period, county, summary):
+        response = self.call("POST", "/api/resource/SelfAssessment",
+                             data=_dumps({"period": period, "county": county, "summary": summary}),
+                             headers={"Content-Type": "application/json"})
+        if response.status_code == 200:
+            return response.json()["data"]["name"]
+        if response.status_code == 409 and county == OWN_COUNTY:  # its own one of that period, made earlier
+            return f"{period}-{OWN_COUNTY}"
+        return multiple()
+
+    @rule(name=st.one_of(created, st.sampled_from(["2023-Y-信丰县", "2023-Q1-信丰县", "nope"])),
+          changes=st.dictionaries(st.sampled_from(["summary", "county", "period", "unit", "workflow_state",
+                                                   "docstatus", "name", "owner", "custom_x"]),
+                                  _json_value(), max_size=3))
+    def update(self, name, changes):
+        self.call("PUT", f"/api/resource/SelfAssessment/{name}", data=_dumps(changes),
+                  headers={"Content-Type": "application/json"})
+
+    @rule(name=st.one_of(created, st.sampled_from(["2023-Y-信丰县", "nope"])),
+          score=st.one_of(st.integers(-5, 50), st.floats(allow_nan=True), st.text(max_size=5)),
+          evidence=st.one_of(st.text(alphabet=LIKE_ALPHABET, max_size=10), st.just(LONG)))
+    def update_lines(self, name, score, evidence):
+        response = self.call("GET", f"/api/resource/SelfAssessment/{name}")
+        if response.status_code != 200:
+            return
+        doc = response.json()["data"]
+        lines = [{**line, "self_score": score, "evidence": evidence} for line in doc["lines"][:3]] + doc["lines"][3:]
+        self.call("PUT", f"/api/resource/SelfAssessment/{name}", data=_dumps({"lines": lines}),
+                  headers={"Content-Type": "application/json"})
+
+    @rule(name=st.one_of(created, st.sampled_from(["2023-Y-信丰县", "2023-Q1-信丰县", "nope"])),
+          action=st.sampled_from(ACTIONS), seen=st.sampled_from([None, "草稿", "待初审"]))
+    def workflow(self, name, action, seen):
+        doc = {"doctype": "SelfAssessment", "name": name}
+        if seen:
+            doc["workflow_state"] = seen
+        self.call("POST", "/api/method/frappe.model.workflow.apply_workflow",
+                  data=_dumps({"doc": doc, "action": action, "comment": "随机操作"}),
+                  headers={"Content-Type": "application/json"})
+
+    @rule(name=st.one_of(created, st.sampled_from(["2023-Y-信丰县", "nope"])))
+    def delete(self, name):
+        self.call("DELETE", f"/api/resource/SelfAssessment/{name}")
+
+    # ---------------------------------------------------------------- reading
+
+    @rule(filters=_filters(), or_filters=st.one_of(st.none(), _filters()), fields=st.lists(st.sampled_from(FIELDS),
+          max_size=3), order_by=st.one_of(st.none(), st.sampled_from(FIELDS[:12]).map(lambda f: f + " desc")),
+          start=_limit(), length=_limit())
+    def list_random(self, filters, or_filters, fields, order_by, start, length):
+        params = {"filters": _dumps(filters), "fields": _dumps(fields + ["`tabSelfAssessment`.`name`"])}
+        for key, value in (("or_filters", or_filters and _dumps(or_filters)), ("order_by", order_by),
+                           ("limit_start", start), ("limit_page_length", length)):
+            if value is not None:
+                params[key] = value
+        response = self.call("GET", "/api/resource/SelfAssessment", params=params)
+        if response.status_code == 200:
+            leaked = set(self.names(response.json()["data"])) & set(self.others)
+            assert not leaked, (params, leaked)
+
+    @rule(filters=_filters(), method=st.sampled_from(["frappe.client.get_count", "frappe.client.get_list",
+                                                      "frappe.desk.reportview.export_query"]),
+          start=_limit(), as_body=st.booleans())
+    def method_random(self, filters, method, start, as_body):
+        params = {"doctype": "SelfAssessment", "filters": filters, "limit_start": start}
+        if as_body:
+            response = self.call("POST", f"/api/method/{method}", data=_dumps(params),
+                                 headers={"Content-Type": "application/json"})
+        else:
+            response = self.call("GET", f"/api/method/{method}", params={k: v if isinstance(v, str | int) else _dumps(v)
+                                                                        for k, v in params.items() if v is not None})
+        if response.status_code == 200 and method == "frappe.client.get_list":
+            assert not set(self.names(response.json()["message"])) & set(self.others)
+
+    @rule(pattern=st.one_of(st.text(alphabet=LIKE_ALPHABET, max_size=12), st.sampled_from(SLOW_PATTERNS),
+                            st.sampled_from(ESCAPE_PATTERNS)),
+          negate=st.booleans(), where=st.sampled_from(["summary", "tabSelfAssessment.summary"]))
+    def like_is_sql_like(self, pattern, negate, where):
+        """The like's answer is exactly SQL LIKE's, computed here without the server."""
+        from apps.innovation_action.models import AssessmentPeriod, SelfAssessment
+        from apps.lowcode.permissions import scope_queryset
+
+        response = self.call("GET", "/api/resource/SelfAssessment", params={
+            "filters": _dumps([[where, "not like" if negate else "like", pattern]]), "limit": 0})
+        assert response.status_code == 200, response.text
+        visible = scope_queryset(self.user, SelfAssessment).values_list("name", "summary")
+        expected = {name for name, summary in visible if like_matches(pattern, summary) != negate}
+        assert set(self.names(response.json()["data"])) == expected, pattern
+
+    @rule(name=st.sampled_from(["2023-Y-信丰县", "2023-Q1-信丰县", "2023-Y-市工信局"]))
+    def read_another_county(self, name):
+        assert self.call("GET", f"/api/resource/SelfAssessment/{name}").status_code in (403, 404)
+
+    @invariant()
+    def nothing_outside_changed(self):
+        assert outside_snapshot(self.user) == self.expected_outside
+
+
+@pytest.fixture
+def watchdog(request):
+    """A regex hang in SQLite's Python function holds the GIL, so no timeout in Python can fire:
+    faulthandler's own thread ends the run with every thread's traceback instead of stalling CI.
+    It writes to the real stderr (pytest captures fd 2 during the test and would lose it at exit)."""
+    capture = request.config.pluginmanager.getplugin("capturemanager")
+    capture.suspend_global_capture(in_=False)
+    try:
+        stderr = os.fdopen(os.dup(2), "w")
+    finally:
+        capture.resume_global_capture()
+    faulthandler.dump_traceback_later(HANG_LIMIT, exit=True, file=stderr)
+    yield
+    faulthandler.cancel_dump_traceback_later()
+    stderr.close()
+
+
+@pytest.mark.both_databases
+@pytest.mark.django_db(transaction=True)
+def test_a_county_users_random_session_stays_in_its_county(live_server, settings, watchdog):
+    from django.contrib.auth.models import User
+
+    from apps.innovation_action.models import AssessmentPeriod, SelfAssessment
+    from apps.innovation_action.services.demo_accounts import DEMO_PASSWORD, create_demo_accounts
+    from apps.innovation_action.services.plan_loader import load_plan
+    from tests.conftest import PLAN_FOLDER
+    from tests.test_workflow_api import act, create_assessment, fill_in
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    load_plan(PLAN_FOLDER)
+    create_demo_accounts()
+    # Other assessees' records, in several states, long texts for the likes to chew on.
+    fill_in("xinfeng", create_assessment("xinfeng", "信丰县", summary=LONG)["name"], evidence=LONG)
+    name = create_assessment("xinfeng", "信丰县", period="2023-Q1", summary="ab%_\\" + LONG)["name"]
+    fill_in("xinfeng", name)
+    act("xinfeng", name, "提交")
+    create_assessment("gongxin", None, unit="市工信局", summary=LONG)
+    # The user's own records, whose texts tell LIKE from a regular expression.
+    periods = AssessmentPeriod.objects.exclude(name__in=["2023-Y", "2023-Q1", "2023-Q2"]).order_by("pk")
+    for period, summary in zip(periods, OWN_SUMMARIES):
+        create_assessment(USER, OWN_COUNTY, period=period.name, summary=summary)
+
+    http = requests.Session()
+    assert http.post(f"{live_server.url}/api/method/login", json={"usr": USER, "pwd": DEMO_PASSWORD},
+                     timeout=REQUEST_TIMEOUT).status_code == 200
+    user = User.objects.get(username=USER)
+    CountySession.base, CountySession.http, CountySession.user = live_server.url, http, user
+    CountySession.others = list(SelfAssessment.objects.exclude(county__name=OWN_COUNTY).values_list("name", flat=True))
+    CountySession.expected_outside = outside_snapshot(user)
+    assert CountySession.others
+    run_state_machine_as_test(CountySession, settings=settings_for_machine())
+
+
+def settings_for_machine():
+    # Bounded for CI (about a minute), the same sequences every run; no shrinking: the first failing
+    # sequence is reported as found (shrinking a live-server session takes minutes).
+    return settings(max_examples=25, stateful_step_count=15, deadline=None, derandomize=True,
+                    suppress_health_check=list(HealthCheck), phases=[Phase.explicit, Phase.generate])

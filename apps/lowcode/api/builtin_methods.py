@@ -70,6 +70,26 @@ def get_list(request, doctype, fields=None, filters=None, or_filters=None, order
     return list_documents(request.user, meta, query)
 
 
+@whitelist("frappe.desk.reportview.get")
+def reportview_get(request, doctype, fields=None, filters=None, or_filters=None, order_by=None,
+                   start=None, page_length=None, limit_start=None, limit_page_length=None, **_):
+    """The desk's list view: the same query as get_list, answered compressed as {"keys": [...], "values": [[...]]}."""
+    meta = meta_for(doctype)
+    query = parse_list_query(meta, {
+        "fields": fields, "filters": filters, "or_filters": or_filters, "order_by": order_by,
+        "limit_start": limit_start if limit_start is not None else start,
+        "limit_page_length": limit_page_length if limit_page_length is not None else page_length,
+    })
+    rows = list_documents(request.user, meta, query)
+    return {"keys": query.fields, "values": [[row[key] for key in query.fields] for row in rows]}
+
+
+@whitelist("frappe.desk.reportview.get_count")
+def reportview_get_count(request, doctype, filters=None, or_filters=None, **_):
+    """The desk's list count: the same as frappe.client.get_count."""
+    return get_count(request, doctype, filters=filters, or_filters=or_filters)
+
+
 @whitelist("frappe.client.get")
 def get(request, doctype, name=None, filters=None, **_):
     meta = meta_for(doctype)

@@ -29,7 +29,7 @@ from apps.lowcode.api.errors import (
     TimestampMismatchError,
     ValidationError,
 )
-from apps.lowcode.api.query import ListQuery, apply_filters, orm_path
+from apps.lowcode.api.query import ListQuery, apply_filters
 from apps.lowcode.customize.fieldtypes import FieldValueError, LinkNotFound, to_stored
 from apps.lowcode.customize.links import find_linked
 from apps.lowcode.doctype import lifecycle
@@ -113,7 +113,7 @@ def ensure_readable(user, meta: DocTypeMeta):
 def list_documents(user, meta: DocTypeMeta, query: ListQuery) -> list[dict]:
     ensure_readable(user, meta)
     queryset = apply_filters(visible(user, meta), query.filters).order_by(*query.order_by)
-    paths = {field: orm_path(meta, field) for field in query.fields}
+    paths = query.paths
     rows = queryset.values(*paths.values())[query.start: query.start + query.page_length]
     return [{field: format_value(row[path]) for field, path in paths.items()} for row in rows]
 

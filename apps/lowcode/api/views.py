@@ -1,16 +1,16 @@
 """HTTP endpoints of the Frappe-style API: /api/resource and /api/method."""
 
-import json
-
 from django.http import QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.csrf import ensure_csrf_cookie
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.lowcode.api import builtin_methods  # noqa: F401  (registers the built-in methods)
+from apps.lowcode.api import strict_json
 from apps.lowcode.data_import import api as _data_import_methods  # noqa: F401
 from apps.lowcode.notification import api as _notification_methods  # noqa: F401
 from apps.lowcode.print_format import api as _print_methods  # noqa: F401
@@ -27,6 +27,13 @@ from apps.lowcode.api.errors import (
 from apps.lowcode.api.methods import FullResponse, call, get_method
 from apps.lowcode.api.openapi import openapi_document
 from apps.lowcode.api.query import parse_list_query
+from apps.lowcode.api.strict_json import StrictJSONParser
+
+
+class FrappeView(APIView):
+    """The API's views: JSON bodies are read strictly (see strict_json), forms and uploads as usual."""
+
+    parser_classes = [StrictJSONParser, FormParser, MultiPartParser]
 
 
 def form_dict(request) -> dict:
@@ -48,10 +55,7 @@ def document_data(request) -> dict:
     if isinstance(data, QueryDict):
         data = data.dict()
     if isinstance(data, dict) and isinstance(data.get("data"), str):
-        try:
-            data = json.loads(data["data"])
-        except json.JSONDecodeError:
-            raise ValidationError("参数 data 不是合法的 JSON") from None
+        data = strict_json.loads(data["data"], "参数 data ")
     elif isinstance(data, dict) and isinstance(data.get("data"), dict):
         data = data["data"]
     if not isinstance(data, dict):
@@ -59,7 +63,7 @@ def document_data(request) -> dict:
     return data
 
 
-class ResourceListView(APIView):
+class ResourceListView(FrappeView):
     permission_classes = [IsAuthenticated]
 
     def get(self, request, doctype):
@@ -76,7 +80,7 @@ class ResourceListView(APIView):
         return Response({"data": doc_to_dict(obj)})
 
 
-class ResourceDocView(APIView):
+class ResourceDocView(FrappeView):
     permission_classes = [IsAuthenticated]
 
     def get(self, request, doctype, name):
@@ -93,7 +97,7 @@ class ResourceDocView(APIView):
         return Response({"message": "ok"})
 
 
-class MethodView(APIView):
+class MethodView(FrappeView):
     permission_classes = [AllowAny]  # each method says whether guests may call it
 
     def dispatch_method(self, request, method_name):

@@ -2,7 +2,7 @@
 
 from apps.lowcode.api.errors import ValidationError
 from apps.lowcode.api.methods import whitelist
-from apps.lowcode.api.query import parse_json
+from apps.lowcode.api.query import parse_json, table_dotted
 from apps.lowcode.data_import import exporter, importer
 from apps.lowcode.data_import.admin import xlsx_response
 from apps.lowcode.xlsx.styles import XLSX_CONTENT_TYPE
@@ -48,7 +48,11 @@ def export_query(request, doctype, fields=None, filters=None, or_filters=None, o
     if str(file_format_type or "Excel").lower() not in ("excel", "xlsx"):
         raise ValidationError("只支持导出为 Excel（file_format_type=Excel）")
     doctype = _doctype(doctype)
-    data = exporter.export_queryset(request.user, doctype, filters, fields=_fields(fields),
+    fields = _fields(fields)
+    if isinstance(fields, list):  # Frappe's desk sends `tabTask`.`title`, `tabTask Unit`.`unit`
+        meta = exporter.readable_meta(request.user, doctype)
+        fields = [table_dotted(meta, f) for f in fields]
+    data = exporter.export_queryset(request.user, doctype, filters, fields=fields,
                                     or_filters=or_filters, order_by=order_by)
     return xlsx_response(data, exporter.file_name(exporter.readable_meta(request.user, doctype)))
 

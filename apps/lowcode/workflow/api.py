@@ -1,7 +1,6 @@
 """Frappe's workflow methods (frappe.model.workflow.*) and the inbox, over /api/method."""
 
-import json
-
+from apps.lowcode.api import strict_json
 from apps.lowcode.api.builtin_methods import meta_for
 from apps.lowcode.api.docs import doc_to_dict, format_value, get_document
 from apps.lowcode.api.errors import ValidationError, server_messages
@@ -11,10 +10,7 @@ from apps.lowcode.workflow import engine
 
 def _parsed(value, expected: type, what: str):
     if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError:
-            raise ValidationError(f"参数 {what} 不是合法的 JSON") from None
+        value = strict_json.loads(value, f"参数 {what} ")
     if not isinstance(value, expected):
         raise ValidationError(f"参数 {what} 的格式不正确")
     return value
