@@ -328,6 +328,7 @@ def watchdog(request):
 @pytest.mark.django_db(transaction=True)
 def test_a_county_users_random_session_stays_in_its_county(live_server, settings, watchdog):
     from django.contrib.auth.models import User
+    from django.utils import timezone
 
     from apps.innovation_action.models import AssessmentPeriod, SelfAssessment
     from apps.innovation_action.services.demo_accounts import DEMO_PASSWORD, create_demo_accounts
@@ -338,6 +339,8 @@ def test_a_county_users_random_session_stays_in_its_county(live_server, settings
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     load_plan(PLAN_FOLDER)
     create_demo_accounts()
+    # The office has opened every period of the year: reports may be started in any of them.
+    AssessmentPeriod.objects.update(opened_at=timezone.now())
     # Other assessees' records, in several states, long texts for the likes to chew on.
     fill_in("xinfeng", create_assessment("xinfeng", "信丰县", summary=LONG)["name"], evidence=LONG)
     name = create_assessment("xinfeng", "信丰县", period="2023-Q1", summary="ab%_\\" + LONG)["name"]
