@@ -27,9 +27,9 @@ from django.contrib.auth.models import User  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
-from apps.lowcode.api.api_key import generate_keys  # noqa: E402
 from apps.innovation_action.models import Project  # noqa: E402
 from apps.innovation_action.services.demo_accounts import DEMO_PASSWORD  # noqa: E402
+from apps.lowcode.auth.api_key import generate_keys  # noqa: E402
 
 FIELDS = ["name", "project_name", "county", "section", "total_investment", "planned_investment"]
 PARAMS = {"fields": json.dumps(FIELDS), "limit_page_length": 100, "order_by": "number asc"}

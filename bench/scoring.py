@@ -26,10 +26,16 @@ from django.contrib.auth.models import User  # noqa: E402
 from django.db import transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from apps.innovation_action.models import County, Score, ScoreLine, SelfAssessment, SelfAssessmentLine  # noqa: E402
+from apps.innovation_action.models import (  # noqa: E402
+    County,
+    Score,
+    ScoreLine,
+    SelfAssessment,
+    SelfAssessmentLine,
+)
 from apps.innovation_action.services import scoring  # noqa: E402
-from apps.lowcode.api.docs import save_document  # noqa: E402
 from apps.lowcode.doctype.meta import get_meta  # noqa: E402
+from apps.lowcode.document.service import save_document  # noqa: E402
 from bench.api_list import report  # noqa: E402
 
 PERIOD = "2023-Q3"

@@ -26,8 +26,8 @@ from django.contrib.auth.models import User  # noqa: E402
 from django.db import transaction  # noqa: E402
 
 from apps.innovation_action.models import County, SelfAssessment  # noqa: E402
-from apps.lowcode.api.docs import save_document  # noqa: E402
 from apps.lowcode.doctype.meta import get_meta  # noqa: E402
+from apps.lowcode.document.service import save_document  # noqa: E402
 from apps.lowcode.workflow import engine  # noqa: E402
 from bench.api_list import report  # noqa: E402
 

@@ -5,7 +5,12 @@ from pathlib import Path
 
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 
-from sites.site_config import current_site, database_settings, load_site_config, site_dir
+from sites.site_config import (
+    current_site,
+    database_settings,
+    load_site_config,
+    site_dir,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 SITE_NAME = current_site()
@@ -124,7 +129,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PARSER_CLASSES": [
         # Lone surrogates, NaN and JSON nested too deep are refused with a 417, not a 500.
-        "apps.lowcode.api.strict_json.StrictJSONParser",
+        "apps.lowcode.api.parsers.StrictJSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],

@@ -5,7 +5,10 @@ import shutil
 import pytest
 from playwright.sync_api import sync_playwright
 
-from apps.innovation_action.services.demo_accounts import DEMO_PASSWORD, create_demo_accounts
+from apps.innovation_action.services.demo_accounts import (
+    DEMO_PASSWORD,
+    create_demo_accounts,
+)
 from apps.innovation_action.services.plan_loader import load_plan
 from tests.conftest import PLAN_FOLDER
 

@@ -6,7 +6,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from apps.innovation_action.services.demo_accounts import DEMO_PASSWORD, create_demo_accounts
+from apps.innovation_action.services.demo_accounts import (
+    DEMO_PASSWORD,
+    create_demo_accounts,
+)
 from apps.innovation_action.services.plan_loader import load_plan
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,9 +11,15 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from apps.innovation_action.models import (
+    AssessmentPeriod,
+    County,
+    Indicator,
+    SelfAssessment,
+    Task,
+)
 from apps.lowcode.doctype import events
 from apps.lowcode.print_format.model import LetterHead, Notice, PrintFormat
-from apps.innovation_action.models import AssessmentPeriod, County, Indicator, SelfAssessment, Task
 from tests.html_forms import main_form
 from tests.test_workflow_api import act, create_assessment, fill_in, ok, put, submitted
 

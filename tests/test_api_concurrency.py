@@ -6,12 +6,13 @@ import pytest
 from django.contrib.auth.models import User
 from django.db import connection
 
-from apps.lowcode.api.docs import doc_to_dict, save_document
-from apps.lowcode.api.errors import TimestampMismatchError
-from apps.lowcode.doctype.meta import get_meta
 from apps.innovation_action.models import Project
 from apps.innovation_action.services.demo_accounts import create_demo_accounts
 from apps.innovation_action.services.plan_loader import load_plan
+from apps.lowcode.doctype.meta import get_meta
+from apps.lowcode.doctype.serialize import doc_to_dict
+from apps.lowcode.document.service import save_document
+from apps.lowcode.exceptions import TimestampMismatchError
 from tests.conftest import PLAN_FOLDER
 
 pytestmark = pytest.mark.django_db(transaction=True)

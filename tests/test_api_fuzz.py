@@ -19,13 +19,20 @@ import requests
 import schemathesis
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, multiple, rule, run_state_machine_as_test
+from hypothesis.stateful import (
+    Bundle,
+    RuleBasedStateMachine,
+    invariant,
+    multiple,
+    rule,
+    run_state_machine_as_test,
+)
+from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
     status_code_conformance,
 )
-from schemathesis.checks import not_a_server_error
 
 from sites.wsgi import application
 
@@ -48,7 +55,7 @@ def api_schema(db):
 def office_token(db):
     from django.contrib.auth.models import User
 
-    from apps.lowcode.api.api_key import generate_keys
+    from apps.lowcode.auth.api_key import generate_keys
 
     key, secret = generate_keys(User.objects.get(username="office"))
     return f"token {key}:{secret}"
@@ -331,7 +338,10 @@ def test_a_county_users_random_session_stays_in_its_county(live_server, settings
     from django.utils import timezone
 
     from apps.innovation_action.models import AssessmentPeriod, SelfAssessment
-    from apps.innovation_action.services.demo_accounts import DEMO_PASSWORD, create_demo_accounts
+    from apps.innovation_action.services.demo_accounts import (
+        DEMO_PASSWORD,
+        create_demo_accounts,
+    )
     from apps.innovation_action.services.plan_loader import load_plan
     from tests.conftest import PLAN_FOLDER
     from tests.test_workflow_api import act, create_assessment, fill_in

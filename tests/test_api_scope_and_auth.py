@@ -5,9 +5,9 @@ import base64
 import pytest
 from django.contrib.auth.models import Group, User
 
-from apps.lowcode.models import UserPermission
 from apps.innovation_action import roles
 from apps.innovation_action.models import Project
+from apps.lowcode.models import UserPermission
 
 pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 

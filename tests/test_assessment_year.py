@@ -18,10 +18,6 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from apps.lowcode.api.docs import doc_to_dict, save_document
-from apps.lowcode.doctype.meta import get_meta
-from apps.lowcode.scoring.methods import competition_ranks, rounded
-from apps.lowcode.workflow import engine
 from apps.innovation_action.models import (
     AssessmentPeriod,
     County,
@@ -34,6 +30,11 @@ from apps.innovation_action.models import (
     Unit,
 )
 from apps.innovation_action.services import official_data, periods, scoring
+from apps.lowcode.doctype.meta import get_meta
+from apps.lowcode.doctype.serialize import doc_to_dict
+from apps.lowcode.document.service import save_document
+from apps.lowcode.scoring.methods import competition_ranks, rounded
+from apps.lowcode.workflow import engine
 from tests.test_scoring import assessee_user, edit, rule, user
 
 D = Decimal

@@ -2,7 +2,10 @@
 
 import pytest
 
-from tests.browser import browser_page, log_in  # noqa: F401  (browser_page is a fixture)
+from tests.browser import (  # noqa: F401  (browser_page is a fixture)
+    browser_page,
+    log_in,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -10,13 +10,24 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from apps.innovation_action.models import (
+    ActionPlan,
+    BonusRule,
+    Indicator,
+    IndicatorGroup,
+)
 from apps.lowcode.customize.model import CustomField, PropertySetter
-from apps.lowcode.fixtures.document import MAX_FILE_SIZE, ConfigError, ConfigTooLargeError, dump, parse
+from apps.lowcode.fixtures.document import (
+    MAX_FILE_SIZE,
+    ConfigError,
+    ConfigTooLargeError,
+    dump,
+    parse,
+)
 from apps.lowcode.fixtures.export import export_config, export_text
 from apps.lowcode.fixtures.load import load_config
 from apps.lowcode.print_format.model import LetterHead, PrintFormat, PrintFormatBlock
 from apps.lowcode.workflow.model import Workflow, WorkflowState, WorkflowTransition
-from apps.innovation_action.models import ActionPlan, BonusRule, Indicator, IndicatorGroup
 
 pytestmark = pytest.mark.django_db
 

@@ -196,7 +196,12 @@ def test_filters_and_ordering_on_custom_fields(api, task_fields):
 
 
 def test_a_county_user_cannot_link_outside_their_county(api):
-    from apps.innovation_action.models import AssessmentPeriod, County, Scheme, SelfAssessment
+    from apps.innovation_action.models import (
+        AssessmentPeriod,
+        County,
+        Scheme,
+        SelfAssessment,
+    )
 
     add_field(dt="SelfAssessment", fieldname="custom_partner", label="结对县", fieldtype="Link", options="County")
     assessment = SelfAssessment.objects.create(period=AssessmentPeriod.objects.get(name="2023-Q1"),

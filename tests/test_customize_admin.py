@@ -4,7 +4,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from apps.innovation_action.models import AssessmentPeriod, County, Scheme, SelfAssessment, Task
+from apps.innovation_action.models import (
+    AssessmentPeriod,
+    County,
+    Scheme,
+    SelfAssessment,
+    Task,
+)
 from apps.lowcode.customize.model import CustomField, PropertySetter
 from apps.lowcode.file.model import File
 from tests.admin_forms import form_data

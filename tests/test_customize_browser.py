@@ -5,7 +5,11 @@ from playwright.sync_api import expect
 
 from apps.innovation_action.models import Task
 from apps.lowcode.customize.model import CustomField
-from tests.browser import browser_page, log_in, log_out_and_in  # noqa: F401  (browser_page is a fixture)
+from tests.browser import (  # noqa: F401  (browser_page is a fixture)
+    browser_page,
+    log_in,
+    log_out_and_in,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

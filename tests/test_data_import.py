@@ -16,16 +16,29 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from apps.lowcode.api.errors import FileTooLargeError, PermissionError, ValidationError
-from apps.lowcode.data_import import export_queryset, import_workbook, importer, template
+from apps.innovation_action import roles
+from apps.innovation_action.models import (
+    ActionPlan,
+    County,
+    Liaison,
+    Project,
+    SelfAssessment,
+    Task,
+    Unit,
+)
+from apps.innovation_action.services.demo_accounts import DEMO_PASSWORD
+from apps.lowcode.data_import import (
+    export_queryset,
+    import_workbook,
+    importer,
+    template,
+)
 from apps.lowcode.data_import.columns import header_key
 from apps.lowcode.data_import.keys import natural_keys
 from apps.lowcode.doctype.meta import get_meta
+from apps.lowcode.exceptions import FileTooLargeError, PermissionError, ValidationError
 from apps.lowcode.models import UserPermission
 from apps.lowcode.xlsx import reader
-from apps.innovation_action import roles
-from apps.innovation_action.models import ActionPlan, County, Liaison, Project, SelfAssessment, Task, Unit
-from apps.innovation_action.services.demo_accounts import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 both_databases = pytest.mark.both_databases

@@ -14,8 +14,8 @@ from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
-from apps.lowcode.data_import import export_queryset, import_workbook
 from apps.innovation_action.models import SelfAssessment
+from apps.lowcode.data_import import export_queryset, import_workbook
 from tests.test_workflow_api import create_assessment
 
 pytestmark = pytest.mark.django_db

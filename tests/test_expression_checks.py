@@ -8,6 +8,7 @@ the same checker.
 
 import pytest
 
+from apps.innovation_action.models import Indicator, Scheme
 from apps.lowcode.customize.model import CustomField
 from apps.lowcode.expressions import ExpressionError, Record, check
 from apps.lowcode.fixtures.document import ConfigError, parse
@@ -15,7 +16,6 @@ from apps.lowcode.fixtures.export import export_text
 from apps.lowcode.fixtures.load import load_config
 from apps.lowcode.workflow.model import Workflow, WorkflowTransition
 from apps.lowcode.workflow.validation import condition_names
-from apps.innovation_action.models import Indicator, Scheme
 from tests.admin_forms import form_data
 from tests.test_workflow_api import WORKFLOW, client, ok, refused
 

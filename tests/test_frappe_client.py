@@ -6,7 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from apps.innovation_action.services.demo_accounts import DEMO_PASSWORD, create_demo_accounts
+from apps.innovation_action.services.demo_accounts import (
+    DEMO_PASSWORD,
+    create_demo_accounts,
+)
 from apps.innovation_action.services.plan_loader import load_plan
 from tests.conftest import PLAN_FOLDER
 

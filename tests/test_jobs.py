@@ -4,9 +4,9 @@ import pytest
 from django.test import override_settings
 from rq import SimpleWorker
 
-from apps.lowcode import jobs
 from apps.innovation_action.models import Project
 from apps.innovation_action.services.plan_loader import load_plan
+from apps.lowcode import jobs
 from tests.conftest import PLAN_FOLDER
 
 

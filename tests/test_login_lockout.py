@@ -16,9 +16,9 @@ from django.test import RequestFactory, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.innovation_action.services.demo_accounts import DEMO_PASSWORD
 from apps.lowcode.auth import lockout
 from apps.lowcode.auth.client_address import client_address
-from apps.innovation_action.services.demo_accounts import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 LOGIN = "/api/method/login"

@@ -9,10 +9,11 @@ from django.contrib.auth.models import Group, User
 from apps.innovation_action import roles
 from apps.innovation_action.models import AssessmentPeriod, County, SelfAssessment, Task
 from apps.innovation_action.services import periods
-from apps.lowcode.api.docs import doc_to_dict, save_document
 from apps.lowcode.customize.model import CustomField
 from apps.lowcode.data_import import export_queryset, import_workbook, template
 from apps.lowcode.doctype.meta import get_meta
+from apps.lowcode.doctype.serialize import doc_to_dict
+from apps.lowcode.document.service import save_document
 from apps.lowcode.models import UserPermission
 from apps.lowcode.print_format.service import print_document
 from apps.lowcode.workflow import engine

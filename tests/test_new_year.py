@@ -12,10 +12,6 @@ import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
 
-from apps.lowcode.api.docs import doc_to_dict, save_document
-from apps.lowcode.api.errors import DoesNotExistError, DuplicateEntryError, PermissionError, ValidationError
-from apps.lowcode.doctype.meta import get_meta
-from apps.lowcode.scoring.rules import Method
 from apps.innovation_action.models import (
     ActionPlan,
     AssessmentPeriod,
@@ -29,7 +25,21 @@ from apps.innovation_action.models import (
     Task,
     TaskUnit,
 )
-from apps.innovation_action.services.new_year import RECORD_FIELDS, copy_plan, shift_years
+from apps.innovation_action.services.new_year import (
+    RECORD_FIELDS,
+    copy_plan,
+    shift_years,
+)
+from apps.lowcode.doctype.meta import get_meta
+from apps.lowcode.doctype.serialize import doc_to_dict
+from apps.lowcode.document.service import save_document
+from apps.lowcode.exceptions import (
+    DoesNotExistError,
+    DuplicateEntryError,
+    PermissionError,
+    ValidationError,
+)
+from apps.lowcode.scoring.rules import Method
 from tests.test_period_opening import open_for_reporting
 from tests.test_workflow_api import client, ok, refused
 

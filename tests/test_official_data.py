@@ -16,13 +16,23 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from apps.lowcode.api.errors import FileTooLargeError, PermissionError, ValidationError
+from apps.innovation_action.models import (
+    County,
+    Indicator,
+    OfficialValue,
+    SelfAssessment,
+    SelfAssessmentLine,
+)
+from apps.innovation_action.services import official_data
+from apps.innovation_action.services.official_data import (
+    COLUMNS,
+    OfficialImportError,
+    import_official_values,
+)
+from apps.lowcode.exceptions import FileTooLargeError, PermissionError, ValidationError
 from apps.lowcode.scoring.rules import Method
 from apps.lowcode.xlsx import guard as xlsx_guard
 from apps.lowcode.xlsx import reader as xlsx_reader
-from apps.innovation_action.models import County, Indicator, OfficialValue, SelfAssessment, SelfAssessmentLine
-from apps.innovation_action.services import official_data
-from apps.innovation_action.services.official_data import COLUMNS, OfficialImportError, import_official_values
 from tests.test_workflow_api import client, create_assessment, ok, refused, submitted
 
 pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]

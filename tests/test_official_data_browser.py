@@ -5,11 +5,14 @@ from django.contrib.auth import get_user_model
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from apps.lowcode.api.docs import save_document
-from apps.lowcode.doctype.meta import get_meta
-from apps.lowcode.scoring.rules import Method
 from apps.innovation_action.models import AssessmentPeriod, Indicator, OfficialValue
-from tests.browser import browser_page, log_in  # noqa: F401  (browser_page is a fixture)
+from apps.lowcode.doctype.meta import get_meta
+from apps.lowcode.document.service import save_document
+from apps.lowcode.scoring.rules import Method
+from tests.browser import (  # noqa: F401  (browser_page is a fixture)
+    browser_page,
+    log_in,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -9,9 +9,9 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from apps.lowcode.data_import import import_workbook, template
 from apps.innovation_action.models import AssessmentPeriod, County, SelfAssessment
 from apps.innovation_action.services import periods
+from apps.lowcode.data_import import import_workbook, template
 from tests.test_data_import import fill, upload
 from tests.test_workflow_api import client, ok, refused
 

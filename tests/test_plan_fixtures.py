@@ -11,8 +11,15 @@ import pytest
 from django.db.models import Count, Sum
 
 from apps.innovation_action.models import (
-    BonusRule, County, Indicator, IndicatorGroup, Liaison, Scheme,
-    Task, TaskUnit, Unit,
+    BonusRule,
+    County,
+    Indicator,
+    IndicatorGroup,
+    Liaison,
+    Scheme,
+    Task,
+    TaskUnit,
+    Unit,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]

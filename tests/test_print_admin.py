@@ -10,10 +10,22 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from rq import SimpleWorker
 
+from apps.innovation_action.models import (
+    ActionPlan,
+    AssessmentPeriod,
+    County,
+    Scheme,
+    SelfAssessment,
+)
 from apps.lowcode.print_format import service
 from apps.lowcode.print_format.fonts import DEBIAN
-from apps.lowcode.print_format.model import LetterHead, Notice, PrintFont, PrintFormat, PrintFormatBlock
-from apps.innovation_action.models import ActionPlan, AssessmentPeriod, County, Scheme, SelfAssessment
+from apps.lowcode.print_format.model import (
+    LetterHead,
+    Notice,
+    PrintFont,
+    PrintFormat,
+    PrintFormatBlock,
+)
 from tests.admin_forms import form_data
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,11 @@ from playwright.sync_api import expect
 from rq import SimpleWorker
 
 from apps.lowcode.print_format.model import Notice, PrintFormat
-from tests.browser import browser_page, log_in, log_out_and_in  # noqa: F401  (browser_page is a fixture)
+from tests.browser import (  # noqa: F401  (browser_page is a fixture)
+    browser_page,
+    log_in,
+    log_out_and_in,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 

@@ -16,11 +16,18 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from rq import SimpleWorker
 
-from apps.lowcode.api.errors import ValidationError
+from apps.lowcode.exceptions import ValidationError
 from apps.lowcode.print_format import numbering, service
 from apps.lowcode.print_format.compose import compose
 from apps.lowcode.print_format.fonts import DEBIAN, font_set, has_glyph
-from apps.lowcode.print_format.model import LetterHead, Notice, NumberSeries, PrintFont, PrintFormat, PrintFormatBlock
+from apps.lowcode.print_format.model import (
+    LetterHead,
+    Notice,
+    NumberSeries,
+    PrintFont,
+    PrintFormat,
+    PrintFormatBlock,
+)
 from apps.lowcode.print_format.service import ProgressReporter
 from tests import pdf_tools
 from tests.pdf_tools import MM

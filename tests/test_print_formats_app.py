@@ -16,26 +16,27 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from apps.lowcode.api.docs import doc_to_dict, save_document
-from apps.lowcode.api.errors import PermissionError, ValidationError
-from apps.lowcode.doctype.meta import get_meta
-from apps.lowcode.print_format import service
-from apps.lowcode.print_format.compose import compose
-from apps.lowcode.print_format.model import Notice, PrintFormat
 from apps.innovation_action.models import (
     UNIT_CATEGORY,
     AssessmentPeriod,
     County,
     IndicatorGroup,
     IntegrityCase,
+    Scheme,
     Score,
     ScoreLine,
-    Scheme,
     SelfAssessment,
     Unit,
 )
 from apps.innovation_action.services import ranking
 from apps.innovation_action.services.ranking_report import ranking_table
+from apps.lowcode.doctype.meta import get_meta
+from apps.lowcode.doctype.serialize import doc_to_dict
+from apps.lowcode.document.service import save_document
+from apps.lowcode.exceptions import PermissionError, ValidationError
+from apps.lowcode.print_format import service
+from apps.lowcode.print_format.compose import compose
+from apps.lowcode.print_format.model import Notice, PrintFormat
 from tests import pdf_tools
 from tests.test_scoring import act, create, edit, rule
 

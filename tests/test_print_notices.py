@@ -8,11 +8,11 @@ import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
 
-from apps.lowcode.api.errors import ValidationError
+from apps.innovation_action.models import AssessmentPeriod
+from apps.lowcode.exceptions import ValidationError
 from apps.lowcode.print_format import numbering, service
 from apps.lowcode.print_format.compose import compose
 from apps.lowcode.print_format.model import Notice, PrintFormat
-from apps.innovation_action.models import AssessmentPeriod
 from tests import pdf_tools
 
 pytestmark = pytest.mark.django_db
@@ -176,7 +176,12 @@ def test_a_page_holding_only_the_imprint_says_it_has_no_text():
     from reportlab.platypus import BaseDocTemplate, PageBreak, Paragraph
 
     from apps.lowcode.print_format.fonts import font_set
-    from apps.lowcode.print_format.pdf import Imprint, Styles, keep_with_last, page_templates
+    from apps.lowcode.print_format.pdf import (
+        Imprint,
+        Styles,
+        keep_with_last,
+        page_templates,
+    )
 
     styles = Styles(font_set())
     story = keep_with_last([Paragraph(styles.text("正文。"), styles.body), PageBreak()],

@@ -10,13 +10,18 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError as DjangoValidationError
 
-from apps.lowcode.api.errors import ValidationError
+from apps.innovation_action.models import (
+    AssessmentPeriod,
+    County,
+    Scheme,
+    SelfAssessment,
+)
+from apps.lowcode.exceptions import ValidationError
 from apps.lowcode.print_format import service
 from apps.lowcode.print_format.compose import document_context
 from apps.lowcode.print_format.loader import PrintFormatDataError, load_format
 from apps.lowcode.print_format.model import PrintFormat, PrintFormatBlock
 from apps.lowcode.print_format.template import render
-from apps.innovation_action.models import AssessmentPeriod, County, Scheme, SelfAssessment
 from tests.admin_forms import form_data
 
 pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]

@@ -17,8 +17,6 @@ from django.contrib.auth.models import Group, User
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.lowcode.models import UserPermission
-from apps.lowcode.workflow.model import Workflow, WorkflowLog
 from apps.innovation_action.models import (
     AssessmentPeriod,
     Liaison,
@@ -34,6 +32,8 @@ from apps.innovation_action.services.monthly_reports import (
     months_text,
     task_completion,
 )
+from apps.lowcode.models import UserPermission
+from apps.lowcode.workflow.model import Workflow, WorkflowLog
 from tests.test_workflow_api import client, ok, refused
 
 pytestmark = pytest.mark.django_db

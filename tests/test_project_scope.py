@@ -13,11 +13,11 @@ import pytest
 from django.contrib.auth.models import Group, User
 from openpyxl import load_workbook
 
-from apps.lowcode.models import UserPermission
-from apps.lowcode.permissions import scope_queryset
 from apps.innovation_action import roles
 from apps.innovation_action.models import Project
 from apps.innovation_action.services.demo_accounts import DEMO_PASSWORD
+from apps.lowcode.models import UserPermission
+from apps.lowcode.permissions import scope_queryset
 
 pytestmark = [pytest.mark.django_db]
 

@@ -36,9 +36,16 @@ from apps.innovation_action.models import (
     SelfAssessment,
     Unit,
 )
-from apps.innovation_action.services.ranking_report import COUNTY_RULE, UNIT_RULE, ranking_table
+from apps.innovation_action.services.ranking_report import (
+    COUNTY_RULE,
+    UNIT_RULE,
+    ranking_table,
+)
 from apps.innovation_action.services.ranking_xlsx import export_xlsx
-from tests.browser import browser_page, log_in  # noqa: F401  (browser_page is a fixture)
+from tests.browser import (  # noqa: F401  (browser_page is a fixture)
+    browser_page,
+    log_in,
+)
 
 PERIOD = "2023-Q1"
 D = Decimal

@@ -9,13 +9,22 @@ so; and a document is never asked for a required field its current state lets no
 import pytest
 from django.contrib.messages import get_messages
 
+from apps.innovation_action.models import SelfAssessment
 from apps.lowcode.customize.model import CustomField
 from apps.lowcode.fixtures.document import ConfigError, parse
 from apps.lowcode.fixtures.export import export_text
 from apps.lowcode.fixtures.load import load_config
 from apps.lowcode.workflow.model import WorkflowState
-from apps.innovation_action.models import SelfAssessment
-from tests.test_workflow_api import WORKFLOW, client, create_assessment, fill_in, get_doc, ok, put, refused
+from tests.test_workflow_api import (
+    WORKFLOW,
+    client,
+    create_assessment,
+    fill_in,
+    get_doc,
+    ok,
+    put,
+    refused,
+)
 
 pytestmark = [pytest.mark.django_db]
 

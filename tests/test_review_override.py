@@ -11,7 +11,9 @@ from decimal import Decimal
 
 import pytest
 
-from apps.innovation_action.doctype.self_assessment.print import context as print_context
+from apps.innovation_action.doctype.self_assessment.print import (
+    context as print_context,
+)
 from apps.innovation_action.models import AssessmentPeriod, Score, SelfAssessment
 from apps.innovation_action.services import scoring
 from tests.admin_forms import form_data

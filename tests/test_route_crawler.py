@@ -28,8 +28,8 @@ from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
-from apps.lowcode.print_format.model import Notice, PrintFormat
 from apps.innovation_action.services.demo_accounts import DEMO_ACCOUNTS
+from apps.lowcode.print_format.model import Notice, PrintFormat
 from tests import route_crawler as crawler
 from tests.html_forms import main_form
 from tests.test_workflow_api import act, create_assessment, fill_in, ok

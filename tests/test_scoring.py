@@ -11,11 +11,6 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import Group, User
 
-from apps.lowcode.api.docs import doc_to_dict, save_document
-from apps.lowcode.api.errors import ValidationError
-from apps.lowcode.doctype.meta import get_meta
-from apps.lowcode.models import UserPermission
-from apps.lowcode.workflow import engine
 from apps.innovation_action import roles
 from apps.innovation_action.models import (
     AssessmentPeriod,
@@ -25,12 +20,18 @@ from apps.innovation_action.models import (
     IntegrityCase,
     OfficialValue,
     Outcome,
-    Score,
     Scheme,
+    Score,
     SelfAssessment,
     Unit,
 )
 from apps.innovation_action.services import periods, ranking, scoring
+from apps.lowcode.doctype.meta import get_meta
+from apps.lowcode.doctype.serialize import doc_to_dict
+from apps.lowcode.document.service import save_document
+from apps.lowcode.exceptions import ValidationError
+from apps.lowcode.models import UserPermission
+from apps.lowcode.workflow import engine
 from tests.test_period_opening import open_for_reporting
 
 pytestmark = pytest.mark.both_databases

@@ -3,8 +3,8 @@
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from apps.lowcode.doctype import doctype_registry, get_doctype_model
 from apps.innovation_action.models import County, Liaison, Task, Unit
+from apps.lowcode.doctype import doctype_registry, get_doctype_model
 
 pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 

@@ -7,7 +7,11 @@ from playwright.sync_api import expect
 
 from apps.innovation_action.models import SelfAssessment
 from apps.lowcode.models import WorkflowLog
-from tests.browser import browser_page, log_in, log_out_and_in  # noqa: F401  (browser_page is a fixture)
+from tests.browser import (  # noqa: F401  (browser_page is a fixture)
+    browser_page,
+    log_in,
+    log_out_and_in,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -129,8 +133,8 @@ def create_submitted_assessment(county="章贡区", username="zhanggong"):
     """A county's annual self-assessment, submitted, made through the same API path as a client's."""
     from django.contrib.auth import get_user_model
 
-    from apps.lowcode.api.docs import save_document
     from apps.lowcode.doctype.meta import get_meta
+    from apps.lowcode.document.service import save_document
     from apps.lowcode.workflow import engine
 
     user = get_user_model().objects.get(username=username)

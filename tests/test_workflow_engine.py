@@ -14,16 +14,16 @@ from django.core import mail
 from django.db import connection
 from rq import SimpleWorker
 
-from apps.lowcode.api.errors import ValidationError
+from apps.innovation_action.models import SelfAssessment
+from apps.innovation_action.services.demo_accounts import create_demo_accounts
+from apps.innovation_action.services.plan_loader import load_plan
 from apps.lowcode.doctype import events
+from apps.lowcode.exceptions import ValidationError
 from apps.lowcode.models import UserPermission
 from apps.lowcode.notification.model import NotificationLog
 from apps.lowcode.notification.service import notify_state_entered
 from apps.lowcode.workflow import engine
 from apps.lowcode.workflow.model import Workflow, WorkflowLog
-from apps.innovation_action.models import SelfAssessment
-from apps.innovation_action.services.demo_accounts import create_demo_accounts
-from apps.innovation_action.services.plan_loader import load_plan
 from tests.conftest import PLAN_FOLDER
 from tests.test_workflow_api import (
     DOCTYPE,

@@ -19,11 +19,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
-from apps.lowcode.api.errors import ValidationError
-from apps.lowcode.data_import import import_workbook
-from apps.lowcode.xlsx import guard, reader
 from apps.innovation_action.models import OfficialValue, Project
 from apps.innovation_action.services import official_data
+from apps.lowcode.data_import import import_workbook
+from apps.lowcode.exceptions import ValidationError
+from apps.lowcode.xlsx import guard, reader
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

@@ -4,13 +4,14 @@ from django.db.models import Count, Sum
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 
-from apps.lowcode.api.docs import doc_to_dict, get_document
-from apps.lowcode.api.errors import PermissionError, ValidationError
-from apps.lowcode.api.methods import whitelist
-from apps.lowcode.doctype.meta import get_meta
-from apps.lowcode.permissions import can, scope_queryset
 from apps.innovation_action.models import ActionPlan, AssessmentPeriod, Project
 from apps.innovation_action.services import new_year, official_data, periods, scoring
+from apps.lowcode.doctype.meta import get_meta
+from apps.lowcode.doctype.serialize import doc_to_dict
+from apps.lowcode.document.service import get_document
+from apps.lowcode.exceptions import PermissionError, ValidationError
+from apps.lowcode.permissions import can, scope_queryset
+from apps.lowcode.whitelist import whitelist
 
 
 @whitelist("innovation_action.api.get_project_totals", methods=("GET",))

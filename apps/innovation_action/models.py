@@ -1,16 +1,38 @@
 """The app's doctypes; each lives in its own folder under ``doctype/``."""
 
 from apps.innovation_action.doctype.action_plan.model import ActionPlan, PlanTarget
-from apps.innovation_action.doctype.assessment_period.model import AssessmentPeriod, PeriodKind
+from apps.innovation_action.doctype.assessment_period.model import (
+    AssessmentPeriod,
+    PeriodKind,
+)
 from apps.innovation_action.doctype.county.model import County, CountyCategory
-from apps.innovation_action.doctype.indicator.model import BonusRule, Indicator, IndicatorGroup, Scheme, ValueSource
+from apps.innovation_action.doctype.indicator.model import (
+    BonusRule,
+    Indicator,
+    IndicatorGroup,
+    Scheme,
+    ValueSource,
+)
 from apps.innovation_action.doctype.integrity_case.model import IntegrityCase
 from apps.innovation_action.doctype.liaison.model import Liaison
 from apps.innovation_action.doctype.official_value.model import OfficialValue
-from apps.innovation_action.doctype.progress_report.model import ProgressReport, ProgressReportLine, TaskStatus
+from apps.innovation_action.doctype.progress_report.model import (
+    ProgressReport,
+    ProgressReportLine,
+    TaskStatus,
+)
 from apps.innovation_action.doctype.project.model import Project
-from apps.innovation_action.doctype.score.model import UNIT_CATEGORY, Outcome, Score, ScoreLine
-from apps.innovation_action.doctype.self_assessment.model import BonusClaim, SelfAssessment, SelfAssessmentLine
+from apps.innovation_action.doctype.score.model import (
+    UNIT_CATEGORY,
+    Outcome,
+    Score,
+    ScoreLine,
+)
+from apps.innovation_action.doctype.self_assessment.model import (
+    BonusClaim,
+    SelfAssessment,
+    SelfAssessmentLine,
+)
 from apps.innovation_action.doctype.task.model import Task, TaskUnit
 from apps.innovation_action.doctype.unit.model import Unit, UnitKind
 

@@ -1,10 +1,22 @@
-from apps.lowcode.api.api_key import ApiKey
+from apps.lowcode.auth.api_key import ApiKey
 from apps.lowcode.customize.model import CustomField, PropertySetter
 from apps.lowcode.file.model import File
 from apps.lowcode.notification.model import NotificationLog
 from apps.lowcode.permissions.user_permission import UserPermission
-from apps.lowcode.print_format.model import LetterHead, Notice, NumberSeries, PrintFont, PrintFormat, PrintFormatBlock
-from apps.lowcode.workflow.model import Workflow, WorkflowLog, WorkflowState, WorkflowTransition
+from apps.lowcode.print_format.model import (
+           LetterHead,
+           Notice,
+           NumberSeries,
+           PrintFont,
+           PrintFormat,
+           PrintFormatBlock,
+)
+from apps.lowcode.workflow.model import (
+           Workflow,
+           WorkflowLog,
+           WorkflowState,
+           WorkflowTransition,
+)
 
 __all__ = ["ApiKey", "CustomField", "File", "LetterHead", "Notice", "NotificationLog", "NumberSeries", "PrintFont", "PrintFormat",
            "PrintFormatBlock", "PropertySetter", "UserPermission", "Workflow", "WorkflowLog", "WorkflowState",

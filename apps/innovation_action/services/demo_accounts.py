@@ -6,10 +6,10 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from apps.lowcode.models import UserPermission
-from apps.lowcode.roles import sync_roles
 from apps.innovation_action import roles
 from apps.innovation_action.models import AssessmentPeriod, Liaison
+from apps.lowcode.models import UserPermission
+from apps.lowcode.roles import sync_roles
 
 DEMO_PASSWORD = "ganzhou2023"
 # Reports are started only in a period the office has opened (SelfAssessment.clean). The demo's year is

@@ -13,10 +13,16 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Q
 from django.utils import timezone
 
-from apps.lowcode.numbers import number_text
-from apps.innovation_action.doctype.assessment_period.model import AssessmentPeriod, PeriodKind
-from apps.innovation_action.doctype.progress_report.model import ProgressReport, TaskStatus
+from apps.innovation_action.doctype.assessment_period.model import (
+    AssessmentPeriod,
+    PeriodKind,
+)
+from apps.innovation_action.doctype.progress_report.model import (
+    ProgressReport,
+    TaskStatus,
+)
 from apps.innovation_action.doctype.task.model import Task
+from apps.lowcode.numbers import number_text
 
 
 @dataclass(frozen=True)

@@ -33,11 +33,16 @@ from datetime import date
 
 from django.db import IntegrityError, transaction
 
-from apps.lowcode.api.errors import DoesNotExistError, DuplicateEntryError, PermissionError, ValidationError
-from apps.lowcode.doctype import lifecycle
-from apps.lowcode.doctype.meta import get_meta
-from apps.lowcode.permissions import can
 from apps.innovation_action.models import ActionPlan, County, Indicator
+from apps.lowcode.doctype.meta import get_meta
+from apps.lowcode.document import lifecycle
+from apps.lowcode.exceptions import (
+    DoesNotExistError,
+    DuplicateEntryError,
+    PermissionError,
+    ValidationError,
+)
+from apps.lowcode.permissions import can
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 # The record's bookkeeping: a copy is a new record with its own (Frappe's standard fields).

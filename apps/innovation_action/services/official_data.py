@@ -34,22 +34,37 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from apps.lowcode.api.errors import FrappeError, LinkValidationError, PermissionError, ValidationError
-from apps.lowcode.doctype import lifecycle
+from apps.innovation_action.doctype.assessment_period.model import AssessmentPeriod
+from apps.innovation_action.doctype.county.model import County
+from apps.innovation_action.doctype.indicator.model import (
+    Indicator,
+    Scheme,
+    ValueSource,
+)
+from apps.innovation_action.doctype.official_value.model import OfficialValue
+from apps.innovation_action.doctype.self_assessment.model import SelfAssessment
+from apps.innovation_action.services import scoring
+from apps.lowcode.document import lifecycle
+from apps.lowcode.exceptions import (
+    FrappeError,
+    LinkValidationError,
+    PermissionError,
+    ValidationError,
+)
 from apps.lowcode.numbers import number_text
 from apps.lowcode.permissions import can, scope_queryset
 from apps.lowcode.scoring.rules import Method
 from apps.lowcode.workflow import engine
-from apps.innovation_action.doctype.assessment_period.model import AssessmentPeriod
-from apps.innovation_action.doctype.county.model import County
-from apps.innovation_action.doctype.indicator.model import Indicator, Scheme, ValueSource
-from apps.innovation_action.doctype.official_value.model import OfficialValue
-from apps.innovation_action.doctype.self_assessment.model import SelfAssessment
 from apps.lowcode.xlsx import reader as xlsx_reader
-from apps.lowcode.xlsx.reader import cell_number, cell_text, normalized
 from apps.lowcode.xlsx import styles as xlsx_styles
-from apps.lowcode.xlsx.styles import BORDER, HEADER_FILL, excel_number, style_header, workbook_bytes
-from apps.innovation_action.services import scoring
+from apps.lowcode.xlsx.reader import cell_number, cell_text, normalized
+from apps.lowcode.xlsx.styles import (
+    BORDER,
+    HEADER_FILL,
+    excel_number,
+    style_header,
+    workbook_bytes,
+)
 
 DATA_SHEET = "核定数据"
 NOTES_SHEET = "填写说明"

@@ -14,9 +14,6 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from apps.lowcode.api.docs import save_document
-from apps.lowcode.api.errors import DoesNotExistError
-from apps.lowcode.doctype.meta import get_meta
 from apps.innovation_action.models import (
     AssessmentPeriod,
     County,
@@ -25,6 +22,9 @@ from apps.innovation_action.models import (
     SelfAssessment,
     Unit,
 )
+from apps.lowcode.doctype.meta import get_meta
+from apps.lowcode.document.service import save_document
+from apps.lowcode.exceptions import DoesNotExistError
 
 
 @dataclass

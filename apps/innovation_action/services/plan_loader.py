@@ -15,15 +15,7 @@ import yaml
 from django.conf import settings
 from django.db import transaction
 
-from apps.lowcode.api.errors import ValidationError
-from apps.lowcode.roles import sync_roles
-from apps.lowcode.scoring.rules import Method
-from apps.lowcode.print_format import numbering
-from apps.lowcode.print_format.loader import PrintFormatDataError, load_print_formats
-from apps.lowcode.print_format.model import LetterHead
-from apps.lowcode.workflow.loader import load_workflows
 from apps.innovation_action import roles
-
 from apps.innovation_action.models import (
     ActionPlan,
     AssessmentPeriod,
@@ -42,6 +34,13 @@ from apps.innovation_action.models import (
     UnitKind,
     ValueSource,
 )
+from apps.lowcode.exceptions import ValidationError
+from apps.lowcode.print_format import numbering
+from apps.lowcode.print_format.loader import PrintFormatDataError, load_print_formats
+from apps.lowcode.print_format.model import LetterHead
+from apps.lowcode.roles import sync_roles
+from apps.lowcode.scoring.rules import Method
+from apps.lowcode.workflow.loader import load_workflows
 
 FILES = ("plan", "counties", "units", "tasks", "projects", "indicators", "periods", "workflows")
 

@@ -15,8 +15,14 @@
 
 from django.db import transaction
 
+from apps.innovation_action.models import (
+    UNIT_CATEGORY,
+    County,
+    IntegrityCase,
+    Outcome,
+    Score,
+)
 from apps.lowcode.scoring.methods import competition_ranks
-from apps.innovation_action.models import UNIT_CATEGORY, County, IntegrityCase, Outcome, Score
 
 PRAISED_RANKS = 3
 RULE = ("并列者名次相同，其后名次顺延（如 1、2、2、4）；名次前三（含并列）予以表扬，末位（含并列）由领导小组组长约谈；"

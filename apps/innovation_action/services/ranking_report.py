@@ -18,17 +18,24 @@ from decimal import Decimal
 
 from django.db.models import Count, F, Prefetch, Q
 
-from apps.lowcode.numbers import number_text
-from apps.lowcode.permissions import ensure_can, restrictions, scope_queryset
 from apps.innovation_action.doctype.assessment_period.model import AssessmentPeriod
 from apps.innovation_action.doctype.county.model import County, CountyCategory
 from apps.innovation_action.doctype.indicator.model import IndicatorGroup, Scheme
-from apps.innovation_action.doctype.score.model import UNIT_CATEGORY, Outcome, Score, ScoreLine
+from apps.innovation_action.doctype.score.model import (
+    UNIT_CATEGORY,
+    Outcome,
+    Score,
+    ScoreLine,
+)
 from apps.innovation_action.doctype.self_assessment.model import SelfAssessment
 from apps.innovation_action.doctype.unit.model import Unit
 from apps.innovation_action.services import periods
+
 # The rules shown with each table are the ones the ranking service applies (DESIGN.md §4: "the rule is visible").
-from apps.innovation_action.services.ranking import RULE as COUNTY_RULE, UNIT_RULE
+from apps.innovation_action.services.ranking import RULE as COUNTY_RULE
+from apps.innovation_action.services.ranking import UNIT_RULE
+from apps.lowcode.numbers import number_text
+from apps.lowcode.permissions import ensure_can, restrictions, scope_queryset
 
 CATEGORIES = (CountyCategory.FIRST, CountyCategory.SECOND, CountyCategory.THIRD, UNIT_CATEGORY)
 CATEGORY_TITLES = {

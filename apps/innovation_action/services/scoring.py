@@ -28,11 +28,6 @@ from functools import cached_property
 from django.db import transaction
 from django.utils import timezone
 
-from apps.lowcode.api.errors import ValidationError
-from apps.lowcode.scoring.methods import ScoringError, rounded, text
-from apps.lowcode.scoring.rules import Peers, apply, parse_value
-from apps.lowcode.workflow import engine
-from apps.lowcode.workflow.model import StateType
 from apps.innovation_action.models import (
     UNIT_CATEGORY,
     OfficialValue,
@@ -43,7 +38,11 @@ from apps.innovation_action.models import (
     ValueSource,
 )
 from apps.innovation_action.services import monthly_reports, ranking
-
+from apps.lowcode.exceptions import ValidationError
+from apps.lowcode.scoring.methods import ScoringError, rounded, text
+from apps.lowcode.scoring.rules import Peers, apply, parse_value
+from apps.lowcode.workflow import engine
+from apps.lowcode.workflow.model import StateType
 
 ADOPTED = "采用自评分"
 OFFICIAL = "核定值"

@@ -10,9 +10,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 
-from apps.lowcode.api.errors import FrappeError
-from apps.lowcode.doctype import lifecycle
 from apps.lowcode.doctype.meta import meta_of
+from apps.lowcode.document import lifecycle
+from apps.lowcode.exceptions import FrappeError
 from apps.lowcode.workflow import engine
 
 
@@ -84,7 +84,7 @@ class WorkflowAdminMixin:
 
     def workflow_context(self, request, obj) -> dict:
         """What the change form shows of the workflow; empty for a document outside any workflow."""
-        from apps.lowcode.api.docs import format_value
+        from apps.lowcode.doctype.serialize import format_value
 
         if not obj.workflow_state:
             return {}

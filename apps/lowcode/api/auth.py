@@ -13,8 +13,8 @@ import binascii
 from django.middleware.csrf import CsrfViewMiddleware
 from rest_framework import authentication, exceptions
 
-from apps.lowcode.api.api_key import user_for_token
-from apps.lowcode.api.errors import CSRFTokenError
+from apps.lowcode.auth.api_key import user_for_token
+from apps.lowcode.exceptions import CSRFTokenError
 
 CSRF_HEADERS = ("HTTP_X_FRAPPE_CSRF_TOKEN", "HTTP_X_CSRFTOKEN")
 

@@ -2,29 +2,24 @@
 
 from django.contrib.auth import authenticate, get_user_model, login, logout
 
-from apps.lowcode.api import api_key
-from apps.lowcode.auth import lockout
+from apps.lowcode.auth import api_key, lockout
 from apps.lowcode.auth.client_address import client_address
-from apps.lowcode.api.docs import count_documents, doc_to_dict, get_document, list_documents
-from apps.lowcode.api.errors import (
+from apps.lowcode.doctype.serialize import doc_to_dict
+from apps.lowcode.document.query import filter_condition, parse_list_query
+from apps.lowcode.document.service import (
+    count_documents,
+    get_document,
+    list_documents,
+    meta_for,
+)
+from apps.lowcode.exceptions import (
     AuthenticationError,
     DoesNotExistError,
     PermissionError,
     TooManyRequestsError,
     ValidationError,
 )
-from apps.lowcode.api.methods import FullResponse, whitelist
-from apps.lowcode.api.query import filter_condition, parse_list_query
-from apps.lowcode.doctype.meta import get_meta
-
-
-def meta_for(doctype):
-    if not isinstance(doctype, str):
-        raise ValidationError("参数 doctype 应为文本")
-    try:
-        return get_meta(doctype)
-    except KeyError:
-        raise DoesNotExistError(f"单据类型 {doctype} 不存在") from None
+from apps.lowcode.whitelist import FullResponse, whitelist
 
 
 @whitelist("login", methods=("POST",), allow_guest=True)

@@ -4,113 +4,27 @@ A Frappe client reads ``exc_type`` and the messages in ``_server_messages``;
 we answer the same way, with the message in Chinese.
 """
 
-import json
 
-from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+)
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions as drf
 
-
-def server_messages(message: str, indicator: str) -> str:
-    """Frappe's ``_server_messages``: a JSON list of JSON-encoded messages, shown by its clients."""
-    return json.dumps([json.dumps({"message": message, "indicator": indicator}, ensure_ascii=False)],
-                      ensure_ascii=False)
-
-
-class FrappeError(Exception):
-    http_status = 417
-    exc_type = "ValidationError"
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-class ValidationError(FrappeError):
-    http_status = 417
-    exc_type = "ValidationError"
-
-
-class MandatoryError(ValidationError):
-    exc_type = "MandatoryError"
-
-
-class LinkValidationError(ValidationError):
-    exc_type = "LinkValidationError"
-
-
-class LinkExistsError(ValidationError):
-    exc_type = "LinkExistsError"
-
-
-class TimestampMismatchError(ValidationError):
-    exc_type = "TimestampMismatchError"
-
-
-class DataError(ValidationError):
-    exc_type = "DataError"
-
-
-class WorkflowTransitionError(ValidationError):
-    """The action does not exist in the document's current state (Frappe's name)."""
-
-    exc_type = "WorkflowTransitionError"
-
-
-class AuthenticationError(FrappeError):
-    http_status = 401
-    exc_type = "AuthenticationError"
-
-
-class PermissionError(FrappeError):  # noqa: A001 - Frappe's name, shadowing on purpose
-    http_status = 403
-    exc_type = "PermissionError"
-
-
-class WorkflowPermissionError(PermissionError):
-    """The action exists but this user may not take it (Frappe's name)."""
-
-    exc_type = "WorkflowPermissionError"
-
-
-class CSRFTokenError(FrappeError):
-    http_status = 400
-    exc_type = "CSRFTokenError"
-
-
-class DoesNotExistError(FrappeError):
-    http_status = 404
-    exc_type = "DoesNotExistError"
-
-
-class DuplicateEntryError(FrappeError):
-    http_status = 409
-    exc_type = "DuplicateEntryError"
-
-
-class FileTooLargeError(ValidationError):
-    http_status = 413
-    exc_type = "FileTooLargeError"
-
-
-class RequestTooLargeError(FrappeError):
-    http_status = 413
-    exc_type = "RequestTooLargeError"
-
-
-class MethodNotAllowedError(FrappeError):
-    http_status = 405
-    exc_type = "MethodNotAllowedError"
-
-
-class UnsupportedMediaTypeError(FrappeError):
-    http_status = 415
-    exc_type = "UnsupportedMediaTypeError"
-
-
-class TooManyRequestsError(FrappeError):
-    http_status = 429
-    exc_type = "TooManyRequestsError"
+from apps.lowcode.exceptions import (
+    AuthenticationError,
+    DoesNotExistError,
+    FrappeError,
+    MethodNotAllowedError,
+    PermissionError,
+    RequestTooLargeError,
+    TooManyRequestsError,
+    UnsupportedMediaTypeError,
+    ValidationError,
+)
+from apps.lowcode.whitelist import server_messages
 
 
 def error_response(error: FrappeError) -> JsonResponse:

@@ -6,7 +6,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
 
-from apps.lowcode.api import api_key
+from apps.lowcode.auth import api_key
 
 
 @staff_member_required

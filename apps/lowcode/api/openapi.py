@@ -6,10 +6,10 @@ the schema is built from the same metadata on each request rather than from
 static view classes.
 """
 
-from apps.lowcode.api.methods import registry
-from apps.lowcode.api.query import DEFAULT_PAGE_LENGTH, MAX_PAGE_LENGTH
 from apps.lowcode.doctype import doctype_registry
 from apps.lowcode.doctype.meta import DocField, DocTypeMeta, get_meta
+from apps.lowcode.document.query import DEFAULT_PAGE_LENGTH, MAX_PAGE_LENGTH
+from apps.lowcode.whitelist import registry
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 ERROR_TEXT = {

@@ -9,25 +9,33 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.lowcode.api import builtin_methods  # noqa: F401  (registers the built-in methods)
-from apps.lowcode.api import strict_json
+from apps.lowcode import strict_json
+from apps.lowcode.api import (
+    builtin_methods,  # noqa: F401  (registers the built-in methods)
+)
+from apps.lowcode.api.errors import error_response
+from apps.lowcode.api.openapi import openapi_document
+from apps.lowcode.api.parsers import StrictJSONParser
 from apps.lowcode.data_import import api as _data_import_methods  # noqa: F401
-from apps.lowcode.notification import api as _notification_methods  # noqa: F401
-from apps.lowcode.print_format import api as _print_methods  # noqa: F401
-from apps.lowcode.workflow import api as _workflow_methods  # noqa: F401
-from apps.lowcode.api.builtin_methods import meta_for
-from apps.lowcode.api.docs import delete_document, doc_to_dict, get_document, list_documents, save_document
-from apps.lowcode.api.errors import (
+from apps.lowcode.doctype.serialize import doc_to_dict
+from apps.lowcode.document.query import parse_list_query
+from apps.lowcode.document.service import (
+    delete_document,
+    get_document,
+    list_documents,
+    meta_for,
+    save_document,
+)
+from apps.lowcode.exceptions import (
     AuthenticationError,
     DoesNotExistError,
     MethodNotAllowedError,
     ValidationError,
-    error_response,
 )
-from apps.lowcode.api.methods import FullResponse, call, get_method
-from apps.lowcode.api.openapi import openapi_document
-from apps.lowcode.api.query import parse_list_query
-from apps.lowcode.api.strict_json import StrictJSONParser
+from apps.lowcode.notification import api as _notification_methods  # noqa: F401
+from apps.lowcode.print_format import api as _print_methods  # noqa: F401
+from apps.lowcode.whitelist import FullResponse, call, get_method
+from apps.lowcode.workflow import api as _workflow_methods  # noqa: F401
 
 
 class FrappeView(APIView):

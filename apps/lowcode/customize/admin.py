@@ -4,7 +4,12 @@ from django import forms
 from django.contrib import admin, messages
 
 from apps.lowcode.admin_base import DocumentAdmin
-from apps.lowcode.customize.model import CustomField, PropertySetter, doctype_choices, linkable_doctype_choices
+from apps.lowcode.customize.model import (
+    CustomField,
+    PropertySetter,
+    doctype_choices,
+    linkable_doctype_choices,
+)
 from apps.lowcode.doctype.meta import get_meta
 from apps.lowcode.workflow.required_fields import opened_message
 

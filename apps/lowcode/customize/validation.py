@@ -2,8 +2,18 @@
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
-from apps.lowcode.customize.fieldtypes import FieldValueError, is_empty, select_options, to_stored
-from apps.lowcode.customize.model import FIELDNAME_PATTERN, CustomField, FieldType, customizable_doctypes
+from apps.lowcode.customize.fieldtypes import (
+    FieldValueError,
+    is_empty,
+    select_options,
+    to_stored,
+)
+from apps.lowcode.customize.model import (
+    FIELDNAME_PATTERN,
+    CustomField,
+    FieldType,
+    customizable_doctypes,
+)
 from apps.lowcode.doctype import doctype_registry
 
 FILTERABLE = {FieldType.SELECT, FieldType.CHECK, FieldType.LINK, FieldType.MULTI_LINK}

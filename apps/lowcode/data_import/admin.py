@@ -20,9 +20,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.http import content_disposition_header
 
-from apps.lowcode.api.errors import FrappeError, ValidationError
 from apps.lowcode.data_import import exporter, importer
 from apps.lowcode.doctype.meta import get_meta
+from apps.lowcode.exceptions import FrappeError, ValidationError
 from apps.lowcode.permissions import can
 from apps.lowcode.xlsx import reader
 from apps.lowcode.xlsx.styles import XLSX_CONTENT_TYPE

@@ -1,10 +1,10 @@
 """Data import and export over /api/method, under Frappe's method names where Frappe has them."""
 
-from apps.lowcode.api.errors import ValidationError
-from apps.lowcode.api.methods import whitelist
-from apps.lowcode.api.query import parse_json, table_dotted
 from apps.lowcode.data_import import exporter, importer
 from apps.lowcode.data_import.admin import xlsx_response
+from apps.lowcode.document.query import parse_json, table_dotted
+from apps.lowcode.exceptions import ValidationError
+from apps.lowcode.whitelist import whitelist
 from apps.lowcode.xlsx.styles import XLSX_CONTENT_TYPE
 
 XLSX = {XLSX_CONTENT_TYPE: {"schema": {"type": "string", "format": "binary"}}}

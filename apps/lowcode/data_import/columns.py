@@ -9,8 +9,8 @@ so "牵头及责任单位 . 单位", "units.unit" and "牵头及责任单位。�
 
 from dataclasses import dataclass
 
-from apps.lowcode.api.errors import ValidationError
 from apps.lowcode.doctype.meta import ChildTable, DocField, DocTypeMeta, get_meta
+from apps.lowcode.exceptions import ValidationError
 from apps.lowcode.xlsx.reader import normalized
 
 SEPARATOR = "."

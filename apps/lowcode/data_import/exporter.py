@@ -9,14 +9,15 @@ the user may read are exported (the user's scope applies to any queryset).
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from apps.lowcode.api.docs import ensure_readable, link_fields, visible
-from apps.lowcode.api.errors import DoesNotExistError, ValidationError
-from apps.lowcode.api.query import apply_filters, filter_condition, parse_order_by
 from apps.lowcode.data_import import workbook
 from apps.lowcode.data_import.cells import cell_value, record_value
 from apps.lowcode.data_import.columns import Column, chosen_columns, default_columns
 from apps.lowcode.data_import.importer import importable_meta
 from apps.lowcode.doctype.meta import DocTypeMeta, get_meta
+from apps.lowcode.doctype.serialize import link_fields
+from apps.lowcode.document.query import apply_filters, filter_condition, parse_order_by
+from apps.lowcode.document.service import ensure_readable, visible
+from apps.lowcode.exceptions import DoesNotExistError, ValidationError
 from apps.lowcode.permissions import scope_queryset
 from apps.lowcode.workflow import engine
 

@@ -29,13 +29,26 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from simple_history.models import HistoricalRecords
 
-from apps.lowcode.api.docs import doc_to_dict, save_document, visible
-from apps.lowcode.api.errors import DoesNotExistError, FrappeError, PermissionError, ValidationError
 from apps.lowcode.data_import import cells, keys
 from apps.lowcode.data_import.cells import CellError, LinkNames, is_blank
 from apps.lowcode.data_import.columns import Column, HeaderIndex
-from apps.lowcode.data_import.report import CREATED, ERROR, UNCHANGED, UPDATED, ImportReport, RowResult
+from apps.lowcode.data_import.report import (
+    CREATED,
+    ERROR,
+    UNCHANGED,
+    UPDATED,
+    ImportReport,
+    RowResult,
+)
 from apps.lowcode.doctype.meta import DocTypeMeta, get_meta
+from apps.lowcode.doctype.serialize import doc_to_dict
+from apps.lowcode.document.service import save_document, visible
+from apps.lowcode.exceptions import (
+    DoesNotExistError,
+    FrappeError,
+    PermissionError,
+    ValidationError,
+)
 from apps.lowcode.permissions import can
 from apps.lowcode.xlsx import reader
 from apps.lowcode.xlsx.reader import cell_text

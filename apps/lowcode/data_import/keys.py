@@ -12,10 +12,10 @@ never matched to another record nor created beside it.
 from django.db import models
 from django.db.models import Q
 
-from apps.lowcode.api.docs import visible
-from apps.lowcode.api.errors import ValidationError
-from apps.lowcode.api.query import apply_filters, condition
 from apps.lowcode.doctype.meta import DocTypeMeta
+from apps.lowcode.document.query import apply_filters, condition
+from apps.lowcode.document.service import visible
+from apps.lowcode.exceptions import ValidationError
 
 
 def natural_keys(meta: DocTypeMeta) -> list[tuple[str, ...]]:

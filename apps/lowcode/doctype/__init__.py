@@ -6,6 +6,12 @@ docstatus. Our models keep Django's integer primary key for joins but carry
 the same fields, so the API and fixtures speak Frappe.
 """
 
-from .base import ChildDocument, Document, DocStatus, doctype_registry, get_doctype_model
+from .base import (
+    ChildDocument,
+    DocStatus,
+    Document,
+    doctype_registry,
+    get_doctype_model,
+)
 
 __all__ = ["ChildDocument", "Document", "DocStatus", "doctype_registry", "get_doctype_model"]

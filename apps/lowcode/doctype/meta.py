@@ -11,7 +11,12 @@ from functools import lru_cache
 from django.conf import settings
 from django.db import models
 
-from apps.lowcode.doctype.base import BaseDocument, ChildDocument, doctype_registry, get_doctype_model
+from apps.lowcode.doctype.base import (
+    BaseDocument,
+    ChildDocument,
+    doctype_registry,
+    get_doctype_model,
+)
 
 # Fields every record carries; the system sets them, clients only read them.
 STANDARD_FIELDS = ("name", "owner", "creation", "modified", "modified_by", "docstatus", "workflow_state")

@@ -6,10 +6,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from apps.lowcode.admin_base import change_url
-from apps.lowcode.api.docs import delete_document
-from apps.lowcode.api.errors import FrappeError
 from apps.lowcode.doctype import doctype_registry
 from apps.lowcode.doctype.meta import get_meta
+from apps.lowcode.document.service import delete_document
+from apps.lowcode.exceptions import FrappeError
 from apps.lowcode.file.attach import attach
 from apps.lowcode.file.model import File, attached_document
 from apps.lowcode.permissions import scope_queryset

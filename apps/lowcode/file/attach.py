@@ -4,9 +4,9 @@ An attachment is part of its document: adding or removing one needs write
 permission on the document and a workflow state that lets the user edit it.
 """
 
-from apps.lowcode.api.docs import ensure_can_or_403, get_document
-from apps.lowcode.doctype import lifecycle
 from apps.lowcode.doctype.meta import DocTypeMeta
+from apps.lowcode.document import lifecycle
+from apps.lowcode.document.service import ensure_can_or_403, get_document
 from apps.lowcode.file.model import File
 from apps.lowcode.file.upload import save_upload
 

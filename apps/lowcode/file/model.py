@@ -45,8 +45,8 @@ class File(Document):
 
     def check_delete(self, user):
         """Deleting an attachment is editing its document: write permission on it is needed."""
-        from apps.lowcode.api.errors import PermissionError
         from apps.lowcode.doctype import doctype_registry
+        from apps.lowcode.exceptions import PermissionError
         from apps.lowcode.permissions import can
 
         model = doctype_registry.get(self.attached_to_doctype)
@@ -55,7 +55,7 @@ class File(Document):
             raise PermissionError("没有删除该附件的权限")
         document = attached_document(self)
         if document is not None:  # an attachment is part of its document: frozen with it
-            from apps.lowcode.doctype import lifecycle
+            from apps.lowcode.document import lifecycle
 
             lifecycle.ensure_editable(user, document)
 

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from apps.lowcode.api.errors import FileTooLargeError, ValidationError
+from apps.lowcode.exceptions import FileTooLargeError, ValidationError
 from apps.lowcode.file.model import File
 
 DEFAULT_MAX_FILE_SIZE = 20 * 1024 * 1024

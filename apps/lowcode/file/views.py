@@ -3,7 +3,7 @@
 from django.http import FileResponse
 from rest_framework.views import APIView
 
-from apps.lowcode.api.errors import DoesNotExistError
+from apps.lowcode.exceptions import DoesNotExistError
 from apps.lowcode.file.model import File
 from apps.lowcode.permissions import scope_queryset
 

@@ -1,8 +1,8 @@
 """Frappe's notification methods: mark one or all of my messages read."""
 
-from apps.lowcode.api.errors import DoesNotExistError, ValidationError
-from apps.lowcode.api.methods import whitelist
+from apps.lowcode.exceptions import DoesNotExistError, ValidationError
 from apps.lowcode.notification.model import NotificationLog
+from apps.lowcode.whitelist import whitelist
 
 
 @whitelist("frappe.desk.doctype.notification_log.notification_log.mark_as_read", methods=("POST",))

@@ -15,13 +15,19 @@ from django.db import models
 from django.utils.html import format_html
 
 from apps.lowcode.admin_base import ChildTableStackedInline, DocumentAdmin, change_url
-from apps.lowcode.api.errors import FrappeError
 from apps.lowcode.doctype import doctype_registry
+from apps.lowcode.exceptions import FrappeError
 from apps.lowcode.permissions import scope_queryset
 from apps.lowcode.print_format import service
 from apps.lowcode.print_format.fitness import unfit_reason
 from apps.lowcode.print_format.loader import digest
-from apps.lowcode.print_format.model import LetterHead, Notice, PrintFont, PrintFormat, PrintFormatBlock
+from apps.lowcode.print_format.model import (
+    LetterHead,
+    Notice,
+    PrintFont,
+    PrintFormat,
+    PrintFormatBlock,
+)
 from apps.lowcode.print_format.template import cn_date
 from apps.lowcode.workflow.admin import document_type_choices
 

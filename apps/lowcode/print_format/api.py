@@ -3,12 +3,13 @@
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 
-from apps.lowcode.api.docs import doc_to_dict, get_document
-from apps.lowcode.api.errors import DoesNotExistError, ValidationError
-from apps.lowcode.api.methods import whitelist
 from apps.lowcode.doctype.meta import meta_of
+from apps.lowcode.doctype.serialize import doc_to_dict
+from apps.lowcode.document.service import get_document
+from apps.lowcode.exceptions import DoesNotExistError, ValidationError
 from apps.lowcode.print_format import service
 from apps.lowcode.print_format.model import Notice
+from apps.lowcode.whitelist import whitelist
 
 PDF = {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}
 

@@ -28,7 +28,13 @@ from django.utils.module_loading import import_string
 from apps.lowcode.doctype.events import app_hooks
 from apps.lowcode.print_format import numbering
 from apps.lowcode.print_format.model import PrintFormat, PrintFormatBlock
-from apps.lowcode.print_format.safe import Record, dataclass_values, document_record, plain, value_of
+from apps.lowcode.print_format.safe import (
+    Record,
+    dataclass_values,
+    document_record,
+    plain,
+    value_of,
+)
 from apps.lowcode.print_format.template import cn_date, render
 
 ALIGNMENTS = {"": "左", "左": "左", "中": "中", "居中": "中", "右": "右"}

@@ -22,11 +22,24 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import (
-    BaseDocTemplate, Flowable, Frame, KeepTogether, NextPageTemplate, PageBreak, PageTemplate, Paragraph, Spacer,
-    Table as PdfTable, TableStyle,
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    KeepTogether,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    TableStyle,
+)
+from reportlab.platypus import (
+    Table as PdfTable,
 )
 
-from apps.lowcode.print_format import linebreak  # noqa: F401  (Chinese 避头尾 for reportlab)
+from apps.lowcode.print_format import (
+    linebreak,  # noqa: F401  (Chinese 避头尾 for reportlab)
+)
 from apps.lowcode.print_format.compose import Block, Composed, Table
 from apps.lowcode.print_format.fonts import FontSet, font_set, markup
 

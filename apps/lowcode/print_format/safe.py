@@ -87,8 +87,8 @@ def _field_value(value):
 
 def document_record(obj) -> Record:
     """A document as its fields (links by name), child rows and printed properties."""
-    from apps.lowcode.api.docs import link_value
     from apps.lowcode.doctype.meta import get_meta
+    from apps.lowcode.doctype.serialize import link_value
 
     meta = get_meta(type(obj).doctype)
     values = {}

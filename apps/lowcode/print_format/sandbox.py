@@ -22,8 +22,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from django.db import models
-from django.template import Node, TemplateSyntaxError, Variable
-from django.template import defaulttags
+from django.template import Node, TemplateSyntaxError, Variable, defaulttags
 from django.template.base import FilterExpression, TextNode, VariableNode
 
 from apps.lowcode.print_format.safe import print_properties, vars_of_class

@@ -15,10 +15,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.lowcode.api.docs import get_document
-from apps.lowcode.api.errors import DoesNotExistError, PermissionError, ValidationError
 from apps.lowcode.doctype.events import run_doc_event
 from apps.lowcode.doctype.meta import get_meta
+from apps.lowcode.document.service import get_document
+from apps.lowcode.exceptions import DoesNotExistError, PermissionError, ValidationError
 from apps.lowcode.jobs import enqueue
 from apps.lowcode.permissions import can
 from apps.lowcode.print_format import numbering

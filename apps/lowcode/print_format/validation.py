@@ -5,7 +5,12 @@ existed, or written straight into the database, is refused rather than printed.
 """
 
 from apps.lowcode.print_format.compose import ComposeError, parse_columns
-from apps.lowcode.print_format.sandbox import document_scope, path_shape, reach_errors, table_scope
+from apps.lowcode.print_format.sandbox import (
+    document_scope,
+    path_shape,
+    reach_errors,
+    table_scope,
+)
 from apps.lowcode.print_format.template import template_error
 
 FORMAT_TEMPLATES = ("title", "addressees", "signature", "cc", "printed_by")

@@ -12,9 +12,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from apps.lowcode.admin_base import change_url
-from apps.lowcode.api.docs import get_document
-from apps.lowcode.api.errors import DoesNotExistError, FrappeError, PermissionError
 from apps.lowcode.doctype.meta import meta_of
+from apps.lowcode.document.service import get_document
+from apps.lowcode.exceptions import DoesNotExistError, FrappeError, PermissionError
 from apps.lowcode.permissions import can
 from apps.lowcode.print_format import numbering, service
 from apps.lowcode.print_format.admin import download_pdf_url

@@ -11,7 +11,13 @@ from django.contrib.auth.models import Group
 from django.forms.models import BaseInlineFormSet
 
 from apps.lowcode.admin_base import ChildTableStackedInline, DocumentAdmin
-from apps.lowcode.workflow.model import Workflow, WorkflowLog, WorkflowState, WorkflowTransition, split_lines
+from apps.lowcode.workflow.model import (
+    Workflow,
+    WorkflowLog,
+    WorkflowState,
+    WorkflowTransition,
+    split_lines,
+)
 from apps.lowcode.workflow.validation import workflow_errors
 
 

@@ -1,10 +1,10 @@
 """Frappe's workflow methods (frappe.model.workflow.*) and the inbox, over /api/method."""
 
-from apps.lowcode.api import strict_json
-from apps.lowcode.api.builtin_methods import meta_for
-from apps.lowcode.api.docs import doc_to_dict, format_value, get_document
-from apps.lowcode.api.errors import ValidationError, server_messages
-from apps.lowcode.api.methods import FullResponse, whitelist
+from apps.lowcode import strict_json
+from apps.lowcode.doctype.serialize import doc_to_dict, format_value
+from apps.lowcode.document.service import get_document, meta_for
+from apps.lowcode.exceptions import ValidationError
+from apps.lowcode.whitelist import FullResponse, server_messages, whitelist
 from apps.lowcode.workflow import engine
 
 

@@ -18,7 +18,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from apps.lowcode.api.errors import (
+from apps.lowcode.doctype import doctype_registry
+from apps.lowcode.doctype.events import run_doc_event
+from apps.lowcode.exceptions import (
     DoesNotExistError,
     FrappeError,
     TimestampMismatchError,
@@ -27,11 +29,15 @@ from apps.lowcode.api.errors import (
     WorkflowTransitionError,
 )
 from apps.lowcode.expressions import ExpressionError, evaluate
-from apps.lowcode.doctype.events import run_doc_event
-from apps.lowcode.doctype import doctype_registry
 from apps.lowcode.permissions import can, in_scope, scope_queryset
 from apps.lowcode.permissions.user_permission import UserPermission
-from apps.lowcode.workflow.model import StateType, Workflow, WorkflowLog, WorkflowState, WorkflowTransition
+from apps.lowcode.workflow.model import (
+    StateType,
+    Workflow,
+    WorkflowLog,
+    WorkflowState,
+    WorkflowTransition,
+)
 
 CREATE_ACTION = "新建"
 
@@ -153,7 +159,7 @@ class _DocValues:
 
     def get(self) -> dict:
         if self._values is None:
-            from apps.lowcode.api.docs import doc_to_dict
+            from apps.lowcode.doctype.serialize import doc_to_dict
 
             self._values = doc_to_dict(self.doc)
         return self._values
@@ -333,7 +339,7 @@ def apply_workflow(user, model, name: str, action: str, comment: str = "", seen_
     acting at once the second sees the first one's result: its action is no
     longer offered from the new state and it gets a clear error.
     """
-    from apps.lowcode.api.docs import format_value
+    from apps.lowcode.doctype.serialize import format_value
 
     comment = (comment or "").strip()
     with transaction.atomic():

@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from apps.lowcode.api.errors import ValidationError
+from apps.lowcode.exceptions import ValidationError
 from apps.lowcode.workflow.model import Workflow, WorkflowState, WorkflowTransition
 from apps.lowcode.workflow.validation import workflow_errors
 

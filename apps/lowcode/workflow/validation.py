@@ -87,7 +87,7 @@ def _required_by_administrators(meta) -> dict[str, str]:
 
 def condition_names(document_type: str) -> dict:
     """What a transition's condition may read: ``doc`` with the doctype's fields as the engine hands them
-    over (apps.lowcode.api.docs.doc_to_dict: custom fields included, child tables as lists of rows)."""
+    over (apps.lowcode.doctype.serialize.doc_to_dict: custom fields included, child tables as lists of rows)."""
     return {"doc": document_record(document_type)}
 
 
@@ -113,7 +113,7 @@ def _field_exists(meta, fieldname: str) -> bool:
 
 def validate_saved_workflow(workflow, **context) -> None:
     """doc_events hook: a workflow saved through the API is checked with its rows; errors undo the save."""
-    from apps.lowcode.api.errors import ValidationError
+    from apps.lowcode.exceptions import ValidationError
 
     errors = workflow_errors(
         workflow.document_type,

@@ -8,8 +8,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from apps.lowcode.admin_base import change_url
-from apps.lowcode.api.errors import FrappeError
 from apps.lowcode.doctype import doctype_registry
+from apps.lowcode.exceptions import FrappeError
 from apps.lowcode.permissions import scope_queryset
 from apps.lowcode.workflow import engine
 

@@ -28,7 +28,7 @@ import re
 import zipfile
 from pyexpat import ParserCreate
 
-from apps.lowcode.api.errors import ValidationError
+from apps.lowcode.exceptions import ValidationError
 
 # The zip directory.
 MAX_PARTS = 1000

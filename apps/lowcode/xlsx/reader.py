@@ -22,7 +22,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from openpyxl import load_workbook
 
-from apps.lowcode.api.errors import FileTooLargeError, ValidationError
+from apps.lowcode.exceptions import FileTooLargeError, ValidationError
 from apps.lowcode.xlsx import guard
 
 MAX_FILE_SIZE = 5 * 1024 * 1024

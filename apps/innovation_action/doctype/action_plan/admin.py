@@ -5,12 +5,12 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from apps.lowcode.admin_base import ChildTableInline, DocumentAdmin, change_url
-from apps.lowcode.api.errors import FrappeError
 from apps.innovation_action.doctype.action_plan.model import ActionPlan, PlanTarget
 from apps.innovation_action.doctype.indicator.model import BonusRule, Indicator
 from apps.innovation_action.doctype.task.model import TaskUnit
 from apps.innovation_action.services import new_year
+from apps.lowcode.admin_base import ChildTableInline, DocumentAdmin, change_url
+from apps.lowcode.exceptions import FrappeError
 
 
 class PlanTargetInline(ChildTableInline):

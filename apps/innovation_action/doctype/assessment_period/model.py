@@ -1,8 +1,8 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from apps.lowcode.doctype import Document
 from apps.innovation_action.doctype.action_plan.model import ActionPlan
+from apps.lowcode.doctype import Document
 
 CHINESE_NUMBERS = "一二三四五六七八九十"
 

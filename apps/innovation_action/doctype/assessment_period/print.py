@@ -13,10 +13,11 @@ preview says so, and ``before_issue`` refuses to number and issue the notice.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from apps.lowcode.api.errors import PermissionError, ValidationError
-from apps.lowcode.permissions import SYSTEM, restrictions
 from apps.innovation_action.doctype.action_plan.model import ActionPlan
-from apps.innovation_action.doctype.assessment_period.model import AssessmentPeriod, PeriodKind
+from apps.innovation_action.doctype.assessment_period.model import (
+    AssessmentPeriod,
+    PeriodKind,
+)
 from apps.innovation_action.doctype.score.model import UNIT_CATEGORY, Outcome, Score
 from apps.innovation_action.doctype.self_assessment.model import SelfAssessment
 from apps.innovation_action.services import ranking
@@ -28,6 +29,8 @@ from apps.innovation_action.services.ranking_report import (
     Row,
     ranking_table,
 )
+from apps.lowcode.exceptions import PermissionError, ValidationError
+from apps.lowcode.permissions import SYSTEM, restrictions
 
 # The shipped notices and the period kind each is written for (print_formats/period_*.yaml).
 FORMAT_KINDS = {

@@ -1,8 +1,12 @@
 from django.contrib import admin
 
+from apps.innovation_action.doctype.indicator.model import (
+    BonusRule,
+    Indicator,
+    IndicatorGroup,
+)
 from apps.lowcode.admin_base import ChildTableInline, DocumentAdmin, ScopedAdminMixin
 from apps.lowcode.numbers import number_text
-from apps.innovation_action.doctype.indicator.model import BonusRule, Indicator, IndicatorGroup
 
 
 class IndicatorInline(ScopedAdminMixin, admin.TabularInline):

@@ -3,10 +3,10 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from apps.innovation_action.doctype.action_plan.model import ActionPlan
 from apps.lowcode.doctype import ChildDocument, Document
 from apps.lowcode.numbers import number_text
 from apps.lowcode.scoring.rules import Method, Rule, rule_errors
-from apps.innovation_action.doctype.action_plan.model import ActionPlan
 
 
 class Scheme(models.TextChoices):

@@ -2,11 +2,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from apps.lowcode.doctype import Document
-from apps.lowcode.permissions import only_through
 from apps.innovation_action.doctype.action_plan.model import ActionPlan
 from apps.innovation_action.doctype.county.model import County
 from apps.innovation_action.doctype.unit.model import Unit
+from apps.lowcode.doctype import Document
+from apps.lowcode.permissions import only_through
 
 
 class IntegrityCase(Document):

@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.db import models
 
-from apps.lowcode.doctype import Document
 from apps.innovation_action.doctype.unit.model import Unit
+from apps.lowcode.doctype import Document
 
 
 class Liaison(Document):

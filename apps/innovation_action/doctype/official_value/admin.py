@@ -13,14 +13,17 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.http import content_disposition_header
 
-from apps.lowcode.admin_base import DocumentAdmin
-from apps.lowcode.api.errors import FrappeError
-from apps.lowcode.numbers import number_text
-from apps.lowcode.permissions import can
-from apps.innovation_action.doctype.assessment_period.model import AssessmentPeriod, PeriodKind
+from apps.innovation_action.doctype.assessment_period.model import (
+    AssessmentPeriod,
+    PeriodKind,
+)
 from apps.innovation_action.doctype.official_value.model import OfficialValue
 from apps.innovation_action.services import official_data
 from apps.innovation_action.services.official_data import OfficialImportError
+from apps.lowcode.admin_base import DocumentAdmin
+from apps.lowcode.exceptions import FrappeError
+from apps.lowcode.numbers import number_text
+from apps.lowcode.permissions import can
 
 
 class ImportForm(forms.Form):

@@ -2,12 +2,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from apps.lowcode.doctype import Document
-from apps.lowcode.permissions import only_through
-from apps.lowcode.numbers import number_text
 from apps.innovation_action.doctype.assessment_period.model import AssessmentPeriod
 from apps.innovation_action.doctype.county.model import County
 from apps.innovation_action.doctype.indicator.model import Indicator, Scheme
+from apps.lowcode.doctype import Document
+from apps.lowcode.numbers import number_text
+from apps.lowcode.permissions import only_through
 
 
 class OfficialValue(Document):

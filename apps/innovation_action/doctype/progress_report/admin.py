@@ -2,11 +2,14 @@ from django.contrib import admin
 from django.db.models import Q
 from django.utils import timezone
 
-from apps.lowcode.admin_base import ChildTableInline, DocumentAdmin
-from apps.lowcode.permissions import restrictions
-from apps.innovation_action.doctype.progress_report.model import ProgressReport, ProgressReportLine
+from apps.innovation_action.doctype.progress_report.model import (
+    ProgressReport,
+    ProgressReportLine,
+)
 from apps.innovation_action.doctype.unit.model import Unit
 from apps.innovation_action.services import monthly_reports
+from apps.lowcode.admin_base import ChildTableInline, DocumentAdmin
+from apps.lowcode.permissions import restrictions
 
 
 class ProgressReportLineInline(ChildTableInline):

@@ -2,9 +2,9 @@
 
 from django.utils import timezone
 
-from apps.lowcode.workflow import engine
 from apps.innovation_action.doctype.progress_report.model import ProgressReportLine
 from apps.innovation_action.services.monthly_reports import tasks_of_unit
+from apps.lowcode.workflow import engine
 
 
 def prefill_lines(report, **context) -> None:

@@ -2,11 +2,14 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from apps.lowcode.doctype import ChildDocument, Document
-from apps.lowcode.permissions import only_through
-from apps.innovation_action.doctype.assessment_period.model import AssessmentPeriod, PeriodKind
+from apps.innovation_action.doctype.assessment_period.model import (
+    AssessmentPeriod,
+    PeriodKind,
+)
 from apps.innovation_action.doctype.task.model import Task
 from apps.innovation_action.doctype.unit.model import Unit
+from apps.lowcode.doctype import ChildDocument, Document
+from apps.lowcode.permissions import only_through
 
 
 class TaskStatus(models.TextChoices):

@@ -3,8 +3,8 @@ from decimal import Decimal
 from django.contrib import admin
 from django.db.models import Count, Sum
 
-from apps.lowcode.admin_base import DocumentAdmin
 from apps.innovation_action.doctype.project.model import Project
+from apps.lowcode.admin_base import DocumentAdmin
 
 
 @admin.register(Project)

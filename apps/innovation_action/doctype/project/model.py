@@ -1,10 +1,10 @@
 from django.db import models
 from django.db.models import Q
 
-from apps.lowcode.doctype import Document
-from apps.lowcode.permissions import restrictions
 from apps.innovation_action.doctype.action_plan.model import ActionPlan
 from apps.innovation_action.doctype.county.model import County
+from apps.lowcode.doctype import Document
+from apps.lowcode.permissions import restrictions
 
 
 class Project(Document):

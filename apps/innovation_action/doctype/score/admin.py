@@ -11,11 +11,11 @@ from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.http import urlencode
 
-from apps.lowcode.admin_base import ChildTableInline, DocumentAdmin
-from apps.lowcode.numbers import number_text
 from apps.innovation_action.doctype.assessment_period.model import AssessmentPeriod
 from apps.innovation_action.doctype.score.model import Score, ScoreLine
 from apps.innovation_action.services.ranking_report import BADGE_STYLES, VETO_LABEL
+from apps.lowcode.admin_base import ChildTableInline, DocumentAdmin
+from apps.lowcode.numbers import number_text
 
 
 class ReadOnlyMixin:

@@ -2,12 +2,12 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from apps.lowcode.doctype import ChildDocument, Document
 from apps.innovation_action.doctype.assessment_period.model import AssessmentPeriod
 from apps.innovation_action.doctype.county.model import County
 from apps.innovation_action.doctype.indicator.model import Indicator, Scheme
 from apps.innovation_action.doctype.self_assessment.model import SelfAssessment
 from apps.innovation_action.doctype.unit.model import Unit
+from apps.lowcode.doctype import ChildDocument, Document
 
 SCORE = dict(max_digits=6, decimal_places=2)
 UNIT_CATEGORY = "市直单位"

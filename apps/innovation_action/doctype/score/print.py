@@ -10,9 +10,15 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from apps.lowcode.permissions import SYSTEM
 from apps.innovation_action.doctype.assessment_period.model import AssessmentPeriod
-from apps.innovation_action.services.ranking_report import CATEGORY_TITLES, Column, Line, Row, ranking_table
+from apps.innovation_action.services.ranking_report import (
+    CATEGORY_TITLES,
+    Column,
+    Line,
+    Row,
+    ranking_table,
+)
+from apps.lowcode.permissions import SYSTEM
 
 
 @dataclass

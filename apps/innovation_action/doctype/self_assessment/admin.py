@@ -1,9 +1,13 @@
 from django.contrib import admin
 from django.utils.html import format_html, format_html_join
 
+from apps.innovation_action.doctype.self_assessment.model import (
+    BonusClaim,
+    SelfAssessment,
+    SelfAssessmentLine,
+)
 from apps.lowcode.admin_base import ChildTableInline, DocumentAdmin
 from apps.lowcode.numbers import number_text
-from apps.innovation_action.doctype.self_assessment.model import BonusClaim, SelfAssessment, SelfAssessmentLine
 
 
 class SelfAssessmentLineInline(ChildTableInline):

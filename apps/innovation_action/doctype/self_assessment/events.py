@@ -7,11 +7,11 @@ before the review is passed on; the final approval freezes the Score and
 re-ranks the category.
 """
 
-from apps.lowcode.workflow import engine
-from apps.lowcode.workflow.model import StateType
 from apps.innovation_action.doctype.self_assessment.model import SelfAssessmentLine
 from apps.innovation_action.services import official_data, scoring
 from apps.innovation_action.services.scoring import Stage
+from apps.lowcode.workflow import engine
+from apps.lowcode.workflow.model import StateType
 
 REVIEW_FIELD = "lines.reviewed_score"
 

@@ -4,13 +4,13 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, Sum
 
-from apps.lowcode.doctype import ChildDocument, Document
-from apps.lowcode.numbers import number_text
-from apps.lowcode.permissions import only_through
 from apps.innovation_action.doctype.assessment_period.model import AssessmentPeriod
 from apps.innovation_action.doctype.county.model import County
 from apps.innovation_action.doctype.indicator.model import BonusRule, Indicator, Scheme
 from apps.innovation_action.doctype.unit.model import Unit
+from apps.lowcode.doctype import ChildDocument, Document
+from apps.lowcode.numbers import number_text
+from apps.lowcode.permissions import only_through
 
 SCORE = dict(max_digits=6, decimal_places=2, null=True, blank=True)
 

@@ -9,12 +9,12 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from apps.lowcode.numbers import number_text
-from apps.lowcode.workflow import engine
-from apps.lowcode.workflow.model import StateType
 from apps.innovation_action.doctype.assessment_period.model import AssessmentPeriod
 from apps.innovation_action.services.ranking_report import CATEGORY_TITLES
 from apps.innovation_action.services.scoring import category_of
+from apps.lowcode.numbers import number_text
+from apps.lowcode.workflow import engine
+from apps.lowcode.workflow.model import StateType
 
 
 @dataclass

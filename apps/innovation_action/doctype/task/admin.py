@@ -1,8 +1,8 @@
 from django.contrib import admin
 
-from apps.lowcode.admin_base import ChildTableInline, DocumentAdmin
 from apps.innovation_action.doctype.task.model import Task, TaskUnit
 from apps.innovation_action.doctype.unit.model import Unit
+from apps.lowcode.admin_base import ChildTableInline, DocumentAdmin
 
 
 class TaskUnitInline(ChildTableInline):

@@ -1,9 +1,9 @@
 from django.db import models
 
-from apps.lowcode.doctype import ChildDocument, Document
 from apps.innovation_action.doctype.action_plan.model import ActionPlan
 from apps.innovation_action.doctype.liaison.model import Liaison
 from apps.innovation_action.doctype.unit.model import Unit
+from apps.lowcode.doctype import ChildDocument, Document
 
 
 class Task(Document):

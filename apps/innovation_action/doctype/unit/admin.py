@@ -3,11 +3,11 @@ from django.db.models import Count, Q, Value
 from django.urls import reverse
 from django.utils.html import format_html
 
-from apps.lowcode.admin_base import DocumentAdmin, ScopedAdminMixin
 from apps.innovation_action.doctype.action_plan.model import ActionPlan
 from apps.innovation_action.doctype.liaison.model import Liaison
 from apps.innovation_action.doctype.task.model import TaskUnit
 from apps.innovation_action.doctype.unit.model import Unit
+from apps.lowcode.admin_base import DocumentAdmin, ScopedAdminMixin
 
 
 class LiaisonInline(ScopedAdminMixin, admin.TabularInline):

@@ -1,7 +1,7 @@
 from django.db import models
 
-from apps.lowcode.doctype import Document
 from apps.innovation_action.doctype.county.model import County
+from apps.lowcode.doctype import Document
 
 
 class UnitKind(models.TextChoices):

@@ -1,8 +1,12 @@
 from django.core.management.base import BaseCommand
 
-from apps.lowcode.roles import sync_roles
 from apps.innovation_action import roles
-from apps.innovation_action.services.demo_accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, create_demo_accounts
+from apps.innovation_action.services.demo_accounts import (
+    DEMO_ACCOUNTS,
+    DEMO_PASSWORD,
+    create_demo_accounts,
+)
+from apps.lowcode.roles import sync_roles
 
 
 class Command(BaseCommand):

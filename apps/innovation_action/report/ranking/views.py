@@ -11,12 +11,16 @@ from django.shortcuts import render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
-from apps.lowcode.api.errors import DoesNotExistError
+from apps.innovation_action.doctype.score.model import Score
+from apps.innovation_action.services.ranking_report import (
+    find_period,
+    periods_with_scores,
+    ranking_table,
+)
+from apps.innovation_action.services.ranking_xlsx import export_filename, export_xlsx
+from apps.lowcode.exceptions import DoesNotExistError
 from apps.lowcode.permissions import ensure_can
 from apps.lowcode.print_format.service import print_page_url
-from apps.innovation_action.doctype.score.model import Score
-from apps.innovation_action.services.ranking_report import find_period, periods_with_scores, ranking_table
-from apps.innovation_action.services.ranking_xlsx import export_filename, export_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -4,7 +4,10 @@ from django.core.management.base import BaseCommand, CommandError
 
 from apps.lowcode.fixtures.document import ConfigError, dump
 from apps.lowcode.fixtures.export import export_config
-from apps.lowcode.management.commands._config_scopes import add_scope_arguments, scope_values
+from apps.lowcode.management.commands._config_scopes import (
+    add_scope_arguments,
+    scope_values,
+)
 
 
 class Command(BaseCommand):

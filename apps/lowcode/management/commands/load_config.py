@@ -2,9 +2,17 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from apps.lowcode.fixtures.document import MAX_FILE_SIZE, ConfigError, parse, too_large_message
+from apps.lowcode.fixtures.document import (
+    MAX_FILE_SIZE,
+    ConfigError,
+    parse,
+    too_large_message,
+)
 from apps.lowcode.fixtures.load import load_config
-from apps.lowcode.management.commands._config_scopes import add_scope_arguments, scope_values
+from apps.lowcode.management.commands._config_scopes import (
+    add_scope_arguments,
+    scope_values,
+)
 
 
 class Command(BaseCommand):

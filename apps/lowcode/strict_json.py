@@ -10,9 +10,7 @@ database error later.
 
 import json
 
-from rest_framework.parsers import JSONParser
-
-from apps.lowcode.api.errors import ValidationError
+from apps.lowcode.exceptions import ValidationError
 
 
 def loads(text, name: str = "请求内容"):
@@ -61,18 +59,3 @@ class _Constant(ValueError):
 
 def _refuse_constant(word):
     raise _Constant(word)
-
-
-class StrictJSONParser(JSONParser):
-    """DRF's JSON parser reading through :func:`loads`."""
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        encoding = (parser_context or {}).get("encoding") or "utf-8"
-        raw = stream.read() if stream is not None else b""
-        try:
-            text = raw.decode(encoding)
-        except (UnicodeDecodeError, LookupError):
-            raise ValidationError("请求内容不是合法的 UTF-8 文本") from None
-        if not text.strip():
-            return {}
-        return loads(text, "请求内容")

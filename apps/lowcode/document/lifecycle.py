@@ -8,8 +8,8 @@ unchanged, the workflow logs the creation, and the apps' document events run.
 Raising anywhere undoes the whole save.
 """
 
-from apps.lowcode.api.errors import PermissionError, ValidationError
 from apps.lowcode.doctype.events import run_doc_event
+from apps.lowcode.exceptions import PermissionError, ValidationError
 from apps.lowcode.workflow import engine
 
 
@@ -47,7 +47,7 @@ def after_save(user, doc, creating: bool, before: dict | None = None) -> None:
 
 
 def snapshot(doc) -> dict:
-    from apps.lowcode.api.docs import doc_to_dict
+    from apps.lowcode.doctype.serialize import doc_to_dict
 
     return doc_to_dict(doc)
 

@@ -6,10 +6,17 @@ back as ``{"message": ...}``.
 """
 
 import inspect
+import json
 from dataclasses import dataclass
 from typing import Callable
 
-from apps.lowcode.api.errors import DoesNotExistError, ValidationError
+from apps.lowcode.exceptions import DoesNotExistError, ValidationError
+
+
+def server_messages(message: str, indicator: str) -> str:
+    """Frappe's ``_server_messages``: a JSON list of JSON-encoded messages, shown by its clients."""
+    return json.dumps([json.dumps({"message": message, "indicator": indicator}, ensure_ascii=False)],
+                      ensure_ascii=False)
 
 
 @dataclass(frozen=True)

@@ -17,12 +17,12 @@ from django.db.models import FloatField, Q
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 
-from apps.lowcode.api import strict_json
-from apps.lowcode.api.errors import DataError, ValidationError
-from apps.lowcode.api.sql_like import escape_like
-from apps.lowcode.api.strict_json import check_text
+from apps.lowcode import strict_json
 from apps.lowcode.customize.fieldtypes import FieldValueError, to_stored
 from apps.lowcode.doctype.meta import DocField, DocTypeMeta, get_meta
+from apps.lowcode.document.sql_like import escape_like
+from apps.lowcode.exceptions import DataError, ValidationError
+from apps.lowcode.strict_json import check_text
 
 DEFAULT_PAGE_LENGTH = 20
 MAX_PAGE_LENGTH = 1000

@@ -1,24 +1,25 @@
-"""Documents as Frappe clients see them: read as dicts, written from dicts.
+"""Documents for a user: found, listed, counted, written and deleted with every rule applied.
 
-Reading gives Frappe's shape: standard fields, links as the linked record's
-name, child tables as lists of rows with parent/parentfield/parenttype/idx.
-Writing checks every key and value against the doctype's metadata, the
-user's role permissions and record scope, and the ``modified`` timestamp the
+Reading respects role permissions and record scope. Writing checks every key
+and value against the doctype's metadata, the user's role permissions and
+record scope, the workflow's edit rights, and the ``modified`` timestamp the
 client last saw; a write either applies whole or not at all.
 """
 
-from datetime import date, datetime
-from decimal import Decimal
 from functools import partial
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
-from django.db.models.fields.files import FieldFile
-from django.utils import timezone
 
-from apps.lowcode.api.errors import (
+from apps.lowcode.customize.fieldtypes import FieldValueError, LinkNotFound, to_stored
+from apps.lowcode.customize.links import find_linked
+from apps.lowcode.doctype.meta import STANDARD_FIELDS, DocTypeMeta, get_meta
+from apps.lowcode.doctype.serialize import format_value, link_fields
+from apps.lowcode.document import lifecycle
+from apps.lowcode.document.query import ListQuery, apply_filters
+from apps.lowcode.exceptions import (
     DataError,
     DoesNotExistError,
     DuplicateEntryError,
@@ -29,62 +30,19 @@ from apps.lowcode.api.errors import (
     TimestampMismatchError,
     ValidationError,
 )
-from apps.lowcode.api.query import ListQuery, apply_filters
-from apps.lowcode.customize.fieldtypes import FieldValueError, LinkNotFound, to_stored
-from apps.lowcode.customize.links import find_linked
-from apps.lowcode.doctype import lifecycle
-from apps.lowcode.doctype.meta import STANDARD_FIELDS, DocTypeMeta, get_meta
 from apps.lowcode.permissions import can, ensure_can, scope_queryset
 
 # Keys a client may send back unchanged with a document; the server owns them.
 SERVER_KEYS = {*STANDARD_FIELDS, "doctype", "idx", "parent", "parentfield", "parenttype"}
 
 
-def format_value(value):
-    if isinstance(value, datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S.%f") if timezone.is_aware(value) \
-            else value.strftime("%Y-%m-%d %H:%M:%S.%f")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, FieldFile):  # a stored file: its path in storage ("" when none)
-        return value.name or ""
-    return value
-
-
-def link_value(obj, fieldname):
-    target = getattr(obj, fieldname)
-    if target is None:
-        return None
-    return target.get_username() if hasattr(target, "get_username") else target.name
-
-
-def link_fields(meta: DocTypeMeta) -> list[str]:
-    return [name for name, docfield in meta.fields.items() if docfield.is_link]
-
-
-def doc_to_dict(obj, meta: DocTypeMeta | None = None, parent=None) -> dict:
-    meta = meta or get_meta(type(obj).doctype)
-    data = {"doctype": meta.doctype}
-    for fieldname, docfield in meta.fields.items():
-        if docfield.custom:
-            data[fieldname] = (obj.custom_values or {}).get(fieldname)
-        elif docfield.is_link:
-            data[fieldname] = link_value(obj, fieldname)
-        else:
-            data[fieldname] = format_value(getattr(obj, fieldname))
-    if meta.istable:
-        parent = parent or getattr(obj, meta.parent_fk)
-        table = next(t for t in get_meta(parent.doctype).tables.values() if t.doctype == meta.doctype)
-        data.update(parent=parent.name, parentfield=table.fieldname, parenttype=parent.doctype)
-    for table in meta.tables.values():
-        child_meta = get_meta(table.doctype)
-        rows = getattr(obj, table.fieldname).select_related(*link_fields(child_meta))
-        data[table.fieldname] = [doc_to_dict(row, child_meta, obj) for row in rows]
-    return data
+def meta_for(doctype):
+    if not isinstance(doctype, str):
+        raise ValidationError("参数 doctype 应为文本")
+    try:
+        return get_meta(doctype)
+    except KeyError:
+        raise DoesNotExistError(f"单据类型 {doctype} 不存在") from None
 
 
 def visible(user, meta: DocTypeMeta):
