@@ -2,12 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from apps.lowcode.admin import attachment_views
+from apps.lowcode.admin import inbox as workflow_views
+from apps.lowcode.admin import print_page as print_views
 from apps.lowcode.api.key_views import my_api_keys
-from apps.lowcode.file import admin_views as attachment_views
 from apps.lowcode.file.views import PrivateFileView
 from apps.lowcode.health.views import health
-from apps.lowcode.print_format import views as print_views
-from apps.lowcode.workflow import views as workflow_views
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),

@@ -295,7 +295,7 @@ class CountySession(RuleBasedStateMachine):
           negate=st.booleans(), where=st.sampled_from(["summary", "tabSelfAssessment.summary"]))
     def like_is_sql_like(self, pattern, negate, where):
         """The like's answer is exactly SQL LIKE's, computed here without the server."""
-        from apps.innovation_action.models import AssessmentPeriod, SelfAssessment
+        from apps.innovation_action.models import SelfAssessment
         from apps.lowcode.permissions import scope_queryset
 
         response = self.call("GET", "/api/resource/SelfAssessment", params={

@@ -7,8 +7,8 @@ back as ``{"message": ...}``.
 
 import inspect
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from apps.lowcode.exceptions import DoesNotExistError, ValidationError
 

@@ -13,10 +13,13 @@ from apps.lowcode import strict_json
 from apps.lowcode.api import (
     builtin_methods,  # noqa: F401  (registers the built-in methods)
 )
+from apps.lowcode.api import data_import as _data_import_methods  # noqa: F401
+from apps.lowcode.api import notification as _notification_methods  # noqa: F401
+from apps.lowcode.api import print_format as _print_methods  # noqa: F401
+from apps.lowcode.api import workflow as _workflow_methods  # noqa: F401
 from apps.lowcode.api.errors import error_response
 from apps.lowcode.api.openapi import openapi_document
 from apps.lowcode.api.parsers import StrictJSONParser
-from apps.lowcode.data_import import api as _data_import_methods  # noqa: F401
 from apps.lowcode.doctype.serialize import doc_to_dict
 from apps.lowcode.document.query import parse_list_query
 from apps.lowcode.document.service import (
@@ -32,10 +35,7 @@ from apps.lowcode.exceptions import (
     MethodNotAllowedError,
     ValidationError,
 )
-from apps.lowcode.notification import api as _notification_methods  # noqa: F401
-from apps.lowcode.print_format import api as _print_methods  # noqa: F401
 from apps.lowcode.whitelist import FullResponse, call, get_method
-from apps.lowcode.workflow import api as _workflow_methods  # noqa: F401
 
 
 class FrappeView(APIView):

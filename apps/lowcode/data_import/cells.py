@@ -170,7 +170,7 @@ def select_choices(docfield: DocField) -> list[tuple[str, str]]:
 
 def _select(docfield: DocField, text: str) -> str:
     choices = select_choices(docfield)
-    for value, label in choices:
+    for value, _label in choices:
         if text == value:
             return value
     wanted = normalized(text)

@@ -5,7 +5,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from apps.lowcode.health.checks import healthy, run_all
-from apps.lowcode.jobs.admin import may_see_queues
+from apps.lowcode.jobs import may_see_queues
 
 
 @never_cache

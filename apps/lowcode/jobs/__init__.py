@@ -4,11 +4,13 @@ Callers use :func:`enqueue` and never care which; a development site with no
 Redis still runs every job, synchronously, with the same result record.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import django_rq
 from django.conf import settings
+from django.utils.module_loading import import_string
 
 
 @dataclass
@@ -25,17 +27,27 @@ class InlineJob:
         return self.result
 
 
+# Who may see the job queues (the admin's dashboard, the health page's details): django-rq's own permission.
+DASHBOARD_PERMISSION = "django_rq.admin"
+
+
+def may_see_queues(user) -> bool:
+    return bool(user.is_active and user.has_perm(DASHBOARD_PERMISSION))
+
+
 def redis_configured() -> bool:
     return bool(settings.REDIS_URL)
 
 
-def enqueue(func: Callable, *args, queue: str = "default", **kwargs):
-    """Run ``func(*args, **kwargs)`` as a background job.
+def enqueue(func: Callable | str, *args, queue: str = "default", **kwargs):
+    """Run ``func(*args, **kwargs)`` as a background job; ``func`` may be a dotted path, as in Frappe.
 
     On Redis the job is put on the queue when the current database transaction
     commits (django-rq's default), so it never runs against data the caller
     may still roll back; inside a transaction this returns None.
     """
     if not redis_configured():
+        if isinstance(func, str):
+            func = import_string(func)
         return InlineJob(id="inline", result=func(*args, **kwargs))
     return django_rq.get_queue(queue).enqueue(func, *args, **kwargs)

@@ -16,10 +16,10 @@ places it, and tests can read it without a PDF.
 import dataclasses
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
-from typing import Callable
 
 from django.template import Context, Variable, VariableDoesNotExist
 from django.utils import timezone
@@ -219,7 +219,7 @@ def compose(print_format: PrintFormat, doc, number: str = "", issue_date: date |
     for position, block in enumerate(blocks_to_fill):
         share = 1 / max(len(blocks_to_fill), 1)
 
-        def table_progress(done, count, position=position, block=block):
+        def table_progress(done, count, position=position, block=block, share=share):
             progress((position + done / max(count, 1)) * share, f"正在整理“{block.title or '正文'}”第 {done}/{count} 行")
 
         filled = Block(

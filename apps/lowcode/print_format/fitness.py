@@ -8,8 +8,8 @@ reason in Chinese, or "" when the format fits::
     print_format_fit = {"Assessment Period": "apps.innovation_action.doctype.assessment_period.print.format_fit"}
 """
 
+from collections.abc import Callable
 from functools import cache
-from typing import Callable
 
 from django.utils.module_loading import import_string
 

@@ -50,7 +50,7 @@ def load_print_formats(folder) -> list[PrintFormat]:
     folder = Path(folder)
     files = sorted(folder.glob("*.yaml"))
     documents = [(path, _read(path)) for path in files]
-    for path, data in documents:
+    for _path, data in documents:
         for row in data.get("letter_heads", ()):
             LetterHead.objects.update_or_create(name=row["name"], defaults={f: row.get(f, "") for f in LETTER_HEAD_FIELDS})
     loaded = []

@@ -25,7 +25,8 @@ class LetterHead(Document):
     number_pattern = models.CharField(
         "发文字号格式", max_length=100, help_text="{year} 为年份，{number} 为序号，例如 赣市科赋字〔{year}〕{number}号")
     signature = models.CharField("发文机关署名", max_length=100)
-    printed_by = models.CharField("印发机关", max_length=100, blank=True, help_text="版记中的印发机关，例如 赣州市科技创新赋能行动领导小组办公室")
+    printed_by = models.CharField("印发机关", max_length=100, blank=True,
+                                  help_text="版记中的印发机关，例如 赣州市科技创新赋能行动领导小组办公室")
 
     class Meta:
         verbose_name = "版头"
@@ -106,12 +107,15 @@ class PrintFormatBlock(ChildDocument):
     orientation = models.CharField("页面方向", max_length=4, choices=Orientation.choices, default=Orientation.PORTRAIT)
     title = models.TextField("标题", blank=True, help_text="另页和附件的标题，居中；模板")
     text = models.TextField("正文", blank=True,
-                            help_text="模板；每行一段。以“一、”开头的段落用黑体，以“（一）”开头的用楷体；有表格时为表前说明（如 单位：万元），左对齐")
+                            help_text="模板；每行一段。以“一、”开头的段落用黑体，以“（一）”开头的用楷体；"
+                                      "有表格时为表前说明（如 单位：万元），左对齐")
     table_rows = models.CharField("表格数据", max_length=200, blank=True,
-                                  help_text="表格的行来自何处：单据的子表（如 doc.lines）或应用提供的列表（如 projects）；留空则无表格")
+                                  help_text="表格的行来自何处：单据的子表（如 doc.lines）"
+                                            "或应用提供的列表（如 projects）；留空则无表格")
     table_group_by = models.CharField("分组字段", max_length=100, blank=True, help_text="按此字段分组，每组前加一行组标题")
     table_group_title = models.CharField("组标题", max_length=300, blank=True,
-                                         help_text="模板，可用 group.key、group.rows、group.index，例如 {{ group.index|cn_index }}、{{ group.key }}")
+                                         help_text="模板，可用 group.key、group.rows、group.index，"
+                                                   "例如 {{ group.index|cn_index }}、{{ group.key }}")
     table_columns = models.TextField(
         "表格列", blank=True,
         help_text="每行一列：表头 | 内容模板 | 宽度（毫米） | 对齐（左/中/右，可省）。例如 序号 | {{ row.number }} | 12 | 中")

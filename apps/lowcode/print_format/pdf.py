@@ -11,9 +11,9 @@ on even ones; attachments on new pages with "附件N" top left; the 版记
 
 import io
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from itertools import takewhile
-from typing import Callable
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT

@@ -142,7 +142,9 @@ def shape_of(annotation, depth: int = 0) -> Shape:
 
 def dataclass_shape(cls, depth: int = 0) -> RecordShape:
     hints = typing.get_type_hints(cls)
-    fields: dict = {f.name: (lambda t=hints.get(f.name): shape_of(t, depth + 1)) for f in dataclasses.fields(cls)}
+    # Each lambda binds its own field's hint now (a default argument) and shapes it only when asked.
+    fields: dict = {f.name: (lambda t=hints.get(f.name): shape_of(t, depth + 1))  # noqa: B008
+                    for f in dataclasses.fields(cls)}
     for name, attribute in vars_of_class(cls).items():
         if isinstance(attribute, property) and not name.startswith("_"):
             returns = _return_type(attribute.fget)

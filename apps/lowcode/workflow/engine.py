@@ -413,11 +413,15 @@ def bulk_apply(user, model, names: list[str], action: str, comment: str = "") ->
     return result
 
 
+# Named by its dotted path, as Frappe enqueues a method: notifications build on the engine (who can act
+# now), so the engine may not import them back (import-linter's layers in pyproject.toml).
+NOTIFY_STATE_ENTERED = "apps.lowcode.notification.service.notify_state_entered"
+
+
 def _notify_on_commit(log: WorkflowLog) -> None:
     from apps.lowcode.jobs import enqueue
-    from apps.lowcode.notification.service import notify_state_entered
 
-    transaction.on_commit(lambda: enqueue(notify_state_entered, log.pk))
+    transaction.on_commit(lambda: enqueue(NOTIFY_STATE_ENTERED, log.pk))
 
 
 # ------------------------------------------------------------------ the inbox and the timeline

@@ -9,7 +9,7 @@ from apps.innovation_action.doctype.action_plan.model import ActionPlan, PlanTar
 from apps.innovation_action.doctype.indicator.model import BonusRule, Indicator
 from apps.innovation_action.doctype.task.model import TaskUnit
 from apps.innovation_action.services import new_year
-from apps.lowcode.admin_base import ChildTableInline, DocumentAdmin, change_url
+from apps.lowcode.admin.base import ChildTableInline, DocumentAdmin, change_url
 from apps.lowcode.exceptions import FrappeError
 
 

@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 
 from apps.innovation_action.doctype.assessment_period.model import AssessmentPeriod
 from apps.innovation_action.services import periods, scoring
-from apps.lowcode.admin_base import DocumentAdmin
+from apps.lowcode.admin.base import DocumentAdmin
 from apps.lowcode.exceptions import FrappeError
 
 

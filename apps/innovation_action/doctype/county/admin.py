@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db.models import Count, Sum
 
 from apps.innovation_action.doctype.county.model import County
-from apps.lowcode.admin_base import DocumentAdmin
+from apps.lowcode.admin.base import DocumentAdmin
 
 
 @admin.register(County)

@@ -5,7 +5,7 @@ from apps.innovation_action.doctype.indicator.model import (
     Indicator,
     IndicatorGroup,
 )
-from apps.lowcode.admin_base import ChildTableInline, DocumentAdmin, ScopedAdminMixin
+from apps.lowcode.admin.base import ChildTableInline, DocumentAdmin, ScopedAdminMixin
 from apps.lowcode.numbers import number_text
 
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from apps.innovation_action.doctype.integrity_case.model import IntegrityCase
-from apps.lowcode.admin_base import DocumentAdmin
+from apps.lowcode.admin.base import DocumentAdmin
 
 
 @admin.register(IntegrityCase)

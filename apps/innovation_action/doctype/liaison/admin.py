@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from apps.innovation_action.doctype.liaison.model import Liaison
-from apps.lowcode.admin_base import DocumentAdmin
+from apps.lowcode.admin.base import DocumentAdmin
 
 
 @admin.register(Liaison)

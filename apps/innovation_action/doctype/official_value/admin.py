@@ -20,7 +20,7 @@ from apps.innovation_action.doctype.assessment_period.model import (
 from apps.innovation_action.doctype.official_value.model import OfficialValue
 from apps.innovation_action.services import official_data
 from apps.innovation_action.services.official_data import OfficialImportError
-from apps.lowcode.admin_base import DocumentAdmin
+from apps.lowcode.admin.base import DocumentAdmin
 from apps.lowcode.exceptions import FrappeError
 from apps.lowcode.numbers import number_text
 from apps.lowcode.permissions import can

@@ -8,7 +8,7 @@ from apps.innovation_action.doctype.progress_report.model import (
 )
 from apps.innovation_action.doctype.unit.model import Unit
 from apps.innovation_action.services import monthly_reports
-from apps.lowcode.admin_base import ChildTableInline, DocumentAdmin
+from apps.lowcode.admin.base import ChildTableInline, DocumentAdmin
 from apps.lowcode.permissions import restrictions
 
 

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.db.models import Count, Sum
 
 from apps.innovation_action.doctype.project.model import Project
-from apps.lowcode.admin_base import DocumentAdmin
+from apps.lowcode.admin.base import DocumentAdmin
 
 
 @admin.register(Project)

@@ -14,7 +14,7 @@ from django.utils.http import urlencode
 from apps.innovation_action.doctype.assessment_period.model import AssessmentPeriod
 from apps.innovation_action.doctype.score.model import Score, ScoreLine
 from apps.innovation_action.services.ranking_report import BADGE_STYLES, VETO_LABEL
-from apps.lowcode.admin_base import ChildTableInline, DocumentAdmin
+from apps.lowcode.admin.base import ChildTableInline, DocumentAdmin
 from apps.lowcode.numbers import number_text
 
 

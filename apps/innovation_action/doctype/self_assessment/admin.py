@@ -6,7 +6,7 @@ from apps.innovation_action.doctype.self_assessment.model import (
     SelfAssessment,
     SelfAssessmentLine,
 )
-from apps.lowcode.admin_base import ChildTableInline, DocumentAdmin
+from apps.lowcode.admin.base import ChildTableInline, DocumentAdmin
 from apps.lowcode.numbers import number_text
 
 

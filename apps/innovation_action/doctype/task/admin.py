@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from apps.innovation_action.doctype.task.model import Task, TaskUnit
 from apps.innovation_action.doctype.unit.model import Unit
-from apps.lowcode.admin_base import ChildTableInline, DocumentAdmin
+from apps.lowcode.admin.base import ChildTableInline, DocumentAdmin
 
 
 class TaskUnitInline(ChildTableInline):

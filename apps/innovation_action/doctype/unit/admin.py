@@ -7,7 +7,7 @@ from apps.innovation_action.doctype.action_plan.model import ActionPlan
 from apps.innovation_action.doctype.liaison.model import Liaison
 from apps.innovation_action.doctype.task.model import TaskUnit
 from apps.innovation_action.doctype.unit.model import Unit
-from apps.lowcode.admin_base import DocumentAdmin, ScopedAdminMixin
+from apps.lowcode.admin.base import DocumentAdmin, ScopedAdminMixin
 
 
 class LiaisonInline(ScopedAdminMixin, admin.TabularInline):

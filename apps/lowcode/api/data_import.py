@@ -1,7 +1,7 @@
 """Data import and export over /api/method, under Frappe's method names where Frappe has them."""
 
 from apps.lowcode.data_import import exporter, importer
-from apps.lowcode.data_import.admin import xlsx_response
+from apps.lowcode.data_import.exporter import xlsx_response
 from apps.lowcode.document.query import parse_json, table_dotted
 from apps.lowcode.exceptions import ValidationError
 from apps.lowcode.whitelist import whitelist

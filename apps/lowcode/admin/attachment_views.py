@@ -5,7 +5,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from apps.lowcode.admin_base import change_url
+from apps.lowcode.admin.base import change_url
 from apps.lowcode.doctype import doctype_registry
 from apps.lowcode.doctype.meta import get_meta
 from apps.lowcode.document.service import delete_document

@@ -21,11 +21,7 @@ from django_rq.admin import QueueAdmin
 from django_rq.models import Dashboard
 from rq.exceptions import NoSuchJobError
 
-DASHBOARD_PERMISSION = "django_rq.admin"
-
-
-def may_see_queues(user) -> bool:
-    return bool(user.is_active and user.has_perm(DASHBOARD_PERMISSION))
+from apps.lowcode.jobs import may_see_queues
 
 
 def administrators_only(view):

@@ -6,12 +6,12 @@ from django.db import models
 from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
-from apps.lowcode.admin_base.attachments import AttachmentsAdminMixin
-from apps.lowcode.admin_base.deleted import DeletedRecordsAdminMixin
-from apps.lowcode.admin_base.history import HistoryRevertAdminMixin
-from apps.lowcode.admin_base.workflow import WorkflowAdminMixin, WorkflowInlineMixin
-from apps.lowcode.customize import admin_form as customized
-from apps.lowcode.data_import.admin import DataImportAdminMixin
+from apps.lowcode.admin import customize_form as customized
+from apps.lowcode.admin.attachments import AttachmentsAdminMixin
+from apps.lowcode.admin.data_import import DataImportAdminMixin
+from apps.lowcode.admin.deleted import DeletedRecordsAdminMixin
+from apps.lowcode.admin.history import HistoryRevertAdminMixin
+from apps.lowcode.admin.workflow_actions import WorkflowAdminMixin, WorkflowInlineMixin
 from apps.lowcode.permissions import ensure_in_scope, restrictions, scope_queryset
 from apps.lowcode.print_format.service import print_page_url
 

@@ -15,25 +15,18 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.http import content_disposition_header
 
 from apps.lowcode.data_import import exporter, importer
+from apps.lowcode.data_import.exporter import xlsx_response
 from apps.lowcode.doctype.meta import get_meta
 from apps.lowcode.exceptions import FrappeError, ValidationError
 from apps.lowcode.permissions import can
 from apps.lowcode.xlsx import reader
-from apps.lowcode.xlsx.styles import XLSX_CONTENT_TYPE
 
 STASH_SECONDS = 3600
-
-
-def xlsx_response(data: bytes, file_name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, file_name)
-    return response
 
 
 class DataImportAdminMixin:

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 
-from apps.lowcode.admin_base import ScopedAdminMixin, change_url
+from apps.lowcode.admin.base import ScopedAdminMixin, change_url
 from apps.lowcode.doctype import doctype_registry
 from apps.lowcode.notification.model import NotificationLog
 

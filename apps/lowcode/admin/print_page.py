@@ -11,13 +11,13 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from apps.lowcode.admin_base import change_url
+from apps.lowcode.admin.base import change_url
+from apps.lowcode.admin.print_format import download_pdf_url
 from apps.lowcode.doctype.meta import meta_of
 from apps.lowcode.document.service import get_document
 from apps.lowcode.exceptions import DoesNotExistError, FrappeError, PermissionError
 from apps.lowcode.permissions import can
 from apps.lowcode.print_format import numbering, service
-from apps.lowcode.print_format.admin import download_pdf_url
 from apps.lowcode.print_format.model import Notice
 
 PENDING = (Notice.Status.QUEUED, Notice.Status.RENDERING)

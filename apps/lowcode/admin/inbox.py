@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from apps.lowcode.admin_base import change_url
+from apps.lowcode.admin.base import change_url
 from apps.lowcode.doctype import doctype_registry
 from apps.lowcode.exceptions import FrappeError
 from apps.lowcode.permissions import scope_queryset

@@ -14,7 +14,8 @@ from django.contrib import admin, messages
 from django.db import models
 from django.utils.html import format_html
 
-from apps.lowcode.admin_base import ChildTableStackedInline, DocumentAdmin, change_url
+from apps.lowcode.admin.base import ChildTableStackedInline, DocumentAdmin, change_url
+from apps.lowcode.admin.workflow import document_type_choices
 from apps.lowcode.doctype import doctype_registry
 from apps.lowcode.exceptions import FrappeError
 from apps.lowcode.permissions import scope_queryset
@@ -29,7 +30,6 @@ from apps.lowcode.print_format.model import (
     PrintFormatBlock,
 )
 from apps.lowcode.print_format.template import cn_date
-from apps.lowcode.workflow.admin import document_type_choices
 
 RECORD = ("记录信息", {"fields": ("owner", "creation", "modified", "modified_by")})
 PREVIEW_RECORDS = 50

@@ -10,7 +10,7 @@ from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.forms.models import BaseInlineFormSet
 
-from apps.lowcode.admin_base import ChildTableStackedInline, DocumentAdmin
+from apps.lowcode.admin.base import ChildTableStackedInline, DocumentAdmin
 from apps.lowcode.workflow.model import (
     Workflow,
     WorkflowLog,

@@ -1,15 +1,10 @@
+"""The admin of the platform's own records that belong to no engine: user permissions, files, API keys."""
+
 from django.contrib import admin
 from django.utils.html import format_html
 
-from apps.lowcode.admin_base import DocumentAdmin
-
-# Each engine's admin lives beside it.
-from apps.lowcode.customize import admin as _customize_admin  # noqa: F401
-from apps.lowcode.jobs import admin as _jobs_admin  # noqa: F401
+from apps.lowcode.admin.base import DocumentAdmin
 from apps.lowcode.models import ApiKey, File, UserPermission
-from apps.lowcode.notification import admin as _notification_admin  # noqa: F401
-from apps.lowcode.print_format import admin as _print_format_admin  # noqa: F401
-from apps.lowcode.workflow import admin as _workflow_admin  # noqa: F401
 
 
 @admin.register(UserPermission)

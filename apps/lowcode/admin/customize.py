@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 
-from apps.lowcode.admin_base import DocumentAdmin
+from apps.lowcode.admin.base import DocumentAdmin
 from apps.lowcode.customize.model import (
     CustomField,
     PropertySetter,
