@@ -61,7 +61,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "apps.lowcode.customize.version.CustomizationMiddleware",
+    "apps.lowcode.doctype.version.CustomizationMiddleware",
 ]
 
 ROOT_URLCONF = "sites.urls"

@@ -93,7 +93,7 @@ def empty_cache():
     """Login lockout counts and other cached state never leak from one test to the next."""
     from django.core.cache import cache
 
-    from apps.lowcode.customize import version
+    from apps.lowcode.doctype import version
 
     cache.clear()
     yield

@@ -114,7 +114,7 @@ def test_like_stays_inside_the_users_scope(draft):
 
 
 def test_like_on_custom_fields_and_child_rows_in_sql(api, draft):
-    from apps.lowcode.customize.model import CustomField
+    from apps.lowcode.doctype.customization import CustomField
 
     client, name = draft
     for fieldname, label, fieldtype in (("custom_remark", "备注", "Data"), ("custom_count", "次数", "Int")):

@@ -16,7 +16,7 @@ from apps.innovation_action.models import (
     Indicator,
     IndicatorGroup,
 )
-from apps.lowcode.customize.model import CustomField, PropertySetter
+from apps.lowcode.doctype.customization import CustomField, PropertySetter
 from apps.lowcode.fixtures.document import (
     MAX_FILE_SIZE,
     ConfigError,

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from apps.innovation_action.models import Task
-from apps.lowcode.customize.model import CustomField, PropertySetter
+from apps.lowcode.doctype.customization import CustomField, PropertySetter
 from apps.lowcode.doctype.meta import get_meta
 
 pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
@@ -268,7 +268,7 @@ def test_another_process_sees_a_new_field_within_a_second(api, monkeypatch):
     a second after this process last looked."""
     from django.core.cache import cache
 
-    from apps.lowcode.customize import version
+    from apps.lowcode.doctype import version
 
     clock = [1000.0]
     monkeypatch.setattr(version.time, "monotonic", lambda: clock[0])

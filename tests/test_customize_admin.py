@@ -11,7 +11,7 @@ from apps.innovation_action.models import (
     SelfAssessment,
     Task,
 )
-from apps.lowcode.customize.model import CustomField, PropertySetter
+from apps.lowcode.doctype.customization import CustomField, PropertySetter
 from apps.lowcode.file.model import File
 from tests.admin_forms import form_data
 

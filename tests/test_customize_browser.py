@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from apps.innovation_action.models import Task
-from apps.lowcode.customize.model import CustomField
+from apps.lowcode.doctype.customization import CustomField
 from tests.browser import (  # noqa: F401  (browser_page is a fixture)
     browser_page,
     log_in,

@@ -148,7 +148,7 @@ def test_template_has_labels_fieldnames_child_columns_and_notes(admin_user):
 
 @both_databases
 def test_template_follows_renamed_labels(admin_user):
-    from apps.lowcode.customize.model import PropertySetter
+    from apps.lowcode.doctype.customization import PropertySetter
 
     PropertySetter.objects.create(doc_type="Project", field_name="responsible_leader", label="包保领导")
     header = sheet_rows(template(admin_user, "Project"))[0]
@@ -564,7 +564,7 @@ def test_the_workflow_state_is_exported_and_checked_not_set(office):
 @pytest.fixture
 def task_fields(db):
     """Fields an administrator adds to Task: 配合单位 (a multi-link), a select, a date and a check."""
-    from apps.lowcode.customize.model import CustomField
+    from apps.lowcode.doctype.customization import CustomField
 
     values = [
         dict(fieldname="cooperating_units", label="配合单位", fieldtype="Table MultiSelect", options="Unit",

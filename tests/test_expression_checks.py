@@ -9,7 +9,7 @@ the same checker.
 import pytest
 
 from apps.innovation_action.models import Indicator, Scheme
-from apps.lowcode.customize.model import CustomField
+from apps.lowcode.doctype.customization import CustomField
 from apps.lowcode.expressions import ExpressionError, Record, check
 from apps.lowcode.fixtures.document import ConfigError, parse
 from apps.lowcode.fixtures.export import export_text

@@ -9,8 +9,8 @@ from django.contrib.auth.models import Group, User
 from apps.innovation_action import roles
 from apps.innovation_action.models import AssessmentPeriod, County, SelfAssessment, Task
 from apps.innovation_action.services import periods
-from apps.lowcode.customize.model import CustomField
 from apps.lowcode.data_import import export_queryset, import_workbook, template
+from apps.lowcode.doctype.customization import CustomField
 from apps.lowcode.doctype.meta import get_meta
 from apps.lowcode.doctype.serialize import doc_to_dict
 from apps.lowcode.document.service import save_document

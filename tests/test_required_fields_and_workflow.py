@@ -10,7 +10,7 @@ import pytest
 from django.contrib.messages import get_messages
 
 from apps.innovation_action.models import SelfAssessment
-from apps.lowcode.customize.model import CustomField
+from apps.lowcode.doctype.customization import CustomField
 from apps.lowcode.fixtures.document import ConfigError, parse
 from apps.lowcode.fixtures.export import export_text
 from apps.lowcode.fixtures.load import load_config

@@ -4,9 +4,16 @@ doc_events = {
     # A workflow saved through the API is checked whole, with its states and transitions.
     "Workflow": {"on_update": "apps.lowcode.workflow.validation.validate_saved_workflow"},
     # A field made required is opened for editing in the draft states that list their fields.
-    "Custom Field": {"on_update": "apps.lowcode.workflow.required_fields.custom_field_saved"},
-    "Property Setter": {"on_update": "apps.lowcode.workflow.required_fields.property_setter_saved"},
+    # What an administrator may not do to a doctype (apps/lowcode/customize/validation.py).
+    "Custom Field": {"validate": "apps.lowcode.customize.validation.validate_custom_field",
+                     "on_update": "apps.lowcode.workflow.required_fields.custom_field_saved"},
+    "Property Setter": {"validate": "apps.lowcode.customize.validation.validate_property_setter",
+                        "on_update": "apps.lowcode.workflow.required_fields.property_setter_saved"},
 }
+
+# The only fields a document's current state lets its editors change (None: every field); a required field
+# nobody may fill in now is not asked for (apps/lowcode/doctype/required.py).
+editable_fields = "apps.lowcode.workflow.required_fields.fields_editable_now"
 
 # Configuration that travels between sites (apps/lowcode/fixtures/registry.py), in load order:
 # custom fields before the workflows that may name them, letterheads before the formats using them.

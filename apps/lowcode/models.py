@@ -1,5 +1,5 @@
 from apps.lowcode.auth.api_key import ApiKey
-from apps.lowcode.customize.model import CustomField, PropertySetter
+from apps.lowcode.doctype.customization import CustomField, PropertySetter
 from apps.lowcode.file.model import File
 from apps.lowcode.notification.model import NotificationLog
 from apps.lowcode.permissions.user_permission import UserPermission

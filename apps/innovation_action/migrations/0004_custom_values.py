@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-import apps.lowcode.customize.fieldtypes
+import apps.lowcode.doctype.fieldtypes
 
 
 class Migration(migrations.Migration):
@@ -15,141 +15,141 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='actionplan',
             name='custom_values',
-            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.customize.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
+            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.doctype.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
         ),
         migrations.AddField(
             model_name='assessmentperiod',
             name='custom_values',
-            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.customize.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
+            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.doctype.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
         ),
         migrations.AddField(
             model_name='county',
             name='custom_values',
-            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.customize.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
+            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.doctype.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
         ),
         migrations.AddField(
             model_name='historicalactionplan',
             name='custom_values',
-            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.customize.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
+            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.doctype.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
         ),
         migrations.AddField(
             model_name='historicalassessmentperiod',
             name='custom_values',
-            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.customize.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
+            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.doctype.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
         ),
         migrations.AddField(
             model_name='historicalcounty',
             name='custom_values',
-            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.customize.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
+            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.doctype.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
         ),
         migrations.AddField(
             model_name='historicalindicator',
             name='custom_values',
-            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.customize.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
+            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.doctype.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
         ),
         migrations.AddField(
             model_name='historicalindicatorgroup',
             name='custom_values',
-            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.customize.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
+            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.doctype.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
         ),
         migrations.AddField(
             model_name='historicalintegritycase',
             name='custom_values',
-            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.customize.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
+            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.doctype.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
         ),
         migrations.AddField(
             model_name='historicalliaison',
             name='custom_values',
-            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.customize.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
+            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.doctype.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
         ),
         migrations.AddField(
             model_name='historicalofficialvalue',
             name='custom_values',
-            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.customize.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
+            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.doctype.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
         ),
         migrations.AddField(
             model_name='historicalprogressreport',
             name='custom_values',
-            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.customize.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
+            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.doctype.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
         ),
         migrations.AddField(
             model_name='historicalproject',
             name='custom_values',
-            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.customize.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
+            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.doctype.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
         ),
         migrations.AddField(
             model_name='historicalscore',
             name='custom_values',
-            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.customize.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
+            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.doctype.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
         ),
         migrations.AddField(
             model_name='historicalselfassessment',
             name='custom_values',
-            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.customize.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
+            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.doctype.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
         ),
         migrations.AddField(
             model_name='historicaltask',
             name='custom_values',
-            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.customize.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
+            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.doctype.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
         ),
         migrations.AddField(
             model_name='historicalunit',
             name='custom_values',
-            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.customize.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
+            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.doctype.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
         ),
         migrations.AddField(
             model_name='indicator',
             name='custom_values',
-            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.customize.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
+            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.doctype.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
         ),
         migrations.AddField(
             model_name='indicatorgroup',
             name='custom_values',
-            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.customize.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
+            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.doctype.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
         ),
         migrations.AddField(
             model_name='integritycase',
             name='custom_values',
-            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.customize.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
+            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.doctype.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
         ),
         migrations.AddField(
             model_name='liaison',
             name='custom_values',
-            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.customize.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
+            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.doctype.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
         ),
         migrations.AddField(
             model_name='officialvalue',
             name='custom_values',
-            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.customize.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
+            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.doctype.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
         ),
         migrations.AddField(
             model_name='progressreport',
             name='custom_values',
-            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.customize.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
+            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.doctype.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
         ),
         migrations.AddField(
             model_name='project',
             name='custom_values',
-            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.customize.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
+            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.doctype.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
         ),
         migrations.AddField(
             model_name='score',
             name='custom_values',
-            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.customize.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
+            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.doctype.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
         ),
         migrations.AddField(
             model_name='selfassessment',
             name='custom_values',
-            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.customize.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
+            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.doctype.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
         ),
         migrations.AddField(
             model_name='task',
             name='custom_values',
-            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.customize.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
+            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.doctype.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
         ),
         migrations.AddField(
             model_name='unit',
             name='custom_values',
-            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.customize.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
+            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.doctype.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
         ),
     ]

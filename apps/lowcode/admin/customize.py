@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 
 from apps.lowcode.admin.base import DocumentAdmin
-from apps.lowcode.customize.model import (
+from apps.lowcode.doctype.customization import (
     CustomField,
     PropertySetter,
     doctype_choices,

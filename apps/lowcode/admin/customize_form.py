@@ -9,10 +9,10 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminDateWidget
 
-from apps.lowcode.customize.fieldtypes import display, select_options
-from apps.lowcode.customize.links import key_of, linked_queryset
+from apps.lowcode.doctype.fieldtypes import display, select_options
 from apps.lowcode.doctype.meta import get_meta
 from apps.lowcode.document.query import multi_link_condition
+from apps.lowcode.permissions.links import key_of, linked_queryset
 
 
 def custom_docfields(doctype: str) -> dict:

@@ -1,20 +1,19 @@
 """What an administrator may not do to a doctype, said in Chinese before anything is saved."""
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 
-from apps.lowcode.customize.fieldtypes import (
-    FieldValueError,
-    is_empty,
-    select_options,
-    to_stored,
-)
-from apps.lowcode.customize.model import (
+from apps.lowcode.doctype import doctype_registry
+from apps.lowcode.doctype.customization import (
     FIELDNAME_PATTERN,
     CustomField,
     FieldType,
     customizable_doctypes,
 )
-from apps.lowcode.doctype import doctype_registry
+from apps.lowcode.doctype.fieldtypes import (
+    FieldValueError,
+    select_options,
+    to_stored,
+)
 
 FILTERABLE = {FieldType.SELECT, FieldType.CHECK, FieldType.LINK, FieldType.MULTI_LINK}
 LINKING = {FieldType.LINK, FieldType.MULTI_LINK}
@@ -66,9 +65,9 @@ def _field_names(doctype: str) -> set[str]:
 
 
 def _default_errors(custom: CustomField) -> dict:
-    from apps.lowcode.customize.links import find_linked
-    from apps.lowcode.customize.meta import docfield_of
+    from apps.lowcode.doctype.customized import docfield_of
     from apps.lowcode.permissions import SYSTEM
+    from apps.lowcode.permissions.links import find_linked
 
     docfield = docfield_of(custom)
     if custom.fieldtype == FieldType.ATTACH:
@@ -98,42 +97,15 @@ def property_setter_errors(setter) -> dict:
     return {}
 
 
-def missing_required(doc, meta) -> list[str]:
-    """Labels of the fields an administrator made required that ``doc`` leaves empty (and that the
-    document's workflow state lets be filled in: see apps/lowcode/workflow/required_fields.py)."""
-    from apps.lowcode.workflow.required_fields import fields_editable_now
-
-    missing = []
-    checked_by_form = getattr(doc, "_required_checked_by_form", ())  # the admin's form said so already
-    editable = fields_editable_now(doc) if any(f.reqd for f in meta.fields.values()) else None
-    for name, docfield in meta.fields.items():
-        if not docfield.reqd or docfield.read_only or name in checked_by_form:
-            continue
-        if editable is not None and name not in editable:
-            continue  # nobody may fill it in the document's current workflow state: not asked of them
-        if docfield.custom:
-            value = (doc.custom_values or {}).get(name)
-        elif docfield.model_field is not None and not docfield.model_field.blank:
-            continue  # the model checks its own required fields
-        else:
-            value = getattr(doc, f"{name}_id" if docfield.is_link else name, None)
-        if is_empty(value) or (isinstance(value, str) and not value.strip()):
-            missing.append(docfield.label)
-    return missing
+def validate_custom_field(custom, **context) -> None:
+    """validate event of Custom Field (apps/lowcode/hooks.py): the admin, the API and fixtures alike."""
+    errors = custom_field_errors(custom)
+    if errors:
+        raise ValidationError(errors)
 
 
-def check_required(doc, meta) -> None:
-    missing = missing_required(doc, meta)
-    if missing:
-        raise ValidationError({NON_FIELD_ERRORS: ValidationError(f"缺少必填字段：{'、'.join(missing)}",
-                                                                 code="required")})
-
-
-def apply_defaults(doc, meta) -> None:
-    """A new record takes the default of every custom field it was given no value for."""
-    values = dict(doc.custom_values or {})
-    for name, docfield in meta.fields.items():
-        if docfield.custom and name not in values:
-            values[name] = to_stored(docfield, docfield.default) if docfield.default else (
-                [] if docfield.fieldtype == FieldType.MULTI_LINK else 0 if docfield.fieldtype == FieldType.CHECK else None)
-    doc.custom_values = values
+def validate_property_setter(setter, **context) -> None:
+    """validate event of Property Setter (apps/lowcode/hooks.py)."""
+    errors = property_setter_errors(setter)
+    if errors:
+        raise ValidationError(errors)

@@ -18,7 +18,7 @@ from django.utils import timezone
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils.datetime import from_excel
 
-from apps.lowcode.customize.fieldtypes import SEPARATORS
+from apps.lowcode.doctype.fieldtypes import SEPARATORS
 from apps.lowcode.doctype.meta import DocField, get_meta
 from apps.lowcode.doctype.serialize import link_value
 from apps.lowcode.xlsx.reader import THOUSANDS, normalized

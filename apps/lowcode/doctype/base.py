@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models.signals import class_prepared
 from simple_history.models import HistoricalRecords
 
-from apps.lowcode.customize.fieldtypes import ReadableJSONEncoder
+from apps.lowcode.doctype.fieldtypes import ReadableJSONEncoder
 
 # doctype name ("Action Plan") -> model class; filled as models are defined.
 doctype_registry: dict[str, type[models.Model]] = {}
@@ -107,16 +107,16 @@ class Document(BaseDocument):
 
     def save(self, *args, **kwargs):
         if self._state.adding:
-            from apps.lowcode.customize.validation import apply_defaults
             from apps.lowcode.doctype.meta import get_meta
+            from apps.lowcode.doctype.required import apply_defaults
 
             apply_defaults(self, get_meta(self.doctype))
         super().save(*args, **kwargs)
 
     def clean(self):
         super().clean()
-        from apps.lowcode.customize.validation import check_required
         from apps.lowcode.doctype.meta import get_meta
+        from apps.lowcode.doctype.required import check_required
 
         check_required(self, get_meta(self.doctype))
 

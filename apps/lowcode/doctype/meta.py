@@ -118,7 +118,7 @@ def _docfield(f: models.Field, read_only: bool) -> DocField:
 
 def get_meta(doctype: str) -> DocTypeMeta:
     """Metadata of a doctype by name, with its customisations; KeyError when there is no such doctype."""
-    from apps.lowcode.customize import version
+    from apps.lowcode.doctype import version
 
     return _build_meta(doctype, version.current())
 
@@ -147,7 +147,7 @@ def _build_meta(doctype: str, version: int) -> DocTypeMeta:
             docfield = DocField(**{**docfield.__dict__, "reqd": True})
         fields[fieldname] = docfield
     if hasattr(model, "custom_values"):
-        from apps.lowcode.customize.meta import customized_fields
+        from apps.lowcode.doctype.customized import customized_fields
 
         fields = customized_fields(doctype, fields)
     tables = {

@@ -18,7 +18,7 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 
 from apps.lowcode import strict_json
-from apps.lowcode.customize.fieldtypes import FieldValueError, to_stored
+from apps.lowcode.doctype.fieldtypes import FieldValueError, to_stored
 from apps.lowcode.doctype.meta import DocField, DocTypeMeta, get_meta
 from apps.lowcode.document.sql_like import escape_like
 from apps.lowcode.exceptions import DataError, ValidationError

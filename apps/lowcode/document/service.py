@@ -13,8 +13,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
-from apps.lowcode.customize.fieldtypes import FieldValueError, LinkNotFound, to_stored
-from apps.lowcode.customize.links import find_linked
+from apps.lowcode.doctype.fieldtypes import FieldValueError, LinkNotFound, to_stored
 from apps.lowcode.doctype.meta import STANDARD_FIELDS, DocTypeMeta, get_meta
 from apps.lowcode.doctype.serialize import format_value, link_fields
 from apps.lowcode.document import lifecycle
@@ -31,6 +30,7 @@ from apps.lowcode.exceptions import (
     ValidationError,
 )
 from apps.lowcode.permissions import can, ensure_can, scope_queryset
+from apps.lowcode.permissions.links import find_linked
 
 # Keys a client may send back unchanged with a document; the server owns them.
 SERVER_KEYS = {*STANDARD_FIELDS, "doctype", "idx", "parent", "parentfield", "parenttype"}
@@ -86,15 +86,15 @@ def count_documents(user, meta: DocTypeMeta, condition) -> int:
 
 def _custom_value(user, docfield, value):
     """A client value of a custom field as it is kept in custom_values, or a ValidationError."""
-    from apps.lowcode.file.model import File
-
     try:
         stored = to_stored(docfield, value, partial(find_linked, user))
     except LinkNotFound as exc:
         raise LinkValidationError(str(exc)) from None
     except FieldValueError as exc:
         raise ValidationError(str(exc)) from None
-    if docfield.fieldtype == "Attach" and stored and not scope_queryset(user, File).filter(file_url=stored).exists():
+    # The File doctype by name, as any doctype: files are attached through this service (apps/lowcode/file).
+    files = get_meta("File").model
+    if docfield.fieldtype == "Attach" and stored and not scope_queryset(user, files).filter(file_url=stored).exists():
         raise LinkValidationError(f"字段“{docfield.label}”：找不到附件“{stored}”，请先上传文件")
     return stored
 

@@ -5,7 +5,7 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
-import apps.lowcode.customize.fieldtypes
+import apps.lowcode.doctype.fieldtypes
 
 
 class Migration(migrations.Migration):
@@ -19,72 +19,72 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='file',
             name='custom_values',
-            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.customize.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
+            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.doctype.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
         ),
         migrations.AddField(
             model_name='historicalfile',
             name='custom_values',
-            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.customize.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
+            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.doctype.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
         ),
         migrations.AddField(
             model_name='historicalletterhead',
             name='custom_values',
-            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.customize.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
+            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.doctype.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
         ),
         migrations.AddField(
             model_name='historicalnotice',
             name='custom_values',
-            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.customize.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
+            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.doctype.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
         ),
         migrations.AddField(
             model_name='historicalprintfont',
             name='custom_values',
-            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.customize.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
+            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.doctype.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
         ),
         migrations.AddField(
             model_name='historicalprintformat',
             name='custom_values',
-            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.customize.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
+            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.doctype.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
         ),
         migrations.AddField(
             model_name='historicaluserpermission',
             name='custom_values',
-            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.customize.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
+            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.doctype.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
         ),
         migrations.AddField(
             model_name='historicalworkflow',
             name='custom_values',
-            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.customize.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
+            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.doctype.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
         ),
         migrations.AddField(
             model_name='letterhead',
             name='custom_values',
-            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.customize.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
+            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.doctype.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
         ),
         migrations.AddField(
             model_name='notice',
             name='custom_values',
-            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.customize.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
+            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.doctype.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
         ),
         migrations.AddField(
             model_name='printfont',
             name='custom_values',
-            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.customize.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
+            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.doctype.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
         ),
         migrations.AddField(
             model_name='printformat',
             name='custom_values',
-            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.customize.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
+            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.doctype.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
         ),
         migrations.AddField(
             model_name='userpermission',
             name='custom_values',
-            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.customize.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
+            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.doctype.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
         ),
         migrations.AddField(
             model_name='workflow',
             name='custom_values',
-            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.customize.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
+            field=models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.doctype.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值'),
         ),
         migrations.CreateModel(
             name='HistoricalCustomField',
@@ -95,7 +95,7 @@ class Migration(migrations.Migration):
                 ('modified', models.DateTimeField(blank=True, editable=False, verbose_name='修改时间')),
                 ('docstatus', models.SmallIntegerField(choices=[(0, '草稿'), (1, '已提交'), (2, '已作废')], default=0, editable=False, verbose_name='单据状态')),
                 ('workflow_state', models.CharField(blank=True, db_index=True, editable=False, max_length=140, verbose_name='工作流状态')),
-                ('custom_values', models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.customize.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值')),
+                ('custom_values', models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.doctype.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值')),
                 ('dt', models.CharField(max_length=140, verbose_name='单据类型')),
                 ('fieldname', models.CharField(help_text='以 custom_ 开头的英文小写字母、数字和下划线，例如 custom_cooperating_units；创建后不能修改', max_length=70, verbose_name='字段名')),
                 ('label', models.CharField(max_length=140, verbose_name='标签')),
@@ -132,7 +132,7 @@ class Migration(migrations.Migration):
                 ('modified', models.DateTimeField(blank=True, editable=False, verbose_name='修改时间')),
                 ('docstatus', models.SmallIntegerField(choices=[(0, '草稿'), (1, '已提交'), (2, '已作废')], default=0, editable=False, verbose_name='单据状态')),
                 ('workflow_state', models.CharField(blank=True, db_index=True, editable=False, max_length=140, verbose_name='工作流状态')),
-                ('custom_values', models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.customize.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值')),
+                ('custom_values', models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.doctype.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值')),
                 ('doc_type', models.CharField(max_length=140, verbose_name='单据类型')),
                 ('field_name', models.CharField(max_length=140, verbose_name='字段名')),
                 ('label', models.CharField(blank=True, default='', help_text='留空则保持原标签', max_length=140, verbose_name='标签')),
@@ -165,7 +165,7 @@ class Migration(migrations.Migration):
                 ('modified', models.DateTimeField(auto_now=True, verbose_name='修改时间')),
                 ('docstatus', models.SmallIntegerField(choices=[(0, '草稿'), (1, '已提交'), (2, '已作废')], default=0, editable=False, verbose_name='单据状态')),
                 ('workflow_state', models.CharField(blank=True, db_index=True, editable=False, max_length=140, verbose_name='工作流状态')),
-                ('custom_values', models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.customize.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值')),
+                ('custom_values', models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.doctype.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值')),
                 ('dt', models.CharField(max_length=140, verbose_name='单据类型')),
                 ('fieldname', models.CharField(help_text='以 custom_ 开头的英文小写字母、数字和下划线，例如 custom_cooperating_units；创建后不能修改', max_length=70, verbose_name='字段名')),
                 ('label', models.CharField(max_length=140, verbose_name='标签')),
@@ -196,7 +196,7 @@ class Migration(migrations.Migration):
                 ('modified', models.DateTimeField(auto_now=True, verbose_name='修改时间')),
                 ('docstatus', models.SmallIntegerField(choices=[(0, '草稿'), (1, '已提交'), (2, '已作废')], default=0, editable=False, verbose_name='单据状态')),
                 ('workflow_state', models.CharField(blank=True, db_index=True, editable=False, max_length=140, verbose_name='工作流状态')),
-                ('custom_values', models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.customize.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值')),
+                ('custom_values', models.JSONField(blank=True, default=dict, editable=False, encoder=apps.lowcode.doctype.fieldtypes.ReadableJSONEncoder, verbose_name='自定义字段值')),
                 ('doc_type', models.CharField(max_length=140, verbose_name='单据类型')),
                 ('field_name', models.CharField(max_length=140, verbose_name='字段名')),
                 ('label', models.CharField(blank=True, default='', help_text='留空则保持原标签', max_length=140, verbose_name='标签')),

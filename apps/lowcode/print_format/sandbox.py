@@ -329,7 +329,7 @@ def _hook_shapes(doctype: str) -> tuple[tuple[str, Shape], ...]:
 
 def document_scope(doctype: str) -> dict[str, Shape]:
     """The names every template of a ``doctype`` format sees: doc, today, notice and the app's additions."""
-    from apps.lowcode.customize import version
+    from apps.lowcode.doctype import version
 
     return dict(_document_scope(doctype, version.current()))
 

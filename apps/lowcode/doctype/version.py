@@ -40,7 +40,7 @@ def bump() -> None:
 
 
 def _database_stamp() -> str:
-    from apps.lowcode.customize.model import CustomField, PropertySetter
+    from apps.lowcode.doctype.customization import CustomField, PropertySetter
 
     return repr([model.objects.aggregate(n=Count("id"), last=Max("modified"))
                  for model in (CustomField, PropertySetter)])

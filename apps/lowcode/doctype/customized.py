@@ -4,7 +4,7 @@ from dataclasses import replace
 
 from django.db import DatabaseError, transaction
 
-from apps.lowcode.customize.model import CustomField, PropertySetter
+from apps.lowcode.doctype.customization import CustomField, PropertySetter
 
 
 def customized_fields(doctype: str, fields: dict) -> dict:
@@ -18,7 +18,7 @@ def customized_fields(doctype: str, fields: dict) -> dict:
             setters = list(PropertySetter.objects.filter(doc_type=doctype))
             customs = list(CustomField.objects.filter(dt=doctype).order_by("id"))
     except DatabaseError:
-        from apps.lowcode.customize import version
+        from apps.lowcode.doctype import version
 
         version.forget()
         return dict(fields)

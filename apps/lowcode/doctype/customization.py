@@ -2,7 +2,6 @@
 
 import re
 
-from django.core.exceptions import ValidationError
 from django.db import models
 
 from apps.lowcode.doctype import ChildDocument, Document, doctype_registry
@@ -78,14 +77,6 @@ class CustomField(Document):
     def __str__(self):
         return f"{self.dt}：{self.label}（{self.fieldname}）"
 
-    def clean(self):
-        super().clean()
-        from apps.lowcode.customize.validation import custom_field_errors
-
-        errors = custom_field_errors(self)
-        if errors:
-            raise ValidationError(errors)
-
 
 class PropertySetter(Document):
     """Changes to a built-in field of a doctype (Frappe's Property Setter, one row per field).
@@ -120,17 +111,9 @@ class PropertySetter(Document):
     def __str__(self):
         return f"{self.doc_type}：{self.field_name}"
 
-    def clean(self):
-        super().clean()
-        from apps.lowcode.customize.validation import property_setter_errors
-
-        errors = property_setter_errors(self)
-        if errors:
-            raise ValidationError(errors)
-
 
 def _customization_changed(sender, **kwargs):
-    from apps.lowcode.customize import version
+    from apps.lowcode.doctype import version
 
     version.bump()
 
