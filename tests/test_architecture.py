@@ -62,8 +62,20 @@ def test_a_core_module_importing_an_engine_and_the_app_breaks_the_contracts(copy
     out = " ".join(result.stdout.split())  # rich wraps long lines
     assert "The low-code platform knows nothing of the apps built on it BROKEN" in out
     assert "apps.lowcode runs one way: doors > services > document > engines > core > base BROKEN" in out
-    assert "No import cycle between the packages of apps.lowcode BROKEN" in out
+    assert "No import cycle inside apps.lowcode BROKEN" in out
     assert "apps.lowcode.doctype.state_probe -> apps.lowcode.workflow.engine" in out
+
+
+def test_a_cycle_between_two_modules_of_an_engine_breaks_the_contract(copy_of_the_code):
+    numbering = copy_of_the_code / "apps/lowcode/print_format/numbering.py"
+    # compose.py imports numbering.py; numbering reaching back, even inside a function, closes a cycle.
+    numbering.write_text(numbering.read_text() + "\n\ndef composer():\n"
+                         "    from apps.lowcode.print_format import compose\n\n    return compose\n")
+    result = lint_imports(copy_of_the_code)
+    assert result.returncode != 0
+    out = " ".join(result.stdout.split())
+    assert "No import cycle inside apps.lowcode BROKEN" in out
+    assert "No cycles are allowed in apps.lowcode.print_format" in out
 
 
 def test_a_package_not_placed_in_the_layers_breaks_them(copy_of_the_code):

@@ -27,6 +27,7 @@ from apps.lowcode.print_format.model import (
     PrintFont,
     PrintFormat,
     PrintFormatBlock,
+    pattern_errors,
 )
 from apps.lowcode.print_format.service import ProgressReporter
 from tests import pdf_tools
@@ -262,7 +263,7 @@ def test_numbers_follow_the_plans_own_and_a_rollback_gives_its_number_back(db):
     with transaction.atomic():
         assert numbering.take_next(pattern, 2023) == "赣市科赋字〔2023〕3号"  # not skipped
         assert numbering.take_next(pattern, 2024) == "赣市科赋字〔2024〕1号"  # a new year starts at 1
-    assert numbering.pattern_errors("赣市科赋字〔{year}〕号") == ["发文字号格式须包含 {number}"]
+    assert pattern_errors("赣市科赋字〔{year}〕号") == ["发文字号格式须包含 {number}"]
 
 
 @pytest.fixture

@@ -15,18 +15,15 @@ places it, and tests can read it without a PDF.
 
 import dataclasses
 import itertools
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
 
 from django.template import Context, Variable, VariableDoesNotExist
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
-from apps.lowcode.doctype.events import app_hooks
 from apps.lowcode.print_format import numbering
+from apps.lowcode.print_format.columns import Column, ComposeError, parse_columns
 from apps.lowcode.print_format.model import PrintFormat, PrintFormatBlock
 from apps.lowcode.print_format.safe import (
     Record,
@@ -35,22 +32,10 @@ from apps.lowcode.print_format.safe import (
     plain,
     value_of,
 )
+from apps.lowcode.print_format.sandbox import context_hooks
 from apps.lowcode.print_format.template import cn_date, render
 
-ALIGNMENTS = {"": "左", "左": "左", "中": "中", "居中": "中", "右": "右"}
 Progress = Callable[[float, str], None]
-
-
-class ComposeError(Exception):
-    """A format that cannot print this document; the message says where, in Chinese."""
-
-
-@dataclass
-class Column:
-    header: str
-    template: str
-    width_mm: float
-    align: str = "左"
 
 
 @dataclass
@@ -104,15 +89,6 @@ class Composed:
         return "\n".join(p for p in parts if p)
 
 
-@cache
-def context_hooks() -> dict[str, list[Callable]]:
-    hooks: dict[str, list[Callable]] = {}
-    for _app, declared in app_hooks("print_context"):
-        for doctype, path in declared.items():
-            hooks.setdefault(doctype, []).append(import_string(path))
-    return hooks
-
-
 def document_context(doc, **extra) -> dict:
     """What templates see: the document and the app's additions, as plain data (safe.py), nothing else."""
     context = {"doc": document_record(doc), "today": timezone.localdate()}
@@ -127,31 +103,6 @@ def document_context(doc, **extra) -> dict:
 def paragraphs(text: str) -> list[str]:
     """One paragraph per line; blank lines and the template's own indentation dropped."""
     return [line.strip() for line in text.splitlines() if line.strip()]
-
-
-def parse_columns(spec: str) -> list[Column]:
-    """``表头 | 模板 | 宽度 | 对齐`` per line; errors name the line, in Chinese."""
-    columns = []
-    for number, line in enumerate(spec.splitlines(), 1):
-        if not line.strip():
-            continue
-        # A template may itself contain "|" (a filter): header first, width and alignment last.
-        parts = [p.strip() for p in line.split("|")]
-        if len(parts) < 3:
-            raise ComposeError(f"表格列第{number}行应为“表头 | 内容模板 | 宽度（毫米） | 对齐”，现为：{line.strip()}")
-        align = ""
-        if parts[-1] in ALIGNMENTS and len(parts) >= 4 and _is_number(parts[-2]):
-            align = parts.pop()
-        width = parts.pop()
-        if not _is_number(width) or not 3 <= float(width) <= 400:
-            raise ComposeError(f"表格列第{number}行的宽度应为 3～400 之间的毫米数，现为“{width}”")
-        header, template = parts[0], "|".join(parts[1:]).strip()
-        columns.append(Column(header, template, float(width), ALIGNMENTS[align]))
-    return columns
-
-
-def _is_number(text: str) -> bool:
-    return re.fullmatch(r"\d+(\.\d+)?", text or "") is not None
 
 
 def resolve_rows(path: str, context: dict) -> list:

@@ -139,12 +139,10 @@ def _debian(path: str, index: int, pitch: float | None = None) -> str:
     return _register(f"{path.rsplit('/', 1)[-1]}-{index}", lambda name: TTFont(name, path, subfontIndex=index), pitch)
 
 
-def font_set() -> FontSet:
-    """The fonts for a document now: uploaded ones first, then Debian's."""
-    from apps.lowcode.print_format.model import PrintFont
-
+def font_set(uploaded=()) -> FontSet:
+    """The fonts for a document: the uploaded ones (PrintFont records, read by the caller) first, then Debian's."""
     uploads = {}
-    for font in PrintFont.objects.exclude(font_file=""):
+    for font in uploaded:
         try:
             uploads[font.role] = _read(font.font_file)
         except OSError:

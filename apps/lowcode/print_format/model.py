@@ -12,6 +12,20 @@ from django.db import models
 
 from apps.lowcode.doctype import ChildDocument, Document
 
+# The 发文字号 pattern's rule lives with its field; issuing numbers is numbering.py's.
+PLACEHOLDERS = ("{year}", "{number}")
+
+
+def pattern_errors(pattern: str) -> list[str]:
+    """What is wrong with a 发文字号 pattern, in Chinese (empty when it is usable)."""
+    errors = [f"发文字号格式须包含 {p}" for p in PLACEHOLDERS if pattern.count(p) != 1]
+    if not errors and pattern.index("{year}") > pattern.index("{number}"):
+        errors.append("发文字号格式中 {year} 应在 {number} 之前")
+    leftover = pattern.replace("{year}", "").replace("{number}", "")
+    if "{" in leftover or "}" in leftover:
+        errors.append("发文字号格式只能使用 {year} 和 {number} 两个占位符")
+    return errors
+
 
 class LetterHead(Document):
     """The issuing body's letterhead: 发文机关标志 in red and its 发文字号 series."""
@@ -34,8 +48,6 @@ class LetterHead(Document):
 
     def clean(self):
         super().clean()
-        from apps.lowcode.print_format.numbering import pattern_errors
-
         errors = pattern_errors(self.number_pattern or "")
         if errors:
             raise ValidationError({"number_pattern": errors})
@@ -159,7 +171,7 @@ class PrintFont(Document):
 
     def clean(self):
         super().clean()
-        from apps.lowcode.print_format.fonts import FontError, inspect_font
+        from apps.lowcode.print_format.fonts import FontError, inspect_font  # reportlab, when a font is saved
 
         if not self.font_file:
             return

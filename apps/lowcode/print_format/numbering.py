@@ -13,19 +13,6 @@ from django.utils import timezone
 
 from apps.lowcode.print_format.model import NumberSeries
 
-PLACEHOLDERS = ("{year}", "{number}")
-
-
-def pattern_errors(pattern: str) -> list[str]:
-    """What is wrong with a 发文字号 pattern, in Chinese (empty when it is usable)."""
-    errors = [f"发文字号格式须包含 {p}" for p in PLACEHOLDERS if pattern.count(p) != 1]
-    if not errors and pattern.index("{year}") > pattern.index("{number}"):
-        errors.append("发文字号格式中 {year} 应在 {number} 之前")
-    leftover = pattern.replace("{year}", "").replace("{number}", "")
-    if "{" in leftover or "}" in leftover:
-        errors.append("发文字号格式只能使用 {year} 和 {number} 两个占位符")
-    return errors
-
 
 def prefix_of(pattern: str, year: int) -> str:
     """The part before the sequence number, which names the series: 赣市科赋字〔2023〕."""

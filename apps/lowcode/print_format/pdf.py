@@ -42,6 +42,7 @@ from apps.lowcode.print_format import (
 )
 from apps.lowcode.print_format.compose import Block, Composed, Table
 from apps.lowcode.print_format.fonts import FontSet, font_set, markup
+from apps.lowcode.print_format.model import PrintFont
 
 # GB/T 9704-2012, in points.
 TOP_MARGIN = 37 * mm
@@ -465,7 +466,7 @@ def story_of(composed: Composed, styles: Styles) -> list[Flowable]:
 
 def render_pdf(composed: Composed, progress: Progress | None = None) -> tuple[bytes, int]:
     """The PDF of a composed document and its page count."""
-    styles = Styles(font_set())
+    styles = Styles(font_set(PrintFont.objects.exclude(font_file="")))
     story = story_of(composed, styles)
     total = len(story)
     progress = progress or (lambda fraction, note: None)

@@ -17,14 +17,17 @@ models' ``clean``, validation.py) and the renderer (compose.py).
 import dataclasses
 import types
 import typing
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from django.db import models
 from django.template import Node, TemplateSyntaxError, Variable, defaulttags
 from django.template.base import FilterExpression, TextNode, VariableNode
+from django.utils.module_loading import import_string
 
+from apps.lowcode.doctype.events import app_hooks
 from apps.lowcode.print_format.safe import print_properties, vars_of_class
 
 
@@ -314,8 +317,6 @@ def path_shape(path: str, scope: dict[str, Shape]) -> tuple[Shape | None, list[s
 
 @lru_cache(maxsize=64)
 def _hook_shapes(doctype: str) -> tuple[tuple[str, Shape], ...]:
-    from apps.lowcode.print_format.compose import context_hooks
-
     shapes: dict[str, Shape] = {}
     for hook in context_hooks().get(doctype, ()):
         returns = _return_type(hook)
@@ -354,3 +355,13 @@ def group_shape(row: Shape) -> RecordShape:
 def table_scope(scope: dict[str, Shape], row: Shape) -> dict[str, Shape]:
     """What a table's column templates see besides the document's names: the row, its number, its group."""
     return {**scope, "row": row, "row_number": Scalar(), "group": group_shape(row)}
+
+
+@cache
+def context_hooks() -> dict[str, list[Callable]]:
+    """{doctype: [hook, …]}: what the apps add to a document's print context (their hooks.py ``print_context``)."""
+    hooks: dict[str, list[Callable]] = {}
+    for _app, declared in app_hooks("print_context"):
+        for doctype, path in declared.items():
+            hooks.setdefault(doctype, []).append(import_string(path))
+    return hooks

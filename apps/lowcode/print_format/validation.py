@@ -4,7 +4,7 @@ The same checks run before a format is rendered (compose.py): a format saved bef
 existed, or written straight into the database, is refused rather than printed.
 """
 
-from apps.lowcode.print_format.compose import ComposeError, parse_columns
+from apps.lowcode.print_format.columns import ComposeError, parse_columns
 from apps.lowcode.print_format.sandbox import (
     document_scope,
     path_shape,
