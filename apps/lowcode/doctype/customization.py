@@ -1,4 +1,9 @@
-"""Custom fields and property setters: what an administrator changes on a doctype, as data."""
+"""Custom fields and property setters: what an administrator changes on a doctype, as data.
+
+They are part of the document core because the meta is built from them (customized.py). Their rules
+(what an administrator may not do to a doctype) check links and scopes, so they live above, in
+apps/lowcode/customize/validation.py, and run as these doctypes' validate event (apps/lowcode/hooks.py).
+"""
 
 import re
 
