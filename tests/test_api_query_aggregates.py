@@ -185,6 +185,43 @@ def refused_any(response) -> str:
     return body["message"]
 
 
+def test_aliases_child_fields_and_text_fields_in_order_by_and_filters(draft, api):
+    client, doc = draft
+    office = api.as_user("office")
+    rows = ok(office.resource("Project", fields=["name", "number as num"], filters={"county": "崇义县"},
+                              order_by="num desc"))
+    assert [r["num"] for r in rows] == [26, 25, 24] and set(rows[0]) == {"name", "num"}
+    # Frappe also takes fields as comma-separated text.
+    assert ok(office.resource("Project", fields="name, number", filters={"county": "崇义县"}, order_by="number")) == [
+        {"name": f"2023-P{n}", "number": n} for n in (24, 25, 26)]
+    # A child table's field orders its rows once they are among the columns.
+    rows = ok(client.resource(SA, fields=["name", "lines.idx"], filters={"name": doc["name"]},
+                              order_by="lines.idx desc", limit=0))
+    assert [r["idx"] for r in rows] == list(range(len(doc["lines"]), 0, -1))
+    assert "不能按子表字段排序" in refused(client.resource(SA, order_by="lines.idx desc"), 417, "DataError")
+    # table.field names a child field in filters too.
+    first = doc["lines"][0]["indicator"]
+    assert [r["name"] for r in ok(client.resource(SA, filters=[["lines.indicator", "=", first]]))] == [doc["name"]]
+
+
+def test_aggregates_and_groups_over_custom_fields(api):
+    from apps.lowcode.customize.model import CustomField
+
+    for fieldname, label, fieldtype in (("custom_score", "评分", "Int"), ("custom_grade", "等级", "Data")):
+        field = CustomField(dt="Project", fieldname=fieldname, label=label, fieldtype=fieldtype)
+        field.full_clean()
+        field.save()
+    projects = list(Project.objects.filter(county__name="崇义县").order_by("number"))
+    for score, grade, project in zip((100, 50, 7), ("甲", "乙", "甲"), projects, strict=True):
+        Project.objects.filter(pk=project.pk).update(custom_values={"custom_score": score, "custom_grade": grade})
+    client = api.as_user("office")
+    rows = ok(client.resource("Project", fields=["custom_grade", "sum(custom_score) as total", "max(custom_score)",
+                                                  "count(name) as n"],
+                              filters={"county": "崇义县"}, group_by="custom_grade", order_by="total desc"))
+    assert [(r["custom_grade"], number(r["total"]), number(r["max(custom_score)"]), r["n"]) for r in rows] == [
+        ("甲", 107.0, 100.0, 2), ("乙", 50.0, 50.0, 1)]
+
+
 # ------------------------------------------------------------------ pluck and debug
 
 

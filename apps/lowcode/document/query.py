@@ -271,7 +271,7 @@ def parse_list_query(meta: DocTypeMeta, params) -> ListQuery:
                          **common)
     return ListQuery(
         paths={sel.key: sel.path for sel in selected},
-        order_by=parse_order_by(meta, params.get("order_by")) + child_row_ordering(meta, selected),
+        order_by=parse_order_by(meta, params.get("order_by"), selected) + child_row_ordering(meta, selected),
         **common,
     )
 

@@ -26,7 +26,6 @@ from apps.lowcode.doctype.serialize import format_value
 from apps.lowcode.document.query_names import (
     Column,
     column,
-    own_path,
     split_name,
     table_dotted_parts,
     table_of,
@@ -99,15 +98,19 @@ def select(meta: DocTypeMeta, raw: str) -> list[Selected]:
             doctype = (split_name(text[:-2] + ".x") or (text[:-2], ""))[0]
             if doctype != meta.doctype:
                 raise DataError(f"请逐个列出子表 {doctype} 的字段，如 `tab{doctype}`.`字段名`")
-        return [Selected(name, name, path=own_path(meta, name)) for name in meta.fields]
+        return [plain(meta, name) for name in meta.fields]
     expr, alias = text, None
     if match := WITH_ALIAS.match(text):
         expr = match["expr"].strip()
         alias = next(match[g] for g in ("qalias", "salias", "dalias", "alias") if match[g] is not None)
     if "(" in expr or ")" in expr:
         return [aggregate(meta, expr, alias)]
-    col = column(meta, expr)
-    return [Selected(alias or col.fieldname, expr, path=col.path, argument=col)]
+    return [plain(meta, expr, alias)]
+
+
+def plain(meta: DocTypeMeta, name: str, alias: str | None = None) -> Selected:
+    col = column(meta, name)
+    return Selected(alias or col.fieldname, name, path=col.path, argument=col)
 
 
 def aggregate(meta: DocTypeMeta, expr: str, alias: str | None) -> Selected:
@@ -227,7 +230,7 @@ def child_row_ordering(meta: DocTypeMeta, selected: list[Selected]) -> list[str]
 def select_fields(meta: DocTypeMeta, fields) -> list[Selected]:
     """Every column ``fields`` asks for (``name`` when none); the same key twice must be the same column."""
     if fields is None or fields == "" or fields == []:
-        return [Selected("name", "name", path="name")]
+        return [plain(meta, "name")]
     selected: dict[str, Selected] = {}
     for raw in field_list(fields):
         for sel in select(meta, raw):
@@ -246,18 +249,27 @@ def parse_fields(meta: DocTypeMeta, fields) -> dict[str, str]:
     return {sel.key: sel.path for sel in selected}
 
 
-def parse_order_by(meta: DocTypeMeta, order_by) -> list:
-    """Frappe's "modified desc, `tabTask`.`number` asc" as an ordering; the record id breaks ties."""
+def parse_order_by(meta: DocTypeMeta, order_by, selected: list[Selected] = ()) -> list:
+    """Frappe's "modified desc, `tabTask`.`number` asc" as an ordering; the record id breaks ties.
+
+    A column's alias (``county as c`` … ``order_by="c"``) may be named, as SQL allows; a child
+    table's field only when that table's rows are among the columns (otherwise ordering by it
+    would repeat each record once per child row).
+    """
     parts = parse_order_parts(order_by)
     if not parts:
         return ["-modified", "-id"]
+    aliases = {normalized(sel.key): sel.argument for sel in selected if sel.path is not None}
+    joined = {table_of(meta, sel.argument).fieldname for sel in selected if sel.path and sel.argument.child}
     ordering = []
     for name, descending in parts:
-        if split_name(name) is None and table_dotted_parts(meta, name) is None:
-            raise ValidationError(f"排序格式不正确：{name[:100]}（应为“字段名 asc”或“字段名 desc”）")
-        col = column(meta, name)
-        if col.child:
-            raise DataError(f"不能按子表字段排序：{name[:100]}")
+        col = aliases.get(normalized(name))
+        if col is None:
+            if split_name(name) is None and table_dotted_parts(meta, name) is None:
+                raise ValidationError(f"排序格式不正确：{name[:100]}（应为“字段名 asc”或“字段名 desc”）")
+            col = column(meta, name)
+        if col.child and table_of(meta, col).fieldname not in joined:
+            raise DataError(f"不能按子表字段排序：{name[:100]}（请先在 fields 中选出该子表的字段）")
         if col.docfield.custom and col.docfield.fieldtype in NUMERIC_TYPES:
             # MariaDB orders JSON_EXTRACT as text ("100" before "50"): compare numbers as numbers.
             number = Cast(KT(col.path), FloatField())
