@@ -307,3 +307,42 @@ def test_self_assessments_are_untouched(draft):
     before = SelfAssessment.objects.get(name=doc["name"]).modified
     ok(client.resource(SA, fields=["count(name) as n", "max(modified)"]))
     assert SelfAssessment.objects.get(name=doc["name"]).modified == before
+
+
+def test_random_column_texts_never_reach_the_database_unchecked():
+    """Fragments of field names, functions and SQL shuffled together: each either answers or is a 417."""
+    import random
+
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+
+    from apps.lowcode.document.query import parse_list_query
+    from apps.lowcode.document.service import list_documents, meta_for
+    from apps.lowcode.exceptions import ValidationError
+
+    tokens = ["count", "sum", "avg", "min", "max", "(", ")", "name", "number", "county", "total_investment",
+              "`tabProject`", "`tabProject Line`", ".", "`", " as ", "n", "*", "distinct ", ",", " ", "'", '"',
+              "--", "/*", ";", "select", " from ", "auth_user", "lines", "section", "x" * 50, "中文", "\\", "%"]
+    rng = random.Random(15)
+    user = get_user_model().objects.get(username="zhanggong")
+    meta = meta_for("Project")
+    answered = refused_count = 0
+    for _ in range(400):
+        def text():
+            return "".join(rng.choice(tokens) for _ in range(rng.randint(1, 7)))
+        def one_of(*valid):
+            return rng.choice(valid) if rng.random() < 0.6 else text()
+        params = {"fields": [one_of("name", "county", "count(name) as n", "sum(total_investment)", "max(number)",
+                                    "`tabProject`.`section`", "count(*)") for _ in range(rng.randint(1, 3))]}
+        if rng.random() < 0.5:
+            params["group_by"] = one_of("county", "section", "tabProject.county")
+        if rng.random() < 0.5:
+            params["order_by"] = one_of("n desc", "county", "name asc", "count(name) desc")
+        try:
+            with transaction.atomic():
+                list_documents(user, meta, parse_list_query(meta, params))
+            answered += 1
+        except ValidationError as exc:  # DataError too: both are 417
+            assert any("\u4e00" <= ch <= "\u9fff" for ch in exc.message), (params, exc.message)
+            refused_count += 1
+    assert answered and refused_count
