@@ -78,7 +78,7 @@ class ResourceListView(FrappeView):
         meta = meta_for(doctype)
         query = parse_list_query(meta, request.query_params)
         rows = list_documents(request.user, meta, query)
-        if request.query_params.get("as_dict", "1").lower() in ("0", "false"):
+        if query.pluck is None and request.query_params.get("as_dict", "1").lower() in ("0", "false"):
             rows = [[row[field] for field in query.fields] for row in rows]  # Frappe's as_dict=False
         return Response({"data": rows})
 

@@ -1,9 +1,11 @@
 """Frappe's list query parameters turned into a Django queryset.
 
-``fields``, ``filters``, ``or_filters``, ``order_by``, ``limit_start`` and
-``limit_page_length`` (or ``limit``) as frappe.get_list takes them. Every
-field name and value is checked against the doctype's metadata: a bad one is
-a ValidationError naming it, never a database error.
+``fields``, ``filters``, ``or_filters``, ``order_by``, ``group_by``, ``pluck``,
+``limit_start`` and ``limit_page_length`` (or ``limit``) as frappe.get_list
+takes them. Every field name and value is checked against the doctype's
+metadata: a bad one is a ValidationError naming it, never a database error.
+Field names live in query_names, columns/aggregates/ordering in query_fields;
+this module keeps the filters, paging and the whole query.
 """
 
 import json
@@ -13,13 +15,27 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import FloatField, Q
-from django.db.models.fields.json import KT
-from django.db.models.functions import Cast
+from django.db.models import Q
 
 from apps.lowcode import strict_json
 from apps.lowcode.doctype.fieldtypes import FieldValueError, to_stored
-from apps.lowcode.doctype.meta import DocField, DocTypeMeta, get_meta
+from apps.lowcode.doctype.meta import DocField, DocTypeMeta
+from apps.lowcode.document.query_fields import (  # noqa: F401  (parse_fields, parse_order_by: re-exported)
+    Aggregation,
+    aggregation,
+    child_row_ordering,
+    parse_fields,
+    parse_group_by,
+    parse_order_by,
+    select_fields,
+)
+from apps.lowcode.document.query_fields import split_outside as split_outside_backticks  # noqa: F401
+from apps.lowcode.document.query_names import (  # noqa: F401  (orm_path, split_name, table_dotted: re-exported)
+    column,
+    orm_path,
+    split_name,
+    table_dotted,
+)
 from apps.lowcode.document.sql_like import escape_like
 from apps.lowcode.exceptions import DataError, ValidationError
 from apps.lowcode.strict_json import check_text
@@ -33,17 +49,18 @@ OPERATORS = {
     "is": "isnull", "between": "range",
 }
 NEGATED = {"!=", "not like", "not in"}
-NUMERIC_CUSTOM_TYPES = {"Int", "Float", "Currency", "Check"}
 
 
 @dataclass
 class ListQuery:
     fields: list[str]  # the keys of each row
-    paths: dict[str, str]  # key: ORM path
+    paths: dict[str, str]  # key: ORM path (plain queries; empty when aggregated)
     filters: Q
-    order_by: list[str]
+    order_by: list
     start: int
     page_length: int
+    aggregation: Aggregation | None = None  # group_by and/or aggregate columns
+    pluck: str | None = None  # answer a flat list of this key's values
 
 
 def parse_json(value, name: str):
@@ -53,94 +70,6 @@ def parse_json(value, name: str):
         check_text(value, f"参数 {name} ")
         return value
     return strict_json.loads(value, f"参数 {name} ")
-
-
-# ------------------------------------------------------------------ field names
-
-
-@dataclass(frozen=True)
-class Column:
-    """A field a list query names: the doctype's own, or a field of one of its child tables."""
-
-    meta: DocTypeMeta  # the doctype the field belongs to
-    docfield: DocField
-    path: str  # the ORM lookup path from the listed doctype's model
-    child: bool = False
-
-    @property
-    def fieldname(self) -> str:
-        return self.docfield.fieldname
-
-
-# `tabTask Unit`.`unit`, tabTask.title, `tabTask`.title …: Frappe's table-qualified column names.
-QUALIFIED = re.compile(r"^(?:`tab(?P<qt>[^`]+)`|tab(?P<t>[^`.\s][^`.]*))\.(?:`(?P<qf>[^`]+)`|(?P<f>[^`.\s]+))$")
-PLAIN = re.compile(r"^(?:`(?P<qf>[^`.]+)`|(?P<f>[^`.\s]+))$")
-
-
-def split_name(name: str) -> tuple[str | None, str] | None:
-    """(doctype or None, fieldname) of a field name as Frappe writes it; None when it is no field name."""
-    text = name.strip()
-    if len(text) > 300:  # no doctype and field name is that long
-        return None
-    if match := QUALIFIED.match(text):
-        return (match["qt"] or match["t"]).strip(), (match["qf"] or match["f"]).strip()
-    if match := PLAIN.match(text):
-        return None, (match["qf"] or match["f"]).strip()
-    return None
-
-
-def column(meta: DocTypeMeta, name: str, child_doctype: str | None = None) -> Column:
-    """The field ``name`` (plain or table-qualified) of the doctype or of one of its child tables."""
-    if not isinstance(name, str):
-        raise ValidationError("字段名应为文本")
-    parts = split_name(name)
-    if parts is None:
-        raise DataError(f"字段 {name[:100]} 不存在于 {meta.doctype}")
-    doctype, fieldname = parts
-    if doctype and child_doctype and doctype != child_doctype:
-        raise DataError(f"筛选条件的单据类型 {child_doctype} 与字段 {name} 不一致")
-    doctype = doctype or child_doctype or meta.doctype
-    if doctype == meta.doctype:
-        return Column(meta, _docfield(meta, fieldname), own_path(meta, fieldname))
-    table = next((t for t in meta.tables.values() if t.doctype == doctype), None)
-    if table is None:
-        raise DataError(f"{doctype} 不是 {meta.doctype} 的子表")
-    child_meta = get_meta(table.doctype)
-    docfield = _docfield(child_meta, fieldname)
-    return Column(child_meta, docfield, f"{table.fieldname}__{own_path(child_meta, fieldname)}", child=True)
-
-
-def table_dotted(meta: DocTypeMeta, name):
-    """A table-qualified name as "field" or "table_field.field" (the import/export notation); others unchanged."""
-    if not isinstance(name, str) or not QUALIFIED.match(name.strip()):
-        return name
-    col = column(meta, name)
-    if not col.child:
-        return col.fieldname
-    table = next(t for t in meta.tables.values() if t.doctype == col.meta.doctype)
-    return f"{table.fieldname}.{col.fieldname}"
-
-
-def _docfield(meta: DocTypeMeta, fieldname: str) -> DocField:
-    docfield = meta.fields.get(fieldname)
-    if docfield is None:
-        raise DataError(f"字段 {fieldname[:100]} 不存在于 {meta.doctype}")
-    return docfield
-
-
-def own_path(meta: DocTypeMeta, fieldname: str) -> str:
-    """The ORM lookup path of the doctype's own field; links compare by the linked record's name."""
-    docfield = _docfield(meta, fieldname)
-    if docfield.custom:
-        return f"custom_values__{fieldname}"
-    if docfield.is_link:
-        return f"{fieldname}__username" if docfield.options == "User" else f"{fieldname}__name"
-    return fieldname
-
-
-def orm_path(meta: DocTypeMeta, fieldname: str, child_doctype: str | None = None) -> str:
-    """The ORM lookup path of a field name as a client writes it (see :func:`column`)."""
-    return column(meta, fieldname, child_doctype).path
 
 
 # ------------------------------------------------------------------ filter values
@@ -293,84 +222,6 @@ def conditions(meta: DocTypeMeta, filters, name: str) -> list[Q]:
     return [condition(meta, spec) for spec in specs]
 
 
-def parse_fields(meta: DocTypeMeta, fields) -> dict[str, str]:
-    """{key in each row: ORM path}: plain or table-qualified names; a child table's field gives a row per child row."""
-    fields = parse_json(fields, "fields")
-    if fields is None:
-        return {"name": "name"}
-    if isinstance(fields, str):
-        fields = [fields]
-    if not isinstance(fields, list) or not all(isinstance(f, str) for f in fields):
-        raise ValidationError("参数 fields 应为字段名列表")
-    result: dict[str, str] = {}
-    for raw in fields:
-        f = raw.strip()
-        if f == "*" or f.endswith(".*"):
-            doctype = (split_name(f[:-2] + ".x") or (f[:-2], ""))[0] if f != "*" else None
-            if doctype not in (None, meta.doctype):
-                raise DataError(f"请逐个列出子表 {doctype} 的字段，如 `tab{doctype}`.`字段名`")
-            result.update({name: own_path(meta, name) for name in meta.fields if name not in result})
-            continue
-        if " as " in f.lower() or "(" in f:
-            raise ValidationError(f"不支持字段别名或聚合：{f[:100]}")
-        col = column(meta, f)
-        if col.fieldname in result and result[col.fieldname] != col.path:
-            raise DataError(f"字段 {f[:100]} 与已选的 {col.fieldname} 同名，请只选其一")
-        result[col.fieldname] = col.path
-    return result
-
-
-def split_outside_backticks(text: str, separator: str = ",") -> list[str]:
-    """"a, `tabX Y`.`b` desc" → ["a", " `tabX Y`.`b` desc"]: a quoted name may hold anything."""
-    parts, current, quoted = [], [], False
-    for ch in text:
-        if ch == "`":
-            quoted = not quoted
-        if ch == separator and not quoted:
-            parts.append("".join(current))
-            current = []
-        else:
-            current.append(ch)
-    parts.append("".join(current))
-    return parts
-
-
-def order_part(part: str) -> tuple[str, bool] | None:
-    """(field name, descending) of "name desc"; None when it is not that shape."""
-    text = part.strip()
-    direction = "asc"
-    pieces = text.rsplit(None, 1)
-    if len(pieces) == 2 and pieces[1].lower() in ("asc", "desc"):
-        text, direction = pieces[0].strip(), pieces[1].lower()
-    if not text or split_name(text) is None:
-        return None
-    return text, direction == "desc"
-
-
-def parse_order_by(meta: DocTypeMeta, order_by) -> list:
-    """Frappe's "modified desc, `tabTask`.`number` asc" as an ordering; the record id breaks ties."""
-    if not order_by:
-        return ["-modified", "-id"]
-    if not isinstance(order_by, str):
-        raise ValidationError("参数 order_by 应为字符串，如 \"modified desc\"")
-    ordering = []
-    for part in split_outside_backticks(order_by):
-        parsed = order_part(part)
-        if parsed is None:
-            raise ValidationError(f"排序格式不正确：{part[:100]}（应为“字段名 asc”或“字段名 desc”）")
-        name, descending = parsed
-        col = column(meta, name)
-        if col.child:
-            raise DataError(f"不能按子表字段排序：{name[:100]}")
-        if col.docfield.custom and col.docfield.fieldtype in NUMERIC_CUSTOM_TYPES:
-            # MariaDB orders JSON_EXTRACT as text ("100" before "50"): compare numbers as numbers.
-            number = Cast(KT(col.path), FloatField())
-            ordering.append(number.desc() if descending else number.asc())
-            continue
-        ordering.append(("-" if descending else "") + col.path)
-    return ordering + ["-id"]
-
-
 # Past any table's last row; an offset beyond it answers an empty page, as in Frappe, without overflowing SQL.
 MAX_START = 2**62
 
@@ -393,8 +244,7 @@ def parse_int(value, name: str, default: int) -> int:
 
 
 def parse_list_query(meta: DocTypeMeta, params) -> ListQuery:
-    if params.get("group_by"):
-        raise ValidationError("暂不支持 group_by 分组查询")
+    """The whole list query; ``debug`` and other parameters Frappe knows but we need not are ignored."""
     page_length = parse_int(
         params.get("limit_page_length", params.get("limit", params.get("page_length"))),
         "limit_page_length", DEFAULT_PAGE_LENGTH,
@@ -403,15 +253,42 @@ def parse_list_query(meta: DocTypeMeta, params) -> ListQuery:
         page_length = MAX_PAGE_LENGTH
     if page_length > MAX_PAGE_LENGTH:
         raise ValidationError(f"每页最多 {MAX_PAGE_LENGTH} 条，请分页获取")
-    paths = parse_fields(meta, params.get("fields"))
+    pluck = parse_pluck(params.get("pluck"))
+    fields = parse_json_fields(params.get("fields"))
+    if pluck and fields in (None, "", []):
+        fields = [pluck]  # as frappe.get_list: the plucked field is the only column
+    selected = select_fields(meta, fields)
+    groups = parse_group_by(meta, params.get("group_by"))
+    keys = [sel.key for sel in selected]
+    if pluck and pluck not in keys:
+        raise DataError(f"pluck 的字段 {pluck[:100]} 不在所选字段中")
+    common = {
+        "fields": keys, "filters": filter_condition(meta, params), "pluck": pluck, "page_length": page_length,
+        "start": min(parse_int(params.get("limit_start", params.get("start")), "limit_start", 0), MAX_START),
+    }
+    if groups or any(sel.is_aggregate for sel in selected):
+        return ListQuery(paths={}, order_by=[], aggregation=aggregation(meta, selected, groups, params.get("order_by")),
+                         **common)
     return ListQuery(
-        fields=list(paths),
-        paths=paths,
-        filters=filter_condition(meta, params),
-        order_by=parse_order_by(meta, params.get("order_by")),
-        start=min(parse_int(params.get("limit_start", params.get("start")), "limit_start", 0), MAX_START),
-        page_length=page_length,
+        paths={sel.key: sel.path for sel in selected},
+        order_by=parse_order_by(meta, params.get("order_by"), selected) + child_row_ordering(meta, selected),
+        **common,
     )
+
+
+def parse_json_fields(fields):
+    """``fields`` as JSON, or Frappe's comma-separated text ("name, county") when it is not JSON."""
+    if isinstance(fields, str) and fields.strip() and fields.strip()[0] not in "[\"":
+        return fields
+    return parse_json(fields, "fields")
+
+
+def parse_pluck(pluck) -> str | None:
+    if pluck in (None, ""):
+        return None
+    if not isinstance(pluck, str) or len(pluck) > 140:
+        raise ValidationError("参数 pluck 应为字段名")
+    return pluck.strip()
 
 
 def filter_condition(meta: DocTypeMeta, params) -> Q:

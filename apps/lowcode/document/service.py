@@ -18,6 +18,7 @@ from apps.lowcode.doctype.meta import STANDARD_FIELDS, DocTypeMeta, get_meta
 from apps.lowcode.doctype.serialize import format_value, link_fields
 from apps.lowcode.document import lifecycle
 from apps.lowcode.document.query import ListQuery, apply_filters
+from apps.lowcode.document.query_fields import aggregated_rows
 from apps.lowcode.exceptions import (
     DataError,
     DoesNotExistError,
@@ -68,12 +69,18 @@ def ensure_readable(user, meta: DocTypeMeta):
         raise PermissionError(f"没有查看“{meta.label}”的权限")
 
 
-def list_documents(user, meta: DocTypeMeta, query: ListQuery) -> list[dict]:
+def list_documents(user, meta: DocTypeMeta, query: ListQuery) -> list:
+    """A page of rows ({key: value}), or a flat list of one key's values when the query plucks."""
     ensure_readable(user, meta)
-    queryset = apply_filters(visible(user, meta), query.filters).order_by(*query.order_by)
-    paths = query.paths
-    rows = queryset.values(*paths.values())[query.start: query.start + query.page_length]
-    return [{field: format_value(row[path]) for field, path in paths.items()} for row in rows]
+    queryset = apply_filters(visible(user, meta), query.filters)
+    if query.aggregation is not None:
+        rows = aggregated_rows(queryset, query.aggregation, query.start, query.page_length)
+    else:
+        queryset = queryset.order_by(*query.order_by)
+        paths = query.paths
+        rows = queryset.values(*paths.values())[query.start: query.start + query.page_length]
+        rows = [{field: format_value(row[path]) for field, path in paths.items()} for row in rows]
+    return [row[query.pluck] for row in rows] if query.pluck else rows
 
 
 def count_documents(user, meta: DocTypeMeta, condition) -> int:
