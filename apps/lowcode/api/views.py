@@ -12,6 +12,8 @@ from rest_framework.views import APIView
 from apps.lowcode import strict_json
 from apps.lowcode.api import (
     builtin_methods,  # noqa: F401  (registers the built-in methods)
+    client_methods,  # noqa: F401  (frappe.client.*)
+    desk_methods,  # noqa: F401  (getdoc, getdoctype, run_doc_method)
 )
 from apps.lowcode.api.errors import error_response
 from apps.lowcode.api.openapi import openapi_document
