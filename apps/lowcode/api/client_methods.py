@@ -36,6 +36,9 @@ from apps.lowcode.exceptions import (
 )
 from apps.lowcode.whitelist import FullResponse, whitelist
 
+# An answer that is the whole body (FullResponse), without "message": described as any object.
+WHOLE_BODY = {"application/json": {"schema": {"type": "object"}}}
+
 # ------------------------------------------------------------------ reading parameters
 
 
@@ -158,7 +161,7 @@ def validate_link(request, doctype, docname, fields=None, **_):
     ensure_readable(request.user, meta)
     name = visible(request.user, meta).filter(name=docname).values_list("name", flat=True).first()
     values = {"name": name}
-    if name is None or fields in (None, "", "[]"):
+    if name is None or not fields or fields == "[]":
         return values
     row, _keys = first_row(request, meta, fieldnames_param(fields), {"name": name})
     values.update(row or {})
@@ -257,7 +260,7 @@ def bulk_update(request, docs, **_):
     return {"failed_docs": batch.bulk_update(request.user, list_param(docs, "docs"))}
 
 
-@whitelist("frappe.client.delete", methods=("POST",))
+@whitelist("frappe.client.delete", methods=("POST",), response_content=WHOLE_BODY)
 def delete(request, doctype, name, **_):
     """删除单据；子表行从其上级单据中删除"""
     meta = meta_for(doctype)

@@ -8,6 +8,7 @@ runs a method the doctype declares and answers ``{"docs": [doc], "message": resu
 """
 
 from apps.lowcode.api.client_methods import (
+    WHOLE_BODY,
     bool_param,
     dict_param,
     json_param,
@@ -25,7 +26,7 @@ from apps.lowcode.permissions import can
 from apps.lowcode.whitelist import FullResponse, whitelist
 
 
-@whitelist("frappe.desk.form.load.getdoc")
+@whitelist("frappe.desk.form.load.getdoc", response_content=WHOLE_BODY)
 def getdoc(request, doctype, name, user=None, **_):
     """表单用：单据及其附件、修改记录、工作流日志与你的权限"""
     if not doctype or not name:
@@ -46,7 +47,7 @@ def _parents_of(meta) -> list:
             if any(t.doctype == meta.doctype for t in get_meta(dt).tables.values())]
 
 
-@whitelist("frappe.desk.form.load.getdoctype")
+@whitelist("frappe.desk.form.load.getdoctype", response_content=WHOLE_BODY)
 def getdoctype(request, doctype, with_parent=False, cached_timestamp=None, **_):
     """表单用：单据类型的字段定义（含子表的单据类型）"""
     meta = meta_for(doctype)
@@ -66,7 +67,7 @@ def getdoctype(request, doctype, with_parent=False, cached_timestamp=None, **_):
     return response
 
 
-@whitelist("run_doc_method")
+@whitelist("run_doc_method", response_content=WHOLE_BODY)
 def run_doc_method(request, method, docs=None, dt=None, dn=None, arg=None, args=None, **_):
     """调用单据类型开放的方法（docs 为单据，或 dt、dn 为单据类型和编号；args 为方法参数）"""
     if not isinstance(method, str):
@@ -87,5 +88,5 @@ def run_doc_method(request, method, docs=None, dt=None, dn=None, arg=None, args=
 
 
 # Frappe's older names for the same call.
-whitelist("runserverobj")(run_doc_method)
-whitelist("frappe.handler.run_doc_method")(run_doc_method)
+whitelist("runserverobj", response_content=WHOLE_BODY)(run_doc_method)
+whitelist("frappe.handler.run_doc_method", response_content=WHOLE_BODY)(run_doc_method)
