@@ -59,6 +59,9 @@ def test_get_value_by_name_filters_and_fieldname_shapes():
     assert ok(get("office", "frappe.client.get_value", doctype="Project", fieldname="name", filters="nope")) == {}
     assert ok(get("office", "frappe.client.get_value", doctype="Project", fieldname="name", filters="nope",
                   as_dict=0)) is None
+    # No field asked for ("[]", as frappe-js-sdk sends it): the name.
+    assert ok(get("office", "frappe.client.get_value", doctype="Project", fieldname="[]",
+                  filters="2023-P12")) == {"name": "2023-P12"}
     # The same call as a JSON body.
     assert ok(post("office", "frappe.client.get_value", doctype="Project", fieldname=["number"],
                    filters={"name": "2023-P12"})) == {"number": 12}

@@ -89,7 +89,9 @@ def fieldnames_param(fieldname) -> list[str]:
         fieldname = list(fieldname)
     if isinstance(fieldname, str) and fieldname.strip():
         return [fieldname.strip()]
-    if isinstance(fieldname, list) and fieldname and all(isinstance(f, str) for f in fieldname):
+    if fieldname == []:
+        return ["name"]  # frappe-js-sdk sends "[]" when no field is asked for; Frappe answers the name
+    if isinstance(fieldname, list) and all(isinstance(f, str) for f in fieldname):
         return fieldname
     raise ValidationError("参数 fieldname 应为字段名、字段名列表或以字段名为键的对象")
 
