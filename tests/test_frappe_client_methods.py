@@ -323,6 +323,27 @@ def test_rename_a_county_keeps_links_scope_and_history():
     assert WorkflowLog.objects.filter(reference_doctype="SelfAssessment", reference_name=name).exists()
 
 
+def test_rename_a_unit_updates_custom_links_to_it():
+    from apps.lowcode.customize.model import CustomField
+
+    for values in ({"fieldname": "custom_helper", "label": "协办单位", "fieldtype": "Link"},
+                   {"fieldname": "custom_cooperating_units", "label": "配合单位", "fieldtype": "Table MultiSelect"}):
+        field = CustomField(dt="Task", options="Unit", **values)
+        field.full_clean()
+        field.save()
+    ok(post("office", "frappe.client.set_value", doctype="Task", name="2023-T08",
+            fieldname={"custom_helper": "市工信局", "custom_cooperating_units": ["市科技局", "市工信局"]}))
+    assert ok(post("admin", "frappe.client.rename_doc", doctype="Unit", old_name="市工信局",
+                   new_name="市工业和信息化局")) == "市工业和信息化局"
+    row = ok(get("office", "frappe.client.get_value", doctype="Task", filters="2023-T08",
+                 fieldname=["custom_helper", "custom_cooperating_units"]))
+    assert row == {"custom_helper": "市工业和信息化局", "custom_cooperating_units": ["市科技局", "市工业和信息化局"]}
+    # The unit's liaison keeps seeing the unit's records under the new name.
+    assert UserPermission.objects.filter(user__username="gongxin", allow="Unit", for_value="市工业和信息化局").exists()
+    assert ok(get("gongxin", "frappe.client.validate_link", doctype="Unit", docname="市工业和信息化局")) == \
+        {"name": "市工业和信息化局"}
+
+
 def test_rename_refusals():
     refused(post("zhanggong", "frappe.client.rename_doc", doctype="County", old_name="章贡区", new_name="x"),
             403, "PermissionError")  # a county user may not write counties
