@@ -45,6 +45,10 @@ def test_frappe_js_sdk_session_and_token(sdk_results):
         assert run["count"] == 11
         assert run["doc"]["lead_unit"] == "市卫健委" and len(run["doc"]["units"]) == 3
         assert run["updatedTitle"] == f"已修改（{mode}）"
+        assert run["value"] == {"title": f"已修改（{mode}）", "lead_unit": "市科技局"}
+        assert run["valueName"] == {"name": run["created"]}
+        assert run["setValue"] == f"setValue（{mode}）"
+        assert run["submit"] == {"httpStatus": 417, "exc_type": "ValidationError"}  # Task is not submittable
         assert run["staleUpdate"]["httpStatus"] == 417
         assert run["staleUpdate"]["exc_type"] == "TimestampMismatchError"
         assert run["deleted"] == {"message": "ok"}

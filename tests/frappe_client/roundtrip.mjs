@@ -42,6 +42,16 @@ async function exercise(app, label) {
   out.created = created.name;
   const updated = await db.updateDoc("Task", created.name, { title: `已修改（${label}）`, modified: created.modified });
   out.updatedTitle = updated.title;
+  // frappe.client methods as the SDK calls them (GET with JSON-encoded params, POST with a JSON body).
+  out.value = (await db.getValue("Task", ["title", "lead_unit"], { name: created.name })).message;
+  out.valueName = (await db.getValue("Task", undefined, [["name", "=", created.name]])).message;
+  out.setValue = (await db.setValue("Task", created.name, { content: `setValue（${label}）` })).message.content;
+  try {
+    await db.submit({ doctype: "Task", name: created.name });
+    out.submit = "accepted";
+  } catch (error) {
+    out.submit = { httpStatus: error.httpStatus, exc_type: error.exc_type };
+  }
   try {
     await db.updateDoc("Task", created.name, { title: "过时的修改", modified: created.modified });
     out.staleUpdate = "accepted";

@@ -12,6 +12,8 @@ from rest_framework.views import APIView
 from apps.lowcode import strict_json
 from apps.lowcode.api import (
     builtin_methods,  # noqa: F401  (registers the built-in methods)
+    client_methods,  # noqa: F401  (frappe.client.*)
+    desk_methods,  # noqa: F401  (getdoc, getdoctype, run_doc_method)
 )
 from apps.lowcode.api import data_import as _data_import_methods  # noqa: F401
 from apps.lowcode.api import notification as _notification_methods  # noqa: F401

@@ -29,6 +29,8 @@ class BaseDocument(models.Model):
     # Frappe's naming: "autoname" records get their name from autoname() (2023-T01);
     # "prompt" records are named by the user (a County is called 章贡区).
     naming_rule: str = "autoname"
+    # Frappe's "Allow Rename": a prompt-named master whose name may change (frappe.client.rename_doc).
+    allow_rename: bool = False
 
     name = models.CharField("编号", max_length=140, unique=True, blank=True)
     owner = models.ForeignKey(

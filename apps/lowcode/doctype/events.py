@@ -32,6 +32,8 @@ EVENTS = (
     "on_enter_state",    # the document entered a workflow state (after_transition's twin, per state)
     "before_print",      # the document is about to be printed for a user; raise to refuse
     "before_issue",      # the document is about to be issued as a numbered notice; raise to refuse
+    "before_rename",     # the document is about to be renamed (old_name, new_name); raise to refuse
+    "after_rename",      # it was renamed and the references by name follow; update an app's own ones
 )
 
 

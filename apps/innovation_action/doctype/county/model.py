@@ -16,6 +16,7 @@ class County(Document):
 
     doctype = "County"
     naming_rule = "prompt"
+    allow_rename = True  # frappe.client.rename_doc; User Permissions and references follow the new name
     # A county user (User Permission on County) sees their own county only.
     scope_paths = {"County": ["name"]}
 

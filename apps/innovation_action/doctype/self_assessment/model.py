@@ -9,6 +9,7 @@ from apps.innovation_action.doctype.county.model import County
 from apps.innovation_action.doctype.indicator.model import BonusRule, Indicator, Scheme
 from apps.innovation_action.doctype.unit.model import Unit
 from apps.lowcode.doctype import ChildDocument, Document
+from apps.lowcode.doctype.methods import doc_method
 from apps.lowcode.numbers import number_text
 from apps.lowcode.permissions import only_through
 
@@ -80,6 +81,21 @@ class SelfAssessment(Document):
 
     def indicators(self):
         return Indicator.objects.filter(group__plan=self.period.plan, group__scheme=self.scheme)
+
+    @doc_method()
+    def get_unfilled_lines(self, user, field="self_score"):
+        """Lines still missing a score or their evidence, for the assessee before 提交 (run_doc_method).
+
+        ``field`` is "self_score" (the assessee's column) or "reviewed_score" (the office's).
+        """
+        if field not in ("self_score", "reviewed_score"):
+            raise ValidationError(f"field 应为 self_score 或 reviewed_score，而不是 {str(field)[:50]}")
+        lines = self.lines.select_related("indicator").order_by("idx")
+        return [
+            {"name": line.name, "idx": line.idx, "indicator": line.indicator.name, "label": str(line.indicator)}
+            for line in lines
+            if getattr(line, field) is None or (field == "self_score" and not line.evidence.strip())
+        ]
 
     def update_totals(self) -> None:
         totals = self.lines.aggregate(self_total=Sum("self_score"), reviewed_total=Sum("reviewed_score"))

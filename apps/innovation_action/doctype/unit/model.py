@@ -15,6 +15,7 @@ class Unit(Document):
 
     doctype = "Unit"
     naming_rule = "prompt"
+    allow_rename = True  # frappe.client.rename_doc; User Permissions and references follow the new name
     # City units belong to no county and are visible to every county user;
     # a county's own government unit only to that county.
     scope_paths = {"Unit": ["name"], "County": ["county__name"]}

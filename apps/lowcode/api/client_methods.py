@@ -1,0 +1,324 @@
+"""Frappe's ``frappe.client`` methods (v15) over /api/method, with the resource routes' rules.
+
+``get_list``, ``get_count`` and ``get`` live with the other built-in methods
+(builtin_methods); the rest are here. Each method only reads its parameters
+the way Frappe does (JSON strings or JSON values, a name or filters) and
+calls the document layer: reading through scope and role permissions,
+writing through save_document, workflow moves only through the workflow
+engine. Nothing here is a way around a rule.
+"""
+
+import base64
+import binascii
+
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+
+from apps.lowcode import strict_json
+from apps.lowcode.doctype.serialize import doc_to_dict
+from apps.lowcode.document import batch, docstatus, rename, rights
+from apps.lowcode.document.children import delete_row, insert_document, set_values
+from apps.lowcode.document.query import parse_list_query
+from apps.lowcode.document.service import (
+    delete_document,
+    ensure_readable,
+    get_document,
+    list_documents,
+    meta_for,
+    save_document,
+    visible,
+)
+from apps.lowcode.exceptions import (
+    DoesNotExistError,
+    PermissionError,
+    ValidationError,
+)
+from apps.lowcode.whitelist import FullResponse, whitelist
+
+# An answer that is the whole body (FullResponse), without "message": described as any object.
+WHOLE_BODY = {"application/json": {"schema": {"type": "object"}}}
+
+# ------------------------------------------------------------------ reading parameters
+
+
+def json_param(value, what: str):
+    """A parameter sent as JSON text (a query string, a form) or as a JSON value (a JSON body)."""
+    if isinstance(value, str):
+        return strict_json.loads(value, f"参数 {what} ")
+    return value
+
+
+def dict_param(value, what: str) -> dict:
+    value = json_param(value, what)
+    if not isinstance(value, dict):
+        raise ValidationError(f"参数 {what} 应为 JSON 对象")
+    return value
+
+
+def list_param(value, what: str) -> list:
+    value = json_param(value, what)
+    if not isinstance(value, list):
+        raise ValidationError(f"参数 {what} 应为 JSON 列表")
+    return value
+
+
+def text_param(value, what: str) -> str:
+    if isinstance(value, bool) or not isinstance(value, str | int) or str(value).strip() == "":
+        raise ValidationError(f"参数 {what} 应为文本")
+    return str(value)
+
+
+def bool_param(value, what: str) -> bool:
+    if value in (True, 1, "1", "true", "True"):
+        return True
+    if value in (False, 0, None, "", "0", "false", "False"):
+        return False
+    raise ValidationError(f"参数 {what} 应为 0 或 1")
+
+
+def _looks_like_json(text: str) -> bool:
+    return text.lstrip()[:1] in ("[", "{")
+
+
+def fieldnames_param(fieldname) -> list[str]:
+    """Frappe's ``fieldname``: one name, a list of names, or a dict whose keys are the names."""
+    if isinstance(fieldname, str) and _looks_like_json(fieldname):
+        fieldname = strict_json.loads(fieldname, "参数 fieldname ")
+    if isinstance(fieldname, dict):
+        fieldname = list(fieldname)
+    if isinstance(fieldname, str) and fieldname.strip():
+        return [fieldname.strip()]
+    if fieldname == []:
+        return ["name"]  # frappe-js-sdk sends "[]" when no field is asked for; Frappe answers the name
+    if isinstance(fieldname, list) and all(isinstance(f, str) for f in fieldname):
+        return fieldname
+    raise ValidationError("参数 fieldname 应为字段名、字段名列表或以字段名为键的对象")
+
+
+def filters_param(filters):
+    """Frappe's ``filters`` of get_value: a document name, a dict or a list of conditions (None: any)."""
+    if filters is None or filters == "":
+        return None
+    if isinstance(filters, str) and not _looks_like_json(filters):
+        return {"name": filters}
+    if isinstance(filters, int) and not isinstance(filters, bool):
+        return {"name": str(filters)}
+    filters = json_param(filters, "filters")
+    if not isinstance(filters, dict | list):
+        raise ValidationError("参数 filters 应为单据编号、条件对象或条件列表")
+    return filters or None
+
+
+def doc_ref(doc) -> tuple:
+    """(meta, name) of a ``doc`` parameter that names a saved document."""
+    data = batch.client_doc(dict_param(doc, "doc"))
+    if not isinstance(data.get("doctype"), str) or isinstance(data.get("name"), bool) \
+            or not isinstance(data.get("name"), str | int):
+        raise ValidationError("参数 doc 须包含 doctype 和 name")
+    return meta_for(data["doctype"]), str(data["name"]), data
+
+
+# ------------------------------------------------------------------ reading
+
+
+def first_row(request, meta, fields, filters) -> tuple[dict | None, list[str]]:
+    """The first matching row the user may see (Frappe's get_value order: newest first), and its keys."""
+    query = parse_list_query(meta, {"fields": fields, "filters": filters, "limit_page_length": 1})
+    rows = list_documents(request.user, meta, query)
+    return (rows[0], query.fields) if rows else (None, query.fields)
+
+
+@whitelist("frappe.client.get_value")
+def get_value(request, doctype, fieldname, filters=None, as_dict=True, debug=False, parent=None, **_):
+    """单据的一个或几个字段值（filters 为单据编号、条件对象或条件列表；as_dict=0 时只返回值）"""
+    meta = meta_for(doctype)
+    fields = fieldnames_param(fieldname)
+    row, keys = first_row(request, meta, fields, filters_param(filters))
+    if bool_param(as_dict, "as_dict"):
+        return row or {}
+    if row is None:
+        return None
+    return [row[key] for key in keys] if len(fields) > 1 or len(keys) > 1 else row[keys[0]]
+
+
+@whitelist("frappe.client.get_single_value")
+def get_single_value(request, doctype, field, **_):
+    """单例（Single）单据的字段值；本系统没有单例单据类型"""
+    meta = meta_for(doctype)
+    ensure_readable(request.user, meta)
+    if not isinstance(field, str) or field not in meta.fields:
+        raise DoesNotExistError(f"字段 {str(field)[:100]} 在 {meta.doctype} 中不存在")
+    raise ValidationError(f"{meta.doctype} 不是单例（Single）单据类型，请用 frappe.client.get_value 按编号读取")
+
+
+@whitelist("frappe.client.validate_link")
+def validate_link(request, doctype, docname, fields=None, **_):
+    """检查链接的单据是否存在（在你的数据权限范围内）；存在时一并返回 fields 所列字段"""
+    if not isinstance(doctype, str):
+        raise ValidationError("参数 doctype 应为文本")
+    if not isinstance(docname, str):
+        raise ValidationError("参数 docname 应为文本")
+    meta = meta_for(doctype)
+    ensure_readable(request.user, meta)
+    name = visible(request.user, meta).filter(name=docname).values_list("name", flat=True).first()
+    values = {"name": name}
+    if name is None or not fields or fields == "[]":
+        return values
+    row, _keys = first_row(request, meta, fieldnames_param(fields), {"name": name})
+    values.update(row or {})
+    return values
+
+
+@whitelist("frappe.client.has_permission")
+def has_permission(request, doctype, docname, perm_type="read", **_):
+    """你对某张单据是否有某项权限（read、write、create、delete、submit、cancel…）"""
+    return {"has_permission": rights.has_permission(request.user, meta_for(doctype), text_param(docname, "docname"),
+                                                   perm_type)}
+
+
+@whitelist("frappe.client.get_doc_permissions")
+def get_doc_permissions(request, doctype, docname, **_):
+    """你对某张单据的各项权限（含数据权限范围与工作流当前状态的修改权限）"""
+    meta = meta_for(doctype)
+    doc = get_document(request.user, meta, text_param(docname, "docname"))
+    return {"permissions": rights.doc_permissions(request.user, meta, doc)}
+
+
+@whitelist("frappe.client.is_document_amended")
+def is_document_amended(request, doctype, docname, **_):
+    """单据是否已被修订（本系统的单据不作修订，总是 false）"""
+    ensure_readable(request.user, meta_for(doctype))
+    return False
+
+
+@whitelist("frappe.client.get_time_zone", allow_guest=True)
+def get_time_zone(request, **_):
+    return {"time_zone": settings.TIME_ZONE}
+
+
+@whitelist("frappe.client.get_password")
+def get_password(request, doctype, name, fieldname, **_):
+    """密码字段的值（仅系统管理员；本系统的单据没有密码字段）"""
+    if not request.user.is_superuser:
+        raise PermissionError("只有系统管理员可以读取密码字段")
+    meta = meta_for(doctype)
+    get_document(request.user, meta, text_param(name, "name"))
+    raise ValidationError(f"{meta.doctype} 没有密码字段 {str(fieldname)[:100]}")
+
+
+# ------------------------------------------------------------------ writing
+
+
+def _values(fieldname, value) -> dict:
+    """Frappe's set_value: ``fieldname`` with ``value``, or a dict (or its JSON) of field: value."""
+    if value is None or value == "":
+        if isinstance(fieldname, dict):
+            return fieldname
+        if isinstance(fieldname, str) and _looks_like_json(fieldname):
+            return dict_param(fieldname, "fieldname")
+        if isinstance(fieldname, str):
+            return {fieldname: ""}  # Frappe: a field name without a value clears the field
+        raise ValidationError("参数 fieldname 应为字段名或 {字段名: 值} 对象")
+    if not isinstance(fieldname, str):
+        raise ValidationError("参数 fieldname 应为字段名")
+    return {fieldname: value}
+
+
+@whitelist("frappe.client.set_value", methods=("POST",))
+def set_value(request, doctype, name, fieldname, value=None, **_):
+    """修改单据的一个或几个字段（fieldname 为字段名，或 {字段名: 值}）；子表行按其上级单据保存"""
+    meta = meta_for(doctype)
+    return doc_to_dict(set_values(request.user, meta, text_param(name, "name"), _values(fieldname, value)))
+
+
+@whitelist("frappe.client.insert", methods=("POST",))
+def insert(request, doc=None, **_):
+    """新建单据；带 parent、parenttype、parentfield 的子表行追加到上级单据"""
+    return doc_to_dict(insert_document(request.user, batch.client_doc(dict_param(doc, "doc"))))
+
+
+@whitelist("frappe.client.insert_many", methods=("POST",))
+def insert_many(request, docs=None, **_):
+    """一次新建多张单据（最多 200 张），全部成功或全部不保存；返回单据编号列表"""
+    return batch.insert_many(request.user, list_param(docs, "docs"))
+
+
+@whitelist("frappe.client.save", methods=("POST",))
+def save(request, doc, **_):
+    """保存单据（含 name 为修改，带 modified 时检查是否已被他人修改；无 name 或 __islocal 为新建）"""
+    raw = dict_param(doc, "doc")
+    data = batch.client_doc(raw)
+    meta = meta_for(data.get("doctype"))
+    name = data.get("name")
+    if raw.get("__islocal") or name in (None, ""):
+        return doc_to_dict(save_document(request.user, meta, data))
+    return doc_to_dict(save_document(request.user, meta, data, name=text_param(name, "name")))
+
+
+@whitelist("frappe.client.bulk_update", methods=("POST",))
+def bulk_update(request, docs, **_):
+    """批量修改单据（每项含 doctype、docname 和要改的字段），逐张保存，返回失败的单据及原因"""
+    return {"failed_docs": batch.bulk_update(request.user, list_param(docs, "docs"))}
+
+
+@whitelist("frappe.client.delete", methods=("POST",), response_content=WHOLE_BODY)
+def delete(request, doctype, name, **_):
+    """删除单据；子表行从其上级单据中删除"""
+    meta = meta_for(doctype)
+    name = text_param(name, "name")
+    if meta.istable:
+        delete_row(request.user, meta, name)
+    else:
+        delete_document(request.user, meta, name)
+    return FullResponse()  # Frappe answers a method that returns nothing with an empty body: {}
+
+
+@whitelist("frappe.client.rename_doc", methods=("POST",))
+def rename_doc(request, doctype, old_name, new_name, merge=False, **_):
+    """重命名单据（仅允许重命名的单据类型），返回新名称；引用它的权限、日志、附件随之更新"""
+    meta = meta_for(doctype)
+    return rename.rename_document(request.user, meta, text_param(old_name, "old_name"), new_name, merge)
+
+
+@whitelist("frappe.client.submit", methods=("POST",))
+def submit(request, doc, **_):
+    """提交单据：有工作流的单据须通过工作流操作（apply_workflow）提交"""
+    meta, name, _data = doc_ref(doc)
+    docstatus.submit_document(request.user, meta, name)
+
+
+@whitelist("frappe.client.cancel", methods=("POST",))
+def cancel(request, doctype, name, **_):
+    """作废单据：有工作流的单据须通过工作流操作（apply_workflow）办理"""
+    docstatus.cancel_document(request.user, meta_for(doctype), text_param(name, "name"))
+
+
+@whitelist("frappe.client.attach_file", methods=("POST",))
+def attach_file(request, filename=None, filedata=None, doctype=None, docname=None, folder=None,
+                decode_base64=False, is_private=None, docfield=None, **_):
+    """上传附件（filedata 为文件内容，decode_base64=1 时为 Base64）并挂到单据上"""
+    from apps.lowcode.file.attach import attach
+
+    if not doctype or not docname:
+        raise ValidationError("请指定附件所属的单据（doctype 和 docname）")
+    if not isinstance(filename, str) or not filename.strip() or not isinstance(filedata, str):
+        raise ValidationError("请提供文件名 filename 和文件内容 filedata")
+    if bool_param(decode_base64, "decode_base64"):
+        try:
+            content = base64.b64decode(filedata.split(",", 1)[-1] if filedata.startswith("data:") else filedata,
+                                       validate=True)
+        except (binascii.Error, ValueError):
+            raise ValidationError("filedata 不是合法的 Base64 内容") from None
+    else:
+        content = filedata.encode()
+    meta = meta_for(doctype)
+    fieldname = docfield if isinstance(docfield, str) else ""
+    if fieldname and (fieldname not in meta.fields or meta.fields[fieldname].fieldtype != "Attach"):
+        raise ValidationError(f"{meta.doctype} 没有附件字段 {fieldname[:100]}")
+    with transaction.atomic():  # the file and the field that shows it, or neither
+        record = attach(request.user, meta, text_param(docname, "docname"), SimpleUploadedFile(filename, content),
+                        fieldname)
+        if fieldname:
+            set_values(request.user, meta, record.attached_to_name, {fieldname: record.file_url})
+    return doc_to_dict(record)

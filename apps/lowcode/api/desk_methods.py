@@ -1,0 +1,92 @@
+"""What Desk-style clients (Frappe's Desk, frappe-ui) call to load a form and run a document's methods.
+
+``frappe.desk.form.load.getdoc`` answers ``{"docs": [doc], "docinfo": {...}}``
+(and ``{"message": []}`` for a document that does not exist or that the user
+cannot see, as Frappe); ``getdoctype`` answers ``{"docs": [DocType, child
+DocTypes…], "user_settings": "{}"}``; ``run_doc_method`` (also ``runserverobj``)
+runs a method the doctype declares and answers ``{"docs": [doc], "message": result}``.
+"""
+
+from apps.lowcode.api.client_methods import (
+    WHOLE_BODY,
+    bool_param,
+    dict_param,
+    json_param,
+    text_param,
+)
+from apps.lowcode.doctype.meta import get_meta
+from apps.lowcode.doctype.meta_doc import meta_bundle
+from apps.lowcode.doctype.serialize import doc_to_dict
+from apps.lowcode.document import docinfo, docstatus
+from apps.lowcode.document.batch import client_doc
+from apps.lowcode.document.doc_methods import run_doc_method as run_method
+from apps.lowcode.document.service import ensure_readable, get_document, meta_for
+from apps.lowcode.exceptions import DoesNotExistError, PermissionError, ValidationError
+from apps.lowcode.permissions import can
+from apps.lowcode.whitelist import FullResponse, whitelist
+
+
+@whitelist("frappe.desk.form.load.getdoc", response_content=WHOLE_BODY)
+def getdoc(request, doctype, name, user=None, **_):
+    """表单用：单据及其附件、修改记录、工作流日志与你的权限"""
+    if not doctype or not name:
+        raise ValidationError("请提供 doctype 和 name")
+    meta = meta_for(doctype)
+    try:
+        doc = get_document(request.user, meta, text_param(name, "name"))
+    except DoesNotExistError:
+        return []  # Frappe's answer for a missing document: nothing, and no message
+    return FullResponse(docs=[doc_to_dict(doc, meta)], docinfo=docinfo.get_docinfo(request.user, meta, doc),
+                        _link_titles={})
+
+
+def _parents_of(meta) -> list:
+    from apps.lowcode.doctype import doctype_registry
+
+    return [get_meta(dt) for dt in doctype_registry
+            if any(t.doctype == meta.doctype for t in get_meta(dt).tables.values())]
+
+
+@whitelist("frappe.desk.form.load.getdoctype", response_content=WHOLE_BODY)
+def getdoctype(request, doctype, with_parent=False, cached_timestamp=None, **_):
+    """表单用：单据类型的字段定义（含子表的单据类型）"""
+    meta = meta_for(doctype)
+    response = FullResponse()
+    target = meta
+    if meta.istable:
+        parents = [p for p in _parents_of(meta) if can(request.user, "read", p.model)]
+        if not parents:
+            raise PermissionError(f"没有查看“{meta.label}”的权限")
+        if bool_param(with_parent, "with_parent"):
+            target = parents[0]
+            response["parent_dt"] = target.doctype
+    else:
+        ensure_readable(request.user, meta)
+    response["docs"] = meta_bundle(target, docstatus.is_submittable)
+    response["user_settings"] = "{}"
+    return response
+
+
+@whitelist("run_doc_method", response_content=WHOLE_BODY)
+def run_doc_method(request, method, docs=None, dt=None, dn=None, arg=None, args=None, **_):
+    """调用单据类型开放的方法（docs 为单据，或 dt、dn 为单据类型和编号；args 为方法参数）"""
+    if not isinstance(method, str):
+        raise ValidationError("参数 method 应为文本")
+    args = args if args not in (None, "") else arg
+    args = json_param(args, "args") if args not in (None, "") else None
+    if dt:
+        meta, name, seen = meta_for(dt), text_param(dn, "dn"), None
+    else:
+        data = client_doc(dict_param(docs, "docs"))
+        meta = meta_for(data.get("doctype"))
+        name, seen = text_param(data.get("name"), "docs.name"), data.get("modified")
+    doc, result = run_method(request.user, meta, name, method, args, seen, request.method)
+    response = FullResponse(docs=[doc_to_dict(get_document(request.user, meta, doc.name), meta)])
+    if result is not None:
+        response["message"] = result
+    return response
+
+
+# Frappe's older names for the same call.
+whitelist("runserverobj", response_content=WHOLE_BODY)(run_doc_method)
+whitelist("frappe.handler.run_doc_method", response_content=WHOLE_BODY)(run_doc_method)

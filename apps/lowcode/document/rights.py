@@ -1,0 +1,59 @@
+"""What a user may do to one document: Frappe's ``get_doc_permissions``.
+
+The answer combines the role permissions of the doctype, the record scope
+(the document was found through it), the workflow's edit rights in the
+document's current state and the transitions the user may take now, so a
+client can grey out exactly what the server would refuse.
+"""
+
+from apps.lowcode.doctype.meta import DocTypeMeta
+from apps.lowcode.document.service import get_document
+from apps.lowcode.exceptions import DoesNotExistError, PermissionError, ValidationError
+from apps.lowcode.permissions import can
+from apps.lowcode.workflow import engine
+
+# Frappe's permission types, in its order.
+RIGHTS = ("select", "read", "write", "create", "delete", "submit", "cancel", "amend", "print", "email", "report",
+          "import", "export", "share")
+
+
+def doc_permissions(user, meta: DocTypeMeta, obj) -> dict[str, int]:
+    """{right: 0/1} for ``obj``, which the caller loaded through get_document (so it is in scope)."""
+    read = can(user, "read", meta.model)
+    writable = getattr(meta.model, "writable_as_resource", True)
+    edit = engine.edit_rights(user, obj)
+    moves = _docstatus_moves(user, obj)
+    rights = {
+        "select": read, "read": read,
+        "write": read and writable and can(user, "write", meta.model) and edit.allowed,
+        "create": writable and can(user, "create", meta.model),
+        "delete": read and writable and can(user, "delete", meta.model) and engine.delete_refusal(user, obj) is None,
+        "submit": read and 1 in moves, "cancel": read and 2 in moves,
+        "amend": False, "print": read, "email": False, "report": read,
+        "import": writable and can(user, "create", meta.model), "export": read, "share": False,
+    }
+    return {right: int(bool(rights[right])) for right in RIGHTS}
+
+
+def _docstatus_moves(user, obj) -> set[int]:
+    """The docstatus values the transitions the user may take now lead to, where they change it."""
+    workflow = engine.workflow_of(obj)
+    if workflow is None:
+        return set()
+    found = set()
+    for transition in engine.get_transitions(user, obj, workflow):
+        state = engine.get_state(workflow, transition.next_state)
+        if state is not None and state.docstatus_value != obj.docstatus:
+            found.add(state.docstatus_value)
+    return found
+
+
+def has_permission(user, meta: DocTypeMeta, name, ptype: str = "read") -> bool:
+    """Frappe's ``has_permission(doctype, ptype, docname)``: False also for a record the user cannot see."""
+    if not isinstance(ptype, str) or ptype.lower() not in RIGHTS:
+        raise ValidationError(f"参数 perm_type 应为以下之一：{'、'.join(RIGHTS)}")
+    try:
+        obj = get_document(user, meta, name)
+    except (DoesNotExistError, PermissionError):
+        return False
+    return bool(doc_permissions(user, meta, obj)[ptype.lower()])
