@@ -7,6 +7,7 @@ DocTypes…], "user_settings": "{}"}``; ``run_doc_method`` (also ``runserverobj`
 runs a method the doctype declares and answers ``{"docs": [doc], "message": result}``.
 """
 
+from apps.lowcode.api import docinfo
 from apps.lowcode.api.client_methods import (
     WHOLE_BODY,
     bool_param,
@@ -17,7 +18,7 @@ from apps.lowcode.api.client_methods import (
 from apps.lowcode.doctype.meta import get_meta
 from apps.lowcode.doctype.meta_doc import meta_bundle
 from apps.lowcode.doctype.serialize import doc_to_dict
-from apps.lowcode.document import docinfo, docstatus
+from apps.lowcode.document import docstatus
 from apps.lowcode.document.batch import client_doc
 from apps.lowcode.document.doc_methods import run_doc_method as run_method
 from apps.lowcode.document.service import ensure_readable, get_document, meta_for

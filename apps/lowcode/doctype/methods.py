@@ -18,8 +18,8 @@ arbitrary attributes. The method is called as ``method(doc, user, **args)``;
 anything it writes must go through the document service like every other door.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 PERMS = ("read", "write")
 

@@ -12,14 +12,13 @@ import json
 from apps.lowcode.doctype.meta import DocTypeMeta
 from apps.lowcode.doctype.serialize import format_value
 from apps.lowcode.document.rights import doc_permissions
+from apps.lowcode.file.attach import attachments_of
+from apps.lowcode.workflow.model import WorkflowLog
 
 MAX_VERSIONS = 100
 
 
 def get_docinfo(user, meta: DocTypeMeta, doc) -> dict:
-    from apps.lowcode.file.attach import attachments_of
-    from apps.lowcode.workflow.model import WorkflowLog
-
     logs = WorkflowLog.objects.filter(reference_doctype=meta.doctype, reference_name=doc.name) \
         .select_related("user").order_by("id")
     return {
