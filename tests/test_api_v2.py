@@ -76,6 +76,7 @@ def test_count_and_meta(api):
     assert data(client.get("/api/v2/doctype/Project/count/")) == 29
     meta = data(client.get("/api/v2/doctype/Task/meta"))
     assert meta["name"] == "Task" and meta["doctype"] == "DocType" and meta["istable"] == 0
+    assert meta["is_submittable"] == 0
     fields = {f["fieldname"]: f for f in meta["fields"]}
     assert fields["plan"]["fieldtype"] == "Link" and fields["plan"]["options"] == "Action Plan"
     assert fields["units"]["fieldtype"] == "Table" and fields["units"]["options"] == "Task Unit"
@@ -159,3 +160,22 @@ def test_unknown_v2_paths_answer_in_v2_envelope(api):
     v2_error(client.get("/api/v2/"), 404, "DoesNotExistError")
     v2_error(client.get("/api/v2/doctype/Task/nothing"), 404, "DoesNotExistError")
     v2_error(client.post("/api/v2/anything", {}, format="json"), 404, "DoesNotExistError")
+
+
+def test_document_method_runs_declared_methods_only(api):
+    """``document/<DocType>/<name>/method/<method>``: run_doc_method's declarations and rules, v2's envelope."""
+    from apps.innovation_action.models import SelfAssessment
+    from tests.test_workflow_api import create_assessment
+
+    name = create_assessment()["name"]
+    url = f"/api/v2/document/SelfAssessment/{name}/method"
+    client = api.as_user("zhanggong")
+    body = client.post(f"{url}/get_unfilled_lines", {}, format="json").json()
+    assert len(body["data"]) == 15 and body["docs"][0]["name"] == name
+    body = client.get(f"{url}/get_unfilled_lines/", {"field": "reviewed_score"}).json()
+    assert len(body["data"]) == 15
+    v2_error(client.post(f"{url}/get_unfilled_lines", {"bogus": 1}, format="json"), 417, "ValidationError")
+    for undeclared in ("delete", "save", "__class__"):
+        v2_error(client.post(f"{url}/{undeclared}", {}, format="json"), 403, "PermissionError")
+    assert SelfAssessment.objects.filter(name=name).exists()
+    v2_error(api.as_user("xinfeng").post(f"{url}/get_unfilled_lines", {}, format="json"), 404, "DoesNotExistError")

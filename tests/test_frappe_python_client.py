@@ -94,9 +94,9 @@ def test_insert_update_and_delete(site):
 def test_get_value(site):
     with session(site) as client:
         value = client.get_api("frappe.client.get_value", params={
-            "doctype": "Project", "fieldname": ["county", "lead_unit"], "filters": {"name": "2023-P24"},
+            "doctype": "Project", "fieldname": ["county", "project_name"], "filters": {"name": "2023-P24"},
         })
-        assert value["county"] == "崇义县"
+        assert value == {"county": "崇义县", "project_name": "章源钨业江西省钨制品技术创新中心项目"}
         assert client.get_api("frappe.client.get_value", params={
             "doctype": "Project", "fieldname": "county", "filters": "2023-P24",
         }) == {"county": "崇义县"}

@@ -1,8 +1,9 @@
 """Frappe v16's REST API v2 (``/api/v2/...``): v1's services in v2's URLs and envelope.
 
 Routes as Frappe's ``frappe/api/v2.py``: ``document/<DocType>`` (list, create),
-``document/<DocType>/<name>`` (read, PATCH/PUT update, DELETE), ``method/<name>`` and
-``method/<DocType>/<method>``, ``doctype/<DocType>/meta`` and ``/count``. Answers are
+``document/<DocType>/<name>`` (read, PATCH/PUT update, DELETE),
+``document/<DocType>/<name>/method/<method>`` (a method the doctype declares, as run_doc_method),
+``method/<name>`` and ``method/<DocType>/<method>``, ``doctype/<DocType>/meta`` and ``/count``. Answers are
 ``{"data": ...}`` (a list adds ``has_next_page``); errors ``{"errors": [{"type", "message"}]}``
 (apps.lowcode.api.errors.answer picks the envelope by path). Nothing here decides anything:
 permissions, scope and validation are the document service's, methods go through
@@ -24,8 +25,10 @@ from apps.lowcode.api.views import (
     run_method,
     without_trailing_slash,
 )
-from apps.lowcode.doctype.meta_dict import meta_to_dict
+from apps.lowcode.doctype.meta_doc import doctype_dict
 from apps.lowcode.doctype.serialize import doc_to_dict
+from apps.lowcode.document import docstatus
+from apps.lowcode.document.doc_methods import run_doc_method
 from apps.lowcode.document.query import filter_condition, parse_list_query
 from apps.lowcode.document.service import (
     count_documents,
@@ -93,6 +96,20 @@ class DocumentView(FrappeView):
         return envelope("ok", status=202)
 
 
+class DocumentMethodView(FrappeView):
+    """Frappe's ``execute_doc_method``: the request's parameters are the method's arguments."""
+
+    permission_classes = [IsAuthenticated]
+
+    def handle(self, request, doctype, name, method):
+        meta = meta_for(doctype)
+        doc, result = run_doc_method(request.user, meta, name, method, form_dict(request),
+                                     http_method=request.method)
+        return envelope(result, docs=[doc_to_dict(get_document(request.user, meta, doc.name), meta)])
+
+    get = post = handle
+
+
 class MethodView(FrappeView):
     permission_classes = [AllowAny]  # each method says whether guests may call it
 
@@ -124,7 +141,8 @@ class MetaView(FrappeView):
     permission_classes = [IsAuthenticated]  # Frappe: any logged-in user (only_for("All"))
 
     def get(self, request, doctype):
-        return envelope(meta_to_dict(meta_for(doctype)))
+        meta = meta_for(doctype)
+        return envelope(doctype_dict(meta, docstatus.is_submittable(meta)))
 
 
 class CountView(FrappeView):
@@ -138,6 +156,8 @@ class CountView(FrappeView):
 
 urlpatterns = [
     re_path(r"^document/(?P<doctype>[^/]+)/?$", DocumentListView.as_view()),
+    re_path(r"^document/(?P<doctype>[^/]+)/(?P<name>[\s\S]+?)/method/(?P<method>[^/]+)/?$",
+            DocumentMethodView.as_view()),
     re_path(r"^document/(?P<doctype>[^/]+)/(?P<name>[\s\S]+)$", DocumentView.as_view()),
     re_path(r"^method/(?P<method_name>[^/]+)/?$", MethodView.as_view()),
     re_path(r"^method/(?P<doctype>[^/]+)/(?P<method_name>[^/]+)/?$", MethodView.as_view()),
