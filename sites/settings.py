@@ -140,6 +140,9 @@ REST_FRAMEWORK = {
     "UNICODE_JSON": True,
 }
 
+# A CSRF refusal under /api (or at the legacy cmd= door) is Frappe's CSRFTokenError in JSON.
+CSRF_FAILURE_VIEW = "apps.lowcode.api.errors.csrf_failure"
+
 AUTHENTICATION_BACKENDS = ["apps.lowcode.auth.backends.LockoutModelBackend"]
 # Reverse proxies whose X-Forwarded-For is believed (IPs or networks); the login lockout counts per client address.
 TRUSTED_PROXIES = SITE_CONFIG.get("trusted_proxies", [])

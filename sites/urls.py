@@ -1,16 +1,19 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from apps.lowcode.admin import attachment_views
 from apps.lowcode.admin import inbox as workflow_views
 from apps.lowcode.admin import print_page as print_views
+from apps.lowcode.api import errors as api_errors
 from apps.lowcode.api.key_views import my_api_keys
+from apps.lowcode.api.views import not_found, site_root
 from apps.lowcode.file.views import PrivateFileView
 from apps.lowcode.health.views import health
 
 urlpatterns = [
-    path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    # GET / goes to the admin; a request with cmd= (or any POST) is Frappe's legacy method door.
+    path("", site_root, {"home_view": RedirectView.as_view(url="/admin/", permanent=False)}),
     path("health/", health, name="health"),
     path("admin/my-api-keys/", my_api_keys, name="my-api-keys"),
     path("admin/inbox/", admin.site.admin_view(workflow_views.inbox), name="workflow-inbox"),
@@ -27,5 +30,9 @@ urlpatterns = [
     path("admin/config/", include("apps.lowcode.fixtures.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("apps.lowcode.api.urls")),
+    re_path(r"^api$", not_found),
     path("private/files/<path:path>", PrivateFileView.as_view(), name="private-file"),
 ]
+
+# Unexpected failures answer in JSON under /api and at the legacy door (an HTML page elsewhere).
+handler500 = api_errors.server_error

@@ -5,6 +5,8 @@ logged in through /api/method/login is not asked for a token. A request
 that a browser marks as coming from another site (``Sec-Fetch-Site`` or an
 ``Origin`` that is not ours) must carry the CSRF token in
 ``X-Frappe-CSRF-Token`` or ``X-CSRFToken``; that is the attack CSRF is.
+The same rule holds at every door (/api, /api/v2, the legacy ``cmd=`` POST to
+the site root); logging in is exempt, as in Frappe.
 """
 
 import base64
@@ -17,6 +19,8 @@ from apps.lowcode.auth.api_key import user_for_token
 from apps.lowcode.exceptions import CSRFTokenError
 
 CSRF_HEADERS = ("HTTP_X_FRAPPE_CSRF_TOKEN", "HTTP_X_CSRFTOKEN")
+# Methods a session may call without the CSRF token (the views mark such requests).
+CSRF_EXEMPT_METHODS = frozenset({"login"})
 
 
 class TokenAuthentication(authentication.BaseAuthentication):
@@ -52,6 +56,8 @@ class _CsrfCheck(CsrfViewMiddleware):
 
 class SessionAuthentication(authentication.SessionAuthentication):
     def enforce_csrf(self, request):
+        if getattr(request, "frappe_csrf_exempt", False):
+            return
         if any(h in request.META for h in CSRF_HEADERS):
             if "HTTP_X_FRAPPE_CSRF_TOKEN" in request.META:
                 request.META.setdefault("HTTP_X_CSRFTOKEN", request.META["HTTP_X_FRAPPE_CSRF_TOKEN"])

@@ -1,9 +1,16 @@
 """Frappe's exceptions and how they answer over HTTP.
 
-A Frappe client reads ``exc_type`` and the messages in ``_server_messages``;
-we answer the same way, with the message in Chinese.
+A Frappe client reads ``exc_type``, ``exc`` and the messages in ``_server_messages``;
+we answer the same way, with the message in Chinese. Frappe's ``exc`` is a JSON list
+of tracebacks; ours holds one line per error (``frappe.exceptions.X: message``), so a
+client that looks for ``exc`` sees the error while no traceback leaves the server.
+REST API v2 answers errors as ``{"errors": [{"type", "message", ...}]}`` instead.
+
+Every answer under /api and at the legacy ``cmd=`` door is JSON, Django's own
+refusals included: see :func:`csrf_failure` and :func:`server_error`.
 """
 
+import json
 
 from django.core.exceptions import (
     PermissionDenied,
@@ -11,10 +18,13 @@ from django.core.exceptions import (
     TooManyFieldsSent,
 )
 from django.http import Http404, JsonResponse
+from django.views import defaults
+from django.views.csrf import csrf_failure as django_csrf_failure
 from rest_framework import exceptions as drf
 
 from apps.lowcode.exceptions import (
     AuthenticationError,
+    CSRFTokenError,
     DoesNotExistError,
     FrappeError,
     MethodNotAllowedError,
@@ -27,17 +37,51 @@ from apps.lowcode.exceptions import (
 from apps.lowcode.whitelist import server_messages
 
 
+class ServerError(FrappeError):
+    """An unexpected failure: a 500 that still answers in Frappe's JSON, with no traceback."""
+
+    http_status = 500
+    exc_type = "Exception"
+
+
 def error_response(error: FrappeError) -> JsonResponse:
+    """REST API v1 (and the legacy door): Frappe's ``exc_type``/``exception``/``exc``/``_server_messages``."""
+    exception = f"frappe.exceptions.{error.exc_type}: {error.message}"
     return JsonResponse(
         {
             "exc_type": error.exc_type,
-            "exception": f"frappe.exceptions.{error.exc_type}: {error.message}",
+            "exception": exception,
+            "exc": json.dumps([exception], ensure_ascii=False),
             "message": error.message,
             "_server_messages": server_messages(error.message, "red"),
         },
         status=error.http_status,
         json_dumps_params={"ensure_ascii": False},
     )
+
+
+def v2_error_response(error: FrappeError) -> JsonResponse:
+    """REST API v2: the error and its message in one entry of ``errors``."""
+    return JsonResponse(
+        {"errors": [{"type": error.exc_type, "message": error.message, "indicator": "red"}]},
+        status=error.http_status,
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def is_v2(request) -> bool:
+    return request.path.startswith("/api/v2/") or request.path == "/api/v2"
+
+
+def answer(request, error: FrappeError) -> JsonResponse:
+    """The error in the envelope of the API version the request came through."""
+    return v2_error_response(error) if is_v2(request) else error_response(error)
+
+
+def speaks_json(request) -> bool:
+    """Requests Frappe answers in JSON whatever happens: the API, and the legacy door at the site root."""
+    return request.path == "/api" or request.path.startswith("/api/") or (
+        request.path == "/" and request.method not in ("GET", "HEAD"))
 
 
 def as_frappe_error(exc: Exception) -> FrappeError | None:
@@ -75,4 +119,21 @@ def _detail(exc) -> str:
 def exception_handler(exc, context):
     """DRF's exception hook: every error of the API answers in Frappe's shape."""
     error = as_frappe_error(exc)
-    return error_response(error) if error else None
+    if error is None:
+        return None
+    request = context.get("request")
+    return answer(request, error) if request is not None else error_response(error)
+
+
+def csrf_failure(request, reason=""):
+    """Django's CSRF refusal (settings.CSRF_FAILURE_VIEW): Frappe's CSRFTokenError in JSON for the API."""
+    if speaks_json(request):
+        return answer(request, CSRFTokenError("CSRF 校验失败：请求缺少有效的 CSRF 令牌，请刷新页面后重试"))
+    return django_csrf_failure(request, reason)
+
+
+def server_error(request, *args, **kwargs):
+    """handler500: the API answers an unexpected failure in JSON, never with an HTML page."""
+    if speaks_json(request):
+        return answer(request, ServerError("服务器内部错误，请稍后重试或联系管理员"))
+    return defaults.server_error(request, *args, **kwargs)

@@ -237,6 +237,7 @@ def openapi_document() -> dict:
     schemas["Error"] = {
         "type": "object", "required": ["exc_type", "message", "_server_messages"],
         "properties": {"exc_type": {"type": "string"}, "exception": {"type": "string"},
+                       "exc": {"type": "string", "description": "JSON 列表，每项一行错误（不含调用栈）"},
                        "message": {"type": "string"}, "_server_messages": {"type": "string"}},
     }
     return {

@@ -1,4 +1,6 @@
-from django.urls import path, re_path, register_converter
+"""Routes of the API, as Frappe's: /api (= /api/v1) and /api/v2, a trailing slash allowed everywhere."""
+
+from django.urls import include, path, re_path, register_converter
 
 from apps.lowcode.api.views import (
     MethodView,
@@ -24,12 +26,19 @@ class AnyText:
 
 register_converter(AnyText, "any")
 
+# REST API v1, served at /api/ and /api/v1/ as Frappe does.
+v1_patterns = [
+    re_path(r"^resource/(?P<doctype>[^/]+)/?$", ResourceListView.as_view()),
+    path("resource/<str:doctype>/<any:name>", ResourceDocView.as_view()),
+    re_path(r"^method/(?P<method_name>[^/]+)/?$", MethodView.as_view()),
+]
+
 urlpatterns = [
     path("schema/", SchemaView.as_view(), name="openapi-schema"),
     path("docs/", swagger_ui, name="api-docs"),
-    path("resource/<str:doctype>", ResourceListView.as_view()),
-    path("resource/<str:doctype>/<any:name>", ResourceDocView.as_view()),
-    path("method/<str:method_name>", MethodView.as_view()),
+    *v1_patterns,
+    path("v1/", include(v1_patterns)),
+    path("v2/", include("apps.lowcode.api.v2")),
     # Anything else under /api answers in Frappe's JSON, not Django's HTML page.
     re_path(r"^[\s\S]*$", not_found),
 ]

@@ -1,9 +1,13 @@
-"""HTTP endpoints of the Frappe-style API: /api/resource and /api/method."""
+"""HTTP endpoints of the Frappe-style API: /api/resource, /api/method and the legacy ``cmd=`` door.
+
+Every door to a method (``/api/method/<name>``, ``/api/v2/method/<name>``, a POST to the site
+root with ``cmd=<name>``) goes through :func:`run_method`; only the envelope differs.
+"""
 
 from django.http import QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
-from django.views.decorators.csrf import ensure_csrf_cookie
+from django.views.decorators.csrf import csrf_exempt, ensure_csrf_cookie
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -19,7 +23,8 @@ from apps.lowcode.api import data_import as _data_import_methods  # noqa: F401
 from apps.lowcode.api import notification as _notification_methods  # noqa: F401
 from apps.lowcode.api import print_format as _print_methods  # noqa: F401
 from apps.lowcode.api import workflow as _workflow_methods  # noqa: F401
-from apps.lowcode.api.errors import error_response
+from apps.lowcode.api.auth import CSRF_EXEMPT_METHODS
+from apps.lowcode.api.errors import answer
 from apps.lowcode.api.openapi import openapi_document
 from apps.lowcode.api.parsers import StrictJSONParser
 from apps.lowcode.doctype.serialize import doc_to_dict
@@ -44,6 +49,15 @@ class FrappeView(APIView):
     """The API's views: JSON bodies are read strictly (see strict_json), forms and uploads as usual."""
 
     parser_classes = [StrictJSONParser, FormParser, MultiPartParser]
+
+    def called_method(self, request, **kwargs) -> str | None:
+        """The whitelisted method this request calls, if any (a method view names it)."""
+        return None
+
+    def initial(self, request, *args, **kwargs):
+        # Before authentication reads the session: login is exempt from the CSRF rule, as in Frappe.
+        request._request.frappe_csrf_exempt = self.called_method(request, **kwargs) in CSRF_EXEMPT_METHODS
+        super().initial(request, *args, **kwargs)
 
 
 def form_dict(request) -> dict:
@@ -90,8 +104,17 @@ class ResourceListView(FrappeView):
         return Response({"data": doc_to_dict(obj)})
 
 
+def without_trailing_slash(name: str) -> str:
+    """``/api/resource/Task/2023-T01/`` names 2023-T01: Frappe's routes do not insist on slashes."""
+    return name[:-1] if name.endswith("/") else name
+
+
 class ResourceDocView(FrappeView):
     permission_classes = [IsAuthenticated]
+
+    def dispatch(self, request, *args, **kwargs):
+        kwargs["name"] = without_trailing_slash(kwargs["name"])
+        return super().dispatch(request, *args, **kwargs)
 
     def get(self, request, doctype, name):
         meta = meta_for(doctype)
@@ -107,25 +130,66 @@ class ResourceDocView(FrappeView):
         return Response({"message": "ok"})
 
 
+def run_method(request, method_name: str):
+    """Frappe's RPC, one implementation for every door: the method's value, a FullResponse or a download.
+
+    The method's HTTP verbs and its guest rule are checked here, so no door is a way around them.
+    """
+    method = get_method(method_name)
+    if request.method not in method.http_methods:
+        raise MethodNotAllowedError(f"接口 {method_name} 不支持 {request.method} 请求")
+    if not method.allow_guest and not request.user.is_authenticated:
+        raise AuthenticationError("请先登录")
+    return call(method, request, form_dict(request))
+
+
+def v1_response(result):
+    """REST API v1's envelope for a method's result: ``{"message": ...}``."""
+    if isinstance(result, HttpResponseBase):  # a download, as Frappe's response type "download"
+        return result
+    return Response(result if isinstance(result, FullResponse) else {"message": result})
+
+
 class MethodView(FrappeView):
     permission_classes = [AllowAny]  # each method says whether guests may call it
 
-    def dispatch_method(self, request, method_name):
-        method = get_method(method_name)
-        if request.method not in method.http_methods:
-            raise MethodNotAllowedError(f"接口 {method_name} 不支持 {request.method} 请求")
-        if not method.allow_guest and not request.user.is_authenticated:
-            raise AuthenticationError("请先登录")
-        result = call(method, request, form_dict(request))
-        if isinstance(result, HttpResponseBase):  # a download, as Frappe's response type "download"
-            return result
-        return Response(result if isinstance(result, FullResponse) else {"message": result})
+    def called_method(self, request, method_name=None, **kwargs):
+        return method_name
 
     def get(self, request, method_name):
-        return self.dispatch_method(request, method_name)
+        return v1_response(run_method(request, method_name))
 
     def post(self, request, method_name):
-        return self.dispatch_method(request, method_name)
+        return v1_response(run_method(request, method_name))
+
+
+class LegacyCommandView(FrappeView):
+    """The site root with ``cmd=<method>``: the door older Frappe clients use (``cmd=login`` logs in).
+
+    Frappe answers it exactly like ``/api/method/<cmd>``; so do we, through :func:`run_method`.
+    """
+
+    permission_classes = [AllowAny]
+
+    def called_method(self, request, **kwargs):
+        return command(request)
+
+    def handle(self, request):
+        name = command(request)
+        if not name:
+            raise ValidationError("缺少参数 cmd：请指定要调用的接口方法")
+        return v1_response(run_method(request, name))
+
+    get = post = handle
+
+
+def command(request) -> str | None:
+    """The ``cmd`` of a legacy request, from the query string or the body."""
+    try:
+        name = form_dict(request).get("cmd")
+    except ValidationError:
+        return None
+    return name if isinstance(name, str) and name else None
 
 
 class SchemaView(APIView):
@@ -144,5 +208,17 @@ def swagger_ui(request):
     return render(request, "lowcode/swagger.html", {"schema_url": "/api/schema/"})
 
 
+@csrf_exempt  # an unknown path answers 404 in JSON, never Django's HTML CSRF page
 def not_found(request, *args, **kwargs):
-    return error_response(DoesNotExistError(f"接口 {request.path} 不存在"))
+    return answer(request, DoesNotExistError(f"接口 {request.path} 不存在"))
+
+
+_legacy_command = LegacyCommandView.as_view()
+
+
+@csrf_exempt  # the legacy door applies Frappe's CSRF rule itself (apps.lowcode.api.auth)
+def site_root(request, home_view):
+    """``/``: a request carrying ``cmd`` (or any write) is the legacy door; otherwise ``home_view``."""
+    if request.method not in ("GET", "HEAD") or "cmd" in request.GET:
+        return _legacy_command(request)
+    return home_view(request)
