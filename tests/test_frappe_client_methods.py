@@ -324,7 +324,7 @@ def test_rename_a_county_keeps_links_scope_and_history():
 
 
 def test_rename_a_unit_updates_custom_links_to_it():
-    from apps.lowcode.customize.model import CustomField
+    from apps.lowcode.doctype.customization import CustomField
 
     for values in ({"fieldname": "custom_helper", "label": "协办单位", "fieldtype": "Link"},
                    {"fieldname": "custom_cooperating_units", "label": "配合单位", "fieldtype": "Table MultiSelect"}):
