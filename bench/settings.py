@@ -1,0 +1,5 @@
+"""The site's settings plus the bench's bare views (bench/bare_views.py) under /bench/; used only by bench/api_http.py."""
+
+from sites.settings import *  # noqa: F403
+
+ROOT_URLCONF = "bench.urls"
