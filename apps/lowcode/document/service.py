@@ -55,7 +55,8 @@ def get_document(user, meta: DocTypeMeta, name, for_update=False):
     queryset = visible(user, meta)
     # Lock only the document's own row for a write; joining its links would lock them too.
     queryset = queryset.select_for_update() if for_update else queryset.select_related(*link_fields(meta))
-    obj = queryset.filter(name=str(name)).first()
+    # name is unique: no ORDER BY (a doctype's ordering may join other tables, and lock them for a write).
+    obj = queryset.filter(name=str(name)).order_by().first()
     if obj is None:
         raise DoesNotExistError(f"{meta.label} {name} 不存在")
     return obj

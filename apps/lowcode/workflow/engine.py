@@ -40,6 +40,8 @@ from apps.lowcode.workflow.model import (
 )
 
 CREATE_ACTION = "新建"
+# Where apply_workflow keeps the workflow it read on the document it locked, for the length of the action.
+WORKFLOW_ATTR = "_lowcode_workflow"
 
 
 # ------------------------------------------------------------------ reading the workflow
@@ -55,6 +57,10 @@ def get_workflow(doctype: str) -> Workflow | None:
 
 
 def workflow_of(doc) -> Workflow | None:
+    """The document's workflow; an action keeps the one it read on the document, so that the events
+    it runs (which ask again) see the same workflow without reading it again."""
+    if WORKFLOW_ATTR in doc.__dict__:
+        return doc.__dict__[WORKFLOW_ATTR]
     return get_workflow(type(doc).doctype)
 
 
@@ -343,7 +349,8 @@ def apply_workflow(user, model, name: str, action: str, comment: str = "", seen_
 
     comment = (comment or "").strip()
     with transaction.atomic():
-        doc = scope_queryset(user, model).select_for_update().filter(name=str(name)).first()
+        # No ORDER BY: name is unique, and a doctype's ordering would join (and lock) other tables.
+        doc = scope_queryset(user, model).select_for_update().filter(name=str(name)).order_by().first()
         if doc is None:
             raise DoesNotExistError(f"{model._meta.verbose_name} {name} 不存在")
         if seen_state not in (None, "") and seen_state != doc.workflow_state:
@@ -354,6 +361,7 @@ def apply_workflow(user, model, name: str, action: str, comment: str = "", seen_
         workflow = workflow_of(doc)
         if workflow is None:
             raise ValidationError(f"“{model._meta.verbose_name}”没有启用的工作流")
+        doc.__dict__[WORKFLOW_ATTR] = workflow
         candidates = [t for t in transitions_from(workflow, doc.workflow_state) if t.action == action]
         if not candidates:
             offered = "、".join(t.action for t in get_transitions(user, doc, workflow)) or "无"
@@ -366,7 +374,10 @@ def apply_workflow(user, model, name: str, action: str, comment: str = "", seen_
         transition = candidates[reasons.index(None)]
         if transition.comment_required and not comment:
             raise ValidationError(f"“{action}”必须填写意见（例如退回原因）")
-        return _take(user, doc, workflow, transition, comment)
+        try:
+            return _take(user, doc, workflow, transition, comment)
+        finally:
+            doc.__dict__.pop(WORKFLOW_ATTR, None)  # the document outlives the action; the next one reads again
 
 
 def _take(user, doc, workflow: Workflow, transition: WorkflowTransition, comment: str) -> ActionResult:
