@@ -13,7 +13,12 @@ from django.db import transaction
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from apps.innovation_action.models import BonusClaim, Project, SelfAssessment, SelfAssessmentLine
+from apps.innovation_action.models import (
+    BonusClaim,
+    Project,
+    SelfAssessment,
+    SelfAssessmentLine,
+)
 from apps.lowcode.auth.api_key import user_for_token
 from apps.lowcode.permissions import scope_queryset
 from apps.lowcode.workflow.model import Workflow, WorkflowLog
@@ -37,8 +42,8 @@ def project_list(request):
     if user is None:
         return JsonResponse({"error": "unauthorised"}, status=401)
     rows = scope_queryset(user, Project).order_by("number").values(*LIST_FIELDS)[:100]
-    return _json({"data": [{**row, "county": row.pop("county__name"),
-                            "total_investment": float(row["total_investment"]),
+    return _json({"data": [{"name": row["name"], "project_name": row["project_name"], "county": row["county__name"],
+                            "section": row["section"], "total_investment": float(row["total_investment"]),
                             "planned_investment": float(row["planned_investment"])} for row in rows]})
 
 

@@ -31,7 +31,12 @@ from django.db import transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from apps.innovation_action import roles  # noqa: E402
-from apps.innovation_action.models import AssessmentPeriod, County, Project, SelfAssessment  # noqa: E402
+from apps.innovation_action.models import (  # noqa: E402
+    AssessmentPeriod,
+    County,
+    Project,
+    SelfAssessment,
+)
 from apps.lowcode.auth.api_key import generate_keys  # noqa: E402
 from apps.lowcode.doctype.meta import get_meta  # noqa: E402
 from apps.lowcode.document.service import save_document  # noqa: E402

@@ -15,8 +15,13 @@ from django.utils import timezone
 
 from apps.lowcode.doctype.meta import DocTypeMeta, get_meta
 
+# Already JSON as they are (bool is not among them: type(True) is bool, and Frappe's checks are 0/1).
+_PLAIN_TYPES = frozenset({str, int, float, type(None)})
+
 
 def format_value(value):
+    if type(value) in _PLAIN_TYPES:  # most cells of a list: skip the checks below
+        return value
     if isinstance(value, datetime):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S.%f") if timezone.is_aware(value) \
             else value.strftime("%Y-%m-%d %H:%M:%S.%f")

@@ -115,12 +115,13 @@ def approver_ids(doc, transition: WorkflowTransition) -> set[int] | None:
     ids: set[int] = set()
     for path in paths:
         target = path_target(type(doc), path)
-        values = [v for v in type(doc)._default_manager.filter(pk=doc.pk).values_list(path, flat=True) if v]
+        # A record's name straight from the join: User Permissions name records by name.
+        column = path if target is User else f"{path}__name"
+        values = [v for v in type(doc)._default_manager.filter(pk=doc.pk).values_list(column, flat=True) if v]
         if target is User:
             ids.update(values)
-        else:
-            names = target._default_manager.filter(pk__in=values).values_list("name", flat=True)
-            ids.update(UserPermission.objects.filter(allow=target.doctype, for_value__in=list(names))
+        elif values:
+            ids.update(UserPermission.objects.filter(allow=target.doctype, for_value__in=values)
                        .values_list("user_id", flat=True))
     return ids
 
@@ -386,7 +387,8 @@ def _take(user, doc, workflow: Workflow, transition: WorkflowTransition, comment
     run_doc_event(doc, "before_transition", **context)
     log_fields = dict(workflow=workflow, reference_doctype=type(doc).doctype, reference_name=doc.name,
                       action=transition.action, from_state=transition.state, user=user, comment=comment)
-    approvals = len(approvals_so_far(doc, transition)) + 1
+    # One approval moves the document: no need to count earlier ones (two log queries per action).
+    approvals = len(approvals_so_far(doc, transition)) + 1 if transition.approvals_required > 1 else 1
     doc.modified_by = user
     if approvals < transition.approvals_required:
         WorkflowLog.objects.create(**log_fields, to_state=transition.state, moved=False)
