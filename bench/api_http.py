@@ -80,7 +80,8 @@ def set_up(site: str, redis_db: int) -> dict:
 
 def start_server(site: str, port: int, workers: int, threads: int) -> subprocess.Popen:
     # No collected static files in a checkout: WhiteNoise says so once per worker, which is noise here.
-    env = {**os.environ, "SITE": site, "DJANGO_SETTINGS_MODULE": "bench.settings", "PYTHONWARNINGS": "ignore::UserWarning"}
+    env = {**os.environ, "SITE": site, "DJANGO_SETTINGS_MODULE": "bench.settings",
+           "PYTHONWARNINGS": "ignore::UserWarning"}
     server = subprocess.Popen(
         [PYTHON, "-m", "gunicorn", "sites.wsgi:application", "--bind", f"127.0.0.1:{port}",
          "--workers", str(workers), "--threads", str(threads), "--backlog", "2048", "--log-level", "warning"],
@@ -199,7 +200,9 @@ def sequential(port, api, bare, repeat, api_conn, bare_conn) -> tuple[list, list
 
 
 def concurrent(port, make, connections, per_connection) -> tuple[list, float, list]:
-    """``connections`` threads each sending ``per_connection`` requests back to back; (latencies, rps, errors)."""
+    """``connections`` threads each sending ``per_connection`` requests back to back.
+
+    Returns (latencies per connection, in order; requests per second; errors)."""
     clients = [Client(port) for _ in range(connections)]
     times = [[] for _ in range(connections)]
     barrier = threading.Barrier(connections + 1)
@@ -217,8 +220,16 @@ def concurrent(port, make, connections, per_connection) -> tuple[list, float, li
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - start
-    samples = [t for per in times for t in per]
-    return samples, len(samples) / elapsed, [e for c in clients for e in c.errors]
+    return times, sum(map(len, times)) / elapsed, [e for c in clients for e in c.errors]
+
+
+def print_row(label, api_c1, bare_c1, api_cn, bare_cn, rates) -> tuple[float, float]:
+    """One line of the table; returns (ratio of the medians at concurrency 1, API p95 under load in ms)."""
+    ratio = statistics.median(api_c1) / statistics.median(bare_c1)
+    api_p95 = percentile(api_cn, 0.95) * 1000
+    print(f"{label:<30} {statistics.median(api_c1) * 1000:>6.1f}ms {statistics.median(bare_c1) * 1000:>6.1f}ms "
+          f"{ratio:>5.2f}× │ {'':>4} {api_p95:>6.0f}ms {percentile(bare_cn, 0.95) * 1000:>6.0f}ms {rates}", flush=True)
+    return ratio, api_p95
 
 
 def check_same_rows(port, data, pairs) -> None:
@@ -284,15 +295,20 @@ def main():
                 reset_workflow(args.port, data)
             bare_cn, bare_rps, bare_errors = concurrent(args.port, bare, args.connections, args.per_connection)
             errors += api_errors + bare_errors
-            ratio = statistics.median(api_c1) / statistics.median(bare_c1)
-            api_p95 = percentile(api_cn, 0.95) * 1000
-            print(f"{name:<30} {statistics.median(api_c1) * 1000:>6.1f}ms {statistics.median(bare_c1) * 1000:>6.1f}ms "
-                  f"{ratio:>5.2f}× │ {'':>4} {api_p95:>6.0f}ms {percentile(bare_cn, 0.95) * 1000:>6.0f}ms "
-                  f"{api_rps:>8.0f} {bare_rps:>8.0f}", flush=True)
+            rows = [(name, lambda i: True, f"{api_rps:>8.0f} {bare_rps:>8.0f}")]
+            if name == "workflow action":  # the two actions differ: 提交 runs the app's scoring hooks
+                rows += [("  submit (with scoring hooks)", lambda i: i % 2 == 0, ""),
+                         ("  return for correction", lambda i: i % 2 == 1, "")]
+            for label, keep, rates in rows:
+                ratio, api_p95 = print_row(label, [t for i, t in enumerate(api_c1) if keep(i)],
+                                           [t for i, t in enumerate(bare_c1) if keep(i)],
+                                           [t for per in api_cn for i, t in enumerate(per) if keep(i)],
+                                           [t for per in bare_cn for i, t in enumerate(per) if keep(i)], rates)
+                if label == name and (ratio > TARGET_RATIO or api_p95 > TARGET_P95_MS):
+                    failures.append(f"{name}: 未达目标（≤{TARGET_RATIO}×，{args.connections} 连接 p95 ≤ "
+                                    f"{TARGET_P95_MS:.0f}ms）")
             if errors:
                 failures.append(f"{name}: {len(errors)} 个请求失败，例如 {errors[0]}")
-            if ratio > TARGET_RATIO or api_p95 > TARGET_P95_MS:
-                failures.append(f"{name}: 未达目标（≤{TARGET_RATIO}×，{args.connections} 连接 p95 ≤ {TARGET_P95_MS:.0f}ms）")
         print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     finally:
         if "workflow action" in pairs and not args.only:

@@ -1,4 +1,7 @@
-"""The site's settings plus the bench's bare views (bench/bare_views.py) under /bench/; used only by bench/api_http.py."""
+"""The site's settings plus the bench's bare views (bench/bare_views.py) under /bench/.
+
+Used only by bench/api_http.py: the site itself never mounts them.
+"""
 
 from sites.settings import *  # noqa: F403
 
