@@ -66,7 +66,7 @@ def workflow_action(request, name):
     if user is None:
         return JsonResponse({"error": "unauthorised"}, status=401)
     with transaction.atomic():
-        doc = scope_queryset(user, SelfAssessment).select_for_update().filter(name=name).first()
+        doc = scope_queryset(user, SelfAssessment).select_for_update().filter(name=name).order_by().first()
         if doc is None:
             return JsonResponse({"error": "not found"}, status=404)
         source = doc.workflow_state
