@@ -20,7 +20,7 @@ from apps.innovation_action.models import (
     SelfAssessmentLine,
 )
 from apps.lowcode.auth.api_key import user_for_token
-from apps.lowcode.permissions import scope_queryset
+from apps.lowcode.permissions import locked_in_scope, scope_queryset
 from apps.lowcode.workflow.model import Workflow, WorkflowLog
 
 LIST_FIELDS = ["name", "project_name", "county__name", "section", "total_investment", "planned_investment"]
@@ -66,7 +66,7 @@ def workflow_action(request, name):
     if user is None:
         return JsonResponse({"error": "unauthorised"}, status=401)
     with transaction.atomic():
-        doc = scope_queryset(user, SelfAssessment).select_for_update().filter(name=name).order_by().first()
+        doc = locked_in_scope(user, SelfAssessment, name=name)  # the same lock the engine takes
         if doc is None:
             return JsonResponse({"error": "not found"}, status=404)
         source = doc.workflow_state

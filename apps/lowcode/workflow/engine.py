@@ -29,7 +29,7 @@ from apps.lowcode.exceptions import (
     WorkflowTransitionError,
 )
 from apps.lowcode.expressions import ExpressionError, evaluate
-from apps.lowcode.permissions import can, in_scope, scope_queryset
+from apps.lowcode.permissions import can, in_scope, locked_in_scope, scope_queryset
 from apps.lowcode.permissions.user_permission import UserPermission
 from apps.lowcode.workflow.model import (
     StateType,
@@ -350,8 +350,7 @@ def apply_workflow(user, model, name: str, action: str, comment: str = "", seen_
 
     comment = (comment or "").strip()
     with transaction.atomic():
-        # No ORDER BY: name is unique, and a doctype's ordering would join (and lock) other tables.
-        doc = scope_queryset(user, model).select_for_update().filter(name=str(name)).order_by().first()
+        doc = locked_in_scope(user, model, name=str(name))
         if doc is None:
             raise DoesNotExistError(f"{model._meta.verbose_name} {name} 不存在")
         if seen_state not in (None, "") and seen_state != doc.workflow_state:
