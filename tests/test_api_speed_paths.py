@@ -98,3 +98,32 @@ def test_the_bare_views_query_what_the_api_does(settings, assessment):
 
     moved = client.post(f"/bench/workflow/{assessment.name}", {"action": "提交"})
     assert moved.json()["message"]["workflow_state"] == "待初审"
+
+
+def test_locking_a_document_for_a_county_user_leaves_the_county_row_free():
+    """Two writes in one county do not wait for each other: the lock is the document's row alone
+    (a county user's scope joins County, and a locking read locks every row it joins)."""
+    from django.db import connection, transaction
+
+    from apps.lowcode.permissions import locked_in_scope
+
+    if connection.vendor != "mysql":
+        pytest.skip("row locks are MariaDB's (SQLite locks the whole database)")
+    import MySQLdb
+
+    project = Project.objects.filter(county__name="章贡区").first()  # committed with the plan: no FK locks held
+    config = connection.settings_dict
+    with transaction.atomic():
+        assert locked_in_scope(User.objects.get(username="zhanggong"), Project, name=project.name) == project
+        other = MySQLdb.connect(host=config["HOST"], port=int(config["PORT"]), user=config["USER"],
+                                passwd=config["PASSWORD"], db=config["NAME"], charset="utf8mb4")
+        try:
+            cursor = other.cursor()
+            cursor.execute("BEGIN")
+            cursor.execute("SELECT id FROM innovation_action_county WHERE name = %s FOR UPDATE NOWAIT", ["章贡区"])
+            assert cursor.fetchall()
+            with pytest.raises(MySQLdb.OperationalError):  # the document itself is locked
+                cursor.execute("SELECT id FROM innovation_action_project WHERE id = %s FOR UPDATE NOWAIT", [project.pk])
+        finally:
+            other.rollback()
+            other.close()
