@@ -16,7 +16,7 @@ RUN_PACKAGES := default-libmysqlclient-dev pkg-config gcc fonts-arphic-uming fon
 # runs the real Frappe client library (frappe-js-sdk) against the server.
 TEST_PACKAGES := chromium poppler-utils
 
-.PHONY: run test bench setup clean
+.PHONY: run test bench bench-http setup clean
 
 run: setup
 	@$(PY) manage.py setup_roles --demo
@@ -49,6 +49,12 @@ bench: setup
 	$(PY) bench/api_list.py
 	$(PY) bench/workflow.py
 	$(PY) bench/scoring.py
+	$(PY) bench/api_http.py
+
+# The API against bare Django views over HTTP (gunicorn, MariaDB): its own site "bench", created on
+# the local MariaDB (root@127.0.0.1, no password) unless sites/bench/site_config.json says otherwise.
+bench-http: $(VENV)/.installed
+	$(PY) bench/api_http.py
 
 clean:
 	rm -rf $(VENV) staticfiles sites/default/db.sqlite3

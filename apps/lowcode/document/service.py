@@ -30,7 +30,7 @@ from apps.lowcode.exceptions import (
     TimestampMismatchError,
     ValidationError,
 )
-from apps.lowcode.permissions import can, ensure_can, scope_queryset
+from apps.lowcode.permissions import can, ensure_can, locked_in_scope, scope_queryset
 from apps.lowcode.permissions.links import find_linked
 
 # Keys a client may send back unchanged with a document; the server owns them.
@@ -53,10 +53,10 @@ def visible(user, meta: DocTypeMeta):
 def get_document(user, meta: DocTypeMeta, name, for_update=False):
     """A record the user may read, or DoesNotExistError (also when it is out of scope)."""
     ensure_readable(user, meta)
-    queryset = visible(user, meta)
-    # Lock only the document's own row for a write; joining its links would lock them too.
-    queryset = queryset.select_for_update() if for_update else queryset.select_related(*link_fields(meta))
-    obj = queryset.filter(name=str(name)).first()
+    if for_update:  # only the document's own row: joining its links or its scope would lock them too
+        obj = locked_in_scope(user, meta.model, name=str(name))
+    else:  # name is unique: no ORDER BY (a doctype's ordering may join other tables)
+        obj = visible(user, meta).select_related(*link_fields(meta)).filter(name=str(name)).order_by().first()
     if obj is None:
         raise DoesNotExistError(f"{meta.label} {name} 不存在")
     return obj

@@ -86,6 +86,17 @@ def scope_queryset(user, model, queryset=None):
     return queryset
 
 
+def locked_in_scope(user, model, **lookup):
+    """The record matching ``lookup`` that the user may see, its row locked for this transaction; or None.
+
+    The scope goes into a subquery: a locking read locks the rows of every table it joins, and a
+    county user's scope joins County, so locking through it would lock the county's row and make
+    every write in that county wait for the others. No ORDER BY either: a doctype's ordering joins too.
+    """
+    visible = scope_queryset(user, model).filter(**lookup).values("pk")
+    return model._default_manager.select_for_update().filter(pk__in=visible).order_by().first()
+
+
 def only_through(user, paths: dict[str, list[str]]) -> Q:
     """A ``scope_condition`` for records that belong to someone (a county's or a unit's report): a
     restricted user sees those whose paths reach one of their allowed values, and nothing else —

@@ -29,7 +29,7 @@ from apps.lowcode.exceptions import (
     WorkflowTransitionError,
 )
 from apps.lowcode.expressions import ExpressionError, evaluate
-from apps.lowcode.permissions import can, in_scope, scope_queryset
+from apps.lowcode.permissions import can, in_scope, locked_in_scope, scope_queryset
 from apps.lowcode.permissions.user_permission import UserPermission
 from apps.lowcode.workflow.model import (
     StateType,
@@ -40,6 +40,8 @@ from apps.lowcode.workflow.model import (
 )
 
 CREATE_ACTION = "新建"
+# Where apply_workflow keeps the workflow it read on the document it locked, for the length of the action.
+WORKFLOW_ATTR = "_lowcode_workflow"
 
 
 # ------------------------------------------------------------------ reading the workflow
@@ -55,6 +57,10 @@ def get_workflow(doctype: str) -> Workflow | None:
 
 
 def workflow_of(doc) -> Workflow | None:
+    """The document's workflow; an action keeps the one it read on the document, so that the events
+    it runs (which ask again) see the same workflow without reading it again."""
+    if WORKFLOW_ATTR in doc.__dict__:
+        return doc.__dict__[WORKFLOW_ATTR]
     return get_workflow(type(doc).doctype)
 
 
@@ -109,12 +115,13 @@ def approver_ids(doc, transition: WorkflowTransition) -> set[int] | None:
     ids: set[int] = set()
     for path in paths:
         target = path_target(type(doc), path)
-        values = [v for v in type(doc)._default_manager.filter(pk=doc.pk).values_list(path, flat=True) if v]
+        # A record's name straight from the join: User Permissions name records by name.
+        column = path if target is User else f"{path}__name"
+        values = [v for v in type(doc)._default_manager.filter(pk=doc.pk).values_list(column, flat=True) if v]
         if target is User:
             ids.update(values)
-        else:
-            names = target._default_manager.filter(pk__in=values).values_list("name", flat=True)
-            ids.update(UserPermission.objects.filter(allow=target.doctype, for_value__in=list(names))
+        elif values:
+            ids.update(UserPermission.objects.filter(allow=target.doctype, for_value__in=values)
                        .values_list("user_id", flat=True))
     return ids
 
@@ -343,7 +350,7 @@ def apply_workflow(user, model, name: str, action: str, comment: str = "", seen_
 
     comment = (comment or "").strip()
     with transaction.atomic():
-        doc = scope_queryset(user, model).select_for_update().filter(name=str(name)).first()
+        doc = locked_in_scope(user, model, name=str(name))
         if doc is None:
             raise DoesNotExistError(f"{model._meta.verbose_name} {name} 不存在")
         if seen_state not in (None, "") and seen_state != doc.workflow_state:
@@ -354,6 +361,7 @@ def apply_workflow(user, model, name: str, action: str, comment: str = "", seen_
         workflow = workflow_of(doc)
         if workflow is None:
             raise ValidationError(f"“{model._meta.verbose_name}”没有启用的工作流")
+        doc.__dict__[WORKFLOW_ATTR] = workflow
         candidates = [t for t in transitions_from(workflow, doc.workflow_state) if t.action == action]
         if not candidates:
             offered = "、".join(t.action for t in get_transitions(user, doc, workflow)) or "无"
@@ -366,7 +374,10 @@ def apply_workflow(user, model, name: str, action: str, comment: str = "", seen_
         transition = candidates[reasons.index(None)]
         if transition.comment_required and not comment:
             raise ValidationError(f"“{action}”必须填写意见（例如退回原因）")
-        return _take(user, doc, workflow, transition, comment)
+        try:
+            return _take(user, doc, workflow, transition, comment)
+        finally:
+            doc.__dict__.pop(WORKFLOW_ATTR, None)  # the document outlives the action; the next one reads again
 
 
 def _take(user, doc, workflow: Workflow, transition: WorkflowTransition, comment: str) -> ActionResult:
@@ -375,7 +386,8 @@ def _take(user, doc, workflow: Workflow, transition: WorkflowTransition, comment
     run_doc_event(doc, "before_transition", **context)
     log_fields = dict(workflow=workflow, reference_doctype=type(doc).doctype, reference_name=doc.name,
                       action=transition.action, from_state=transition.state, user=user, comment=comment)
-    approvals = len(approvals_so_far(doc, transition)) + 1
+    # One approval moves the document: no need to count earlier ones (two log queries per action).
+    approvals = len(approvals_so_far(doc, transition)) + 1 if transition.approvals_required > 1 else 1
     doc.modified_by = user
     if approvals < transition.approvals_required:
         WorkflowLog.objects.create(**log_fields, to_state=transition.state, moved=False)

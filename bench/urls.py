@@ -1,0 +1,14 @@
+"""The site's URLs plus the bare views the API is compared with (only under bench.settings)."""
+
+from django.urls import path
+
+from bench import bare_views
+from sites.urls import urlpatterns as site_urlpatterns
+
+urlpatterns = [
+    path("bench/projects", bare_views.project_list),
+    path("bench/assessment/<str:name>", bare_views.assessment),
+    path("bench/workflow/<str:name>", bare_views.workflow_action),
+    path("bench/reset", bare_views.reset),
+    *site_urlpatterns,
+]
