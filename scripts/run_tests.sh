@@ -35,19 +35,23 @@ if ! static_checks; then
   exit 1
 fi
 
+# One worker per core (pytest-xdist); each has its own test database and Redis db (sites/site_config.py).
+# A file's tests stay on one worker, so module fixtures (a browser, a live server) start once.
+parallel=(-n "${TEST_WORKERS:-auto}" --dist loadfile)
+
 status=0
 if [ "$services" = yes ]; then
   echo "== 测试：MariaDB (127.0.0.1:3306) + Redis (127.0.0.1:6379)"
-  SITE=test $PY -m pytest "$@" || status=$?
+  SITE=test $PY -m pytest "${parallel[@]}" "$@" || status=$?
 elif [ "${CI:-}" = "true" ]; then
   echo "CI 环境必须能连接 MariaDB (127.0.0.1:3306) 和 Redis (127.0.0.1:6379)，但连接失败。" >&2
   exit 1
 else
   echo "!! 未检测到 MariaDB/Redis：本次只在 SQLite 上运行，不运行依赖 Redis 的测试（-m 'not redis'）。" >&2
-  SITE=default $PY -m pytest -m "not redis" "$@" || status=$?
+  SITE=default $PY -m pytest "${parallel[@]}" -m "not redis" "$@" || status=$?
   exit $status
 fi
 
 echo "== 测试：SQLite（嵌入式数据库，数据层测试）"
-SITE=default $PY -m pytest -m both_databases -p no:cacheprovider "$@" || status=$?
+SITE=default $PY -m pytest "${parallel[@]}" -m both_databases -p no:cacheprovider "$@" || status=$?
 exit $status

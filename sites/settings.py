@@ -10,6 +10,7 @@ from sites.site_config import (
     database_settings,
     load_site_config,
     site_dir,
+    test_worker_redis_url,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -107,7 +108,7 @@ STORAGES = {
 }
 
 # Background jobs: RQ on Redis when the site names one, inline otherwise.
-REDIS_URL = SITE_CONFIG.get("redis_url")
+REDIS_URL = test_worker_redis_url(SITE_CONFIG.get("redis_url"))
 RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 1800}}
 
 if SITE_CONFIG.get("email_host"):

@@ -72,6 +72,21 @@ def database_settings(config: dict, directory: Path) -> dict:
     }
 
 
+def test_worker_redis_url(url: str | None) -> str | None:
+    """A parallel test worker's own Redis database, so that flushing it touches no other worker's jobs.
+
+    pytest-xdist names its workers gw0, gw1, …; worker n uses the site's database number minus n
+    (the test site's 15 → 15, 14, …). pytest-django gives each worker its own SQL database likewise.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not url or not worker.startswith("gw"):
+        return url
+    base, _, number = url.rpartition("/")
+    if not number.isdigit() or int(number) < int(worker[2:]):
+        raise ValueError(f"redis_url {url} leaves no database number for test worker {worker}")
+    return f"{base}/{int(number) - int(worker[2:])}"
+
+
 def sqlite_test_file(directory: Path) -> Path:
     """The SQLite test database of a site: in the temporary folder, one per checkout and site."""
     tag = hashlib.sha1(str(directory.resolve()).encode()).hexdigest()[:10]

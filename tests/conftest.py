@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from pytest_django.plugin import blocking_manager_key
 
 from apps.innovation_action.services.demo_accounts import (
     DEMO_PASSWORD,
@@ -27,6 +28,36 @@ def pytest_sessionstart(session):
             socket.create_connection(("127.0.0.1", port), timeout=3).close()
         except OSError as exc:
             pytest.exit(f"CI 需要 {service}（127.0.0.1:{port}），连接失败：{exc}", returncode=1)
+
+
+def _uses_db(item) -> tuple[bool, bool]:
+    """(uses the database, is transactional), as pytest-django decides it when it orders the tests."""
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    transactional = bool(marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")))
+    transactional = transactional or "transactional_db" in fixtures or "live_server" in fixtures
+    return bool(marker) or "db" in fixtures or transactional, transactional
+
+
+_flushed = False  # a transactional test ran on this worker since the plan was last loaded
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_setup(item):
+    """Load the plan again when a test needs it after a transactional test emptied the database.
+
+    A transactional test ends with a flush. Run alone, pytest-django orders those tests last; a
+    parallel worker (pytest-xdist) takes whole files as they come, so one may come first.
+    """
+    global _flushed
+    uses_db, transactional = _uses_db(item)
+    if uses_db and not transactional and _flushed:
+        with item.config.stash[blocking_manager_key].unblock():
+            load_plan(PLAN_FOLDER)
+            create_demo_accounts()
+        _flushed = False
+    _flushed = _flushed or transactional
+    yield
 
 
 @pytest.fixture(scope="session")
