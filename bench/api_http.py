@@ -46,27 +46,47 @@ def ensure_site(site: str, redis_db: int) -> None:
     config_path = ROOT / "sites" / site / "site_config.json"
     if not config_path.exists():
         config_path.parent.mkdir(parents=True, exist_ok=True)
-        config_path.write_text(json.dumps({
-            "db_type": "mariadb", "db_name": f"innovation_action_{site}", "db_host": "127.0.0.1",
-            "db_port": 3306, "db_user": "root", "db_password": "",
-            "redis_url": f"redis://127.0.0.1:6379/{redis_db}",
-        }, indent=2))
+        config_path.write_text(
+            json.dumps(
+                {
+                    "db_type": "mariadb",
+                    "db_name": f"innovation_action_{site}",
+                    "db_host": "127.0.0.1",
+                    "db_port": 3306,
+                    "db_user": "root",
+                    "db_password": "",
+                    "redis_url": f"redis://127.0.0.1:6379/{redis_db}",
+                },
+                indent=2,
+            )
+        )
     config = json.loads(config_path.read_text())
     if config.get("db_type") != "mariadb":
         sys.exit(f"站点 {site} 不是 MariaDB 站点：基准测试须在 MariaDB 上运行")
     import MySQLdb
 
-    connection = MySQLdb.connect(host=config.get("db_host", "127.0.0.1"), port=int(config.get("db_port", 3306)),
-                                 user=config.get("db_user", "root"), passwd=config.get("db_password", ""))
-    connection.cursor().execute(f"CREATE DATABASE IF NOT EXISTS `{config['db_name']}` "
-                                "CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_520_ci")
+    connection = MySQLdb.connect(
+        host=config.get("db_host", "127.0.0.1"),
+        port=int(config.get("db_port", 3306)),
+        user=config.get("db_user", "root"),
+        passwd=config.get("db_password", ""),
+    )
+    connection.cursor().execute(
+        f"CREATE DATABASE IF NOT EXISTS `{config['db_name']}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_520_ci"
+    )
     connection.close()
 
 
 def manage(site: str, *args, capture=False) -> str:
     env = {**os.environ, "SITE": site, "DJANGO_SETTINGS_MODULE": "sites.settings"}
-    result = subprocess.run([PYTHON, *args], cwd=ROOT, env=env, check=True, text=True,
-                            stdout=subprocess.PIPE if capture else subprocess.DEVNULL)
+    result = subprocess.run(
+        [PYTHON, *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        text=True,
+        stdout=subprocess.PIPE if capture else subprocess.DEVNULL,
+    )
     return result.stdout if capture else ""
 
 
@@ -80,12 +100,32 @@ def set_up(site: str, redis_db: int) -> dict:
 
 def start_server(site: str, port: int, workers: int, threads: int) -> subprocess.Popen:
     # No collected static files in a checkout: WhiteNoise says so once per worker, which is noise here.
-    env = {**os.environ, "SITE": site, "DJANGO_SETTINGS_MODULE": "bench.settings",
-           "PYTHONWARNINGS": "ignore::UserWarning"}
+    env = {
+        **os.environ,
+        "SITE": site,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "PYTHONWARNINGS": "ignore::UserWarning",
+    }
     server = subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", "sites.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--threads", str(threads), "--backlog", "2048", "--log-level", "warning"],
-        cwd=ROOT, env=env)
+        [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "sites.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+            "--backlog",
+            "2048",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -150,25 +190,40 @@ def scenarios(data: dict) -> dict:
 
     def workflow_api(conn, i):
         user, action, comment = workflow_step(conn, i)
-        body = json.dumps({"doc": {"doctype": "SelfAssessment", "name": docs[conn % len(docs)]["name"]},
-                           "action": action, "comment": comment}, ensure_ascii=False).encode()
-        return ("POST", "/api/method/frappe.model.workflow.apply_workflow",
-                auth(user, {"Content-Type": "application/json"}), body)
+        body = json.dumps(
+            {
+                "doc": {"doctype": "SelfAssessment", "name": docs[conn % len(docs)]["name"]},
+                "action": action,
+                "comment": comment,
+            },
+            ensure_ascii=False,
+        ).encode()
+        return (
+            "POST",
+            "/api/method/frappe.model.workflow.apply_workflow",
+            auth(user, {"Content-Type": "application/json"}),
+            body,
+        )
 
     def workflow_bare(conn, i):
         user, action, _ = workflow_step(conn, i)
-        return ("POST", f"/bench/workflow/{quote(docs[conn % len(docs)]['name'])}",
-                auth(user, {"Content-Type": "application/x-www-form-urlencoded"}),
-                urlencode({"action": action}).encode())
+        return (
+            "POST",
+            f"/bench/workflow/{quote(docs[conn % len(docs)]['name'])}",
+            auth(user, {"Content-Type": "application/x-www-form-urlencoded"}),
+            urlencode({"action": action}).encode(),
+        )
 
     list_user, read_user = data["list_user"], data["read_user"]
     return {
         "list of 100 projects": (
             lambda c, i: ("GET", f"/api/resource/Project?{list_query}", auth(list_user), None),
-            lambda c, i: ("GET", "/bench/projects", auth(list_user), None)),
+            lambda c, i: ("GET", "/bench/projects", auth(list_user), None),
+        ),
         f"document with {data['lines']} child rows": (
             lambda c, i: ("GET", f"/api/resource/SelfAssessment/{read_doc}", auth(read_user), None),
-            lambda c, i: ("GET", f"/bench/assessment/{read_doc}", auth(read_user), None)),
+            lambda c, i: ("GET", f"/bench/assessment/{read_doc}", auth(read_user), None),
+        ),
         "workflow action": (workflow_api, workflow_bare),
     }
 
@@ -227,8 +282,11 @@ def print_row(label, api_c1, bare_c1, api_cn, bare_cn, rates) -> tuple[float, fl
     """One line of the table; returns (ratio of the medians at concurrency 1, API p95 under load in ms)."""
     ratio = statistics.median(api_c1) / statistics.median(bare_c1)
     api_p95 = percentile(api_cn, 0.95) * 1000
-    print(f"{label:<30} {statistics.median(api_c1) * 1000:>6.1f}ms {statistics.median(bare_c1) * 1000:>6.1f}ms "
-          f"{ratio:>5.2f}× │ {'':>4} {api_p95:>6.0f}ms {percentile(bare_cn, 0.95) * 1000:>6.0f}ms {rates}", flush=True)
+    print(
+        f"{label:<30} {statistics.median(api_c1) * 1000:>6.1f}ms {statistics.median(bare_c1) * 1000:>6.1f}ms "
+        f"{ratio:>5.2f}× │ {'':>4} {api_p95:>6.0f}ms {percentile(bare_cn, 0.95) * 1000:>6.0f}ms {rates}",
+        flush=True,
+    )
     return ratio, api_p95
 
 
@@ -276,10 +334,14 @@ def main():
     pairs = scenarios(data)
     try:
         check_same_rows(args.port, data, pairs)
-        print(f"gunicorn: {args.workers} sync workers × {args.threads} threads; {os.cpu_count()} CPUs; "
-              f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-        header = (f"{'':<30} {'API med':>8} {'bare med':>8} {'ratio':>6} │ {'@' + str(args.connections):>4} "
-                  f"{'API p95':>8} {'bare p95':>8} {'API rps':>8} {'bare rps':>8}")
+        print(
+            f"gunicorn: {args.workers} sync workers × {args.threads} threads; {os.cpu_count()} CPUs; "
+            f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
+        )
+        header = (
+            f"{'':<30} {'API med':>8} {'bare med':>8} {'ratio':>6} │ {'@' + str(args.connections):>4} "
+            f"{'API p95':>8} {'bare p95':>8} {'API rps':>8} {'bare rps':>8}"
+        )
         print(header)
         print("─" * len(header))
         for name, (api, bare) in pairs.items():
@@ -297,16 +359,23 @@ def main():
             errors += api_errors + bare_errors
             rows = [(name, lambda i: True, f"{api_rps:>8.0f} {bare_rps:>8.0f}")]
             if name == "workflow action":  # the two actions differ: 提交 runs the app's scoring hooks
-                rows += [("  submit (with scoring hooks)", lambda i: i % 2 == 0, ""),
-                         ("  return for correction", lambda i: i % 2 == 1, "")]
+                rows += [
+                    ("  submit (with scoring hooks)", lambda i: i % 2 == 0, ""),
+                    ("  return for correction", lambda i: i % 2 == 1, ""),
+                ]
             for label, keep, rates in rows:
-                ratio, api_p95 = print_row(label, [t for i, t in enumerate(api_c1) if keep(i)],
-                                           [t for i, t in enumerate(bare_c1) if keep(i)],
-                                           [t for per in api_cn for i, t in enumerate(per) if keep(i)],
-                                           [t for per in bare_cn for i, t in enumerate(per) if keep(i)], rates)
+                ratio, api_p95 = print_row(
+                    label,
+                    [t for i, t in enumerate(api_c1) if keep(i)],
+                    [t for i, t in enumerate(bare_c1) if keep(i)],
+                    [t for per in api_cn for i, t in enumerate(per) if keep(i)],
+                    [t for per in bare_cn for i, t in enumerate(per) if keep(i)],
+                    rates,
+                )
                 if label == name and (ratio > TARGET_RATIO or api_p95 > TARGET_P95_MS):
-                    failures.append(f"{name}: 未达目标（≤{TARGET_RATIO}×，{args.connections} 连接 p95 ≤ "
-                                    f"{TARGET_P95_MS:.0f}ms）")
+                    failures.append(
+                        f"{name}: 未达目标（≤{TARGET_RATIO}×，{args.connections} 连接 p95 ≤ {TARGET_P95_MS:.0f}ms）"
+                    )
             if errors:
                 failures.append(f"{name}: {len(errors)} 个请求失败，例如 {errors[0]}")
         print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")

@@ -79,6 +79,7 @@ def main():
         def call():
             response = client.get(url, params or {})
             assert response.status_code == 200, response.content[:200]
+
         return call
 
     scenarios = {
@@ -88,7 +89,8 @@ def main():
         "GET /api/resource/Project, county user (scoped)": get(county, "/api/resource/Project", PARAMS),
         "GET /api/resource/Task/2023-T13 (with child rows)": get(session, "/api/resource/Task/2023-T13"),
         "frappe.client.get_count with a filter": get(
-            session, "/api/method/frappe.client.get_count", {"doctype": "Project", "filters": '{"section": "续建"}'}),
+            session, "/api/method/frappe.client.get_count", {"doctype": "Project", "filters": '{"section": "续建"}'}
+        ),
     }
     baseline = None
     print(f"{'scenario':<52} {'median':>10} {'× baseline':>11}")

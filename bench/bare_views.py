@@ -42,9 +42,21 @@ def project_list(request):
     if user is None:
         return JsonResponse({"error": "unauthorised"}, status=401)
     rows = scope_queryset(user, Project).order_by("number").values(*LIST_FIELDS)[:100]
-    return _json({"data": [{"name": row["name"], "project_name": row["project_name"], "county": row["county__name"],
-                            "section": row["section"], "total_investment": float(row["total_investment"]),
-                            "planned_investment": float(row["planned_investment"])} for row in rows]})
+    return _json(
+        {
+            "data": [
+                {
+                    "name": row["name"],
+                    "project_name": row["project_name"],
+                    "county": row["county__name"],
+                    "section": row["section"],
+                    "total_investment": float(row["total_investment"]),
+                    "planned_investment": float(row["planned_investment"]),
+                }
+                for row in rows
+            ]
+        }
+    )
 
 
 def assessment(request, name):
@@ -76,8 +88,14 @@ def workflow_action(request, name):
         doc.save(update_fields=["workflow_state", "docstatus", "modified", "modified_by"])
         WorkflowLog.objects.create(
             workflow=Workflow.objects.get(document_type="SelfAssessment", is_active=True),
-            reference_doctype="SelfAssessment", reference_name=doc.name, action=request.POST.get("action", ""),
-            from_state=source, to_state=doc.workflow_state, user=user, moved=True)
+            reference_doctype="SelfAssessment",
+            reference_name=doc.name,
+            action=request.POST.get("action", ""),
+            from_state=source,
+            to_state=doc.workflow_state,
+            user=user,
+            moved=True,
+        )
     return _json({"message": {"name": doc.name, "workflow_state": doc.workflow_state}})
 
 

@@ -71,12 +71,32 @@ def main():
     def orm_score_create():
         with transaction.atomic():
             Score.objects.filter(self_assessment=mine).delete()
-            score = Score.objects.create(name=mine.name, period=mine.period, self_assessment=mine, scheme=mine.scheme,
-                                         county=mine.county, category=CATEGORY, subtotal=1, total=1,
-                                         approved_at=timezone.now())
-            ScoreLine.objects.bulk_create([
-                ScoreLine(score=score, idx=i, name=f"{score.name}-{i:02d}", indicator=line.indicator, points=1,
-                          basis="基准", result=1, explanation="基准") for i, line in enumerate(lines, start=1)])
+            score = Score.objects.create(
+                name=mine.name,
+                period=mine.period,
+                self_assessment=mine,
+                scheme=mine.scheme,
+                county=mine.county,
+                category=CATEGORY,
+                subtotal=1,
+                total=1,
+                approved_at=timezone.now(),
+            )
+            ScoreLine.objects.bulk_create(
+                [
+                    ScoreLine(
+                        score=score,
+                        idx=i,
+                        name=f"{score.name}-{i:02d}",
+                        indicator=line.indicator,
+                        points=1,
+                        basis="基准",
+                        result=1,
+                        explanation="基准",
+                    )
+                    for i, line in enumerate(lines, start=1)
+                ]
+            )
 
     def freeze_and_rerank():
         scoring.freeze(mine, office)

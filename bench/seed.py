@@ -52,14 +52,27 @@ def seed_projects():
     template = Project.objects.order_by("number").first()
     county = County.objects.get(name=LIST_COUNTY)
     have = set(Project.objects.filter(number__gt=1000).values_list("number", flat=True))
-    Project.objects.bulk_create([
-        Project(name=f"{template.plan.name}-P{number}", plan=template.plan, section=template.section,
-                number=number, project_name=f"基准测试项目 {number}", county=county, category=template.category,
-                content="基准测试", start_month=date(2023, 1, 1), end_month=date(2023, 12, 1),
-                construction_unit="基准测试单位", total_investment=Decimal("12345.67"),
-                planned_investment=Decimal("2345.60"))
-        for number in range(1001, 1101) if number not in have
-    ])
+    Project.objects.bulk_create(
+        [
+            Project(
+                name=f"{template.plan.name}-P{number}",
+                plan=template.plan,
+                section=template.section,
+                number=number,
+                project_name=f"基准测试项目 {number}",
+                county=county,
+                category=template.category,
+                content="基准测试",
+                start_month=date(2023, 1, 1),
+                end_month=date(2023, 12, 1),
+                construction_unit="基准测试单位",
+                total_investment=Decimal("12345.67"),
+                planned_investment=Decimal("2345.60"),
+            )
+            for number in range(1001, 1101)
+            if number not in have
+        ]
+    )
 
 
 def county_user(county) -> User:
@@ -95,11 +108,21 @@ def main():
         key, secret = generate_keys(User.objects.get(username=username))
         tokens[username] = f"{key}:{secret}"
     read_doc = SelfAssessment.objects.get(period__name=PERIODS[0], county__name=LIST_COUNTY)
-    print(json.dumps({
-        "tokens": tokens, "list_user": LIST_USER, "read_doc": read_doc.name, "read_user": LIST_USER,
-        "lines": read_doc.lines.count(), "workflow_docs": docs, "reviewer": "office",
-        "visible_projects": Project.objects.filter(county__name=LIST_COUNTY).count(),
-    }, ensure_ascii=False))
+    print(
+        json.dumps(
+            {
+                "tokens": tokens,
+                "list_user": LIST_USER,
+                "read_doc": read_doc.name,
+                "read_user": LIST_USER,
+                "lines": read_doc.lines.count(),
+                "workflow_docs": docs,
+                "reviewer": "office",
+                "visible_projects": Project.objects.filter(county__name=LIST_COUNTY).count(),
+            },
+            ensure_ascii=False,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -156,8 +156,11 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Shared by every web process when the site has Redis (login lockout counts, …).
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
-                "KEY_PREFIX": SITE_NAME}
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": SITE_NAME,
+    }
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
@@ -219,11 +222,19 @@ JAZZMIN_SETTINGS = {
         {"name": "待我处理", "url": "workflow-inbox", "icon": "fas fa-inbox"},
         {"name": "我的 API 密钥", "url": "my-api-keys", "icon": "fas fa-key"},
     ],
-    "custom_links": {"lowcode": [{"name": "待我处理", "url": "workflow-inbox", "icon": "fas fa-inbox"},
-                                 # Administrators only (the page checks every configuration doctype).
-                                 {"name": "配置导出与导入", "url": "config-transfer", "icon": "fas fa-exchange-alt",
-                                  "permissions": ["lowcode.change_customfield", "lowcode.change_workflow"]}],
-                     "innovation_action": [{"name": "考评排名", "url": "ranking", "icon": "fas fa-trophy"}]},
+    "custom_links": {
+        "lowcode": [
+            {"name": "待我处理", "url": "workflow-inbox", "icon": "fas fa-inbox"},
+            # Administrators only (the page checks every configuration doctype).
+            {
+                "name": "配置导出与导入",
+                "url": "config-transfer",
+                "icon": "fas fa-exchange-alt",
+                "permissions": ["lowcode.change_customfield", "lowcode.change_workflow"],
+            },
+        ],
+        "innovation_action": [{"name": "考评排名", "url": "ranking", "icon": "fas fa-trophy"}],
+    },
     "navigation_expanded": True,
     "order_with_respect_to": [
         "innovation_action",

@@ -18,13 +18,18 @@ urlpatterns = [
     path("admin/my-api-keys/", my_api_keys, name="my-api-keys"),
     path("admin/inbox/", admin.site.admin_view(workflow_views.inbox), name="workflow-inbox"),
     path("admin/workflow/apply/", admin.site.admin_view(workflow_views.apply_action), name="workflow-apply"),
-    path("admin/attachments/upload/", admin.site.admin_view(attachment_views.upload_attachment),
-         name="attachment-upload"),
-    path("admin/attachments/delete/", admin.site.admin_view(attachment_views.delete_attachment),
-         name="attachment-delete"),
+    path(
+        "admin/attachments/upload/", admin.site.admin_view(attachment_views.upload_attachment), name="attachment-upload"
+    ),
+    path(
+        "admin/attachments/delete/", admin.site.admin_view(attachment_views.delete_attachment), name="attachment-delete"
+    ),
     # Before the print page's own pattern, which would take "notice-status" for a doctype.
-    path("admin/print/notice-status/<str:name>/", admin.site.admin_view(print_views.notice_status),
-         name="print-notice-status"),
+    path(
+        "admin/print/notice-status/<str:name>/",
+        admin.site.admin_view(print_views.notice_status),
+        name="print-notice-status",
+    ),
     path("admin/print/<str:doctype>/<path:name>/", admin.site.admin_view(print_views.print_page), name="print-page"),
     path("admin/rankings/", include("apps.innovation_action.report.ranking.urls")),
     path("admin/config/", include("apps.lowcode.fixtures.urls")),

@@ -14,8 +14,14 @@ from tests.conftest import PLAN_FOLDER
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # No background traffic: the machine's network is closed and Chromium would keep trying.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.fixture

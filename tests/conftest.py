@@ -113,7 +113,9 @@ def api():
             import json as _json
 
             url = f"/api/resource/{doctype}" + (f"/{name}" if name else "")
-            query = {k: v if isinstance(v, str | int) else _json.dumps(v, ensure_ascii=False) for k, v in params.items()}
+            query = {
+                k: v if isinstance(v, str | int) else _json.dumps(v, ensure_ascii=False) for k, v in params.items()
+            }
             return self.get(url, query)
 
     return FrappeClient()

@@ -108,8 +108,13 @@ def forms_of(html: str) -> list[HtmlForm]:
 def main_form(html: str) -> HtmlForm | None:
     """The page's own POST form (the change form, a confirmation …): the one with the most fields,
     never the logout or search form of the page's frame."""
-    candidates = [f for f in forms_of(html) if f.method == "post" and "logout" not in f.action
-                  and any(name == "csrfmiddlewaretoken" for name, _ in f.fields)]
+    candidates = [
+        f
+        for f in forms_of(html)
+        if f.method == "post"
+        and "logout" not in f.action
+        and any(name == "csrfmiddlewaretoken" for name, _ in f.fields)
+    ]
     if not candidates:
         return None
     return max(candidates, key=lambda f: len(f.fields) + len(f.submits))

@@ -64,8 +64,17 @@ def pages(pdf: bytes) -> list[Page]:
     root = ElementTree.fromstring(html)
     result = []
     for number, page in enumerate(root.iter("{http://www.w3.org/1999/xhtml}page"), 1):
-        words = [Word(number, w.text or "", float(w.get("xMin")), float(w.get("yMin")), float(w.get("xMax")),
-                      float(w.get("yMax"))) for w in page.iter("{http://www.w3.org/1999/xhtml}word")]
+        words = [
+            Word(
+                number,
+                w.text or "",
+                float(w.get("xMin")),
+                float(w.get("yMin")),
+                float(w.get("xMax")),
+                float(w.get("yMax")),
+            )
+            for w in page.iter("{http://www.w3.org/1999/xhtml}word")
+        ]
         result.append(Page(number, float(page.get("width")), float(page.get("height")), words))
     return result
 
@@ -75,17 +84,19 @@ def red_rows(pdf: bytes, page: int = 1, dpi: int = 72) -> list[int]:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "in.pdf"
         path.write_bytes(pdf)
-        subprocess.run(["pdftoppm", "-r", str(dpi), "-f", str(page), "-l", str(page), str(path),
-                        str(Path(folder) / "page")], check=True)
+        subprocess.run(
+            ["pdftoppm", "-r", str(dpi), "-f", str(page), "-l", str(page), str(path), str(Path(folder) / "page")],
+            check=True,
+        )
         [image] = Path(folder).glob("page*.ppm")
         data = image.read_bytes()
     # Binary PPM: "P6\n<width> <height>\n255\n" then RGB triples.
     header = re.match(rb"P6\s+(\d+)\s+(\d+)\s+255\s", data)
     width, height = int(header[1]), int(header[2])
-    pixels = data[header.end():]
+    pixels = data[header.end() :]
     rows = []
     for y in range(height):
-        row = pixels[y * width * 3:(y + 1) * width * 3]
+        row = pixels[y * width * 3 : (y + 1) * width * 3]
         if any(row[i] > 180 and row[i + 1] < 90 and row[i + 2] < 90 for i in range(0, len(row), 3)):
             rows.append(y)
     return rows

@@ -183,9 +183,15 @@ def fixed_values(notice_name: str, job_id: str, print_doctypes: list[str]) -> di
         "content_type_id": task_type.pk,
         "id": get_user_model().objects.get(username="xinfeng").pk,
         "name": notice_name,
-        "queue_index": 0, "scheduler_index": 0, "connection_index": 0,
-        "job_id": job_id, "result_id": "no-such-result", "key": "no-such-worker",
-        "scheduler_name": "no-such-scheduler", "cron_job_name": "no-such-job", "token": "no-such-token",
+        "queue_index": 0,
+        "scheduler_index": 0,
+        "connection_index": 0,
+        "job_id": job_id,
+        "result_id": "no-such-result",
+        "key": "no-such-worker",
+        "scheduler_name": "no-such-scheduler",
+        "cron_job_name": "no-such-job",
+        "token": "no-such-token",
         "object_id": task.pk,  # the admin's "view on site" shortcut
         "print_doctypes": print_doctypes,
     }
@@ -236,4 +242,3 @@ class Findings:
 
     def add(self, who: str, method: str, url: str, what: str):
         self.problems.append(f"{who} {method} {url}: {what}")
-

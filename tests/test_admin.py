@@ -56,7 +56,7 @@ def test_unit_list_counts_tasks_and_links_to_them(login):
     page = login("office").get(changelist("unit"), {"q": "市国资委"}).content.decode()
     unit = Unit.objects.get(name="市国资委")
     plan = ActionPlan.objects.get(year=2023)
-    assert f"?unit={unit.pk}&role=牵头&plan__id__exact={plan.pk}\">1</a>" in page
+    assert f'?unit={unit.pk}&role=牵头&plan__id__exact={plan.pk}">1</a>' in page
 
 
 def test_liaisons_by_unit(login):
@@ -104,14 +104,25 @@ def test_office_edits_a_task_and_history_records_who(login):
     data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
     data["title"] = "支持企业融通创新（已修订）"
     rows = list(task.units.all())
-    data.update({
-        "units-TOTAL_FORMS": len(rows), "units-INITIAL_FORMS": len(rows),
-        "units-MIN_NUM_FORMS": 0, "units-MAX_NUM_FORMS": 1000,
-    })
+    data.update(
+        {
+            "units-TOTAL_FORMS": len(rows),
+            "units-INITIAL_FORMS": len(rows),
+            "units-MIN_NUM_FORMS": 0,
+            "units-MAX_NUM_FORMS": 1000,
+        }
+    )
     for i, row in enumerate(rows):
-        data.update({f"units-{i}-id": row.pk, f"units-{i}-task": task.pk, f"units-{i}-idx": row.idx,
-                     f"units-{i}-role": row.role, f"units-{i}-unit": row.unit_id,
-                     f"units-{i}-liaison": row.liaison_id or ""})
+        data.update(
+            {
+                f"units-{i}-id": row.pk,
+                f"units-{i}-task": task.pk,
+                f"units-{i}-idx": row.idx,
+                f"units-{i}-role": row.role,
+                f"units-{i}-unit": row.unit_id,
+                f"units-{i}-liaison": row.liaison_id or "",
+            }
+        )
     response = client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     task.refresh_from_db()
@@ -122,7 +133,9 @@ def test_office_edits_a_task_and_history_records_who(login):
 
 
 def test_county_form_requires_a_name(login):
-    response = login("admin").post(reverse("admin:innovation_action_county_add"), {"name": "", "category": "一类", "order": 0})
+    response = login("admin").post(
+        reverse("admin:innovation_action_county_add"), {"name": "", "category": "一类", "order": 0}
+    )
     assert response.status_code == 200
     assert "必填项" in response.content.decode()
 

@@ -64,8 +64,9 @@ VIEW_ONLY_REVERTS = [
 
 @pytest.mark.both_databases
 @pytest.mark.parametrize("username", ["xinfeng", "leader"])
-@pytest.mark.parametrize(("model", "lookup", "field", "value"), VIEW_ONLY_REVERTS,
-                         ids=[m.__name__ for m, *_ in VIEW_ONLY_REVERTS])
+@pytest.mark.parametrize(
+    ("model", "lookup", "field", "value"), VIEW_ONLY_REVERTS, ids=[m.__name__ for m, *_ in VIEW_ONLY_REVERTS]
+)
 def test_a_view_only_role_cannot_revert(login, username, model, lookup, field, value):
     obj = model.objects.filter(**lookup).order_by("pk").first()
     version = obj.history.order_by("history_date", "history_id").first()
@@ -139,10 +140,13 @@ def test_a_revert_keeps_the_workflow_field_rights_and_runs_the_events(login, mon
     assert first.summary == "最初的自评摘要"
 
     saved = []
-    registry = {doctype: {event: list(handlers) for event, handlers in by_event.items()}
-                for doctype, by_event in events.doc_events().items()}
+    registry = {
+        doctype: {event: list(handlers) for event, handlers in by_event.items()}
+        for doctype, by_event in events.doc_events().items()
+    }
     registry.setdefault("SelfAssessment", {}).setdefault("on_update", []).append(
-        lambda doc, **context: saved.append((doc.name, context["user"].username)))
+        lambda doc, **context: saved.append((doc.name, context["user"].username))
+    )
     monkeypatch.setattr(events, "doc_events", lambda: registry)
 
     client = login("office")
@@ -172,8 +176,13 @@ def test_a_revert_in_a_locked_state_is_refused_with_the_reason(login):
 def test_an_issued_notice_is_never_reverted(login, plan):
     """A voided notice taken back to 排队中 with its PDF emptied would be a second life for its 发文字号."""
     notice = Notice.objects.create(
-        number="赣市科赋字〔2023〕99号", title="测试通知", reference_doctype="Action Plan", reference_name=plan.name,
-        print_format=PrintFormat.objects.filter(doc_type="Action Plan").first(), issue_date=date(2023, 2, 21))
+        number="赣市科赋字〔2023〕99号",
+        title="测试通知",
+        reference_doctype="Action Plan",
+        reference_name=plan.name,
+        print_format=PrintFormat.objects.filter(doc_type="Action Plan").first(),
+        issue_date=date(2023, 2, 21),
+    )
     first = notice.history.first()
     notice.status, notice.pdf = Notice.Status.VOID, "notices/x.pdf"
     notice.save()
@@ -229,9 +238,18 @@ def test_the_office_adds_and_edits_a_period_with_its_deadline(login, plan):
     add = client.get(reverse("admin:innovation_action_assessmentperiod_add"))
     assert add.status_code == 200
     form = main_form(add.content.decode())
-    response = client.post(reverse("admin:innovation_action_assessmentperiod_add"), form.data(
-        submit="_save", plan=str(plan.pk), kind="月度", number="11", start_date="2023-11-01",
-        end_date="2023-11-30", deadline="2023-12-05"))
+    response = client.post(
+        reverse("admin:innovation_action_assessmentperiod_add"),
+        form.data(
+            submit="_save",
+            plan=str(plan.pk),
+            kind="月度",
+            number="11",
+            start_date="2023-11-01",
+            end_date="2023-11-30",
+            deadline="2023-12-05",
+        ),
+    )
     assert response.status_code == 302, response.context["adminform"].form.errors
     period = AssessmentPeriod.objects.get(plan=plan, kind="月度", number=11)
     assert str(period.deadline) == "2023-12-05"
@@ -239,8 +257,9 @@ def test_the_office_adds_and_edits_a_period_with_its_deadline(login, plan):
 
     change = client.get(admin_url(period, "change"))
     assert change.status_code == 200
-    response = client.post(admin_url(period, "change"),
-                           main_form(change.content.decode()).data(submit="_save", deadline="2023-12-08"))
+    response = client.post(
+        admin_url(period, "change"), main_form(change.content.decode()).data(submit="_save", deadline="2023-12-08")
+    )
     assert response.status_code == 302
     period.refresh_from_db()
     assert str(period.deadline) == "2023-12-08"

@@ -83,8 +83,10 @@ def test_two_reviewers_at_once_against_a_live_server(live_server, settings):
     second.groups.add(Group.objects.get(name="领导小组办公室"))
     sessions = {u: _session(live_server.url, u) for u in ("office", "office2")}
 
-    for county, filler, actions in (("章贡区", "zhanggong", ("初审通过", "初审通过")),
-                                    ("信丰县", "xinfeng", ("初审通过", "退回修改"))):
+    for county, filler, actions in (
+        ("章贡区", "zhanggong", ("初审通过", "初审通过")),
+        ("信丰县", "xinfeng", ("初审通过", "退回修改")),
+    ):
         name = submitted(county, filler)
         barrier = threading.Barrier(2)
         outcomes = {}
@@ -94,7 +96,8 @@ def test_two_reviewers_at_once_against_a_live_server(live_server, settings):
             response = sessions[username].post(
                 f"{live_server.url}/api/method/frappe.model.workflow.apply_workflow",
                 json={"doc": {"doctype": "SelfAssessment", "name": name}, "action": action, "comment": "同时办理"},
-                timeout=60)
+                timeout=60,
+            )
             is_json = response.headers.get("Content-Type", "").startswith("application/json")
             outcomes[username] = (action, response.status_code, response.json() if is_json else response.text[:300])
 

@@ -115,8 +115,9 @@ def test_methods_take_get_and_post_unless_they_say_otherwise(api):
     client = api.as_user("office")
     assert client.get("/api/method/frappe.client.get_count", {"doctype": "Project"}).json() == {"message": 29}
     assert client.post("/api/method/frappe.client.get_count", {"doctype": "Project"}).json() == {"message": 29}
-    assert client.post("/api/method/frappe.client.get_count", {"doctype": "Project"},
-                       format="json").json() == {"message": 29}
+    assert client.post("/api/method/frappe.client.get_count", {"doctype": "Project"}, format="json").json() == {
+        "message": 29
+    }
     frappe_error(client.get("/api/method/login"), 405, "MethodNotAllowedError")
     frappe_error(client.put("/api/method/frappe.client.get_count"), 405, "MethodNotAllowedError")
 
@@ -125,8 +126,18 @@ def test_methods_take_get_and_post_unless_they_say_otherwise(api):
 
 
 @pytest.mark.parametrize("verb", ["get", "post", "put", "delete", "patch"])
-@pytest.mark.parametrize("path", ["/api", "/api/", "/api/nothing", "/api/resource", "/api/method/",
-                                  "/api/resource/Project/2023-P12/extra/../x", "/api/v1/nothing"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api",
+        "/api/",
+        "/api/nothing",
+        "/api/resource",
+        "/api/method/",
+        "/api/resource/Project/2023-P12/extra/../x",
+        "/api/v1/nothing",
+    ],
+)
 def test_unknown_api_paths_answer_json_404(verb, path):
     client = Client(enforce_csrf_checks=True)
     response = getattr(client, verb)(path)
@@ -152,8 +163,13 @@ def test_api_csrf_refusal_is_json(api):
 
     client = APIClient(enforce_csrf_checks=True)
     client.post("/api/method/login", {"usr": "office", "pwd": DEMO_PASSWORD}, format="json")
-    forged = client.post("/api/method/frappe.client.get_count", {"doctype": "Project"}, format="json",
-                         HTTP_ORIGIN="https://evil.example", HTTP_SEC_FETCH_SITE="cross-site")
+    forged = client.post(
+        "/api/method/frappe.client.get_count",
+        {"doctype": "Project"},
+        format="json",
+        HTTP_ORIGIN="https://evil.example",
+        HTTP_SEC_FETCH_SITE="cross-site",
+    )
     frappe_error(forged, 400, "CSRFTokenError")
 
 

@@ -11,9 +11,16 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def upload(client, name, content, doctype="Project", docname="2023-P12"):
-    return client.post("/api/method/upload_file", {
-        "file": SimpleUploadedFile(name, content), "doctype": doctype, "docname": docname, "is_private": "1",
-    }, format="multipart")
+    return client.post(
+        "/api/method/upload_file",
+        {
+            "file": SimpleUploadedFile(name, content),
+            "doctype": doctype,
+            "docname": docname,
+            "is_private": "1",
+        },
+        format="multipart",
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -109,8 +116,9 @@ def test_upload_needs_a_document(api):
 
 
 def test_files_cannot_be_written_as_plain_resources(api):
-    response = api.as_user("office").post("/api/resource/File", {"file_name": "x.pdf", "file_url": "/etc/passwd"},
-                                          format="json")
+    response = api.as_user("office").post(
+        "/api/resource/File", {"file_name": "x.pdf", "file_url": "/etc/passwd"}, format="json"
+    )
     assert response.status_code == 403
 
 

@@ -66,8 +66,7 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 
 @pytest.mark.django_db
 @schema.parametrize()
-@settings(max_examples=20, deadline=None, derandomize=True,
-          suppress_health_check=list(HealthCheck))
+@settings(max_examples=20, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_api_conforms_to_its_schema(case, office_token):
     case.call_and_validate(
         headers={"Authorization": office_token},
@@ -93,10 +92,28 @@ LIKE_ALPHABET = "abA%_\\章贡0"
 # Where LIKE and a regular expression disagree: escapes, and which characters are wildcards.
 ESCAPE_PATTERNS = ["%\\%%", "%\\_%", "a\\%%", "%b\\\\%", "%\\", "_\\_%", "%.%", "%a*%", "%[%"]
 OWN_SUMMARIES = ["100%完成", "a\\b", "a_b", "A.b", "ab*", "[章贡]", LONG]
-FIELDS = ["name", "summary", "county", "unit", "period", "workflow_state", "docstatus", "modified", "self_total",
-          "`tabSelfAssessment`.`county`", "tabSelfAssessment.summary", "`tabSelfAssessment`.`workflow_state`",
-          "`tabSelfAssessment Line`.`evidence`", "`tabSelfAssessment Line`.`self_score`", "`tabSelfAssessment Line`.value",
-          "`tabTask Unit`.`unit`", "`tabNope`.`x`", "nope", "*", "`tabSelfAssessment`.*"]
+FIELDS = [
+    "name",
+    "summary",
+    "county",
+    "unit",
+    "period",
+    "workflow_state",
+    "docstatus",
+    "modified",
+    "self_total",
+    "`tabSelfAssessment`.`county`",
+    "tabSelfAssessment.summary",
+    "`tabSelfAssessment`.`workflow_state`",
+    "`tabSelfAssessment Line`.`evidence`",
+    "`tabSelfAssessment Line`.`self_score`",
+    "`tabSelfAssessment Line`.value",
+    "`tabTask Unit`.`unit`",
+    "`tabNope`.`x`",
+    "nope",
+    "*",
+    "`tabSelfAssessment`.*",
+]
 OPERATORS = ["=", "!=", ">", "<", ">=", "<=", "like", "not like", "in", "not in", "between", "is", "LIKE", "~"]
 
 
@@ -162,8 +179,11 @@ def outside_snapshot(user) -> str:
 
 def _json_value():
     scalars = st.one_of(
-        st.none(), st.booleans(), st.integers(-(2**70), 2**70),
-        st.floats(allow_nan=True, allow_infinity=True), st.text(alphabet=LIKE_ALPHABET, max_size=12),
+        st.none(),
+        st.booleans(),
+        st.integers(-(2**70), 2**70),
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.text(alphabet=LIKE_ALPHABET, max_size=12),
         st.sampled_from(["章贡区", "信丰县", "草稿", "2023-Y", "\ud800", "set", "not set", "9999-99-99", LONG]),
     )
     return st.one_of(scalars, st.lists(scalars, max_size=3))
@@ -172,18 +192,27 @@ def _json_value():
 def _filters():
     condition = st.one_of(
         st.tuples(st.sampled_from(FIELDS), st.sampled_from(OPERATORS), _json_value()).map(list),
-        st.tuples(st.sampled_from(["SelfAssessment Line", "Task Unit", "SelfAssessment"]),
-                  st.sampled_from(["evidence", "value", "self_score", "`tabSelfAssessment Line`.`evidence`"]),
-                  st.sampled_from(["like", "=", "in", "between"]), _json_value()).map(list),
-        st.tuples(st.sampled_from(FIELDS[:12]), st.sampled_from(["like", "not like"]),
-                  st.one_of(st.sampled_from(SLOW_PATTERNS), st.text(alphabet=LIKE_ALPHABET, max_size=10))).map(list),
+        st.tuples(
+            st.sampled_from(["SelfAssessment Line", "Task Unit", "SelfAssessment"]),
+            st.sampled_from(["evidence", "value", "self_score", "`tabSelfAssessment Line`.`evidence`"]),
+            st.sampled_from(["like", "=", "in", "between"]),
+            _json_value(),
+        ).map(list),
+        st.tuples(
+            st.sampled_from(FIELDS[:12]),
+            st.sampled_from(["like", "not like"]),
+            st.one_of(st.sampled_from(SLOW_PATTERNS), st.text(alphabet=LIKE_ALPHABET, max_size=10)),
+        ).map(list),
     )
-    return st.one_of(st.lists(condition, max_size=3),
-                     st.dictionaries(st.sampled_from(FIELDS[:10]), _json_value(), max_size=2))
+    return st.one_of(
+        st.lists(condition, max_size=3), st.dictionaries(st.sampled_from(FIELDS[:10]), _json_value(), max_size=2)
+    )
 
 
 def _limit():
-    return st.one_of(st.none(), st.integers(-(2**70), 2**70), st.sampled_from(["abc", "1e3", "9223372036854775808", "0"]))
+    return st.one_of(
+        st.none(), st.integers(-(2**70), 2**70), st.sampled_from(["abc", "1e3", "9223372036854775808", "0"])
+    )
 
 
 def _dumps(value) -> str:
@@ -213,48 +242,76 @@ class CountySession(RuleBasedStateMachine):
 
     # ---------------------------------------------------------------- writing
 
-    @rule(target=created, period=st.sampled_from(["2023-Y", "2023-Q1", "2023-Q2", "nope"]),
-          county=st.sampled_from([OWN_COUNTY, OWN_COUNTY, "信丰县", "会昌县", None]),
-          summary=st.one_of(st.text(alphabet=LIKE_ALPHABET, max_size=30), st.just(LONG)))
+    @rule(
+        target=created,
+        period=st.sampled_from(["2023-Y", "2023-Q1", "2023-Q2", "nope"]),
+        county=st.sampled_from([OWN_COUNTY, OWN_COUNTY, "信丰县", "会昌县", None]),
+        summary=st.one_of(st.text(alphabet=LIKE_ALPHABET, max_size=30), st.just(LONG)),
+    )
     def create(self, period, county, summary):
-        response = self.call("POST", "/api/resource/SelfAssessment",
-                             data=_dumps({"period": period, "county": county, "summary": summary}),
-                             headers={"Content-Type": "application/json"})
+        response = self.call(
+            "POST",
+            "/api/resource/SelfAssessment",
+            data=_dumps({"period": period, "county": county, "summary": summary}),
+            headers={"Content-Type": "application/json"},
+        )
         if response.status_code == 200:
             return response.json()["data"]["name"]
         if response.status_code == 409 and county == OWN_COUNTY:  # its own one of that period, made earlier
             return f"{period}-{OWN_COUNTY}"
         return multiple()
 
-    @rule(name=st.one_of(created, st.sampled_from(["2023-Y-信丰县", "2023-Q1-信丰县", "nope"])),
-          changes=st.dictionaries(st.sampled_from(["summary", "county", "period", "unit", "workflow_state",
-                                                   "docstatus", "name", "owner", "custom_x"]),
-                                  _json_value(), max_size=3))
+    @rule(
+        name=st.one_of(created, st.sampled_from(["2023-Y-信丰县", "2023-Q1-信丰县", "nope"])),
+        changes=st.dictionaries(
+            st.sampled_from(
+                ["summary", "county", "period", "unit", "workflow_state", "docstatus", "name", "owner", "custom_x"]
+            ),
+            _json_value(),
+            max_size=3,
+        ),
+    )
     def update(self, name, changes):
-        self.call("PUT", f"/api/resource/SelfAssessment/{name}", data=_dumps(changes),
-                  headers={"Content-Type": "application/json"})
+        self.call(
+            "PUT",
+            f"/api/resource/SelfAssessment/{name}",
+            data=_dumps(changes),
+            headers={"Content-Type": "application/json"},
+        )
 
-    @rule(name=st.one_of(created, st.sampled_from(["2023-Y-信丰县", "nope"])),
-          score=st.one_of(st.integers(-5, 50), st.floats(allow_nan=True), st.text(max_size=5)),
-          evidence=st.one_of(st.text(alphabet=LIKE_ALPHABET, max_size=10), st.just(LONG)))
+    @rule(
+        name=st.one_of(created, st.sampled_from(["2023-Y-信丰县", "nope"])),
+        score=st.one_of(st.integers(-5, 50), st.floats(allow_nan=True), st.text(max_size=5)),
+        evidence=st.one_of(st.text(alphabet=LIKE_ALPHABET, max_size=10), st.just(LONG)),
+    )
     def update_lines(self, name, score, evidence):
         response = self.call("GET", f"/api/resource/SelfAssessment/{name}")
         if response.status_code != 200:
             return
         doc = response.json()["data"]
         lines = [{**line, "self_score": score, "evidence": evidence} for line in doc["lines"][:3]] + doc["lines"][3:]
-        self.call("PUT", f"/api/resource/SelfAssessment/{name}", data=_dumps({"lines": lines}),
-                  headers={"Content-Type": "application/json"})
+        self.call(
+            "PUT",
+            f"/api/resource/SelfAssessment/{name}",
+            data=_dumps({"lines": lines}),
+            headers={"Content-Type": "application/json"},
+        )
 
-    @rule(name=st.one_of(created, st.sampled_from(["2023-Y-信丰县", "2023-Q1-信丰县", "nope"])),
-          action=st.sampled_from(ACTIONS), seen=st.sampled_from([None, "草稿", "待初审"]))
+    @rule(
+        name=st.one_of(created, st.sampled_from(["2023-Y-信丰县", "2023-Q1-信丰县", "nope"])),
+        action=st.sampled_from(ACTIONS),
+        seen=st.sampled_from([None, "草稿", "待初审"]),
+    )
     def workflow(self, name, action, seen):
         doc = {"doctype": "SelfAssessment", "name": name}
         if seen:
             doc["workflow_state"] = seen
-        self.call("POST", "/api/method/frappe.model.workflow.apply_workflow",
-                  data=_dumps({"doc": doc, "action": action, "comment": "随机操作"}),
-                  headers={"Content-Type": "application/json"})
+        self.call(
+            "POST",
+            "/api/method/frappe.model.workflow.apply_workflow",
+            data=_dumps({"doc": doc, "action": action, "comment": "随机操作"}),
+            headers={"Content-Type": "application/json"},
+        )
 
     @rule(name=st.one_of(created, st.sampled_from(["2023-Y-信丰县", "nope"])))
     def delete(self, name):
@@ -262,13 +319,22 @@ class CountySession(RuleBasedStateMachine):
 
     # ---------------------------------------------------------------- reading
 
-    @rule(filters=_filters(), or_filters=st.one_of(st.none(), _filters()), fields=st.lists(st.sampled_from(FIELDS),
-          max_size=3), order_by=st.one_of(st.none(), st.sampled_from(FIELDS[:12]).map(lambda f: f + " desc")),
-          start=_limit(), length=_limit())
+    @rule(
+        filters=_filters(),
+        or_filters=st.one_of(st.none(), _filters()),
+        fields=st.lists(st.sampled_from(FIELDS), max_size=3),
+        order_by=st.one_of(st.none(), st.sampled_from(FIELDS[:12]).map(lambda f: f + " desc")),
+        start=_limit(),
+        length=_limit(),
+    )
     def list_random(self, filters, or_filters, fields, order_by, start, length):
         params = {"filters": _dumps(filters), "fields": _dumps(fields + ["`tabSelfAssessment`.`name`"])}
-        for key, value in (("or_filters", or_filters and _dumps(or_filters)), ("order_by", order_by),
-                           ("limit_start", start), ("limit_page_length", length)):
+        for key, value in (
+            ("or_filters", or_filters and _dumps(or_filters)),
+            ("order_by", order_by),
+            ("limit_start", start),
+            ("limit_page_length", length),
+        ):
             if value is not None:
                 params[key] = value
         response = self.call("GET", "/api/resource/SelfAssessment", params=params)
@@ -276,30 +342,48 @@ class CountySession(RuleBasedStateMachine):
             leaked = set(self.names(response.json()["data"])) & set(self.others)
             assert not leaked, (params, leaked)
 
-    @rule(filters=_filters(), method=st.sampled_from(["frappe.client.get_count", "frappe.client.get_list",
-                                                      "frappe.desk.reportview.export_query"]),
-          start=_limit(), as_body=st.booleans())
+    @rule(
+        filters=_filters(),
+        method=st.sampled_from(
+            ["frappe.client.get_count", "frappe.client.get_list", "frappe.desk.reportview.export_query"]
+        ),
+        start=_limit(),
+        as_body=st.booleans(),
+    )
     def method_random(self, filters, method, start, as_body):
         params = {"doctype": "SelfAssessment", "filters": filters, "limit_start": start}
         if as_body:
-            response = self.call("POST", f"/api/method/{method}", data=_dumps(params),
-                                 headers={"Content-Type": "application/json"})
+            response = self.call(
+                "POST", f"/api/method/{method}", data=_dumps(params), headers={"Content-Type": "application/json"}
+            )
         else:
-            response = self.call("GET", f"/api/method/{method}", params={k: v if isinstance(v, str | int) else _dumps(v)
-                                                                        for k, v in params.items() if v is not None})
+            response = self.call(
+                "GET",
+                f"/api/method/{method}",
+                params={k: v if isinstance(v, str | int) else _dumps(v) for k, v in params.items() if v is not None},
+            )
         if response.status_code == 200 and method == "frappe.client.get_list":
             assert not set(self.names(response.json()["message"])) & set(self.others)
 
-    @rule(pattern=st.one_of(st.text(alphabet=LIKE_ALPHABET, max_size=12), st.sampled_from(SLOW_PATTERNS),
-                            st.sampled_from(ESCAPE_PATTERNS)),
-          negate=st.booleans(), where=st.sampled_from(["summary", "tabSelfAssessment.summary"]))
+    @rule(
+        pattern=st.one_of(
+            st.text(alphabet=LIKE_ALPHABET, max_size=12),
+            st.sampled_from(SLOW_PATTERNS),
+            st.sampled_from(ESCAPE_PATTERNS),
+        ),
+        negate=st.booleans(),
+        where=st.sampled_from(["summary", "tabSelfAssessment.summary"]),
+    )
     def like_is_sql_like(self, pattern, negate, where):
         """The like's answer is exactly SQL LIKE's, computed here without the server."""
         from apps.innovation_action.models import SelfAssessment
         from apps.lowcode.permissions import scope_queryset
 
-        response = self.call("GET", "/api/resource/SelfAssessment", params={
-            "filters": _dumps([[where, "not like" if negate else "like", pattern]]), "limit": 0})
+        response = self.call(
+            "GET",
+            "/api/resource/SelfAssessment",
+            params={"filters": _dumps([[where, "not like" if negate else "like", pattern]]), "limit": 0},
+        )
         assert response.status_code == 200, response.text
         visible = scope_queryset(self.user, SelfAssessment).values_list("name", "summary")
         expected = {name for name, summary in visible if like_matches(pattern, summary) != negate}
@@ -363,8 +447,12 @@ def test_a_county_users_random_session_stays_in_its_county(live_server, settings
         create_assessment(USER, OWN_COUNTY, period=period.name, summary=summary)
 
     http = requests.Session()
-    assert http.post(f"{live_server.url}/api/method/login", json={"usr": USER, "pwd": DEMO_PASSWORD},
-                     timeout=REQUEST_TIMEOUT).status_code == 200
+    assert (
+        http.post(
+            f"{live_server.url}/api/method/login", json={"usr": USER, "pwd": DEMO_PASSWORD}, timeout=REQUEST_TIMEOUT
+        ).status_code
+        == 200
+    )
     user = User.objects.get(username=USER)
     CountySession.base, CountySession.http, CountySession.user = live_server.url, http, user
     CountySession.others = list(SelfAssessment.objects.exclude(county__name=OWN_COUNTY).values_list("name", flat=True))
@@ -376,5 +464,11 @@ def test_a_county_users_random_session_stays_in_its_county(live_server, settings
 def settings_for_machine():
     # Bounded for CI (about a minute), the same sequences every run; no shrinking: the first failing
     # sequence is reported as found (shrinking a live-server session takes minutes).
-    return settings(max_examples=25, stateful_step_count=15, deadline=None, derandomize=True,
-                    suppress_health_check=list(HealthCheck), phases=[Phase.explicit, Phase.generate])
+    return settings(
+        max_examples=25,
+        stateful_step_count=15,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+        phases=[Phase.explicit, Phase.generate],
+    )

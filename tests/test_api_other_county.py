@@ -35,17 +35,22 @@ def test_every_route_as_another_county(api, login, doctype, name):
     assert client.put(f"/api/resource/{doctype}/{name}", {"modified": "x"}, format="json").status_code == 404
     assert client.delete(f"/api/resource/{doctype}/{name}").status_code == 404
     assert client.get(f"/api/resource/{doctype}", {"filters": filters}).json() == {"data": []}
-    assert client.get(f"/api/resource/{doctype}", {"or_filters": filters, "limit": 0}).json()["data"] == [
-        row for row in client.get(f"/api/resource/{doctype}", {"limit": 0}).json()["data"] if row["name"] == name
-    ] == []
+    assert (
+        client.get(f"/api/resource/{doctype}", {"or_filters": filters, "limit": 0}).json()["data"]
+        == [row for row in client.get(f"/api/resource/{doctype}", {"limit": 0}).json()["data"] if row["name"] == name]
+        == []
+    )
     count = client.get("/api/method/frappe.client.get_count", {"doctype": doctype, "filters": filters})
     assert count.json() == {"message": 0}
     listed = client.get("/api/method/frappe.client.get_list", {"doctype": doctype, "filters": filters})
     assert listed.json() == {"message": []}
     assert client.get("/api/method/frappe.client.get", {"doctype": doctype, "name": name}).status_code == 404
     assert client.get("/api/method/frappe.client.get", {"doctype": doctype, "filters": filters}).status_code == 404
-    upload = client.post("/api/method/upload_file", {
-        "file": SimpleUploadedFile("x.pdf", b"%PDF-1.4"), "doctype": doctype, "docname": name}, format="multipart")
+    upload = client.post(
+        "/api/method/upload_file",
+        {"file": SimpleUploadedFile("x.pdf", b"%PDF-1.4"), "doctype": doctype, "docname": name},
+        format="multipart",
+    )
     assert upload.status_code == 404
     browser = login("xinfeng")
     assert browser.get(admin_url(doctype, name, "change")).status_code == 302  # "不存在" back to the index
@@ -55,9 +60,15 @@ def test_every_route_as_another_county(api, login, doctype, name):
 def test_attachments_of_another_county(api, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     office = api.as_user("office")
-    doc = office.post("/api/method/upload_file", {
-        "file": SimpleUploadedFile("章贡区.pdf", b"%PDF-1.4 x"), "doctype": "Project", "docname": "2023-P12",
-    }, format="multipart").json()["message"]
+    doc = office.post(
+        "/api/method/upload_file",
+        {
+            "file": SimpleUploadedFile("章贡区.pdf", b"%PDF-1.4 x"),
+            "doctype": "Project",
+            "docname": "2023-P12",
+        },
+        format="multipart",
+    ).json()["message"]
     office.post("/api/method/logout")
     client = api.as_user("xinfeng")
     assert client.get(doc["file_url"]).status_code == 404

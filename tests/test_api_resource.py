@@ -32,14 +32,24 @@ def test_list_defaults_to_names_newest_first(api):
 
 def test_list_fields_filters_order_and_paging(api):
     client = api.as_user("office")
-    rows = data(client.resource(
-        "Project", fields=["name", "project_name", "county", "total_investment", "start_month"],
-        filters=[["section", "=", "续建"], ["total_investment", ">=", 100000]],
-        order_by="total_investment desc", limit_page_length=3, limit_start=1,
-    ))
+    rows = data(
+        client.resource(
+            "Project",
+            fields=["name", "project_name", "county", "total_investment", "start_month"],
+            filters=[["section", "=", "续建"], ["total_investment", ">=", 100000]],
+            order_by="total_investment desc",
+            limit_page_length=3,
+            limit_start=1,
+        )
+    )
     assert [r["name"] for r in rows] == ["2023-P15", "2023-P22", "2023-P21"]
-    assert rows[0] == {"name": "2023-P15", "project_name": "中科融合赣江源创新产业园建设", "county": "赣县区（赣州高新区）",
-                       "total_investment": 630000.0, "start_month": "2021-08-01"}
+    assert rows[0] == {
+        "name": "2023-P15",
+        "project_name": "中科融合赣江源创新产业园建设",
+        "county": "赣县区（赣州高新区）",
+        "total_investment": 630000.0,
+        "start_month": "2021-08-01",
+    }
 
 
 @pytest.mark.parametrize(
@@ -51,8 +61,25 @@ def test_list_fields_filters_order_and_paging(api):
         ([["project_name", "not like", "%项目%"], ["section", "=", "新开工"]], [4, 7, 9]),
         ([["number", "in", [1, 2, 3]]], [1, 2, 3]),
         ([["number", "in", "1,2"]], [1, 2]),
-        ([["county", "not in", ["崇义县", "会昌县", "赣县区（赣州高新区）", "赣州蓉江新区", "寻乌县", "章贡区", "信丰县",
-                                 "赣州经开区"]]], [1, 5, 6, 7, 23, 27, 28]),
+        (
+            [
+                [
+                    "county",
+                    "not in",
+                    [
+                        "崇义县",
+                        "会昌县",
+                        "赣县区（赣州高新区）",
+                        "赣州蓉江新区",
+                        "寻乌县",
+                        "章贡区",
+                        "信丰县",
+                        "赣州经开区",
+                    ],
+                ]
+            ],
+            [1, 5, 6, 7, 23, 27, 28],
+        ),
         ([["project_code", "is", "not set"], ["section", "=", "新开工"]], [1, 3, 7, 9, 10, 11]),
         ([["number", "between", [27, 29]]], [27, 28, 29]),
         ([["start_month", "<", "2020-01-01"]], [21]),
@@ -66,7 +93,9 @@ def test_filter_operators(api, filters, expected):
 
 def test_or_filters_and_child_table_filters(api):
     client = api.as_user("office")
-    rows = data(client.resource("Project", fields=["number"], or_filters=[["county", "=", "定南县"], ["number", "=", 1]]))
+    rows = data(
+        client.resource("Project", fields=["number"], or_filters=[["county", "=", "定南县"], ["number", "=", 1]])
+    )
     assert sorted(r["number"] for r in rows) == [1, 28]
     tasks = data(client.resource("Task", fields=["number"], filters=[["Task Unit", "unit", "=", "市国资委"]], limit=0))
     assert sorted(t["number"] for t in tasks) == [4, 16, 23, 25]  # once each, though joined through rows
@@ -76,21 +105,36 @@ def test_get_document_with_child_rows(api):
     task = data(api.as_user("office").resource("Task", "2023-T08"))
     assert task["doctype"] == "Task" and task["lead_unit"] == "市卫健委" and task["plan"] == "2023"
     assert [(r["unit"], r["role"], r["liaison"], r["idx"]) for r in task["units"]] == [
-        ("市卫健委", "牵头", "市卫健委-练昌富", 1), ("市财政局", "责任", "市财政局-廖秋红", 2), ("市科技局", "责任", "市科技局-廖家乐", 3),
+        ("市卫健委", "牵头", "市卫健委-练昌富", 1),
+        ("市财政局", "责任", "市财政局-廖秋红", 2),
+        ("市科技局", "责任", "市科技局-廖家乐", 3),
     ]
     row = task["units"][0]
-    assert (row["parent"], row["parentfield"], row["parenttype"], row["doctype"]) == ("2023-T08", "units", "Task", "Task Unit")
+    assert (row["parent"], row["parentfield"], row["parenttype"], row["doctype"]) == (
+        "2023-T08",
+        "units",
+        "Task",
+        "Task Unit",
+    )
     assert {"name", "owner", "creation", "modified", "modified_by", "docstatus"} <= set(task)
 
 
 def test_methods_get_count_get_list_and_get(api):
     client = api.as_user("office")
-    count = client.get("/api/method/frappe.client.get_count", {"doctype": "Project", "filters": '{"section": "新开工"}'})
+    count = client.get(
+        "/api/method/frappe.client.get_count", {"doctype": "Project", "filters": '{"section": "新开工"}'}
+    )
     assert count.json() == {"message": 11}
-    rows = client.get("/api/method/frappe.client.get_list", {
-        "doctype": "County", "fields": '["name", "category"]', "filters": '[["category", "=", "一类"]]',
-        "order_by": "order asc", "limit_page_length": 2,
-    }).json()["message"]
+    rows = client.get(
+        "/api/method/frappe.client.get_list",
+        {
+            "doctype": "County",
+            "fields": '["name", "category"]',
+            "filters": '[["category", "=", "一类"]]',
+            "order_by": "order asc",
+            "limit_page_length": 2,
+        },
+    ).json()["message"]
     assert rows == [{"name": "赣州经开区", "category": "一类"}, {"name": "赣州蓉江新区", "category": "一类"}]
     doc = client.get("/api/method/frappe.client.get", {"doctype": "Action Plan", "name": "2023"}).json()["message"]
     assert doc["document_number"] == "赣市科赋字〔2023〕1号" and len(doc["targets"]) == 12
@@ -134,8 +178,13 @@ def test_unknown_doctype_and_document(api):
 
 
 NEW_TASK = {
-    "plan": "2023", "section_number": 7, "section": "（七）广聚各类优秀人才，提升创新创业活力", "number": 30,
-    "title": "测试任务", "content": "测试任务。具体要求。", "lead_unit": "市科技局",
+    "plan": "2023",
+    "section_number": 7,
+    "section": "（七）广聚各类优秀人才，提升创新创业活力",
+    "number": 30,
+    "title": "测试任务",
+    "content": "测试任务。具体要求。",
+    "lead_unit": "市科技局",
     "units": [{"unit": "市科技局", "role": "牵头", "liaison": "市科技局-廖家乐"}, {"unit": "市科协", "role": "责任"}],
 }
 
@@ -148,10 +197,17 @@ def test_create_update_delete_task_with_child_rows(api):
 
     # Frappe's PUT merges; the child list replaces the table (rows keep their names).
     keep = created["units"][0]
-    updated = data(client.put("/api/resource/Task/2023-T30", {
-        "title": "测试任务（修订）", "modified": created["modified"],
-        "units": [keep, {"unit": "市人社局", "role": "责任", "liaison": "市人社局-钟曦"}],
-    }, format="json"))
+    updated = data(
+        client.put(
+            "/api/resource/Task/2023-T30",
+            {
+                "title": "测试任务（修订）",
+                "modified": created["modified"],
+                "units": [keep, {"unit": "市人社局", "role": "责任", "liaison": "市人社局-钟曦"}],
+            },
+            format="json",
+        )
+    )
     assert updated["title"] == "测试任务（修订）" and updated["modified_by"] == "office"
     assert [r["unit"] for r in updated["units"]] == ["市科技局", "市人社局"]
     assert updated["units"][0]["name"] == keep["name"]
@@ -170,10 +226,14 @@ def test_form_encoded_data_field_as_python_clients_send(api):
 def test_stale_modified_is_refused_and_nothing_is_lost(api):
     client = api.as_user("office")
     first = data(client.resource("Project", "2023-P01"))
-    data(client.put("/api/resource/Project/2023-P01", {"responsible_leader": "甲", "modified": first["modified"]},
-                    format="json"))
-    stale = client.put("/api/resource/Project/2023-P01", {"responsible_leader": "乙", "modified": first["modified"]},
-                       format="json")
+    data(
+        client.put(
+            "/api/resource/Project/2023-P01", {"responsible_leader": "甲", "modified": first["modified"]}, format="json"
+        )
+    )
+    stale = client.put(
+        "/api/resource/Project/2023-P01", {"responsible_leader": "乙", "modified": first["modified"]}, format="json"
+    )
     assert "已被他人修改" in error(stale, 417, "TimestampMismatchError")
     assert Project.objects.get(name="2023-P01").responsible_leader == "甲"
 
@@ -191,7 +251,7 @@ def test_stale_modified_is_refused_and_nothing_is_lost(api):
         ({"project_name": ["a"]}, "ValidationError", "项目名称"),
         ({"project_name": ""}, "MandatoryError", "项目名称"),
         ({"password": "x"}, "DataError", "没有字段 password"),
-        ({"total_investment": 10 ** 20}, "ValidationError", "总投资"),
+        ({"total_investment": 10**20}, "ValidationError", "总投资"),
     ],
 )
 def test_bad_values_are_refused_and_nothing_is_written(api, change, exc_type, text):
@@ -200,7 +260,10 @@ def test_bad_values_are_refused_and_nothing_is_written(api, change, exc_type, te
     assert text in error(response, 417, exc_type)
     after = Project.objects.get(name="2023-P05")
     assert (after.modified, after.project_name, after.total_investment) == (
-        before.modified, before.project_name, before.total_investment)
+        before.modified,
+        before.project_name,
+        before.total_investment,
+    )
 
 
 def test_missing_required_fields_on_create(api):
@@ -219,8 +282,11 @@ def test_bad_child_row_rolls_back_the_parent(api):
 
 def test_duplicate_is_409(api):
     client = api.as_user("admin")
-    assert "编号" in error(client.post("/api/resource/County", {"name": "章贡区", "category": "一类"}, format="json"),
-                          409, "DuplicateEntryError")
+    assert "编号" in error(
+        client.post("/api/resource/County", {"name": "章贡区", "category": "一类"}, format="json"),
+        409,
+        "DuplicateEntryError",
+    )
     duplicate_number = {**NEW_TASK, "number": 1}
     error(api.as_user("office").post("/api/resource/Task", duplicate_number, format="json"), 409, "DuplicateEntryError")
 

@@ -47,8 +47,21 @@ def test_county_user_tasks_are_own_and_city_wide_ones(api):
 
 def test_unit_liaison_sees_tasks_the_unit_leads_or_shares(api):
     tasks = names(api.as_user("gongxin").resource("Task", limit=0))
-    assert tasks == ["2023-T01", "2023-T02", "2023-T03", "2023-T04", "2023-T05", "2023-T14", "2023-T16",
-                     "2023-T18", "2023-T20", "2023-T21", "2023-T22", "2023-T23", "2023-T28"]
+    assert tasks == [
+        "2023-T01",
+        "2023-T02",
+        "2023-T03",
+        "2023-T04",
+        "2023-T05",
+        "2023-T14",
+        "2023-T16",
+        "2023-T18",
+        "2023-T20",
+        "2023-T21",
+        "2023-T22",
+        "2023-T23",
+        "2023-T28",
+    ]
     assert names(api.as_user("gongxin").resource("Unit")) == ["市工信局"]
 
 
@@ -91,7 +104,9 @@ def login_as(api, user):
 def test_scoped_writes_stay_in_scope(api, scoped_editor):
     client = login_as(api, scoped_editor)
     own = client.get("/api/resource/Project/2023-P12").json()["data"]
-    moved = client.put("/api/resource/Project/2023-P12", {"county": "信丰县", "modified": own["modified"]}, format="json")
+    moved = client.put(
+        "/api/resource/Project/2023-P12", {"county": "信丰县", "modified": own["modified"]}, format="json"
+    )
     # 信丰县 is out of scope: as a link target it does not exist for this user.
     assert moved.status_code == 417 and moved.json()["exc_type"] == "LinkValidationError"
     assert Project.objects.get(name="2023-P12").county.name == "章贡区"
@@ -145,11 +160,13 @@ def test_token_auth_generate_use_and_revoke(api):
 
 
 def test_keys_of_others_only_for_administrators(api):
-    response = api.as_user("zhanggong").post("/api/method/frappe.core.doctype.user.user.generate_keys",
-                                             {"user": "office"}, format="json")
+    response = api.as_user("zhanggong").post(
+        "/api/method/frappe.core.doctype.user.user.generate_keys", {"user": "office"}, format="json"
+    )
     assert response.status_code == 403
-    response = api.as_user("admin").post("/api/method/frappe.core.doctype.user.user.generate_keys",
-                                         {"user": "office"}, format="json")
+    response = api.as_user("admin").post(
+        "/api/method/frappe.core.doctype.user.user.generate_keys", {"user": "office"}, format="json"
+    )
     assert response.status_code == 200 and response.json()["message"]["api_secret"]
 
 
@@ -159,15 +176,20 @@ def test_browser_cross_site_writes_need_the_csrf_token(api):
     client = APIClient(enforce_csrf_checks=True)
     client.post("/api/method/login", {"usr": "office", "pwd": "ganzhou2023"}, format="json")
     body = {"responsible_leader": "经跨站请求修改"}
-    forged = client.put("/api/resource/Project/2023-P01", body, format="json",
-                        HTTP_ORIGIN="https://evil.example", HTTP_SEC_FETCH_SITE="cross-site")
+    forged = client.put(
+        "/api/resource/Project/2023-P01",
+        body,
+        format="json",
+        HTTP_ORIGIN="https://evil.example",
+        HTTP_SEC_FETCH_SITE="cross-site",
+    )
     assert forged.status_code == 400 and forged.json()["exc_type"] == "CSRFTokenError"
     assert Project.objects.get(name="2023-P01").responsible_leader != "经跨站请求修改"
-    same_site_page = client.put("/api/resource/Project/2023-P01", body, format="json",
-                                HTTP_SEC_FETCH_SITE="same-origin")
+    same_site_page = client.put(
+        "/api/resource/Project/2023-P01", body, format="json", HTTP_SEC_FETCH_SITE="same-origin"
+    )
     assert same_site_page.status_code == 200
-    bad_token = client.put("/api/resource/Project/2023-P01", body, format="json",
-                           HTTP_X_FRAPPE_CSRF_TOKEN="forged")
+    bad_token = client.put("/api/resource/Project/2023-P01", body, format="json", HTTP_X_FRAPPE_CSRF_TOKEN="forged")
     assert bad_token.status_code == 400
 
 
@@ -179,9 +201,14 @@ def test_csrf_token_from_the_page_is_accepted(api, client):
     page = client.get("/admin/")
     token = page.cookies["csrftoken"].value if "csrftoken" in page.cookies else get_token(RequestFactory().get("/"))
     client.cookies["csrftoken"] = token
-    response = client.put("/api/resource/Project/2023-P01", '{"responsible_leader": "页面内修改"}',
-                          content_type="application/json", HTTP_X_FRAPPE_CSRF_TOKEN=token,
-                          HTTP_ORIGIN="http://testserver", HTTP_SEC_FETCH_SITE="same-origin")
+    response = client.put(
+        "/api/resource/Project/2023-P01",
+        '{"responsible_leader": "页面内修改"}',
+        content_type="application/json",
+        HTTP_X_FRAPPE_CSRF_TOKEN=token,
+        HTTP_ORIGIN="http://testserver",
+        HTTP_SEC_FETCH_SITE="same-origin",
+    )
     assert response.status_code == 200, response.content.decode()
 
 

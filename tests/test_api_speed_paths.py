@@ -38,8 +38,9 @@ def data(response):
 @pytest.fixture
 def assessment(db):
     AssessmentPeriod.objects.filter(name="2023-Q1").update(opened_at=timezone.now())
-    doc = save_document(User.objects.get(username="office"), get_meta("SelfAssessment"),
-                        {"period": "2023-Q1", "county": "章贡区"})
+    doc = save_document(
+        User.objects.get(username="office"), get_meta("SelfAssessment"), {"period": "2023-Q1", "county": "章贡区"}
+    )
     doc.lines.update(self_score=1)
     return doc
 
@@ -115,8 +116,14 @@ def test_locking_a_document_for_a_county_user_leaves_the_county_row_free():
     config = connection.settings_dict
     with transaction.atomic():
         assert locked_in_scope(User.objects.get(username="zhanggong"), Project, name=project.name) == project
-        other = MySQLdb.connect(host=config["HOST"], port=int(config["PORT"]), user=config["USER"],
-                                passwd=config["PASSWORD"], db=config["NAME"], charset="utf8mb4")
+        other = MySQLdb.connect(
+            host=config["HOST"],
+            port=int(config["PORT"]),
+            user=config["USER"],
+            passwd=config["PASSWORD"],
+            db=config["NAME"],
+            charset="utf8mb4",
+        )
         try:
             cursor = other.cursor()
             cursor.execute("BEGIN")

@@ -10,8 +10,13 @@ from apps.innovation_action.services.demo_accounts import DEMO_PASSWORD
 pytestmark = pytest.mark.django_db
 
 NEW_TASK = {
-    "plan": "2023", "section_number": 7, "section": "（七）广聚各类优秀人才，提升创新创业活力", "number": 43,
-    "title": "v2 接口创建的任务", "content": "由 REST API v2 创建。", "lead_unit": "市科技局",
+    "plan": "2023",
+    "section_number": 7,
+    "section": "（七）广聚各类优秀人才，提升创新创业活力",
+    "number": 43,
+    "title": "v2 接口创建的任务",
+    "content": "由 REST API v2 创建。",
+    "lead_unit": "市科技局",
     "units": [{"unit": "市科技局", "role": "牵头"}],
 }
 
@@ -44,10 +49,16 @@ def query(**params):
 
 def test_list_fields_filters_order_start_limit_and_next_page(api):
     client = api.as_user("office")
-    response = client.get("/api/v2/document/Project", query(
-        fields=["name", "county", "total_investment"], filters=[["section", "=", "续建"]],
-        order_by="total_investment desc", start=1, limit=3,
-    ))
+    response = client.get(
+        "/api/v2/document/Project",
+        query(
+            fields=["name", "county", "total_investment"],
+            filters=[["section", "=", "续建"]],
+            order_by="total_investment desc",
+            start=1,
+            limit=3,
+        ),
+    )
     body = response.json()
     assert [r["name"] for r in body["data"]] == ["2023-P15", "2023-P22", "2023-P21"]
     assert set(body["data"][0]) == {"name", "county", "total_investment"}
@@ -59,8 +70,11 @@ def test_list_fields_filters_order_start_limit_and_next_page(api):
 
 
 def test_list_as_lists(api):
-    rows = data(api.as_user("office").get("/api/v2/document/County/", query(
-        fields=["name"], filters={"name": "章贡区"}, as_dict=0)))
+    rows = data(
+        api.as_user("office").get(
+            "/api/v2/document/County/", query(fields=["name"], filters={"name": "章贡区"}, as_dict=0)
+        )
+    )
     assert rows == [["章贡区"]]
 
 
@@ -97,8 +111,11 @@ def test_county_user_sees_and_counts_only_own_county(api):
 
 def test_county_user_cannot_write_outside_scope(api):
     client = api.as_user("zhanggong")
-    v2_error(client.patch("/api/v2/document/Project/2023-P21", {"responsible_leader": "越权"}, format="json"),
-             404, "DoesNotExistError")
+    v2_error(
+        client.patch("/api/v2/document/Project/2023-P21", {"responsible_leader": "越权"}, format="json"),
+        404,
+        "DoesNotExistError",
+    )
     v2_error(client.delete("/api/v2/document/Project/2023-P21"), 404, "DoesNotExistError")
     assert Project.objects.get(name="2023-P21").responsible_leader != "越权"
 
@@ -111,14 +128,20 @@ def test_create_read_patch_delete(api):
     created = data(client.post("/api/v2/document/Task", NEW_TASK, format="json"))
     name = created["name"]
     assert created["title"] == "v2 接口创建的任务" and created["units"][0]["unit"] == "市科技局"
-    patched = data(client.patch(f"/api/v2/document/Task/{name}",
-                                {"title": "v2 修改", "modified": created["modified"]}, format="json"))
+    patched = data(
+        client.patch(
+            f"/api/v2/document/Task/{name}", {"title": "v2 修改", "modified": created["modified"]}, format="json"
+        )
+    )
     assert patched["title"] == "v2 修改" and Task.objects.get(name=name).title == "v2 修改"
-    stale = client.patch(f"/api/v2/document/Task/{name}", {"title": "过时", "modified": created["modified"]},
-                         format="json")
+    stale = client.patch(
+        f"/api/v2/document/Task/{name}", {"title": "过时", "modified": created["modified"]}, format="json"
+    )
     v2_error(stale, 417, "TimestampMismatchError")
-    assert data(client.put(f"/api/v2/document/Task/{name}/", {"content": "PUT 也可以"}, format="json"))["content"] \
+    assert (
+        data(client.put(f"/api/v2/document/Task/{name}/", {"content": "PUT 也可以"}, format="json"))["content"]
         == "PUT 也可以"
+    )
     assert data(client.delete(f"/api/v2/document/Task/{name}"), status=202) == "ok"
     v2_error(client.get(f"/api/v2/document/Task/{name}"), 404, "DoesNotExistError")
 
@@ -130,8 +153,11 @@ def test_validation_and_permission_errors_in_v2_envelope(api):
     v2_error(client.get("/api/v2/document/Nothing"), 404, "DoesNotExistError")
     v2_error(client.get("/api/v2/document/Project", {"limit": "abc"}), 417, "ValidationError")
     v2_error(api.__class__().get("/api/v2/document/Project"), 401, "AuthenticationError")
-    v2_error(api.as_user("zhanggong").post("/api/v2/document/County", {"name": "新县"}, format="json"),
-             403, "PermissionError")
+    v2_error(
+        api.as_user("zhanggong").post("/api/v2/document/County", {"name": "新县"}, format="json"),
+        403,
+        "PermissionError",
+    )
 
 
 # ------------------------------------------------------------------ methods

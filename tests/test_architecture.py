@@ -32,13 +32,19 @@ def state_of(doc):
 
 def python_only(folder, names):
     """copytree's ignore: packages and their .py files only (no templates, static files or uploads)."""
-    return [name for name in names
-            if name == "__pycache__" or not (name.endswith(".py") or Path(folder, name).is_dir())]
+    return [
+        name for name in names if name == "__pycache__" or not (name.endswith(".py") or Path(folder, name).is_dir())
+    ]
 
 
 def lint_imports(cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([LINT_IMPORTS, "--no-cache", "--config", str(cwd / "pyproject.toml")], cwd=cwd,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [LINT_IMPORTS, "--no-cache", "--config", str(cwd / "pyproject.toml")],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 @pytest.fixture
@@ -69,8 +75,10 @@ def test_a_core_module_importing_an_engine_and_the_app_breaks_the_contracts(copy
 def test_a_cycle_between_two_modules_of_an_engine_breaks_the_contract(copy_of_the_code):
     numbering = copy_of_the_code / "apps/lowcode/print_format/numbering.py"
     # compose.py imports numbering.py; numbering reaching back, even inside a function, closes a cycle.
-    numbering.write_text(numbering.read_text() + "\n\ndef composer():\n"
-                         "    from apps.lowcode.print_format import compose\n\n    return compose\n")
+    numbering.write_text(
+        numbering.read_text() + "\n\ndef composer():\n"
+        "    from apps.lowcode.print_format import compose\n\n    return compose\n"
+    )
     result = lint_imports(copy_of_the_code)
     assert result.returncode != 0
     out = " ".join(result.stdout.split())
@@ -91,12 +99,12 @@ def test_a_package_not_placed_in_the_layers_breaks_them(copy_of_the_code):
 
 def test_ruff_passes_here_and_refuses_an_unused_import(tmp_path):
     paths = ["apps", "tests", "bench", "sites", "scripts", "manage.py"]
-    clean = subprocess.run([RUFF, "check", "--no-cache", *paths], cwd=ROOT, capture_output=True, text=True,
-                           timeout=120)
+    clean = subprocess.run([RUFF, "check", "--no-cache", *paths], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert clean.returncode == 0, clean.stdout + clean.stderr
     shutil.copy(ROOT / "pyproject.toml", tmp_path)
     (tmp_path / "careless.py").write_text("import os\n")
-    dirty = subprocess.run([RUFF, "check", "--no-cache", "careless.py"], cwd=tmp_path, capture_output=True,
-                           text=True, timeout=120)
+    dirty = subprocess.run(
+        [RUFF, "check", "--no-cache", "careless.py"], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
     assert dirty.returncode != 0
     assert "F401" in dirty.stdout

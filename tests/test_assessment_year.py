@@ -80,21 +80,32 @@ def expected_county_totals() -> dict:
     for n in range(2, 11):  # 蓉江新区: indicators 2–10 take the average of the other 一类 counties
         quantitative["赣州蓉江新区"][n] = rounded(sum(quantitative[c][n] for c in first) / len(first))
     bonus = {"赣州经开区": D(15), "赣县区（赣州高新区）": D(6)}  # 4 unicorns = 20, capped; 6 gazelles
-    totals = {name: rounded(sum(rounded(v) for v in lines.values()) + sum(MANUAL.values()) + bonus.get(name, 0))
-              for name, lines in quantitative.items()}
+    totals = {
+        name: rounded(sum(rounded(v) for v in lines.values()) + sum(MANUAL.values()) + bonus.get(name, 0))
+        for name, lines in quantitative.items()
+    }
     totals["信丰县"] -= 2  # the office gives 6 instead of 8 on indicator 11
     return totals
 
 
 def fill_county(assessment):
     claims = {
-        "赣州经开区": [{"rule": rule("辖区企业当年认定为独角兽企业"), "quantity": 4, "description": "甲、乙、丙、丁公司"}],
-        "赣县区（赣州高新区）": [{"rule": rule("辖区企业当年认定为瞪羚企业"), "quantity": 6, "description": "六家企业"}],
+        "赣州经开区": [
+            {"rule": rule("辖区企业当年认定为独角兽企业"), "quantity": 4, "description": "甲、乙、丙、丁公司"}
+        ],
+        "赣县区（赣州高新区）": [
+            {"rule": rule("辖区企业当年认定为瞪羚企业"), "quantity": 6, "description": "六家企业"}
+        ],
     }.get(assessment.county.name, [])
     value = county_value(assessment.county)
-    edit(assessment, lines={**{n: {"value": str(value + 1)} for n in range(1, 11)},  # overridden by 核定值
-                            **{n: {"self_score": s, "evidence": "见附件"} for n, s in MANUAL.items()}},
-         claims=claims)
+    edit(
+        assessment,
+        lines={
+            **{n: {"value": str(value + 1)} for n in range(1, 11)},  # overridden by 核定值
+            **{n: {"self_score": s, "evidence": "见附件"} for n, s in MANUAL.items()},
+        },
+        claims=claims,
+    )
 
 
 def accept_all_claims(assessment):
@@ -127,8 +138,10 @@ def january_reports(plan):
 def expected_unit_totals(plan, late, missing) -> dict:
     totals = {}
     for unit in Unit.objects.filter(is_assessed=True):
-        has_tasks = Task.objects.filter(plan=plan, lead_unit=unit).exists() or \
-            Task.objects.filter(plan=plan, units__unit=unit).exists()
+        has_tasks = (
+            Task.objects.filter(plan=plan, lead_unit=unit).exists()
+            or Task.objects.filter(plan=plan, units__unit=unit).exists()
+        )
         timely = D(10) - (1 if unit.name in (late, missing) and has_tasks else 0)
         completed = D(70) if not has_tasks or unit.name not in (late, missing) else D(0)
         totals[unit.name] = sum(UNIT_MANUAL.values()) + timely + completed
@@ -136,9 +149,20 @@ def expected_unit_totals(plan, late, missing) -> dict:
 
 
 def snapshot(period) -> list:
-    return [(s.name, s.subtotal, s.bonus, s.total, s.rank, s.outcome, s.veto, s.outcome_note,
-             [(line.indicator.number, line.result, line.explanation) for line in s.lines.select_related("indicator")])
-            for s in Score.objects.filter(period=period).order_by("name")]
+    return [
+        (
+            s.name,
+            s.subtotal,
+            s.bonus,
+            s.total,
+            s.rank,
+            s.outcome,
+            s.veto,
+            s.outcome_note,
+            [(line.indicator.number, line.result, line.explanation) for line in s.lines.select_related("indicator")],
+        )
+        for s in Score.objects.filter(period=period).order_by("name")
+    ]
 
 
 @pytest.mark.both_databases
@@ -165,8 +189,13 @@ def test_a_full_year_of_assessment(plan):
     names = [a.name for a in assessments]
     reviewed = engine.bulk_apply(user("office"), SelfAssessment, names, "初审通过")
     assert reviewed.failed == []
-    IntegrityCase.objects.create(plan=plan, county=County.objects.get(name="赣州经开区"), title="项目申报材料造假",
-                                 found_on=date(2023, 6, 1), name="2023-IC-0601-赣州经开区")
+    IntegrityCase.objects.create(
+        plan=plan,
+        county=County.objects.get(name="赣州经开区"),
+        title="项目申报材料造假",
+        found_on=date(2023, 6, 1),
+        name="2023-IC-0601-赣州经开区",
+    )
     approved = engine.bulk_apply(user("leader"), SelfAssessment, names, "审定通过")
     assert approved.failed == [] and Score.objects.filter(period=year).count() == 20 + units
 
@@ -175,16 +204,19 @@ def test_a_full_year_of_assessment(plan):
     scores = {s.county.name: s for s in Score.objects.filter(period=year, county__isnull=False)}
     assert {name: s.total for name, s in scores.items()} == expected
     for category in ("一类", "二类", "三类"):
-        members = {name: total for name, total in expected.items()
-                   if County.objects.get(name=name).category == category}
+        members = {
+            name: total for name, total in expected.items() if County.objects.get(name=name).category == category
+        }
         ranks = competition_ranks(members)
         last = max(ranks.values())
         for name, rank in ranks.items():
             praised = rank <= 3 and name != "赣州经开区"
             outcome = "表扬" if praised else ("约谈" if rank == last and rank > 3 else "")
             assert (name, scores[name].rank, scores[name].outcome) == (name, rank, outcome)
-    assert [(s.county.name, s.total, s.rank) for s in sorted(
-        (s for s in scores.values() if s.category == "一类"), key=lambda s: (s.rank, s.county.order))] == [
+    assert [
+        (s.county.name, s.total, s.rank)
+        for s in sorted((s for s in scores.values() if s.category == "一类"), key=lambda s: (s.rank, s.county.order))
+    ] == [
         ("赣州经开区", D("107.00"), 1),
         ("章贡区", D("80.00"), 2),
         ("赣县区（赣州高新区）", D("80.00"), 2),
@@ -194,8 +226,10 @@ def test_a_full_year_of_assessment(plan):
     ]
     assert scores["赣州经开区"].veto and scores["赣州经开区"].bonus_claimed == D(20)
     assert scores["赣州蓉江新区"].lines.get(indicator__number=2).basis == "同类平均"
-    assert scores["南康区"].lines.get(indicator__number=2).explanation == \
-        "核定值 6（填报值 7）；比最优法：得分 = 6 × 6 ÷ 同类最优 10 = 3.60"
+    assert (
+        scores["南康区"].lines.get(indicator__number=2).explanation
+        == "核定值 6（填报值 7）；比最优法：得分 = 6 × 6 ÷ 同类最优 10 = 3.60"
+    )
 
     # City units: −1 for the late and the missing January report, tasks from the monthly reports.
     unit_totals = {s.unit.name: s.total for s in Score.objects.filter(period=year, unit__isnull=False)}

@@ -9,6 +9,7 @@ from tests.browser import (  # noqa: F401  (browser_page is a fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+
 def test_office_browses_projects_by_county_with_totals(browser_page, tmp_path):
     page = browser_page
     log_in(page, "office")

@@ -32,8 +32,19 @@ from apps.lowcode.workflow.model import Workflow, WorkflowState, WorkflowTransit
 pytestmark = pytest.mark.django_db
 
 SELF_ASSESSMENT_FLOW = "自评报告审核流程"
-CONFIG_MODELS = (CustomField, PropertySetter, Workflow, WorkflowState, WorkflowTransition, LetterHead, PrintFormat,
-                 PrintFormatBlock, IndicatorGroup, Indicator, BonusRule)
+CONFIG_MODELS = (
+    CustomField,
+    PropertySetter,
+    Workflow,
+    WorkflowState,
+    WorkflowTransition,
+    LetterHead,
+    PrintFormat,
+    PrintFormatBlock,
+    IndicatorGroup,
+    Indicator,
+    BonusRule,
+)
 
 
 def snapshot() -> dict:
@@ -62,13 +73,21 @@ def customize_project():
 
 # --- export --------------------------------------------------------------------------------------------------------
 
+
 @pytest.mark.both_databases
 def test_export_holds_the_configuration_with_links_as_names():
     data = exported()
     assert (data["format"], data["version"]) == ("lowcode-config", 1)
     assert data["scopes"] == {"Action Plan": {"name": "2023", "year": 2023}}
-    assert list(data["doctypes"]) == ["Custom Field", "Property Setter", "Workflow", "Letter Head", "Print Format",
-                                      "Indicator Group", "Indicator"]
+    assert list(data["doctypes"]) == [
+        "Custom Field",
+        "Property Setter",
+        "Workflow",
+        "Letter Head",
+        "Print Format",
+        "Indicator Group",
+        "Indicator",
+    ]
     flow = next(w for w in data["doctypes"]["Workflow"] if w["name"] == SELF_ASSESSMENT_FLOW)
     assert [s["state"] for s in flow["states"]] == ["草稿", "待初审", "待审定", "已审定"]
     assert {"state": "待审定", "action": "退回初审", "next_state": "待初审"}.items() <= flow["transitions"][-1].items()
@@ -90,6 +109,7 @@ def test_export_of_a_year_without_a_plan_is_refused():
 
 
 # --- loading back ------------------------------------------------------------------------------------------------
+
 
 @pytest.mark.both_databases
 def test_loading_an_unchanged_file_changes_nothing_twice():
@@ -121,10 +141,20 @@ def test_loading_the_export_back_restores_what_was_changed():
 
     result = load_config(data, source="config.yaml")
 
-    assert WorkflowTransition.objects.filter(workflow__name=SELF_ASSESSMENT_FLOW, action="退回初审",
-                                             state="待审定", next_state="待初审", comment_required=True).exists()
-    assert [t.action for t in Workflow.objects.get(name=SELF_ASSESSMENT_FLOW).transitions.order_by("idx")] == \
-        ["提交", "初审通过", "退回修改", "审定通过", "退回初审"]
+    assert WorkflowTransition.objects.filter(
+        workflow__name=SELF_ASSESSMENT_FLOW,
+        action="退回初审",
+        state="待审定",
+        next_state="待初审",
+        comment_required=True,
+    ).exists()
+    assert [t.action for t in Workflow.objects.get(name=SELF_ASSESSMENT_FLOW).transitions.order_by("idx")] == [
+        "提交",
+        "初审通过",
+        "退回修改",
+        "审定通过",
+        "退回初审",
+    ]
     assert Indicator.objects.get(name="2023-C-11").points == 10
     assert Indicator.objects.get(name="2023-C-12").points == 15
     assert BonusRule.objects.filter(indicator__name="2023-C-15").count() == 24
@@ -178,14 +208,22 @@ def test_loading_into_a_clean_site_recreates_everything():
 @pytest.mark.both_databases
 def test_indicators_go_to_the_plan_of_the_year_chosen():
     data = exported()
-    plan = ActionPlan.objects.create(year=2024, title="2024年赣州市科技创新赋能行动工作方案", issuer="赣州市科技创新赋能行动领导小组")
+    plan = ActionPlan.objects.create(
+        year=2024, title="2024年赣州市科技创新赋能行动工作方案", issuer="赣州市科技创新赋能行动领导小组"
+    )
     before_2023 = Indicator.objects.filter(group__plan__year=2023).count()
 
     result = load_config(data, scope_values={"Action Plan": 2024})
 
     assert result.scopes == ["年度工作方案：2024年赣州市科技创新赋能行动工作方案（年度 2024）"]
-    assert sorted(plan.indicator_groups.values_list("name", flat=True)) == \
-        ["2024-C1", "2024-C2", "2024-C3", "2024-C4", "2024-U1", "2024-U2"]
+    assert sorted(plan.indicator_groups.values_list("name", flat=True)) == [
+        "2024-C1",
+        "2024-C2",
+        "2024-C3",
+        "2024-C4",
+        "2024-U1",
+        "2024-U2",
+    ]
     assert Indicator.objects.filter(group__plan=plan).count() == 20
     assert Indicator.objects.get(name="2024-C-15").bonus_rules.count() == 24
     assert Indicator.objects.get(name="2024-U-04").deduction == 1
@@ -199,8 +237,9 @@ def test_a_year_without_a_plan_is_refused_in_chinese():
     before = snapshot()
     with pytest.raises(ConfigError) as error:
         load_config(exported(), scope_values={"Action Plan": 2030})
-    assert error.value.problems == ["本站点没有年度为 2030 的年度工作方案，无法导入指标类别、考评指标。"
-                                    "请先建立该年度工作方案，或选择其他年度"]
+    assert error.value.problems == [
+        "本站点没有年度为 2030 的年度工作方案，无法导入指标类别、考评指标。请先建立该年度工作方案，或选择其他年度"
+    ]
     assert snapshot() == before
 
 
@@ -209,13 +248,16 @@ def test_custom_field_values_travel_with_the_field():
     CustomField.objects.create(dt="Indicator", fieldname="custom_data_source", label="数据来源部门")
     Indicator.objects.filter(name="2023-C-02").update(custom_values={"custom_data_source": "市统计局"})
     data = exported()
-    assert next(i for i in data["doctypes"]["Indicator"] if i["name"] == "2023-C-02")["custom_data_source"] == "市统计局"
+    assert (
+        next(i for i in data["doctypes"]["Indicator"] if i["name"] == "2023-C-02")["custom_data_source"] == "市统计局"
+    )
     ActionPlan.objects.create(year=2024, title="2024年方案", issuer="领导小组")
     load_config(data, scope_values={"Action Plan": 2024})
     assert Indicator.objects.get(name="2024-C-02").custom_values["custom_data_source"] == "市统计局"
 
 
 # --- errors: nothing is saved ------------------------------------------------------------------------------------
+
 
 def problems_of(data) -> list[str]:
     before = snapshot()
@@ -226,14 +268,20 @@ def problems_of(data) -> list[str]:
 
 
 @pytest.mark.both_databases
-@pytest.mark.parametrize("raw, message", [
-    ("format: lowcode-config\nversion: 1\ndoctypes: {Workflow: [\n", "文件不是有效的 YAML：第4行第1列"),
-    ("- just\n- a list\n", "不是配置导出文件（应以 format: lowcode-config 开头）"),
-    ("format: lowcode-config\nversion: 2\ndoctypes: {}\n", "配置文件的版本为 2，本系统只能读取版本 1，请升级系统后再导入"),
-    ("format: lowcode-config\nversion: '1'\ndoctypes: {}\n", "配置文件的版本号“1”不正确，应为 1"),
-    ("format: lowcode-config\nversion: 1\n", "配置文件缺少 doctypes"),
-    ("format: lowcode-config\nversion: 1\nx: &a [1]\ndoctypes: {Workflow: *a}\n", "配置文件不能使用 YAML 别名"),
-])
+@pytest.mark.parametrize(
+    "raw, message",
+    [
+        ("format: lowcode-config\nversion: 1\ndoctypes: {Workflow: [\n", "文件不是有效的 YAML：第4行第1列"),
+        ("- just\n- a list\n", "不是配置导出文件（应以 format: lowcode-config 开头）"),
+        (
+            "format: lowcode-config\nversion: 2\ndoctypes: {}\n",
+            "配置文件的版本为 2，本系统只能读取版本 1，请升级系统后再导入",
+        ),
+        ("format: lowcode-config\nversion: '1'\ndoctypes: {}\n", "配置文件的版本号“1”不正确，应为 1"),
+        ("format: lowcode-config\nversion: 1\n", "配置文件缺少 doctypes"),
+        ("format: lowcode-config\nversion: 1\nx: &a [1]\ndoctypes: {Workflow: *a}\n", "配置文件不能使用 YAML 别名"),
+    ],
+)
 def test_a_file_that_is_not_a_configuration_is_refused(raw, message):
     with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace(")", r"\)")):
         parse(raw.encode("utf-8"))
@@ -316,6 +364,7 @@ def test_a_dry_run_reports_and_saves_nothing():
 
 # --- history -----------------------------------------------------------------------------------------------------
 
+
 @pytest.mark.both_databases
 def test_a_load_is_in_the_change_history_and_can_be_reverted():
     data = exported()
@@ -336,6 +385,7 @@ def test_a_load_is_in_the_change_history_and_can_be_reverted():
 
 
 # --- commands ----------------------------------------------------------------------------------------------------
+
 
 @pytest.mark.both_databases
 def test_the_commands_export_and_load(tmp_path, capsys):
@@ -358,6 +408,7 @@ def test_the_commands_export_and_load(tmp_path, capsys):
 
 
 # --- the admin page ----------------------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def media(settings, tmp_path):
@@ -388,13 +439,17 @@ def test_the_administrator_exports_previews_and_confirms(login, media):
     html = preview.content.decode()
     assert "预览：赣州2023配置.yaml" in html and "确认导入" in html
     assert "2023-C-11（11. 科技管理部门能力建设）：分值" in html
-    counts = {d.doctype: (len(d.created), len(d.updated), len(d.unchanged)) for d in preview.context["preview"].doctypes}
+    counts = {
+        d.doctype: (len(d.created), len(d.updated), len(d.unchanged)) for d in preview.context["preview"].doctypes
+    }
     assert counts["Indicator"] == (0, 1, 19) and counts["Workflow"] == (0, 0, 2)
     assert Indicator.objects.get(name="2023-C-11").points == 7  # a preview saves nothing
 
     done = client.post(reverse("config-confirm"), {"sha256": preview.context["sha256"], "scope_year": ""})
     assert done.status_code == 302 and done.url == reverse("config-transfer")
-    assert "赣州2023配置.yaml 已导入：新增 0 条、更新 1 条、未变化 34 条" in str(list(get_messages(done.wsgi_request))[-1])
+    assert "赣州2023配置.yaml 已导入：新增 0 条、更新 1 条、未变化 34 条" in str(
+        list(get_messages(done.wsgi_request))[-1]
+    )
     indicator = Indicator.objects.get(name="2023-C-11")
     assert indicator.points == 10
     assert indicator.history.first().history_user.username == "admin"

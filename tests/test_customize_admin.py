@@ -23,15 +23,32 @@ def url(model, action="changelist", *args, app="innovation_action"):
 
 
 def add_custom_field(client, **values):
-    data = {"dt": "Task", "fieldtype": "Data", "label": "", "fieldname": "", "options": "", "default": "",
-            "description": "", "insert_after": "", **values}
+    data = {
+        "dt": "Task",
+        "fieldtype": "Data",
+        "label": "",
+        "fieldname": "",
+        "options": "",
+        "default": "",
+        "description": "",
+        "insert_after": "",
+        **values,
+    }
     return client.post(url("customfield", "add", app="lowcode"), data)
 
 
 def test_an_administrator_adds_a_multi_link_field_and_the_office_fills_it(login, client):
     admin = login("admin")
-    response = add_custom_field(admin, label="配合单位", fieldname="cooperating_units", fieldtype="Table MultiSelect",
-                                options="Unit", insert_after="lead_unit", in_list_view="on", in_standard_filter="on")
+    response = add_custom_field(
+        admin,
+        label="配合单位",
+        fieldname="cooperating_units",
+        fieldtype="Table MultiSelect",
+        options="Unit",
+        insert_after="lead_unit",
+        in_list_view="on",
+        in_standard_filter="on",
+    )
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert CustomField.objects.get(dt="Task").fieldname == "custom_cooperating_units"
 
@@ -42,8 +59,9 @@ def test_an_administrator_adds_a_multi_link_field_and_the_office_fills_it(login,
     names = [f.field["name"] if isinstance(f.field, dict) else f.field.name for f in fields]
     assert names[names.index("lead_unit") + 1] == "custom_cooperating_units"  # where the administrator put it
     data = form_data(page)
-    response = office.post(url("task", "change", task.pk),
-                           {**data, "custom_cooperating_units": ["市财政局", "市发展改革委"]})
+    response = office.post(
+        url("task", "change", task.pk), {**data, "custom_cooperating_units": ["市财政局", "市发展改革委"]}
+    )
     assert response.status_code == 302
     assert Task.objects.get(pk=task.pk).custom_cooperating_units == ["市财政局", "市发展改革委"]
 
@@ -69,8 +87,10 @@ def test_bad_values_in_the_admin_form_are_shown_and_nothing_is_lost(login):
 
 
 def test_property_setters_change_the_form(login):
-    for values in ({"field_name": "section", "label": "所属板块", "description": "按方案的七个板块", "idx": 1},
-                   {"field_name": "section_number", "hidden": True}):
+    for values in (
+        {"field_name": "section", "label": "所属板块", "description": "按方案的七个板块", "idx": 1},
+        {"field_name": "section_number", "hidden": True},
+    ):
         PropertySetter(doc_type="Task", **values).save()
     page = login("office").get(url("task", "change", Task.objects.get(name="2023-T01").pk))
     form = page.context["adminform"].form
@@ -96,15 +116,20 @@ def test_the_admin_pages_for_customising(login):
     admin = login("admin")
     response = add_custom_field(admin, label="级别", fieldname="custom_level", fieldtype="Select")
     assert "下拉选项字段请在“选项”中每行填写一个选项" in response.content.decode()
-    response = add_custom_field(admin, label="级别", fieldname="custom_level", fieldtype="Select",
-                                options="省级\n市级")
+    response = add_custom_field(admin, label="级别", fieldname="custom_level", fieldtype="Select", options="省级\n市级")
     assert response.status_code == 302
     field = CustomField.objects.get(fieldname="custom_level")
     page = admin.get(url("customfield", "change", field.pk, app="lowcode"))
-    assert page.status_code == 200 and set(page.context["adminform"].readonly_fields) >= {"dt", "fieldname", "fieldtype"}
+    assert page.status_code == 200 and set(page.context["adminform"].readonly_fields) >= {
+        "dt",
+        "fieldname",
+        "fieldtype",
+    }
     assert admin.get(url("customfield", "history", field.pk, app="lowcode")).status_code == 200
-    response = admin.post(url("propertysetter", "add", app="lowcode"),
-                          {"doc_type": "Task", "field_name": "title", "hidden": "on", "label": "", "description": ""})
+    response = admin.post(
+        url("propertysetter", "add", app="lowcode"),
+        {"doc_type": "Task", "field_name": "title", "hidden": "on", "label": "", "description": ""},
+    )
     assert "必填字段，不能隐藏" in response.content.decode()
 
     office = login("office")
@@ -114,13 +139,19 @@ def test_the_admin_pages_for_customising(login):
 
 def test_a_custom_field_locked_by_the_workflow_state_is_read_only(login):
     CustomField(dt="SelfAssessment", fieldname="custom_contact", label="联系人", fieldtype="Data").save()
-    assessment = SelfAssessment.objects.create(period=AssessmentPeriod.objects.get(name="2023-Q1"),
-                                               county=County.objects.get(name="章贡区"), scheme=Scheme.COUNTY)
+    assessment = SelfAssessment.objects.create(
+        period=AssessmentPeriod.objects.get(name="2023-Q1"),
+        county=County.objects.get(name="章贡区"),
+        scheme=Scheme.COUNTY,
+    )
     client = login("zhanggong")
     page = client.get(url("selfassessment", "change", assessment.pk))
     assert "custom_contact" in page.context["adminform"].form.fields
     data = form_data(page)
-    assert client.post(url("selfassessment", "change", assessment.pk), {**data, "custom_contact": "张三"}).status_code == 302
+    assert (
+        client.post(url("selfassessment", "change", assessment.pk), {**data, "custom_contact": "张三"}).status_code
+        == 302
+    )
     assert SelfAssessment.objects.get(pk=assessment.pk).custom_contact == "张三"
 
     SelfAssessment.objects.filter(pk=assessment.pk).update(workflow_state="待初审", docstatus=1)
@@ -140,11 +171,13 @@ def test_an_attachment_field_takes_an_upload(login):
     assert response.status_code == 302
     stored = Task.objects.get(pk=task.pk).custom_plan_file
     file = File.objects.get(file_url=stored)
-    assert (file.attached_to_doctype, file.attached_to_name, file.attached_to_field) == ("Task", "2023-T02",
-                                                                                         "custom_plan_file")
+    assert (file.attached_to_doctype, file.attached_to_name, file.attached_to_field) == (
+        "Task",
+        "2023-T02",
+        "custom_plan_file",
+    )
     page = office.get(url("task", "change", task.pk)).content.decode()
     assert stored in page
-
 
 
 def test_a_deleted_custom_field_is_restored_with_its_values(login):

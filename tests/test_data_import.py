@@ -90,9 +90,20 @@ def by_row(report) -> dict:
 
 
 def project(number, **values):
-    row = {"工作方案": "2023", "项目类型": "新开工", "序号": number, "项目名称": f"导入测试项目{number}",
-           "隶属": "章贡区", "类别": "科技创新平台", "建设内容或建设规模": "建设研发中心", "开工年月": date(2024, 3, 1),
-           "竣工年月": date(2025, 12, 1), "建设单位": "某某公司", "总投资（万元）": 1200, "年度投资计划（万元）": 300}
+    row = {
+        "工作方案": "2023",
+        "项目类型": "新开工",
+        "序号": number,
+        "项目名称": f"导入测试项目{number}",
+        "隶属": "章贡区",
+        "类别": "科技创新平台",
+        "建设内容或建设规模": "建设研发中心",
+        "开工年月": date(2024, 3, 1),
+        "竣工年月": date(2025, 12, 1),
+        "建设单位": "某某公司",
+        "总投资（万元）": 1200,
+        "年度投资计划（万元）": 300,
+    }
     row.update(values)
     return {k: v for k, v in row.items() if v is not None}
 
@@ -127,12 +138,17 @@ def test_template_has_labels_fieldnames_child_columns_and_notes(admin_user):
     assert sheet.title == "重点任务"
     header = [cell.value for cell in sheet[1]]
     assert header[:2] == ["编号", "工作方案"]
-    assert {"任务名称", "牵头单位", "牵头及责任单位.单位", "牵头及责任单位.职责", "牵头及责任单位.联络员"} <= set(header)
+    assert {"任务名称", "牵头单位", "牵头及责任单位.单位", "牵头及责任单位.职责", "牵头及责任单位.联络员"} <= set(
+        header
+    )
     assert "创建时间" not in header and "工作流状态" not in header
     # The fieldname is in each header's comment and on the notes sheet.
     comments = {cell.value: cell.comment.text for cell in sheet[1]}
     assert "字段名：plan" in comments["工作方案"] and "必填" in comments["工作方案"]
-    assert "字段名：units.role" in comments["牵头及责任单位.职责"] and "牵头单位、责任单位" in comments["牵头及责任单位.职责"]
+    assert (
+        "字段名：units.role" in comments["牵头及责任单位.职责"]
+        and "牵头单位、责任单位" in comments["牵头及责任单位.职责"]
+    )
     assert "新建记录时留空" in comments["编号"]
     notes = workbook["填写说明"]
     listed = {row[0]: row[1] for row in notes.iter_rows(values_only=True) if row[0]}
@@ -191,7 +207,14 @@ def test_dry_run_reports_each_bad_row_and_saves_nothing(office):
 
     rows = by_row(report)
     assert [(r.row, r.status) for r in report.rows] == [
-        (2, "新建"), (3, "错误"), (4, "错误"), (5, "错误"), (6, "错误"), (7, "更新"), (8, "新建")]
+        (2, "新建"),
+        (3, "错误"),
+        (4, "错误"),
+        (5, "错误"),
+        (6, "错误"),
+        (7, "更新"),
+        (8, "新建"),
+    ]
     assert rows[3].message == "字段“总投资（万元）”应为数字，而不是“很多”"
     assert "缺少必填字段" in rows[4].message and "项目名称" in rows[4].message
     assert rows[5].message == "字段“隶属”：找不到县（市、区）“不存在县”"
@@ -328,38 +351,82 @@ def test_empty_cells_and_missing_columns_leave_an_existing_record_alone(office):
 
 def new_plan(admin_user):
     """What a new administrator loads first: counties, units, liaisons, the plan; returns the reports."""
-    counties = fill(template(admin_user, "County"), [
-        {"编号": "示范县", "考评分类": "一类", "排列顺序": 1},
-        {"编号": "样板区", "考评分类": "二类", "排列顺序": 2, "简称/别名": "样板"},
-    ])
-    units = fill(template(admin_user, "Unit"), [
-        {"编号": "市数据局", "单位类型": "重点任务牵头单位", "参加市直单位考评": "是", "排列顺序": 1},
-        {"编号": "市统计局", "单位类型": "其他责任单位", "参加市直单位考评": "否", "排列顺序": 2},
-        {"编号": "示范县人民政府", "所属县（市、区）": "示范县", "排列顺序": 3},
-    ])
-    liaisons = fill(template(admin_user, "Liaison"), [
-        {"单位": "市数据局", "所在机构": "市数据局", "科室/职务": "规划科", "姓名": "王五", "联系电话": 13800000000},
-        {"单位": "市统计局", "所在机构": "市统计局", "姓名": "赵六"},
-    ])
-    plan = fill(template(admin_user, "Action Plan"), [
-        {"年度": 2024, "方案标题": "2024年科技创新赋能行动工作方案", "发文机关": "示范市科技创新赋能行动领导小组",
-         "成文日期": "2024年2月1日", "总体目标.目标项": "认定高新技术企业", "总体目标.目标值（原文）": "300家",
-         "总体目标.目标数值": 300, "总体目标.计量单位": "家"},
-        {"总体目标.目标项": "研发投入强度", "总体目标.目标值（原文）": "1.5%", "总体目标.目标数值": "1.5"},
-    ])
-    return [import_workbook(admin_user, doctype, upload(data), dry_run=False)
-            for doctype, data in (("County", counties), ("Unit", units), ("Liaison", liaisons), ("Action Plan", plan))]
+    counties = fill(
+        template(admin_user, "County"),
+        [
+            {"编号": "示范县", "考评分类": "一类", "排列顺序": 1},
+            {"编号": "样板区", "考评分类": "二类", "排列顺序": 2, "简称/别名": "样板"},
+        ],
+    )
+    units = fill(
+        template(admin_user, "Unit"),
+        [
+            {"编号": "市数据局", "单位类型": "重点任务牵头单位", "参加市直单位考评": "是", "排列顺序": 1},
+            {"编号": "市统计局", "单位类型": "其他责任单位", "参加市直单位考评": "否", "排列顺序": 2},
+            {"编号": "示范县人民政府", "所属县（市、区）": "示范县", "排列顺序": 3},
+        ],
+    )
+    liaisons = fill(
+        template(admin_user, "Liaison"),
+        [
+            {
+                "单位": "市数据局",
+                "所在机构": "市数据局",
+                "科室/职务": "规划科",
+                "姓名": "王五",
+                "联系电话": 13800000000,
+            },
+            {"单位": "市统计局", "所在机构": "市统计局", "姓名": "赵六"},
+        ],
+    )
+    plan = fill(
+        template(admin_user, "Action Plan"),
+        [
+            {
+                "年度": 2024,
+                "方案标题": "2024年科技创新赋能行动工作方案",
+                "发文机关": "示范市科技创新赋能行动领导小组",
+                "成文日期": "2024年2月1日",
+                "总体目标.目标项": "认定高新技术企业",
+                "总体目标.目标值（原文）": "300家",
+                "总体目标.目标数值": 300,
+                "总体目标.计量单位": "家",
+            },
+            {"总体目标.目标项": "研发投入强度", "总体目标.目标值（原文）": "1.5%", "总体目标.目标数值": "1.5"},
+        ],
+    )
+    return [
+        import_workbook(admin_user, doctype, upload(data), dry_run=False)
+        for doctype, data in (("County", counties), ("Unit", units), ("Liaison", liaisons), ("Action Plan", plan))
+    ]
 
 
 TASK_ROWS = [
-    {"工作方案": "2024", "板块序号": 1, "任务板块": "（一）数据赋能", "序号": 1, "任务名称": "建设数据平台",
-     "具体任务及要求": "建设全市科技数据平台。", "牵头单位": "市数据局",
-     "牵头及责任单位.单位": "市数据局", "牵头及责任单位.职责": "牵头单位", "牵头及责任单位.联络员": "市数据局-王五"},
+    {
+        "工作方案": "2024",
+        "板块序号": 1,
+        "任务板块": "（一）数据赋能",
+        "序号": 1,
+        "任务名称": "建设数据平台",
+        "具体任务及要求": "建设全市科技数据平台。",
+        "牵头单位": "市数据局",
+        "牵头及责任单位.单位": "市数据局",
+        "牵头及责任单位.职责": "牵头单位",
+        "牵头及责任单位.联络员": "市数据局-王五",
+    },
     {"牵头及责任单位.单位": "市统计局", "牵头及责任单位.职责": "责任单位", "牵头及责任单位.联络员": "市统计局-赵六"},
     {"牵头及责任单位.单位": "示范县人民政府", "牵头及责任单位.职责": "责任"},
-    {"工作方案": "2024", "板块序号": 1, "任务板块": "（一）数据赋能", "序号": 2, "任务名称": "开展统计监测",
-     "具体任务及要求": "按季度监测研发投入。", "牵头单位": "市统计局",
-     "牵头及责任单位.单位": "市统计局", "牵头及责任单位.职责": "牵头"},
+    {
+        "工作方案": "2024",
+        "板块序号": 1,
+        "任务板块": "（一）数据赋能",
+        "序号": 2,
+        "任务名称": "开展统计监测",
+        "具体任务及要求": "按季度监测研发投入。",
+        "牵头单位": "市统计局",
+        "牵头及责任单位.单位": "市统计局",
+        "牵头及责任单位.职责": "牵头",
+    },
 ]
 
 
@@ -374,13 +441,19 @@ def test_a_new_plan_is_set_up_from_xlsx_with_task_units_as_continuation_rows(adm
     assert Liaison.objects.get(name="市数据局-王五").phone == "13800000000"
     plan = ActionPlan.objects.get(name="2024")
     assert plan.issue_date == date(2024, 2, 1)
-    assert [(t.indicator, t.value) for t in plan.targets.all()] == [("认定高新技术企业", 300), ("研发投入强度", Decimal("1.5"))]
+    assert [(t.indicator, t.value) for t in plan.targets.all()] == [
+        ("认定高新技术企业", 300),
+        ("研发投入强度", Decimal("1.5")),
+    ]
 
     report = import_workbook(admin_user, "Task", upload(fill(template(admin_user, "Task"), TASK_ROWS)), dry_run=False)
     assert [(r.row, r.last_row, r.status) for r in report.rows] == [(2, 4, "新建"), (5, 5, "新建")], report.rows
     task = Task.objects.get(plan__name="2024", number=1)
     assert [(row.unit.name, row.role, row.liaison_id and row.liaison.person_name) for row in task.units.all()] == [
-        ("市数据局", "牵头", "王五"), ("市统计局", "责任", "赵六"), ("示范县人民政府", "责任", None)]
+        ("市数据局", "牵头", "王五"),
+        ("市统计局", "责任", "赵六"),
+        ("示范县人民政府", "责任", None),
+    ]
     assert [row.idx for row in task.units.all()] == [1, 2, 3]
 
     # The same sheet again: nothing changes, nothing is duplicated.
@@ -398,12 +471,18 @@ def test_child_rows_are_replaced_by_the_sheet_and_unchanged_rows_keep_their_iden
 
     # 示范县人民政府 is dropped, 样板 unit added in its place; 市统计局's liaison cell left empty keeps it.
     Unit.objects.create(name="样板区人民政府")
-    rows = [dict(TASK_ROWS[0]), {**TASK_ROWS[1], "牵头及责任单位.联络员": None},
-            {"牵头及责任单位.单位": "样板区人民政府", "牵头及责任单位.职责": "责任单位"}]
+    rows = [
+        dict(TASK_ROWS[0]),
+        {**TASK_ROWS[1], "牵头及责任单位.联络员": None},
+        {"牵头及责任单位.单位": "样板区人民政府", "牵头及责任单位.职责": "责任单位"},
+    ]
     report = import_workbook(admin_user, "Task", upload(fill(template(admin_user, "Task"), rows)), dry_run=False)
     assert [r.status for r in report.rows] == ["更新"], report.rows
     assert [(row.unit.name, row.liaison_id and row.liaison.person_name) for row in task.units.all()] == [
-        ("市数据局", "王五"), ("市统计局", "赵六"), ("样板区人民政府", None)]
+        ("市数据局", "王五"),
+        ("市统计局", "赵六"),
+        ("样板区人民政府", None),
+    ]
     assert task.units.get(unit__name="市数据局").pk == lead_row.pk
 
     # A unit twice in one task is refused by the table's own rule, with the sheet row.
@@ -425,11 +504,36 @@ def test_continuation_row_without_a_record_above_is_an_error(admin_user):
 @both_databases
 def test_headers_by_label_or_fieldname_tolerating_spaces_and_full_width_forms(admin_user):
     new_plan(admin_user)
-    data = workbook_of([
-        ["plan", " 板块序号 ", "任务板块", "ＮＵＭＢＥＲ", "任务名称*", "具体任务及要求", "牵头单位",
-         "牵头及责任单位 ． 单位", "units.role", "牵头及责任单位。联络员", "备用列"],
-        ["2024", "１", "（一）数据赋能", "３", "第三项", "内容", "市数据局", "市数据局", "牵头", "市数据局-王五", "x"],
-    ])
+    data = workbook_of(
+        [
+            [
+                "plan",
+                " 板块序号 ",
+                "任务板块",
+                "ＮＵＭＢＥＲ",
+                "任务名称*",
+                "具体任务及要求",
+                "牵头单位",
+                "牵头及责任单位 ． 单位",
+                "units.role",
+                "牵头及责任单位。联络员",
+                "备用列",
+            ],
+            [
+                "2024",
+                "１",
+                "（一）数据赋能",
+                "３",
+                "第三项",
+                "内容",
+                "市数据局",
+                "市数据局",
+                "牵头",
+                "市数据局-王五",
+                "x",
+            ],
+        ]
+    )
     report = import_workbook(admin_user, "Task", upload(data), dry_run=False)
     assert [r.status for r in report.rows] == ["新建"], report.rows
     assert report.warnings == ["以下列不是“重点任务”的字段，已忽略：“备用列”"]
@@ -440,43 +544,54 @@ def test_headers_by_label_or_fieldname_tolerating_spaces_and_full_width_forms(ad
 
 @both_databases
 def test_cells_are_normalised(admin_user):
-    data = workbook_of([
-        ["编号", "考评分类", "排列顺序", "简称/别名"],
-        ["  新区甲 ", " 三类", "1,234", "甲区"],
-        ["新区乙", "二类", 7.0, None],
-    ])
+    data = workbook_of(
+        [
+            ["编号", "考评分类", "排列顺序", "简称/别名"],
+            ["  新区甲 ", " 三类", "1,234", "甲区"],
+            ["新区乙", "二类", 7.0, None],
+        ]
+    )
     report = import_workbook(admin_user, "County", upload(data), dry_run=False)
     assert [r.status for r in report.rows] == ["新建", "新建"], report.rows
     assert County.objects.get(name="新区甲").order == 1234 and County.objects.get(name="新区乙").order == 7
 
-    data = workbook_of([
-        ["编号", "单位类型", "参加市直单位考评", "所属县（市、区）"],
-        ["单位甲", "重点任务牵头单位", "是", "赣县区(赣州高新区)"],  # half-width brackets in a link name
-        ["单位乙", "其他责任单位", "√", None],
-        ["单位丙", "其他责任单位", "否", None],
-        ["单位丁", "其他责任单位", "也许", None],
-        ["单位戊", "不存在的类型", "否", None],
-    ])
+    data = workbook_of(
+        [
+            ["编号", "单位类型", "参加市直单位考评", "所属县（市、区）"],
+            ["单位甲", "重点任务牵头单位", "是", "赣县区(赣州高新区)"],  # half-width brackets in a link name
+            ["单位乙", "其他责任单位", "√", None],
+            ["单位丙", "其他责任单位", "否", None],
+            ["单位丁", "其他责任单位", "也许", None],
+            ["单位戊", "不存在的类型", "否", None],
+        ]
+    )
     report = import_workbook(admin_user, "Unit", upload(data), dry_run=False)
     assert [r.status for r in report.rows] == ["新建", "新建", "新建", "错误", "错误"], report.rows
     assert Unit.objects.get(name="单位甲").county.name == "赣县区（赣州高新区）"
     assert Unit.objects.get(name="单位甲").is_assessed and Unit.objects.get(name="单位乙").is_assessed
     assert not Unit.objects.get(name="单位丙").is_assessed
     assert by_row(report)[5].message == "字段“参加市直单位考评”应填“是”或“否”，而不是“也许”"
-    assert by_row(report)[6].message.startswith("字段“单位类型”只能填：领导小组成员单位、重点任务牵头单位、其他责任单位")
+    assert by_row(report)[6].message.startswith(
+        "字段“单位类型”只能填：领导小组成员单位、重点任务牵头单位、其他责任单位"
+    )
 
 
 @both_databases
 def test_dates_and_numbers_in_every_form(office):
-    rows = [project(40, 开工年月="2024年3月", 竣工年月="2025/6/1", **{"总投资（万元）": "１，２００．５"}),
-            project(41, 开工年月=datetime(2024, 4, 1), 竣工年月=45627, **{"年度投资计划（万元）": "300"}),
-            project(42, 开工年月="明年")]
+    rows = [
+        project(40, 开工年月="2024年3月", 竣工年月="2025/6/1", **{"总投资（万元）": "１，２００．５"}),
+        project(41, 开工年月=datetime(2024, 4, 1), 竣工年月=45627, **{"年度投资计划（万元）": "300"}),
+        project(42, 开工年月="明年"),
+    ]
     rows[2]["序号"] = 42.5
     report = import_workbook(office, "Project", upload(fill(template(office, "Project"), rows)), dry_run=False)
     assert [r.status for r in report.rows] == ["新建", "新建", "错误"], report.rows
     first, second = Project.objects.get(number=40), Project.objects.get(number=41)
-    assert (first.start_month, first.end_month, first.total_investment) == (date(2024, 3, 1), date(2025, 6, 1),
-                                                                            Decimal("1200.50"))
+    assert (first.start_month, first.end_month, first.total_investment) == (
+        date(2024, 3, 1),
+        date(2025, 6, 1),
+        Decimal("1200.50"),
+    )
     assert (second.start_month, second.end_month) == (date(2024, 4, 1), date(2024, 12, 1))
     assert "字段“序号”应为整数" in report.rows[2].message and "字段“开工年月”应为日期" in report.rows[2].message
 
@@ -567,9 +682,16 @@ def task_fields(db):
     from apps.lowcode.doctype.customization import CustomField
 
     values = [
-        dict(fieldname="cooperating_units", label="配合单位", fieldtype="Table MultiSelect", options="Unit",
-             insert_after="lead_unit"),
-        dict(fieldname="custom_level", label="任务级别", fieldtype="Select", options="省级\n市级\n县级", default="市级"),
+        dict(
+            fieldname="cooperating_units",
+            label="配合单位",
+            fieldtype="Table MultiSelect",
+            options="Unit",
+            insert_after="lead_unit",
+        ),
+        dict(
+            fieldname="custom_level", label="任务级别", fieldtype="Select", options="省级\n市级\n县级", default="市级"
+        ),
         dict(fieldname="custom_due", label="完成时限", fieldtype="Date"),
         dict(fieldname="custom_key", label="重点督办", fieldtype="Check"),
     ]
@@ -580,9 +702,15 @@ def task_fields(db):
 
 
 CUSTOM_TASK_ROWS = [
-    {**TASK_ROWS[0], "配合单位": "市统计局、示范县人民政府", "任务级别": "省级", "完成时限": "2024年6月30日",
-     "重点督办": "是"},
-    TASK_ROWS[1], TASK_ROWS[2],
+    {
+        **TASK_ROWS[0],
+        "配合单位": "市统计局、示范县人民政府",
+        "任务级别": "省级",
+        "完成时限": "2024年6月30日",
+        "重点督办": "是",
+    },
+    TASK_ROWS[1],
+    TASK_ROWS[2],
     {**TASK_ROWS[3], "配合单位": "市数据局", "完成时限": date(2024, 12, 31), "重点督办": "否"},
 ]
 
@@ -608,8 +736,12 @@ def test_custom_fields_import_export_and_round_trip(admin_user, task_fields):
     report = import_workbook(admin_user, "Task", upload(fill(template(admin_user, "Task"), rows)), dry_run=False)
     assert [r.status for r in report.rows] == ["新建", "新建"], report.rows
     first, second = Task.objects.get(plan__name="2024", number=1), Task.objects.get(plan__name="2024", number=2)
-    assert first.custom_values == {"custom_cooperating_units": ["市统计局", "示范县人民政府"], "custom_level": "省级",
-                                   "custom_due": "2024-06-30", "custom_key": 1}
+    assert first.custom_values == {
+        "custom_cooperating_units": ["市统计局", "示范县人民政府"],
+        "custom_level": "省级",
+        "custom_due": "2024-06-30",
+        "custom_key": 1,
+    }
     assert second.custom_level == "市级"  # the field's default, the cell being empty
     assert (second.custom_due, second.custom_key, second.custom_cooperating_units) == ("2024-12-31", 0, ["市数据局"])
 
@@ -636,9 +768,11 @@ def test_custom_fields_import_export_and_round_trip(admin_user, task_fields):
 @both_databases
 def test_bad_custom_values_are_reported_by_field(admin_user, task_fields):
     new_plan(admin_user)
-    rows = [{**CUSTOM_TASK_ROWS[0], "配合单位": "市统计局、不存在的单位"},
-            {**CUSTOM_TASK_ROWS[3], "任务级别": "国家级"},
-            {**CUSTOM_TASK_ROWS[3], "序号": 3, "完成时限": "年底"}]
+    rows = [
+        {**CUSTOM_TASK_ROWS[0], "配合单位": "市统计局、不存在的单位"},
+        {**CUSTOM_TASK_ROWS[3], "任务级别": "国家级"},
+        {**CUSTOM_TASK_ROWS[3], "序号": 3, "完成时限": "年底"},
+    ]
     report = import_workbook(admin_user, "Task", upload(fill(template(admin_user, "Task"), rows)))
     assert [r.status for r in report.rows] == ["错误", "错误", "错误"]
     assert report.rows[0].message == "字段“配合单位”：找不到单位“不存在的单位”"
@@ -650,13 +784,16 @@ def test_bad_custom_values_are_reported_by_field(admin_user, task_fields):
 
 
 @both_databases
-@pytest.mark.parametrize("name, content, message", [
-    ("任务.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "不支持旧版 .xls 文件"),
-    ("任务.csv", b"a,b\n1,2\n", "只能导入 .xlsx 格式"),
-    ("任务.xlsx", b"just some text, renamed", "不是 .xlsx 格式"),
-    ("任务.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "旧版 .xls 格式或设置了打开密码"),
-    ("任务.xlsx", b"", "文件为空"),
-])
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("任务.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "不支持旧版 .xls 文件"),
+        ("任务.csv", b"a,b\n1,2\n", "只能导入 .xlsx 格式"),
+        ("任务.xlsx", b"just some text, renamed", "不是 .xlsx 格式"),
+        ("任务.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "旧版 .xls 格式或设置了打开密码"),
+        ("任务.xlsx", b"", "文件为空"),
+    ],
+)
 def test_files_that_are_not_xlsx_are_refused(office, name, content, message):
     with pytest.raises(ValidationError, match=message):
         import_workbook(office, "Task", SimpleUploadedFile(name, content))
@@ -747,8 +884,9 @@ def test_admin_export_is_the_filtered_list(login):
 def test_admin_action_exports_the_selected_records(login):
     client = login("office")
     chosen = list(Project.objects.order_by("id")[:2])
-    response = client.post(changelist("project"), {
-        "action": "export_selected_to_excel", "_selected_action": [p.pk for p in chosen]})
+    response = client.post(
+        changelist("project"), {"action": "export_selected_to_excel", "_selected_action": [p.pk for p in chosen]}
+    )
     assert response.status_code == 200 and response["Content-Type"] == XLSX
     assert [row[0] for row in sheet_rows(response.content)[1:]] == [p.name for p in chosen]
 
@@ -784,8 +922,10 @@ def test_admin_import_dry_run_then_import(login):
 
 
 def test_admin_import_refuses_a_bad_file_with_a_message(login):
-    response = login("office").post(reverse("admin:innovation_action_task_excel_import"), {
-        "file": SimpleUploadedFile("旧表.xls", b"\xd0\xcf\x11\xe0"), "action": "dry_run"})
+    response = login("office").post(
+        reverse("admin:innovation_action_task_excel_import"),
+        {"file": SimpleUploadedFile("旧表.xls", b"\xd0\xcf\x11\xe0"), "action": "dry_run"},
+    )
     assert "不支持旧版 .xls 文件" in response.content.decode()
     response = login("office").post(reverse("admin:innovation_action_task_excel_import"), {"action": "dry_run"})
     assert "请选择要导入的 Excel 文件" in response.content.decode()
@@ -801,8 +941,10 @@ def test_admin_lists_with_their_own_template_keep_the_buttons(login):
 
 
 def test_api_export_query(api):
-    response = api.as_user("office").get("/api/method/frappe.desk.reportview.export_query", {
-        "doctype": "Project", "fields": '["project_name", "county"]', "filters": '[["county", "=", "崇义县"]]'})
+    response = api.as_user("office").get(
+        "/api/method/frappe.desk.reportview.export_query",
+        {"doctype": "Project", "fields": '["project_name", "county"]', "filters": '[["county", "=", "崇义县"]]'},
+    )
     assert response.status_code == 200 and response["Content-Type"] == XLSX
     rows = sheet_rows(response.content)
     assert rows[0] == ("编号", "项目名称", "隶属") and len(rows) == 4
@@ -812,8 +954,9 @@ def test_api_export_query(api):
 
 def test_api_import_file_dry_run_and_real(api):
     client = api.as_user("office")
-    blank = client.get("/api/method/frappe.core.doctype.data_import.data_import.download_template",
-                       {"doctype": "Project"})
+    blank = client.get(
+        "/api/method/frappe.core.doctype.data_import.data_import.download_template", {"doctype": "Project"}
+    )
     assert blank.status_code == 200
     data = fill(blank.content, [project(40), project(41, **{"总投资（万元）": "abc"})])
     url = "/api/method/frappe.core.doctype.data_import.data_import.import_file"
@@ -832,7 +975,9 @@ def test_api_import_file_dry_run_and_real(api):
 def test_api_import_refusals(api):
     client = api.as_user("zhanggong")
     url = "/api/method/frappe.core.doctype.data_import.data_import.import_file"
-    response = client.post(url, {"doctype": "Unit", "file": upload(workbook_of([["编号"], ["甲"]]))}, format="multipart")
+    response = client.post(
+        url, {"doctype": "Unit", "file": upload(workbook_of([["编号"], ["甲"]]))}, format="multipart"
+    )
     assert response.status_code == 403 and response.json()["exc_type"] == "PermissionError"
     response = api.as_user("office").post(url, {"doctype": "Task"}, format="multipart")
     assert response.status_code == 417 and "multipart" in response.json()["message"]

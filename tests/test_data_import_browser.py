@@ -32,8 +32,10 @@ def test_administrator_imports_units_after_a_dry_run(browser_page, tmp_path):
     workbook = load_workbook(template)
     sheet = workbook.worksheets[0]
     header = [cell.value for cell in sheet[1]]
-    for values in ({"编号": "市数据局", "单位类型": "重点任务牵头单位", "参加市直单位考评": "是"},
-                   {"编号": "某县人民政府", "所属县（市、区）": "某县"}):
+    for values in (
+        {"编号": "市数据局", "单位类型": "重点任务牵头单位", "参加市直单位考评": "是"},
+        {"编号": "某县人民政府", "所属县（市、区）": "某县"},
+    ):
         sheet.append([values.get(title) for title in header])
     filled = tmp_path / "单位.xlsx"
     workbook.save(filled)

@@ -55,8 +55,9 @@ def test_a_row_naming_another_countys_record_is_an_error_over_the_api(api, asses
     zhanggong = User.objects.get(username="zhanggong")
     before = snapshot(mine, theirs)
     data = edited_export(zhanggong, mine, 编号=theirs, 自评总体情况="改到别人的记录上")
-    response = api.as_user("zhanggong").post(IMPORT_FILE, {"doctype": "SelfAssessment", "file": upload(data),
-                                                           "dry_run": "0"}, format="multipart")
+    response = api.as_user("zhanggong").post(
+        IMPORT_FILE, {"doctype": "SelfAssessment", "file": upload(data), "dry_run": "0"}, format="multipart"
+    )
     assert response.status_code == 200, response.content
     message = response.json()["message"]
     assert message["counts"] == {"新建": 0, "更新": 0, "未变化": 0, "错误": 1}
@@ -71,16 +72,21 @@ def test_a_name_out_of_scope_never_falls_through_to_the_key(assessments):
     zhanggong = User.objects.get(username="zhanggong")
     before = snapshot(mine, theirs)
     # The same row with the user's own name is an update: the refusal is about the name alone.
-    report = import_workbook(zhanggong, "SelfAssessment",
-                             upload(edited_export(zhanggong, mine, 自评总体情况="本县的总体情况")), dry_run=True)
+    report = import_workbook(
+        zhanggong, "SelfAssessment", upload(edited_export(zhanggong, mine, 自评总体情况="本县的总体情况")), dry_run=True
+    )
     assert [r.status for r in report.rows] == ["更新"]
 
-    for cells in ({"编号": theirs, "自评总体情况": "改到别人的记录上"},   # with 考评周期 and 县 of 章贡区
-                  {"编号": theirs, "县（市、区）": None, "自评总体情况": "改到别人的记录上"}):
-        report = import_workbook(zhanggong, "SelfAssessment", upload(edited_export(zhanggong, mine, **cells)),
-                                 dry_run=False)
+    for cells in (
+        {"编号": theirs, "自评总体情况": "改到别人的记录上"},  # with 考评周期 and 县 of 章贡区
+        {"编号": theirs, "县（市、区）": None, "自评总体情况": "改到别人的记录上"},
+    ):
+        report = import_workbook(
+            zhanggong, "SelfAssessment", upload(edited_export(zhanggong, mine, **cells)), dry_run=False
+        )
         assert [(r.status, r.message) for r in report.rows] == [
-            ("错误", f"找不到编号“{theirs}”的自评报告，或你没有权限修改它；该行未导入")]
+            ("错误", f"找不到编号“{theirs}”的自评报告，或你没有权限修改它；该行未导入")
+        ]
         assert not report.saved
     assert snapshot(mine, theirs) == before
     assert SelfAssessment.objects.filter(name__in=(mine, theirs)).count() == 2
@@ -101,7 +107,11 @@ def test_the_other_county_by_its_key_is_refused_too(assessments):
 def test_the_owner_of_the_record_still_updates_it(assessments):
     mine, theirs = assessments
     xinfeng = User.objects.get(username="xinfeng")
-    report = import_workbook(xinfeng, "SelfAssessment",
-                             upload(edited_export(xinfeng, theirs, 自评总体情况="信丰县的总体情况")), dry_run=False)
+    report = import_workbook(
+        xinfeng,
+        "SelfAssessment",
+        upload(edited_export(xinfeng, theirs, 自评总体情况="信丰县的总体情况")),
+        dry_run=False,
+    )
     assert [r.status for r in report.rows] == ["更新"] and report.saved
     assert SelfAssessment.objects.get(name=theirs).summary == "信丰县的总体情况"

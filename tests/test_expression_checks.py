@@ -83,7 +83,7 @@ def test_the_admin_form_shows_the_problem_and_keeps_what_was_typed(login):
     workflow = Workflow.objects.get(name=WORKFLOW)
     url = f"/admin/lowcode/workflow/{workflow.pk}/change/"
     data = form_data(admin.get(url))
-    prefix = next(key for key, value in data.items() if key.endswith("-action") and value == "提交")[:-len("action")]
+    prefix = next(key for key, value in data.items() if key.endswith("-action") and value == "提交")[: -len("action")]
     response = admin.post(url, {**data, f"{prefix}condition": "doc.__class__ and doc.nosuchfield > 1"})
     assert response.status_code == 200  # the form again, not a redirect
     html = response.content.decode()
@@ -105,7 +105,8 @@ def test_the_configuration_import_refuses_it_too():
         load_config(data)
     assert error.value.problems == [
         f"工作流“{WORKFLOW}”：{WHERE}：条件表达式“doc.__class__.__name__ == 'x'”：不能访问以下划线开头的属性“__class__”"
-        "；不能访问以下划线开头的属性“__name__”"]
+        "；不能访问以下划线开头的属性“__name__”"
+    ]
     assert WorkflowTransition.objects.get(workflow__name=WORKFLOW, action="提交").condition == ""
 
 
@@ -120,10 +121,12 @@ def test_the_condition_names_follow_the_doctype():
 def test_scoring_formulas_share_the_checker(plan):
     indicator = Indicator.objects.get(group__plan=plan, group__scheme=Scheme.COUNTY, number=3)
     indicator.scoring_method = "formula"
-    for formula, problem in [("value.__class__", "不能访问以下划线开头的属性“__class__”"),
-                             ("value.real * points", "不能读取“real”"),  # was accepted: it failed only when run
-                             ("__import__('os')", "不允许调用“__import__”"),
-                             ("value / tagret * points", "未知的名称“tagret”")]:
+    for formula, problem in [
+        ("value.__class__", "不能访问以下划线开头的属性“__class__”"),
+        ("value.real * points", "不能读取“real”"),  # was accepted: it failed only when run
+        ("__import__('os')", "不允许调用“__import__”"),
+        ("value / tagret * points", "未知的名称“tagret”"),
+    ]:
         indicator.formula = formula
         with pytest.raises(Exception) as error:
             indicator.full_clean()

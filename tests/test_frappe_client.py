@@ -24,7 +24,11 @@ def sdk_results(live_server):
     create_demo_accounts()
     completed = subprocess.run(
         ["node", "roundtrip.mjs", live_server.url, "office", DEMO_PASSWORD],
-        cwd=CLIENT_DIR, capture_output=True, text=True, timeout=120, check=False,
+        cwd=CLIENT_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert completed.returncode == 0, completed.stderr
     results = json.loads(completed.stdout)
@@ -39,8 +43,12 @@ def test_frappe_js_sdk_session_and_token(sdk_results):
     for mode in ("session", "token"):
         run = sdk_results[mode]
         assert [p["name"] for p in run["list"]] == ["2023-P24", "2023-P25", "2023-P26"]
-        assert run["list"][0] == {"name": "2023-P24", "project_name": "章源钨业江西省钨制品技术创新中心项目",
-                                  "county": "崇义县", "total_investment": 2100.0}
+        assert run["list"][0] == {
+            "name": "2023-P24",
+            "project_name": "章源钨业江西省钨制品技术创新中心项目",
+            "county": "崇义县",
+            "total_investment": 2100.0,
+        }
         assert [p["name"] for p in run["orList"]] == ["2023-P01", "2023-P28"]
         assert run["count"] == 11
         assert run["doc"]["lead_unit"] == "市卫健委" and len(run["doc"]["units"]) == 3

@@ -22,8 +22,14 @@ from tests.conftest import PLAN_FOLDER
 pytestmark = pytest.mark.django_db(transaction=True)
 
 NEW_TASK = {
-    "doctype": "Task", "plan": "2023", "section_number": 7, "section": "（七）广聚各类优秀人才，提升创新创业活力",
-    "number": 44, "title": "Python 客户端创建的任务", "content": "由 frappe-connector 创建。", "lead_unit": "市科技局",
+    "doctype": "Task",
+    "plan": "2023",
+    "section_number": 7,
+    "section": "（七）广聚各类优秀人才，提升创新创业活力",
+    "number": 44,
+    "title": "Python 客户端创建的任务",
+    "content": "由 frappe-connector 创建。",
+    "lead_unit": "市科技局",
     "units": [{"unit": "市科技局", "role": "牵头"}],
 }
 
@@ -51,16 +57,19 @@ def test_password_and_token_login_list_get_and_methods(site):
     for client in (session(site), token(site)):
         with client:
             rows = client.get_list(
-                "Project", fields=["name", "project_name", "county", "total_investment"],
-                filters={"section": "新开工"}, offset=0, page_size=3, order_by="number asc",
+                "Project",
+                fields=["name", "project_name", "county", "total_investment"],
+                filters={"section": "新开工"},
+                offset=0,
+                page_size=3,
+                order_by="number asc",
             )
             assert [r["name"] for r in rows] == ["2023-P01", "2023-P02", "2023-P03"]
             assert set(rows[0]) == {"name", "project_name", "county", "total_investment"}
             assert len(client.get_list("Task", page_size=0)) == 29
             doc = client.get_doc("Task", name="2023-T08")
             assert doc["lead_unit"] == "市卫健委" and len(doc["units"]) == 3
-            by_filter = client.get_doc("Project", filters={"county": "崇义县", "number": 24},
-                                       fields=["name", "county"])
+            by_filter = client.get_doc("Project", filters={"county": "崇义县", "number": 24}, fields=["name", "county"])
             assert by_filter == {"name": "2023-P24", "county": "崇义县"}
             assert client.get_api("frappe.auth.get_logged_user") == "office"
             assert client.get_api("frappe.client.get_count", params={"doctype": "Project"}) == 29
@@ -84,8 +93,9 @@ def test_insert_update_and_delete(site):
         created = client.create_doc(NEW_TASK)
         name = created["name"]
         assert created["title"] == "Python 客户端创建的任务"
-        updated = client.update_doc({"doctype": "Task", "name": name, "title": "已修改（Python）",
-                                     "modified": created["modified"]})
+        updated = client.update_doc(
+            {"doctype": "Task", "name": name, "title": "已修改（Python）", "modified": created["modified"]}
+        )
         assert updated["title"] == "已修改（Python）" and Task.objects.get(name=name).title == "已修改（Python）"
         client.delete_doc("Task", name)  # cmd=frappe.client.delete at the site root
         assert not Task.objects.filter(name=name).exists()
@@ -93,13 +103,23 @@ def test_insert_update_and_delete(site):
 
 def test_get_value(site):
     with session(site) as client:
-        value = client.get_api("frappe.client.get_value", params={
-            "doctype": "Project", "fieldname": ["county", "project_name"], "filters": {"name": "2023-P24"},
-        })
+        value = client.get_api(
+            "frappe.client.get_value",
+            params={
+                "doctype": "Project",
+                "fieldname": ["county", "project_name"],
+                "filters": {"name": "2023-P24"},
+            },
+        )
         assert value == {"county": "崇义县", "project_name": "章源钨业江西省钨制品技术创新中心项目"}
-        assert client.get_api("frappe.client.get_value", params={
-            "doctype": "Project", "fieldname": "county", "filters": "2023-P24",
-        }) == {"county": "崇义县"}
+        assert client.get_api(
+            "frappe.client.get_value",
+            params={
+                "doctype": "Project",
+                "fieldname": "county",
+                "filters": "2023-P24",
+            },
+        ) == {"county": "崇义县"}
 
 
 def test_submit_is_refused_for_a_doctype_that_is_not_submittable(site):

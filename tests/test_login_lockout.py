@@ -23,7 +23,9 @@ from apps.lowcode.auth.client_address import client_address
 pytestmark = pytest.mark.django_db
 LOGIN = "/api/method/login"
 ATTACKER, OFFICE = "203.0.113.5", "198.51.100.7"
-LOCKED = re.compile(r"^登录失败次数过多，该账号在你当前的网络上已被暂时锁定；请在 (\d+) 分钟后（(\d\d:\d\d) 以后）再试$")
+LOCKED = re.compile(
+    r"^登录失败次数过多，该账号在你当前的网络上已被暂时锁定；请在 (\d+) 分钟后（(\d\d:\d\d) 以后）再试$"
+)
 
 
 def api_login(api, password, address, **headers):
@@ -31,8 +33,12 @@ def api_login(api, password, address, **headers):
 
 
 def admin_login(client, password, address, **headers):
-    return client.post(reverse("admin:login"), {"username": "office", "password": password, "next": "/admin/"},
-                       REMOTE_ADDR=address, **headers)
+    return client.post(
+        reverse("admin:login"),
+        {"username": "office", "password": password, "next": "/admin/"},
+        REMOTE_ADDR=address,
+        **headers,
+    )
 
 
 def fail_five_times(api, address=ATTACKER, **headers):
@@ -117,7 +123,9 @@ def test_client_address():
     with override_settings(TRUSTED_PROXIES=["127.0.0.1"]):
         forwarded = factory.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=f"{OFFICE}, {ATTACKER}")
         assert client_address(forwarded) == ATTACKER  # the rightmost hop the trusted proxy saw
-        assert client_address(factory.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=f"{OFFICE}, junk")) \
+        assert (
+            client_address(factory.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=f"{OFFICE}, junk"))
             == "127.0.0.1"
+        )
         assert client_address(factory.get("/", REMOTE_ADDR=OFFICE, HTTP_X_FORWARDED_FOR=ATTACKER)) == OFFICE
         assert client_address(factory.get("/", REMOTE_ADDR="127.0.0.1")) == "127.0.0.1"

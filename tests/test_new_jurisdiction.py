@@ -41,62 +41,154 @@ def test_a_new_jurisdiction_from_the_admin_and_xlsx_only(client):
     admin = user("admin")
     # 1. Fields the jurisdiction needs that the doctypes lack, added as data.
     for values in (
-        {"dt": "Task", "fieldname": "custom_cooperating_units", "label": "配合单位", "fieldtype": "Table MultiSelect",
-         "options": "Unit", "insert_after": "lead_unit", "in_list_view": True, "in_standard_filter": True},
-        {"dt": "County", "fieldname": "custom_rd_target_2025", "label": "2025年研发投入强度目标（%）",
-         "fieldtype": "Float"},
-        {"dt": "County", "fieldname": "custom_new_firms_target_2025", "label": "2025年新增高企目标（家）",
-         "fieldtype": "Int"},
+        {
+            "dt": "Task",
+            "fieldname": "custom_cooperating_units",
+            "label": "配合单位",
+            "fieldtype": "Table MultiSelect",
+            "options": "Unit",
+            "insert_after": "lead_unit",
+            "in_list_view": True,
+            "in_standard_filter": True,
+        },
+        {
+            "dt": "County",
+            "fieldname": "custom_rd_target_2025",
+            "label": "2025年研发投入强度目标（%）",
+            "fieldtype": "Float",
+        },
+        {
+            "dt": "County",
+            "fieldname": "custom_new_firms_target_2025",
+            "label": "2025年新增高企目标（家）",
+            "fieldtype": "Int",
+        },
     ):
         field = CustomField(**values)
         field.full_clean()
         field.save()
 
     # 2. Reference data and the plan, from the templates the admin downloads.
-    imported(admin, "County", [
-        {"编号": "东湖区", "考评分类": "一类", "排列顺序": 101, "2025年研发投入强度目标（%）": 2.6,
-         "2025年新增高企目标（家）": 40},
-        {"编号": "西山县", "考评分类": "二类", "排列顺序": 102, "2025年研发投入强度目标（%）": 1.8,
-         "2025年新增高企目标（家）": 15},
-    ])
-    imported(admin, "Unit", [
-        {"编号": "湖城市科技局", "单位类型": "重点任务牵头单位", "参加市直单位考评": "否", "排列顺序": 101},
-        {"编号": "湖城市财政局", "单位类型": "其他责任单位", "参加市直单位考评": "否", "排列顺序": 102},
-        {"编号": "湖城市统计局", "单位类型": "其他责任单位", "参加市直单位考评": "否", "排列顺序": 103},
-        {"编号": "东湖区人民政府", "所属县（市、区）": "东湖区", "排列顺序": 104},
-    ])
-    imported(admin, "Liaison", [
-        {"单位": "湖城市科技局", "所在机构": "湖城市科技局", "科室/职务": "规划科", "姓名": "周一", "联系电话": "13900000001"},
-        {"单位": "湖城市财政局", "所在机构": "湖城市财政局", "科室/职务": "教科文科", "姓名": "吴二"},
-    ])
-    imported(admin, "Action Plan", [
-        {"编号": "2025", "年度": 2025, "方案标题": "2025年湖城市科技创新赋能行动工作方案", "发文机关": "湖城市科技创新赋能行动领导小组"},
-    ])
+    imported(
+        admin,
+        "County",
+        [
+            {
+                "编号": "东湖区",
+                "考评分类": "一类",
+                "排列顺序": 101,
+                "2025年研发投入强度目标（%）": 2.6,
+                "2025年新增高企目标（家）": 40,
+            },
+            {
+                "编号": "西山县",
+                "考评分类": "二类",
+                "排列顺序": 102,
+                "2025年研发投入强度目标（%）": 1.8,
+                "2025年新增高企目标（家）": 15,
+            },
+        ],
+    )
+    imported(
+        admin,
+        "Unit",
+        [
+            {"编号": "湖城市科技局", "单位类型": "重点任务牵头单位", "参加市直单位考评": "否", "排列顺序": 101},
+            {"编号": "湖城市财政局", "单位类型": "其他责任单位", "参加市直单位考评": "否", "排列顺序": 102},
+            {"编号": "湖城市统计局", "单位类型": "其他责任单位", "参加市直单位考评": "否", "排列顺序": 103},
+            {"编号": "东湖区人民政府", "所属县（市、区）": "东湖区", "排列顺序": 104},
+        ],
+    )
+    imported(
+        admin,
+        "Liaison",
+        [
+            {
+                "单位": "湖城市科技局",
+                "所在机构": "湖城市科技局",
+                "科室/职务": "规划科",
+                "姓名": "周一",
+                "联系电话": "13900000001",
+            },
+            {"单位": "湖城市财政局", "所在机构": "湖城市财政局", "科室/职务": "教科文科", "姓名": "吴二"},
+        ],
+    )
+    imported(
+        admin,
+        "Action Plan",
+        [
+            {
+                "编号": "2025",
+                "年度": 2025,
+                "方案标题": "2025年湖城市科技创新赋能行动工作方案",
+                "发文机关": "湖城市科技创新赋能行动领导小组",
+            },
+        ],
+    )
     # The task table: 牵头 as the lead unit, 责任 as rows of the unit table (continuation rows), 配合 in one cell.
-    imported(admin, "Task", [
-        {"工作方案": "2025", "板块序号": 1, "任务板块": "（一）强化企业创新主体地位", "序号": 1, "任务名称": "培育高新技术企业",
-         "具体任务及要求": "新增高新技术企业55家。", "牵头单位": "湖城市科技局", "配合单位": "湖城市统计局、湖城市财政局",
-         "牵头及责任单位.单位": "湖城市科技局", "牵头及责任单位.职责": "牵头单位", "牵头及责任单位.联络员": "湖城市科技局-周一"},
-        {"牵头及责任单位.单位": "湖城市财政局", "牵头及责任单位.职责": "责任单位", "牵头及责任单位.联络员": "湖城市财政局-吴二"},
-        {"牵头及责任单位.单位": "东湖区人民政府", "牵头及责任单位.职责": "责任单位"},
-    ])
-    imported(admin, "Indicator Group", [
-        {"工作方案": "2025", "考评方案": "县级", "顺序": 1, "指标类别": "科技创新指标", "分值": 100},
-    ])
+    imported(
+        admin,
+        "Task",
+        [
+            {
+                "工作方案": "2025",
+                "板块序号": 1,
+                "任务板块": "（一）强化企业创新主体地位",
+                "序号": 1,
+                "任务名称": "培育高新技术企业",
+                "具体任务及要求": "新增高新技术企业55家。",
+                "牵头单位": "湖城市科技局",
+                "配合单位": "湖城市统计局、湖城市财政局",
+                "牵头及责任单位.单位": "湖城市科技局",
+                "牵头及责任单位.职责": "牵头单位",
+                "牵头及责任单位.联络员": "湖城市科技局-周一",
+            },
+            {
+                "牵头及责任单位.单位": "湖城市财政局",
+                "牵头及责任单位.职责": "责任单位",
+                "牵头及责任单位.联络员": "湖城市财政局-吴二",
+            },
+            {"牵头及责任单位.单位": "东湖区人民政府", "牵头及责任单位.职责": "责任单位"},
+        ],
+    )
+    imported(
+        admin,
+        "Indicator Group",
+        [
+            {"工作方案": "2025", "考评方案": "县级", "顺序": 1, "指标类别": "科技创新指标", "分值": 100},
+        ],
+    )
     group = get_meta("Indicator Group").model.objects.get(plan__name="2025")
-    imported(admin, "Indicator", [
-        {"指标类别": group.name, "序号": 1, "考核指标": "新增高新技术企业数", "分值": 60, "计分方法": "评审打分"},
-        {"指标类别": group.name, "序号": 2, "考核指标": "科技管理部门能力建设", "分值": 40, "计分方法": "评审打分"},
-    ])
-    imported(admin, "Assessment Period", [
-        {"工作方案": "2025", "周期类型": "季度", "序号": 1, "开始日期": "2025-01-01", "结束日期": "2025-03-31",
-         "报送截止日期": "2025-04-10"},
-    ])
+    imported(
+        admin,
+        "Indicator",
+        [
+            {"指标类别": group.name, "序号": 1, "考核指标": "新增高新技术企业数", "分值": 60, "计分方法": "评审打分"},
+            {"指标类别": group.name, "序号": 2, "考核指标": "科技管理部门能力建设", "分值": 40, "计分方法": "评审打分"},
+        ],
+    )
+    imported(
+        admin,
+        "Assessment Period",
+        [
+            {
+                "工作方案": "2025",
+                "周期类型": "季度",
+                "序号": 1,
+                "开始日期": "2025-01-01",
+                "结束日期": "2025-03-31",
+                "报送截止日期": "2025-04-10",
+            },
+        ],
+    )
 
     task = Task.objects.get(plan__name="2025", number=1)
     assert task.lead_unit.name == "湖城市科技局"
     assert [(r.unit.name, r.role) for r in task.units.all()] == [
-        ("湖城市科技局", "牵头"), ("湖城市财政局", "责任"), ("东湖区人民政府", "责任")]
+        ("湖城市科技局", "牵头"),
+        ("湖城市财政局", "责任"),
+        ("东湖区人民政府", "责任"),
+    ]
     assert task.custom_cooperating_units == ["湖城市统计局", "湖城市财政局"]
     assert County.objects.get(name="东湖区").custom_values["custom_new_firms_target_2025"] == 40
     # The targets come back out the way they went in.
@@ -111,7 +203,9 @@ def test_a_new_jurisdiction_from_the_admin_and_xlsx_only(client):
     periods.open_period(user("office"), period)
     assessment = SelfAssessment.objects.get(period=period, county__name="东湖区")
     assert [line.indicator.title for line in assessment.lines.select_related("indicator")] == [
-        "新增高新技术企业数", "科技管理部门能力建设"]  # the plan's own indicators, prefilled
+        "新增高新技术企业数",
+        "科技管理部门能力建设",
+    ]  # the plan's own indicators, prefilled
     data = doc_to_dict(assessment)
     for row, score in zip(data["lines"], (55, 36)):
         row.update(self_score=score, evidence="新增高企52家", analysis="基本完成")

@@ -96,15 +96,20 @@ def test_header_gets_the_new_year_and_is_not_issued(plan, copied, office):
     assert (copied.docstatus, copied.workflow_state) == (0, "")
     same_fields(plan, copied, skip={"year", "title", "notice_title", "notice_body", "document_number", "issue_date"})
     assert (copied.owner, copied.modified_by) == (office, office)
-    assert [(t.idx, t.indicator, t.target, t.value, t.unit) for t in copied.targets.order_by("idx")] == \
-        [(t.idx, t.indicator, t.target, t.value, t.unit) for t in plan.targets.order_by("idx")]
+    assert [(t.idx, t.indicator, t.target, t.value, t.unit) for t in copied.targets.order_by("idx")] == [
+        (t.idx, t.indicator, t.target, t.value, t.unit) for t in plan.targets.order_by("idx")
+    ]
     assert copied.targets.count() == plan.targets.count() > 0
 
 
 @both_databases
 def test_history_records_the_creation_by_the_user(copied, office):
     entry = copied.history.get()
-    assert (entry.history_type, entry.history_user, entry.history_change_reason) == ("+", office, "复制自 2023 年度方案")
+    assert (entry.history_type, entry.history_user, entry.history_change_reason) == (
+        "+",
+        office,
+        "复制自 2023 年度方案",
+    )
     task = copied.tasks.get(number=1)
     assert task.history.get().history_user == office
     assert task.units.first().history.get().history_type == "+"
@@ -123,15 +128,17 @@ def test_tasks_keep_their_units_and_liaisons(plan, copied, office):
     task24 = copied.tasks.get(number=24)  # the seed's one task with a lead unit only
     assert task24.responsible_units == [] and task24.lead_unit.name == plan.tasks.get(number=24).lead_unit.name
     # Liaisons are shared records: the copied rows point to the same people, not to copies of them.
-    assert {row.liaison for row in TaskUnit.objects.filter(task__plan=copied) if row.liaison_id} == \
-        {row.liaison for row in TaskUnit.objects.filter(task__plan=plan) if row.liaison_id}
+    assert {row.liaison for row in TaskUnit.objects.filter(task__plan=copied) if row.liaison_id} == {
+        row.liaison for row in TaskUnit.objects.filter(task__plan=plan) if row.liaison_id
+    }
 
 
 @both_databases
 def test_indicators_keep_their_scoring_and_bonus_rules(plan, office):
     configured = Indicator.objects.get(group__plan=plan, group__scheme="县级", number=2)
     Indicator.objects.filter(pk=configured.pk).update(
-        scoring_method=Method.EFFICACY, target=Decimal("2.5"), floor=Decimal("1"), formula="", points=Decimal("8"))
+        scoring_method=Method.EFFICACY, target=Decimal("2.5"), floor=Decimal("1"), formula="", points=Decimal("8")
+    )
     copied = copy_plan(plan, 2024, office)
     originals = Indicator.objects.filter(group__plan=plan).order_by("group__scheme", "number")
     copies = Indicator.objects.filter(group__plan=copied).order_by("group__scheme", "number")
@@ -142,8 +149,9 @@ def test_indicators_keep_their_scoring_and_bonus_rules(plan, office):
         same_fields(original.group, copy.group, skip={"plan"})
         assert copy.group.plan == copied
         assert copy.name == original.name.replace("2023-", "2024-", 1)
-        assert [(r.idx, r.category, r.item, r.points, r.per_occurrence) for r in copy.bonus_rules.order_by("idx")] == \
-            [(r.idx, r.category, r.item, r.points, r.per_occurrence) for r in original.bonus_rules.order_by("idx")]
+        assert [(r.idx, r.category, r.item, r.points, r.per_occurrence) for r in copy.bonus_rules.order_by("idx")] == [
+            (r.idx, r.category, r.item, r.points, r.per_occurrence) for r in original.bonus_rules.order_by("idx")
+        ]
     two = copies.get(group__scheme="县级", number=2)
     assert (two.scoring_method, two.target, two.floor, two.points) == (Method.EFFICACY, Decimal("2.5"), 1, 8)
     assert BonusRule.objects.filter(indicator__group__plan=copied).count() == 24
@@ -164,8 +172,9 @@ def test_periods_are_recreated_for_the_new_year(plan, office):
     copied = copy_plan(plan, 2024, office)
     periods = {p.name: p for p in copied.periods.all()}
     assert len(periods) == plan.periods.count() == 17
-    assert sorted((p.kind, p.number) for p in periods.values()) == \
-        sorted((p.kind, p.number) for p in plan.periods.all())
+    assert sorted((p.kind, p.number) for p in periods.values()) == sorted(
+        (p.kind, p.number) for p in plan.periods.all()
+    )
     assert (periods["2024-Y"].start_date, periods["2024-Y"].end_date) == (date(2024, 1, 1), date(2024, 12, 31))
     assert periods["2024-M02"].end_date == date(2024, 2, 29)  # 2024 is a leap year: February ends later
     assert periods["2024-Q1"].end_date == date(2024, 3, 31) and periods["2024-Q1"].opened_at is None
@@ -293,14 +302,17 @@ def test_api_copies_and_answers_the_new_plan(plan):
 @both_databases
 def test_api_refusals(plan):
     office = client("office")
-    assert "权限" in refused(client("zhanggong").post(METHOD, {"plan": "2023", "year": 2024}, format="json"),
-                             403, "PermissionError")
+    assert "权限" in refused(
+        client("zhanggong").post(METHOD, {"plan": "2023", "year": 2024}, format="json"), 403, "PermissionError"
+    )
     assert refused(office.post(METHOD, {"plan": "1999", "year": 2024}, format="json"), 404, "DoesNotExistError")
-    assert "四位年份" in refused(office.post(METHOD, {"plan": "2023", "year": "明年"}, format="json"),
-                               417, "ValidationError")
+    assert "四位年份" in refused(
+        office.post(METHOD, {"plan": "2023", "year": "明年"}, format="json"), 417, "ValidationError"
+    )
     assert refused(office.post(METHOD, {"plan": "2023"}, format="json"), 417, "ValidationError") == "缺少参数 year"
-    assert "已有工作方案" in refused(office.post(METHOD, {"plan": "2023", "year": 2023}, format="json"),
-                                 409, "DuplicateEntryError")
+    assert "已有工作方案" in refused(
+        office.post(METHOD, {"plan": "2023", "year": 2023}, format="json"), 409, "DuplicateEntryError"
+    )
     assert office.get(METHOD, {"plan": "2023", "year": 2024}).status_code == 405
     assert not ActionPlan.objects.filter(year=2024).exists()
 
@@ -348,8 +360,9 @@ def test_admin_confirmation_refuses_in_chinese(plan, login):
 
 def test_admin_action_takes_exactly_one_plan(plan, office, login):
     second = copy_plan(plan, 2024, office)
-    response = login("office").post(reverse(CHANGELIST), {"action": "copy_as_new_year",
-                                                         "_selected_action": [plan.pk, second.pk]}, follow=True)
+    response = login("office").post(
+        reverse(CHANGELIST), {"action": "copy_as_new_year", "_selected_action": [plan.pk, second.pk]}, follow=True
+    )
     assert "请只选择一个年度工作方案进行复制" in response.content.decode()
     assert ActionPlan.objects.count() == 2
 

@@ -84,8 +84,10 @@ def sheet(*rows, **options) -> SimpleUploadedFile:
 
 def stored() -> dict:
     """{(county, indicator number): value} of the period's official values."""
-    return {(v.county.name, v.indicator.number): v.value
-            for v in OfficialValue.objects.filter(period__name=PERIOD).select_related("county", "indicator")}
+    return {
+        (v.county.name, v.indicator.number): v.value
+        for v in OfficialValue.objects.filter(period__name=PERIOD).select_related("county", "indicator")
+    }
 
 
 def problems_of(call) -> list[str]:
@@ -100,10 +102,14 @@ def problems_of(call) -> list[str]:
 
 
 def test_import_creates_values_with_owner_and_history(office):
-    result = import_official_values(office, PERIOD, sheet(
-        ["章贡区", 2, "研发支出与地区生产总值之比", 2.35, 2.5, "市统计局", "2023年统计公报"],
-        ["信丰县", 3, None, "41.2%", None, "市工信局", None],
-    ))
+    result = import_official_values(
+        office,
+        PERIOD,
+        sheet(
+            ["章贡区", 2, "研发支出与地区生产总值之比", 2.35, 2.5, "市统计局", "2023年统计公报"],
+            ["信丰县", 3, None, "41.2%", None, "市工信局", None],
+        ),
+    )
     assert (result.created, result.updated, result.unchanged) == (2, 0, 0)
     assert stored() == {("章贡区", 2): Decimal("2.35"), ("信丰县", 3): Decimal("41.2")}
     value = OfficialValue.objects.get(period__name=PERIOD, county__name="章贡区", indicator__number=2)
@@ -117,10 +123,16 @@ def test_import_creates_values_with_owner_and_history(office):
 
 
 def test_importing_again_updates_changed_values_and_counts_the_rest_unchanged(office):
-    import_official_values(office, PERIOD, sheet(["章贡区", 2, None, 2.35, None, "市统计局", None],
-                                                 ["信丰县", 3, None, 41.2, None, "市工信局", None]))
-    result = import_official_values(office, PERIOD, sheet(["章贡区", 2, None, "2.5", None, "市统计局", None],
-                                                           ["信丰县", 3, None, 41.2, None, "市工信局", None]))
+    import_official_values(
+        office,
+        PERIOD,
+        sheet(["章贡区", 2, None, 2.35, None, "市统计局", None], ["信丰县", 3, None, 41.2, None, "市工信局", None]),
+    )
+    result = import_official_values(
+        office,
+        PERIOD,
+        sheet(["章贡区", 2, None, "2.5", None, "市统计局", None], ["信丰县", 3, None, 41.2, None, "市工信局", None]),
+    )
     assert (result.created, result.updated, result.unchanged) == (0, 1, 1)
     assert result.messages == ["第2行：章贡区 第2项 核定值 2.35 → 2.5"]
     value = OfficialValue.objects.get(period__name=PERIOD, county__name="章贡区", indicator__number=2)
@@ -140,14 +152,18 @@ def test_optional_columns_clear_when_empty_and_stay_when_the_column_is_left_out(
 
 
 def test_county_aliases_are_accepted(office):
-    import_official_values(office, PERIOD, sheet(["蓉江新区", 1, None, 88, None, None, None],
-                                                 ["  经开区 ", "4", None, "1,234.5", None, None, None]))
+    import_official_values(
+        office,
+        PERIOD,
+        sheet(["蓉江新区", 1, None, 88, None, None, None], ["  经开区 ", "4", None, "1,234.5", None, None, None]),
+    )
     assert stored() == {("赣州蓉江新区", 1): Decimal("88"), ("赣州经开区", 4): Decimal("1234.5")}
 
 
 def test_header_aliases_and_half_width_brackets_are_accepted(office):
-    result = import_official_values(office, PERIOD, sheet(["南康区", 5, "１２.５"],
-                                                          header=["县(市、区)", "序号", "核定值"]))
+    result = import_official_values(
+        office, PERIOD, sheet(["南康区", 5, "１２.５"], header=["县(市、区)", "序号", "核定值"])
+    )
     assert result.created == 1 and stored() == {("南康区", 5): Decimal("12.5")}
 
 
@@ -165,8 +181,14 @@ def test_a_percentage_formatted_cell_is_read_as_the_percentage_shown(office):
 
 def test_empty_value_rows_are_skipped_and_existing_values_are_not_deleted(office):
     import_official_values(office, PERIOD, sheet(["章贡区", 2, None, 2.35, None, None, None]))
-    result = import_official_values(office, PERIOD, sheet(["章贡区", 2, "研发支出与地区生产总值之比", None, None, None, None],
-                                                          ["信丰县", 3, None, 40, None, None, None]))
+    result = import_official_values(
+        office,
+        PERIOD,
+        sheet(
+            ["章贡区", 2, "研发支出与地区生产总值之比", None, None, None, None],
+            ["信丰县", 3, None, 40, None, None, None],
+        ),
+    )
     assert (result.created, result.skipped_empty) == (1, 1)
     assert stored() == {("章贡区", 2): Decimal("2.35"), ("信丰县", 3): Decimal("40")}
     assert "核定值为空未导入 1 行" in result.summary
@@ -178,18 +200,24 @@ def test_empty_value_rows_are_skipped_and_existing_values_are_not_deleted(office
 def test_every_bad_row_is_listed_with_its_row_number_and_nothing_is_saved(office):
     import_official_values(office, PERIOD, sheet(["章贡区", 2, None, 2.35, None, None, None]))
     before = stored()
-    problems = problems_of(lambda: import_official_values(office, PERIOD, sheet(
-        ["章贡区", 2, None, 9.9, None, None, None],          # 2: fine alone, but saved only if all are
-        ["信丰县", 3, None, "abc", None, None, None],         # 3: not a number
-        ["赣州新区", 3, None, 1, None, None, None],           # 4: no such county
-        ["信丰县", 99, None, 1, None, None, None],            # 5: no such indicator
-        ["信丰县", 11, None, 1, None, None, None],            # 6: scored by hand
-        ["信丰县", 4, None, None, None, "市统计局", None],     # 7: says something, but no value
-        ["章贡区", 2, None, 9.8, None, None, None],           # 8: same county and indicator as row 2
-        [None, 5, None, 3, None, None, None],                # 9: no county
-        ["信丰县", 5, None, 3, "高", None, None],              # 10: target not a number
-        ["信丰县", "第六项", None, 3, None, None, None],        # 11: not an indicator number
-    )))
+    problems = problems_of(
+        lambda: import_official_values(
+            office,
+            PERIOD,
+            sheet(
+                ["章贡区", 2, None, 9.9, None, None, None],  # 2: fine alone, but saved only if all are
+                ["信丰县", 3, None, "abc", None, None, None],  # 3: not a number
+                ["赣州新区", 3, None, 1, None, None, None],  # 4: no such county
+                ["信丰县", 99, None, 1, None, None, None],  # 5: no such indicator
+                ["信丰县", 11, None, 1, None, None, None],  # 6: scored by hand
+                ["信丰县", 4, None, None, None, "市统计局", None],  # 7: says something, but no value
+                ["章贡区", 2, None, 9.8, None, None, None],  # 8: same county and indicator as row 2
+                [None, 5, None, 3, None, None, None],  # 9: no county
+                ["信丰县", 5, None, 3, "高", None, None],  # 10: target not a number
+                ["信丰县", "第六项", None, 3, None, None, None],  # 11: not an indicator number
+            ),
+        )
+    )
     assert problems == [
         "第3行：核定值“abc”不是数字",
         "第4行：县（市、区）“赣州新区”不存在（可填全称或简称）",
@@ -206,18 +234,26 @@ def test_every_bad_row_is_listed_with_its_row_number_and_nothing_is_saved(office
 
 def test_all_problems_appear_in_the_error_message(office):
     with pytest.raises(ValidationError) as caught:
-        import_official_values(office, PERIOD, sheet(["信丰县", 3, None, "abc", None, None, None],
-                                                     ["南昌县", 3, None, 1, None, None, None]))
-    assert caught.value.message == ("导入失败，未保存任何数据。共 2 处问题：\n"
-                                    "第2行：核定值“abc”不是数字\n第3行：县（市、区）“南昌县”不存在（可填全称或简称）")
+        import_official_values(
+            office,
+            PERIOD,
+            sheet(["信丰县", 3, None, "abc", None, None, None], ["南昌县", 3, None, 1, None, None, None]),
+        )
+    assert caught.value.message == (
+        "导入失败，未保存任何数据。共 2 处问题：\n"
+        "第2行：核定值“abc”不是数字\n第3行：县（市、区）“南昌县”不存在（可填全称或简称）"
+    )
 
 
 def test_a_header_without_the_required_columns_is_refused(office):
-    problems = problems_of(lambda: import_official_values(
-        office, PERIOD, sheet(["章贡区", 2.35], header=["县（市、区）", "核定值"])))
+    problems = problems_of(
+        lambda: import_official_values(office, PERIOD, sheet(["章贡区", 2.35], header=["县（市、区）", "核定值"]))
+    )
     assert problems == ["第1行：表头缺少必需的列：指标序号（须包含 县（市、区）、指标序号、核定值）"]
     problems = problems_of(lambda: import_official_values(office, PERIOD, sheet(["章贡区", 2, 2.35], header=None)))
-    assert problems == ["工作表“核定数据”的前10行中找不到表头（须包含 县（市、区）、指标序号、核定值 列），请使用下载的导入模板"]
+    assert problems == [
+        "工作表“核定数据”的前10行中找不到表头（须包含 县（市、区）、指标序号、核定值 列），请使用下载的导入模板"
+    ]
     assert stored() == {}
 
 
@@ -227,10 +263,20 @@ def test_a_sheet_with_no_values_at_all_is_refused(office):
 
 
 def test_a_template_of_another_period_is_refused(office):
-    problems = problems_of(lambda: import_official_values(office, PERIOD, sheet(
-        ["章贡区", 2, None, 2.35], notes=[["核定数据导入说明"], ["考评周期", "2023年第一季度"], ["周期编号", "2023-Q1"]])))
-    assert problems == ["该文件是“2023年第一季度”（2023-Q1）的导入模板，与所选考评周期“2023年度”（2023-Y）不一致；"
-                        "请选择正确的周期或重新下载模板"]
+    problems = problems_of(
+        lambda: import_official_values(
+            office,
+            PERIOD,
+            sheet(
+                ["章贡区", 2, None, 2.35],
+                notes=[["核定数据导入说明"], ["考评周期", "2023年第一季度"], ["周期编号", "2023-Q1"]],
+            ),
+        )
+    )
+    assert problems == [
+        "该文件是“2023年第一季度”（2023-Q1）的导入模板，与所选考评周期“2023年度”（2023-Y）不一致；"
+        "请选择正确的周期或重新下载模板"
+    ]
 
 
 def test_too_many_rows_are_refused(office, monkeypatch):
@@ -259,7 +305,9 @@ def test_a_sheet_declaring_rows_far_below_is_refused_without_reading_them_all(of
 
 def test_a_text_file_renamed_xlsx_is_refused(office):
     with pytest.raises(ValidationError) as caught:
-        import_official_values(office, PERIOD, upload("县（市、区）,指标序号,核定值\n章贡区,2,2.35\n".encode(), "数据.xlsx"))
+        import_official_values(
+            office, PERIOD, upload("县（市、区）,指标序号,核定值\n章贡区,2,2.35\n".encode(), "数据.xlsx")
+        )
     assert caught.value.message == "文件内容不是 .xlsx 格式的 Excel 工作簿（可能是其他类型的文件改了扩展名）"
 
 
@@ -292,14 +340,20 @@ def with_sheet_xml(sheet_xml: bytes) -> bytes:
     return buffer.getvalue()
 
 
-@pytest.mark.parametrize("sheet_xml", [
-    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1">',
-    # "Billion laughs": entities that expand a few bytes into gigabytes; expat refuses them.
-    b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lololololololololololol">'
-    + b"".join(b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10) for i in range(1, 10))
-    + b']><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
-      b'<row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row></sheetData></worksheet>',
-], ids=["truncated", "billion-laughs"])
+@pytest.mark.parametrize(
+    "sheet_xml",
+    [
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1">',
+        # "Billion laughs": entities that expand a few bytes into gigabytes; expat refuses them.
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lololololololololololol">'
+        + b"".join(
+            b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10) for i in range(1, 10)
+        )
+        + b']><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        b'<row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row></sheetData></worksheet>',
+    ],
+    ids=["truncated", "billion-laughs"],
+)
 def test_a_sheet_that_breaks_while_being_read_is_refused(office, sheet_xml):
     with pytest.raises(ValidationError) as caught:
         import_official_values(office, PERIOD, upload(with_sheet_xml(sheet_xml)))
@@ -357,9 +411,11 @@ def test_only_users_who_may_create_official_values_can_import(db):
 
 
 def line_values(name) -> dict:
-    return {line.indicator.number: line.official_value
-            for line in SelfAssessmentLine.objects.filter(assessment__name=name).select_related("indicator")
-            if line.indicator.number <= 4}
+    return {
+        line.indicator.number: line.official_value
+        for line in SelfAssessmentLine.objects.filter(assessment__name=name).select_related("indicator")
+        if line.indicator.number <= 4
+    }
 
 
 def test_draft_lines_get_the_official_values_and_an_approved_assessment_keeps_its_own(office):
@@ -369,9 +425,15 @@ def test_draft_lines_get_the_official_values_and_an_approved_assessment_keeps_it
     # the workflow): the test is about the import leaving final documents alone, not the approval.
     SelfAssessment.objects.filter(name=approved).update(workflow_state="已审定", docstatus=1)
 
-    result = import_official_values(office, PERIOD, sheet(["章贡区", 2, None, 2.35, None, None, None],
-                                                          ["章贡区", 3, None, 40, None, None, None],
-                                                          ["信丰县", 2, None, 1.9, None, None, None]))
+    result = import_official_values(
+        office,
+        PERIOD,
+        sheet(
+            ["章贡区", 2, None, 2.35, None, None, None],
+            ["章贡区", 3, None, 40, None, None, None],
+            ["信丰县", 2, None, 1.9, None, None, None],
+        ),
+    )
     assert line_values(draft) == {1: None, 2: Decimal("2.35"), 3: Decimal("40"), 4: None}
     assert line_values(approved) == {1: None, 2: None, 3: None, 4: None}
     assert (result.assessments_updated, result.lines_updated, result.final_skipped) == (1, 2, [approved])
@@ -464,9 +526,14 @@ def test_the_template_round_trips(office):
 
 
 def test_api_import_returns_the_counts(office):
-    response = client("office").post("/api/method/innovation_action.api.import_official_values", {
-        "period": PERIOD, "file": upload(xlsx([["章贡区", 2, None, 2.35], ["蓉江新区", 3, None, 30]])),
-    }, format="multipart")
+    response = client("office").post(
+        "/api/method/innovation_action.api.import_official_values",
+        {
+            "period": PERIOD,
+            "file": upload(xlsx([["章贡区", 2, None, 2.35], ["蓉江新区", 3, None, 30]])),
+        },
+        format="multipart",
+    )
     message = ok(response)
     assert (message["created"], message["updated"], message["unchanged"]) == (2, 0, 0)
     assert message["summary"].startswith("新增 2 条，更新 0 条，未变化 0 条")
@@ -474,18 +541,28 @@ def test_api_import_returns_the_counts(office):
 
 
 def test_api_bad_rows_answer_417_with_the_row_numbers(office):
-    response = client("office").post("/api/method/innovation_action.api.import_official_values", {
-        "period": PERIOD, "file": upload(xlsx([["章贡区", 2, None, 2.35], ["章贡区", 2, None, "两点四"]])),
-    }, format="multipart")
+    response = client("office").post(
+        "/api/method/innovation_action.api.import_official_values",
+        {
+            "period": PERIOD,
+            "file": upload(xlsx([["章贡区", 2, None, 2.35], ["章贡区", 2, None, "两点四"]])),
+        },
+        format="multipart",
+    )
     message = refused(response, 417, "ValidationError")
     assert "第3行：核定值“两点四”不是数字" in message
     assert stored() == {}
 
 
 def test_api_refuses_a_county_user_with_403():
-    response = client("zhanggong").post("/api/method/innovation_action.api.import_official_values", {
-        "period": PERIOD, "file": upload(xlsx([["章贡区", 2, None, 99]])),
-    }, format="multipart")
+    response = client("zhanggong").post(
+        "/api/method/innovation_action.api.import_official_values",
+        {
+            "period": PERIOD,
+            "file": upload(xlsx([["章贡区", 2, None, 99]])),
+        },
+        format="multipart",
+    )
     assert "没有导入核定数据的权限" in refused(response, 403, "PermissionError")
     response = client("zhanggong").get("/api/method/innovation_action.api.official_values_template", {"period": PERIOD})
     refused(response, 403, "PermissionError")
@@ -494,14 +571,20 @@ def test_api_refuses_a_county_user_with_403():
 
 def test_api_file_too_large_answers_413(office):
     content = b"PK\x03\x04" + b"\0" * xlsx_reader.MAX_FILE_SIZE
-    response = client("office").post("/api/method/innovation_action.api.import_official_values",
-                                      {"period": PERIOD, "file": upload(content)}, format="multipart")
+    response = client("office").post(
+        "/api/method/innovation_action.api.import_official_values",
+        {"period": PERIOD, "file": upload(content)},
+        format="multipart",
+    )
     assert "导入文件不能超过 5 MB" in refused(response, 413, "FileTooLargeError")
 
 
 def test_api_import_without_a_multipart_file_is_refused(office):
-    response = client("office").post("/api/method/innovation_action.api.import_official_values",
-                                     {"period": PERIOD, "file": "data.xlsx"}, format="json")
+    response = client("office").post(
+        "/api/method/innovation_action.api.import_official_values",
+        {"period": PERIOD, "file": "data.xlsx"},
+        format="json",
+    )
     assert refused(response, 417, "ValidationError") == "请以 multipart/form-data 上传 .xlsx 文件（字段 file）"
 
 
@@ -549,8 +632,7 @@ def test_admin_import_page_shows_problems_and_keeps_the_period(login):
     url = reverse("admin:innovation_action_officialvalue_import")
     page = client_.get(url, {"period": period.pk}).content.decode()
     assert f'<option value="{period.pk}" selected>' in page and f"?period={period.pk}" in page
-    response = client_.post(url, {"period": period.pk,
-                                  "file": upload(xlsx([["章贡区", 2, None, "abc"]]))})
+    response = client_.post(url, {"period": period.pk, "file": upload(xlsx([["章贡区", 2, None, "abc"]]))})
     page = response.content.decode()
     assert "导入失败，未保存任何数据" in page and "第2行：核定值“abc”不是数字" in page
     assert f'<option value="{period.pk}" selected>' in page

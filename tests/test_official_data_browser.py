@@ -21,8 +21,9 @@ SCREENSHOT = "/tmp/official_import.png"
 
 def test_office_imports_official_values_in_the_admin(browser_page, tmp_path):
     page = browser_page
-    Indicator.objects.filter(group__plan__name="2023", group__scheme="县级", number__lte=10) \
-        .update(scoring_method=Method.RATIO_TO_BEST, value_source="reported")
+    Indicator.objects.filter(group__plan__name="2023", group__scheme="县级", number__lte=10).update(
+        scoring_method=Method.RATIO_TO_BEST, value_source="reported"
+    )
     zhanggong = get_user_model().objects.get(username="zhanggong")
     draft = save_document(zhanggong, get_meta("SelfAssessment"), {"period": "2023-Y", "county": "章贡区"})
     year = AssessmentPeriod.objects.get(name="2023-Y")
@@ -36,7 +37,8 @@ def test_office_imports_official_values_in_the_admin(browser_page, tmp_path):
     page.locator("select[name=period]").select_option(label="2023年第二季度", force=True)
     second_quarter = AssessmentPeriod.objects.get(name="2023-Q2").pk
     expect(page.locator("#template-link")).to_have_attribute(
-        "href", f"/admin/innovation_action/officialvalue/template/?period={second_quarter}")
+        "href", f"/admin/innovation_action/officialvalue/template/?period={second_quarter}"
+    )
     page.locator("select[name=period]").select_option(str(year.pk), force=True)
     with page.expect_download() as download:
         page.click("#template-link")

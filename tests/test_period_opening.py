@@ -39,13 +39,15 @@ def period(name=CLOSED) -> AssessmentPeriod:
 @pytest.mark.both_databases
 def test_the_api_refuses_a_period_not_opened():
     assert not period().is_open
-    response = client("zhanggong").post("/api/resource/SelfAssessment", {"period": CLOSED, "county": "章贡区"},
-                                        format="json")
+    response = client("zhanggong").post(
+        "/api/resource/SelfAssessment", {"period": CLOSED, "county": "章贡区"}, format="json"
+    )
     assert refused(response, 417, "ValidationError") == f"考评周期：{REFUSAL}"
     assert not SelfAssessment.objects.filter(period=period()).exists()
     # The office's own hand is held to the same rule: it opens the period instead.
-    response = client("office").post("/api/resource/SelfAssessment", {"period": CLOSED, "county": "信丰县"},
-                                     format="json")
+    response = client("office").post(
+        "/api/resource/SelfAssessment", {"period": CLOSED, "county": "信丰县"}, format="json"
+    )
     assert REFUSAL in refused(response, 417, "ValidationError")
 
 
@@ -54,16 +56,23 @@ def test_once_opened_the_county_reports_in_it():
     opened = periods.open_period(User.objects.get(username="office"), period())
     assert period().is_open and "2023-Q2-章贡区" in opened.created
     SelfAssessment.objects.filter(name="2023-Q2-章贡区").delete()  # say it was removed: the county starts it again
-    doc = ok(client("zhanggong").post("/api/resource/SelfAssessment", {"period": CLOSED, "county": "章贡区"},
-                                      format="json"))
+    doc = ok(
+        client("zhanggong").post("/api/resource/SelfAssessment", {"period": CLOSED, "county": "章贡区"}, format="json")
+    )
     assert (doc["name"], doc["workflow_state"], len(doc["lines"])) == ("2023-Q2-章贡区", "草稿", 15)
 
 
 def test_the_admin_form_refuses_it_and_keeps_the_form(login):
     zhanggong = login("zhanggong")
-    response = zhanggong.post("/admin/innovation_action/selfassessment/add/",
-                              {"period": period().pk, "county": County.objects.get(name="章贡区").pk, "scheme": "",
-                               "summary": "本季度总体情况"})
+    response = zhanggong.post(
+        "/admin/innovation_action/selfassessment/add/",
+        {
+            "period": period().pk,
+            "county": County.objects.get(name="章贡区").pk,
+            "scheme": "",
+            "summary": "本季度总体情况",
+        },
+    )
     assert response.status_code == 200
     assert REFUSAL in response.content.decode() and "本季度总体情况" in response.content.decode()
     assert not SelfAssessment.objects.filter(period=period()).exists()
@@ -71,10 +80,13 @@ def test_the_admin_form_refuses_it_and_keeps_the_form(login):
 
 def test_an_xlsx_import_refuses_it_row_by_row():
     office = User.objects.get(username="office")
-    data = fill(template(office, "SelfAssessment"), [
-        {"考评周期": CLOSED, "县（市、区）": "章贡区"},
-        {"考评周期": "2023-Y", "县（市、区）": "信丰县"},  # open (the demo year): accepted
-    ])
+    data = fill(
+        template(office, "SelfAssessment"),
+        [
+            {"考评周期": CLOSED, "县（市、区）": "章贡区"},
+            {"考评周期": "2023-Y", "县（市、区）": "信丰县"},  # open (the demo year): accepted
+        ],
+    )
     report = import_workbook(office, "SelfAssessment", upload(data), dry_run=False)
     assert [r.status for r in report.rows] == ["错误", "新建"]
     assert REFUSAL in report.rows[0].message
@@ -88,6 +100,11 @@ def test_existing_reports_stay_editable_whatever_the_period():
     periods.open_period(User.objects.get(username="office"), period())
     AssessmentPeriod.objects.filter(pk=period().pk).update(opened_at=None)  # e.g. data from before the rule
     doc = ok(client("zhanggong").get("/api/resource/SelfAssessment/2023-Q2-章贡区"))
-    saved = ok(client("zhanggong").put("/api/resource/SelfAssessment/2023-Q2-章贡区",
-                                       {"summary": "补充说明", "modified": doc["modified"]}, format="json"))
+    saved = ok(
+        client("zhanggong").put(
+            "/api/resource/SelfAssessment/2023-Q2-章贡区",
+            {"summary": "补充说明", "modified": doc["modified"]},
+            format="json",
+        )
+    )
     assert saved["summary"] == "补充说明"

@@ -29,8 +29,10 @@ def test_corrected_file_updates_in_place(tmp_path):
     folder = tmp_path / "plan"
     shutil.copytree(PLAN_FOLDER, folder)
     projects = folder / "projects.yaml"
-    projects.write_text(projects.read_text(encoding="utf-8").replace("total_investment: 63100", "total_investment: 63200"),
-                        encoding="utf-8")
+    projects.write_text(
+        projects.read_text(encoding="utf-8").replace("total_investment: 63100", "total_investment: 63200"),
+        encoding="utf-8",
+    )
     load_plan(folder)
     project = Project.objects.get(name="2023-P02")
     assert project.total_investment == 63200
@@ -53,7 +55,9 @@ def test_unknown_unit_is_refused_and_nothing_is_written(tmp_path):
     folder = break_file(tmp_path, "tasks.yaml", "lead_unit: 市国资委", "lead_unit: 市不存在局")
     # a change earlier in the load that must be rolled back with the rest
     (folder / "projects.yaml").write_text(
-        (folder / "projects.yaml").read_text(encoding="utf-8").replace("total_investment: 63100", "total_investment: 1"),
+        (folder / "projects.yaml")
+        .read_text(encoding="utf-8")
+        .replace("total_investment: 63100", "total_investment: 1"),
         encoding="utf-8",
     )
     before = counts()

@@ -55,9 +55,13 @@ def last_message(response) -> str:
 def project_format(db):
     """A one-page official format over a Project: quick to issue and render."""
     print_format = PrintFormat.objects.create(
-        name=PROJECT_FORMAT, doc_type="Project", layout="公文",
+        name=PROJECT_FORMAT,
+        doc_type="Project",
+        layout="公文",
         letter_head=LetterHead.objects.get(name="赣州市科技创新赋能行动领导小组办公室"),
-        title="关于加快推进{{ doc.project_name }}的通知", addressees="{{ doc.county }}科技创新赋能行动领导小组")
+        title="关于加快推进{{ doc.project_name }}的通知",
+        addressees="{{ doc.county }}科技创新赋能行动领导小组",
+    )
     PrintFormatBlock.objects.create(print_format=print_format, idx=1, text="请加快推进{{ doc.project_name }}。")
     return print_format
 
@@ -65,8 +69,9 @@ def project_format(db):
 @pytest.fixture
 def assessment_form(db):
     """A form (表单) format of the self-assessment, and the first quarter's of 章贡区 and 信丰县."""
-    PrintFormat.objects.create(name="自评简表", doc_type="SelfAssessment", layout="表单",
-                               title="{{ doc.county }}{{ doc.period }}自评报告")
+    PrintFormat.objects.create(
+        name="自评简表", doc_type="SelfAssessment", layout="表单", title="{{ doc.county }}{{ doc.period }}自评报告"
+    )
     period = AssessmentPeriod.objects.get(name="2023-Q1")
     for county in ("章贡区", "信丰县"):
         SelfAssessment.objects.create(period=period, county=County.objects.get(name=county), scheme=Scheme.COUNTY)
@@ -88,14 +93,20 @@ def run_jobs(queue):
 
 # --- the print formats' own pages ---------------------------------------------------------------
 
+
 @pytest.mark.parametrize("username", ["admin", "office"])
 def test_the_print_admin_pages_render(login, username, project_format):
     client = login(username)
     print_format = PrintFormat.objects.get(name=PLAN_FORMAT)
     letter_head = LetterHead.objects.first()
-    for url in (admin_url("printformat"), admin_url("printformat", "change", print_format.pk),
-                admin_url("letterhead"), admin_url("letterhead", "change", letter_head.pk),
-                admin_url("printfont"), admin_url("notice")):
+    for url in (
+        admin_url("printformat"),
+        admin_url("printformat", "change", print_format.pk),
+        admin_url("letterhead"),
+        admin_url("letterhead", "change", letter_head.pk),
+        admin_url("printfont"),
+        admin_url("notice"),
+    ):
         response = client.get(url)
         assert response.status_code == 200, url
     page = client.get(admin_url("printformat")).content.decode()
@@ -139,14 +150,18 @@ def test_a_print_format_saves_and_a_broken_template_is_refused(login):
     assert PrintFormat.objects.get(pk=print_format.pk).title == "{{ doc.notice_title }}"
 
 
-@pytest.mark.parametrize("content, message", [
-    (b"<html>not a font</html>", "不是 TrueType 字体文件，请上传 .ttf 或 .ttc 字体"),
-    (b"OTTO" + b"\0" * 200, "这是 CFF 轮廓的 OpenType 字体（.otf），PDF 无法嵌入"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"<html>not a font</html>", "不是 TrueType 字体文件，请上传 .ttf 或 .ttc 字体"),
+        (b"OTTO" + b"\0" * 200, "这是 CFF 轮廓的 OpenType 字体（.otf），PDF 无法嵌入"),
+    ],
+)
 def test_a_font_reportlab_cannot_embed_is_refused_on_the_form(login, settings, tmp_path, content, message):
     settings.MEDIA_ROOT = tmp_path
-    response = login("admin").post(admin_url("printfont", "add"),
-                                   {"role": "小标宋", "font_file": SimpleUploadedFile("方正小标宋.otf", content)})
+    response = login("admin").post(
+        admin_url("printfont", "add"), {"role": "小标宋", "font_file": SimpleUploadedFile("方正小标宋.otf", content)}
+    )
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not PrintFont.objects.exists()
@@ -156,8 +171,9 @@ def test_a_truetype_font_is_uploaded_and_its_name_shown(login, settings, tmp_pat
     settings.MEDIA_ROOT = tmp_path
     client = login("admin")
     kai = Path(DEBIAN["楷体"][0]).read_bytes()  # larger than the upload memory limit: a temporary file
-    response = client.post(admin_url("printfont", "add"),
-                           {"role": "仿宋", "font_file": SimpleUploadedFile("fangsong.ttc", kai)})
+    response = client.post(
+        admin_url("printfont", "add"), {"role": "仿宋", "font_file": SimpleUploadedFile("fangsong.ttc", kai)}
+    )
     assert response.status_code == 302, response.context["adminform"].form.errors
     font = PrintFont.objects.get(role="仿宋")
     assert "UKai" in font.family and Path(font.font_file.path).read_bytes() == kai
@@ -166,6 +182,7 @@ def test_a_truetype_font_is_uploaded_and_its_name_shown(login, settings, tmp_pat
 
 
 # --- the 打印 button and page -----------------------------------------------------------------
+
 
 def test_the_print_button_shows_where_a_format_prints_the_doctype(login):
     client = login("office")
@@ -183,8 +200,10 @@ def test_the_print_button_shows_where_a_format_prints_the_doctype(login):
 def test_the_print_page_lists_the_formats_with_preview_and_issue(login):
     page = login("office").get(print_url("Action Plan", "2023")).content.decode()
     assert PLAN_FORMAT in page and "预览 PDF" in page
-    assert ("/api/method/frappe.utils.print_format.download_pdf?doctype=Action+Plan&amp;name=2023"
-            "&amp;format=%E5%B7%A5%E4%BD%9C%E6%96%B9%E6%A1%88%E5%8D%B0%E5%8F%91%E9%80%9A%E7%9F%A5&amp;inline=1") in page
+    assert (
+        "/api/method/frappe.utils.print_format.download_pdf?doctype=Action+Plan&amp;name=2023"
+        "&amp;format=%E5%B7%A5%E4%BD%9C%E6%96%B9%E6%A1%88%E5%8D%B0%E5%8F%91%E9%80%9A%E7%9F%A5&amp;inline=1"
+    ) in page
     assert 'name="issue_date"' in page and "印发" in page and "csrfmiddlewaretoken" in page
 
 
@@ -206,8 +225,10 @@ def test_a_county_prints_its_own_self_assessment_and_no_other(login, assessment_
     assert client.get(print_url("SelfAssessment", "2023-Q1-信丰县")).status_code == 404
     assert client.get(print_url("SelfAssessment", "2023-Q9-章贡区")).status_code == 404
     assert client.get(print_url("No Such Doctype", "x")).status_code == 404
-    preview = client.get("/api/method/frappe.utils.print_format.download_pdf",
-                         {"doctype": "SelfAssessment", "name": "2023-Q1-章贡区", "format": "自评简表", "inline": 1})
+    preview = client.get(
+        "/api/method/frappe.utils.print_format.download_pdf",
+        {"doctype": "SelfAssessment", "name": "2023-Q1-章贡区", "format": "自评简表", "inline": 1},
+    )
     assert preview.status_code == 200 and preview.content.startswith(b"%PDF")
     assert preview["Content-Disposition"].startswith("inline")
 
@@ -219,9 +240,11 @@ def test_the_print_page_needs_a_login(client):
 
 # --- issuing from the print page --------------------------------------------------------------
 
+
 @pytest.mark.redis
 def test_issuing_from_the_print_page_records_the_notice_and_the_job_makes_its_pdf(
-        login, redis_queue, project_format, django_capture_on_commit_callbacks):
+    login, redis_queue, project_format, django_capture_on_commit_callbacks
+):
     client = login("office")
     response = issued(client, "Project", "2023-P01", PROJECT_FORMAT, capture=django_capture_on_commit_callbacks)
     notice = Notice.objects.get(reference_doctype="Project", reference_name="2023-P01")
@@ -237,8 +260,15 @@ def test_issuing_from_the_print_page_records_the_notice_and_the_job_makes_its_pd
     assert f'data-status-url="{status_url}"' in page and "progress-bar" in page
     assert "已印发：<strong>赣市科赋办字〔2023〕1号</strong>" in page and 'name="issue_date"' not in page
     assert client.get(status_url).json() == {
-        "name": notice.name, "number": "赣市科赋办字〔2023〕1号", "status": "排队中", "progress": 0,
-        "progress_note": "", "error": "", "pages": 0, "download_url": ""}
+        "name": notice.name,
+        "number": "赣市科赋办字〔2023〕1号",
+        "status": "排队中",
+        "progress": 0,
+        "progress_note": "",
+        "error": "",
+        "pages": 0,
+        "download_url": "",
+    }
 
     assert redis_queue.count == 1
     run_jobs(redis_queue)
@@ -283,6 +313,7 @@ def test_the_status_view_answers_only_for_a_notice_that_exists(login):
 
 
 # --- the notices' register --------------------------------------------------------------------
+
 
 @pytest.fixture
 def notice(project_format):
@@ -347,4 +378,3 @@ def test_regenerate_and_void_from_the_list(login, redis_queue, notice, django_ca
 def test_the_list_refuses_to_regenerate_a_notice_being_made(login, notice):
     response = act_on(login("office"), "regenerate_notices", notice)
     assert "赣市科赋办字〔2023〕1号：该公文正在生成，请稍候" in message_texts(response)
-

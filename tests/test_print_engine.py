@@ -50,14 +50,19 @@ def plan_pdf(office):
 
 # --- The plan's 印发通知, measured --------------------------------------------------------------
 
+
 def test_first_page_follows_gb_t_9704(plan_pdf):
     page = pdf_tools.pages(plan_pdf.pdf)[0]
     assert (round(page.width), round(page.height)) == (595, 842)  # A4
     lines = page.lines()
     text = ["".join(w.text for w in line) for line in lines]
     mark, number, title_1, title_2 = lines[:4]
-    assert text[:4] == ["赣州市科技创新赋能行动领导小组", "赣市科赋字〔2023〕1号",
-                        "关于印发《2023年赣州市科技创新赋能行动", "工作方案》的通知"]
+    assert text[:4] == [
+        "赣州市科技创新赋能行动领导小组",
+        "赣市科赋字〔2023〕1号",
+        "关于印发《2023年赣州市科技创新赋能行动",
+        "工作方案》的通知",
+    ]
     # 发文机关标志: its top 35 mm below the top of the text block (37 mm from the page's top), centred.
     assert mark[0].y0 / MM == pytest.approx(37 + 35, abs=0.5)
     assert (mark[0].x0 + mark[-1].x1) / 2 / MM == pytest.approx(28 + 78, abs=0.5)
@@ -184,7 +189,11 @@ def test_composed_text_is_the_data(plan, office):
     [tasks, projects] = composed.attachments
     task_rows = [row for row in tasks.table.rows if not isinstance(row, str)]
     assert len(task_rows) == 29 and task_rows[0][:3] == ["1", plan.tasks.get(number=1).content, "市科技局"]
-    assert task_rows[0][4].splitlines() == ["市科技局 赋能办 廖家乐", "市政府金融办 综合科 曾俊", "市工信局 科技科 顾宏诚"]
+    assert task_rows[0][4].splitlines() == [
+        "市科技局 赋能办 廖家乐",
+        "市政府金融办 综合科 曾俊",
+        "市工信局 科技科 顾宏诚",
+    ]
     project_rows = [row for row in projects.table.rows if not isinstance(row, str)]
     assert project_rows[1][6:8] == ["2023年1月", "2025年12月"] and project_rows[1][9:11] == ["63100", "19000"]
     assert [c.header for c in projects.table.columns][10] == "2023年投资计划"
@@ -192,13 +201,17 @@ def test_composed_text_is_the_data(plan, office):
 
 # --- Formats as data ----------------------------------------------------------------------------
 
+
 def test_a_broken_template_or_column_is_refused_in_chinese(db):
     print_format = PrintFormat(name="坏格式", doc_type="Project", layout="表单", title="{% if %}")
     with pytest.raises(Exception) as info:
         print_format.full_clean()
     assert "模板有误" in str(info.value)
-    block = PrintFormatBlock(print_format=PrintFormat.objects.get(name=PLAN_FORMAT), table_rows="projects",
-                             table_columns="序号 | {{ row.number }}\n名称 | {{ row.project_name }} | 宽")
+    block = PrintFormatBlock(
+        print_format=PrintFormat.objects.get(name=PLAN_FORMAT),
+        table_rows="projects",
+        table_columns="序号 | {{ row.number }}\n名称 | {{ row.project_name }} | 宽",
+    )
     with pytest.raises(Exception) as info:
         block.full_clean()
     assert "表格列第1行" in str(info.value)
@@ -216,8 +229,10 @@ def test_unknown_doctype_format_or_document_is_a_clear_404(db, api):
 
 def test_download_pdf_as_frappe_has_it(db, api):
     api.as_user("zhanggong")
-    answer = api.get("/api/method/frappe.utils.print_format.download_pdf",
-                     {"doctype": "Action Plan", "name": "2023", "format": PLAN_FORMAT})
+    answer = api.get(
+        "/api/method/frappe.utils.print_format.download_pdf",
+        {"doctype": "Action Plan", "name": "2023", "format": PLAN_FORMAT},
+    )
     assert answer.status_code == 200 and answer["Content-Type"] == "application/pdf"
     assert answer.content.startswith(b"%PDF-") and "attachment" in answer["Content-Disposition"]
     assert "赣市科赋字〔2023〕1号" in pdf_tools.text(answer.content, last=1)
@@ -236,11 +251,14 @@ def test_an_uploaded_font_replaces_the_built_in_one(db, plan, office, settings, 
     assert "UKai" in fonts and "UMing" not in fonts  # the body now in the uploaded face
 
 
-@pytest.mark.parametrize("content, message", [
-    (b"OTTO" + b"\0" * 200, "CFF 轮廓的 OpenType"),
-    (b"<html>not a font</html>", "不是 TrueType 字体"),
-    (b"\x00\x01\x00\x00" + b"\xff" * 64, "无法读取"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"OTTO" + b"\0" * 200, "CFF 轮廓的 OpenType"),
+        (b"<html>not a font</html>", "不是 TrueType 字体"),
+        (b"\x00\x01\x00\x00" + b"\xff" * 64, "无法读取"),
+    ],
+)
 def test_fonts_reportlab_cannot_embed_are_refused(db, content, message, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     font = PrintFont(role="小标宋", font_file=SimpleUploadedFile("x.ttf", content))
@@ -250,6 +268,7 @@ def test_fonts_reportlab_cannot_embed_are_refused(db, content, message, settings
 
 
 # --- 发文字号 ------------------------------------------------------------------------------------
+
 
 def test_numbers_follow_the_plans_own_and_a_rollback_gives_its_number_back(db):
     pattern = LetterHead.objects.get(name="赣州市科技创新赋能行动领导小组").number_pattern
@@ -270,22 +289,31 @@ def test_numbers_follow_the_plans_own_and_a_rollback_gives_its_number_back(db):
 def project_notice_format(db):
     """A small official format over a Project, to issue many notices."""
     print_format = PrintFormat.objects.create(
-        name="项目督办通知", doc_type="Project", layout="公文",
+        name="项目督办通知",
+        doc_type="Project",
+        layout="公文",
         letter_head=LetterHead.objects.get(name="赣州市科技创新赋能行动领导小组办公室"),
-        title="关于加快推进{{ doc.project_name }}的通知", addressees="{{ doc.county }}科技创新赋能行动领导小组",
-        cc="市科技局", printed_by="")
+        title="关于加快推进{{ doc.project_name }}的通知",
+        addressees="{{ doc.county }}科技创新赋能行动领导小组",
+        cc="市科技局",
+        printed_by="",
+    )
     PrintFormatBlock.objects.create(print_format=print_format, idx=1, text="请加快推进{{ doc.project_name }}。")
     return print_format
 
 
 @pytest.mark.redis
-def test_issuing_numbers_the_notice_and_a_job_makes_the_pdf(api, redis_queue, project_notice_format,
-                                                             django_capture_on_commit_callbacks):
+def test_issuing_numbers_the_notice_and_a_job_makes_the_pdf(
+    api, redis_queue, project_notice_format, django_capture_on_commit_callbacks
+):
     api.as_user("office")
     url = "/api/method/frappe.utils.print_format.issue_notice"
     with django_capture_on_commit_callbacks(execute=True):
-        answer = api.post(url, {"doctype": "Project", "name": "2023-P01", "format": "项目督办通知",
-                                "issue_date": "2023-03-01"}, format="json")
+        answer = api.post(
+            url,
+            {"doctype": "Project", "name": "2023-P01", "format": "项目督办通知", "issue_date": "2023-03-01"},
+            format="json",
+        )
     assert answer.status_code == 200, answer.content
     notice = answer.json()["message"]
     assert notice["number"] == "赣市科赋办字〔2023〕1号" and notice["status"] == "排队中"
@@ -303,15 +331,21 @@ def test_issuing_numbers_the_notice_and_a_job_makes_the_pdf(api, redis_queue, pr
     assert again.status_code == 417 and "该文件已印发（赣市科赋办字〔2023〕1号）" in again.json()["exception"]
     service.void(User.objects.get(username="office"), record)
     with django_capture_on_commit_callbacks(execute=True):
-        reissued = api.post(url, {"doctype": "Project", "name": "2023-P01", "format": "项目督办通知",
-                                  "issue_date": "2023-03-02"}, format="json").json()["message"]
+        reissued = api.post(
+            url,
+            {"doctype": "Project", "name": "2023-P01", "format": "项目督办通知", "issue_date": "2023-03-02"},
+            format="json",
+        ).json()["message"]
     assert reissued["number"] == "赣市科赋办字〔2023〕2号"
 
 
 def test_only_the_office_issues_and_forms_are_not_issued(api, project_notice_format):
     api.as_user("zhanggong")
-    answer = api.post("/api/method/frappe.utils.print_format.issue_notice",
-                      {"doctype": "Project", "name": "2023-P01", "format": "项目督办通知"}, format="json")
+    answer = api.post(
+        "/api/method/frappe.utils.print_format.issue_notice",
+        {"doctype": "Project", "name": "2023-P01", "format": "项目督办通知"},
+        format="json",
+    )
     assert answer.status_code == 403 and "只有领导小组办公室可以印发公文" in answer.json()["exception"]
     project_notice_format.layout = "表单"
     project_notice_format.save()
@@ -319,11 +353,13 @@ def test_only_the_office_issues_and_forms_are_not_issued(api, project_notice_for
         service.issue(User.objects.get(username="office"), "Project", "2023-P01", "项目督办通知")
 
 
-def test_a_format_that_fails_in_the_job_records_why(db, office, project_notice_format,
-                                                     django_capture_on_commit_callbacks, settings):
+def test_a_format_that_fails_in_the_job_records_why(
+    db, office, project_notice_format, django_capture_on_commit_callbacks, settings
+):
     settings.REDIS_URL = None  # inline job
-    PrintFormatBlock.objects.create(print_format=project_notice_format, idx=2, table_rows="doc.no_such_rows",
-                                    table_columns="名称 | {{ row }} | 20")
+    PrintFormatBlock.objects.create(
+        print_format=project_notice_format, idx=2, table_rows="doc.no_such_rows", table_columns="名称 | {{ row }} | 20"
+    )
     with django_capture_on_commit_callbacks(execute=True):
         notice = service.issue(office, "Project", "2023-P02", "项目督办通知")
     notice.refresh_from_db()

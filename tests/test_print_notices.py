@@ -36,12 +36,16 @@ def page_texts(pdf: bytes) -> list[str]:
 
 # --- one 成文日期 ---------------------------------------------------------------------------------
 
+
 def test_the_register_records_the_date_the_notice_prints(api, office, settings, django_capture_on_commit_callbacks):
     settings.REDIS_URL = None  # the PDF job runs inline
     client = api.as_user("office")
     with django_capture_on_commit_callbacks(execute=True):
-        answer = client.post("/api/method/frappe.utils.print_format.issue_notice",
-                             {"doctype": "Action Plan", "name": "2023", "format": PLAN_FORMAT}, format="json")
+        answer = client.post(
+            "/api/method/frappe.utils.print_format.issue_notice",
+            {"doctype": "Action Plan", "name": "2023", "format": PLAN_FORMAT},
+            format="json",
+        )
     assert answer.status_code == 200, answer.content
     issued = answer.json()["message"]
     assert (issued["number"], issued["issue_date"]) == ("赣市科赋字〔2023〕1号", "2023-02-21")  # the API
@@ -58,8 +62,9 @@ def test_the_register_records_the_date_the_notice_prints(api, office, settings, 
 def test_a_typed_date_other_than_the_documents_own_is_refused(office):
     with pytest.raises(ValidationError) as refused:
         service.issue(office, "Action Plan", "2023", PLAN_FORMAT, date(2026, 11, 28))
-    assert refused.value.message == ("该单据自带成文日期2023年2月21日，与填写的2026年11月28日不一致；"
-                                     "公文只有一个成文日期，如需更改请先修改单据")
+    assert refused.value.message == (
+        "该单据自带成文日期2023年2月21日，与填写的2026年11月28日不一致；公文只有一个成文日期，如需更改请先修改单据"
+    )
     assert not Notice.objects.exists()
 
 
@@ -69,6 +74,7 @@ def test_the_print_page_offers_the_documents_own_date(login):
 
 
 # --- the number's year ----------------------------------------------------------------------------
+
 
 def test_a_preview_of_a_2023_periods_notice_is_numbered_in_2023(office):
     period = AssessmentPeriod.objects.get(name="2023-Q1")
@@ -81,6 +87,7 @@ def test_a_preview_of_a_2023_periods_notice_is_numbered_in_2023(office):
 
 
 # --- the last page ---------------------------------------------------------------------------------
+
 
 def test_the_plan_notices_last_page_holds_table_rows_and_the_imprint(office):
     printed = service.print_document(office, "Action Plan", "2023", PLAN_FORMAT)
@@ -101,9 +108,15 @@ def test_the_imprint_never_stands_alone_on_a_page(office, plan):
     """Whatever the length of the text, the 版记 (and the signature) move on with the last paragraph."""
     from apps.lowcode.print_format.model import LetterHead, PrintFormatBlock
 
-    fmt = PrintFormat.objects.create(name="长通知", doc_type="Action Plan", layout="公文", title="{{ doc.title }}",
-                                     letter_head=LetterHead.objects.get(name="赣州市科技创新赋能行动领导小组"),
-                                     printed_by="赣州市科技创新赋能行动领导小组办公室", cc="市科技局")
+    fmt = PrintFormat.objects.create(
+        name="长通知",
+        doc_type="Action Plan",
+        layout="公文",
+        title="{{ doc.title }}",
+        letter_head=LetterHead.objects.get(name="赣州市科技创新赋能行动领导小组"),
+        printed_by="赣州市科技创新赋能行动领导小组办公室",
+        cc="市科技局",
+    )
     for lines in range(24, 40):
         PrintFormatBlock.objects.filter(print_format=fmt).delete()
         PrintFormatBlock.objects.create(print_format=fmt, idx=1, text="\n".join(["正文一段。" * 5] * lines))
@@ -113,6 +126,7 @@ def test_the_imprint_never_stands_alone_on_a_page(office, plan):
 
 
 # --- the ranking notice from the ranking page ------------------------------------------------------
+
 
 def test_the_ranking_page_links_to_the_periods_notice(login):
     client = login("office")
@@ -132,6 +146,7 @@ def test_a_month_has_no_notice_to_print_from_the_ranking_page(login):
 
 # --- fitting formats only --------------------------------------------------------------------------
 
+
 def test_formats_that_do_not_fit_are_neither_offered_previewed_nor_issued(api, office):
     quarter, year = AssessmentPeriod.objects.get(name="2023-Q1"), AssessmentPeriod.objects.get(name="2023-Y")
     assert [f.name for f in service.fitting_formats(quarter)] == [QUARTER_NOTICE]
@@ -139,11 +154,14 @@ def test_formats_that_do_not_fit_are_neither_offered_previewed_nor_issued(api, o
     assert service.fitting_formats(AssessmentPeriod.objects.get(name="2023-M01")) == []
 
     client = api.as_user("office")
-    listed = client.get("/api/method/frappe.utils.print_format.get_print_formats",
-                        {"doctype": "Assessment Period", "name": "2023-Q1"}).json()["message"]
+    listed = client.get(
+        "/api/method/frappe.utils.print_format.get_print_formats", {"doctype": "Assessment Period", "name": "2023-Q1"}
+    ).json()["message"]
     assert [f["name"] for f in listed] == [QUARTER_NOTICE]
-    preview = client.get("/api/method/frappe.utils.print_format.download_pdf",
-                         {"doctype": "Assessment Period", "name": "2023-Q1", "format": YEAR_NOTICE})
+    preview = client.get(
+        "/api/method/frappe.utils.print_format.download_pdf",
+        {"doctype": "Assessment Period", "name": "2023-Q1", "format": YEAR_NOTICE},
+    )
     assert preview.status_code == 417
     assert "“年度考评结果通报”用于年度考评周期，2023年第一季度请使用“季度排名通报”" in preview.json()["exception"]
     with pytest.raises(ValidationError, match="用于年度考评周期"):
@@ -159,8 +177,12 @@ def test_a_tables_last_rows_continue_it_in_line(office, plan):
     from apps.lowcode.print_format.model import PrintFormatBlock
 
     fmt = PrintFormat.objects.create(name="目标表", doc_type="Action Plan", layout="表单", title="{{ doc.title }}目标")
-    PrintFormatBlock.objects.create(print_format=fmt, idx=1, table_rows="doc.targets",
-                                    table_columns="序号 | {{ row.idx }} | 15 | 中\n指标 | {{ row.indicator }} | 100")
+    PrintFormatBlock.objects.create(
+        print_format=fmt,
+        idx=1,
+        table_rows="doc.targets",
+        table_columns="序号 | {{ row.idx }} | 15 | 中\n指标 | {{ row.indicator }} | 100",
+    )
     printed = service.print_document(office, "Action Plan", "2023", fmt.name)
     [page] = pdf_tools.pages(printed.pdf)
     count = plan.targets.count()
@@ -184,8 +206,10 @@ def test_a_page_holding_only_the_imprint_says_it_has_no_text():
     )
 
     styles = Styles(font_set())
-    story = keep_with_last([Paragraph(styles.text("正文。"), styles.body), PageBreak()],
-                           Imprint("市科技局", "赣州市科技创新赋能行动领导小组办公室", "2023年2月21日", styles))
+    story = keep_with_last(
+        [Paragraph(styles.text("正文。"), styles.body), PageBreak()],
+        Imprint("市科技局", "赣州市科技创新赋能行动领导小组办公室", "2023年2月21日", styles),
+    )
     buffer = io.BytesIO()
     document = BaseDocTemplate(buffer, initialFontName=styles.fonts.body)
     document.addPageTemplates(page_templates(styles.fonts))

@@ -40,9 +40,12 @@ def office():
 def two_counties():
     """章贡区 and 信丰县 have each filed a self-assessment of the first quarter."""
     period = AssessmentPeriod.objects.get(name="2023-Q1")
-    return {county: SelfAssessment.objects.create(period=period, county=County.objects.get(name=county),
-                                                  scheme=Scheme.COUNTY, summary=f"{county}自评总体情况")
-            for county in ("章贡区", "信丰县")}
+    return {
+        county: SelfAssessment.objects.create(
+            period=period, county=County.objects.get(name=county), scheme=Scheme.COUNTY, summary=f"{county}自评总体情况"
+        )
+        for county in ("章贡区", "信丰县")
+    }
 
 
 def refusal(obj) -> str:
@@ -53,6 +56,7 @@ def refusal(obj) -> str:
 
 # --- refused when saved -------------------------------------------------------------------------
 
+
 def test_a_template_printing_the_owners_password_is_refused_on_save():
     print_format = PrintFormat.objects.get(name=PLAN_FORMAT)
     print_format.title = f"{{{{ doc.title }}}}{PASSWORD}"
@@ -60,12 +64,15 @@ def test_a_template_printing_the_owners_password_is_refused_on_save():
     assert "模板用到了“doc.owner.password”：“doc.owner”是一个值（链接只印名称），不能再取“password”" in message
 
 
-@pytest.mark.parametrize("text, reached", [
-    ("{{ doc.plan.owner.password }}", "doc.plan.owner"),  # through a link: a name, nothing further
-    ("{{ period.self_assessments.all }}", "period.self_assessments.all"),  # a reverse relation
-    ("{{ doc.lines.objects }}", "doc.lines.objects"),  # a child table is rows, not a manager
-    ("{{ secret }}", "secret"),  # a name nobody gives it
-])
+@pytest.mark.parametrize(
+    "text, reached",
+    [
+        ("{{ doc.plan.owner.password }}", "doc.plan.owner"),  # through a link: a name, nothing further
+        ("{{ period.self_assessments.all }}", "period.self_assessments.all"),  # a reverse relation
+        ("{{ doc.lines.objects }}", "doc.lines.objects"),  # a child table is rows, not a manager
+        ("{{ secret }}", "secret"),  # a name nobody gives it
+    ],
+)
 def test_a_block_reaching_past_the_document_is_refused_naming_what_it_reached_for(text, reached):
     print_format = PrintFormat.objects.get(name="自评报告表")
     block = PrintFormatBlock(print_format=print_format, idx=9, text=text)
@@ -73,10 +80,15 @@ def test_a_block_reaching_past_the_document_is_refused_naming_what_it_reached_fo
     assert f"“{reached}" in message and "模板用到了" in message
 
 
-@pytest.mark.parametrize("text, tag", [
-    ('{% include "admin/base.html" %}', "include"), ("{% debug %}", "debug"),
-    ('{% url "admin:index" %}', "url"), ("{% csrf_token %}", "csrf_token"),
-])
+@pytest.mark.parametrize(
+    "text, tag",
+    [
+        ('{% include "admin/base.html" %}', "include"),
+        ("{% debug %}", "debug"),
+        ('{% url "admin:index" %}', "url"),
+        ("{% csrf_token %}", "csrf_token"),
+    ],
+)
 def test_tags_that_reach_outside_the_data_are_refused(text, tag):
     print_format = PrintFormat.objects.get(name=PLAN_FORMAT)
     print_format.addressees = text
@@ -91,11 +103,19 @@ def test_private_attributes_are_refused_as_the_template_language_does():
 
 def test_table_rows_and_columns_are_checked_against_the_rows_they_list():
     print_format = PrintFormat.objects.get(name="自评报告表")
-    block = PrintFormatBlock(print_format=print_format, idx=9, table_rows="doc.period.self_assessments",
-                             table_columns="县 | {{ row.county }} | 20")
+    block = PrintFormatBlock(
+        print_format=print_format,
+        idx=9,
+        table_rows="doc.period.self_assessments",
+        table_columns="县 | {{ row.county }} | 20",
+    )
     assert "表格数据“doc.period.self_assessments”不存在" in refusal(block)
-    block = PrintFormatBlock(print_format=print_format, idx=9, table_rows="doc.lines",
-                             table_columns="指标 | {{ row.indicator.owner }} | 20\n分 | {{ row.self_score }} | 20")
+    block = PrintFormatBlock(
+        print_format=print_format,
+        idx=9,
+        table_rows="doc.lines",
+        table_columns="指标 | {{ row.indicator.owner }} | 20\n分 | {{ row.self_score }} | 20",
+    )
     assert "“指标”：模板用到了“row.indicator.owner”" in refusal(block)
     block.table_columns = "指标 | {{ row.indicator }} | 20\n分 | {{ row.self_score|num }} | 20"
     block.full_clean()  # the document's own child rows and their fields: fine
@@ -145,16 +165,20 @@ def test_the_configuration_imports_refuse_it():
 
 # --- not rendered when it got in around the check ---------------------------------------------------
 
+
 def test_a_format_written_around_the_check_is_not_printed(office, plan):
-    leaked = PrintFormat.objects.create(name="泄密格式", doc_type="Action Plan", layout="表单",
-                                        title=f"方案{PASSWORD}")  # objects.create: no clean
+    leaked = PrintFormat.objects.create(
+        name="泄密格式", doc_type="Action Plan", layout="表单", title=f"方案{PASSWORD}"
+    )  # objects.create: no clean
     with pytest.raises(ValidationError, match="doc.owner.password"):
         service.print_document(office, "Action Plan", "2023", leaked.name)
 
 
 def test_other_counties_figures_cannot_be_printed_from_a_countys_document(two_counties):
     zhanggong = User.objects.get(username="zhanggong")
-    form = PrintFormat.objects.create(name="越权表", doc_type="SelfAssessment", layout="表单", title="{{ doc.assessee }}")
+    form = PrintFormat.objects.create(
+        name="越权表", doc_type="SelfAssessment", layout="表单", title="{{ doc.assessee }}"
+    )
     PrintFormatBlock.objects.create(print_format=form, idx=1, text=OTHER_COUNTIES)
     with pytest.raises(ValidationError, match="period.self_assessments.all"):
         service.print_document(zhanggong, "SelfAssessment", two_counties["章贡区"].name, form.name)

@@ -13,10 +13,18 @@ from tests.conftest import ROOT
 
 def site_settings(site: str, *names: str) -> dict:
     """Settings as a fresh process for ``site`` sees them (settings are read once, at start)."""
-    code = ("import django, json; from django.conf import settings; django.setup(); "
-            f"print(json.dumps({{n: getattr(settings, n, None) for n in {list(names)!r}}}))")
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
-                            env={"SITE": site, "DJANGO_SETTINGS_MODULE": "sites.settings", "PATH": "/usr/bin:/bin"})
+    code = (
+        "import django, json; from django.conf import settings; django.setup(); "
+        f"print(json.dumps({{n: getattr(settings, n, None) for n in {list(names)!r}}}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"SITE": site, "DJANGO_SETTINGS_MODULE": "sites.settings", "PATH": "/usr/bin:/bin"},
+    )
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
@@ -36,17 +44,34 @@ def test_debug_is_off_unless_the_site_turns_it_on():
 
 
 def test_cookies_are_secure_and_http_redirects_on_an_https_site(https_site):
-    found = site_settings(https_site, "DEBUG", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE",
-                          "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS")
-    assert found == {"DEBUG": False, "SESSION_COOKIE_SECURE": True, "CSRF_COOKIE_SECURE": True,
-                     "SECURE_SSL_REDIRECT": True, "SECURE_HSTS_SECONDS": 31536000}
+    found = site_settings(
+        https_site, "DEBUG", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS"
+    )
+    assert found == {
+        "DEBUG": False,
+        "SESSION_COOKIE_SECURE": True,
+        "CSRF_COOKIE_SECURE": True,
+        "SECURE_SSL_REDIRECT": True,
+        "SECURE_HSTS_SECONDS": 31536000,
+    }
     plain = site_settings("default", "SESSION_COOKIE_SECURE", "SECURE_SSL_REDIRECT")
     assert plain == {"SESSION_COOKIE_SECURE": False, "SECURE_SSL_REDIRECT": False}
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", ["/admin/login/", "/admin/", "/api/resource/Task", "/api/method/frappe.auth.get_logged_user",
-                                  "/health/", "/no-such-page/", "/private/files/nothing.pdf", "/api/docs/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/login/",
+        "/admin/",
+        "/api/resource/Task",
+        "/api/method/frappe.auth.get_logged_user",
+        "/health/",
+        "/no-such-page/",
+        "/private/files/nothing.pdf",
+        "/api/docs/",
+    ],
+)
 def test_every_response_carries_csp_and_nosniff(login, path):
     response = login("office").get(path)
     policy = response["Content-Security-Policy"]

@@ -54,7 +54,14 @@ D = Decimal
 FIRST = {
     "章贡区": ((56, 22, 14), D("17.5"), 1, "表扬", False, "一类第1名，予以表扬"),
     "南康区": ((55, 21, 13), 4, 2, "表扬", False, "一类与龙南市并列第2名，予以表扬"),
-    "龙南市": ((54, 22, 13), 4, 2, "", True, "一类与南康区并列第2名；因重大科研诚信问题（论文造假）取消评优资格，不予表扬"),
+    "龙南市": (
+        (54, 22, 13),
+        4,
+        2,
+        "",
+        True,
+        "一类与南康区并列第2名；因重大科研诚信问题（论文造假）取消评优资格，不予表扬",
+    ),
     "赣州经开区": ((53, 20, 12), 2, 4, "", False, "一类第4名"),
     "赣州蓉江新区": ((50, 20, 12), 0, 5, "", False, "一类第5名"),
     "赣县区（赣州高新区）": ((48, 18, 11), 1, 6, "约谈", False, "一类第6名（末位），由领导小组组长约谈相关责任领导"),
@@ -70,8 +77,13 @@ BONUS_CAP = D(15)
 def approve(period, assessee) -> SelfAssessment:
     """A self-assessment put straight into 已审定 (no workflow run: the data a finished approval leaves)."""
     kind = "county" if isinstance(assessee, County) else "unit"
-    assessment = SelfAssessment(period=period, **{kind: assessee}, scheme="县级" if kind == "county" else "市直",
-                                workflow_state="已审定", docstatus=1)
+    assessment = SelfAssessment(
+        period=period,
+        **{kind: assessee},
+        scheme="县级" if kind == "county" else "市直",
+        workflow_state="已审定",
+        docstatus=1,
+    )
     assessment.save()
     return assessment
 
@@ -85,9 +97,21 @@ def make_score(period, assessee, groups, bonus_claimed, rank, outcome, veto, not
     kind = "county" if isinstance(assessee, County) else "unit"
     category = assessee.category if kind == "county" else "市直单位"
     score = Score.objects.create(
-        period=period, self_assessment=assessment, scheme=assessment.scheme, **{kind: assessee},
-        category=category, subtotal=subtotal, bonus_claimed=bonus_claimed, bonus=bonus, total=subtotal + bonus,
-        rank=rank, outcome=outcome, veto=veto, outcome_note=note, approved_at=timezone.now(), approved_by=leader,
+        period=period,
+        self_assessment=assessment,
+        scheme=assessment.scheme,
+        **{kind: assessee},
+        category=category,
+        subtotal=subtotal,
+        bonus_claimed=bonus_claimed,
+        bonus=bonus,
+        total=subtotal + bonus,
+        rank=rank,
+        outcome=outcome,
+        veto=veto,
+        outcome_note=note,
+        approved_at=timezone.now(),
+        approved_by=leader,
     )
     lines = []
     plan_groups = IndicatorGroup.objects.filter(plan=period.plan, scheme=assessment.scheme).order_by("order")
@@ -97,19 +121,33 @@ def make_score(period, assessee, groups, bonus_claimed, rank, outcome, veto, not
         share = (D(group_total) / len(indicators)).quantize(D("0.01"))
         for i, indicator in enumerate(indicators):
             result = share if i < len(indicators) - 1 else D(group_total) - share * (len(indicators) - 1)
-            lines.append(ScoreLine(
-                score=score, indicator=indicator, idx=indicator.number, points=indicator.weight,
-                reported_value=f"{indicator.number + 0.5}", official_value=D("2.35") if indicator.number == 2 else None,
-                basis="核定值" if indicator.number == 2 else "评审打分", result=result,
-                explanation=f"第{indicator.number}项：领导小组办公室评审打分 {result} 分",
-            ))
+            lines.append(
+                ScoreLine(
+                    score=score,
+                    indicator=indicator,
+                    idx=indicator.number,
+                    points=indicator.weight,
+                    reported_value=f"{indicator.number + 0.5}",
+                    official_value=D("2.35") if indicator.number == 2 else None,
+                    basis="核定值" if indicator.number == 2 else "评审打分",
+                    result=result,
+                    explanation=f"第{indicator.number}项：领导小组办公室评审打分 {result} 分",
+                )
+            )
     for group in plan_groups:
         if group.is_bonus:
             indicator = group.indicators.get()
-            lines.append(ScoreLine(
-                score=score, indicator=indicator, idx=indicator.number, points=group.points, basis="加分申报",
-                result=bonus, explanation=f"加分申报核定 {bonus_claimed} 分，超过上限的按 {BONUS_CAP} 分计",
-            ))
+            lines.append(
+                ScoreLine(
+                    score=score,
+                    indicator=indicator,
+                    idx=indicator.number,
+                    points=group.points,
+                    basis="加分申报",
+                    result=bonus,
+                    explanation=f"加分申报核定 {bonus_claimed} 分，超过上限的按 {BONUS_CAP} 分计",
+                )
+            )
     for line in lines:
         line.name = f"{score.name}-{line.indicator.number:02d}"
     ScoreLine.objects.bulk_create(lines)
@@ -125,8 +163,9 @@ def build_period() -> AssessmentPeriod:
     for name, spec in UNITS.items():
         make_score(period, Unit.objects.get(name=name), *spec, leader)
     # 宁都县 is waiting for the leading group: counted, not ranked.
-    SelfAssessment.objects.create(period=period, county=County.objects.get(name="宁都县"), scheme="县级",
-                                  workflow_state="待审定", docstatus=1)
+    SelfAssessment.objects.create(
+        period=period, county=County.objects.get(name="宁都县"), scheme="县级", workflow_state="待审定", docstatus=1
+    )
     return period
 
 
@@ -153,12 +192,20 @@ def test_tables_come_by_category_ranked_with_group_subtotals(period):
 
     first = table_of(tables, "一类")
     assert [c.label for c in first.columns] == [
-        "推进高质量跨越式发展成效科技创新指标（60分）", "政策保障（25分）", "综合评价（15分）"]
+        "推进高质量跨越式发展成效科技创新指标（60分）",
+        "政策保障（25分）",
+        "综合评价（15分）",
+    ]
     assert first.has_bonus and first.bonus_cap == 15
     # By rank, ties by the seed's county order (南康区 before 龙南市).
     assert [(r.assessee, r.rank, r.tied) for r in first.rows] == [
-        ("章贡区", 1, False), ("南康区", 2, True), ("龙南市", 2, True),
-        ("赣州经开区", 4, False), ("赣州蓉江新区", 5, False), ("赣县区（赣州高新区）", 6, False)]
+        ("章贡区", 1, False),
+        ("南康区", 2, True),
+        ("龙南市", 2, True),
+        ("赣州经开区", 4, False),
+        ("赣州蓉江新区", 5, False),
+        ("赣县区（赣州高新区）", 6, False),
+    ]
     assert [r.rank_text for r in first.rows[:3]] == ["1", "2（并列）", "2（并列）"]
     top = first.rows[0]
     assert top.group_scores == [D(56), D(22), D(14)]  # sums of the lines of each group
@@ -166,7 +213,13 @@ def test_tables_come_by_category_ranked_with_group_subtotals(period):
     assert top.bonus_text == "15（核定 17.5）"  # the approved bonus above the cap is shown beside it
     assert first.rows[1].bonus_text == "4"
     assert [r.badges for r in first.rows] == [
-        [("表扬", "success")], [("表扬", "success")], [("取消评优", "secondary")], [], [], [("约谈", "danger")]]
+        [("表扬", "success")],
+        [("表扬", "success")],
+        [("取消评优", "secondary")],
+        [],
+        [],
+        [("约谈", "danger")],
+    ]
     assert "取消评优资格" in first.rows[2].outcome_note and first.rows[2].veto
     assert first.pending == []
     assert first.rule == COUNTY_RULE and "1、2、2、4" in first.rule and "末位（含并列）" in first.rule
@@ -184,11 +237,16 @@ def test_assessees_not_yet_approved_are_listed_as_such(period):
     tables = ranking_table(user("office"), period)
     second = table_of(tables, "二类")
     assert [(r.assessee, r.rank, r.tied, r.outcome) for r in second.rows] == [
-        ("信丰县", 1, False, ""), ("于都县", 2, False, "")]
+        ("信丰县", 1, False, ""),
+        ("于都县", 2, False, ""),
+    ]
     assert "暂列" in second.rows[0].outcome_note
     assert [(p.assessee, p.status, p.state) for p in second.pending] == [
-        ("宁都县", "未审定", "待审定"), ("兴国县", "未审定", "未填报"),
-        ("会昌县", "未审定", "未填报"), ("瑞金市", "未审定", "未填报")]
+        ("宁都县", "未审定", "待审定"),
+        ("兴国县", "未审定", "未填报"),
+        ("会昌县", "未审定", "未填报"),
+        ("瑞金市", "未审定", "未填报"),
+    ]
     third = table_of(tables, "三类")
     assert third.rows == [] and len(third.pending) == 8 and third.pending[0].assessee == "大余县"
 
@@ -209,7 +267,9 @@ def test_a_county_user_sees_only_their_own_row(period):
     assert [(t.category, [r.assessee for r in t.rows], t.pending) for t in tables] == [("二类", ["信丰县"], [])]
 
     tables = ranking_table(user("gongxin"), period)  # a unit liaison: their unit, no county
-    assert [(t.category, [r.assessee for r in t.rows], len(t.pending)) for t in tables] == [("市直单位", ["市工信局"], 0)]
+    assert [(t.category, [r.assessee for r in t.rows], len(t.pending)) for t in tables] == [
+        ("市直单位", ["市工信局"], 0)
+    ]
 
 
 @pytest.mark.both_databases
@@ -221,7 +281,9 @@ def test_a_shared_rank_is_marked_even_when_the_other_county_is_out_of_scope(peri
     longnan.groups.set(user("zhanggong").groups.all())
     UserPermission.objects.create(user=longnan, allow="County", for_value="龙南市")
     [table] = ranking_table(longnan, period)
-    assert [(r.assessee, r.rank_text, r.badges) for r in table.rows] == [("龙南市", "2（并列）", [("取消评优", "secondary")])]
+    assert [(r.assessee, r.rank_text, r.badges) for r in table.rows] == [
+        ("龙南市", "2（并列）", [("取消评优", "secondary")])
+    ]
 
 
 # ------------------------------------------------------------------ the API
@@ -238,7 +300,12 @@ def test_the_api_returns_the_table_as_json(period, api):
     assert [c["label"] for c in first["columns"]][1:] == ["政策保障（25分）", "综合评价（15分）"]
     top = first["rows"][0]
     assert top["assessee"] == "章贡区" and top["group_scores"] == [56.0, 22.0, 14.0]
-    assert (top["bonus"], top["bonus_claimed"], top["bonus_text"], top["total"]) == (15.0, 17.5, "15（核定 17.5）", 107.0)
+    assert (top["bonus"], top["bonus_claimed"], top["bonus_text"], top["total"]) == (
+        15.0,
+        17.5,
+        "15（核定 17.5）",
+        107.0,
+    )
     assert (top["rank"], top["outcome"], top["result"]) == (1, "表扬", "表扬")
     assert len(top["lines"]) == 15 and top["lines"][1]["official_value"] == 2.35
     assert first["rows"][2]["result"] == "取消评优" and first["rows"][2]["veto"] is True
@@ -286,13 +353,26 @@ def test_the_workbook_has_a_sheet_per_category_and_the_breakdown(period):
     assert sheet["A1"].value == "2023年第一季度科技创新赋能行动考评排名（一类）"
     assert "A1:I1" in {str(r) for r in sheet.merged_cells.ranges}
     assert [c.value for c in sheet[2]] == [
-        "名次", "考评对象", "推进高质量跨越式发展成效科技创新指标\n（60分）", "政策保障\n（25分）", "综合评价\n（15分）",
-        "加分项\n（上限15分）", "总分", "考评结果", "说明"]
+        "名次",
+        "考评对象",
+        "推进高质量跨越式发展成效科技创新指标\n（60分）",
+        "政策保障\n（25分）",
+        "综合评价\n（15分）",
+        "加分项\n（上限15分）",
+        "总分",
+        "考评结果",
+        "说明",
+    ]
     assert sheet.freeze_panes == "A3"
     rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=3, max_row=8)]
     assert [(r[0], r[1], r[7]) for r in rows] == [
-        (1, "章贡区", "表扬"), (2, "南康区", "表扬"), (2, "龙南市", "取消评优"),
-        (4, "赣州经开区", None), (5, "赣州蓉江新区", None), (6, "赣县区（赣州高新区）", "约谈")]
+        (1, "章贡区", "表扬"),
+        (2, "南康区", "表扬"),
+        (2, "龙南市", "取消评优"),
+        (4, "赣州经开区", None),
+        (5, "赣州蓉江新区", None),
+        (6, "赣县区（赣州高新区）", "约谈"),
+    ]
     assert rows[0][2:7] == [56, 22, 14, 15, 107]
     assert sheet["C3"].number_format == "0.00" and sheet["G3"].number_format == "0.00"
     assert sheet["F3"].number_format == '0.00"（核定 17.50）"'  # the number stays 15, the cap shows
@@ -304,13 +384,30 @@ def test_the_workbook_has_a_sheet_per_category_and_the_breakdown(period):
 
     second = workbook["二类县（市、区）"]
     assert [(second.cell(r, 2).value, second.cell(r, 8).value, second.cell(r, 9).value) for r in (5, 6)] == [
-        ("宁都县", "未审定", "自评报告：待审定"), ("兴国县", "未审定", "自评报告：未填报")]
+        ("宁都县", "未审定", "自评报告：待审定"),
+        ("兴国县", "未审定", "自评报告：未填报"),
+    ]
     assert workbook["市直单位"]["A1"].value == "2023年第一季度科技创新赋能行动考评排名（市直单位）"
-    assert [c.value for c in workbook["市直单位"][2]][2:5] == ["日常履职情况\n（30分）", "重点任务推进情况\n（70分）", "总分"]
+    assert [c.value for c in workbook["市直单位"][2]][2:5] == [
+        "日常履职情况\n（30分）",
+        "重点任务推进情况\n（70分）",
+        "总分",
+    ]
 
     detail = workbook["得分明细"]
     assert [c.value for c in detail[2]] == [
-        "类别", "考评对象", "指标类别", "序号", "考核指标", "分值", "填报值", "核定值", "计分依据", "得分", "计分过程"]
+        "类别",
+        "考评对象",
+        "指标类别",
+        "序号",
+        "考核指标",
+        "分值",
+        "填报值",
+        "核定值",
+        "计分依据",
+        "得分",
+        "计分过程",
+    ]
     assert detail.max_row == 2 + 8 * 15 + 5  # eight counties of 15 lines, one unit of 5
     row = [c.value for c in detail[4]]
     assert row[:4] == ["一类", "章贡区", "推进高质量跨越式发展成效科技创新指标", 2]
@@ -415,7 +512,8 @@ def test_the_office_reads_the_ranking_and_downloads_it(browser_page):
     expect(page.locator("#period-select")).to_have_value(PERIOD)
     first = page.locator(".category-table[data-category='一类']")
     expect(first.locator("tr.score-row .assessee-name")).to_have_text(
-        ["章贡区", "南康区", "龙南市", "赣州经开区", "赣州蓉江新区", "赣县区（赣州高新区）"])
+        ["章贡区", "南康区", "龙南市", "赣州经开区", "赣州蓉江新区", "赣县区（赣州高新区）"]
+    )
     expect(first.locator("tr.score-row").nth(2).locator(".badge")).to_have_text("取消评优")
     page.screenshot(path="/tmp/ranking_page.png", full_page=True)
     first.screenshot(path="/tmp/ranking_first_category.png")

@@ -40,8 +40,13 @@ def test_a_required_field_added_over_the_api_is_opened_in_the_draft_and_drafts_s
     draft = create_assessment()["name"]  # a draft from before the field
     submitted = create_assessment("xinfeng", "信丰县")["name"]
     fill_in("xinfeng", submitted)
-    ok(client("xinfeng").post("/api/method/frappe.model.workflow.apply_workflow", {
-        "doc": f'{{"doctype": "SelfAssessment", "name": "{submitted}"}}', "action": "提交"}, format="json"))
+    ok(
+        client("xinfeng").post(
+            "/api/method/frappe.model.workflow.apply_workflow",
+            {"doc": f'{{"doctype": "SelfAssessment", "name": "{submitted}"}}', "action": "提交"},
+            format="json",
+        )
+    )
     assert "custom_contact" not in editable_in("草稿")
 
     ok(client("admin").post("/api/resource/Custom Field", FIELD, format="json"))
@@ -50,8 +55,10 @@ def test_a_required_field_added_over_the_api_is_opened_in_the_draft_and_drafts_s
     assert "custom_contact" not in editable_in("待初审")  # the office's state is not the assessee's form
     # The draft asks for the field, and takes it.
     doc = get_doc("zhanggong", draft)
-    assert refused(put("zhanggong", draft, {"summary": "总体情况", "modified": doc["modified"]}), 417,
-                   "MandatoryError") == "缺少必填字段：联系人"
+    assert (
+        refused(put("zhanggong", draft, {"summary": "总体情况", "modified": doc["modified"]}), 417, "MandatoryError")
+        == "缺少必填字段：联系人"
+    )
     saved = ok(put("zhanggong", draft, {"summary": "总体情况", "custom_contact": "张三", "modified": doc["modified"]}))
     assert (saved["summary"], saved["custom_contact"]) == ("总体情况", "张三")
     # Submitted before the field existed: the office reviews it without being asked for it.
@@ -62,18 +69,30 @@ def test_a_required_field_added_over_the_api_is_opened_in_the_draft_and_drafts_s
 
 def test_the_admin_form_says_it_opened_the_field_in_the_draft(login):
     admin = login("admin")
-    response = admin.post("/admin/lowcode/customfield/add/", {
-        **FIELD, "reqd": "on", "options": "", "default": "", "description": "", "insert_after": ""}, follow=True)
+    response = admin.post(
+        "/admin/lowcode/customfield/add/",
+        {**FIELD, "reqd": "on", "options": "", "default": "", "description": "", "insert_after": ""},
+        follow=True,
+    )
     assert response.status_code == 200
-    shown = [str(m) for m in get_messages(response.wsgi_request)] or [
-        m.message for m in response.context["messages"]]
+    shown = [str(m) for m in get_messages(response.wsgi_request)] or [m.message for m in response.context["messages"]]
     assert any("必填字段“联系人”原先在工作流状态 “自评报告审核流程：草稿” 中不可编辑" in m for m in shown), shown
     assert "custom_contact" in editable_in("草稿")
 
     # A field that is not required changes no workflow.
-    admin.post("/admin/lowcode/customfield/add/", {
-        **FIELD, "fieldname": "custom_note", "label": "备注", "reqd": "", "options": "", "default": "",
-        "description": "", "insert_after": ""})
+    admin.post(
+        "/admin/lowcode/customfield/add/",
+        {
+            **FIELD,
+            "fieldname": "custom_note",
+            "label": "备注",
+            "reqd": "",
+            "options": "",
+            "default": "",
+            "description": "",
+            "insert_after": "",
+        },
+    )
     assert CustomField.objects.filter(fieldname="custom_note").exists()
     assert "custom_note" not in editable_in("草稿")
 
@@ -83,8 +102,10 @@ def test_the_zhanggong_draft_is_savable_in_the_admin_once_the_field_is_required(
 
     draft = SelfAssessment.objects.get(name=create_assessment()["name"])
     admin = login("admin")
-    admin.post("/admin/lowcode/customfield/add/", {
-        **FIELD, "reqd": "on", "options": "", "default": "", "description": "", "insert_after": ""})
+    admin.post(
+        "/admin/lowcode/customfield/add/",
+        {**FIELD, "reqd": "on", "options": "", "default": "", "description": "", "insert_after": ""},
+    )
     zhanggong = login("zhanggong")
     url = f"/admin/innovation_action/selfassessment/{draft.pk}/change/"
     page = zhanggong.get(url)
@@ -102,14 +123,18 @@ def test_a_configuration_import_must_open_a_required_field_in_the_draft():
     # The file's own workflow (loaded after its custom fields) still closes the field in 草稿: refused, saying so.
     with pytest.raises(ConfigError) as error:
         load_config(data)
-    assert error.value.problems == [f"工作流“{WORKFLOW}”：状态“草稿”：必填字段“联系人”（custom_contact）须列入可编辑字段，"
-                                    "否则草稿无法填写"]
+    assert error.value.problems == [
+        f"工作流“{WORKFLOW}”：状态“草稿”：必填字段“联系人”（custom_contact）须列入可编辑字段，否则草稿无法填写"
+    ]
     assert not CustomField.objects.filter(fieldname="custom_contact").exists()
 
     flow = next(w for w in data["doctypes"]["Workflow"] if w["name"] == WORKFLOW)
     draft_state = next(s for s in flow["states"] if s["state"] == "草稿")
-    draft_state["editable_fields"] = [*draft_state["editable_fields"], "custom_contact"] \
-        if isinstance(draft_state["editable_fields"], list) else f"{draft_state['editable_fields']}\ncustom_contact"
+    draft_state["editable_fields"] = (
+        [*draft_state["editable_fields"], "custom_contact"]
+        if isinstance(draft_state["editable_fields"], list)
+        else f"{draft_state['editable_fields']}\ncustom_contact"
+    )
     load_config(data)
     assert "custom_contact" in editable_in("草稿")
     doc = get_doc("zhanggong", draft)
@@ -122,7 +147,8 @@ def test_a_required_field_may_not_be_closed_in_the_draft_afterwards():
     workflow = ok(client("admin").get(f"/api/resource/Workflow/{WORKFLOW}"))
     for state in workflow["states"]:
         state["editable_fields"] = state["editable_fields"].replace("custom_contact", "").strip()
-    message = refused(client("admin").put(f"/api/resource/Workflow/{WORKFLOW}", workflow, format="json"), 417,
-                      "ValidationError")
+    message = refused(
+        client("admin").put(f"/api/resource/Workflow/{WORKFLOW}", workflow, format="json"), 417, "ValidationError"
+    )
     assert message == "状态“草稿”：必填字段“联系人”（custom_contact）须列入可编辑字段，否则草稿无法填写"
     assert "custom_contact" in editable_in("草稿")

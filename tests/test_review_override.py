@@ -60,9 +60,14 @@ def test_the_office_overrides_a_computed_score_over_the_api(plan):
     saved = ok(office_sets(doc.name, TASKS, reviewed_score=40, review_comment="月度调度漏填，已核实完成 4 项"))
     overridden = line(doc, TASKS)
     assert (overridden.reviewed_score, overridden.reviewed_computed, overridden.reviewed_overridden) == (
-        D(40), D(0), True)
-    assert overridden.reviewed_note.endswith("完成率法：完成率 = 0 ÷ 100 = 0%；得分 = 70 × 0% = 0.00；"
-                                             "计算得分 0，初审调整为 40，理由：月度调度漏填，已核实完成 4 项")
+        D(40),
+        D(0),
+        True,
+    )
+    assert overridden.reviewed_note.endswith(
+        "完成率法：完成率 = 0 ÷ 100 = 0%；得分 = 70 × 0% = 0.00；"
+        "计算得分 0，初审调整为 40，理由：月度调度漏填，已核实完成 4 项"
+    )
     assert D(str(saved["reviewed_total"])) == total_before + 40
     row = next(r for r in saved["lines"] if r["name"] == overridden.name)
     assert (row["reviewed_score"], row["reviewed_computed"], row["reviewed_overridden"]) == (40.0, 0.0, 1)
@@ -118,8 +123,9 @@ def test_the_office_overrides_in_the_admin_form(login, plan):
     page = office.get(url)
     assert "计算得分" in page.content.decode()
     data = form_data(page)
-    prefix = next(key for key, value in data.items()
-                  if key.endswith("-id") and value == line(doc, TASKS).pk)[:-len("id")]
+    prefix = next(key for key, value in data.items() if key.endswith("-id") and value == line(doc, TASKS).pk)[
+        : -len("id")
+    ]
 
     response = office.post(url, {**data, f"{prefix}reviewed_score": "24"})
     assert response.status_code == 200  # the form again, with the typed score and the reason asked for
@@ -131,6 +137,5 @@ def test_the_office_overrides_in_the_admin_form(login, plan):
     assert response.status_code == 302
     assert (line(doc, TASKS).reviewed_score, line(doc, TASKS).reviewed_overridden) == (D(24), True)
     page = office.get(url).content.decode()
-    assert "已调整为 24" in page, page[page.find("计算得分"):][:3000]
+    assert "已调整为 24" in page, page[page.find("计算得分") :][:3000]
     assert "计算得分 0，初审调整为 24，理由：已核实" in page
-

@@ -55,9 +55,13 @@ def crawl_data(plan):
         fill_in(username, name)
         ok(act(username, name, "提交"))
     notice = Notice.objects.create(
-        number="赣市科赋字〔2023〕98号", title="爬虫测试通知", reference_doctype="Action Plan",
-        reference_name=plan.name, print_format=PrintFormat.objects.filter(doc_type="Action Plan").first(),
-        issue_date=date(2023, 2, 21))
+        number="赣市科赋字〔2023〕98号",
+        title="爬虫测试通知",
+        reference_doctype="Action Plan",
+        reference_name=plan.name,
+        print_format=PrintFormat.objects.filter(doc_type="Action Plan").first(),
+        issue_date=date(2023, 2, 21),
+    )
     User.objects.create_user(NOT_STAFF, password="crawl-pw-123", is_staff=False)
     User.objects.create_user(NO_ROLE, password="crawl-pw-123", is_staff=True)
     job = None
@@ -105,8 +109,12 @@ def refused(response, url) -> bool:
         return True
     if response.status_code == 302:
         location = response["Location"]
-        return location.startswith(reverse("admin:login")) or location == reverse("admin:index") \
-            or location.rstrip("/").endswith("/change") and url in location
+        return (
+            location.startswith(reverse("admin:login"))
+            or location == reverse("admin:index")
+            or location.rstrip("/").endswith("/change")
+            and url in location
+        )
     return False
 
 
@@ -144,6 +152,7 @@ def post_pages(findings, client, who, posts, tables, watched):
     """POST each (target, data); when ``watched`` (users the pages offered no save button), the database
     must not change: one checksum around the whole batch, and only when it did change, the batch again
     one by one from a savepoint to name the pages that wrote."""
+
     def post_all():
         for target, data in posts:
             response = request(findings, client, who, "POST", target.url, data)
@@ -182,8 +191,12 @@ def test_every_admin_url_for_every_user(crawl_data):
     admin_user = User.objects.get(username="admin")
 
     def targets_of(user):
-        return [t for route in routes if redis or not redis_page(route)  # no Redis here: no dashboard
-                for t in crawler.targets_for(route, user, crawl_data)]
+        return [
+            t
+            for route in routes
+            if redis or not redis_page(route)  # no Redis here: no dashboard
+            for t in crawler.targets_for(route, user, crawl_data)
+        ]
 
     # The administrator's pages first: their forms are what a refused user posts.
     admin_client = client_of("admin")
@@ -211,8 +224,12 @@ def test_every_admin_url_for_every_user(crawl_data):
             if target.route.name in NO_POST or target.url in formless:
                 continue
             # A save button, not the list's action button ("index"): posting a list with nothing selected writes nothing.
-            may_save = form is not None and any(name != "index" for name, _ in form.submits) \
-                and target.in_scope and not logged_out
+            may_save = (
+                form is not None
+                and any(name != "index" for name, _ in form.submits)
+                and target.in_scope
+                and not logged_out
+            )
             (allowed if may_save else watched).append((target, changed_data(form, admin_forms.get(target.url))))
         post_pages(findings, client, who, watched, tables, watched=True)
         post_pages(findings, client, who, allowed, tables, watched=False)

@@ -66,8 +66,11 @@ def create(county=None, unit=None, period="2023-Y") -> SelfAssessment:
 
 def edit(assessment, username=None, lines=None, claims=None) -> SelfAssessment:
     """Change lines by indicator number ({2: {"value": "1.5"}}) and add bonus claims, as the form would."""
-    account = user(username) if username else assessee_user(
-        "County" if assessment.county_id else "Unit", assessment.assessee.name)
+    account = (
+        user(username)
+        if username
+        else assessee_user("County" if assessment.county_id else "Unit", assessment.assessee.name)
+    )
     data = doc_to_dict(SelfAssessment.objects.get(pk=assessment.pk))
     by_number = {line.indicator.number: line.name for line in assessment.lines.select_related("indicator")}
     for row in data["lines"]:
@@ -79,8 +82,11 @@ def edit(assessment, username=None, lines=None, claims=None) -> SelfAssessment:
 
 
 def act(assessment, action, username=None, comment=""):
-    account = user(username) if username else assessee_user(
-        "County" if assessment.county_id else "Unit", assessment.assessee.name)
+    account = (
+        user(username)
+        if username
+        else assessee_user("County" if assessment.county_id else "Unit", assessment.assessee.name)
+    )
     return engine.apply_workflow(account, SelfAssessment, assessment.name, action, comment).doc
 
 
@@ -158,8 +164,13 @@ def test_ratio_to_best_within_the_category_and_the_official_value_at_review(plan
     assert line(docs["南康区"], 2).self_note == "填报值 1.5；比最优法：得分 = 6 × 1.5 ÷ 同类最优 2 = 4.50"
 
     # The statistics bureau confirms 1.2 for 南康区: its review uses it, and shows both.
-    OfficialValue.objects.create(period=docs["南康区"].period, county=docs["南康区"].county,
-                                 indicator=line(docs["南康区"], 2).indicator, value=D("1.2"), source="市统计局")
+    OfficialValue.objects.create(
+        period=docs["南康区"].period,
+        county=docs["南康区"].county,
+        indicator=line(docs["南康区"], 2).indicator,
+        value=D("1.2"),
+        source="市统计局",
+    )
     from apps.innovation_action.services.official_data import sync_lines
 
     sync_lines(docs["南康区"].period)
@@ -221,11 +232,19 @@ def test_the_office_scores_only_where_it_disagrees(plan):
 
 def test_bonus_claims_are_capped_at_fifteen(plan):
     doc = create("章贡区")
-    edit(doc, lines={**{n: {"self_score": 5} for n in range(1, 11)}, **manual_scores(8)}, claims=[
-        {"rule": rule("辖区企业当年认定为独角兽企业"), "quantity": 2, "description": "甲公司、乙公司"},  # 2 × 5 = 10
-        {"rule": rule("获批组建国家级科技创新平台"), "quantity": 1, "description": "国家重点实验室"},  # 5
-        {"rule": rule("辖区企业当年认定为瞪羚企业"), "quantity": 3, "description": "丙、丁、戊公司"},  # 3 × 1 = 3
-    ])
+    edit(
+        doc,
+        lines={**{n: {"self_score": 5} for n in range(1, 11)}, **manual_scores(8)},
+        claims=[
+            {
+                "rule": rule("辖区企业当年认定为独角兽企业"),
+                "quantity": 2,
+                "description": "甲公司、乙公司",
+            },  # 2 × 5 = 10
+            {"rule": rule("获批组建国家级科技创新平台"), "quantity": 1, "description": "国家重点实验室"},  # 5
+            {"rule": rule("辖区企业当年认定为瞪羚企业"), "quantity": 3, "description": "丙、丁、戊公司"},  # 3 × 1 = 3
+        ],
+    )
     bonus = line(doc, 15)
     assert bonus.self_score == D("15.00")
     assert bonus.self_note.endswith("合计 18 分，超过上限 15 分，按 15 分计")
@@ -243,8 +262,11 @@ def test_bonus_claims_are_capped_at_fifteen(plan):
 
 def test_the_office_must_decide_every_claim_before_passing_the_review(plan):
     doc = create("章贡区")
-    edit(doc, lines={**{n: {"self_score": 5} for n in range(1, 11)}, **manual_scores(8)},
-         claims=[{"rule": rule("辖区企业当年认定为瞪羚企业"), "quantity": 1, "description": "丙公司"}])
+    edit(
+        doc,
+        lines={**{n: {"self_score": 5} for n in range(1, 11)}, **manual_scores(8)},
+        claims=[{"rule": rule("辖区企业当年认定为瞪羚企业"), "quantity": 1, "description": "丙公司"}],
+    )
     act(doc, "提交")
     with pytest.raises(ValidationError) as refused:
         act(doc, "初审通过", "office")
@@ -289,8 +311,7 @@ def test_a_unit_loses_a_point_per_late_or_missing_monthly_report(plan):
     # January on time, February late (stamped after 3月5日), March missing.
     for report, day in ((january, date(2023, 2, 3)), (february, date(2023, 3, 9))):
         engine.apply_workflow(liaison, ProgressReport, report.name, "报送")
-        ProgressReport.objects.filter(pk=report.pk).update(
-            submitted_at=f"{day.isoformat()} 10:00:00+08:00")
+        ProgressReport.objects.filter(pk=report.pk).update(submitted_at=f"{day.isoformat()} 10:00:00+08:00")
     doc = create(unit="市工信局", period="2023-Q1")
     timely = line(doc, 4)
     assert timely.self_score == D("8.00")  # 10 − 2 × 1
@@ -312,17 +333,19 @@ def approved_with_total(county, total) -> SelfAssessment:
     """An approved assessment whose reviewed total is ``total``: ten lines of 5 and lines 11–14 sharing the rest."""
     doc = create(county)
     rest = D(total) - 50
-    manual = {11: min(rest, 10), 12: min(max(rest - 10, 0), 15), 13: min(max(rest - 25, 0), 10),
-              14: max(rest - 35, 0)}
-    edit(doc, lines={**{n: {"self_score": 5} for n in range(1, 11)},
-                     **{n: {"self_score": s} for n, s in manual.items()}})
+    manual = {11: min(rest, 10), 12: min(max(rest - 10, 0), 15), 13: min(max(rest - 25, 0), 10), 14: max(rest - 35, 0)}
+    edit(
+        doc, lines={**{n: {"self_score": 5} for n in range(1, 11)}, **{n: {"self_score": s} for n, s in manual.items()}}
+    )
     approve(doc)
     return doc
 
 
 def outcomes(period="2023-Y", category="一类"):
-    return [(s.county.name, s.total, s.rank, s.outcome, s.veto)
-            for s in Score.objects.filter(period__name=period, category=category).order_by("rank", "county__order")]
+    return [
+        (s.county.name, s.total, s.rank, s.outcome, s.veto)
+        for s in Score.objects.filter(period__name=period, category=category).order_by("rank", "county__order")
+    ]
 
 
 def test_approval_freezes_the_score_and_ranks_the_category_with_ties(plan):
@@ -331,8 +354,10 @@ def test_approval_freezes_the_score_and_ranks_the_category_with_ties(plan):
         approved_with_total(county, totals[county])
     # Five of six approved: ranks are provisional, no outcome yet.
     assert [row[2:4] for row in outcomes()] == [(1, ""), (2, ""), (2, ""), (4, ""), (5, "")]
-    assert Score.objects.get(county__name="章贡区").outcome_note == \
-        "一类暂列与赣州蓉江新区并列第2名；尚有 1 个县（市、区）未审定，考评结果待定"
+    assert (
+        Score.objects.get(county__name="章贡区").outcome_note
+        == "一类暂列与赣州蓉江新区并列第2名；尚有 1 个县（市、区）未审定，考评结果待定"
+    )
 
     approved_with_total("龙南市", 60)
     assert outcomes() == [
@@ -348,26 +373,39 @@ def test_approval_freezes_the_score_and_ranks_the_category_with_ties(plan):
     assert score.lines.count() == 15 and score.approved_by.username == "leader"
     eleven = score.lines.get(indicator__number=11)
     assert (eleven.points, eleven.result, eleven.basis, eleven.explanation) == (
-        D(10), D(10), "采用自评分", "采用自评分 10")
+        D(10),
+        D(10),
+        "采用自评分",
+        "采用自评分 10",
+    )
 
 
 def test_a_research_integrity_case_takes_away_the_praise_not_the_rank(plan):
     for county, total in zip(FIRST_CATEGORY, (90, 85, 85, 80, 70, 60)):
         approved_with_total(county, total)
-    IntegrityCase.objects.create(plan=plan, county=County.objects.get(name="章贡区"), title="论文数据造假",
-                                 found_on=date(2023, 9, 1), name="case")
+    IntegrityCase.objects.create(
+        plan=plan,
+        county=County.objects.get(name="章贡区"),
+        title="论文数据造假",
+        found_on=date(2023, 9, 1),
+        name="case",
+    )
     ranking.rerank_plan(plan)  # what saving the case through the API or admin does (its on_update hook)
     assert outcomes()[2] == ("章贡区", D(85), 2, "", True)
-    assert Score.objects.get(county__name="章贡区").outcome_note == \
-        "一类与赣州蓉江新区并列第2名；因重大科研诚信问题（论文数据造假）取消评优资格，不予表扬"
+    assert (
+        Score.objects.get(county__name="章贡区").outcome_note
+        == "一类与赣州蓉江新区并列第2名；因重大科研诚信问题（论文数据造假）取消评优资格，不予表扬"
+    )
     # Praise is not passed down to the fourth.
     assert outcomes()[3][3] == ""
 
 
 def test_a_frozen_score_stays_as_approved_and_recompute_reports_the_difference(plan):
     doc = create("章贡区")
-    edit(doc, lines={2: {"value": "2"}, **{n: {"self_score": 5} for n in (1, 3, 4, 5, 6, 7, 8, 9, 10)},
-                     **manual_scores(8)})
+    edit(
+        doc,
+        lines={2: {"value": "2"}, **{n: {"self_score": 5} for n in (1, 3, 4, 5, 6, 7, 8, 9, 10)}, **manual_scores(8)},
+    )
     approve(doc)
     score = Score.objects.get(self_assessment=doc)
     assert score.total == D("80.00")  # 9 × 5 + 6 (best of its category so far) + 8 + 8 + 8 + 5
@@ -379,8 +417,7 @@ def test_a_frozen_score_stays_as_approved_and_recompute_reports_the_difference(p
     assert Score.objects.get(pk=score.pk).total == D("80.00")
 
     # Data changes after approval (the bureau confirms 1.5): the score stands, the office is told.
-    OfficialValue.objects.create(period=period, county=doc.county, indicator=line(doc, 2).indicator,
-                                 value=D("1.5"))
+    OfficialValue.objects.create(period=period, county=doc.county, indicator=line(doc, 2).indicator, value=D("1.5"))
     other = create("南康区")
     edit(other, lines={2: {"value": "3"}})
     result = scoring.recompute_period(period)
@@ -407,8 +444,9 @@ def test_opening_a_period_creates_every_assessment_once(plan):
 
 
 def test_opening_and_recomputing_are_for_the_office(api, plan):
-    response = api.as_user("zhanggong").post("/api/method/innovation_action.api.open_period",
-                                             {"period": "2023-Q2"}, format="json")
+    response = api.as_user("zhanggong").post(
+        "/api/method/innovation_action.api.open_period", {"period": "2023-Q2"}, format="json"
+    )
     assert response.status_code == 403 and response.json()["exc_type"] == "PermissionError"
     assert not SelfAssessment.objects.filter(period__name="2023-Q2").exists()
     office = api.as_user("office")
@@ -423,8 +461,11 @@ def test_opening_and_recomputing_are_for_the_office(api, plan):
 def test_an_integrity_case_saved_or_removed_over_the_api_reranks(api, plan):
     approved_with_total("章贡区", 80)
     office = api.as_user("office")
-    response = office.post("/api/resource/Integrity Case", {
-        "plan": "2023", "county": "章贡区", "title": "论文数据造假", "found_on": "2023-09-01"}, format="json")
+    response = office.post(
+        "/api/resource/Integrity Case",
+        {"plan": "2023", "county": "章贡区", "title": "论文数据造假", "found_on": "2023-09-01"},
+        format="json",
+    )
     assert response.status_code == 200, response.content
     assert Score.objects.get(county__name="章贡区").veto
     name = response.json()["data"]["name"]

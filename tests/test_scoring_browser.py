@@ -46,7 +46,8 @@ def test_open_a_period_claim_a_bonus_and_review_it(browser_page):
     assert SelfAssessment.objects.get(pk=assessment.pk).self_total == 61
     page.get_by_role("tab", name="自评明细").click()
     expect(page.locator("td.field-indicator_and_notes").nth(1)).to_contain_text(
-        "自评：填报值 2.4；比最优法：得分 = 6 × 2.4 ÷ 同类最优 2.4 = 6.00")
+        "自评：填报值 2.4；比最优法：得分 = 6 × 2.4 ÷ 同类最优 2.4 = 6.00"
+    )
     expect(page.locator("td.field-indicator_and_notes").nth(14)).to_contain_text("合计 3 分")
     page.locator("button.workflow-action[value='提交']").click()
     expect(page.locator("#workflow-state")).to_have_text("待初审")

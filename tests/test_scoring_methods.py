@@ -41,8 +41,12 @@ def test_ratio_to_best():
 
 
 def test_ties_share_a_rank_and_the_next_is_skipped():
-    assert competition_ranks({"章贡区": 95, "南康区": 97, "龙南市": 95, "赣州经开区": 90}) == \
-        {"南康区": 1, "章贡区": 2, "龙南市": 2, "赣州经开区": 4}
+    assert competition_ranks({"章贡区": 95, "南康区": 97, "龙南市": 95, "赣州经开区": 90}) == {
+        "南康区": 1,
+        "章贡区": 2,
+        "龙南市": 2,
+        "赣州经开区": 4,
+    }
     assert competition_ranks({"a": 3, "b": 1}, higher_is_better=False) == {"a": 2, "b": 1}
 
 

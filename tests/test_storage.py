@@ -44,8 +44,20 @@ def test_mariadb_tables_are_utf8mb4():
 
 def test_doctype_registry_uses_frappe_names():
     assert get_doctype_model("Task") is Task
-    assert {"Action Plan", "County", "Unit", "Liaison", "Task", "Task Unit", "Project", "Indicator",
-            "Indicator Group", "Bonus Rule", "Plan Target", "User Permission"} <= set(doctype_registry)
+    assert {
+        "Action Plan",
+        "County",
+        "Unit",
+        "Liaison",
+        "Task",
+        "Task Unit",
+        "Project",
+        "Indicator",
+        "Indicator Group",
+        "Bonus Rule",
+        "Plan Target",
+        "User Permission",
+    } <= set(doctype_registry)
 
 
 def test_records_carry_frappe_fields(plan):

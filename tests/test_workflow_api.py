@@ -51,8 +51,9 @@ def refused(response, status: int, exc_type: str) -> str:
 
 
 def create_assessment(username="zhanggong", county="章贡区", **fields) -> dict:
-    response = client(username).post(f"/api/resource/{DOCTYPE}", {"period": PERIOD, "county": county, **fields},
-                                     format="json")
+    response = client(username).post(
+        f"/api/resource/{DOCTYPE}", {"period": PERIOD, "county": county, **fields}, format="json"
+    )
     return ok(response)
 
 
@@ -77,15 +78,22 @@ def fill_in(username, name, score=2, evidence="统计局年报数据"):
 
 def act(username, name, action, comment="", **seen):
     """frappe.model.workflow.apply_workflow; ``seen`` may carry the modified/workflow_state the client saw."""
-    return client(username).post("/api/method/frappe.model.workflow.apply_workflow", {
-        "doc": json.dumps({"doctype": DOCTYPE, "name": name, **seen}, ensure_ascii=False),
-        "action": action, "comment": comment,
-    }, format="json")
+    return client(username).post(
+        "/api/method/frappe.model.workflow.apply_workflow",
+        {
+            "doc": json.dumps({"doctype": DOCTYPE, "name": name, **seen}, ensure_ascii=False),
+            "action": action,
+            "comment": comment,
+        },
+        format="json",
+    )
 
 
 def transitions(username, name):
-    return client(username).get("/api/method/frappe.model.workflow.get_transitions",
-                                 {"doc": json.dumps({"doctype": DOCTYPE, "name": name}, ensure_ascii=False)})
+    return client(username).get(
+        "/api/method/frappe.model.workflow.get_transitions",
+        {"doc": json.dumps({"doctype": DOCTYPE, "name": name}, ensure_ascii=False)},
+    )
 
 
 def actions(username, name) -> list[str]:
@@ -103,8 +111,10 @@ def state_of(name) -> tuple[str, int]:
 
 def moves(name) -> list[tuple]:
     """The workflow log of a document: (from, action, to, user, comment, moved)."""
-    return [(log.from_state, log.action, log.to_state, log.user.username if log.user else None, log.comment, log.moved)
-            for log in WorkflowLog.objects.filter(reference_doctype=DOCTYPE, reference_name=name).order_by("id")]
+    return [
+        (log.from_state, log.action, log.to_state, log.user.username if log.user else None, log.comment, log.moved)
+        for log in WorkflowLog.objects.filter(reference_doctype=DOCTYPE, reference_name=name).order_by("id")
+    ]
 
 
 def submitted(county="章贡区", username="zhanggong") -> str:
@@ -201,7 +211,10 @@ def test_an_approved_assessment_is_final():
 def test_final_state_refusal_reads_well():
     name = reviewed()
     ok(act("leader", name, "审定通过"))
-    assert refused(put("zhanggong", name, {"summary": "补充说明"}), 403, "PermissionError") == "单据处于“已审定”状态，已办结，不能再修改"
+    assert (
+        refused(put("zhanggong", name, {"summary": "补充说明"}), 403, "PermissionError")
+        == "单据处于“已审定”状态，已办结，不能再修改"
+    )
 
 
 def test_county_cannot_edit_while_awaiting_final_approval():
@@ -216,9 +229,15 @@ def test_attachments_of_an_approved_assessment_are_frozen(settings, tmp_path):
     name = create_assessment()["name"]
 
     def upload():
-        return client("zhanggong").post("/api/method/upload_file", {
-            "file": SimpleUploadedFile("统计年报.pdf", b"%PDF-1.4 x"), "doctype": DOCTYPE, "docname": name,
-        }, format="multipart")
+        return client("zhanggong").post(
+            "/api/method/upload_file",
+            {
+                "file": SimpleUploadedFile("统计年报.pdf", b"%PDF-1.4 x"),
+                "doctype": DOCTYPE,
+                "docname": name,
+            },
+            format="multipart",
+        )
 
     evidence = ok(upload())  # a draft takes attachments
     fill_in("zhanggong", name)
@@ -236,8 +255,9 @@ def test_timeline_lists_every_step_with_user_states_and_comment():
     ok(act("office", name, "初审通过"))
 
     result = ok(timeline("zhanggong", name))
-    assert [(e["action"], e["from_state"], e["to_state"], e["user"], e["comment"], e["moved"])
-            for e in result["log"]] == [
+    assert [
+        (e["action"], e["from_state"], e["to_state"], e["user"], e["comment"], e["moved"]) for e in result["log"]
+    ] == [
         ("新建", "", "草稿", "zhanggong", "", 1),
         ("提交", "草稿", "待初审", "zhanggong", "", 1),
         ("退回修改", "待初审", "草稿", "office", "请补充证明材料", 1),
@@ -256,8 +276,12 @@ def test_timeline_durations_per_state():
     ok(act("leader", name, "审定通过"))
     # Move the log back in time as if the review had taken days.
     now = timezone.now()
-    times = [now - timedelta(days=3), now - timedelta(days=1, hours=22), now - timedelta(days=1, hours=21, minutes=15),
-             now - timedelta(hours=3, minutes=5)]
+    times = [
+        now - timedelta(days=3),
+        now - timedelta(days=1, hours=22),
+        now - timedelta(days=1, hours=21, minutes=15),
+        now - timedelta(hours=3, minutes=5),
+    ]
     logs = WorkflowLog.objects.filter(reference_doctype=DOCTYPE, reference_name=name).order_by("id")
     for log, when in zip(logs, times, strict=True):
         WorkflowLog.objects.filter(pk=log.pk).update(creation=when)
@@ -292,24 +316,32 @@ def test_unit_liaison_cannot_submit_a_county_assessment():
 
 def test_county_user_cannot_pass_the_first_review():
     name = submitted()
-    assert refused(act("zhanggong", name, "初审通过"), 403, "WorkflowPermissionError") \
+    assert (
+        refused(act("zhanggong", name, "初审通过"), 403, "WorkflowPermissionError")
         == "“初审通过”只能由以下角色办理：领导小组办公室"
+    )
     assert state_of(name) == ("待初审", 1)
 
 
 def test_office_cannot_give_the_final_approval():
     name = reviewed()
-    assert refused(act("office", name, "审定通过"), 403, "WorkflowPermissionError") \
+    assert (
+        refused(act("office", name, "审定通过"), 403, "WorkflowPermissionError")
         == "“审定通过”只能由以下角色办理：领导小组"
+    )
     assert state_of(name) == ("待审定", 1)
 
 
 def test_action_not_offered_in_the_current_state():
     name = create_assessment()["name"]
-    assert refused(act("zhanggong", name, "审定通过"), 417, "WorkflowTransitionError") \
+    assert (
+        refused(act("zhanggong", name, "审定通过"), 417, "WorkflowTransitionError")
         == "单据当前状态为“草稿”，不能执行“审定通过”（您可以执行：提交）"
-    assert refused(act("office", name, "不存在的操作"), 417, "WorkflowTransitionError") \
+    )
+    assert (
+        refused(act("office", name, "不存在的操作"), 417, "WorkflowTransitionError")
         == "单据当前状态为“草稿”，不能执行“不存在的操作”（您可以执行：无）"
+    )
     assert len(moves(name)) == 1
 
 
@@ -344,8 +376,9 @@ def test_state_field_cannot_be_set_by_saving():
 
 
 def test_import_cannot_start_in_a_later_state():
-    response = client("office").post(f"/api/resource/{DOCTYPE}",
-                                     {"period": PERIOD, "county": "章贡区", "workflow_state": "已审定"}, format="json")
+    response = client("office").post(
+        f"/api/resource/{DOCTYPE}", {"period": PERIOD, "county": "章贡区", "workflow_state": "已审定"}, format="json"
+    )
     assert refused(response, 417, "ValidationError") == "新单据只能从“草稿”状态开始，不能直接设为“已审定”"
     assert ok(client("office").get(f"/api/resource/{DOCTYPE}")) == []
     assert not WorkflowLog.objects.filter(reference_doctype=DOCTYPE).exists()
@@ -389,8 +422,10 @@ def test_action_on_a_stale_copy_is_refused():
     assert state_of(name) == ("草稿", 0)
 
     fresh = get_doc("zhanggong", name)
-    assert ok(act("zhanggong", name, "提交", modified=fresh["modified"], workflow_state="草稿"))["workflow_state"] \
+    assert (
+        ok(act("zhanggong", name, "提交", modified=fresh["modified"], workflow_state="草稿"))["workflow_state"]
         == "待初审"
+    )
 
 
 def test_action_on_a_copy_in_an_older_state_is_refused():
@@ -407,15 +442,30 @@ def test_action_on_a_copy_in_an_older_state_is_refused():
 
 
 def bulk(username, names, action, comment=""):
-    return ok(client(username).post("/api/method/frappe.model.workflow.bulk_workflow_approval", {
-        "docnames": json.dumps(names, ensure_ascii=False), "doctype": DOCTYPE, "action": action, "comment": comment,
-    }, format="json"))
+    return ok(
+        client(username).post(
+            "/api/method/frappe.model.workflow.bulk_workflow_approval",
+            {
+                "docnames": json.dumps(names, ensure_ascii=False),
+                "doctype": DOCTYPE,
+                "action": action,
+                "comment": comment,
+            },
+            format="json",
+        )
+    )
 
 
 def common_actions(username, names):
-    return ok(client(username).get("/api/method/frappe.model.workflow.get_common_transition_actions", {
-        "docs": json.dumps([{"name": n} for n in names], ensure_ascii=False), "doctype": DOCTYPE,
-    }))
+    return ok(
+        client(username).get(
+            "/api/method/frappe.model.workflow.get_common_transition_actions",
+            {
+                "docs": json.dumps([{"name": n} for n in names], ensure_ascii=False),
+                "doctype": DOCTYPE,
+            },
+        )
+    )
 
 
 def test_bulk_approval_reports_each_document():
@@ -435,8 +485,10 @@ def test_bulk_approval_reports_each_document():
 def test_bulk_return_needs_a_reason_for_each():
     names = [submitted("章贡区", "zhanggong"), submitted("信丰县", "xinfeng")]
     result = bulk("office", names, "退回修改")
-    assert result == {"succeeded": [], "failed": [
-        {"name": n, "message": "“退回修改”必须填写意见（例如退回原因）"} for n in names]}
+    assert result == {
+        "succeeded": [],
+        "failed": [{"name": n, "message": "“退回修改”必须填写意见（例如退回原因）"} for n in names],
+    }
     assert bulk("office", names, "退回修改", "统一退回：请按新模板填写") == {"succeeded": names, "failed": []}
     assert all(moves(n)[-1][4] == "统一退回：请按新模板填写" for n in names)
 
@@ -503,8 +555,9 @@ def test_admin_inserts_an_on_site_check_without_code():
     for t in workflow["transitions"]:
         if t["action"] == "初审通过":
             t["next_state"] = "现场核实"
-    workflow["transitions"].append({"state": "现场核实", "action": "核实通过", "next_state": "待审定",
-                                    "allowed": "领导小组办公室"})
+    workflow["transitions"].append(
+        {"state": "现场核实", "action": "核实通过", "next_state": "待审定", "allowed": "领导小组办公室"}
+    )
     ok(save_workflow(workflow))
 
     name = submitted()
@@ -514,8 +567,11 @@ def test_admin_inserts_an_on_site_check_without_code():
     assert ok(act("office", name, "核实通过", "已赴现场核实"))["workflow_state"] == "待审定"
     assert ok(act("leader", name, "审定通过"))["workflow_state"] == "已审定"
     assert [m[:3] for m in moves(name)] == [
-        ("", "新建", "草稿"), ("草稿", "提交", "待初审"), ("待初审", "初审通过", "现场核实"),
-        ("现场核实", "核实通过", "待审定"), ("待审定", "审定通过", "已审定"),
+        ("", "新建", "草稿"),
+        ("草稿", "提交", "待初审"),
+        ("待初审", "初审通过", "现场核实"),
+        ("现场核实", "核实通过", "待审定"),
+        ("待审定", "审定通过", "已审定"),
     ]
 
 
@@ -556,8 +612,10 @@ def test_a_partial_approval_says_so_over_the_api():
     name = submitted()
     response = act("office", name, "初审通过")
     assert ok(response)["workflow_state"] == "待初审"
-    assert json.loads(json.loads(response.json()["_server_messages"])[0])["message"] == \
-        "已记录您的审批（1/2），等待其他审批人"
+    assert (
+        json.loads(json.loads(response.json()["_server_messages"])[0])["message"]
+        == "已记录您的审批（1/2），等待其他审批人"
+    )
 
 
 def test_a_county_deletes_its_own_draft_but_nothing_once_submitted():

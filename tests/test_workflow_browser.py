@@ -118,7 +118,9 @@ def test_self_assessment_three_stages_in_the_browser(browser_page, tmp_path, set
     assert page.locator("#attachment-upload, button[name=attachment_file_name]").count() == 0
     steps = ["新建", "提交", "退回修改", "提交", "初审通过", "审定通过"]
     assert page.locator("#workflow-timeline tbody td:nth-child(3)").all_inner_texts() == steps
-    assert list(WorkflowLog.objects.filter(reference_name=NAME).order_by("id").values_list("action", flat=True)) == steps
+    assert (
+        list(WorkflowLog.objects.filter(reference_name=NAME).order_by("id").values_list("action", flat=True)) == steps
+    )
     expect(page.locator("#workflow-durations")).to_contain_text("已审定")
     page.screenshot(path=tmp_path / "final.png", full_page=True)
 

@@ -135,8 +135,10 @@ def test_condition_decides_whether_the_action_is_offered(db):
     name = create_assessment()["name"]
     fill_in("zhanggong", name, score=0.5)  # 15 lines: 7.5 points
     assert actions("zhanggong", name) == []
-    assert refused(act("zhanggong", name, "提交"), 403, "WorkflowPermissionError") \
+    assert (
+        refused(act("zhanggong", name, "提交"), 403, "WorkflowPermissionError")
         == "单据不满足“提交”的条件：doc.self_total >= 10"
+    )
     assert state_of(name) == ("草稿", 0)
 
     fill_in("zhanggong", name, score=1)  # 15 points
@@ -155,10 +157,14 @@ def test_condition_on_an_unscored_assessment_is_refused_not_crashed(db):
 
 
 @both_databases
-@pytest.mark.parametrize("condition, error", [
-    ("doc.self_total >=", "表达式“doc.self_total >=”有语法错误"),
-    ("doc.no_such_field > 0", "表达式“doc.no_such_field > 0”无效"),
-], ids=["syntax_error", "unknown_field"])
+@pytest.mark.parametrize(
+    "condition, error",
+    [
+        ("doc.self_total >=", "表达式“doc.self_total >=”有语法错误"),
+        ("doc.no_such_field > 0", "表达式“doc.no_such_field > 0”无效"),
+    ],
+    ids=["syntax_error", "unknown_field"],
+)
 def test_malformed_condition_is_reported(db, condition, error):
     """An administrator's broken condition (saved before validation existed) refuses, never crashes."""
     set_transition("提交", condition=condition)
@@ -176,7 +182,9 @@ def test_saving_a_malformed_condition_is_refused(db):
     workflow = ok(client("admin").get(f"/api/resource/Workflow/{WORKFLOW}"))
     workflow["transitions"][0]["condition"] = "doc.self_total >="
     response = client("admin").put(f"/api/resource/Workflow/{WORKFLOW}", workflow, format="json")
-    assert refused(response, 417, "ValidationError") == "转换“草稿 —提交→ 待初审”：条件表达式“doc.self_total >=”有语法错误"
+    assert (
+        refused(response, 417, "ValidationError") == "转换“草稿 —提交→ 待初审”：条件表达式“doc.self_total >=”有语法错误"
+    )
     assert Workflow.objects.get(name=WORKFLOW).transitions.get(action="提交").condition == ""
 
 
@@ -222,8 +230,10 @@ def test_document_type_without_an_active_workflow(db):
 @pytest.fixture
 def hooks(monkeypatch):
     """Register doc_events handlers for one test: ``hooks("SelfAssessment", "before_transition", handler)``."""
-    registry = {doctype: {event: list(handlers) for event, handlers in by_event.items()}
-                for doctype, by_event in events.doc_events().items()}
+    registry = {
+        doctype: {event: list(handlers) for event, handlers in by_event.items()}
+        for doctype, by_event in events.doc_events().items()
+    }
     monkeypatch.setattr(events, "doc_events", lambda: registry)
 
     def register(doctype, event, handler):
@@ -236,8 +246,21 @@ def hooks(monkeypatch):
 def test_hooks_see_each_transition(db, hooks):
     calls = []
     for event in ("before_transition", "after_transition", "on_enter_state"):
-        hooks(DOCTYPE, event, lambda doc, event, **c: calls.append(
-            (event, doc.workflow_state, c["action"], c["from_state"], c["to_state"], c["user"].username, c["comment"])))
+        hooks(
+            DOCTYPE,
+            event,
+            lambda doc, event, **c: calls.append(
+                (
+                    event,
+                    doc.workflow_state,
+                    c["action"],
+                    c["from_state"],
+                    c["to_state"],
+                    c["user"].username,
+                    c["comment"],
+                )
+            ),
+        )
     name = submitted()
     ok(act("office", name, "退回修改", "请补充"))
     assert calls == [
@@ -286,8 +309,10 @@ def run_jobs(redis_queue):
 
 def notifications():
     """Every Notification Log: (recipient, subject, content, document)."""
-    return [(n.for_user.username, n.subject, n.email_content, n.document_name)
-            for n in NotificationLog.objects.order_by("id")]
+    return [
+        (n.for_user.username, n.subject, n.email_content, n.document_name)
+        for n in NotificationLog.objects.order_by("id")
+    ]
 
 
 @pytest.mark.redis
@@ -326,8 +351,7 @@ def test_saves_and_refused_actions_notify_no_one(db, redis_queue, run_jobs, djan
 
 
 @pytest.mark.redis
-def test_a_partial_approval_notifies_no_one(db, two_leaders, redis_queue, run_jobs,
-                                            django_capture_on_commit_callbacks):
+def test_a_partial_approval_notifies_no_one(db, two_leaders, redis_queue, run_jobs, django_capture_on_commit_callbacks):
     name = reviewed()
     with django_capture_on_commit_callbacks(execute=True):
         ok(act("leader", name, "审定通过"))
@@ -335,8 +359,7 @@ def test_a_partial_approval_notifies_no_one(db, two_leaders, redis_queue, run_jo
 
 
 @pytest.mark.redis
-def test_a_job_for_a_state_already_left_notifies_no_one(db, redis_queue, run_jobs,
-                                                         django_capture_on_commit_callbacks):
+def test_a_job_for_a_state_already_left_notifies_no_one(db, redis_queue, run_jobs, django_capture_on_commit_callbacks):
     name = create_assessment()["name"]
     fill_in("zhanggong", name)
     with django_capture_on_commit_callbacks(execute=True):
@@ -344,9 +367,14 @@ def test_a_job_for_a_state_already_left_notifies_no_one(db, redis_queue, run_job
         ok(act("office", name, "退回修改", "第2项缺少证明材料"))
     # The job for 待初审 finds the document back in 草稿: only the return is notified, to the county.
     assert run_jobs() == [0, 1]
-    assert notifications() == [("zhanggong", f"自评报告 {name}：退回修改 → 草稿",
-                                f"赋能办 初审员 执行了“退回修改”，自评报告 {name} 现为“草稿”。\n意见：第2项缺少证明材料",
-                                name)]
+    assert notifications() == [
+        (
+            "zhanggong",
+            f"自评报告 {name}：退回修改 → 草稿",
+            f"赋能办 初审员 执行了“退回修改”，自评报告 {name} 现为“草稿”。\n意见：第2项缺少证明材料",
+            name,
+        )
+    ]
 
 
 @pytest.mark.redis
@@ -359,8 +387,9 @@ def test_the_final_approval_notifies_the_creator(db, redis_queue, run_jobs, djan
 
 
 @pytest.mark.redis
-def test_only_the_recipient_reads_and_marks_a_notification(db, redis_queue, run_jobs,
-                                                            django_capture_on_commit_callbacks):
+def test_only_the_recipient_reads_and_marks_a_notification(
+    db, redis_queue, run_jobs, django_capture_on_commit_callbacks
+):
     name = create_assessment()["name"]
     fill_in("zhanggong", name)
     with django_capture_on_commit_callbacks(execute=True):
@@ -368,21 +397,28 @@ def test_only_the_recipient_reads_and_marks_a_notification(db, redis_queue, run_
     run_jobs()
     fields = {"fields": '["name", "subject", "document_type", "document_name", "read"]'}
     [note] = ok(client("office").get("/api/resource/Notification Log", fields))
-    assert (note["subject"], note["document_type"], note["document_name"], note["read"]) == \
-        (f"自评报告 {name}：提交 → 待初审", DOCTYPE, name, 0)
+    assert (note["subject"], note["document_type"], note["document_name"], note["read"]) == (
+        f"自评报告 {name}：提交 → 待初审",
+        DOCTYPE,
+        name,
+        0,
+    )
     assert ok(client("leader").get("/api/resource/Notification Log", fields)) == []
     refused(client("leader").get(f"/api/resource/Notification Log/{note['name']}"), 404, "DoesNotExistError")
 
     mark = "/api/method/frappe.desk.doctype.notification_log.notification_log.mark_as_read"
-    assert refused(client("leader").post(mark, {"docname": note["name"]}, format="json"), 404,
-                   "DoesNotExistError") == f"消息 {note['name']} 不存在"
+    assert (
+        refused(client("leader").post(mark, {"docname": note["name"]}, format="json"), 404, "DoesNotExistError")
+        == f"消息 {note['name']} 不存在"
+    )
     ok(client("office").post(mark, {"docname": note["name"]}, format="json"))
     assert ok(client("office").get("/api/resource/Notification Log", fields))[0]["read"] == 1
 
 
 @pytest.mark.redis
-def test_notification_by_email_when_the_site_sends_mail(db, settings, redis_queue, run_jobs,
-                                                        django_capture_on_commit_callbacks):
+def test_notification_by_email_when_the_site_sends_mail(
+    db, settings, redis_queue, run_jobs, django_capture_on_commit_callbacks
+):
     settings.EMAIL_NOTIFICATIONS = True
     User.objects.filter(username="office").update(email="office@example.com")
     name = create_assessment()["name"]
@@ -402,8 +438,9 @@ def test_notification_by_email_when_the_site_sends_mail(db, settings, redis_queu
 
 
 @pytest.mark.redis
-def test_no_email_when_the_workflow_turns_it_off(db, settings, redis_queue, run_jobs,
-                                                 django_capture_on_commit_callbacks):
+def test_no_email_when_the_workflow_turns_it_off(
+    db, settings, redis_queue, run_jobs, django_capture_on_commit_callbacks
+):
     settings.EMAIL_NOTIFICATIONS = True
     User.objects.filter(username="office").update(email="office@example.com")
     Workflow.objects.filter(name=WORKFLOW).update(send_email_alert=False)
@@ -439,8 +476,11 @@ def at_once(name, *attempts) -> dict:
     def take(username, action):
         try:
             barrier.wait()
-            response = clients[username].post("/api/method/frappe.model.workflow.apply_workflow", {
-                "doc": {"doctype": DOCTYPE, "name": name}, "action": action, "comment": "同时办理"}, format="json")
+            response = clients[username].post(
+                "/api/method/frappe.model.workflow.apply_workflow",
+                {"doc": {"doctype": DOCTYPE, "name": name}, "action": action, "comment": "同时办理"},
+                format="json",
+            )
             outcomes[username] = (action, response.status_code, response.json())
         finally:
             connection.close()  # each thread has its own connection
@@ -454,8 +494,9 @@ def at_once(name, *attempts) -> dict:
     return outcomes
 
 
-@pytest.mark.parametrize("first, second", [("初审通过", "初审通过"), ("初审通过", "退回修改")],
-                         ids=["same_action", "pass_against_return"])
+@pytest.mark.parametrize(
+    "first, second", [("初审通过", "初审通过"), ("初审通过", "退回修改")], ids=["same_action", "pass_against_return"]
+)
 def test_two_reviewers_at_once_exactly_one_moves(fresh_site, first, second):
     add_user("office2", "领导小组办公室")
     name = submitted()
@@ -482,4 +523,3 @@ def test_two_leaders_approving_at_once_both_count(fresh_site):
     assert {user: status for user, (_, status, _) in outcomes.items()} == {"leader": 200, "leader2": 200}
     assert SelfAssessment.objects.get(name=name).workflow_state == "已审定"
     assert [(m[2], m[5]) for m in moves(name)[-2:]] == [("待审定", False), ("已审定", True)]
-

@@ -70,11 +70,17 @@ def shared_strings(body: bytes | str, count: int | None = None) -> bytes:
     return f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{MAIN}"{attrs}>'.encode() + body + b"</sst>"
 
 
-def xlsx(sheet: bytes | None = None, strings: bytes | None = None, title: str = "核定数据",
-         extra: dict[str, bytes] | None = None) -> bytes:
+def xlsx(
+    sheet: bytes | None = None,
+    strings: bytes | None = None,
+    title: str = "核定数据",
+    extra: dict[str, bytes] | None = None,
+) -> bytes:
     """A minimal workbook, zipped with zipfile the way any writer could."""
-    workbook = (f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{MAIN}" xmlns:r="{REL}">'
-                f'<sheets><sheet name="{title}" sheetId="1" r:id="rId1"/></sheets></workbook>')
+    workbook = (
+        f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{MAIN}" xmlns:r="{REL}">'
+        f'<sheets><sheet name="{title}" sheetId="1" r:id="rId1"/></sheets></workbook>'
+    )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
         archive.writestr("[Content_Types].xml", CONTENT_TYPES)
@@ -82,7 +88,9 @@ def xlsx(sheet: bytes | None = None, strings: bytes | None = None, title: str = 
         archive.writestr("xl/workbook.xml", workbook)
         archive.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
         archive.writestr("xl/worksheets/sheet1.xml", sheet if sheet is not None else worksheet())
-        archive.writestr("xl/sharedStrings.xml", strings if strings is not None else shared_strings("<si><t>章贡区</t></si>"))
+        archive.writestr(
+            "xl/sharedStrings.xml", strings if strings is not None else shared_strings("<si><t>章贡区</t></si>")
+        )
         for name, data in (extra or {}).items():
             archive.writestr(name, data)
     return buffer.getvalue()
@@ -140,8 +148,22 @@ def test_a_full_openpyxl_workbook_passes(parsed):
     """5000 rows of 12 columns, as the importers allow: well within every bound."""
     book = Workbook()
     for number in range(5000):
-        book.active.append([f"项目{number}", number, number * 1.5, "章贡区", "是", None, "2024-03-01",
-                            random_text(30, number), number % 7, "科技创新平台", "某某公司", 1200])
+        book.active.append(
+            [
+                f"项目{number}",
+                number,
+                number * 1.5,
+                "章贡区",
+                "是",
+                None,
+                "2024-03-01",
+                random_text(30, number),
+                number % 7,
+                "科技创新平台",
+                "某某公司",
+                1200,
+            ]
+        )
     buffer = io.BytesIO()
     book.save(buffer)
     reader.open_workbook(upload(buffer.getvalue())).close()
@@ -176,7 +198,10 @@ def test_the_total_inflated_size_is_bounded(parsed, monkeypatch):
 
 def test_a_zip_of_thousands_of_parts_is_refused(parsed):
     data = xlsx(extra={f"xl/media/{i}.bin": b"x" for i in range(guard.MAX_PARTS)})
-    assert refusal(data) == f"文件内含 {guard.MAX_PARTS + 6} 个部件，超过 {guard.MAX_PARTS} 个，不像正常的数据表，已拒绝导入"
+    assert (
+        refusal(data)
+        == f"文件内含 {guard.MAX_PARTS + 6} 个部件，超过 {guard.MAX_PARTS} 个，不像正常的数据表，已拒绝导入"
+    )
     assert parsed == []
 
 
@@ -186,17 +211,19 @@ def test_a_zip_of_thousands_of_parts_is_refused(parsed):
 def test_too_many_shared_strings_are_refused_by_count(parsed):
     """Distinct strings compress like real ones: the ratio lets them through, their count does not."""
     words = random_text(6 * (guard.MAX_SHARED_STRINGS + 1))
-    body = "".join(f"<si><t>{words[i:i + 6]}</t></si>" for i in range(0, len(words), 6))
+    body = "".join(f"<si><t>{words[i : i + 6]}</t></si>" for i in range(0, len(words), 6))
     data = xlsx(strings=shared_strings(body))
-    assert refusal(data) == (f"文件中的不同文本超过 {guard.MAX_SHARED_STRINGS} 条，不像正常的数据表，已拒绝导入；"
-                             "请只保留需要导入的数据")
+    assert refusal(data) == (
+        f"文件中的不同文本超过 {guard.MAX_SHARED_STRINGS} 条，不像正常的数据表，已拒绝导入；请只保留需要导入的数据"
+    )
     assert parsed == []
 
 
 def test_a_declared_dimension_of_a_whole_sheet_is_refused(parsed):
     data = xlsx(sheet=worksheet(dimension="A1:XFD1048576"))
-    assert refusal(data) == (f"工作表“核定数据”行数过多（超过 {guard.MAX_ROWS} 行），请只保留需要导入的数据"
-                             "（声明的范围到 XFD1048576）")
+    assert refusal(data) == (
+        f"工作表“核定数据”行数过多（超过 {guard.MAX_ROWS} 行），请只保留需要导入的数据（声明的范围到 XFD1048576）"
+    )
     assert parsed == []
 
 
@@ -214,16 +241,20 @@ def test_many_rows_are_refused(parsed):
 
 def test_a_cell_far_to_the_right_is_refused(parsed):
     data = xlsx(sheet=worksheet('<row r="1"><c r="XFD1"><v>1</v></c></row>'))
-    assert refusal(data) == (f"工作表“核定数据”列数过多（超过 {guard.MAX_COLUMNS} 列，用到了单元格 XFD1），"
-                             "请只保留需要导入的数据")
+    assert refusal(data) == (
+        f"工作表“核定数据”列数过多（超过 {guard.MAX_COLUMNS} 列，用到了单元格 XFD1），请只保留需要导入的数据"
+    )
     assert parsed == []
 
 
 def test_many_cells_are_refused(parsed, monkeypatch):
     monkeypatch.setattr(guard, "MAX_CELLS", 1000)
-    rows = "".join(f'<row r="{r}">' + "".join(f"<c><v>{r * c}</v></c>" for c in range(1, 11)) + "</row>"
-                   for r in range(1, 102))
-    assert refusal(xlsx(sheet=worksheet(rows))) == "文件中的单元格超过 1000 个，请只保留需要导入的数据，或分成几个文件导入"
+    rows = "".join(
+        f'<row r="{r}">' + "".join(f"<c><v>{r * c}</v></c>" for c in range(1, 11)) + "</row>" for r in range(1, 102)
+    )
+    assert (
+        refusal(xlsx(sheet=worksheet(rows))) == "文件中的单元格超过 1000 个，请只保留需要导入的数据，或分成几个文件导入"
+    )
     assert parsed == []
 
 
@@ -236,14 +267,17 @@ def test_a_huge_single_cell_is_refused(parsed, where):
     else:
         data = xlsx(strings=shared_strings(f"<si><t>{text}</t></si>"))
         place = "文件中"
-    assert refusal(data) == (f"{place}有一个单元格的文字超过 {guard.MAX_CELL_TEXT} 个字符（Excel 的上限），"
-                             "不像正常的数据表，已拒绝导入")
+    assert refusal(data) == (
+        f"{place}有一个单元格的文字超过 {guard.MAX_CELL_TEXT} 个字符（Excel 的上限），不像正常的数据表，已拒绝导入"
+    )
     assert parsed == []
 
 
 def test_a_dtd_is_refused_as_defusedxml_would(parsed):
-    sheet = (b'<?xml version="1.0"?><!DOCTYPE worksheet SYSTEM "http://example.invalid/evil.dtd">'
-             + worksheet().split(b"?>", 1)[1])
+    sheet = (
+        b'<?xml version="1.0"?><!DOCTYPE worksheet SYSTEM "http://example.invalid/evil.dtd">'
+        + worksheet().split(b"?>", 1)[1]
+    )
     assert refusal(xlsx(sheet=sheet)).startswith("无法读取该文件：其中含有 Excel 不会写入的 XML 声明（DTD 或实体）")
     assert parsed == []
 
@@ -272,19 +306,26 @@ def test_the_data_import_refuses_it(five_million_strings, parsed):
 
 def test_the_official_values_import_refuses_it(five_million_strings, parsed):
     with pytest.raises(ValidationError, match="解压后超过 50 MB"):
-        official_data.import_official_values(User.objects.get(username="office"), "2023-Y", upload(five_million_strings))
+        official_data.import_official_values(
+            User.objects.get(username="office"), "2023-Y", upload(five_million_strings)
+        )
     assert parsed == [] and not OfficialValue.objects.exists()
 
 
 def test_the_api_answers_417(api, five_million_strings, parsed):
     client = api.as_user("office")
-    response = client.post("/api/method/frappe.core.doctype.data_import.data_import.import_file",
-                           {"doctype": "Project", "file": upload(five_million_strings), "dry_run": "0"},
-                           format="multipart")
+    response = client.post(
+        "/api/method/frappe.core.doctype.data_import.data_import.import_file",
+        {"doctype": "Project", "file": upload(five_million_strings), "dry_run": "0"},
+        format="multipart",
+    )
     assert response.status_code == 417 and response.json()["exc_type"] == "ValidationError"
     assert "解压后超过 50 MB" in response.json()["message"]
-    response = client.post("/api/method/innovation_action.api.import_official_values",
-                           {"period": "2023-Y", "file": upload(five_million_strings)}, format="multipart")
+    response = client.post(
+        "/api/method/innovation_action.api.import_official_values",
+        {"period": "2023-Y", "file": upload(five_million_strings)},
+        format="multipart",
+    )
     assert response.status_code == 417 and "解压后超过 50 MB" in response.json()["message"]
     assert parsed == []
 
@@ -292,13 +333,17 @@ def test_the_api_answers_417(api, five_million_strings, parsed):
 def test_the_admin_pages_show_it_as_a_form_error(login, five_million_strings, parsed):
     client = login("office")
     before = Project.objects.count()
-    response = client.post(reverse("admin:innovation_action_project_excel_import"),
-                           {"file": upload(five_million_strings), "action": "dry_run"})
+    response = client.post(
+        reverse("admin:innovation_action_project_excel_import"),
+        {"file": upload(five_million_strings), "action": "dry_run"},
+    )
     assert response.status_code == 200 and "解压后超过 50 MB" in response.content.decode()
     assert not response.context["token"]  # nothing kept for a later import
     period = official_data.resolve_period("2023-Y")
-    response = client.post(reverse("admin:innovation_action_officialvalue_import"),
-                           {"period": period.pk, "file": upload(five_million_strings)})
+    response = client.post(
+        reverse("admin:innovation_action_officialvalue_import"),
+        {"period": period.pk, "file": upload(five_million_strings)},
+    )
     assert response.status_code == 200 and "解压后超过 50 MB" in response.content.decode()
     assert parsed == [] and Project.objects.count() == before and not OfficialValue.objects.exists()
 
@@ -306,6 +351,9 @@ def test_the_admin_pages_show_it_as_a_form_error(login, five_million_strings, pa
 def test_no_code_opens_a_workbook_around_the_guarded_reader():
     """openpyxl's load_workbook is called in one place: reader.open_workbook, behind the guard."""
     apps = Path(__file__).resolve().parent.parent / "apps"
-    callers = sorted(str(path.relative_to(apps)) for path in apps.rglob("*.py")
-                     if "load_workbook" in path.read_text(encoding="utf-8"))
+    callers = sorted(
+        str(path.relative_to(apps))
+        for path in apps.rglob("*.py")
+        if "load_workbook" in path.read_text(encoding="utf-8")
+    )
     assert callers == ["lowcode/xlsx/reader.py"]

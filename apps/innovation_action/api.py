@@ -20,15 +20,22 @@ def get_project_totals(request, plan="2023"):
     if not can(request.user, "read", Project):
         raise PermissionError("没有查看重点项目的权限")
     rows = (
-        scope_queryset(request.user, Project).filter(plan__name=str(plan)).order_by()
-        .values("section").annotate(count=Count("id"), total=Sum("total_investment"), planned=Sum("planned_investment"))
+        scope_queryset(request.user, Project)
+        .filter(plan__name=str(plan))
+        .order_by()
+        .values("section")
+        .annotate(count=Count("id"), total=Sum("total_investment"), planned=Sum("planned_investment"))
     )
     by_section = {row["section"]: row for row in rows}
     return [
-        {"section": section, "count": by_section[section]["count"],
-         "total_investment": float(by_section[section]["total"]),
-         "planned_investment": float(by_section[section]["planned"])}
-        for section in Project.Section.values if section in by_section
+        {
+            "section": section,
+            "count": by_section[section]["count"],
+            "total_investment": float(by_section[section]["total"]),
+            "planned_investment": float(by_section[section]["planned"]),
+        }
+        for section in Project.Section.values
+        if section in by_section
     ]
 
 
@@ -50,8 +57,12 @@ def open_period(request, period):
 def recompute_scores(request, period):
     """重新计算本周期的得分与排名；已审定的得分不变，与现有数据不一致的列出。"""
     result = scoring.recompute_period(period_for(request.user, period))
-    return {"refreshed": result.refreshed, "frozen": result.frozen, "differences": result.differences,
-            "message": result.message}
+    return {
+        "refreshed": result.refreshed,
+        "frozen": result.frozen,
+        "differences": result.differences,
+        "message": result.message,
+    }
 
 
 @whitelist("innovation_action.api.get_ranking", methods=("GET",))
@@ -62,13 +73,22 @@ def get_ranking(request, period=None):
     return ranking_data(request.user, period)
 
 
-@whitelist("innovation_action.api.import_official_values", methods=("POST",), request_content={
-    "multipart/form-data": {"schema": {
-        "type": "object", "required": ["period", "file"],
-        "properties": {"period": {"type": "string", "description": "考评周期编号，如 2023-Y"},
-                       "file": {"type": "string", "format": "binary", "description": "导入模板格式的 .xlsx 文件"}},
-    }},
-})
+@whitelist(
+    "innovation_action.api.import_official_values",
+    methods=("POST",),
+    request_content={
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["period", "file"],
+                "properties": {
+                    "period": {"type": "string", "description": "考评周期编号，如 2023-Y"},
+                    "file": {"type": "string", "format": "binary", "description": "导入模板格式的 .xlsx 文件"},
+                },
+            }
+        },
+    },
+)
 def import_official_values(request, period, file=None):
     """导入核定数据（multipart：period、file）；任何一行有误则全部不保存，按行号列出问题。"""
     official_data.ensure_can_import(request.user)
@@ -78,8 +98,11 @@ def import_official_values(request, period, file=None):
     return official_data.import_official_values(request.user, period, upload).as_dict()
 
 
-@whitelist("innovation_action.api.official_values_template", methods=("GET",),
-           response_content={official_data.XLSX_CONTENT_TYPE: {"schema": {"type": "string", "format": "binary"}}})
+@whitelist(
+    "innovation_action.api.official_values_template",
+    methods=("GET",),
+    response_content={official_data.XLSX_CONTENT_TYPE: {"schema": {"type": "string", "format": "binary"}}},
+)
 def official_values_template(request, period):
     """下载核定数据导入模板（xlsx），已导入的核定值已填入。"""
     official_data.ensure_can_import(request.user)

@@ -16,15 +16,25 @@ ADMINISTRATOR = "系统管理员"
 
 # Plan data the office sets up each year; the rest (counties, units,
 # indicators) is configuration that only administrators change.
-PLAN_DATA = ("ActionPlan", "PlanTarget", "Task", "TaskUnit", "Project", "Liaison", "AssessmentPeriod",
-             "OfficialValue", "IntegrityCase")
+PLAN_DATA = (
+    "ActionPlan",
+    "PlanTarget",
+    "Task",
+    "TaskUnit",
+    "Project",
+    "Liaison",
+    "AssessmentPeriod",
+    "OfficialValue",
+    "IntegrityCase",
+)
 # Self-assessments: assessees and the office fill them in; what each may change
 # or delete in which state is the workflow's business (fixtures/…/workflows.yaml):
 # a draft can be deleted by its assessee, nothing once submitted.
 # Monthly progress reports follow the same pattern (their own workflow).
-ASSESSMENT = {f"innovation_action.{name}": ("view", "add", "change", "delete")
-              for name in ("SelfAssessment", "SelfAssessmentLine", "BonusClaim",
-                           "ProgressReport", "ProgressReportLine")}
+ASSESSMENT = {
+    f"innovation_action.{name}": ("view", "add", "change", "delete")
+    for name in ("SelfAssessment", "SelfAssessmentLine", "BonusClaim", "ProgressReport", "ProgressReportLine")
+}
 VIEW = ("view",)
 WORKFLOW_MODELS = ("lowcode.Workflow", "lowcode.WorkflowState", "lowcode.WorkflowTransition", "lowcode.WorkflowLog")
 # Print formats, letterheads and fonts are the administrators'; everyone may print with them.
@@ -34,8 +44,11 @@ CUSTOMIZE_MODELS = ("lowcode.CustomField", "lowcode.PropertySetter")
 
 
 def app_models() -> list[str]:
-    return [model._meta.label for model in apps.get_app_config("innovation_action").get_models()
-            if not model.__name__.startswith("Historical")]
+    return [
+        model._meta.label
+        for model in apps.get_app_config("innovation_action").get_models()
+        if not model.__name__.startswith("Historical")
+    ]
 
 
 def role_spec() -> dict:
@@ -47,14 +60,16 @@ def role_spec() -> dict:
     administration.update({label: ALL_ACTIONS for label in WORKFLOW_MODELS})
     administration.update({label: ALL_ACTIONS for label in PRINT_MODELS})
     administration.update({label: ALL_ACTIONS for label in CUSTOMIZE_MODELS})
-    administration.update({
-        "lowcode.UserPermission": ALL_ACTIONS,
-        "lowcode.ApiKey": ("view", "delete"),
-        "auth.User": ALL_ACTIONS,
-        "auth.Group": ALL_ACTIONS,
-        # Background job queues (django-rq's dashboard): seeing or emptying them is the administrators' alone.
-        "django_rq.Dashboard": ("admin",),
-    })
+    administration.update(
+        {
+            "lowcode.UserPermission": ALL_ACTIONS,
+            "lowcode.ApiKey": ("view", "delete"),
+            "auth.User": ALL_ACTIONS,
+            "auth.Group": ALL_ACTIONS,
+            # Background job queues (django-rq's dashboard): seeing or emptying them is the administrators' alone.
+            "django_rq.Dashboard": ("admin",),
+        }
+    )
     # Attachments: everyone may read and add them; which ones is decided by the
     # document they are attached to (scope) and write permission on it (upload).
     files = {"lowcode.File": ("view", "add", "delete")}

@@ -18,8 +18,18 @@ from types import SimpleNamespace
 from simpleeval import EvalWithCompoundTypes, InvalidExpression
 
 FUNCTIONS = {
-    "len": len, "sum": sum, "min": min, "max": max, "abs": abs, "round": round,
-    "int": int, "float": float, "str": str, "bool": bool, "any": any, "all": all,
+    "len": len,
+    "sum": sum,
+    "min": min,
+    "max": max,
+    "abs": abs,
+    "round": round,
+    "int": int,
+    "float": float,
+    "str": str,
+    "bool": bool,
+    "any": any,
+    "all": all,
 }
 
 
@@ -87,10 +97,33 @@ class _Rows:
 
 _VALUE = object()  # a plain value (number, text, date): no fields to read
 _ALLOWED_NODES = (
-    ast.Expression, ast.BoolOp, ast.BinOp, ast.UnaryOp, ast.Compare, ast.IfExp, ast.Call, ast.Name, ast.Attribute,
-    ast.Subscript, ast.Slice, ast.Constant, ast.List, ast.Tuple, ast.Set, ast.Dict, ast.GeneratorExp, ast.ListComp,
-    ast.comprehension, ast.JoinedStr, ast.FormattedValue, ast.Load, ast.Store,
-    ast.boolop, ast.operator, ast.unaryop, ast.cmpop,
+    ast.Expression,
+    ast.BoolOp,
+    ast.BinOp,
+    ast.UnaryOp,
+    ast.Compare,
+    ast.IfExp,
+    ast.Call,
+    ast.Name,
+    ast.Attribute,
+    ast.Subscript,
+    ast.Slice,
+    ast.Constant,
+    ast.List,
+    ast.Tuple,
+    ast.Set,
+    ast.Dict,
+    ast.GeneratorExp,
+    ast.ListComp,
+    ast.comprehension,
+    ast.JoinedStr,
+    ast.FormattedValue,
+    ast.Load,
+    ast.Store,
+    ast.boolop,
+    ast.operator,
+    ast.unaryop,
+    ast.cmpop,
 )
 
 
@@ -142,7 +175,9 @@ class _Checker:
             target = self.visit_expr(node.value, local)
             self.visit_expr(node.slice, local)
             if isinstance(target, Record):
-                self.problems.append(f"请用“.字段名”读取{target.label}的字段，例如 doc.{next(iter(target.names()), 'name')}")
+                self.problems.append(
+                    f"请用“.字段名”读取{target.label}的字段，例如 doc.{next(iter(target.names()), 'name')}"
+                )
             return target.record if isinstance(target, _Rows) else _VALUE
         if isinstance(node, ast.GeneratorExp | ast.ListComp):
             return self.comprehension(node, local)
@@ -180,8 +215,9 @@ class _Checker:
                 self.problems.append(f"{owner.label}没有字段“{attr}”（可用的字段：{'、'.join(owner.names())}）")
             return _VALUE
         if isinstance(owner, _Rows):
-            self.problems.append(f"“{attr}”：子表是多行，请写 len(…) 或用下标、循环取某一行，"
-                                 f"例如 all(row.{attr} for row in …)")
+            self.problems.append(
+                f"“{attr}”：子表是多行，请写 len(…) 或用下标、循环取某一行，例如 all(row.{attr} for row in …)"
+            )
             return _VALUE
         self.problems.append(f"不能读取“{attr}”：只能读取单据及其子表行的字段")
         return _VALUE

@@ -5,10 +5,14 @@ doc_events = {
     "Workflow": {"on_update": "apps.lowcode.workflow.validation.validate_saved_workflow"},
     # A field made required is opened for editing in the draft states that list their fields.
     # What an administrator may not do to a doctype (apps/lowcode/customize/validation.py).
-    "Custom Field": {"validate": "apps.lowcode.customize.validation.validate_custom_field",
-                     "on_update": "apps.lowcode.workflow.required_fields.custom_field_saved"},
-    "Property Setter": {"validate": "apps.lowcode.customize.validation.validate_property_setter",
-                        "on_update": "apps.lowcode.workflow.required_fields.property_setter_saved"},
+    "Custom Field": {
+        "validate": "apps.lowcode.customize.validation.validate_custom_field",
+        "on_update": "apps.lowcode.workflow.required_fields.custom_field_saved",
+    },
+    "Property Setter": {
+        "validate": "apps.lowcode.customize.validation.validate_property_setter",
+        "on_update": "apps.lowcode.workflow.required_fields.property_setter_saved",
+    },
 }
 
 # The only fields a document's current state lets its editors change (None: every field); a required field
@@ -20,8 +24,11 @@ editable_fields = "apps.lowcode.workflow.required_fields.fields_editable_now"
 fixtures = [
     {"doctype": "Custom Field", "key": ["dt", "fieldname"]},
     {"doctype": "Property Setter", "key": ["doc_type", "field_name"]},
-    {"doctype": "Workflow", "key": ["name"],
-     "tables": {"states": ["state"], "transitions": ["state", "action", "next_state"]}},
+    {
+        "doctype": "Workflow",
+        "key": ["name"],
+        "tables": {"states": ["state"], "transitions": ["state", "action", "next_state"]},
+    },
     {"doctype": "Letter Head", "key": ["name"]},
     # Blocks have no name of their own: they are matched by position.
     {"doctype": "Print Format", "key": ["name"], "tables": {"blocks": []}},

@@ -4,20 +4,35 @@ from apps.lowcode.file.model import File
 from apps.lowcode.notification.model import NotificationLog
 from apps.lowcode.permissions.user_permission import UserPermission
 from apps.lowcode.print_format.model import (
-           LetterHead,
-           Notice,
-           NumberSeries,
-           PrintFont,
-           PrintFormat,
-           PrintFormatBlock,
+    LetterHead,
+    Notice,
+    NumberSeries,
+    PrintFont,
+    PrintFormat,
+    PrintFormatBlock,
 )
 from apps.lowcode.workflow.model import (
-           Workflow,
-           WorkflowLog,
-           WorkflowState,
-           WorkflowTransition,
+    Workflow,
+    WorkflowLog,
+    WorkflowState,
+    WorkflowTransition,
 )
 
-__all__ = ["ApiKey", "CustomField", "File", "LetterHead", "Notice", "NotificationLog", "NumberSeries", "PrintFont", "PrintFormat",
-           "PrintFormatBlock", "PropertySetter", "UserPermission", "Workflow", "WorkflowLog", "WorkflowState",
-           "WorkflowTransition"]
+__all__ = [
+    "ApiKey",
+    "CustomField",
+    "File",
+    "LetterHead",
+    "Notice",
+    "NotificationLog",
+    "NumberSeries",
+    "PrintFont",
+    "PrintFormat",
+    "PrintFormatBlock",
+    "PropertySetter",
+    "UserPermission",
+    "Workflow",
+    "WorkflowLog",
+    "WorkflowState",
+    "WorkflowTransition",
+]

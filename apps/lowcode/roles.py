@@ -22,8 +22,9 @@ def sync_roles(spec: dict[str, dict[str, tuple[str, ...]]]) -> dict[str, Group]:
             content_type = ContentType.objects.get(app_label=app_label, model=model)
             for action in actions:
                 permissions.append(
-                    Permission.objects.get(content_type=content_type,
-                                           codename=f"{action}_{model}" if action in ALL_ACTIONS else action)
+                    Permission.objects.get(
+                        content_type=content_type, codename=f"{action}_{model}" if action in ALL_ACTIONS else action
+                    )
                 )
         group.permissions.set(permissions)
         groups[role] = group

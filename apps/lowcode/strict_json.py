@@ -49,8 +49,7 @@ def _check_string(text, name: str) -> None:
         text.encode("utf-8")
     except UnicodeEncodeError as exc:
         bad = text[exc.start]
-        raise ValidationError(
-            f"{name}中含有无效的字符（单独的代理项 \\u{ord(bad):04x}），请检查后重新提交") from None
+        raise ValidationError(f"{name}中含有无效的字符（单独的代理项 \\u{ord(bad):04x}），请检查后重新提交") from None
 
 
 class _Constant(ValueError):

@@ -15,8 +15,9 @@ from apps.lowcode.exceptions import DoesNotExistError, ValidationError
 
 def server_messages(message: str, indicator: str) -> str:
     """Frappe's ``_server_messages``: a JSON list of JSON-encoded messages, shown by its clients."""
-    return json.dumps([json.dumps({"message": message, "indicator": indicator}, ensure_ascii=False)],
-                      ensure_ascii=False)
+    return json.dumps(
+        [json.dumps({"message": message, "indicator": indicator}, ensure_ascii=False)], ensure_ascii=False
+    )
 
 
 @dataclass(frozen=True)
@@ -40,8 +41,13 @@ class FullResponse(dict):
     """
 
 
-def whitelist(name: str | None = None, methods=("GET", "POST"), allow_guest: bool = False,
-              request_content: dict | None = None, response_content: dict | None = None):
+def whitelist(
+    name: str | None = None,
+    methods=("GET", "POST"),
+    allow_guest: bool = False,
+    request_content: dict | None = None,
+    response_content: dict | None = None,
+):
     """Expose a function as ``/api/method/<name>``; it takes ``request`` first, then keyword parameters.
 
     It may return an HttpResponse (a download) instead of a value; ``request_content`` and

@@ -7,279 +7,741 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('innovation_action', '0001_initial'),
+        ("innovation_action", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='actionplan',
-            name='workflow_state',
-            field=models.CharField(blank=True, db_index=True, editable=False, max_length=140, verbose_name='工作流状态'),
+            model_name="actionplan",
+            name="workflow_state",
+            field=models.CharField(
+                blank=True, db_index=True, editable=False, max_length=140, verbose_name="工作流状态"
+            ),
         ),
         migrations.AddField(
-            model_name='county',
-            name='workflow_state',
-            field=models.CharField(blank=True, db_index=True, editable=False, max_length=140, verbose_name='工作流状态'),
+            model_name="county",
+            name="workflow_state",
+            field=models.CharField(
+                blank=True, db_index=True, editable=False, max_length=140, verbose_name="工作流状态"
+            ),
         ),
         migrations.AddField(
-            model_name='historicalactionplan',
-            name='workflow_state',
-            field=models.CharField(blank=True, db_index=True, editable=False, max_length=140, verbose_name='工作流状态'),
+            model_name="historicalactionplan",
+            name="workflow_state",
+            field=models.CharField(
+                blank=True, db_index=True, editable=False, max_length=140, verbose_name="工作流状态"
+            ),
         ),
         migrations.AddField(
-            model_name='historicalcounty',
-            name='workflow_state',
-            field=models.CharField(blank=True, db_index=True, editable=False, max_length=140, verbose_name='工作流状态'),
+            model_name="historicalcounty",
+            name="workflow_state",
+            field=models.CharField(
+                blank=True, db_index=True, editable=False, max_length=140, verbose_name="工作流状态"
+            ),
         ),
         migrations.AddField(
-            model_name='historicalindicator',
-            name='workflow_state',
-            field=models.CharField(blank=True, db_index=True, editable=False, max_length=140, verbose_name='工作流状态'),
+            model_name="historicalindicator",
+            name="workflow_state",
+            field=models.CharField(
+                blank=True, db_index=True, editable=False, max_length=140, verbose_name="工作流状态"
+            ),
         ),
         migrations.AddField(
-            model_name='historicalindicatorgroup',
-            name='workflow_state',
-            field=models.CharField(blank=True, db_index=True, editable=False, max_length=140, verbose_name='工作流状态'),
+            model_name="historicalindicatorgroup",
+            name="workflow_state",
+            field=models.CharField(
+                blank=True, db_index=True, editable=False, max_length=140, verbose_name="工作流状态"
+            ),
         ),
         migrations.AddField(
-            model_name='historicalliaison',
-            name='workflow_state',
-            field=models.CharField(blank=True, db_index=True, editable=False, max_length=140, verbose_name='工作流状态'),
+            model_name="historicalliaison",
+            name="workflow_state",
+            field=models.CharField(
+                blank=True, db_index=True, editable=False, max_length=140, verbose_name="工作流状态"
+            ),
         ),
         migrations.AddField(
-            model_name='historicalproject',
-            name='workflow_state',
-            field=models.CharField(blank=True, db_index=True, editable=False, max_length=140, verbose_name='工作流状态'),
+            model_name="historicalproject",
+            name="workflow_state",
+            field=models.CharField(
+                blank=True, db_index=True, editable=False, max_length=140, verbose_name="工作流状态"
+            ),
         ),
         migrations.AddField(
-            model_name='historicaltask',
-            name='workflow_state',
-            field=models.CharField(blank=True, db_index=True, editable=False, max_length=140, verbose_name='工作流状态'),
+            model_name="historicaltask",
+            name="workflow_state",
+            field=models.CharField(
+                blank=True, db_index=True, editable=False, max_length=140, verbose_name="工作流状态"
+            ),
         ),
         migrations.AddField(
-            model_name='historicalunit',
-            name='workflow_state',
-            field=models.CharField(blank=True, db_index=True, editable=False, max_length=140, verbose_name='工作流状态'),
+            model_name="historicalunit",
+            name="workflow_state",
+            field=models.CharField(
+                blank=True, db_index=True, editable=False, max_length=140, verbose_name="工作流状态"
+            ),
         ),
         migrations.AddField(
-            model_name='indicator',
-            name='workflow_state',
-            field=models.CharField(blank=True, db_index=True, editable=False, max_length=140, verbose_name='工作流状态'),
+            model_name="indicator",
+            name="workflow_state",
+            field=models.CharField(
+                blank=True, db_index=True, editable=False, max_length=140, verbose_name="工作流状态"
+            ),
         ),
         migrations.AddField(
-            model_name='indicatorgroup',
-            name='workflow_state',
-            field=models.CharField(blank=True, db_index=True, editable=False, max_length=140, verbose_name='工作流状态'),
+            model_name="indicatorgroup",
+            name="workflow_state",
+            field=models.CharField(
+                blank=True, db_index=True, editable=False, max_length=140, verbose_name="工作流状态"
+            ),
         ),
         migrations.AddField(
-            model_name='liaison',
-            name='workflow_state',
-            field=models.CharField(blank=True, db_index=True, editable=False, max_length=140, verbose_name='工作流状态'),
+            model_name="liaison",
+            name="workflow_state",
+            field=models.CharField(
+                blank=True, db_index=True, editable=False, max_length=140, verbose_name="工作流状态"
+            ),
         ),
         migrations.AddField(
-            model_name='project',
-            name='workflow_state',
-            field=models.CharField(blank=True, db_index=True, editable=False, max_length=140, verbose_name='工作流状态'),
+            model_name="project",
+            name="workflow_state",
+            field=models.CharField(
+                blank=True, db_index=True, editable=False, max_length=140, verbose_name="工作流状态"
+            ),
         ),
         migrations.AddField(
-            model_name='task',
-            name='workflow_state',
-            field=models.CharField(blank=True, db_index=True, editable=False, max_length=140, verbose_name='工作流状态'),
+            model_name="task",
+            name="workflow_state",
+            field=models.CharField(
+                blank=True, db_index=True, editable=False, max_length=140, verbose_name="工作流状态"
+            ),
         ),
         migrations.AddField(
-            model_name='unit',
-            name='workflow_state',
-            field=models.CharField(blank=True, db_index=True, editable=False, max_length=140, verbose_name='工作流状态'),
+            model_name="unit",
+            name="workflow_state",
+            field=models.CharField(
+                blank=True, db_index=True, editable=False, max_length=140, verbose_name="工作流状态"
+            ),
         ),
         migrations.CreateModel(
-            name='AssessmentPeriod',
+            name="AssessmentPeriod",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(blank=True, max_length=140, unique=True, verbose_name='编号')),
-                ('creation', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('modified', models.DateTimeField(auto_now=True, verbose_name='修改时间')),
-                ('docstatus', models.SmallIntegerField(choices=[(0, '草稿'), (1, '已提交'), (2, '已作废')], default=0, editable=False, verbose_name='单据状态')),
-                ('workflow_state', models.CharField(blank=True, db_index=True, editable=False, max_length=140, verbose_name='工作流状态')),
-                ('kind', models.CharField(choices=[('月度', '月度'), ('季度', '季度'), ('年度', '年度')], max_length=4, verbose_name='周期类型')),
-                ('number', models.PositiveSmallIntegerField(blank=True, help_text='第几月/第几季度；年度留空', null=True, verbose_name='序号')),
-                ('start_date', models.DateField(verbose_name='开始日期')),
-                ('end_date', models.DateField(verbose_name='结束日期')),
-                ('deadline', models.DateField(blank=True, null=True, verbose_name='报送截止日期')),
-                ('modified_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='修改人')),
-                ('owner', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='创建人')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='periods', to='innovation_action.actionplan', verbose_name='工作方案')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(blank=True, max_length=140, unique=True, verbose_name="编号")),
+                ("creation", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("modified", models.DateTimeField(auto_now=True, verbose_name="修改时间")),
+                (
+                    "docstatus",
+                    models.SmallIntegerField(
+                        choices=[(0, "草稿"), (1, "已提交"), (2, "已作废")],
+                        default=0,
+                        editable=False,
+                        verbose_name="单据状态",
+                    ),
+                ),
+                (
+                    "workflow_state",
+                    models.CharField(
+                        blank=True, db_index=True, editable=False, max_length=140, verbose_name="工作流状态"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("月度", "月度"), ("季度", "季度"), ("年度", "年度")],
+                        max_length=4,
+                        verbose_name="周期类型",
+                    ),
+                ),
+                (
+                    "number",
+                    models.PositiveSmallIntegerField(
+                        blank=True, help_text="第几月/第几季度；年度留空", null=True, verbose_name="序号"
+                    ),
+                ),
+                ("start_date", models.DateField(verbose_name="开始日期")),
+                ("end_date", models.DateField(verbose_name="结束日期")),
+                ("deadline", models.DateField(blank=True, null=True, verbose_name="报送截止日期")),
+                (
+                    "modified_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="修改人",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="创建人",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="periods",
+                        to="innovation_action.actionplan",
+                        verbose_name="工作方案",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '考评周期',
-                'verbose_name_plural': '考评周期',
-                'ordering': ['plan', 'start_date', '-end_date'],
+                "verbose_name": "考评周期",
+                "verbose_name_plural": "考评周期",
+                "ordering": ["plan", "start_date", "-end_date"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalAssessmentPeriod',
+            name="HistoricalAssessmentPeriod",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(blank=True, db_index=True, max_length=140, verbose_name='编号')),
-                ('creation', models.DateTimeField(blank=True, editable=False, verbose_name='创建时间')),
-                ('modified', models.DateTimeField(blank=True, editable=False, verbose_name='修改时间')),
-                ('docstatus', models.SmallIntegerField(choices=[(0, '草稿'), (1, '已提交'), (2, '已作废')], default=0, editable=False, verbose_name='单据状态')),
-                ('workflow_state', models.CharField(blank=True, db_index=True, editable=False, max_length=140, verbose_name='工作流状态')),
-                ('kind', models.CharField(choices=[('月度', '月度'), ('季度', '季度'), ('年度', '年度')], max_length=4, verbose_name='周期类型')),
-                ('number', models.PositiveSmallIntegerField(blank=True, help_text='第几月/第几季度；年度留空', null=True, verbose_name='序号')),
-                ('start_date', models.DateField(verbose_name='开始日期')),
-                ('end_date', models.DateField(verbose_name='结束日期')),
-                ('deadline', models.DateField(blank=True, null=True, verbose_name='报送截止日期')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('modified_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='修改人')),
-                ('owner', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='创建人')),
-                ('plan', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='innovation_action.actionplan', verbose_name='工作方案')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                ("name", models.CharField(blank=True, db_index=True, max_length=140, verbose_name="编号")),
+                ("creation", models.DateTimeField(blank=True, editable=False, verbose_name="创建时间")),
+                ("modified", models.DateTimeField(blank=True, editable=False, verbose_name="修改时间")),
+                (
+                    "docstatus",
+                    models.SmallIntegerField(
+                        choices=[(0, "草稿"), (1, "已提交"), (2, "已作废")],
+                        default=0,
+                        editable=False,
+                        verbose_name="单据状态",
+                    ),
+                ),
+                (
+                    "workflow_state",
+                    models.CharField(
+                        blank=True, db_index=True, editable=False, max_length=140, verbose_name="工作流状态"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("月度", "月度"), ("季度", "季度"), ("年度", "年度")],
+                        max_length=4,
+                        verbose_name="周期类型",
+                    ),
+                ),
+                (
+                    "number",
+                    models.PositiveSmallIntegerField(
+                        blank=True, help_text="第几月/第几季度；年度留空", null=True, verbose_name="序号"
+                    ),
+                ),
+                ("start_date", models.DateField(verbose_name="开始日期")),
+                ("end_date", models.DateField(verbose_name="结束日期")),
+                ("deadline", models.DateField(blank=True, null=True, verbose_name="报送截止日期")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "modified_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="修改人",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="创建人",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="innovation_action.actionplan",
+                        verbose_name="工作方案",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical 考评周期',
-                'verbose_name_plural': 'historical 考评周期',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical 考评周期",
+                "verbose_name_plural": "historical 考评周期",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalSelfAssessment',
+            name="HistoricalSelfAssessment",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(blank=True, db_index=True, max_length=140, verbose_name='编号')),
-                ('creation', models.DateTimeField(blank=True, editable=False, verbose_name='创建时间')),
-                ('modified', models.DateTimeField(blank=True, editable=False, verbose_name='修改时间')),
-                ('docstatus', models.SmallIntegerField(choices=[(0, '草稿'), (1, '已提交'), (2, '已作废')], default=0, editable=False, verbose_name='单据状态')),
-                ('workflow_state', models.CharField(blank=True, db_index=True, editable=False, max_length=140, verbose_name='工作流状态')),
-                ('scheme', models.CharField(blank=True, choices=[('县级', '县（市、区）考评指标（附表3-1）'), ('市直', '市直单位考评指标（附表3-2）')], help_text='留空则按考评对象自动确定', max_length=4, verbose_name='考评方案')),
-                ('summary', models.TextField(blank=True, verbose_name='自评总体情况')),
-                ('self_total', models.DecimalField(blank=True, decimal_places=2, editable=False, max_digits=6, null=True, verbose_name='自评总分')),
-                ('reviewed_total', models.DecimalField(blank=True, decimal_places=2, editable=False, max_digits=6, null=True, verbose_name='初审总分')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('county', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='innovation_action.county', verbose_name='县（市、区）')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('modified_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='修改人')),
-                ('owner', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='创建人')),
-                ('period', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='innovation_action.assessmentperiod', verbose_name='考评周期')),
-                ('unit', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='innovation_action.unit', verbose_name='市直单位')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                ("name", models.CharField(blank=True, db_index=True, max_length=140, verbose_name="编号")),
+                ("creation", models.DateTimeField(blank=True, editable=False, verbose_name="创建时间")),
+                ("modified", models.DateTimeField(blank=True, editable=False, verbose_name="修改时间")),
+                (
+                    "docstatus",
+                    models.SmallIntegerField(
+                        choices=[(0, "草稿"), (1, "已提交"), (2, "已作废")],
+                        default=0,
+                        editable=False,
+                        verbose_name="单据状态",
+                    ),
+                ),
+                (
+                    "workflow_state",
+                    models.CharField(
+                        blank=True, db_index=True, editable=False, max_length=140, verbose_name="工作流状态"
+                    ),
+                ),
+                (
+                    "scheme",
+                    models.CharField(
+                        blank=True,
+                        choices=[("县级", "县（市、区）考评指标（附表3-1）"), ("市直", "市直单位考评指标（附表3-2）")],
+                        help_text="留空则按考评对象自动确定",
+                        max_length=4,
+                        verbose_name="考评方案",
+                    ),
+                ),
+                ("summary", models.TextField(blank=True, verbose_name="自评总体情况")),
+                (
+                    "self_total",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, editable=False, max_digits=6, null=True, verbose_name="自评总分"
+                    ),
+                ),
+                (
+                    "reviewed_total",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, editable=False, max_digits=6, null=True, verbose_name="初审总分"
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "county",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="innovation_action.county",
+                        verbose_name="县（市、区）",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "modified_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="修改人",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="创建人",
+                    ),
+                ),
+                (
+                    "period",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="innovation_action.assessmentperiod",
+                        verbose_name="考评周期",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="innovation_action.unit",
+                        verbose_name="市直单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical 自评报告',
-                'verbose_name_plural': 'historical 自评报告',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical 自评报告",
+                "verbose_name_plural": "historical 自评报告",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='SelfAssessment',
+            name="SelfAssessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(blank=True, max_length=140, unique=True, verbose_name='编号')),
-                ('creation', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('modified', models.DateTimeField(auto_now=True, verbose_name='修改时间')),
-                ('docstatus', models.SmallIntegerField(choices=[(0, '草稿'), (1, '已提交'), (2, '已作废')], default=0, editable=False, verbose_name='单据状态')),
-                ('workflow_state', models.CharField(blank=True, db_index=True, editable=False, max_length=140, verbose_name='工作流状态')),
-                ('scheme', models.CharField(blank=True, choices=[('县级', '县（市、区）考评指标（附表3-1）'), ('市直', '市直单位考评指标（附表3-2）')], help_text='留空则按考评对象自动确定', max_length=4, verbose_name='考评方案')),
-                ('summary', models.TextField(blank=True, verbose_name='自评总体情况')),
-                ('self_total', models.DecimalField(blank=True, decimal_places=2, editable=False, max_digits=6, null=True, verbose_name='自评总分')),
-                ('reviewed_total', models.DecimalField(blank=True, decimal_places=2, editable=False, max_digits=6, null=True, verbose_name='初审总分')),
-                ('county', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='self_assessments', to='innovation_action.county', verbose_name='县（市、区）')),
-                ('modified_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='修改人')),
-                ('owner', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='创建人')),
-                ('period', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='self_assessments', to='innovation_action.assessmentperiod', verbose_name='考评周期')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='self_assessments', to='innovation_action.unit', verbose_name='市直单位')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(blank=True, max_length=140, unique=True, verbose_name="编号")),
+                ("creation", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("modified", models.DateTimeField(auto_now=True, verbose_name="修改时间")),
+                (
+                    "docstatus",
+                    models.SmallIntegerField(
+                        choices=[(0, "草稿"), (1, "已提交"), (2, "已作废")],
+                        default=0,
+                        editable=False,
+                        verbose_name="单据状态",
+                    ),
+                ),
+                (
+                    "workflow_state",
+                    models.CharField(
+                        blank=True, db_index=True, editable=False, max_length=140, verbose_name="工作流状态"
+                    ),
+                ),
+                (
+                    "scheme",
+                    models.CharField(
+                        blank=True,
+                        choices=[("县级", "县（市、区）考评指标（附表3-1）"), ("市直", "市直单位考评指标（附表3-2）")],
+                        help_text="留空则按考评对象自动确定",
+                        max_length=4,
+                        verbose_name="考评方案",
+                    ),
+                ),
+                ("summary", models.TextField(blank=True, verbose_name="自评总体情况")),
+                (
+                    "self_total",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, editable=False, max_digits=6, null=True, verbose_name="自评总分"
+                    ),
+                ),
+                (
+                    "reviewed_total",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, editable=False, max_digits=6, null=True, verbose_name="初审总分"
+                    ),
+                ),
+                (
+                    "county",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="self_assessments",
+                        to="innovation_action.county",
+                        verbose_name="县（市、区）",
+                    ),
+                ),
+                (
+                    "modified_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="修改人",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="创建人",
+                    ),
+                ),
+                (
+                    "period",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="self_assessments",
+                        to="innovation_action.assessmentperiod",
+                        verbose_name="考评周期",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="self_assessments",
+                        to="innovation_action.unit",
+                        verbose_name="市直单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '自评报告',
-                'verbose_name_plural': '自评报告',
-                'ordering': ['period', 'county__order', 'unit__order', 'id'],
+                "verbose_name": "自评报告",
+                "verbose_name_plural": "自评报告",
+                "ordering": ["period", "county__order", "unit__order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalSelfAssessmentLine',
+            name="HistoricalSelfAssessmentLine",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(blank=True, db_index=True, max_length=140, verbose_name='编号')),
-                ('creation', models.DateTimeField(blank=True, editable=False, verbose_name='创建时间')),
-                ('modified', models.DateTimeField(blank=True, editable=False, verbose_name='修改时间')),
-                ('docstatus', models.SmallIntegerField(choices=[(0, '草稿'), (1, '已提交'), (2, '已作废')], default=0, editable=False, verbose_name='单据状态')),
-                ('idx', models.PositiveIntegerField(default=0, verbose_name='序号')),
-                ('value', models.CharField(blank=True, max_length=200, verbose_name='指标值/完成情况')),
-                ('self_score', models.DecimalField(blank=True, decimal_places=2, max_digits=6, null=True, verbose_name='自评分')),
-                ('evidence', models.TextField(blank=True, verbose_name='事实依据')),
-                ('analysis', models.TextField(blank=True, verbose_name='分析意见')),
-                ('reviewed_score', models.DecimalField(blank=True, decimal_places=2, max_digits=6, null=True, verbose_name='初审得分')),
-                ('review_comment', models.TextField(blank=True, verbose_name='初审意见')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('indicator', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='innovation_action.indicator', verbose_name='考评指标')),
-                ('modified_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='修改人')),
-                ('owner', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='创建人')),
-                ('assessment', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='innovation_action.selfassessment', verbose_name='自评报告')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                ("name", models.CharField(blank=True, db_index=True, max_length=140, verbose_name="编号")),
+                ("creation", models.DateTimeField(blank=True, editable=False, verbose_name="创建时间")),
+                ("modified", models.DateTimeField(blank=True, editable=False, verbose_name="修改时间")),
+                (
+                    "docstatus",
+                    models.SmallIntegerField(
+                        choices=[(0, "草稿"), (1, "已提交"), (2, "已作废")],
+                        default=0,
+                        editable=False,
+                        verbose_name="单据状态",
+                    ),
+                ),
+                ("idx", models.PositiveIntegerField(default=0, verbose_name="序号")),
+                ("value", models.CharField(blank=True, max_length=200, verbose_name="指标值/完成情况")),
+                (
+                    "self_score",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=6, null=True, verbose_name="自评分"),
+                ),
+                ("evidence", models.TextField(blank=True, verbose_name="事实依据")),
+                ("analysis", models.TextField(blank=True, verbose_name="分析意见")),
+                (
+                    "reviewed_score",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=6, null=True, verbose_name="初审得分"),
+                ),
+                ("review_comment", models.TextField(blank=True, verbose_name="初审意见")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="innovation_action.indicator",
+                        verbose_name="考评指标",
+                    ),
+                ),
+                (
+                    "modified_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="修改人",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="创建人",
+                    ),
+                ),
+                (
+                    "assessment",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="innovation_action.selfassessment",
+                        verbose_name="自评报告",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical 自评明细',
-                'verbose_name_plural': 'historical 自评明细',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical 自评明细",
+                "verbose_name_plural": "historical 自评明细",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='SelfAssessmentLine',
+            name="SelfAssessmentLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(blank=True, max_length=140, unique=True, verbose_name='编号')),
-                ('creation', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('modified', models.DateTimeField(auto_now=True, verbose_name='修改时间')),
-                ('docstatus', models.SmallIntegerField(choices=[(0, '草稿'), (1, '已提交'), (2, '已作废')], default=0, editable=False, verbose_name='单据状态')),
-                ('idx', models.PositiveIntegerField(default=0, verbose_name='序号')),
-                ('value', models.CharField(blank=True, max_length=200, verbose_name='指标值/完成情况')),
-                ('self_score', models.DecimalField(blank=True, decimal_places=2, max_digits=6, null=True, verbose_name='自评分')),
-                ('evidence', models.TextField(blank=True, verbose_name='事实依据')),
-                ('analysis', models.TextField(blank=True, verbose_name='分析意见')),
-                ('reviewed_score', models.DecimalField(blank=True, decimal_places=2, max_digits=6, null=True, verbose_name='初审得分')),
-                ('review_comment', models.TextField(blank=True, verbose_name='初审意见')),
-                ('assessment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='innovation_action.selfassessment', verbose_name='自评报告')),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='innovation_action.indicator', verbose_name='考评指标')),
-                ('modified_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='修改人')),
-                ('owner', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='创建人')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(blank=True, max_length=140, unique=True, verbose_name="编号")),
+                ("creation", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("modified", models.DateTimeField(auto_now=True, verbose_name="修改时间")),
+                (
+                    "docstatus",
+                    models.SmallIntegerField(
+                        choices=[(0, "草稿"), (1, "已提交"), (2, "已作废")],
+                        default=0,
+                        editable=False,
+                        verbose_name="单据状态",
+                    ),
+                ),
+                ("idx", models.PositiveIntegerField(default=0, verbose_name="序号")),
+                ("value", models.CharField(blank=True, max_length=200, verbose_name="指标值/完成情况")),
+                (
+                    "self_score",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=6, null=True, verbose_name="自评分"),
+                ),
+                ("evidence", models.TextField(blank=True, verbose_name="事实依据")),
+                ("analysis", models.TextField(blank=True, verbose_name="分析意见")),
+                (
+                    "reviewed_score",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=6, null=True, verbose_name="初审得分"),
+                ),
+                ("review_comment", models.TextField(blank=True, verbose_name="初审意见")),
+                (
+                    "assessment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lines",
+                        to="innovation_action.selfassessment",
+                        verbose_name="自评报告",
+                    ),
+                ),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="innovation_action.indicator",
+                        verbose_name="考评指标",
+                    ),
+                ),
+                (
+                    "modified_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="修改人",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="创建人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '自评明细',
-                'verbose_name_plural': '自评明细',
-                'ordering': ['idx'],
-                'abstract': False,
+                "verbose_name": "自评明细",
+                "verbose_name_plural": "自评明细",
+                "ordering": ["idx"],
+                "abstract": False,
             },
         ),
         migrations.AddConstraint(
-            model_name='assessmentperiod',
-            constraint=models.UniqueConstraint(fields=('plan', 'kind', 'number'), name='unique_assessment_period'),
+            model_name="assessmentperiod",
+            constraint=models.UniqueConstraint(fields=("plan", "kind", "number"), name="unique_assessment_period"),
         ),
         migrations.AddConstraint(
-            model_name='selfassessment',
-            constraint=models.UniqueConstraint(fields=('period', 'county'), name='unique_county_self_assessment'),
+            model_name="selfassessment",
+            constraint=models.UniqueConstraint(fields=("period", "county"), name="unique_county_self_assessment"),
         ),
         migrations.AddConstraint(
-            model_name='selfassessment',
-            constraint=models.UniqueConstraint(fields=('period', 'unit'), name='unique_unit_self_assessment'),
+            model_name="selfassessment",
+            constraint=models.UniqueConstraint(fields=("period", "unit"), name="unique_unit_self_assessment"),
         ),
         migrations.AddConstraint(
-            model_name='selfassessmentline',
-            constraint=models.UniqueConstraint(fields=('assessment', 'indicator'), name='unique_assessment_indicator'),
+            model_name="selfassessmentline",
+            constraint=models.UniqueConstraint(fields=("assessment", "indicator"), name="unique_assessment_indicator"),
         ),
     ]

@@ -4,40 +4,69 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('innovation_action', '0004_custom_values'),
+        ("innovation_action", "0004_custom_values"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalselfassessmentline',
-            name='reviewed_computed',
-            field=models.DecimalField(blank=True, decimal_places=2, editable=False, help_text='按计分方法算出的初审得分（自动计分的指标）', max_digits=6, null=True, verbose_name='计算得分'),
+            model_name="historicalselfassessmentline",
+            name="reviewed_computed",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=2,
+                editable=False,
+                help_text="按计分方法算出的初审得分（自动计分的指标）",
+                max_digits=6,
+                null=True,
+                verbose_name="计算得分",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalselfassessmentline',
-            name='reviewed_overridden',
-            field=models.BooleanField(default=False, editable=False, help_text='初审得分由领导小组办公室调整，不采用计算得分', verbose_name='初审调整'),
+            model_name="historicalselfassessmentline",
+            name="reviewed_overridden",
+            field=models.BooleanField(
+                default=False,
+                editable=False,
+                help_text="初审得分由领导小组办公室调整，不采用计算得分",
+                verbose_name="初审调整",
+            ),
         ),
         migrations.AddField(
-            model_name='selfassessmentline',
-            name='reviewed_computed',
-            field=models.DecimalField(blank=True, decimal_places=2, editable=False, help_text='按计分方法算出的初审得分（自动计分的指标）', max_digits=6, null=True, verbose_name='计算得分'),
+            model_name="selfassessmentline",
+            name="reviewed_computed",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=2,
+                editable=False,
+                help_text="按计分方法算出的初审得分（自动计分的指标）",
+                max_digits=6,
+                null=True,
+                verbose_name="计算得分",
+            ),
         ),
         migrations.AddField(
-            model_name='selfassessmentline',
-            name='reviewed_overridden',
-            field=models.BooleanField(default=False, editable=False, help_text='初审得分由领导小组办公室调整，不采用计算得分', verbose_name='初审调整'),
+            model_name="selfassessmentline",
+            name="reviewed_overridden",
+            field=models.BooleanField(
+                default=False,
+                editable=False,
+                help_text="初审得分由领导小组办公室调整，不采用计算得分",
+                verbose_name="初审调整",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalselfassessmentline',
-            name='review_comment',
-            field=models.TextField(blank=True, help_text='初审得分与计算得分不同时，须在此说明调整理由', verbose_name='初审意见'),
+            model_name="historicalselfassessmentline",
+            name="review_comment",
+            field=models.TextField(
+                blank=True, help_text="初审得分与计算得分不同时，须在此说明调整理由", verbose_name="初审意见"
+            ),
         ),
         migrations.AlterField(
-            model_name='selfassessmentline',
-            name='review_comment',
-            field=models.TextField(blank=True, help_text='初审得分与计算得分不同时，须在此说明调整理由', verbose_name='初审意见'),
+            model_name="selfassessmentline",
+            name="review_comment",
+            field=models.TextField(
+                blank=True, help_text="初审得分与计算得分不同时，须在此说明调整理由", verbose_name="初审意见"
+            ),
         ),
     ]

@@ -33,8 +33,9 @@ DEMO_ACCOUNTS = (
     DemoAccount("leader", "领导小组 审定人", roles.LEADING_GROUP),
     DemoAccount("zhanggong", "章贡区 填报员", roles.COUNTY_USER, scope=("County", "章贡区")),
     DemoAccount("xinfeng", "信丰县 填报员", roles.COUNTY_USER, scope=("County", "信丰县")),
-    DemoAccount("gongxin", "市工信局 联络员 顾宏诚", roles.UNIT_LIAISON, scope=("Unit", "市工信局"),
-                liaison="市工信局-顾宏诚"),
+    DemoAccount(
+        "gongxin", "市工信局 联络员 顾宏诚", roles.UNIT_LIAISON, scope=("Unit", "市工信局"), liaison="市工信局-顾宏诚"
+    ),
 )
 
 

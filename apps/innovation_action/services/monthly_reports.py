@@ -41,15 +41,16 @@ NO_DEADLINE = "未设截止日期"
 
 def tasks_of_unit(plan, unit):
     """The tasks of a plan a unit leads or shares (牵头或配合), by number."""
-    return (Task.objects.filter(plan=plan).filter(Q(lead_unit=unit) | Q(units__unit=unit))
-            .distinct().order_by("number"))
+    return Task.objects.filter(plan=plan).filter(Q(lead_unit=unit) | Q(units__unit=unit)).distinct().order_by("number")
 
 
 def months_within(period: AssessmentPeriod):
     """The monthly periods of the period's plan lying within it (a month gives itself)."""
     return AssessmentPeriod.objects.filter(
-        plan_id=period.plan_id, kind=PeriodKind.MONTH,
-        start_date__gte=period.start_date, end_date__lte=period.end_date,
+        plan_id=period.plan_id,
+        kind=PeriodKind.MONTH,
+        start_date__gte=period.start_date,
+        end_date__lte=period.end_date,
     ).order_by("start_date")
 
 
@@ -99,8 +100,10 @@ def late_reports(unit, period, as_of: date | None = None) -> Counted:
         submitted_at = stamps.get(month.pk)
         outcome = verdict(month, submitted_at, as_of)
         if outcome == LATE:
-            issues.append(f"{month.title}迟报（{day_text(timezone.localdate(submitted_at), year)}报送，"
-                          f"截止{day_text(month.deadline, year)}）")
+            issues.append(
+                f"{month.title}迟报（{day_text(timezone.localdate(submitted_at), year)}报送，"
+                f"截止{day_text(month.deadline, year)}）"
+            )
         elif outcome == MISSING:
             issues.append(f"{month.title}漏报（截止{day_text(month.deadline, year)}）")
         elif outcome == ON_TIME:
@@ -109,8 +112,7 @@ def late_reports(unit, period, as_of: date | None = None) -> Counted:
             undated.append(month.number)
         else:
             not_due.append(month.number)
-    parts = [*issues, f"共 {len(issues)} 次"] if issues else \
-        [f"按时报送 {on_time} 次，无迟报、漏报"] if on_time else []
+    parts = [*issues, f"共 {len(issues)} 次"] if issues else [f"按时报送 {on_time} 次，无迟报、漏报"] if on_time else []
     if undated:
         parts.append(f"{months_text(undated)}未设报送截止日期，不计")
     if not_due:
@@ -130,11 +132,18 @@ def task_completion(unit, period) -> Counted:
     tasks = list(tasks_of_unit(plan, unit))
     if not tasks:
         return Counted(Decimal("100.00"), f"{unit}在{plan.year}年工作方案中无牵头或配合任务，按全部完成计 100%")
-    latest = (ProgressReport.objects.filter(unit=unit, period__in=months_within(period), docstatus=1)
-              .select_related("period__plan").order_by("-period__start_date").first())
+    latest = (
+        ProgressReport.objects.filter(unit=unit, period__in=months_within(period), docstatus=1)
+        .select_related("period__plan")
+        .order_by("-period__start_date")
+        .first()
+    )
     statuses = dict(latest.lines.values_list("task_id", "status")) if latest else {}
-    unfinished = [f"第{task.number}项（{statuses.get(task.pk, '未报送')}）"
-                  for task in tasks if statuses.get(task.pk) != TaskStatus.DONE]
+    unfinished = [
+        f"第{task.number}项（{statuses.get(task.pk, '未报送')}）"
+        for task in tasks
+        if statuses.get(task.pk) != TaskStatus.DONE
+    ]
     done = len(tasks) - len(unfinished)
     percent = (Decimal(done) * 100 / len(tasks)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     parts = [f"牵头或配合任务 {len(tasks)} 项，已完成 {done} 项（{number_text(percent)}%）"]

@@ -148,7 +148,7 @@ def clean_title(title) -> str:
 
 
 def default_title(plan: ActionPlan, year: int) -> str:
-    """"2023年赣州市…工作方案" → "2024年赣州市…工作方案"; a title without its year stays as it is."""
+    """ "2023年赣州市…工作方案" → "2024年赣州市…工作方案"; a title without its year stays as it is."""
     return plan.title.replace(f"{plan.year}年", f"{year}年")
 
 
@@ -183,10 +183,15 @@ def copy_plan_header(source: ActionPlan, year: int, title: str, user, reason: st
     if len(notice_title) > limit:  # a long new title does not fit: only the year changes, as in a default title
         notice_title = source.notice_title.replace(f"{source.year}年", f"{year}年")
     return copy_document(
-        source, user, reason,
-        year=year, title=title, notice_title=notice_title,
+        source,
+        user,
+        reason,
+        year=year,
+        title=title,
+        notice_title=notice_title,
         notice_body=source.notice_body.replace(source.title, title),
-        document_number="", issue_date=None,
+        document_number="",
+        issue_date=None,
     )
 
 
@@ -222,14 +227,18 @@ def copy_periods(source: ActionPlan, new: ActionPlan, user, reason: str) -> None
     years = new.year - source.year
     for period in source.periods.order_by("start_date", "-end_date"):
         copy_document(
-            period, user, reason, plan=new,
-            start_date=shift_years(period.start_date, years), end_date=shift_years(period.end_date, years),
-            deadline=shift_years(period.deadline, years), opened_at=None,
+            period,
+            user,
+            reason,
+            plan=new,
+            start_date=shift_years(period.start_date, years),
+            end_date=shift_years(period.end_date, years),
+            deadline=shift_years(period.deadline, years),
+            opened_at=None,
         )
 
 
 def copy_summary(plan: ActionPlan) -> str:
-    """"重点任务 29 项、考评指标 20 项、考评周期 17 个": what a plan holds, for the success message."""
+    """ "重点任务 29 项、考评指标 20 项、考评周期 17 个": what a plan holds, for the success message."""
     indicators = Indicator.objects.filter(group__plan=plan).count()
     return f"重点任务 {plan.tasks.count()} 项、考评指标 {indicators} 项、考评周期 {plan.periods.count()} 个"
-

@@ -68,7 +68,15 @@ from apps.lowcode.xlsx.styles import (
 
 DATA_SHEET = "核定数据"
 NOTES_SHEET = "填写说明"
-COUNTY, NUMBER, TITLE, VALUE, TARGET, SOURCE, NOTE = "县（市、区）", "指标序号", "考核指标", "核定值", "目标值", "数据来源", "备注"
+COUNTY, NUMBER, TITLE, VALUE, TARGET, SOURCE, NOTE = (
+    "县（市、区）",
+    "指标序号",
+    "考核指标",
+    "核定值",
+    "目标值",
+    "数据来源",
+    "备注",
+)
 COLUMNS = (COUNTY, NUMBER, TITLE, VALUE, TARGET, SOURCE, NOTE)
 REQUIRED = (COUNTY, NUMBER, VALUE)
 # Other headings people write for the same columns.
@@ -82,8 +90,10 @@ PERIOD_CELL_LABEL = "周期编号"  # the notes sheet says which period a templa
 MAX_DATA_ROWS = 5000
 MAX_LISTED_PROBLEMS = 200
 XLSX_CONTENT_TYPE = xlsx_styles.XLSX_CONTENT_TYPE  # the admin, the API and the tests name it here
-MAX_LENGTH = {SOURCE: OfficialValue._meta.get_field("source").max_length,
-              NOTE: OfficialValue._meta.get_field("note").max_length}
+MAX_LENGTH = {
+    SOURCE: OfficialValue._meta.get_field("source").max_length,
+    NOTE: OfficialValue._meta.get_field("note").max_length,
+}
 
 # Set while an import saves its rows: it synchronises the lines once at the end,
 # not once per saved value (see official_value_saved).
@@ -149,14 +159,20 @@ def resolve_period(period) -> AssessmentPeriod:
 
 def county_indicators(period: AssessmentPeriod):
     """The indicators of 附表3-1 in the period's plan, by number."""
-    return (Indicator.objects.filter(group__plan_id=period.plan_id, group__scheme=Scheme.COUNTY)
-            .select_related("group").order_by("number"))
+    return (
+        Indicator.objects.filter(group__plan_id=period.plan_id, group__scheme=Scheme.COUNTY)
+        .select_related("group")
+        .order_by("number")
+    )
 
 
 def importable(indicator: Indicator) -> bool:
     """Scored automatically from a reported value: what a department's figure can override."""
-    return (indicator.scoring_method != Method.MANUAL and indicator.value_source == ValueSource.REPORTED
-            and not indicator.group.is_bonus)
+    return (
+        indicator.scoring_method != Method.MANUAL
+        and indicator.value_source == ValueSource.REPORTED
+        and not indicator.group.is_bonus
+    )
 
 
 def why_not_importable(indicator: Indicator) -> str:
@@ -201,10 +217,17 @@ def template(period) -> bytes:
     for county in counties:
         for indicator in indicators:
             value = existing.get((county.pk, indicator.pk))
-            sheet.append([county.name, indicator.number, indicator.title,
-                          excel_number(value.value) if value else None,
-                          excel_number(value.target) if value else None,
-                          value.source if value else None, value.note if value else None])
+            sheet.append(
+                [
+                    county.name,
+                    indicator.number,
+                    indicator.title,
+                    excel_number(value.value) if value else None,
+                    excel_number(value.target) if value else None,
+                    value.source if value else None,
+                    value.note if value else None,
+                ]
+            )
     last_row = sheet.max_row
     style_data_sheet(sheet, last_row)
     notes = workbook.create_sheet(NOTES_SHEET)
@@ -282,16 +305,42 @@ def write_notes(sheet, period: AssessmentPeriod, counties, indicators) -> tuple[
 
 def add_validations(sheet, rows: int, county_range: str, number_range: str) -> None:
     """Drop-downs for county and indicator (warning only: aliases are accepted too), numbers for values."""
-    county = DataValidation(type="list", formula1=county_range, allow_blank=True, errorStyle="warning",
-                            errorTitle="县（市、区）", error="不在县（市、区）列表中；简称请确认在“填写说明”的别名中")
-    number = DataValidation(type="list", formula1=number_range, allow_blank=True, errorStyle="warning",
-                            errorTitle="指标序号", error="该序号不是可导入的指标，见“填写说明”")
-    value = DataValidation(type="decimal", operator="between", formula1="-1E+15", formula2="1E+15",
-                           allow_blank=True, errorTitle="应为数字",
-                           error="请填写数字，例如 2.35；百分比指标填 2.35 表示 2.35%",
-                           promptTitle="核定值", prompt="填数字；留空表示暂无核定值，该行不导入")
-    target = DataValidation(type="decimal", operator="between", formula1="-1E+15", formula2="1E+15",
-                            allow_blank=True, errorTitle="应为数字", error="目标值请填写数字，或留空")
+    county = DataValidation(
+        type="list",
+        formula1=county_range,
+        allow_blank=True,
+        errorStyle="warning",
+        errorTitle="县（市、区）",
+        error="不在县（市、区）列表中；简称请确认在“填写说明”的别名中",
+    )
+    number = DataValidation(
+        type="list",
+        formula1=number_range,
+        allow_blank=True,
+        errorStyle="warning",
+        errorTitle="指标序号",
+        error="该序号不是可导入的指标，见“填写说明”",
+    )
+    value = DataValidation(
+        type="decimal",
+        operator="between",
+        formula1="-1E+15",
+        formula2="1E+15",
+        allow_blank=True,
+        errorTitle="应为数字",
+        error="请填写数字，例如 2.35；百分比指标填 2.35 表示 2.35%",
+        promptTitle="核定值",
+        prompt="填数字；留空表示暂无核定值，该行不导入",
+    )
+    target = DataValidation(
+        type="decimal",
+        operator="between",
+        formula1="-1E+15",
+        formula2="1E+15",
+        allow_blank=True,
+        errorTitle="应为数字",
+        error="目标值请填写数字，或留空",
+    )
     for validation, column in ((county, "A"), (number, "B"), (value, "D"), (target, "E")):
         validation.showErrorMessage = True
         validation.add(f"{column}2:{column}{rows}")
@@ -343,8 +392,9 @@ def read_sheet(workbook, period: AssessmentPeriod) -> tuple[list[SheetRow], set[
                 columns, header_row = found, number
                 missing = [title for title in REQUIRED if title not in columns]
                 if missing:
-                    raise OfficialImportError([f"第{number}行：表头缺少必需的列：{'、'.join(missing)}"
-                                               f"（须包含 {'、'.join(REQUIRED)}）"])
+                    raise OfficialImportError(
+                        [f"第{number}行：表头缺少必需的列：{'、'.join(missing)}（须包含 {'、'.join(REQUIRED)}）"]
+                    )
             elif number >= 10:
                 break
             continue
@@ -355,8 +405,9 @@ def read_sheet(workbook, period: AssessmentPeriod) -> tuple[list[SheetRow], set[
             raise OfficialImportError([f"工作表“{sheet.title}”的数据超过 {MAX_DATA_ROWS} 行，请分批导入"])
         rows.append(row)
     if not header_row:
-        raise OfficialImportError([f"工作表“{sheet.title}”的前10行中找不到表头（须包含 {'、'.join(REQUIRED)} 列），"
-                                   "请使用下载的导入模板"])
+        raise OfficialImportError(
+            [f"工作表“{sheet.title}”的前10行中找不到表头（须包含 {'、'.join(REQUIRED)} 列），请使用下载的导入模板"]
+        )
     return rows, set(columns)
 
 
@@ -369,8 +420,12 @@ def check_template_period(workbook, period: AssessmentPeriod) -> None:
             code = cell_text(cells[1])
             if code and code != period.name:
                 other = AssessmentPeriod.objects.filter(name=code).first()
-                raise OfficialImportError([f"该文件是“{other or code}”（{code}）的导入模板，与所选考评周期"
-                                           f"“{period.title}”（{period.name}）不一致；请选择正确的周期或重新下载模板"])
+                raise OfficialImportError(
+                    [
+                        f"该文件是“{other or code}”（{code}）的导入模板，与所选考评周期"
+                        f"“{period.title}”（{period.name}）不一致；请选择正确的周期或重新下载模板"
+                    ]
+                )
             return
 
 
@@ -483,8 +538,9 @@ def import_official_values(user, period, uploaded_file) -> ImportResult:
     except FrappeError:
         raise
     except Exception:  # noqa: BLE001 - read-only mode parses sheets lazily: broken XML shows up here
-        raise ValidationError("无法读取该文件：工作表内容已损坏或不是正常的 Excel 数据；"
-                              "请用 Excel 打开后重新保存再导入") from None
+        raise ValidationError(
+            "无法读取该文件：工作表内容已损坏或不是正常的 Excel 数据；请用 Excel 打开后重新保存再导入"
+        ) from None
     finally:
         workbook.close()
     with transaction.atomic():
@@ -508,8 +564,9 @@ def import_official_values(user, period, uploaded_file) -> ImportResult:
 
 def save_changes(user, period: AssessmentPeriod, changes: list[Change], result: ImportResult) -> None:
     """Create or update each value through the ORM (history, owner, document events); raise on any refusal."""
-    existing = {(v.county_id, v.indicator_id): v
-                for v in OfficialValue.objects.select_for_update().filter(period=period)}
+    existing = {
+        (v.county_id, v.indicator_id): v for v in OfficialValue.objects.select_for_update().filter(period=period)
+    }
     problems = []
     token = _importing.set(True)
     try:

@@ -48,8 +48,9 @@ def named(name) -> AssessmentPeriod:
 
 def reporting_units(plan):
     """Assessed city units that lead or share a task of the plan: the ones with monthly reports."""
-    return (Unit.objects.filter(is_assessed=True)
-            .filter(Q(led_tasks__plan=plan) | Q(task_rows__task__plan=plan)).distinct())
+    return (
+        Unit.objects.filter(is_assessed=True).filter(Q(led_tasks__plan=plan) | Q(task_rows__task__plan=plan)).distinct()
+    )
 
 
 @transaction.atomic
@@ -63,8 +64,9 @@ def open_period(user, period) -> Opened:
         wanted = [{"unit": unit.name} for unit in reporting_units(period.plan)]
     else:
         doctype, model = "SelfAssessment", SelfAssessment
-        wanted = ([{"county": county.name} for county in County.objects.all()]
-                  + [{"unit": unit.name} for unit in Unit.objects.filter(is_assessed=True)])
+        wanted = [{"county": county.name} for county in County.objects.all()] + [
+            {"unit": unit.name} for unit in Unit.objects.filter(is_assessed=True)
+        ]
     meta = get_meta(doctype)
     for assessee in wanted:
         lookup = {f"{key}__name": value for key, value in assessee.items()}

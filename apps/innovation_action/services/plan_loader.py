@@ -139,8 +139,17 @@ def load_units(rows: list) -> dict[str, Unit]:
 def load_plan_header(row: dict) -> ActionPlan:
     fields = {
         key: row.get(key, "")
-        for key in ("title", "notice_title", "document_number", "issuer", "addressees",
-                    "notice_body", "preamble", "overall_targets", "safeguards")
+        for key in (
+            "title",
+            "notice_title",
+            "document_number",
+            "issuer",
+            "addressees",
+            "notice_body",
+            "preamble",
+            "overall_targets",
+            "safeguards",
+        )
     }
     fields["year"] = row["year"]
     fields["issue_date"] = date.fromisoformat(str(row["issue_date"])) if row.get("issue_date") else None
@@ -272,9 +281,17 @@ def load_indicators(plan: ActionPlan, schemes: dict) -> None:
                     )
 
 
-SCORING_DEFAULTS = {"scoring_method": Method.MANUAL, "value_source": ValueSource.REPORTED, "target": None,
-                    "floor": None, "cap": Decimal(1), "rank_step": None, "deduction": None, "formula": "",
-                    "higher_is_better": True}
+SCORING_DEFAULTS = {
+    "scoring_method": Method.MANUAL,
+    "value_source": ValueSource.REPORTED,
+    "target": None,
+    "floor": None,
+    "cap": Decimal(1),
+    "rank_step": None,
+    "deduction": None,
+    "formula": "",
+    "higher_is_better": True,
+}
 SCORING_KEYS = {"method": "scoring_method", "source": "value_source", "step": "rank_step"}
 
 
@@ -299,8 +316,9 @@ def load_averaged_indicators(plan: ActionPlan, categories: dict) -> None:
             numbers = row.get("averaged_indicators")
             county = County.objects.get(name=row["name"])
             if numbers and not county.averaged_indicators.exists():
-                county.averaged_indicators.set(Indicator.objects.filter(
-                    group__plan=plan, group__scheme=Scheme.COUNTY, number__in=numbers))
+                county.averaged_indicators.set(
+                    Indicator.objects.filter(group__plan=plan, group__scheme=Scheme.COUNTY, number__in=numbers)
+                )
 
 
 def load_periods(plan: ActionPlan, rows: list) -> None:

@@ -25,15 +25,18 @@ from apps.innovation_action.models import (
 from apps.lowcode.scoring.methods import competition_ranks
 
 PRAISED_RANKS = 3
-RULE = ("并列者名次相同，其后名次顺延（如 1、2、2、4）；名次前三（含并列）予以表扬，末位（含并列）由领导小组组长约谈；"
-        "发生重大科研诚信问题的取消当年评优资格，不予表扬。")
+RULE = (
+    "并列者名次相同，其后名次顺延（如 1、2、2、4）；名次前三（含并列）予以表扬，末位（含并列）由领导小组组长约谈；"
+    "发生重大科研诚信问题的取消当年评优资格，不予表扬。"
+)
 UNIT_RULE = "市直单位按总分排名，评价结果纳入市直单位综合考核。"
 
 
 def vetoes(period) -> dict:
     """{county pk: the first major integrity case} found in the plan's year by the end of the period."""
-    cases = (IntegrityCase.objects.filter(plan=period.plan, is_major=True, found_on__lte=period.end_date,
-                                          county__isnull=False).order_by("found_on"))
+    cases = IntegrityCase.objects.filter(
+        plan=period.plan, is_major=True, found_on__lte=period.end_date, county__isnull=False
+    ).order_by("found_on")
     found = {}
     for case in cases:
         found.setdefault(case.county_id, case)
@@ -42,8 +45,12 @@ def vetoes(period) -> dict:
 
 @transaction.atomic
 def rerank(period, category: str) -> list[Score]:
-    scores = list(Score.objects.select_for_update().filter(period=period, category=category)
-                  .select_related("county", "unit").order_by("pk"))
+    scores = list(
+        Score.objects.select_for_update()
+        .filter(period=period, category=category)
+        .select_related("county", "unit")
+        .order_by("pk")
+    )
     if not scores:
         return []
     ranks = competition_ranks({score.pk: score.total for score in scores})
@@ -65,7 +72,10 @@ def rerank(period, category: str) -> list[Score]:
         elif rank <= PRAISED_RANKS:
             score.outcome, score.outcome_note = Outcome.PRAISE, f"{category}{place}，予以表扬"
         elif rank == last:
-            score.outcome, score.outcome_note = Outcome.INTERVIEW, f"{category}{place}（末位），由领导小组组长约谈相关责任领导"
+            score.outcome, score.outcome_note = (
+                Outcome.INTERVIEW,
+                f"{category}{place}（末位），由领导小组组长约谈相关责任领导",
+            )
         else:
             score.outcome_note = f"{category}{place}"
     Score.objects.bulk_update(scores, ["rank", "outcome", "veto", "outcome_note"])

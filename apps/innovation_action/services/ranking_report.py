@@ -108,7 +108,7 @@ class Row:
 
     @property
     def bonus_text(self) -> str:
-        """"15（核定 17.5）" when the approved bonus is above the cap, else the bonus alone."""
+        """ "15（核定 17.5）" when the approved bonus is above the cap, else the bonus alone."""
         text = number_text(self.bonus)
         if self.bonus_claimed > self.bonus:
             text += f"（核定 {number_text(self.bonus_claimed)}）"
@@ -174,8 +174,11 @@ class CategoryTable:
 
 def periods_with_scores():
     """Periods with approved results, latest first (the year before its fourth quarter)."""
-    return (AssessmentPeriod.objects.filter(pk__in=Score.objects.values("period"))
-            .select_related("plan").order_by("-end_date", "start_date"))
+    return (
+        AssessmentPeriod.objects.filter(pk__in=Score.objects.values("period"))
+        .select_related("plan")
+        .order_by("-end_date", "start_date")
+    )
 
 
 def find_period(name: str | None = None) -> AssessmentPeriod | None:
@@ -190,11 +193,17 @@ def ranking_table(user, period: AssessmentPeriod) -> list[CategoryTable]:
     """The ranking of ``period`` as the user may see it: one table per category that has anyone in scope."""
     ensure_can(user, "read", Score)
     scores = list(
-        scope_queryset(user, Score).filter(period=period)
+        scope_queryset(user, Score)
+        .filter(period=period)
         .select_related("county", "unit")
-        .prefetch_related(Prefetch(
-            "lines", queryset=ScoreLine.objects.select_related("indicator__group")
-            .order_by("indicator__group__order", "indicator__number")))
+        .prefetch_related(
+            Prefetch(
+                "lines",
+                queryset=ScoreLine.objects.select_related("indicator__group").order_by(
+                    "indicator__group__order", "indicator__number"
+                ),
+            )
+        )
         .order_by("category", F("rank").asc(nulls_last=True), "county__order", "unit__order", "id")
     )
     shared = _shared_ranks(period)
@@ -212,14 +221,21 @@ def ranking_table(user, period: AssessmentPeriod) -> list[CategoryTable]:
         scheme_groups = groups.get(scheme, [])
         columns = [Column(g.name, g.title, g.points) for g in scheme_groups if not g.is_bonus]
         bonus_group = next((g for g in scheme_groups if g.is_bonus), None)
-        tables.append(CategoryTable(
-            category=category, title=CATEGORY_TITLES[category], scheme=scheme,
-            rule=UNIT_RULE if category == UNIT_CATEGORY else COUNTY_RULE,
-            columns=columns, has_bonus=bonus_group is not None,
-            bonus_cap=bonus_group.points if bonus_group else None,
-            rows=[_row(score, columns, (category, score.rank) in shared) for score in by_category.get(category, [])],
-            pending=pending.get(category, []),
-        ))
+        tables.append(
+            CategoryTable(
+                category=category,
+                title=CATEGORY_TITLES[category],
+                scheme=scheme,
+                rule=UNIT_RULE if category == UNIT_CATEGORY else COUNTY_RULE,
+                columns=columns,
+                has_bonus=bonus_group is not None,
+                bonus_cap=bonus_group.points if bonus_group else None,
+                rows=[
+                    _row(score, columns, (category, score.rank) in shared) for score in by_category.get(category, [])
+                ],
+                pending=pending.get(category, []),
+            )
+        )
     return tables
 
 
@@ -238,8 +254,11 @@ def _shared_ranks(period) -> set[tuple[str, int]]:
     """
     return {
         (row["category"], row["rank"])
-        for row in Score.objects.filter(period=period, rank__isnull=False).order_by()
-        .values("category", "rank").annotate(n=Count("id")).filter(n__gt=1)
+        for row in Score.objects.filter(period=period, rank__isnull=False)
+        .order_by()
+        .values("category", "rank")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
     }
 
 
@@ -250,16 +269,33 @@ def _row(score: Score, columns: list[Column], tied: bool) -> Row:
         key = line.indicator.group.name
         by_group[key] = by_group.get(key, Decimal(0)) + line.result
     return Row(
-        assessee=str(score.assessee), score=score.name,
+        assessee=str(score.assessee),
+        score=score.name,
         group_scores=[by_group.get(column.group, Decimal(0)) for column in columns],
-        subtotal=score.subtotal, bonus=score.bonus, bonus_claimed=score.bonus_claimed, total=score.total,
-        rank=score.rank, tied=tied, outcome=score.outcome, veto=score.veto, outcome_note=score.outcome_note,
+        subtotal=score.subtotal,
+        bonus=score.bonus,
+        bonus_claimed=score.bonus_claimed,
+        total=score.total,
+        rank=score.rank,
+        tied=tied,
+        outcome=score.outcome,
+        veto=score.veto,
+        outcome_note=score.outcome_note,
         approved_at=score.approved_at,
-        lines=[Line(
-            group=line.indicator.group.title, number=line.indicator.number, indicator=line.indicator.title,
-            points=line.points, reported_value=line.reported_value, official_value=line.official_value,
-            basis=line.basis, result=line.result, explanation=line.explanation,
-        ) for line in lines],
+        lines=[
+            Line(
+                group=line.indicator.group.title,
+                number=line.indicator.number,
+                indicator=line.indicator.title,
+                points=line.points,
+                reported_value=line.reported_value,
+                official_value=line.official_value,
+                basis=line.basis,
+                result=line.result,
+                explanation=line.explanation,
+            )
+            for line in lines
+        ],
     )
 
 
@@ -284,17 +320,23 @@ def _pending(user, period, scored_counties: set[int], scored_units: set[int]) ->
     any county or unit that has a self-assessment of the period.
     """
     states = {}
-    for county_id, unit_id, state in (SelfAssessment.objects.filter(period=period)
-                                      .values_list("county_id", "unit_id", "workflow_state")):
+    for county_id, unit_id, state in SelfAssessment.objects.filter(period=period).values_list(
+        "county_id", "unit_id", "workflow_state"
+    ):
         states[("County", county_id) if county_id else ("Unit", unit_id)] = state or "草稿"
     pending: dict[str, list[Pending]] = {}
     counties = _assessees(user, County).exclude(pk__in=scored_counties).order_by("order", "id")
     for county in counties:
         pending.setdefault(county.category, []).append(
-            Pending(county.name, states.get(("County", county.pk), "未填报")))
+            Pending(county.name, states.get(("County", county.pk), "未填报"))
+        )
     with_assessment = [pk for kind, pk in states if kind == "Unit"]
-    units = (_assessees(user, Unit).filter(Q(is_assessed=True) | Q(pk__in=with_assessment))
-             .exclude(pk__in=scored_units).order_by("order", "id"))
+    units = (
+        _assessees(user, Unit)
+        .filter(Q(is_assessed=True) | Q(pk__in=with_assessment))
+        .exclude(pk__in=scored_units)
+        .order_by("order", "id")
+    )
     for unit in units:
         pending.setdefault(UNIT_CATEGORY, []).append(Pending(unit.name, states.get(("Unit", unit.pk), "未填报")))
     return pending
@@ -331,5 +373,8 @@ def ranking_data(user, period_name: str | None = None) -> dict:
     period = find_period(period_name)
     if period is None:
         return {"period": None, "title": "", "tables": []}
-    return {"period": period.name, "title": period.title,
-            "tables": [table_as_dict(table) for table in ranking_table(user, period)]}
+    return {
+        "period": period.name,
+        "title": period.title,
+        "tables": [table_as_dict(table) for table in ranking_table(user, period)],
+    }

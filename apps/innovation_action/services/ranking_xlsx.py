@@ -49,7 +49,7 @@ def export_xlsx(user, period: AssessmentPeriod) -> bytes:
 
 
 def sheet_title(period: AssessmentPeriod, category: str) -> str:
-    """"2023年第一季度科技创新赋能行动考评排名（一类）"."""
+    """ "2023年第一季度科技创新赋能行动考评排名（一类）"."""
     return f"{period.title}科技创新赋能行动考评排名（{category}）"
 
 
@@ -78,12 +78,20 @@ def _category_sheet(sheet: Worksheet, period: AssessmentPeriod, table: CategoryT
         if table.has_bonus and row.bonus_claimed > row.bonus:
             sheet.cell(r, last_score - 1).number_format = f'0.00"（核定 {row.bonus_claimed:.2f}）"'
     for pending in table.pending:
-        sheet.append(["", pending.assessee, *("" for _ in range(last_score - first_score + 1)),
-                      pending.status, f"自评报告：{pending.state}"])
+        sheet.append(
+            [
+                "",
+                pending.assessee,
+                *("" for _ in range(last_score - first_score + 1)),
+                pending.status,
+                f"自评报告：{pending.state}",
+            ]
+        )
         for cell in sheet[sheet.max_row]:
             cell.font = PENDING_FONT
-    _body_style(sheet, first_row=3, number_columns=range(first_score, last_score + 1),
-                center_columns=(1, last_score + 1))  # 名次, 考评结果
+    _body_style(
+        sheet, first_row=3, number_columns=range(first_score, last_score + 1), center_columns=(1, last_score + 1)
+    )  # 名次, 考评结果
 
     rule_row = sheet.max_row + 2
     sheet.cell(rule_row, 1, f"说明：{table.rule.rstrip('。')}。")
@@ -94,16 +102,42 @@ def _category_sheet(sheet: Worksheet, period: AssessmentPeriod, table: CategoryT
 
 
 def _detail_sheet(sheet: Worksheet, period: AssessmentPeriod, tables: list[CategoryTable]) -> None:
-    headers = ["类别", "考评对象", "指标类别", "序号", "考核指标", "分值", "填报值", "核定值", "计分依据", "得分", "计分过程"]
+    headers = [
+        "类别",
+        "考评对象",
+        "指标类别",
+        "序号",
+        "考核指标",
+        "分值",
+        "填报值",
+        "核定值",
+        "计分依据",
+        "得分",
+        "计分过程",
+    ]
     widths = [10, 22, 22, 6, 36, 8, 14, 12, 12, 8, 60]
     _title(sheet, f"{period.title}科技创新赋能行动考评得分明细", len(headers))
     _header(sheet, headers, widths)
     for table in tables:
         for row in table.rows:
             for line in row.lines:
-                sheet.append(_plain([table.category, row.assessee, line.group, line.number, line.indicator,
-                                     line.points, line.reported_value, line.official_value, line.basis,
-                                     line.result, line.explanation]))
+                sheet.append(
+                    _plain(
+                        [
+                            table.category,
+                            row.assessee,
+                            line.group,
+                            line.number,
+                            line.indicator,
+                            line.points,
+                            line.reported_value,
+                            line.official_value,
+                            line.basis,
+                            line.result,
+                            line.explanation,
+                        ]
+                    )
+                )
                 for col in (6, 10):
                     sheet.cell(sheet.max_row, col).number_format = SCORE_FORMAT
     _body_style(sheet, first_row=3, number_columns=(6, 8, 10), center_columns=(1, 4, 9))

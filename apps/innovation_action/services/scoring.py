@@ -84,9 +84,9 @@ def category_assessments(period, category: str):
         assessments = assessments.filter(unit__isnull=False)
     else:
         assessments = assessments.filter(county__category=category)
-    return (assessments.select_related("county", "unit", "period__plan")
-            .prefetch_related("lines__indicator__group__indicators", "bonus_claims__rule__indicator__group",
-                              "county__averaged_indicators"))
+    return assessments.select_related("county", "unit", "period__plan").prefetch_related(
+        "lines__indicator__group__indicators", "bonus_claims__rule__indicator__group", "county__averaged_indicators"
+    )
 
 
 class CategoryScorer:
@@ -132,8 +132,9 @@ class CategoryScorer:
     @cached_property
     def official_values(self) -> dict:
         """{(county pk, indicator pk): value} confirmed by the departments; the lines carry a copy for display."""
-        return {(row.county_id, row.indicator_id): row.value
-                for row in OfficialValue.objects.filter(period=self.period)}
+        return {
+            (row.county_id, row.indicator_id): row.value for row in OfficialValue.objects.filter(period=self.period)
+        }
 
     @cached_property
     def _lines(self) -> dict:
@@ -197,8 +198,9 @@ class CategoryScorer:
             scored = apply(rule, value, assessment.pk, peers)
         except ScoringError as exc:
             return LineResult(None, f"{note}；{rule.label}无法计分：{exc}", basis, value)
-        return self.with_override(line, LineResult(scored.score, f"{note}；{rule.label}：{scored.explanation}",
-                                                   basis, value))
+        return self.with_override(
+            line, LineResult(scored.score, f"{note}；{rule.label}：{scored.explanation}", basis, value)
+        )
 
     def with_override(self, line, computed: LineResult) -> LineResult:
         """The office may override a computed 初审得分 (with its reason in the line's 初审意见).
@@ -219,8 +221,12 @@ class CategoryScorer:
             return computed  # a score computed before (the data changed since): recomputed
         reason = line.review_comment.strip()
         because = f"，理由：{reason}" if reason else "，未说明理由"
-        return replace(computed, score=typed, overridden=True, explanation=(
-            f"{computed.explanation}；计算得分 {text(computed.score)}，初审调整为 {text(typed)}{because}"))
+        return replace(
+            computed,
+            score=typed,
+            overridden=True,
+            explanation=(f"{computed.explanation}；计算得分 {text(computed.score)}，初审调整为 {text(typed)}{because}"),
+        )
 
     def average(self, assessment, indicator) -> LineResult:
         """附件3: "赣州蓉江新区有关科技创新指标难以单独统计的，按一类县平均得分计算"."""
@@ -236,8 +242,9 @@ class CategoryScorer:
             return LineResult(None, f"难以单独统计，按{self.category}平均得分计算，但同类尚无得分", "同类平均")
         average = rounded(sum(score for _, score in scores) / len(scores))
         parts = " + ".join(text(score) for _, score in scores)
-        return LineResult(average, f"难以单独统计，按{self.category}平均得分计算："
-                                   f"({parts}) ÷ {len(scores)} = {average}", "同类平均")
+        return LineResult(
+            average, f"难以单独统计，按{self.category}平均得分计算：({parts}) ÷ {len(scores)} = {average}", "同类平均"
+        )
 
     def bonus(self, assessment, indicator) -> LineResult:
         """附表3-1 第15项: the catalogue's points per claim, the total capped at the item's points.
@@ -293,13 +300,16 @@ def refresh(assessment, stage: Stage) -> list[tuple[SelfAssessmentLine, LineResu
 
 
 def ensure_override_reasons(results) -> None:
-    unexplained = [(line, result) for line, result in results
-                   if result.overridden and not line.review_comment.strip()]
+    unexplained = [(line, result) for line, result in results if result.overridden and not line.review_comment.strip()]
     if unexplained:
-        listed = "；".join(f"第{line.indicator.number}项（计算得分 {text(result.computed)}，你填写的初审得分 "
-                          f"{text(result.score)}）" for line, result in unexplained)
-        raise ValidationError(f"以下指标的初审得分与按计分方法算出的得分不同：{listed}。调整计算得分须在该项的"
-                              "“初审意见”中说明理由；如不调整，请清空初审得分，将采用计算得分")
+        listed = "；".join(
+            f"第{line.indicator.number}项（计算得分 {text(result.computed)}，你填写的初审得分 {text(result.score)}）"
+            for line, result in unexplained
+        )
+        raise ValidationError(
+            f"以下指标的初审得分与按计分方法算出的得分不同：{listed}。调整计算得分须在该项的"
+            "“初审意见”中说明理由；如不调整，请清空初审得分，将采用计算得分"
+        )
 
 
 def refresh_current(assessment) -> None:
@@ -340,21 +350,43 @@ def freeze(assessment, user=None) -> Score:
     bonus = [(line, r) for line, r in results if line.indicator.is_bonus]
     bonus_claimed = sum((r.value or Decimal(0) for _, r in bonus), Decimal(0))
     bonus_counted = sum((r.score for _, r in bonus), Decimal(0))
-    score, _ = Score.objects.update_or_create(self_assessment=assessment, defaults=dict(
-        name=assessment.name, period=assessment.period, scheme=assessment.scheme, county=assessment.county,
-        unit=assessment.unit, category=category_of(assessment), subtotal=rounded(subtotal),
-        bonus_claimed=rounded(bonus_claimed), bonus=rounded(bonus_counted),
-        total=rounded(subtotal + bonus_counted), approved_at=timezone.now(), approved_by=user,
-        owner=user, modified_by=user,
-    ))
+    score, _ = Score.objects.update_or_create(
+        self_assessment=assessment,
+        defaults=dict(
+            name=assessment.name,
+            period=assessment.period,
+            scheme=assessment.scheme,
+            county=assessment.county,
+            unit=assessment.unit,
+            category=category_of(assessment),
+            subtotal=rounded(subtotal),
+            bonus_claimed=rounded(bonus_claimed),
+            bonus=rounded(bonus_counted),
+            total=rounded(subtotal + bonus_counted),
+            approved_at=timezone.now(),
+            approved_by=user,
+            owner=user,
+            modified_by=user,
+        ),
+    )
     score.lines.all().delete()
-    ScoreLine.objects.bulk_create([
-        ScoreLine(score=score, idx=idx, name=f"{score.name}-{line.indicator.number:02d}", indicator=line.indicator,
-                  points=line.indicator.weight, reported_value=line.value,
-                  official_value=result.value if result.basis == OFFICIAL else None,
-                  basis=result.shown_basis, result=result.score, explanation=result.explanation)
-        for idx, (line, result) in enumerate(results, start=1)
-    ])
+    ScoreLine.objects.bulk_create(
+        [
+            ScoreLine(
+                score=score,
+                idx=idx,
+                name=f"{score.name}-{line.indicator.number:02d}",
+                indicator=line.indicator,
+                points=line.indicator.weight,
+                reported_value=line.value,
+                official_value=result.value if result.basis == OFFICIAL else None,
+                basis=result.shown_basis,
+                result=result.score,
+                explanation=result.explanation,
+            )
+            for idx, (line, result) in enumerate(results, start=1)
+        ]
+    )
     ranking.rerank(score.period, score.category)
     return score
 
@@ -363,9 +395,11 @@ def frozen_differences(score: Score, scorer: CategoryScorer | None = None) -> li
     """What a fresh computation would change in a frozen score (it stays as approved; the office sees why)."""
     scorer = scorer or CategoryScorer.of(score.self_assessment, Stage.REVIEWED)
     fresh = {line.indicator_id: result for line, result in scorer.results(scorer.assessments[score.self_assessment_id])}
-    return [f"{score.assessee} 第{line.indicator.number}项：已审定 {line.result}，按现有数据为 {fresh[line.indicator_id].score}"
-            for line in score.lines.select_related("indicator")
-            if line.indicator_id in fresh and fresh[line.indicator_id].score != line.result]
+    return [
+        f"{score.assessee} 第{line.indicator.number}项：已审定 {line.result}，按现有数据为 {fresh[line.indicator_id].score}"
+        for line in score.lines.select_related("indicator")
+        if line.indicator_id in fresh and fresh[line.indicator_id].score != line.result
+    ]
 
 
 def prefill_monthly_values(assessment) -> None:
@@ -377,8 +411,9 @@ def prefill_monthly_values(assessment) -> None:
         source = line.indicator.value_source
         if source in MONTHLY_SOURCES:
             counted = getattr(monthly_reports, MONTHLY_SOURCES[source])(assessment.unit, assessment.period)
-            SelfAssessmentLine.objects.filter(pk=line.pk).update(value=text(counted.value),
-                                                                 evidence=counted.explanation)
+            SelfAssessmentLine.objects.filter(pk=line.pk).update(
+                value=text(counted.value), evidence=counted.explanation
+            )
 
 
 MONTHLY_SOURCES = {ValueSource.LATE_REPORTS: "late_reports", ValueSource.TASK_COMPLETION: "task_completion"}

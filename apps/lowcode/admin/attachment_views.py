@@ -27,8 +27,13 @@ def upload_attachment(request):
     try:
         if doc is None:
             raise FrappeError("单据不存在")
-        record = attach(request.user, get_meta(doctype), name, request.FILES.get("attachment_file"),
-                        request.POST.get("attachment_row", ""))
+        record = attach(
+            request.user,
+            get_meta(doctype),
+            name,
+            request.FILES.get("attachment_file"),
+            request.POST.get("attachment_row", ""),
+        )
         messages.success(request, f"已上传附件：{record.file_name}")
     except FrappeError as exc:
         messages.error(request, f"上传失败：{exc.message}")

@@ -12,11 +12,17 @@ class AttachmentsAdminMixin:
         if self.model is File:
             return {}
         user = request.user
-        editable = can(user, "write", self.model) and can(user, "create", File) \
+        editable = (
+            can(user, "write", self.model)
+            and can(user, "create", File)
             and (not obj.workflow_state or engine.edit_rights(user, obj).allowed)
+        )
         # Rows of the document's child tables: an attachment may belong to one (the evidence of line 11).
-        rows = [(row.name, str(row)) for table in get_meta(self.model.doctype).tables.values()
-                for row in getattr(obj, table.fieldname).all()]
+        rows = [
+            (row.name, str(row))
+            for table in get_meta(self.model.doctype).tables.values()
+            for row in getattr(obj, table.fieldname).all()
+        ]
         labels = dict(rows)
         return {
             "attachments": [(f, labels.get(f.attached_to_field, f.attached_to_field)) for f in attachments_of(obj)],

@@ -36,8 +36,15 @@ class ScopedAdminMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class DocumentAdmin(ScopedAdminMixin, AttachmentsAdminMixin, WorkflowAdminMixin, DeletedRecordsAdminMixin,
-                    DataImportAdminMixin, HistoryRevertAdminMixin, SimpleHistoryAdmin):
+class DocumentAdmin(
+    ScopedAdminMixin,
+    AttachmentsAdminMixin,
+    WorkflowAdminMixin,
+    DeletedRecordsAdminMixin,
+    DataImportAdminMixin,
+    HistoryRevertAdminMixin,
+    SimpleHistoryAdmin,
+):
     """Shows Frappe's record fields read-only, records who created a record, runs its workflow,
     keeps its attachments (template: lowcode/document_change_form.html), lists its deleted records,
     imports and exports its list as Excel (lowcode/document_change_list.html), and reverts a version
@@ -50,7 +57,9 @@ class DocumentAdmin(ScopedAdminMixin, AttachmentsAdminMixin, WorkflowAdminMixin,
     # Chinese titles run long (任务板块, 建设单位): give text inputs the full width.
     formfield_overrides = {
         models.CharField: {"widget": forms.TextInput(attrs={"class": "vTextField", "style": "width: 100%"})},
-        models.TextField: {"widget": forms.Textarea(attrs={"class": "vLargeTextField", "rows": 6, "style": "width: 100%"})},
+        models.TextField: {
+            "widget": forms.Textarea(attrs={"class": "vLargeTextField", "rows": 6, "style": "width: 100%"})
+        },
     }
 
     def __getattr__(self, name):
@@ -106,13 +115,19 @@ class DocumentAdmin(ScopedAdminMixin, AttachmentsAdminMixin, WorkflowAdminMixin,
         customized.store_uploads(request.user, form)
 
     def get_list_display(self, request):
-        columns = [customized.list_column(f) for f in customized.custom_docfields(self.model.doctype).values()
-                   if f.in_list_view]
+        columns = [
+            customized.list_column(f)
+            for f in customized.custom_docfields(self.model.doctype).values()
+            if f.in_list_view
+        ]
         return [*super().get_list_display(request), *columns]
 
     def get_list_filter(self, request):
-        filters = [customized.list_filter(request.user, f)
-                   for f in customized.custom_docfields(self.model.doctype).values() if f.in_standard_filter]
+        filters = [
+            customized.list_filter(request.user, f)
+            for f in customized.custom_docfields(self.model.doctype).values()
+            if f.in_standard_filter
+        ]
         return [*super().get_list_filter(request), *filters]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):

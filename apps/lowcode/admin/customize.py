@@ -39,8 +39,11 @@ class CustomFieldForm(forms.ModelForm):
         model = CustomField
         fields = "__all__"
         widgets = {"options": forms.Textarea(attrs={"rows": 4, "style": "width: 100%"})}
-        help_texts = {"options": "下拉选项：每行一个选项；链接、多选链接：所链接的单据类型，可选 "
-                                 + "、".join(name for name, _ in linkable_doctype_choices()[:12]) + " 等"}
+        help_texts = {
+            "options": "下拉选项：每行一个选项；链接、多选链接：所链接的单据类型，可选 "
+            + "、".join(name for name, _ in linkable_doctype_choices()[:12])
+            + " 等"
+        }
 
 
 @admin.register(CustomField)
@@ -50,8 +53,19 @@ class CustomFieldAdmin(RequiredFieldNoticeMixin, DocumentAdmin):
     list_display_links = ("label",)
     list_filter = ("dt", "fieldtype")
     search_fields = ("label", "fieldname", "dt")
-    fields = ("dt", "label", "fieldname", "fieldtype", "options", "reqd", "default", "description", "insert_after",
-              "in_list_view", "in_standard_filter")
+    fields = (
+        "dt",
+        "label",
+        "fieldname",
+        "fieldtype",
+        "options",
+        "reqd",
+        "default",
+        "description",
+        "insert_after",
+        "in_list_view",
+        "in_standard_filter",
+    )
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

@@ -23,8 +23,13 @@ class MultiSelect(forms.SelectMultiple):
     """Several linked records picked in a searchable tag box, all in Chinese (select2, shipped with the admin)."""
 
     class Media:
-        js = ("admin/js/vendor/jquery/jquery.min.js", "admin/js/vendor/select2/select2.full.min.js",
-              "admin/js/vendor/select2/i18n/zh-CN.js", "admin/js/jquery.init.js", "lowcode/multi_select.js")
+        js = (
+            "admin/js/vendor/jquery/jquery.min.js",
+            "admin/js/vendor/select2/select2.full.min.js",
+            "admin/js/vendor/select2/i18n/zh-CN.js",
+            "admin/js/jquery.init.js",
+            "lowcode/multi_select.js",
+        )
         css = {"screen": ("admin/css/vendor/select2/select2.min.css", "admin/css/autocomplete.css")}
 
     def __init__(self):
@@ -36,8 +41,9 @@ def form_field(user, docfield) -> forms.Field:
     common = {"label": docfield.label, "help_text": docfield.description, "required": docfield.reqd}
     fieldtype = docfield.fieldtype
     if fieldtype == "Small Text":
-        return forms.CharField(max_length=10000, widget=forms.Textarea(attrs={"rows": 3, "style": "width: 100%"}),
-                               **common)
+        return forms.CharField(
+            max_length=10000, widget=forms.Textarea(attrs={"rows": 3, "style": "width: 100%"}), **common
+        )
     if fieldtype == "Int":
         return forms.IntegerField(min_value=-(2**53), max_value=2**53, **common)
     if fieldtype in ("Float", "Currency"):
@@ -46,16 +52,18 @@ def form_field(user, docfield) -> forms.Field:
     if fieldtype == "Date":
         return forms.DateField(widget=AdminDateWidget, **common)
     if fieldtype == "Select":
-        return forms.ChoiceField(choices=[("", "---------")] + [(o, o) for o in select_options(docfield.options)],
-                                 **common)
+        return forms.ChoiceField(
+            choices=[("", "---------")] + [(o, o) for o in select_options(docfield.options)], **common
+        )
     if fieldtype == "Check":
         return forms.BooleanField(**{**common, "required": False})
     key = key_of(docfield.options)
     if fieldtype == "Link":
         return forms.ModelChoiceField(linked_queryset(user, docfield.options), to_field_name=key, **common)
     if fieldtype == "Table MultiSelect":
-        return forms.ModelMultipleChoiceField(linked_queryset(user, docfield.options), to_field_name=key,
-                                              widget=MultiSelect(), **common)
+        return forms.ModelMultipleChoiceField(
+            linked_queryset(user, docfield.options), to_field_name=key, widget=MultiSelect(), **common
+        )
     if fieldtype == "Attach":
         return forms.FileField(**{**common, "required": False})
     return forms.CharField(max_length=140, widget=forms.TextInput(attrs={"style": "width: 100%"}), **common)
@@ -176,15 +184,18 @@ def arrange_fieldsets(fieldsets, doctype: str, readonly=()):
 
 def _ordered(fields: list, meta) -> list:
     """A field given order N moves to the Nth place of its section; the others keep their sequence."""
+
     def key(item):
         position, name = item
         order = meta.fields[name].order if isinstance(name, str) and name in meta.fields else None
         return (order - 0.5) if order is not None else position + 1
+
     return [name for _, name in sorted(enumerate(fields), key=key)]
 
 
 def list_column(docfield):
     """A changelist column showing a custom field's value."""
+
     def column(obj):
         return display(docfield, (obj.custom_values or {}).get(docfield.fieldname)) or "—"
 
@@ -206,7 +217,9 @@ def list_filter(user, docfield):
                 return [("1", "是"), ("0", "否")]
             if docfield.fieldtype == "Select":
                 return [(o, o) for o in select_options(docfield.options)]
-            names = linked_queryset(request.user, docfield.options).values_list(key_of(docfield.options), flat=True)[:200]
+            names = linked_queryset(request.user, docfield.options).values_list(key_of(docfield.options), flat=True)[
+                :200
+            ]
             return [(n, n) for n in names]
 
         def queryset(self, request, queryset):

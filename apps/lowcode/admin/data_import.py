@@ -55,8 +55,11 @@ class DataImportAdminMixin:
 
     def can_import_excel(self, request) -> bool:
         """For users who may add records, on doctypes clients may write."""
-        return (self.excel_import and getattr(self.model, "writable_as_resource", True)
-                and can(request.user, "create", self.model))
+        return (
+            self.excel_import
+            and getattr(self.model, "writable_as_resource", True)
+            and can(request.user, "create", self.model)
+        )
 
     def changelist_view(self, request, extra_context=None):
         context = {}
@@ -70,7 +73,10 @@ class DataImportAdminMixin:
         actions = super().get_actions(request)
         if self.can_export_excel(request):
             actions["export_selected_to_excel"] = (
-                DataImportAdminMixin.export_selected_to_excel, "export_selected_to_excel", "导出所选记录到 Excel")
+                DataImportAdminMixin.export_selected_to_excel,
+                "export_selected_to_excel",
+                "导出所选记录到 Excel",
+            )
         return actions
 
     # ------------------------------------------------------------ export
@@ -119,27 +125,32 @@ class DataImportAdminMixin:
             dry_run = request.POST.get("action") != "import"
             try:
                 upload, token = self._upload(request)
-                report = importer.import_workbook(request.user, meta.doctype, upload, dry_run=dry_run,
-                                                  all_or_nothing=all_or_nothing)
+                report = importer.import_workbook(
+                    request.user, meta.doctype, upload, dry_run=dry_run, all_or_nothing=all_or_nothing
+                )
                 token = stash(request.user, upload, token) if dry_run else drop(request.user, token)
             except FrappeError as exc:
                 error = exc.message
         opts = self.model._meta
-        return TemplateResponse(request, "lowcode/data_import/import.html", {
-            **self.admin_site.each_context(request),
-            "title": f"导入{meta.label}",
-            "opts": opts,
-            "meta": meta,
-            "report": report,
-            "error": error,
-            "token": token,
-            "file_name": request.POST.get("file_name") or getattr(request.FILES.get("file"), "name", ""),
-            "all_or_nothing": all_or_nothing,
-            "max_size_mb": reader.MAX_FILE_SIZE // 1048576,
-            "max_rows": importer.MAX_ROWS,
-            "template_url": self._excel_url("template"),
-            "changelist_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
-        })
+        return TemplateResponse(
+            request,
+            "lowcode/data_import/import.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": f"导入{meta.label}",
+                "opts": opts,
+                "meta": meta,
+                "report": report,
+                "error": error,
+                "token": token,
+                "file_name": request.POST.get("file_name") or getattr(request.FILES.get("file"), "name", ""),
+                "all_or_nothing": all_or_nothing,
+                "max_size_mb": reader.MAX_FILE_SIZE // 1048576,
+                "max_rows": importer.MAX_ROWS,
+                "template_url": self._excel_url("template"),
+                "changelist_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
+            },
+        )
 
     def _upload(self, request):
         """The file just chosen, or the one a dry run kept (its token)."""
@@ -149,8 +160,9 @@ class DataImportAdminMixin:
         token = request.POST.get("token", "")
         kept = cache.get(stash_key(request.user, token)) if token else None
         if kept is None:
-            raise ValidationError("请选择要导入的 Excel 文件（.xlsx）" if not token
-                              else "试导入的文件已过期，请重新选择文件")
+            raise ValidationError(
+                "请选择要导入的 Excel 文件（.xlsx）" if not token else "试导入的文件已过期，请重新选择文件"
+            )
         return SimpleUploadedFile(kept["name"], kept["data"]), token
 
 
@@ -170,4 +182,3 @@ def drop(user, token: str) -> str:
     if token:
         cache.delete(stash_key(user, token))
     return ""
-

@@ -39,8 +39,10 @@ def restore(version):
         for table in meta.tables.values():
             child_model = get_meta(table.doctype).model
             rows = child_model.history.filter(
-                history_type="-", **{f"{table.parent_fk}_id": record.pk},
-                history_date__range=(version.history_date - SAME_DELETION, version.history_date + SAME_DELETION))
+                history_type="-",
+                **{f"{table.parent_fk}_id": record.pk},
+                history_date__range=(version.history_date - SAME_DELETION, version.history_date + SAME_DELETION),
+            )
             for row in rows.exclude(id__in=child_model._default_manager.values("pk")):
                 child = row.instance
                 child._change_reason = "从已删除的记录恢复"
@@ -55,8 +57,11 @@ class DeletedRecordsAdminMixin:
         info = self.model._meta.app_label, self.model._meta.model_name
         return [
             path("deleted/", self.admin_site.admin_view(self.deleted_view), name="%s_%s_deleted" % info),
-            path("deleted/<int:history_id>/restore/", self.admin_site.admin_view(self.restore_view),
-                 name="%s_%s_restore" % info),
+            path(
+                "deleted/<int:history_id>/restore/",
+                self.admin_site.admin_view(self.restore_view),
+                name="%s_%s_restore" % info,
+            ),
         ] + super().get_urls()
 
     def changelist_view(self, request, extra_context=None):
@@ -74,23 +79,31 @@ class DeletedRecordsAdminMixin:
     def deleted_view(self, request):
         self._check_restore_permission(request)
         versions = deleted_versions(self.model)[:200]
-        return TemplateResponse(request, "lowcode/deleted_records.html", {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": f"已删除的{self.model._meta.verbose_name}",
-            "versions": versions,
-        })
+        return TemplateResponse(
+            request,
+            "lowcode/deleted_records.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": f"已删除的{self.model._meta.verbose_name}",
+                "versions": versions,
+            },
+        )
 
     def restore_view(self, request, history_id):
         self._check_restore_permission(request)
         if request.method != "POST":
-            return HttpResponseRedirect(reverse(f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_deleted"))
+            return HttpResponseRedirect(
+                reverse(f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_deleted")
+            )
         version = get_object_or_404(deleted_versions(self.model), history_id=history_id)
         try:
             record = restore(version)
         except IntegrityError:
             messages.error(request, f"无法恢复“{version.instance}”：已有同名或同编号的记录，请先修改或删除那一条")
-            return HttpResponseRedirect(reverse(f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_deleted"))
+            return HttpResponseRedirect(
+                reverse(f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_deleted")
+            )
         messages.success(request, f"已恢复{self.model._meta.verbose_name}“{record}”")
         opts = self.model._meta
         return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[record.pk]))

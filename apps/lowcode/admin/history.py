@@ -27,16 +27,20 @@ def version_time(version) -> str:
 
 class HistoryRevertAdminMixin:
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        version = self.model.history.filter(**{self.model._meta.pk.attname: unquote(object_id)},
-                                            history_id=version_id).first()
+        version = self.model.history.filter(
+            **{self.model._meta.pk.attname: unquote(object_id)}, history_id=version_id
+        ).first()
         if version is None:
             raise Http404
         # The door of the history pages (scope), then the change form's own.
         if not self.has_view_history_or_change_history_permission(request, version.instance):
             raise PermissionDenied
         request.history_revert = version
-        context = {"title": f"{version.instance}：{version_time(version)} 的版本", "history_revert": version,
-                   **(extra_context or {})}
+        context = {
+            "title": f"{version.instance}：{version_time(version)} 的版本",
+            "history_revert": version,
+            **(extra_context or {}),
+        }
         return self.change_view(request, object_id, extra_context=context)
 
     def get_object(self, request, object_id, from_field=None):

@@ -28,7 +28,11 @@ def apply_action(request):
         return HttpResponseRedirect(next_url or reverse("admin:index"))
     try:
         result = engine.apply_workflow(
-            request.user, model, name, action, request.POST.get("workflow_comment", ""),
+            request.user,
+            model,
+            name,
+            action,
+            request.POST.get("workflow_comment", ""),
             seen_modified=request.POST.get("workflow_modified") or None,
         )
     except FrappeError as exc:
@@ -43,14 +47,22 @@ def inbox(request):
     """待我处理: what the user can act on now, grouped by document type, oldest first."""
     groups = {}
     for doc, transitions in engine.pending_documents(request.user):
-        groups.setdefault(doc._meta.verbose_name, []).append({
-            "doc": doc, "url": change_url(doc), "transitions": transitions,
-            "comment_required": any(t.comment_required for t in transitions),
-            "waiting": engine.format_duration(engine.time_in_state(doc)),
-        })
-    return render(request, "lowcode/workflow/inbox.html", {
-        **admin.site.each_context(request),
-        "title": "待我处理",
-        "groups": groups,
-        "count": sum(len(items) for items in groups.values()),
-    })
+        groups.setdefault(doc._meta.verbose_name, []).append(
+            {
+                "doc": doc,
+                "url": change_url(doc),
+                "transitions": transitions,
+                "comment_required": any(t.comment_required for t in transitions),
+                "waiting": engine.format_duration(engine.time_in_state(doc)),
+            }
+        )
+    return render(
+        request,
+        "lowcode/workflow/inbox.html",
+        {
+            **admin.site.each_context(request),
+            "title": "待我处理",
+            "groups": groups,
+            "count": sum(len(items) for items in groups.values()),
+        },
+    )

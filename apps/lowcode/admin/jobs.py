@@ -37,6 +37,7 @@ def administrators_only(view):
 
 def missing_is_not_found(view, errors):
     """django-rq looks queues up by list index, jobs by id and workers by key without checking that they exist."""
+
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         try:

@@ -17,7 +17,15 @@ class UserPermissionAdmin(DocumentAdmin):
 
 @admin.register(File)
 class FileAdmin(DocumentAdmin):
-    list_display = ("file_name", "attached_to_doctype", "attached_to_name", "size_text", "owner", "creation", "download")
+    list_display = (
+        "file_name",
+        "attached_to_doctype",
+        "attached_to_name",
+        "size_text",
+        "owner",
+        "creation",
+        "download",
+    )
     list_filter = ("attached_to_doctype",)
     search_fields = ("file_name", "attached_to_name")
     readonly_fields = [f.name for f in File._meta.concrete_fields if f.name != "id"]

@@ -37,10 +37,14 @@ PREVIEW_RECORDS = 50
 
 def template_box(rows: int) -> forms.Textarea:
     """A wide monospace box: templates are code, their braces and pipes must line up."""
-    return forms.Textarea(attrs={
-        "rows": rows, "class": "vLargeTextField print-template", "spellcheck": "false",
-        "style": "width: 100%; font-family: var(--bs-font-monospace, monospace); font-size: .85rem",
-    })
+    return forms.Textarea(
+        attrs={
+            "rows": rows,
+            "class": "vLargeTextField print-template",
+            "spellcheck": "false",
+            "style": "width: 100%; font-family: var(--bs-font-monospace, monospace); font-size: .85rem",
+        }
+    )
 
 
 DOWNLOAD_PDF = "/api/method/frappe.utils.print_format.download_pdf"
@@ -55,15 +59,20 @@ def download_pdf_url(doctype: str, name: str, format_name: str, inline: bool = T
 
 
 class PrintFormatForm(forms.ModelForm):
-    doc_type = forms.ChoiceField(label="打印的单据类型", choices=document_type_choices,
-                                 help_text="这种单据的表单页上出现“打印”按钮，可按本格式预览、印发")
+    doc_type = forms.ChoiceField(
+        label="打印的单据类型",
+        choices=document_type_choices,
+        help_text="这种单据的表单页上出现“打印”按钮，可按本格式预览、印发",
+    )
 
     class Meta:
         model = PrintFormat
         fields = "__all__"
         labels = {"name": "名称"}
         widgets = {
-            "title": template_box(2), "addressees": template_box(2), "cc": template_box(2),
+            "title": template_box(2),
+            "addressees": template_box(2),
+            "cc": template_box(2),
         }
 
 
@@ -72,16 +81,31 @@ class PrintFormatBlockInline(ChildTableStackedInline):
     template = "lowcode/print/block_stacked.html"  # cards titled 内容块 N · 位置, with their sections
     fieldsets = (
         (None, {"fields": ("idx", "placement", "orientation", "title", "text")}),
-        ("表格", {"fields": ("table_rows", "table_group_by", "table_group_title", "table_columns", "table_font_size",
-                           "text_after"),
-                  "description": "不需要表格时，表格数据和表格列留空。"}),
+        (
+            "表格",
+            {
+                "fields": (
+                    "table_rows",
+                    "table_group_by",
+                    "table_group_title",
+                    "table_columns",
+                    "table_font_size",
+                    "text_after",
+                ),
+                "description": "不需要表格时，表格数据和表格列留空。",
+            },
+        ),
     )
     formfield_overrides = {
         models.TextField: {"widget": template_box(2)},
-        models.CharField: {"widget": forms.TextInput(attrs={
-            "class": "vTextField", "style": "width: 100%; font-family: var(--bs-font-monospace, monospace)"})},
-        models.DecimalField: {"widget": forms.NumberInput(attrs={"class": "form-control", "step": "0.5",
-                                                                 "style": "max-width: 8rem"})},
+        models.CharField: {
+            "widget": forms.TextInput(
+                attrs={"class": "vTextField", "style": "width: 100%; font-family: var(--bs-font-monospace, monospace)"}
+            )
+        },
+        models.DecimalField: {
+            "widget": forms.NumberInput(attrs={"class": "form-control", "step": "0.5", "style": "max-width: 8rem"})
+        },
     }
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
@@ -109,13 +133,16 @@ class PrintFormatAdmin(PrintSettingsAdmin):
     readonly_fields = DocumentAdmin.readonly_fields + ("standard_state",)
     fieldsets = (
         ("基本信息", {"fields": ("name", "doc_type", "layout", "letter_head", "disabled", "standard_state")}),
-        ("公文要素", {
-            "fields": ("title", "addressees", "signature", "date_field", "number_field", "cc", "printed_by"),
-            "description": "标题、主送、署名、抄送、印发机关为模板：{{ doc.字段名 }} 取单据的字段，子表为一组行，"
-                           "链接字段只印所链接记录的名称（不能再取其字段）；过滤器 cn_date（中文日期）、"
-                           "cn_index（一、二、）、num、yi（万元→亿元）、total、lines、join_cn。"
-                           "模板用到单据以外的内容时不能保存。",
-        }),
+        (
+            "公文要素",
+            {
+                "fields": ("title", "addressees", "signature", "date_field", "number_field", "cc", "printed_by"),
+                "description": "标题、主送、署名、抄送、印发机关为模板：{{ doc.字段名 }} 取单据的字段，子表为一组行，"
+                "链接字段只印所链接记录的名称（不能再取其字段）；过滤器 cn_date（中文日期）、"
+                "cn_index（一、二、）、num、yi（万元→亿元）、total、lines、join_cn。"
+                "模板用到单据以外的内容时不能保存。",
+            },
+        ),
         RECORD,
     )
 
@@ -158,11 +185,12 @@ class PrintFormatAdmin(PrintSettingsAdmin):
             return {"preview_error": "该格式已停用，启用后才能预览"}
         ordering = "-modified" if any(f.name == "modified" for f in model._meta.fields) else "-pk"
         # Only documents the format fits (a year's notice is not previewed on a quarter): fitness.py.
-        latest = scope_queryset(request.user, model).order_by(ordering)[:PREVIEW_RECORDS * 5]
+        latest = scope_queryset(request.user, model).order_by(ordering)[: PREVIEW_RECORDS * 5]
         records = [doc for doc in latest if not unfit_reason(print_format, doc)][:PREVIEW_RECORDS]
         return {
-            "preview_records": [(doc.name, doc.name if str(doc) == doc.name else f"{doc}（{doc.name}）")
-                                for doc in records],
+            "preview_records": [
+                (doc.name, doc.name if str(doc) == doc.name else f"{doc}（{doc.name}）") for doc in records
+            ],
             "preview_action": DOWNLOAD_PDF,
         }
 
@@ -190,11 +218,14 @@ class PrintFontAdmin(PrintSettingsAdmin):
     list_display = ("role", "family", "font_file", "modified")
     readonly_fields = DocumentAdmin.readonly_fields + ("family",)
     fieldsets = (
-        ("基本信息", {
-            "fields": ("role", "font_file", "family"),
-            "description": "上传的 TrueType 字体（.ttf/.ttc）替换该用途的内置字体（AR PL UMing、文泉驿正黑、AR PL UKai）。"
-                           "CFF 轮廓的 OpenType 字体（.otf，如思源、Noto）无法嵌入 PDF。请确认字体的授权允许嵌入。",
-        }),
+        (
+            "基本信息",
+            {
+                "fields": ("role", "font_file", "family"),
+                "description": "上传的 TrueType 字体（.ttf/.ttc）替换该用途的内置字体（AR PL UMing、文泉驿正黑、AR PL UKai）。"
+                "CFF 轮廓的 OpenType 字体（.otf，如思源、Noto）无法嵌入 PDF。请确认字体的授权允许嵌入。",
+            },
+        ),
         RECORD,
     )
 
@@ -218,8 +249,11 @@ class NoticeStatusFilter(admin.SimpleListFilter):
 
 
 STATUS_BADGES = {
-    Notice.Status.QUEUED: "bg-secondary", Notice.Status.RENDERING: "bg-info", Notice.Status.READY: "bg-success",
-    Notice.Status.FAILED: "bg-danger", Notice.Status.VOID: "bg-dark",
+    Notice.Status.QUEUED: "bg-secondary",
+    Notice.Status.RENDERING: "bg-info",
+    Notice.Status.READY: "bg-success",
+    Notice.Status.FAILED: "bg-danger",
+    Notice.Status.VOID: "bg-dark",
 }
 
 
@@ -227,8 +261,16 @@ STATUS_BADGES = {
 class NoticeAdmin(PrintSettingsAdmin):
     """已印发公文: read-only; issued from a document's 打印 page, regenerated or voided here."""
 
-    list_display = ("number_display", "title", "issue_date_display", "status_display", "pages", "issuer",
-                    "document_link", "download")
+    list_display = (
+        "number_display",
+        "title",
+        "issue_date_display",
+        "status_display",
+        "pages",
+        "issuer",
+        "document_link",
+        "download",
+    )
     list_display_links = ("number_display",)
     change_list_template = "lowcode/print/notice_change_list.html"
     list_filter = (NoticeStatusFilter, "print_format", "issue_date")
@@ -240,8 +282,21 @@ class NoticeAdmin(PrintSettingsAdmin):
         ("生成情况", {"fields": ("status", "progress", "progress_note", "error", "pages", "download")}),
         RECORD,
     )
-    readonly_fields = ("number", "title", "issue_date", "print_format", "document_link", "issuer", "status",
-                       "progress", "progress_note", "error", "pages", "download", *DocumentAdmin.readonly_fields)
+    readonly_fields = (
+        "number",
+        "title",
+        "issue_date",
+        "print_format",
+        "document_link",
+        "issuer",
+        "status",
+        "progress",
+        "progress_note",
+        "error",
+        "pages",
+        "download",
+        *DocumentAdmin.readonly_fields,
+    )
 
     def has_add_permission(self, request):
         return False  # issued from the document's 打印 page, with the next 发文字号
@@ -264,14 +319,19 @@ class NoticeAdmin(PrintSettingsAdmin):
     @admin.display(description="印发人", ordering="issued_by__first_name")
     def issuer(self, obj):
         user = obj.issued_by
-        return format_html('<span class="text-nowrap">{}</span>', (user.get_full_name() or user.username) if user else "—")
+        return format_html(
+            '<span class="text-nowrap">{}</span>', (user.get_full_name() or user.username) if user else "—"
+        )
 
     @admin.display(description="状态", ordering="status")
     def status_display(self, obj):
         if obj.status in (Notice.Status.QUEUED, Notice.Status.RENDERING):
-            return format_html('<span class="badge {}">{} {}%</span>', STATUS_BADGES[obj.status], obj.status,
-                               obj.progress)
-        badge = format_html('<span class="badge {}">{}</span>', STATUS_BADGES.get(obj.status, "bg-secondary"), obj.status)
+            return format_html(
+                '<span class="badge {}">{} {}%</span>', STATUS_BADGES[obj.status], obj.status, obj.progress
+            )
+        badge = format_html(
+            '<span class="badge {}">{}</span>', STATUS_BADGES.get(obj.status, "bg-secondary"), obj.status
+        )
         if obj.status == Notice.Status.FAILED and obj.error:
             short = obj.error if len(obj.error) <= 60 else obj.error[:59] + "…"
             return format_html('{}<div class="small text-danger" title="{}">{}</div>', badge, obj.error, short)
@@ -288,8 +348,10 @@ class NoticeAdmin(PrintSettingsAdmin):
     @admin.display(description="下载")
     def download(self, obj):
         if obj.status == Notice.Status.READY and obj.pdf:
-            return format_html('<a href="{}" class="notice-download text-nowrap"><i class="fas fa-file-pdf"></i> 下载 PDF</a>',
-                               obj.pdf_url)
+            return format_html(
+                '<a href="{}" class="notice-download text-nowrap"><i class="fas fa-file-pdf"></i> 下载 PDF</a>',
+                obj.pdf_url,
+            )
         return "—"
 
     def _each_notice(self, request, queryset, act, done: str):
@@ -306,7 +368,9 @@ class NoticeAdmin(PrintSettingsAdmin):
 
     @admin.action(description="重新生成所选公文的 PDF", permissions=["change"])
     def regenerate_notices(self, request, queryset):
-        self._each_notice(request, queryset, service.regenerate, "已提交 {count} 份公文重新生成 PDF（发文字号不变），请稍后刷新查看")
+        self._each_notice(
+            request, queryset, service.regenerate, "已提交 {count} 份公文重新生成 PDF（发文字号不变），请稍后刷新查看"
+        )
 
     @admin.action(description="作废所选公文", permissions=["change"])
     def void_notices(self, request, queryset):

@@ -40,10 +40,14 @@ def print_page(request, doctype, name):
     here = reverse("print-page", args=[doctype, doc.name])
     if request.method == "POST":
         return _issue(request, doctype, doc, here)
-    return render(request, "lowcode/print/print_page.html", {
-        **admin.site.each_context(request),
-        **_page_context(request, doctype, doc),
-    })
+    return render(
+        request,
+        "lowcode/print/print_page.html",
+        {
+            **admin.site.each_context(request),
+            **_page_context(request, doctype, doc),
+        },
+    )
 
 
 def _issue(request, doctype: str, doc, here: str):
@@ -62,21 +66,30 @@ def _page_context(request, doctype: str, doc) -> dict:
     user = request.user
     model = type(doc)
     may_issue = can(user, "create", Notice)
-    notices = list(Notice.objects.filter(reference_doctype=doctype, reference_name=doc.name)
-                   .select_related("print_format", "issued_by")) if can(user, "read", Notice) else []
+    notices = (
+        list(
+            Notice.objects.filter(reference_doctype=doctype, reference_name=doc.name).select_related(
+                "print_format", "issued_by"
+            )
+        )
+        if can(user, "read", Notice)
+        else []
+    )
     in_force = {n.print_format_id: n for n in notices if n.status != Notice.Status.VOID}
     formats = []
     for print_format in service.fitting_formats(doc):
         issuable = print_format.is_official and print_format.letter_head_id is not None
-        formats.append({
-            "own_date": numbering.document_date(print_format, doc),
-            "format": print_format,
-            "preview_url": download_pdf_url(doctype, doc.name, print_format.name),
-            "download_url": download_pdf_url(doctype, doc.name, print_format.name, inline=False),
-            "issuable": issuable,
-            "can_issue": issuable and may_issue,
-            "issued": in_force.get(print_format.pk),
-        })
+        formats.append(
+            {
+                "own_date": numbering.document_date(print_format, doc),
+                "format": print_format,
+                "preview_url": download_pdf_url(doctype, doc.name, print_format.name),
+                "download_url": download_pdf_url(doctype, doc.name, print_format.name, inline=False),
+                "issuable": issuable,
+                "can_issue": issuable and may_issue,
+                "issued": in_force.get(print_format.pk),
+            }
+        )
     try:
         changelist_url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
     except NoReverseMatch:
@@ -89,8 +102,15 @@ def _page_context(request, doctype: str, doc) -> dict:
         "doc_url": change_url(doc),
         "changelist_url": changelist_url,
         "formats": formats,
-        "notices": [{"notice": n, "pending": n.status in PENDING, "status_url": reverse("print-notice-status", args=[n.name]),
-                     "download_url": n.pdf_url if n.status == Notice.Status.READY else ""} for n in notices],
+        "notices": [
+            {
+                "notice": n,
+                "pending": n.status in PENDING,
+                "status_url": reverse("print-notice-status", args=[n.name]),
+                "download_url": n.pdf_url if n.status == Notice.Status.READY else "",
+            }
+            for n in notices
+        ],
         "highlight": request.GET.get("notice", ""),
         "today": timezone.localdate().isoformat(),
         "notice_list_url": reverse("admin:lowcode_notice_changelist"),
@@ -102,15 +122,21 @@ def notice_status(request, name):
     try:
         notice = get_document(request.user, meta_of(Notice), name)
     except FrappeError as exc:
-        return JsonResponse({"exc_type": exc.exc_type, "message": exc.message}, status=exc.http_status,
-                            json_dumps_params={"ensure_ascii": False})
-    return JsonResponse({
-        "name": notice.name,
-        "number": notice.number,
-        "status": notice.status,
-        "progress": notice.progress,
-        "progress_note": notice.progress_note,
-        "error": notice.error,
-        "pages": notice.pages,
-        "download_url": notice.pdf_url if notice.status == Notice.Status.READY and notice.pdf else "",
-    }, json_dumps_params={"ensure_ascii": False})
+        return JsonResponse(
+            {"exc_type": exc.exc_type, "message": exc.message},
+            status=exc.http_status,
+            json_dumps_params={"ensure_ascii": False},
+        )
+    return JsonResponse(
+        {
+            "name": notice.name,
+            "number": notice.number,
+            "status": notice.status,
+            "progress": notice.progress,
+            "progress_note": notice.progress_note,
+            "error": notice.error,
+            "pages": notice.pages,
+            "download_url": notice.pdf_url if notice.status == Notice.Status.READY and notice.pdf else "",
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )

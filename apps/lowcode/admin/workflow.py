@@ -29,8 +29,11 @@ class RoleListField(forms.MultipleChoiceField):
     def __init__(self, **kwargs):
         kwargs.pop("max_length", None)
         kwargs.pop("empty_value", None)
-        super().__init__(choices=lambda: [(g, g) for g in Group.objects.order_by("name").values_list("name", flat=True)],
-                         required=False, **kwargs)
+        super().__init__(
+            choices=lambda: [(g, g) for g in Group.objects.order_by("name").values_list("name", flat=True)],
+            required=False,
+            **kwargs,
+        )
 
     def prepare_value(self, value):
         return split_lines(value) if isinstance(value, str) else value
@@ -44,7 +47,8 @@ def document_type_choices():
 
     return [("", "---------")] + sorted(
         (name, f"{name}（{model._meta.verbose_name}）")
-        for name, model in doctype_registry.items() if not issubclass(model, ChildDocument)
+        for name, model in doctype_registry.items()
+        if not issubclass(model, ChildDocument)
     )
 
 
@@ -77,8 +81,10 @@ class TransitionFormSet(BaseInlineFormSet):
         super().clean()
         if self.states_formset is None or not self.states_formset.is_valid():
             return
-        rows = lambda formset: [f.cleaned_data for f in formset.forms  # noqa: E731
-                                if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+
+        def rows(formset):
+            return [f.cleaned_data for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+
         errors = workflow_errors(self.document_type, rows(self.states_formset), rows(self), self.active)
         if errors:
             raise forms.ValidationError(errors)
@@ -87,8 +93,13 @@ class TransitionFormSet(BaseInlineFormSet):
 class WorkflowTransitionInline(RolesInlineMixin, ChildTableStackedInline):
     model = WorkflowTransition
     formset = TransitionFormSet
-    fields = (("idx", "state", "action", "next_state"), "allowed", ("approver_field", "approvals_required"),
-              "condition", ("allow_self_approval", "comment_required"))
+    fields = (
+        ("idx", "state", "action", "next_state"),
+        "allowed",
+        ("approver_field", "approvals_required"),
+        "condition",
+        ("allow_self_approval", "comment_required"),
+    )
     role_fields = ("allowed",)
 
 
@@ -123,8 +134,17 @@ class WorkflowAdmin(DocumentAdmin):
 class WorkflowLogAdmin(admin.ModelAdmin):
     """The record of every action; written by the engine only."""
 
-    list_display = ("creation", "reference_doctype", "reference_name", "action", "from_state", "to_state", "moved",
-                    "user", "comment")
+    list_display = (
+        "creation",
+        "reference_doctype",
+        "reference_name",
+        "action",
+        "from_state",
+        "to_state",
+        "moved",
+        "user",
+        "comment",
+    )
     # A date filter, not date_hierarchy: that one groups dates in SQL with CONVERT_TZ, which needs the
     # MariaDB server's time zone tables (often not loaded) and otherwise fails the whole page.
     list_filter = ("creation", "reference_doctype", "action", "to_state")

@@ -125,7 +125,11 @@ class WorkflowAdminMixin:
     def get_actions(self, request):
         actions = super().get_actions(request)
         if self.workflow() is not None:
-            actions["workflow_bulk"] = (WorkflowAdminMixin.workflow_bulk, "workflow_bulk", "批量办理所选的%(verbose_name_plural)s")
+            actions["workflow_bulk"] = (
+                WorkflowAdminMixin.workflow_bulk,
+                "workflow_bulk",
+                "批量办理所选的%(verbose_name_plural)s",
+            )
         return actions
 
     def workflow_bulk(self, request, queryset):
@@ -133,8 +137,9 @@ class WorkflowAdminMixin:
         docs = list(queryset)
         action = request.POST.get("workflow_action")
         if action:
-            result = engine.bulk_apply(request.user, self.model, [d.name for d in docs], action,
-                                       request.POST.get("workflow_comment", ""))
+            result = engine.bulk_apply(
+                request.user, self.model, [d.name for d in docs], action, request.POST.get("workflow_comment", "")
+            )
             if result.succeeded:
                 messages.success(request, f"“{action}”已办理 {len(result.succeeded)} 张：{'、'.join(result.succeeded)}")
             for name, message in result.failed:
@@ -142,15 +147,19 @@ class WorkflowAdminMixin:
             return None
         actions = engine.common_actions(request.user, docs)
         transitions = {t.action: t for d in docs for t in engine.get_transitions(request.user, d)}
-        return TemplateResponse(request, "lowcode/workflow/bulk.html", {
-            **self.admin_site.each_context(request),
-            "title": "批量办理",
-            "opts": self.model._meta,
-            "docs": docs,
-            "actions": actions,
-            "comment_required": any(transitions[a].comment_required for a in actions),
-            "action_checkbox_name": "_selected_action",
-        })
+        return TemplateResponse(
+            request,
+            "lowcode/workflow/bulk.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "批量办理",
+                "opts": self.model._meta,
+                "docs": docs,
+                "actions": actions,
+                "comment_required": any(transitions[a].comment_required for a in actions),
+                "action_checkbox_name": "_selected_action",
+            },
+        )
 
 
 class WorkflowInlineMixin:
@@ -182,7 +191,7 @@ class WorkflowInlineMixin:
         rights = self._rights(request, obj)
         if rights is not None and rights.fields:
             prefix = f"{table_name_of(self)}."
-            editable = {f[len(prefix):] for f in rights.fields if f.startswith(prefix)}
+            editable = {f[len(prefix) :] for f in rights.fields if f.startswith(prefix)}
             shown = self.fields or [f.name for f in self.model._meta.concrete_fields if f.editable]
             fields += [f for f in shown if f not in editable and f not in fields]
         return fields

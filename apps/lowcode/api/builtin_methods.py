@@ -55,28 +55,67 @@ def get_count(request, doctype, filters=None, or_filters=None, **_):
 
 
 @whitelist("frappe.client.get_list")
-def get_list(request, doctype, fields=None, filters=None, or_filters=None, order_by=None, group_by=None,
-             limit_start=None, limit_page_length=None, limit=None, pluck=None, **_):
+def get_list(
+    request,
+    doctype,
+    fields=None,
+    filters=None,
+    or_filters=None,
+    order_by=None,
+    group_by=None,
+    limit_start=None,
+    limit_page_length=None,
+    limit=None,
+    pluck=None,
+    **_,
+):
     """Rows as frappe.get_list gives them; ``debug`` is accepted and ignored (no SQL is ever echoed)."""
     meta = meta_for(doctype)
-    query = parse_list_query(meta, {
-        "fields": fields, "filters": filters, "or_filters": or_filters, "order_by": order_by, "group_by": group_by,
-        "limit_start": limit_start, "limit_page_length": limit_page_length if limit_page_length is not None else limit,
-        "pluck": pluck,
-    })
+    query = parse_list_query(
+        meta,
+        {
+            "fields": fields,
+            "filters": filters,
+            "or_filters": or_filters,
+            "order_by": order_by,
+            "group_by": group_by,
+            "limit_start": limit_start,
+            "limit_page_length": limit_page_length if limit_page_length is not None else limit,
+            "pluck": pluck,
+        },
+    )
     return list_documents(request.user, meta, query)
 
 
 @whitelist("frappe.desk.reportview.get")
-def reportview_get(request, doctype, fields=None, filters=None, or_filters=None, order_by=None, group_by=None,
-                   start=None, page_length=None, limit_start=None, limit_page_length=None, **_):
+def reportview_get(
+    request,
+    doctype,
+    fields=None,
+    filters=None,
+    or_filters=None,
+    order_by=None,
+    group_by=None,
+    start=None,
+    page_length=None,
+    limit_start=None,
+    limit_page_length=None,
+    **_,
+):
     """The desk's list view: the same query as get_list, answered compressed as {"keys": [...], "values": [[...]]}."""
     meta = meta_for(doctype)
-    query = parse_list_query(meta, {
-        "fields": fields, "filters": filters, "or_filters": or_filters, "order_by": order_by, "group_by": group_by,
-        "limit_start": limit_start if limit_start is not None else start,
-        "limit_page_length": limit_page_length if limit_page_length is not None else page_length,
-    })
+    query = parse_list_query(
+        meta,
+        {
+            "fields": fields,
+            "filters": filters,
+            "or_filters": or_filters,
+            "order_by": order_by,
+            "group_by": group_by,
+            "limit_start": limit_start if limit_start is not None else start,
+            "limit_page_length": limit_page_length if limit_page_length is not None else page_length,
+        },
+    )
     rows = list_documents(request.user, meta, query)
     return {"keys": query.fields, "values": [[row[key] for key in query.fields] for row in rows]}
 

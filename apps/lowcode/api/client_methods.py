@@ -113,8 +113,11 @@ def filters_param(filters):
 def doc_ref(doc) -> tuple:
     """(meta, name) of a ``doc`` parameter that names a saved document."""
     data = batch.client_doc(dict_param(doc, "doc"))
-    if not isinstance(data.get("doctype"), str) or isinstance(data.get("name"), bool) \
-            or not isinstance(data.get("name"), str | int):
+    if (
+        not isinstance(data.get("doctype"), str)
+        or isinstance(data.get("name"), bool)
+        or not isinstance(data.get("name"), str | int)
+    ):
         raise ValidationError("参数 doc 须包含 doctype 和 name")
     return meta_for(data["doctype"]), str(data["name"]), data
 
@@ -173,8 +176,11 @@ def validate_link(request, doctype, docname, fields=None, **_):
 @whitelist("frappe.client.has_permission")
 def has_permission(request, doctype, docname, perm_type="read", **_):
     """你对某张单据是否有某项权限（read、write、create、delete、submit、cancel…）"""
-    return {"has_permission": rights.has_permission(request.user, meta_for(doctype), text_param(docname, "docname"),
-                                                   perm_type)}
+    return {
+        "has_permission": rights.has_permission(
+            request.user, meta_for(doctype), text_param(docname, "docname"), perm_type
+        )
+    }
 
 
 @whitelist("frappe.client.get_doc_permissions")
@@ -295,8 +301,18 @@ def cancel(request, doctype, name, **_):
 
 
 @whitelist("frappe.client.attach_file", methods=("POST",))
-def attach_file(request, filename=None, filedata=None, doctype=None, docname=None, folder=None,
-                decode_base64=False, is_private=None, docfield=None, **_):
+def attach_file(
+    request,
+    filename=None,
+    filedata=None,
+    doctype=None,
+    docname=None,
+    folder=None,
+    decode_base64=False,
+    is_private=None,
+    docfield=None,
+    **_,
+):
     """上传附件（filedata 为文件内容，decode_base64=1 时为 Base64）并挂到单据上"""
     from apps.lowcode.file.attach import attach
 
@@ -306,8 +322,9 @@ def attach_file(request, filename=None, filedata=None, doctype=None, docname=Non
         raise ValidationError("请提供文件名 filename 和文件内容 filedata")
     if bool_param(decode_base64, "decode_base64"):
         try:
-            content = base64.b64decode(filedata.split(",", 1)[-1] if filedata.startswith("data:") else filedata,
-                                       validate=True)
+            content = base64.b64decode(
+                filedata.split(",", 1)[-1] if filedata.startswith("data:") else filedata, validate=True
+            )
         except (binascii.Error, ValueError):
             raise ValidationError("filedata 不是合法的 Base64 内容") from None
     else:
@@ -317,8 +334,9 @@ def attach_file(request, filename=None, filedata=None, doctype=None, docname=Non
     if fieldname and (fieldname not in meta.fields or meta.fields[fieldname].fieldtype != "Attach"):
         raise ValidationError(f"{meta.doctype} 没有附件字段 {fieldname[:100]}")
     with transaction.atomic():  # the file and the field that shows it, or neither
-        record = attach(request.user, meta, text_param(docname, "docname"), SimpleUploadedFile(filename, content),
-                        fieldname)
+        record = attach(
+            request.user, meta, text_param(docname, "docname"), SimpleUploadedFile(filename, content), fieldname
+        )
         if fieldname:
             set_values(request.user, meta, record.attached_to_name, {fieldname: record.file_url})
     return doc_to_dict(record)

@@ -37,15 +37,17 @@ def getdoc(request, doctype, name, user=None, **_):
         doc = get_document(request.user, meta, text_param(name, "name"))
     except DoesNotExistError:
         return []  # Frappe's answer for a missing document: nothing, and no message
-    return FullResponse(docs=[doc_to_dict(doc, meta)], docinfo=docinfo.get_docinfo(request.user, meta, doc),
-                        _link_titles={})
+    return FullResponse(
+        docs=[doc_to_dict(doc, meta)], docinfo=docinfo.get_docinfo(request.user, meta, doc), _link_titles={}
+    )
 
 
 def _parents_of(meta) -> list:
     from apps.lowcode.doctype import doctype_registry
 
-    return [get_meta(dt) for dt in doctype_registry
-            if any(t.doctype == meta.doctype for t in get_meta(dt).tables.values())]
+    return [
+        get_meta(dt) for dt in doctype_registry if any(t.doctype == meta.doctype for t in get_meta(dt).tables.values())
+    ]
 
 
 @whitelist("frappe.desk.form.load.getdoctype", response_content=WHOLE_BODY)

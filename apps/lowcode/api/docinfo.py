@@ -19,25 +19,48 @@ MAX_VERSIONS = 100
 
 
 def get_docinfo(user, meta: DocTypeMeta, doc) -> dict:
-    logs = WorkflowLog.objects.filter(reference_doctype=meta.doctype, reference_name=doc.name) \
-        .select_related("user").order_by("id")
+    logs = (
+        WorkflowLog.objects.filter(reference_doctype=meta.doctype, reference_name=doc.name)
+        .select_related("user")
+        .order_by("id")
+    )
     return {
         "doctype": meta.doctype,
         "name": doc.name,
         "user_info": {},
-        "comments": [], "shared": [], "assignment_logs": [], "attachment_logs": [], "info_logs": [],
-        "like_logs": [], "communications": [], "automated_messages": [], "total_comments": 0,
-        "assignments": [], "views": [], "energy_point_logs": [], "additional_timeline_content": [],
-        "milestones": [], "is_document_followed": 0, "tags": "", "document_email": None,
+        "comments": [],
+        "shared": [],
+        "assignment_logs": [],
+        "attachment_logs": [],
+        "info_logs": [],
+        "like_logs": [],
+        "communications": [],
+        "automated_messages": [],
+        "total_comments": 0,
+        "assignments": [],
+        "views": [],
+        "energy_point_logs": [],
+        "additional_timeline_content": [],
+        "milestones": [],
+        "is_document_followed": 0,
+        "tags": "",
+        "document_email": None,
         "attachments": [
             {"name": f.name, "file_name": f.file_name, "file_url": f.file_url, "is_private": int(f.is_private)}
             for f in attachments_of(doc)
         ],
         "versions": versions(doc),
         "workflow_logs": [
-            {"name": str(log.pk), "comment_type": "Workflow", "content": log.to_state, "action": log.action,
-             "from_state": log.from_state, "comment": log.comment,
-             "owner": log.user.get_username() if log.user else None, "creation": format_value(log.creation)}
+            {
+                "name": str(log.pk),
+                "comment_type": "Workflow",
+                "content": log.to_state,
+                "action": log.action,
+                "from_state": log.from_state,
+                "comment": log.comment,
+                "owner": log.user.get_username() if log.user else None,
+                "creation": format_value(log.creation),
+            }
             for log in logs
         ],
         "permissions": doc_permissions(user, meta, doc),
@@ -49,7 +72,7 @@ def versions(doc) -> list[dict]:
     history = getattr(doc, "history", None)
     if history is None:
         return []
-    records = list(history.select_related("history_user").order_by("-history_date", "-history_id")[:MAX_VERSIONS + 1])
+    records = list(history.select_related("history_user").order_by("-history_date", "-history_id")[: MAX_VERSIONS + 1])
     out = []
     for newer, older in zip(records, records[1:] + [None]):
         if older is None and len(records) > MAX_VERSIONS:
@@ -57,16 +80,24 @@ def versions(doc) -> list[dict]:
         changed = _changes(newer, older) if older is not None else []
         if older is not None and not changed:
             continue
-        data = {"changed": changed, "added": [], "removed": [], "row_changed": [], "data_import": None,
-                "updater_reference": None}
+        data = {
+            "changed": changed,
+            "added": [],
+            "removed": [],
+            "row_changed": [],
+            "data_import": None,
+            "updater_reference": None,
+        }
         if older is None:
             data["creation"] = 1  # not a Frappe key: the version that created the record
-        out.append({
-            "name": str(newer.history_id),
-            "owner": newer.history_user.get_username() if newer.history_user else None,
-            "creation": format_value(newer.history_date),
-            "data": json.dumps(data, ensure_ascii=False),
-        })
+        out.append(
+            {
+                "name": str(newer.history_id),
+                "owner": newer.history_user.get_username() if newer.history_user else None,
+                "creation": format_value(newer.history_date),
+                "data": json.dumps(data, ensure_ascii=False),
+            }
+        )
     return out
 
 

@@ -80,8 +80,11 @@ def answer(request, error: FrappeError) -> JsonResponse:
 
 def speaks_json(request) -> bool:
     """Requests Frappe answers in JSON whatever happens: the API, and the legacy door at the site root."""
-    return request.path == "/api" or request.path.startswith("/api/") or (
-        request.path == "/" and request.method not in ("GET", "HEAD"))
+    return (
+        request.path == "/api"
+        or request.path.startswith("/api/")
+        or (request.path == "/" and request.method not in ("GET", "HEAD"))
+    )
 
 
 def as_frappe_error(exc: Exception) -> FrappeError | None:

@@ -64,16 +64,25 @@ def document_schema(meta: DocTypeMeta) -> dict:
     properties = {"doctype": {"type": "string", "enum": [meta.doctype]}}
     properties.update({name: field_schema(df) for name, df in meta.fields.items()})
     if meta.istable:
-        properties.update({
-            "parent": {"type": "string"}, "parentfield": {"type": "string"}, "parenttype": {"type": "string"},
-        })
+        properties.update(
+            {
+                "parent": {"type": "string"},
+                "parentfield": {"type": "string"},
+                "parenttype": {"type": "string"},
+            }
+        )
     for table in meta.tables.values():
         properties[table.fieldname] = {
-            "type": "array", "items": {"$ref": f"#/components/schemas/{schema_name(table.doctype)}"},
+            "type": "array",
+            "items": {"$ref": f"#/components/schemas/{schema_name(table.doctype)}"},
             "description": table.label,
         }
-    return {"type": "object", "title": meta.label, "properties": properties,
-            "required": ["doctype", *meta.fields, *meta.tables]}
+    return {
+        "type": "object",
+        "title": meta.label,
+        "properties": properties,
+        "required": ["doctype", *meta.fields, *meta.tables],
+    }
 
 
 def input_schema(meta: DocTypeMeta, creating: bool) -> dict:
@@ -112,8 +121,11 @@ def query_parameters() -> list[dict]:
         param("or_filters", "任一满足的筛选条件，格式同 filters", {"type": "string"}),
         param("order_by", '排序，如 "modified desc"', {"type": "string"}),
         param("limit_start", "从第几条开始", {"type": "integer", "minimum": 0}),
-        param("limit_page_length", f"每页条数（默认 {DEFAULT_PAGE_LENGTH}，0 表示全部，最多 {MAX_PAGE_LENGTH}）",
-              {"type": "integer", "minimum": 0, "maximum": MAX_PAGE_LENGTH}),
+        param(
+            "limit_page_length",
+            f"每页条数（默认 {DEFAULT_PAGE_LENGTH}，0 表示全部，最多 {MAX_PAGE_LENGTH}）",
+            {"type": "integer", "minimum": 0, "maximum": MAX_PAGE_LENGTH},
+        ),
     ]
 
 
@@ -121,29 +133,54 @@ def resource_paths(meta: DocTypeMeta) -> dict:
     ref = {"$ref": f"#/components/schemas/{schema_name(meta.doctype)}"}
     row = {"type": "object", "additionalProperties": True, "description": "所请求字段组成的对象"}
     tag = [f"{meta.label}（{meta.doctype}）"]
-    name_param = {"name": "name", "in": "path", "required": True, "schema": {"type": "string"},
-                  "description": f"{meta.label}编号"}
+    name_param = {
+        "name": "name",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string"},
+        "description": f"{meta.label}编号",
+    }
     body = {"required": True, "content": {"application/json": {"schema": input_schema(meta, creating=True)}}}
     update_body = {"required": True, "content": {"application/json": {"schema": input_schema(meta, creating=False)}}}
     base = f"/api/resource/{meta.doctype}"
     return {
         base: {
-            "get": {"tags": tag, "summary": f"{meta.label}列表", "operationId": f"list{schema_name(meta.doctype)}",
-                    "parameters": query_parameters(),
-                    "responses": responses(envelope("data", {"type": "array", "items": row}), "403", "417")},
-            "post": {"tags": tag, "summary": f"新建{meta.label}", "operationId": f"create{schema_name(meta.doctype)}",
-                     "requestBody": body,
-                     "responses": responses(envelope("data", ref), "400", "403", "409", "415", "417")},
+            "get": {
+                "tags": tag,
+                "summary": f"{meta.label}列表",
+                "operationId": f"list{schema_name(meta.doctype)}",
+                "parameters": query_parameters(),
+                "responses": responses(envelope("data", {"type": "array", "items": row}), "403", "417"),
+            },
+            "post": {
+                "tags": tag,
+                "summary": f"新建{meta.label}",
+                "operationId": f"create{schema_name(meta.doctype)}",
+                "requestBody": body,
+                "responses": responses(envelope("data", ref), "400", "403", "409", "415", "417"),
+            },
         },
         base + "/{name}": {
             "parameters": [name_param],
-            "get": {"tags": tag, "summary": f"读取{meta.label}", "operationId": f"get{schema_name(meta.doctype)}",
-                    "responses": responses(envelope("data", ref), "403", "404")},
-            "put": {"tags": tag, "summary": f"修改{meta.label}", "operationId": f"update{schema_name(meta.doctype)}",
-                    "requestBody": update_body,
-                    "responses": responses(envelope("data", ref), "400", "403", "404", "409", "415", "417")},
-            "delete": {"tags": tag, "summary": f"删除{meta.label}", "operationId": f"delete{schema_name(meta.doctype)}",
-                       "responses": responses(envelope("message", {"type": "string"}), "400", "403", "404", "417")},
+            "get": {
+                "tags": tag,
+                "summary": f"读取{meta.label}",
+                "operationId": f"get{schema_name(meta.doctype)}",
+                "responses": responses(envelope("data", ref), "403", "404"),
+            },
+            "put": {
+                "tags": tag,
+                "summary": f"修改{meta.label}",
+                "operationId": f"update{schema_name(meta.doctype)}",
+                "requestBody": update_body,
+                "responses": responses(envelope("data", ref), "400", "403", "404", "409", "415", "417"),
+            },
+            "delete": {
+                "tags": tag,
+                "summary": f"删除{meta.label}",
+                "operationId": f"delete{schema_name(meta.doctype)}",
+                "responses": responses(envelope("message", {"type": "string"}), "400", "403", "404", "417"),
+            },
         },
     }
 
@@ -153,16 +190,29 @@ METHOD_DOCS = {
     "logout": ("退出登录", {}, []),
     "frappe.auth.get_logged_user": ("当前登录用户名", {}, []),
     "frappe.client.get_count": ("计数", {"doctype": {"type": "string"}, "filters": {"type": "string"}}, ["doctype"]),
-    "frappe.client.get_list": ("列表（参数同 /api/resource）", {
-        "doctype": {"type": "string"}, "fields": {"type": "string"}, "filters": {"type": "string"},
-        "or_filters": {"type": "string"}, "order_by": {"type": "string"},
-        "limit_start": {"type": "integer", "minimum": 0},
-        "limit_page_length": {"type": "integer", "minimum": 0, "maximum": MAX_PAGE_LENGTH},
-    }, ["doctype"]),
-    "frappe.client.get": ("读取单据", {"doctype": {"type": "string"}, "name": {"type": "string"},
-                                   "filters": {"type": "string"}}, ["doctype"]),
-    "frappe.core.doctype.user.user.generate_keys": ("生成 API Key/Secret（Secret 只显示一次）",
-                                                   {"user": {"type": "string"}}, []),
+    "frappe.client.get_list": (
+        "列表（参数同 /api/resource）",
+        {
+            "doctype": {"type": "string"},
+            "fields": {"type": "string"},
+            "filters": {"type": "string"},
+            "or_filters": {"type": "string"},
+            "order_by": {"type": "string"},
+            "limit_start": {"type": "integer", "minimum": 0},
+            "limit_page_length": {"type": "integer", "minimum": 0, "maximum": MAX_PAGE_LENGTH},
+        },
+        ["doctype"],
+    ),
+    "frappe.client.get": (
+        "读取单据",
+        {"doctype": {"type": "string"}, "name": {"type": "string"}, "filters": {"type": "string"}},
+        ["doctype"],
+    ),
+    "frappe.core.doctype.user.user.generate_keys": (
+        "生成 API Key/Secret（Secret 只显示一次）",
+        {"user": {"type": "string"}},
+        [],
+    ),
     "lowcode.api.revoke_keys": ("吊销 API 密钥", {"user": {"type": "string"}}, []),
 }
 
@@ -184,22 +234,44 @@ def method_paths() -> dict:
     paths = {}
     for name, method in sorted(registry.items()):
         summary, properties, required = method_doc(name, method)
-        operation = {"tags": ["方法（/api/method）"], "summary": summary,
-                     "operationId": "method_" + name.replace(".", "_")}
+        operation = {
+            "tags": ["方法（/api/method）"],
+            "summary": summary,
+            "operationId": "method_" + name.replace(".", "_"),
+        }
         if name == "login":
-            ok = {"type": "object", "properties": {"message": {"type": "string"}, "home_page": {"type": "string"},
-                                                   "full_name": {"type": "string"}}, "required": ["message"]}
+            ok = {
+                "type": "object",
+                "properties": {
+                    "message": {"type": "string"},
+                    "home_page": {"type": "string"},
+                    "full_name": {"type": "string"},
+                },
+                "required": ["message"],
+            }
         else:
             ok = {"type": "object", "properties": {"message": {}}, "required": ["message"]}
         errors = ("400", "403", "404", "405", "409", "413", "415", "417")
         if name == "upload_file":
             operation["summary"] = "上传附件"
-            operation["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": {
-                "type": "object", "required": ["file", "doctype", "docname"],
-                "properties": {"file": {"type": "string", "format": "binary"}, "doctype": {"type": "string"},
-                               "docname": {"type": "string"}, "fieldname": {"type": "string"},
-                               "is_private": {"type": "integer", "enum": [0, 1]}},
-            }}}}
+            operation["requestBody"] = {
+                "required": True,
+                "content": {
+                    "multipart/form-data": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["file", "doctype", "docname"],
+                            "properties": {
+                                "file": {"type": "string", "format": "binary"},
+                                "doctype": {"type": "string"},
+                                "docname": {"type": "string"},
+                                "fieldname": {"type": "string"},
+                                "is_private": {"type": "integer", "enum": [0, 1]},
+                            },
+                        }
+                    }
+                },
+            }
             paths[f"/api/method/{name}"] = {"post": {**operation, "responses": responses(ok, *errors)}}
             continue
         schema = {"type": "object", "properties": properties}
@@ -207,13 +279,19 @@ def method_paths() -> dict:
             schema["required"] = required
         entry = {}
         if "POST" in method.http_methods:
-            entry["post"] = {**operation, "requestBody": {"content": {"application/json": {"schema": schema}}},
-                             "responses": responses(ok, *errors)}
+            entry["post"] = {
+                **operation,
+                "requestBody": {"content": {"application/json": {"schema": schema}}},
+                "responses": responses(ok, *errors),
+            }
         if "GET" in method.http_methods:
             entry["get"] = {
-                **operation, "operationId": operation["operationId"] + "_get",
-                "parameters": [{"name": key, "in": "query", "required": key in required, "schema": value}
-                               for key, value in properties.items()],
+                **operation,
+                "operationId": operation["operationId"] + "_get",
+                "parameters": [
+                    {"name": key, "in": "query", "required": key in required, "schema": value}
+                    for key, value in properties.items()
+                ],
                 "responses": responses(ok, *errors),
             }
         if method.request_content and "post" in entry:
@@ -235,21 +313,33 @@ def openapi_document() -> dict:
     paths.update(method_paths())
     schemas = {schema_name(meta.doctype): document_schema(meta) for meta in metas}
     schemas["Error"] = {
-        "type": "object", "required": ["exc_type", "message", "_server_messages"],
-        "properties": {"exc_type": {"type": "string"}, "exception": {"type": "string"},
-                       "exc": {"type": "string", "description": "JSON 列表，每项一行错误（不含调用栈）"},
-                       "message": {"type": "string"}, "_server_messages": {"type": "string"}},
+        "type": "object",
+        "required": ["exc_type", "message", "_server_messages"],
+        "properties": {
+            "exc_type": {"type": "string"},
+            "exception": {"type": "string"},
+            "exc": {"type": "string", "description": "JSON 列表，每项一行错误（不含调用栈）"},
+            "message": {"type": "string"},
+            "_server_messages": {"type": "string"},
+        },
     }
     return {
         "openapi": "3.0.3",
-        "info": {"title": "科技创新赋能行动 API（兼容 Frappe REST）", "version": "1.0",
-                 "description": "认证：会话 Cookie（/api/method/login），或请求头 Authorization: token <api_key>:<api_secret>。"},
+        "info": {
+            "title": "科技创新赋能行动 API（兼容 Frappe REST）",
+            "version": "1.0",
+            "description": "认证：会话 Cookie（/api/method/login），或请求头 Authorization: token <api_key>:<api_secret>。",
+        },
         "paths": paths,
         "components": {
             "schemas": schemas,
             "securitySchemes": {
-                "token": {"type": "apiKey", "in": "header", "name": "Authorization",
-                          "description": "token <api_key>:<api_secret>"},
+                "token": {
+                    "type": "apiKey",
+                    "in": "header",
+                    "name": "Authorization",
+                    "description": "token <api_key>:<api_secret>",
+                },
                 "session": {"type": "apiKey", "in": "cookie", "name": "sessionid"},
             },
         },

@@ -29,8 +29,7 @@ def pdf_response(pdf: bytes, file_name: str, inline: bool = False) -> HttpRespon
 @whitelist("frappe.utils.print_format.download_pdf", methods=("GET",), response_content=PDF)
 def download_pdf(request, doctype, name, format=None, no_letterhead=None):
     """打印：按打印格式生成单据的 PDF（Frappe 的 download_pdf）；format 为打印格式名称，省略则用该单据类型的第一个格式。"""
-    printed = service.print_document(request.user, _text(doctype, "doctype"), _text(name, "name"),
-                                     format or None)
+    printed = service.print_document(request.user, _text(doctype, "doctype"), _text(name, "name"), format or None)
     return pdf_response(printed.pdf, printed.file_name, inline=request.GET.get("inline") == "1")
 
 
@@ -42,15 +41,22 @@ def get_print_formats(request, doctype, name=None):
         formats = service.fitting_formats(service.readable_document(request.user, doctype, _text(name, "name")))
     else:
         formats = service.formats_for(doctype)
-    return [{"name": f.name, "layout": f.layout, "can_issue": f.is_official and f.letter_head_id is not None}
-            for f in formats]
+    return [
+        {"name": f.name, "layout": f.layout, "can_issue": f.is_official and f.letter_head_id is not None}
+        for f in formats
+    ]
 
 
 @whitelist("frappe.utils.print_format.issue_notice", methods=("POST",))
 def issue_notice(request, doctype, name, format=None, issue_date=None):
     """印发：取下一个发文字号，登记公文，在后台生成 PDF；返回公文记录（status、progress 可轮询）。"""
-    notice = service.issue(request.user, _text(doctype, "doctype"), _text(name, "name"), format or None,
-                           service.issue_date_from(issue_date))
+    notice = service.issue(
+        request.user,
+        _text(doctype, "doctype"),
+        _text(name, "name"),
+        format or None,
+        service.issue_date_from(issue_date),
+    )
     notice.refresh_from_db()
     return doc_to_dict(notice)
 
@@ -61,5 +67,6 @@ def download_notice(request, name):
     notice = get_document(request.user, meta_of(Notice), _text(name, "name"))
     if not notice.pdf:
         raise DoesNotExistError(f"公文 {notice.number} 的 PDF 尚未生成（{notice.status}）")
-    return pdf_response(notice.pdf.read(), service.file_name(f"{notice.number}{notice.title}"),
-                        inline=request.GET.get("inline") == "1")
+    return pdf_response(
+        notice.pdf.read(), service.file_name(f"{notice.number}{notice.title}"), inline=request.GET.get("inline") == "1"
+    )

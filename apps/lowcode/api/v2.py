@@ -103,8 +103,7 @@ class DocumentMethodView(FrappeView):
 
     def handle(self, request, doctype, name, method):
         meta = meta_for(doctype)
-        doc, result = run_doc_method(request.user, meta, name, method, form_dict(request),
-                                     http_method=request.method)
+        doc, result = run_doc_method(request.user, meta, name, method, form_dict(request), http_method=request.method)
         return envelope(result, docs=[doc_to_dict(get_document(request.user, meta, doc.name), meta)])
 
     get = post = handle
@@ -156,8 +155,9 @@ class CountView(FrappeView):
 
 urlpatterns = [
     re_path(r"^document/(?P<doctype>[^/]+)/?$", DocumentListView.as_view()),
-    re_path(r"^document/(?P<doctype>[^/]+)/(?P<name>[\s\S]+?)/method/(?P<method>[^/]+)/?$",
-            DocumentMethodView.as_view()),
+    re_path(
+        r"^document/(?P<doctype>[^/]+)/(?P<name>[\s\S]+?)/method/(?P<method>[^/]+)/?$", DocumentMethodView.as_view()
+    ),
     re_path(r"^document/(?P<doctype>[^/]+)/(?P<name>[\s\S]+)$", DocumentView.as_view()),
     re_path(r"^method/(?P<method_name>[^/]+)/?$", MethodView.as_view()),
     re_path(r"^method/(?P<doctype>[^/]+)/(?P<method_name>[^/]+)/?$", MethodView.as_view()),

@@ -33,9 +33,13 @@ def _text(value, what: str) -> str:
 
 def transition_dict(transition) -> dict:
     return {
-        "state": transition.state, "action": transition.action, "next_state": transition.next_state,
-        "allowed": "\n".join(transition.allowed_roles()), "allow_self_approval": int(transition.allow_self_approval),
-        "condition": transition.condition, "comment_required": int(transition.comment_required),
+        "state": transition.state,
+        "action": transition.action,
+        "next_state": transition.next_state,
+        "allowed": "\n".join(transition.allowed_roles()),
+        "allow_self_approval": int(transition.allow_self_approval),
+        "condition": transition.condition,
+        "comment_required": int(transition.comment_required),
         "approvals_required": transition.approvals_required,
     }
 
@@ -54,8 +58,13 @@ def apply_workflow(request, doc, action, comment=None, **_):
     ref = _doc_ref(doc)
     meta = meta_for(ref["doctype"])
     result = engine.apply_workflow(
-        request.user, meta.model, str(ref["name"]), _text(action, "action"), _text(comment, "comment"),
-        seen_modified=ref.get("modified"), seen_state=ref.get("workflow_state"),
+        request.user,
+        meta.model,
+        str(ref["name"]),
+        _text(action, "action"),
+        _text(comment, "comment"),
+        seen_modified=ref.get("modified"),
+        seen_state=ref.get("workflow_state"),
     )
     # Frappe answers with the document; the outcome ("1/2 approvals recorded") goes with it as a message.
     return FullResponse(message=doc_to_dict(result.doc, meta), _server_messages=server_messages(result.message, "blue"))
@@ -68,10 +77,13 @@ def bulk_workflow_approval(request, docnames, doctype, action, comment=None, **_
     names = _parsed(docnames, list, "docnames")
     if not all(isinstance(n, str | int) for n in names):
         raise ValidationError("参数 docnames 应为单据编号列表")
-    result = engine.bulk_apply(request.user, meta.model, [str(n) for n in names], _text(action, "action"),
-                               _text(comment, "comment"))
-    return {"succeeded": result.succeeded,
-            "failed": [{"name": name, "message": message} for name, message in result.failed]}
+    result = engine.bulk_apply(
+        request.user, meta.model, [str(n) for n in names], _text(action, "action"), _text(comment, "comment")
+    )
+    return {
+        "succeeded": result.succeeded,
+        "failed": [{"name": name, "message": message} for name, message in result.failed],
+    }
 
 
 @whitelist("frappe.model.workflow.get_common_transition_actions")
@@ -89,8 +101,14 @@ def get_common_transition_actions(request, docs, doctype, **_):
 def get_pending_documents(request, **_):
     """待我处理：我现在可以办理的单据及可执行的操作"""
     return [
-        {"doctype": type(doc).doctype, "name": doc.name, "title": str(doc), "workflow_state": doc.workflow_state,
-         "modified": format_value(doc.modified), "actions": [t.action for t in transitions]}
+        {
+            "doctype": type(doc).doctype,
+            "name": doc.name,
+            "title": str(doc),
+            "workflow_state": doc.workflow_state,
+            "modified": format_value(doc.modified),
+            "actions": [t.action for t in transitions],
+        }
         for doc, transitions in engine.pending_documents(request.user)
     ]
 
@@ -101,11 +119,26 @@ def get_timeline(request, doctype, name, **_):
     obj = get_document(request.user, meta_for(doctype), _text(name, "name"))
     logs = engine.history(obj)
     return {
-        "log": [{"action": log.action, "from_state": log.from_state, "to_state": log.to_state, "moved": int(log.moved),
-                 "user": log.user.get_username() if log.user else None, "comment": log.comment,
-                 "creation": format_value(log.creation)} for log in logs],
-        "states": [{"state": v.state, "entered": format_value(v.entered),
-                    "left": format_value(v.left) if v.left else None,
-                    "seconds": int(v.duration.total_seconds()), "duration": engine.format_duration(v.duration)}
-                   for v in engine.state_visits(logs)],
+        "log": [
+            {
+                "action": log.action,
+                "from_state": log.from_state,
+                "to_state": log.to_state,
+                "moved": int(log.moved),
+                "user": log.user.get_username() if log.user else None,
+                "comment": log.comment,
+                "creation": format_value(log.creation),
+            }
+            for log in logs
+        ],
+        "states": [
+            {
+                "state": v.state,
+                "entered": format_value(v.entered),
+                "left": format_value(v.left) if v.left else None,
+                "seconds": int(v.duration.total_seconds()),
+                "duration": engine.format_duration(v.duration),
+            }
+            for v in engine.state_visits(logs)
+        ],
     }

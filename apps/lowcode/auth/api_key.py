@@ -16,8 +16,9 @@ from django.utils import timezone
 
 
 class ApiKey(models.Model):
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE,
-                                related_name="api_key")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE, related_name="api_key"
+    )
     api_key = models.CharField("API Key", max_length=32, unique=True)
     secret_hash = models.CharField("密钥摘要", max_length=128)
     created = models.DateTimeField("生成时间", auto_now_add=True)

@@ -42,7 +42,10 @@ class LockoutModelBackend(ModelBackend):
         if not hasattr(user_obj, "_perm_cache"):
             if user_obj.is_superuser:
                 return super().get_all_permissions(user_obj, obj)
-            rows = (Permission.objects.filter(Q(user=user_obj) | Q(group__in=user_obj.groups.values("pk")))
-                    .values_list("content_type__app_label", "codename").distinct())
+            rows = (
+                Permission.objects.filter(Q(user=user_obj) | Q(group__in=user_obj.groups.values("pk")))
+                .values_list("content_type__app_label", "codename")
+                .distinct()
+            )
             user_obj._perm_cache = {f"{app_label}.{codename}" for app_label, codename in rows}
         return user_obj._perm_cache

@@ -63,7 +63,9 @@ def clear(username, address: str) -> None:
 
 
 def message(until: datetime) -> str:
-    """"登录失败次数过多…请在 15 分钟后（14:32 以后）再试", in the site's time zone."""
+    """ "登录失败次数过多…请在 15 分钟后（14:32 以后）再试", in the site's time zone."""
     minutes = max(1, math.ceil((until.timestamp() - time.time()) / 60))
-    return (f"登录失败次数过多，该账号在你当前的网络上已被暂时锁定；"
-            f"请在 {minutes} 分钟后（{timezone.localtime(until):%H:%M} 以后）再试")
+    return (
+        f"登录失败次数过多，该账号在你当前的网络上已被暂时锁定；"
+        f"请在 {minutes} 分钟后（{timezone.localtime(until):%H:%M} 以后）再试"
+    )

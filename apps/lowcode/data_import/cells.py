@@ -225,7 +225,7 @@ class LinkNames:
                 queryset = get_meta(doctype).model._default_manager.values_list("name", flat=True)
             except KeyError:
                 return []
-        names = list(queryset[:MAX_CANONICAL_NAMES + 1])
+        names = list(queryset[: MAX_CANONICAL_NAMES + 1])
         return [] if len(names) > MAX_CANONICAL_NAMES else names
 
 

@@ -72,8 +72,9 @@ def _labels(docfields: list[DocField]) -> dict[str, str]:
     seen: dict[str, int] = {}
     for docfield in docfields:
         seen[header_key(docfield.label)] = seen.get(header_key(docfield.label), 0) + 1
-    return {f.fieldname: f.label if seen[header_key(f.label)] == 1 else f"{f.label}（{f.fieldname}）"
-            for f in docfields}
+    return {
+        f.fieldname: f.label if seen[header_key(f.label)] == 1 else f"{f.label}（{f.fieldname}）" for f in docfields
+    }
 
 
 def parent_column(meta: DocTypeMeta, fieldname: str) -> Column:
@@ -84,8 +85,12 @@ def parent_column(meta: DocTypeMeta, fieldname: str) -> Column:
 def child_column(meta: DocTypeMeta, table: ChildTable, fieldname: str) -> Column:
     child = get_meta(table.doctype)
     labels = _labels(list(child.fields.values()))
-    return Column(f"{table.fieldname}{SEPARATOR}{fieldname}", f"{table.label}{SEPARATOR}{labels[fieldname]}",
-                  child.fields[fieldname], table)
+    return Column(
+        f"{table.fieldname}{SEPARATOR}{fieldname}",
+        f"{table.label}{SEPARATOR}{labels[fieldname]}",
+        child.fields[fieldname],
+        table,
+    )
 
 
 def table_columns(meta: DocTypeMeta, table: ChildTable) -> list[Column]:
@@ -98,8 +103,7 @@ def default_columns(meta: DocTypeMeta, with_state: bool = False) -> list[Column]
     columns = [parent_column(meta, "name")]
     if with_state and "workflow_state" in meta.fields:
         columns.append(parent_column(meta, "workflow_state"))
-    columns += [parent_column(meta, f.fieldname) for f in form_fields(meta)
-                if f.fieldname != "name" and _editable(f)]
+    columns += [parent_column(meta, f.fieldname) for f in form_fields(meta) if f.fieldname != "name" and _editable(f)]
     for table in meta.tables.values():
         columns += table_columns(meta, table)
     return columns
@@ -150,8 +154,12 @@ class HeaderIndex:
 
     @staticmethod
     def _names(docfield: DocField, labels: dict[str, str]) -> set[str]:
-        return {docfield.label, docfield.fieldname, labels[docfield.fieldname],
-                f"{docfield.label}（{docfield.fieldname}）"}
+        return {
+            docfield.label,
+            docfield.fieldname,
+            labels[docfield.fieldname],
+            f"{docfield.label}（{docfield.fieldname}）",
+        }
 
     def _add(self, column: Column, names) -> None:
         for name in {header_key(n) for n in names}:

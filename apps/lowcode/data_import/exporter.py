@@ -57,8 +57,7 @@ def template(user, doctype, fields=None) -> bytes:
     return workbook.build(user, meta, columns, [], f"{meta.label}导入模板")
 
 
-def export_queryset(user, doctype, queryset_or_filters=None, fields=None, or_filters=None,
-                    order_by=None) -> bytes:
+def export_queryset(user, doctype, queryset_or_filters=None, fields=None, or_filters=None, order_by=None) -> bytes:
     """The records of ``doctype`` the user may read, as an xlsx in the import layout.
 
     ``queryset_or_filters``: a queryset of the doctype (the admin's filtered

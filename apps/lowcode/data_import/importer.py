@@ -115,8 +115,9 @@ def read_upload(meta: DocTypeMeta, upload) -> Sheet:
     except FrappeError:
         raise
     except Exception:  # noqa: BLE001 - read-only mode parses lazily: broken XML shows up here
-        raise ValidationError("无法读取该文件：工作表内容已损坏或不是正常的 Excel 数据；"
-                              "请用 Excel 打开后重新保存再导入") from None
+        raise ValidationError(
+            "无法读取该文件：工作表内容已损坏或不是正常的 Excel 数据；请用 Excel 打开后重新保存再导入"
+        ) from None
     finally:
         workbook.close()
 
@@ -152,8 +153,9 @@ def read_sheet(meta: DocTypeMeta, workbook) -> Sheet:
             raise ValidationError(f"工作表“{sheet.title}”的数据超过 {MAX_ROWS} 行，请分成几个文件分批导入")
         add_row(records, list(header.values()), number, values)
     if not header:
-        raise ValidationError(f"工作表“{sheet.title}”的前{HEADER_SEARCH_ROWS}行中找不到表头：第一行应为字段名称，"
-                              "请使用下载的导入模板")
+        raise ValidationError(
+            f"工作表“{sheet.title}”的前{HEADER_SEARCH_ROWS}行中找不到表头：第一行应为字段名称，请使用下载的导入模板"
+        )
     columns = list(header.values())
     return Sheet(sheet.title, columns, records, warnings + sheet_warnings(meta, columns))
 
@@ -174,8 +176,11 @@ def read_header(meta: DocTypeMeta, index: HeaderIndex, row, number: int) -> tupl
             ignored.append(f"“{text}”")
         elif column.key in texts:
             first = texts[column.key]
-            raise ValidationError(f"第{number}行表头中“{text}”出现了两次，请删除重复的列" if first == text
-                                  else f"第{number}行表头中“{first}”和“{text}”是同一个字段，请删除其中一列")
+            raise ValidationError(
+                f"第{number}行表头中“{text}”出现了两次，请删除重复的列"
+                if first == text
+                else f"第{number}行表头中“{first}”和“{text}”是同一个字段，请删除其中一列"
+            )
         else:
             found[position] = column
             texts[column.key] = text
@@ -196,8 +201,9 @@ def sheet_warnings(meta: DocTypeMeta, columns: list[Column]) -> list[str]:
     if missing:
         warnings.append(f"表中没有必填列：{'、'.join(missing)}；新建记录时会因缺少这些字段而出错，更新已有记录不受影响")
     if "name" not in given and not keys.natural_keys(meta) and meta.naming_rule != "prompt":
-        warnings.append(f"表中没有“{meta.fields['name'].label}”列，“{meta.label}”也没有可识别记录的唯一字段："
-                        "每一行都将新建记录")
+        warnings.append(
+            f"表中没有“{meta.fields['name'].label}”列，“{meta.label}”也没有可识别记录的唯一字段：每一行都将新建记录"
+        )
     return warnings
 
 
@@ -258,8 +264,10 @@ class RecordImporter:
         children = {}
         for table, columns in self.table_columns.items():
             children[table] = [
-                (row.number, self._values(columns, row.values, errors,
-                                          f"第{row.number}行" if row.number != record.row else ""))
+                (
+                    row.number,
+                    self._values(columns, row.values, errors, f"第{row.number}行" if row.number != record.row else ""),
+                )
                 for row in record.children.get(table, [])
             ]
         if errors:
@@ -313,8 +321,9 @@ class RecordImporter:
             self.seen_keys[signature] = record.row
         if existing is not None:
             if existing.pk in self.seen_records:
-                raise RowError(f"与第{self.seen_records[existing.pk]}行是同一条记录（{existing.name}），"
-                               "同一条记录只能出现一次")
+                raise RowError(
+                    f"与第{self.seen_records[existing.pk]}行是同一条记录（{existing.name}），同一条记录只能出现一次"
+                )
             self.seen_records[existing.pk] = record.row
         return existing
 
@@ -357,8 +366,7 @@ class RecordImporter:
 
     # ------------------------------------------------------------ saving
 
-    def save(self, record: SheetRecord, data: dict, existing, before: dict | None,
-             children: dict) -> tuple[str, str]:
+    def save(self, record: SheetRecord, data: dict, existing, before: dict | None, children: dict) -> tuple[str, str]:
         if existing is not None and unchanged(self.meta, data, before):
             return UNCHANGED, existing.name
         status = CREATED if existing is None else UPDATED
@@ -383,7 +391,7 @@ class RecordImporter:
         return doc_to_dict(type(obj)._default_manager.get(pk=obj.pk), self.meta)
 
     def locate(self, message: str, children: dict) -> str:
-        """"子表“牵头及责任单位”第2行" said with the sheet row that holds it."""
+        """ "子表“牵头及责任单位”第2行" said with the sheet row that holds it."""
         labels = {self.meta.tables[t].label: t for t in children}
 
         def with_sheet_row(match):
@@ -404,8 +412,10 @@ def ensure_distinct_rows(table, child_meta: DocTypeMeta, rows: list[tuple[int, d
                 continue
             signature = tuple(str(cells.comparable(child_meta.fields[f], v)) for f, v in found.items())
             if signature in seen:
-                raise RowError(f"子表“{table.label}”第{position}行（表格第{number}行）与表格第{seen[signature]}行重复"
-                               f"（{keys.describe(child_meta, found)}）")
+                raise RowError(
+                    f"子表“{table.label}”第{position}行（表格第{number}行）与表格第{seen[signature]}行重复"
+                    f"（{keys.describe(child_meta, found)}）"
+                )
             seen[signature] = number
 
 
@@ -425,10 +435,17 @@ def match_rows(child_meta: DocTypeMeta, rows: list[dict], existing: list[dict]) 
 
     take(lambda row, old: bool(row.get("name")) and row.get("name") == old["name"])
     for key in keys.natural_keys(child_meta):
-        take(lambda row, old, key=key: all(row.get(f) not in (None, "") for f in key)
-             and all(cells.same(child_meta.fields[f], row[f], old.get(f)) for f in key))
-    take(lambda row, old: all(cells.same(child_meta.fields[f], v, old.get(f))
-                              for f, v in row.items() if f != "name" and v is not None))
+        take(
+            lambda row, old, key=key: (
+                all(row.get(f) not in (None, "") for f in key)
+                and all(cells.same(child_meta.fields[f], row[f], old.get(f)) for f in key)
+            )
+        )
+    take(
+        lambda row, old: all(
+            cells.same(child_meta.fields[f], v, old.get(f)) for f, v in row.items() if f != "name" and v is not None
+        )
+    )
     for i in range(len(rows)):
         if matched[i] is None and free:
             matched[i] = free.pop(0)
@@ -487,8 +504,9 @@ def history_user(user):
         del context.request
 
 
-def import_workbook(user, doctype, upload, dry_run: bool = True, all_or_nothing: bool = False,
-                    key=None) -> ImportReport:
+def import_workbook(
+    user, doctype, upload, dry_run: bool = True, all_or_nothing: bool = False, key=None
+) -> ImportReport:
     """Import an uploaded xlsx into ``doctype``; a dry run saves nothing. Returns the report.
 
     Refuses the whole file (FrappeError, Chinese message) when the user may not
@@ -496,8 +514,9 @@ def import_workbook(user, doctype, upload, dry_run: bool = True, all_or_nothing:
     """
     meta = importable_meta(user, doctype)
     sheet = read_upload(meta, upload)
-    report = ImportReport(meta.doctype, meta.label, dry_run=dry_run, all_or_nothing=all_or_nothing,
-                          warnings=sheet.warnings)
+    report = ImportReport(
+        meta.doctype, meta.label, dry_run=dry_run, all_or_nothing=all_or_nothing, warnings=sheet.warnings
+    )
     with transaction.atomic(), history_user(user):
         importer = RecordImporter(user, meta, sheet.columns, key)
         report.rows = [importer.run(record) for record in sheet.records]

@@ -77,5 +77,5 @@ def exists(meta: DocTypeMeta, values: dict) -> bool:
 
 
 def describe(meta: DocTypeMeta, values: dict) -> str:
-    """"工作方案=2023、序号=5", for messages about a key."""
+    """ "工作方案=2023、序号=5", for messages about a key."""
     return "、".join(f"{meta.fields[f].label}={v}" for f, v in values.items())

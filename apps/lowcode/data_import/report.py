@@ -49,8 +49,11 @@ class ImportReport:
             return "表中没有数据行，未导入任何记录。"
         total = f"共 {len(self.rows)} 条记录"
         if self.dry_run:
-            then = ("正式导入时，只要有一行有错误就全部不导入" if self.all_or_nothing
-                    else "正式导入时将跳过有错误的行，导入其余各行")
+            then = (
+                "正式导入时，只要有一行有错误就全部不导入"
+                if self.all_or_nothing
+                else "正式导入时将跳过有错误的行，导入其余各行"
+            )
             return f"试导入（未保存任何数据）：{total}，{self.counts_text}。{then}。"
         if self.all_or_nothing and self.errors:
             return f"{total}，其中 {len(self.errors)} 条有错误；按要求全部不导入，未保存任何数据。"

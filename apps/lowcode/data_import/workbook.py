@@ -34,8 +34,19 @@ NOTES_SHEET = "填写说明"
 OPTIONS_SHEET = "选项"
 MAX_LISTED_NAMES = 500  # a link drop-down lists at most this many names
 VALIDATED_EXTRA_ROWS = 500  # drop-downs reach this far below the last row, for rows people add
-WIDTHS = {"Text": 40, "Small Text": 36, "Link": 22, "Table MultiSelect": 30, "Date": 13, "Datetime": 19,
-          "Int": 10, "Float": 12, "Currency": 14, "Check": 8, "Select": 16}
+WIDTHS = {
+    "Text": 40,
+    "Small Text": 36,
+    "Link": 22,
+    "Table MultiSelect": 30,
+    "Date": 13,
+    "Datetime": 19,
+    "Int": 10,
+    "Float": 12,
+    "Currency": 14,
+    "Check": 8,
+    "Select": 16,
+}
 FORMATS = {"Date": "yyyy-mm-dd", "Datetime": "yyyy-mm-dd hh:mm:ss"}
 WRAP = Alignment(wrap_text=True, vertical="top")
 SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
@@ -133,18 +144,24 @@ def type_hint(docfield: DocField) -> str:
 def column_note(meta: DocTypeMeta, column: Column) -> str:
     """What the header cell's comment (and the 填写说明 sheet) says of a column."""
     if column.is_name and column.table is None:
-        text = ("必填。记录的名称，其他表格链接到它时填写的就是这个名称" if meta.naming_rule == "prompt"
-                else "系统编号。新建记录时留空，由系统按规则生成；填写已有记录的编号则更新该记录")
+        text = (
+            "必填。记录的名称，其他表格链接到它时填写的就是这个名称"
+            if meta.naming_rule == "prompt"
+            else "系统编号。新建记录时留空，由系统按规则生成；填写已有记录的编号则更新该记录"
+        )
     elif column.is_name:
         text = "子表行的系统编号，用于更新原有的行；新增的行留空"
     elif column.is_state:
         text = "工作流状态，由系统维护：导入时只核对，不能通过导入修改"
     else:
-        parts = ["必填" if column_required(meta, column) else "", type_hint(column.docfield),
-                 column.docfield.description]
+        parts = [
+            "必填" if column_required(meta, column) else "",
+            type_hint(column.docfield),
+            column.docfield.description,
+        ]
         text = "；".join(p for p in parts if p)
     if column.table is not None:
-        text += (f"。子表“{column.table.label}”：一条记录有多行时，在其下方的行只填子表的列，其余列留空")
+        text += f"。子表“{column.table.label}”：一条记录有多行时，在其下方的行只填子表的列，其余列留空"
     return f"{text}\n字段名：{column.key}"
 
 
@@ -190,33 +207,71 @@ def validation_for(user, column: Column, lists: OptionLists) -> DataValidation |
     if column.is_name or column.is_state or docfield.read_only:
         return None
     if fieldtype == "Check":
-        return DataValidation(type="list", formula1=f'"{YES},{NO}"', allow_blank=True,
-                              errorTitle=label, error=f"请填“{YES}”或“{NO}”")
+        return DataValidation(
+            type="list", formula1=f'"{YES},{NO}"', allow_blank=True, errorTitle=label, error=f"请填“{YES}”或“{NO}”"
+        )
     if fieldtype == "Select":
         labels = list(dict.fromkeys(label_ for _, label_ in select_choices(docfield)))
         if not labels:
             return None
         inline = ",".join(labels)
-        formula = f'"{inline}"' if len(inline) <= 250 and not any("," in x or '"' in x for x in labels) \
+        formula = (
+            f'"{inline}"'
+            if len(inline) <= 250 and not any("," in x or '"' in x for x in labels)
             else lists.add(column.key, labels)
-        return DataValidation(type="list", formula1=formula, allow_blank=True, errorStyle="warning",
-                              errorTitle=label, error="不是可选项，请从下拉列表中选择")
+        )
+        return DataValidation(
+            type="list",
+            formula1=formula,
+            allow_blank=True,
+            errorStyle="warning",
+            errorTitle=label,
+            error="不是可选项，请从下拉列表中选择",
+        )
     if fieldtype == "Link":
         names = link_names(user, docfield)
         if not names:
             return None
-        return DataValidation(type="list", formula1=lists.add(docfield.options_label, names), allow_blank=True,
-                              errorStyle="warning", errorTitle=label,
-                              error=f"系统中没有这个{docfield.options_label}；如果它在本表前面的行中新建，可以忽略此提示")
+        return DataValidation(
+            type="list",
+            formula1=lists.add(docfield.options_label, names),
+            allow_blank=True,
+            errorStyle="warning",
+            errorTitle=label,
+            error=f"系统中没有这个{docfield.options_label}；如果它在本表前面的行中新建，可以忽略此提示",
+        )
     if fieldtype == "Int":
-        return DataValidation(type="whole", operator="between", formula1="-2147483648", formula2="2147483647",
-                              allow_blank=True, errorStyle="warning", errorTitle=label, error="请填写整数")
+        return DataValidation(
+            type="whole",
+            operator="between",
+            formula1="-2147483648",
+            formula2="2147483647",
+            allow_blank=True,
+            errorStyle="warning",
+            errorTitle=label,
+            error="请填写整数",
+        )
     if fieldtype in ("Float", "Currency"):
-        return DataValidation(type="decimal", operator="between", formula1="-1E+15", formula2="1E+15",
-                              allow_blank=True, errorStyle="warning", errorTitle=label, error="请填写数字")
+        return DataValidation(
+            type="decimal",
+            operator="between",
+            formula1="-1E+15",
+            formula2="1E+15",
+            allow_blank=True,
+            errorStyle="warning",
+            errorTitle=label,
+            error="请填写数字",
+        )
     if fieldtype == "Date":
-        return DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=True,
-                              errorStyle="warning", errorTitle=label, error="请填写日期，例如 2024-03-31")
+        return DataValidation(
+            type="date",
+            operator="greaterThan",
+            formula1="1",
+            allow_blank=True,
+            errorStyle="warning",
+            errorTitle=label,
+            error="请填写日期，例如 2024-03-31",
+        )
     return None
 
 
@@ -225,7 +280,7 @@ def link_names(user, docfield: DocField) -> list[str]:
     model = doctype_registry.get(docfield.options)
     if model is None:
         return []
-    names = list(scope_queryset(user, model).values_list("name", flat=True)[:MAX_LISTED_NAMES + 1])
+    names = list(scope_queryset(user, model).values_list("name", flat=True)[: MAX_LISTED_NAMES + 1])
     return [] if len(names) > MAX_LISTED_NAMES else names
 
 
@@ -249,8 +304,14 @@ def write_notes(sheet, meta: DocTypeMeta, columns: list[Column]) -> None:
     for cell in sheet[sheet.max_row]:
         style_header(cell)
     for column in columns:
-        sheet.append([column.label, column.key, "是" if column_required(meta, column) else "",
-                      column_note(meta, column).rsplit("\n", 1)[0]])
+        sheet.append(
+            [
+                column.label,
+                column.key,
+                "是" if column_required(meta, column) else "",
+                column_note(meta, column).rsplit("\n", 1)[0],
+            ]
+        )
         sheet.cell(row=sheet.max_row, column=4).alignment = WRAP
         for cell in sheet[sheet.max_row]:
             cell.border = BORDER
@@ -265,8 +326,9 @@ def instructions(meta: DocTypeMeta, columns: list[Column]) -> list[str]:
         matching = f"“{name_label}”是记录的名称：与已有记录同名时更新该记录，否则新建。"
     elif natural:
         described = "；或按".join("、".join(meta.fields[f].label for f in key) for key in natural)
-        matching = (f"“{name_label}”填写已有记录的编号时更新该记录；留空时按{described}识别已有记录，"
-                    "找到则更新，找不到则新建。")
+        matching = (
+            f"“{name_label}”填写已有记录的编号时更新该记录；留空时按{described}识别已有记录，找到则更新，找不到则新建。"
+        )
     else:
         matching = f"“{name_label}”填写已有记录的编号时更新该记录；留空则新建。"
     lines = [
@@ -278,8 +340,10 @@ def instructions(meta: DocTypeMeta, columns: list[Column]) -> list[str]:
     ]
     tables = sorted({c.table.label for c in columns if c.table is not None})
     if tables:
-        lines.append(f"子表（{'、'.join(tables)}）的列名为“子表名.字段名”。一条记录有多行子表时，从第二行起只填子表的列，"
-                     "其余列留空；导入后该记录的子表就是表中列出的这些行。")
+        lines.append(
+            f"子表（{'、'.join(tables)}）的列名为“子表名.字段名”。一条记录有多行子表时，从第二行起只填子表的列，"
+            "其余列留空；导入后该记录的子表就是表中列出的这些行。"
+        )
     lines += [
         "导入前可先“试导入（不保存）”，逐行查看将新建、更新、未变化的记录和出错的原因；正式导入时跳过有错误的行，"
         "也可以选择“任何一行有错误时全部不导入”。",

@@ -53,9 +53,7 @@ class BaseDocument(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    docstatus = models.SmallIntegerField(
-        "单据状态", choices=DocStatus.choices, default=DocStatus.DRAFT, editable=False
-    )
+    docstatus = models.SmallIntegerField("单据状态", choices=DocStatus.choices, default=DocStatus.DRAFT, editable=False)
 
     class Meta:
         abstract = True
@@ -88,8 +86,9 @@ class Document(BaseDocument):
 
     workflow_state = models.CharField("工作流状态", max_length=140, blank=True, editable=False, db_index=True)
     # Values of the fields an administrator added (Custom Field), by fieldname: no migration per field.
-    custom_values = models.JSONField("自定义字段值", default=dict, blank=True, editable=False,
-                                     encoder=ReadableJSONEncoder)
+    custom_values = models.JSONField(
+        "自定义字段值", default=dict, blank=True, editable=False, encoder=ReadableJSONEncoder
+    )
     history = HistoricalRecords(inherit=True)
 
     class Meta:

@@ -32,8 +32,11 @@ class FieldType(models.TextChoices):
 
 def customizable_doctypes() -> list[str]:
     """Top-level doctypes (child tables have no custom_values column)."""
-    return sorted(name for name, model in doctype_registry.items()
-                  if issubclass(model, Document) and getattr(model, "customizable", True))
+    return sorted(
+        name
+        for name, model in doctype_registry.items()
+        if issubclass(model, Document) and getattr(model, "customizable", True)
+    )
 
 
 def doctype_choices():
@@ -43,8 +46,11 @@ def doctype_choices():
 
 
 def linkable_doctype_choices():
-    return [(name, f"{model._meta.verbose_name}（{name}）") for name, model in sorted(doctype_registry.items())
-            if not issubclass(model, ChildDocument)] + [("User", "用户（User）")]
+    return [
+        (name, f"{model._meta.verbose_name}（{name}）")
+        for name, model in sorted(doctype_registry.items())
+        if not issubclass(model, ChildDocument)
+    ] + [("User", "用户（User）")]
 
 
 class CustomField(Document):
@@ -54,18 +60,24 @@ class CustomField(Document):
     customizable = False
 
     dt = models.CharField("单据类型", max_length=140)
-    fieldname = models.CharField("字段名", max_length=70, help_text="以 custom_ 开头的英文小写字母、数字和下划线，"
-                                 "例如 custom_cooperating_units；创建后不能修改")
+    fieldname = models.CharField(
+        "字段名",
+        max_length=70,
+        help_text="以 custom_ 开头的英文小写字母、数字和下划线，例如 custom_cooperating_units；创建后不能修改",
+    )
     label = models.CharField("标签", max_length=140)
     fieldtype = models.CharField("字段类型", max_length=20, choices=FieldType.choices, default=FieldType.DATA)
-    options = models.TextField("选项", blank=True, default="",
-                               help_text="下拉选项：每行一个选项；链接、多选链接：所链接的单据类型，例如 Unit")
+    options = models.TextField(
+        "选项", blank=True, default="", help_text="下拉选项：每行一个选项；链接、多选链接：所链接的单据类型，例如 Unit"
+    )
     reqd = models.BooleanField("必填", default=False)
-    default = models.CharField("默认值", max_length=255, blank=True, default="",
-                               help_text="新建记录时的取值；勾选填 1 或 0，日期填 2024-01-31")
+    default = models.CharField(
+        "默认值", max_length=255, blank=True, default="", help_text="新建记录时的取值；勾选填 1 或 0，日期填 2024-01-31"
+    )
     description = models.CharField("帮助说明", max_length=255, blank=True, default="")
-    insert_after = models.CharField("位于字段之后", max_length=140, blank=True, default="",
-                                    help_text="表单中紧随其后的字段名；留空则放在最后")
+    insert_after = models.CharField(
+        "位于字段之后", max_length=140, blank=True, default="", help_text="表单中紧随其后的字段名；留空则放在最后"
+    )
     in_list_view = models.BooleanField("在列表中显示", default=False)
     in_standard_filter = models.BooleanField("用作列表筛选", default=False)
 
@@ -73,8 +85,13 @@ class CustomField(Document):
         verbose_name = "自定义字段"
         verbose_name_plural = "自定义字段"
         ordering = ["dt", "id"]
-        constraints = [models.UniqueConstraint(fields=["dt", "fieldname"], name="unique_custom_field",
-                                               violation_error_message="该单据类型已有同名的自定义字段")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dt", "fieldname"],
+                name="unique_custom_field",
+                violation_error_message="该单据类型已有同名的自定义字段",
+            )
+        ]
 
     def autoname(self):
         return f"{self.dt}-{self.fieldname}"
@@ -100,15 +117,21 @@ class PropertySetter(Document):
     description = models.CharField("帮助说明", max_length=255, blank=True, default="", help_text="留空则保持原说明")
     reqd = models.BooleanField("必填", default=False, help_text="勾选后新建和修改时必须填写")
     hidden = models.BooleanField("在表单中隐藏", default=False)
-    idx = models.PositiveSmallIntegerField("表单中的次序", null=True, blank=True,
-                                           help_text="同一分组内按此数字从小到大排列；留空则保持原位置")
+    idx = models.PositiveSmallIntegerField(
+        "表单中的次序", null=True, blank=True, help_text="同一分组内按此数字从小到大排列；留空则保持原位置"
+    )
 
     class Meta:
         verbose_name = "字段属性"
         verbose_name_plural = "字段属性"
         ordering = ["doc_type", "idx", "id"]
-        constraints = [models.UniqueConstraint(fields=["doc_type", "field_name"], name="unique_property_setter",
-                                               violation_error_message="该字段已有属性设置，请修改那一条")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["doc_type", "field_name"],
+                name="unique_property_setter",
+                violation_error_message="该字段已有属性设置，请修改那一条",
+            )
+        ]
 
     def autoname(self):
         return f"{self.doc_type}-{self.field_name}"

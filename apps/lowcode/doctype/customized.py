@@ -56,4 +56,3 @@ def docfield_of(custom: CustomField):
         in_list_view=custom.in_list_view,
         in_standard_filter=custom.in_standard_filter,
     )
-

@@ -24,16 +24,16 @@ from django.apps import apps
 from django.utils.module_loading import import_string
 
 EVENTS = (
-    "validate",          # before a save is written; raise to refuse it
-    "after_insert",      # a new document and its child rows are saved
-    "on_update",         # any save of the document and its child rows
-    "before_transition", # a workflow action is about to move the document
+    "validate",  # before a save is written; raise to refuse it
+    "after_insert",  # a new document and its child rows are saved
+    "on_update",  # any save of the document and its child rows
+    "before_transition",  # a workflow action is about to move the document
     "after_transition",  # it has moved (state saved, action logged)
-    "on_enter_state",    # the document entered a workflow state (after_transition's twin, per state)
-    "before_print",      # the document is about to be printed for a user; raise to refuse
-    "before_issue",      # the document is about to be issued as a numbered notice; raise to refuse
-    "before_rename",     # the document is about to be renamed (old_name, new_name); raise to refuse
-    "after_rename",      # it was renamed and the references by name follow; update an app's own ones
+    "on_enter_state",  # the document entered a workflow state (after_transition's twin, per state)
+    "before_print",  # the document is about to be printed for a user; raise to refuse
+    "before_issue",  # the document is about to be issued as a numbered notice; raise to refuse
+    "before_rename",  # the document is about to be renamed (old_name, new_name); raise to refuse
+    "after_rename",  # it was renamed and the references by name follow; update an app's own ones
 )
 
 

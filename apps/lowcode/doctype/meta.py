@@ -151,8 +151,9 @@ def _build_meta(doctype: str, version: int) -> DocTypeMeta:
 
         fields = customized_fields(doctype, fields)
     tables = {
-        name: ChildTable(name, str(rel.related_model._meta.verbose_name_plural), rel.related_model.doctype,
-                         rel.field.name)
+        name: ChildTable(
+            name, str(rel.related_model._meta.verbose_name_plural), rel.related_model.doctype, rel.field.name
+        )
         for name, rel in _child_relations(model).items()
     }
     return DocTypeMeta(
@@ -174,8 +175,11 @@ def _parent_link(child_model) -> models.ForeignKey | None:
     Unit would otherwise replace).
     """
     for f in child_model._meta.concrete_fields:
-        if isinstance(f, models.ForeignKey) and issubclass(f.related_model, BaseDocument) \
-                and not issubclass(f.related_model, ChildDocument):
+        if (
+            isinstance(f, models.ForeignKey)
+            and issubclass(f.related_model, BaseDocument)
+            and not issubclass(f.related_model, ChildDocument)
+        ):
             return f
     return None
 

@@ -9,23 +9,47 @@ from apps.lowcode.doctype.meta import STANDARD_FIELDS, DocTypeMeta, get_meta
 
 def docfield_dict(meta: DocTypeMeta, docfield, idx: int) -> dict:
     return {
-        "doctype": "DocField", "name": f"{meta.doctype}-{docfield.fieldname}", "parent": meta.doctype,
-        "parentfield": "fields", "parenttype": "DocType", "idx": idx,
-        "fieldname": docfield.fieldname, "fieldtype": docfield.fieldtype, "label": docfield.label,
-        "options": docfield.options, "reqd": int(docfield.reqd), "read_only": int(docfield.read_only),
-        "hidden": int(docfield.hidden), "default": docfield.default or None, "description": docfield.description,
-        "in_list_view": int(docfield.in_list_view), "in_standard_filter": int(docfield.in_standard_filter),
+        "doctype": "DocField",
+        "name": f"{meta.doctype}-{docfield.fieldname}",
+        "parent": meta.doctype,
+        "parentfield": "fields",
+        "parenttype": "DocType",
+        "idx": idx,
+        "fieldname": docfield.fieldname,
+        "fieldtype": docfield.fieldtype,
+        "label": docfield.label,
+        "options": docfield.options,
+        "reqd": int(docfield.reqd),
+        "read_only": int(docfield.read_only),
+        "hidden": int(docfield.hidden),
+        "default": docfield.default or None,
+        "description": docfield.description,
+        "in_list_view": int(docfield.in_list_view),
+        "in_standard_filter": int(docfield.in_standard_filter),
         "is_custom_field": int(docfield.custom),
     }
 
 
 def table_field_dict(meta: DocTypeMeta, table, idx: int) -> dict:
     return {
-        "doctype": "DocField", "name": f"{meta.doctype}-{table.fieldname}", "parent": meta.doctype,
-        "parentfield": "fields", "parenttype": "DocType", "idx": idx,
-        "fieldname": table.fieldname, "fieldtype": "Table", "label": table.label, "options": table.doctype,
-        "reqd": 0, "read_only": 0, "hidden": 0, "default": None, "description": "",
-        "in_list_view": 0, "in_standard_filter": 0, "is_custom_field": 0,
+        "doctype": "DocField",
+        "name": f"{meta.doctype}-{table.fieldname}",
+        "parent": meta.doctype,
+        "parentfield": "fields",
+        "parenttype": "DocType",
+        "idx": idx,
+        "fieldname": table.fieldname,
+        "fieldtype": "Table",
+        "label": table.label,
+        "options": table.doctype,
+        "reqd": 0,
+        "read_only": 0,
+        "hidden": 0,
+        "default": None,
+        "description": "",
+        "in_list_view": 0,
+        "in_standard_filter": 0,
+        "is_custom_field": 0,
     }
 
 
@@ -34,13 +58,21 @@ def doctype_dict(meta: DocTypeMeta, is_submittable: bool = False) -> dict:
     fields = [docfield_dict(meta, f, i) for i, f in enumerate(own, start=1)]
     fields += [table_field_dict(meta, t, len(fields) + i) for i, t in enumerate(meta.tables.values(), start=1)]
     return {
-        "doctype": "DocType", "name": meta.doctype, "module": meta.model._meta.app_label,
-        "label": meta.label, "description": (meta.model.__doc__ or "").strip().split("\n")[0],
-        "istable": int(meta.istable), "issingle": 0, "is_submittable": int(is_submittable),
-        "autoname": "Prompt" if meta.naming_rule == "prompt" else "", "naming_rule":
-            "Set by user" if meta.naming_rule == "prompt" else "By script",
+        "doctype": "DocType",
+        "name": meta.doctype,
+        "module": meta.model._meta.app_label,
+        "label": meta.label,
+        "description": (meta.model.__doc__ or "").strip().split("\n")[0],
+        "istable": int(meta.istable),
+        "issingle": 0,
+        "is_submittable": int(is_submittable),
+        "autoname": "Prompt" if meta.naming_rule == "prompt" else "",
+        "naming_rule": "Set by user" if meta.naming_rule == "prompt" else "By script",
         "allow_rename": int(bool(getattr(meta.model, "allow_rename", False))),
-        "track_changes": 1, "custom": 0, "fields": fields, "permissions": [],
+        "track_changes": 1,
+        "custom": 0,
+        "fields": fields,
+        "permissions": [],
         "modified": None,  # customisations apply at once: nothing for a client to cache against
     }
 

@@ -57,8 +57,9 @@ def missing_required(doc, meta) -> list[str]:
 def check_required(doc, meta) -> None:
     missing = missing_required(doc, meta)
     if missing:
-        raise ValidationError({NON_FIELD_ERRORS: ValidationError(f"缺少必填字段：{'、'.join(missing)}",
-                                                                 code="required")})
+        raise ValidationError(
+            {NON_FIELD_ERRORS: ValidationError(f"缺少必填字段：{'、'.join(missing)}", code="required")}
+        )
 
 
 def apply_defaults(doc, meta) -> None:
@@ -66,6 +67,15 @@ def apply_defaults(doc, meta) -> None:
     values = dict(doc.custom_values or {})
     for name, docfield in meta.fields.items():
         if docfield.custom and name not in values:
-            values[name] = to_stored(docfield, docfield.default) if docfield.default else (
-                [] if docfield.fieldtype == FieldType.MULTI_LINK else 0 if docfield.fieldtype == FieldType.CHECK else None)
+            values[name] = (
+                to_stored(docfield, docfield.default)
+                if docfield.default
+                else (
+                    []
+                    if docfield.fieldtype == FieldType.MULTI_LINK
+                    else 0
+                    if docfield.fieldtype == FieldType.CHECK
+                    else None
+                )
+            )
     doc.custom_values = values

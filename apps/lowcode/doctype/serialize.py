@@ -23,8 +23,11 @@ def format_value(value):
     if type(value) in _PLAIN_TYPES:  # most cells of a list: skip the checks below
         return value
     if isinstance(value, datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S.%f") if timezone.is_aware(value) \
+        return (
+            timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S.%f")
+            if timezone.is_aware(value)
             else value.strftime("%Y-%m-%d %H:%M:%S.%f")
+        )
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Decimal):
@@ -56,8 +59,11 @@ def link_fields(meta: DocTypeMeta) -> list[str]:
 
 
 def _datetime_text(value):
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S.%f") if timezone.is_aware(value) \
+    return (
+        timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S.%f")
+        if timezone.is_aware(value)
         else value.strftime("%Y-%m-%d %H:%M:%S.%f")
+    )
 
 
 def _converter(model_field):
@@ -72,8 +78,10 @@ def _converter(model_field):
         convert = int
     elif isinstance(model_field, models.FileField):
         return lambda value: (value.name or "") if isinstance(value, FieldFile) else format_value(value)
-    elif isinstance(model_field, models.CharField | models.TextField | models.IntegerField | models.FloatField) \
-            and not model_field.choices:
+    elif (
+        isinstance(model_field, models.CharField | models.TextField | models.IntegerField | models.FloatField)
+        and not model_field.choices
+    ):
         return None  # already JSON: the value as it is
     else:
         return format_value
@@ -102,8 +110,9 @@ class _Plan:
         # Child rows are read as plain tuples (no model instances): a link is its target's name, joined.
         self.columns = None
         if meta.istable and not self.tables and all(kind != "custom" for _, kind, _ in self.steps):
-            self.columns = [f"{fieldname}__{how}" if kind == "link" else fieldname
-                            for fieldname, kind, how in self.steps]
+            self.columns = [
+                f"{fieldname}__{how}" if kind == "link" else fieldname for fieldname, kind, how in self.steps
+            ]
 
     def row_from_values(self, values, stamp: dict) -> dict:
         data = {"doctype": self.meta.doctype}

@@ -42,8 +42,9 @@ def bump() -> None:
 def _database_stamp() -> str:
     from apps.lowcode.doctype.customization import CustomField, PropertySetter
 
-    return repr([model.objects.aggregate(n=Count("id"), last=Max("modified"))
-                 for model in (CustomField, PropertySetter)])
+    return repr(
+        [model.objects.aggregate(n=Count("id"), last=Max("modified")) for model in (CustomField, PropertySetter)]
+    )
 
 
 def refresh(now=None) -> None:

@@ -63,8 +63,20 @@ def ensure_only_editable_fields_changed(user, doc, before: dict) -> None:
         raise ValidationError(f"单据处于“{doc.workflow_state}”状态，不能修改：{labels}")
 
 
-IGNORED = {"modified", "modified_by", "idx", "name", "parent", "parentfield", "parenttype", "doctype",
-           "owner", "creation", "docstatus", "workflow_state"}
+IGNORED = {
+    "modified",
+    "modified_by",
+    "idx",
+    "name",
+    "parent",
+    "parentfield",
+    "parenttype",
+    "doctype",
+    "owner",
+    "creation",
+    "docstatus",
+    "workflow_state",
+}
 
 
 def changed_fields(before: dict, after: dict) -> set[str]:
@@ -100,5 +112,8 @@ def field_label(doctype: str, fieldname: str) -> str:
         found = meta.fields.get(fieldname) or meta.tables.get(fieldname)
         return found.label if found else fieldname
     child = get_meta(meta.tables[table].doctype) if table in meta.tables else None
-    return f"{meta.tables[table].label}·{child.fields[child_field].label}" if child and child_field in child.fields \
+    return (
+        f"{meta.tables[table].label}·{child.fields[child_field].label}"
+        if child and child_field in child.fields
         else fieldname
+    )

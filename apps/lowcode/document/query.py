@@ -44,9 +44,18 @@ DEFAULT_PAGE_LENGTH = 20
 MAX_PAGE_LENGTH = 1000
 
 OPERATORS = {
-    "=": "exact", "!=": "exact", ">": "gt", "<": "lt", ">=": "gte", "<=": "lte",
-    "like": "like", "not like": "like", "in": "in", "not in": "in",
-    "is": "isnull", "between": "range",
+    "=": "exact",
+    "!=": "exact",
+    ">": "gt",
+    "<": "lt",
+    ">=": "gte",
+    "<=": "lte",
+    "like": "like",
+    "not like": "like",
+    "in": "in",
+    "not in": "in",
+    "is": "isnull",
+    "between": "range",
 }
 NEGATED = {"!=", "not like", "not in"}
 
@@ -140,7 +149,7 @@ def like_pattern(value) -> str:
 def parse_spec(spec) -> tuple[str | None, str, str, object]:
     """(child doctype or None, field name, operator, value) of one filter as Frappe clients write it."""
     if not isinstance(spec, list | tuple):
-        raise ValidationError("筛选条件应为列表，如 [\"字段\", \"=\", \"值\"]")
+        raise ValidationError('筛选条件应为列表，如 ["字段", "=", "值"]')
     if len(spec) == 4:
         child_doctype, fieldname, op, value = spec
     elif len(spec) == 3:
@@ -176,7 +185,11 @@ def condition(meta: DocTypeMeta, spec) -> Q:
         elif docfield.fieldtype in ("Data", "Text", "Select"):
             empty |= Q(**{path: ""})
         return ~empty if value == "set" else empty
-    if docfield.custom and docfield.fieldtype == "Table MultiSelect" and op in ("=", "!=", "in", "not in", "like", "not like"):
+    if (
+        docfield.custom
+        and docfield.fieldtype == "Table MultiSelect"
+        and op in ("=", "!=", "in", "not in", "like", "not like")
+    ):
         if op in ("in", "not in") and isinstance(value, str):
             value = [v.strip() for v in value.split(",")]
         q = multi_link_condition(path, op, value)
@@ -191,8 +204,9 @@ def condition(meta: DocTypeMeta, spec) -> Q:
             raise ValidationError("between 运算符的值应为两个元素的列表")
         value = [_coerce(docfield, v) for v in value]
         if docfield.custom or None in value:  # JSON values compare as numbers only with gte/lte, not with range
-            return Q(**{f"{path}__gte": value[0]} if value[0] is not None else {}) & \
-                Q(**{f"{path}__lte": value[1]} if value[1] is not None else {})
+            return Q(**{f"{path}__gte": value[0]} if value[0] is not None else {}) & Q(
+                **{f"{path}__lte": value[1]} if value[1] is not None else {}
+            )
     elif op in ("like", "not like"):
         value = like_pattern(value)  # SQL LIKE, in the database: see sql_like
     else:
@@ -210,8 +224,12 @@ def conditions(meta: DocTypeMeta, filters, name: str) -> list[Q]:
         return []
     if isinstance(filters, dict):
         specs = [
-            [field, *value] if isinstance(value, list) and len(value) == 2 and isinstance(value[0], str)
-            and value[0].lower() in OPERATORS else [field, "=", value]
+            [field, *value]
+            if isinstance(value, list)
+            and len(value) == 2
+            and isinstance(value[0], str)
+            and value[0].lower() in OPERATORS
+            else [field, "=", value]
             for field, value in filters.items()
         ]
     elif isinstance(filters, list):
@@ -247,7 +265,8 @@ def parse_list_query(meta: DocTypeMeta, params) -> ListQuery:
     """The whole list query; ``debug`` and other parameters Frappe knows but we need not are ignored."""
     page_length = parse_int(
         params.get("limit_page_length", params.get("limit", params.get("page_length"))),
-        "limit_page_length", DEFAULT_PAGE_LENGTH,
+        "limit_page_length",
+        DEFAULT_PAGE_LENGTH,
     )
     if page_length == 0:  # Frappe: 0 means "all"; we still stop at the maximum
         page_length = MAX_PAGE_LENGTH
@@ -263,12 +282,16 @@ def parse_list_query(meta: DocTypeMeta, params) -> ListQuery:
     if pluck and pluck not in keys:
         raise DataError(f"pluck 的字段 {pluck[:100]} 不在所选字段中")
     common = {
-        "fields": keys, "filters": filter_condition(meta, params), "pluck": pluck, "page_length": page_length,
+        "fields": keys,
+        "filters": filter_condition(meta, params),
+        "pluck": pluck,
+        "page_length": page_length,
         "start": min(parse_int(params.get("limit_start", params.get("start")), "limit_start", 0), MAX_START),
     }
     if groups or any(sel.is_aggregate for sel in selected):
-        return ListQuery(paths={}, order_by=[], aggregation=aggregation(meta, selected, groups, params.get("order_by")),
-                         **common)
+        return ListQuery(
+            paths={}, order_by=[], aggregation=aggregation(meta, selected, groups, params.get("order_by")), **common
+        )
     return ListQuery(
         paths={sel.key: sel.path for sel in selected},
         order_by=parse_order_by(meta, params.get("order_by"), selected) + child_row_ordering(meta, selected),
@@ -278,7 +301,7 @@ def parse_list_query(meta: DocTypeMeta, params) -> ListQuery:
 
 def parse_json_fields(fields):
     """``fields`` as JSON, or Frappe's comma-separated text ("name, county") when it is not JSON."""
-    if isinstance(fields, str) and fields.strip() and fields.strip()[0] not in "[\"":
+    if isinstance(fields, str) and fields.strip() and fields.strip()[0] not in '["':
         return fields
     return parse_json(fields, "fields")
 

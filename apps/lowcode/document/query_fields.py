@@ -163,7 +163,7 @@ def parse_group_by(meta: DocTypeMeta, group_by) -> list[Column]:
         return []
     parts = group_by if isinstance(group_by, list) else split_outside(group_by) if isinstance(group_by, str) else None
     if parts is None or not all(isinstance(p, str) for p in parts):
-        raise ValidationError("参数 group_by 应为字段名，如 \"county\"")
+        raise ValidationError('参数 group_by 应为字段名，如 "county"')
     parts = [p.strip() for p in parts if p.strip()]
     if len(parts) > MAX_GROUPS:
         raise ValidationError(f"参数 group_by 最多 {MAX_GROUPS} 个字段")
@@ -284,9 +284,9 @@ def aggregated_rows(queryset, agg: Aggregation, start: int, page_length: int) ->
     if agg.groups:
         grouped = queryset.order_by().values(**{alias: F(path) for alias, path in agg.groups.items()})
         grouped = grouped.annotate(**agg.aggregates) if agg.aggregates else grouped.distinct()
-        rows = list(grouped.order_by(*agg.ordering)[start: start + page_length])
+        rows = list(grouped.order_by(*agg.ordering)[start : start + page_length])
     else:
-        rows = [queryset.order_by().aggregate(**agg.aggregates)][start: start + page_length]
+        rows = [queryset.order_by().aggregate(**agg.aggregates)][start : start + page_length]
     return [{key: format_value(row[alias]) for key, alias in agg.columns.items()} for row in rows]
 
 
@@ -294,7 +294,7 @@ def aggregated_rows(queryset, agg: Aggregation, start: int, page_length: int) ->
 
 
 def split_outside(text: str, separator: str = ",") -> list[str]:
-    """"a, `tabX Y`.`b` desc, sum(c)" → ["a", " `tabX Y`.`b` desc", " sum(c)"]: quotes and parentheses hold anything."""
+    """ "a, `tabX Y`.`b` desc, sum(c)" → ["a", " `tabX Y`.`b` desc", " sum(c)"]: quotes and parentheses hold anything."""
     parts, current, quoted, depth = [], [], False, 0
     for ch in text:
         if ch == "`":
@@ -329,7 +329,7 @@ def parse_order_parts(order_by) -> list[tuple[str, bool]]:
     if not order_by:
         return []
     if not isinstance(order_by, str):
-        raise ValidationError("参数 order_by 应为字符串，如 \"modified desc\"")
+        raise ValidationError('参数 order_by 应为字符串，如 "modified desc"')
     parts = []
     for part in split_outside(order_by):
         parsed = order_part(part)

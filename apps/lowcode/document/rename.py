@@ -38,8 +38,12 @@ NAME_REFERENCES = (
 
 
 def allows_rename(meta: DocTypeMeta) -> bool:
-    return (bool(getattr(meta.model, "allow_rename", False)) and meta.naming_rule == "prompt"
-            and not meta.istable and getattr(meta.model, "writable_as_resource", True))
+    return (
+        bool(getattr(meta.model, "allow_rename", False))
+        and meta.naming_rule == "prompt"
+        and not meta.istable
+        and getattr(meta.model, "writable_as_resource", True)
+    )
 
 
 def clean_new_name(meta: DocTypeMeta, new_name) -> str:
@@ -100,8 +104,11 @@ def _update_custom_links(doctype: str, old_name: str, new_name: str) -> None:
     for other, model in list(doctype_registry.items()):
         if not hasattr(model, "custom_values"):
             continue
-        fieldnames = [f.fieldname for f in get_meta(other).fields.values()
-                      if f.custom and f.options == doctype and f.fieldtype in ("Link", "Table MultiSelect")]
+        fieldnames = [
+            f.fieldname
+            for f in get_meta(other).fields.values()
+            if f.custom and f.options == doctype and f.fieldtype in ("Link", "Table MultiSelect")
+        ]
         for fieldname in fieldnames:
             for record in model._default_manager.filter(custom_values__has_key=fieldname):
                 value = record.custom_values.get(fieldname)

@@ -13,8 +13,22 @@ from apps.lowcode.permissions import can
 from apps.lowcode.workflow import engine
 
 # Frappe's permission types, in its order.
-RIGHTS = ("select", "read", "write", "create", "delete", "submit", "cancel", "amend", "print", "email", "report",
-          "import", "export", "share")
+RIGHTS = (
+    "select",
+    "read",
+    "write",
+    "create",
+    "delete",
+    "submit",
+    "cancel",
+    "amend",
+    "print",
+    "email",
+    "report",
+    "import",
+    "export",
+    "share",
+)
 
 
 def doc_permissions(user, meta: DocTypeMeta, obj) -> dict[str, int]:
@@ -24,13 +38,20 @@ def doc_permissions(user, meta: DocTypeMeta, obj) -> dict[str, int]:
     edit = engine.edit_rights(user, obj)
     moves = _docstatus_moves(user, obj)
     rights = {
-        "select": read, "read": read,
+        "select": read,
+        "read": read,
         "write": read and writable and can(user, "write", meta.model) and edit.allowed,
         "create": writable and can(user, "create", meta.model),
         "delete": read and writable and can(user, "delete", meta.model) and engine.delete_refusal(user, obj) is None,
-        "submit": read and 1 in moves, "cancel": read and 2 in moves,
-        "amend": False, "print": read, "email": False, "report": read,
-        "import": writable and can(user, "create", meta.model), "export": read, "share": False,
+        "submit": read and 1 in moves,
+        "cancel": read and 2 in moves,
+        "amend": False,
+        "print": read,
+        "email": False,
+        "report": read,
+        "import": writable and can(user, "create", meta.model),
+        "export": read,
+        "share": False,
     }
     return {right: int(bool(rights[right])) for right in RIGHTS}
 

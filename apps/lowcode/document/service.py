@@ -78,7 +78,7 @@ def list_documents(user, meta: DocTypeMeta, query: ListQuery) -> list:
     else:
         queryset = queryset.order_by(*query.order_by)
         paths = query.paths
-        rows = queryset.values(*paths.values())[query.start: query.start + query.page_length]
+        rows = queryset.values(*paths.values())[query.start : query.start + query.page_length]
         rows = [{field: format_value(row[path]) for field, path in paths.items()} for row in rows]
     return [row[query.pluck] for row in rows] if query.pluck else rows
 

@@ -19,5 +19,8 @@ def attach(user, meta: DocTypeMeta, docname: str, upload, fieldname: str = "") -
 
 
 def attachments_of(doc) -> list[File]:
-    return list(File.objects.filter(attached_to_doctype=type(doc).doctype, attached_to_name=doc.name)
-                .select_related("owner").order_by("creation"))
+    return list(
+        File.objects.filter(attached_to_doctype=type(doc).doctype, attached_to_name=doc.name)
+        .select_related("owner")
+        .order_by("creation")
+    )

@@ -81,4 +81,3 @@ def attached_document(file: File):
 
     model = doctype_registry.get(file.attached_to_doctype)
     return model.objects.filter(name=file.attached_to_name).first() if model else None
-

@@ -24,11 +24,20 @@ SIGNATURES = {
     "jpg": (b"\xff\xd8\xff",),
     "jpeg": (b"\xff\xd8\xff",),
     "gif": (b"GIF87a", b"GIF89a"),
-    "docx": ZIP, "xlsx": ZIP, "pptx": ZIP, "zip": ZIP, "ofd": ZIP,
-    "doc": OLE2, "xls": OLE2, "ppt": OLE2, "wps": OLE2 + ZIP, "et": OLE2 + ZIP,
+    "docx": ZIP,
+    "xlsx": ZIP,
+    "pptx": ZIP,
+    "zip": ZIP,
+    "ofd": ZIP,
+    "doc": OLE2,
+    "xls": OLE2,
+    "ppt": OLE2,
+    "wps": OLE2 + ZIP,
+    "et": OLE2 + ZIP,
     "rar": (b"Rar!\x1a\x07",),
     "7z": (b"7z\xbc\xaf\x27\x1c",),
-    "txt": None, "csv": None,  # text: checked for being text instead
+    "txt": None,
+    "csv": None,  # text: checked for being text instead
 }
 ALLOWED = "、".join(SIGNATURES)
 

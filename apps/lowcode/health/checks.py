@@ -78,5 +78,3 @@ def run_all() -> list[Check]:
 
 def healthy(checks: list[Check]) -> bool:
     return all(check.ok for check in checks if check.critical)
-
-

@@ -18,39 +18,58 @@ def date_template_to_field(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('lowcode', '0004_customization'),
+        ("lowcode", "0004_customization"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalprintformat',
-            name='date_field',
-            field=models.CharField(blank=True, help_text='单据自带成文日期的字段名（如 issue_date）：有值时公文印此日期，登记、发文字号年份都用它；留空则为印发时填写的日期。表单版式不印成文日期', max_length=140, verbose_name='成文日期字段'),
+            model_name="historicalprintformat",
+            name="date_field",
+            field=models.CharField(
+                blank=True,
+                help_text="单据自带成文日期的字段名（如 issue_date）：有值时公文印此日期，登记、发文字号年份都用它；留空则为印发时填写的日期。表单版式不印成文日期",
+                max_length=140,
+                verbose_name="成文日期字段",
+            ),
         ),
         migrations.AddField(
-            model_name='printformat',
-            name='date_field',
-            field=models.CharField(blank=True, help_text='单据自带成文日期的字段名（如 issue_date）：有值时公文印此日期，登记、发文字号年份都用它；留空则为印发时填写的日期。表单版式不印成文日期', max_length=140, verbose_name='成文日期字段'),
+            model_name="printformat",
+            name="date_field",
+            field=models.CharField(
+                blank=True,
+                help_text="单据自带成文日期的字段名（如 issue_date）：有值时公文印此日期，登记、发文字号年份都用它；留空则为印发时填写的日期。表单版式不印成文日期",
+                max_length=140,
+                verbose_name="成文日期字段",
+            ),
         ),
         migrations.RunPython(date_template_to_field, migrations.RunPython.noop),
         migrations.RemoveField(
-            model_name='historicalprintformat',
-            name='date',
+            model_name="historicalprintformat",
+            name="date",
         ),
         migrations.RemoveField(
-            model_name='printformat',
-            name='date',
+            model_name="printformat",
+            name="date",
         ),
         migrations.AlterField(
-            model_name='historicalprintformatblock',
-            name='table_rows',
-            field=models.CharField(blank=True, help_text='表格的行来自何处：单据的子表（如 doc.lines）或应用提供的列表（如 projects）；留空则无表格', max_length=200, verbose_name='表格数据'),
+            model_name="historicalprintformatblock",
+            name="table_rows",
+            field=models.CharField(
+                blank=True,
+                help_text="表格的行来自何处：单据的子表（如 doc.lines）或应用提供的列表（如 projects）；留空则无表格",
+                max_length=200,
+                verbose_name="表格数据",
+            ),
         ),
         migrations.AlterField(
-            model_name='printformatblock',
-            name='table_rows',
-            field=models.CharField(blank=True, help_text='表格的行来自何处：单据的子表（如 doc.lines）或应用提供的列表（如 projects）；留空则无表格', max_length=200, verbose_name='表格数据'),
+            model_name="printformatblock",
+            name="table_rows",
+            field=models.CharField(
+                blank=True,
+                help_text="表格的行来自何处：单据的子表（如 doc.lines）或应用提供的列表（如 projects）；留空则无表格",
+                max_length=200,
+                verbose_name="表格数据",
+            ),
         ),
     ]

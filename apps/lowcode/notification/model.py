@@ -18,8 +18,9 @@ class NotificationLog(BaseDocument):
     # Marked read through frappe.desk…mark_as_read; never written as a plain resource.
     writable_as_resource = False
 
-    for_user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="接收人", on_delete=models.CASCADE,
-                                 related_name="notifications")
+    for_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="接收人", on_delete=models.CASCADE, related_name="notifications"
+    )
     subject = models.CharField("标题", max_length=300)
     email_content = models.TextField("内容", blank=True)
     document_type = models.CharField("单据类型", max_length=140, blank=True)

@@ -38,8 +38,12 @@ def notify_state_entered(log_id: int) -> int:
         try:
             with transaction.atomic():
                 note = NotificationLog.objects.create(
-                    for_user=user, subject=subject, email_content=body, document_type=log.reference_doctype,
-                    document_name=doc.name, event_key=f"workflow-log:{log.pk}",
+                    for_user=user,
+                    subject=subject,
+                    email_content=body,
+                    document_type=log.reference_doctype,
+                    document_name=doc.name,
+                    event_key=f"workflow-log:{log.pk}",
                 )
         except IntegrityError:
             continue  # already notified by an earlier run of this job

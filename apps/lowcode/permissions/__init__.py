@@ -19,5 +19,14 @@ from apps.lowcode.permissions.scope import (
 )
 from apps.lowcode.permissions.system import SYSTEM
 
-__all__ = ["SYSTEM", "can", "ensure_can", "ensure_in_scope", "in_scope", "locked_in_scope", "only_through", "restrictions",
-           "scope_queryset"]
+__all__ = [
+    "SYSTEM",
+    "can",
+    "ensure_can",
+    "ensure_in_scope",
+    "in_scope",
+    "locked_in_scope",
+    "only_through",
+    "restrictions",
+    "scope_queryset",
+]

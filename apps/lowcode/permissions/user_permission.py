@@ -26,9 +26,7 @@ class UserPermission(Document):
     class Meta:
         verbose_name = "用户权限"
         verbose_name_plural = "用户权限"
-        constraints = [
-            models.UniqueConstraint(fields=["user", "allow", "for_value"], name="unique_user_permission")
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "allow", "for_value"], name="unique_user_permission")]
 
     def autoname(self):
         return f"{self.user.username}-{self.allow}-{self.for_value}"
@@ -39,7 +37,5 @@ class UserPermission(Document):
 
 def allowed_values(user, doctype: str) -> list[str] | None:
     """Values of ``doctype`` the user is restricted to, or None when unrestricted."""
-    values = list(
-        UserPermission.objects.filter(user=user, allow=doctype).values_list("for_value", flat=True)
-    )
+    values = list(UserPermission.objects.filter(user=user, allow=doctype).values_list("for_value", flat=True))
     return values or None

@@ -94,8 +94,9 @@ def document_context(doc, **extra) -> dict:
     context = {"doc": document_record(doc), "today": timezone.localdate()}
     for hook in context_hooks().get(type(doc).doctype, ()):
         added = hook(doc)
-        context.update(dataclass_values(added) if dataclasses.is_dataclass(added) else
-                       {str(k): plain(v) for k, v in added.items()})
+        context.update(
+            dataclass_values(added) if dataclasses.is_dataclass(added) else {str(k): plain(v) for k, v in added.items()}
+        )
     context.update({key: plain(value) for key, value in extra.items()})
     return context
 
@@ -126,9 +127,12 @@ def compose_table(block: PrintFormatBlock, context: dict, progress: Callable[[in
         raise ComposeError(f"内容块“{block.title or block.idx}”有表格数据但没有表格列")
     records = resolve_rows(block.table_rows, context)
     if block.table_group_by:
-        groups = [group_record(key, list(items), index)
-                  for index, (key, items) in enumerate(
-                      itertools.groupby(records, key=lambda r: value_of(r, block.table_group_by)), 1)]
+        groups = [
+            group_record(key, list(items), index)
+            for index, (key, items) in enumerate(
+                itertools.groupby(records, key=lambda r: value_of(r, block.table_group_by)), 1
+            )
+        ]
     else:
         groups = [group_record(None, records, 1)]
     rows: list[list[str] | str] = []
@@ -145,8 +149,9 @@ def compose_table(block: PrintFormatBlock, context: dict, progress: Callable[[in
     return Table(headers, rows, float(block.table_font_size or 12))
 
 
-def compose(print_format: PrintFormat, doc, number: str = "", issue_date: date | None = None,
-            progress: Progress | None = None) -> Composed:
+def compose(
+    print_format: PrintFormat, doc, number: str = "", issue_date: date | None = None, progress: Progress | None = None
+) -> Composed:
     """Fill the format's templates for ``doc``; ``number`` is the 发文字号 (a blank draft number if empty).
 
     ``issue_date`` is the notice's 成文日期; a preview has none and shows the document's own date
@@ -161,8 +166,9 @@ def compose(print_format: PrintFormat, doc, number: str = "", issue_date: date |
     letter_head = print_format.letter_head
     official = print_format.is_official and letter_head is not None
     if official and not number:
-        number = numbering.draft_number(letter_head.number_pattern,
-                                        numbering.document_year(print_format, doc, issue_date))
+        number = numbering.draft_number(
+            letter_head.number_pattern, numbering.document_year(print_format, doc, issue_date)
+        )
     issue_date = issue_date or numbering.document_date(print_format, doc) or timezone.localdate()
     context = document_context(doc, notice={"number": number, "issue_date": issue_date})
     blocks_to_fill = list(print_format.blocks.order_by("idx", "pk"))
@@ -171,7 +177,9 @@ def compose(print_format: PrintFormat, doc, number: str = "", issue_date: date |
         share = 1 / max(len(blocks_to_fill), 1)
 
         def table_progress(done, count, position=position, block=block, share=share):
-            progress((position + done / max(count, 1)) * share, f"正在整理“{block.title or '正文'}”第 {done}/{count} 行")
+            progress(
+                (position + done / max(count, 1)) * share, f"正在整理“{block.title or '正文'}”第 {done}/{count} 行"
+            )
 
         filled = Block(
             placement=block.placement,

@@ -15,7 +15,8 @@ CANNOT_START = "，；：？！”’》〉）】〕、。…—"
 CANNOT_END = "“‘《〈（【〔"
 
 textsplit.ALL_CANNOT_START = paragraph.ALL_CANNOT_START = "".join(
-    sorted(set(textsplit.ALL_CANNOT_START) | set(CANNOT_START)))
+    sorted(set(textsplit.ALL_CANNOT_START) | set(CANNOT_START))
+)
 
 _reportlab_split = textsplit.dumbSplit
 
@@ -26,7 +27,7 @@ def split_keeping_openers(word, widths, max_widths):
         max_widths = [max_widths]
     lines, start = [], 0
     while start < len(word):
-        rest = _reportlab_split(word[start:], widths[start:], max_widths[len(lines):] or max_widths[-1:])
+        rest = _reportlab_split(word[start:], widths[start:], max_widths[len(lines) :] or max_widths[-1:])
         if len(rest) <= 1:
             lines += rest
             break

@@ -16,10 +16,29 @@ from django.db import transaction
 
 from apps.lowcode.print_format.model import LetterHead, PrintFormat, PrintFormatBlock
 
-FORMAT_FIELDS = ("doc_type", "layout", "title", "addressees", "signature", "date_field", "number_field", "cc",
-                 "printed_by")
-BLOCK_FIELDS = ("placement", "orientation", "title", "text", "table_rows", "table_group_by", "table_group_title",
-                "table_columns", "table_font_size", "text_after")
+FORMAT_FIELDS = (
+    "doc_type",
+    "layout",
+    "title",
+    "addressees",
+    "signature",
+    "date_field",
+    "number_field",
+    "cc",
+    "printed_by",
+)
+BLOCK_FIELDS = (
+    "placement",
+    "orientation",
+    "title",
+    "text",
+    "table_rows",
+    "table_group_by",
+    "table_group_title",
+    "table_columns",
+    "table_font_size",
+    "text_after",
+)
 LETTER_HEAD_FIELDS = ("issuer_mark", "mark_suffix", "number_pattern", "signature", "printed_by")
 
 
@@ -52,7 +71,9 @@ def load_print_formats(folder) -> list[PrintFormat]:
     documents = [(path, _read(path)) for path in files]
     for _path, data in documents:
         for row in data.get("letter_heads", ()):
-            LetterHead.objects.update_or_create(name=row["name"], defaults={f: row.get(f, "") for f in LETTER_HEAD_FIELDS})
+            LetterHead.objects.update_or_create(
+                name=row["name"], defaults={f: row.get(f, "") for f in LETTER_HEAD_FIELDS}
+            )
     loaded = []
     for path, data in documents:
         if "letter_heads" not in data:

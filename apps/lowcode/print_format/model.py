@@ -33,14 +33,19 @@ class LetterHead(Document):
     doctype = "Letter Head"
     naming_rule = "prompt"
 
-    issuer_mark = models.CharField("发文机关标志", max_length=100, help_text="红色版头上的机关名称，例如 赣州市科技创新赋能行动领导小组")
-    mark_suffix = models.CharField("标志后缀", max_length=10, blank=True, default="",
-                                   help_text="如“文件”；信函式通知一般不加")
+    issuer_mark = models.CharField(
+        "发文机关标志", max_length=100, help_text="红色版头上的机关名称，例如 赣州市科技创新赋能行动领导小组"
+    )
+    mark_suffix = models.CharField(
+        "标志后缀", max_length=10, blank=True, default="", help_text="如“文件”；信函式通知一般不加"
+    )
     number_pattern = models.CharField(
-        "发文字号格式", max_length=100, help_text="{year} 为年份，{number} 为序号，例如 赣市科赋字〔{year}〕{number}号")
+        "发文字号格式", max_length=100, help_text="{year} 为年份，{number} 为序号，例如 赣市科赋字〔{year}〕{number}号"
+    )
     signature = models.CharField("发文机关署名", max_length=100)
-    printed_by = models.CharField("印发机关", max_length=100, blank=True,
-                                  help_text="版记中的印发机关，例如 赣州市科技创新赋能行动领导小组办公室")
+    printed_by = models.CharField(
+        "印发机关", max_length=100, blank=True, help_text="版记中的印发机关，例如 赣州市科技创新赋能行动领导小组办公室"
+    )
 
     class Meta:
         verbose_name = "版头"
@@ -63,24 +68,44 @@ class PrintFormat(Document):
         OFFICIAL = "公文", "公文（红头、发文字号、版记）"
         FORM = "表单", "表单（无红头）"
 
-    doc_type = models.CharField("打印的单据类型", max_length=140, help_text="例如 Action Plan、Assessment Period、SelfAssessment")
+    doc_type = models.CharField(
+        "打印的单据类型", max_length=140, help_text="例如 Action Plan、Assessment Period、SelfAssessment"
+    )
     layout = models.CharField("版式", max_length=4, choices=Layout.choices, default=Layout.OFFICIAL)
-    letter_head = models.ForeignKey(LetterHead, verbose_name="版头", null=True, blank=True, on_delete=models.PROTECT,
-                                    help_text="公文版式必填：决定发文机关标志和发文字号")
+    letter_head = models.ForeignKey(
+        LetterHead,
+        verbose_name="版头",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        help_text="公文版式必填：决定发文机关标志和发文字号",
+    )
     disabled = models.BooleanField("停用", default=False)
     title = models.TextField("标题", help_text="模板，例如 关于印发《{{ doc.title }}》的通知；换行即标题换行")
     addressees = models.TextField("主送机关", blank=True)
     signature = models.CharField("发文机关署名", max_length=200, blank=True, help_text="留空则用版头的署名")
     date_field = models.CharField(
-        "成文日期字段", max_length=140, blank=True,
+        "成文日期字段",
+        max_length=140,
+        blank=True,
         help_text="单据自带成文日期的字段名（如 issue_date）：有值时公文印此日期，登记、发文字号年份都用它；"
-                  "留空则为印发时填写的日期。表单版式不印成文日期")
-    number_field = models.CharField("发文字号字段", max_length=140, blank=True,
-                                    help_text="单据自带发文字号的字段名（如 document_number）；有值时沿用，不另行编号")
+        "留空则为印发时填写的日期。表单版式不印成文日期",
+    )
+    number_field = models.CharField(
+        "发文字号字段",
+        max_length=140,
+        blank=True,
+        help_text="单据自带发文字号的字段名（如 document_number）；有值时沿用，不另行编号",
+    )
     cc = models.TextField("抄送", blank=True)
     printed_by = models.CharField("印发机关", max_length=200, blank=True, help_text="留空则用版头的印发机关")
-    standard_digest = models.CharField("标准格式摘要", max_length=64, blank=True, editable=False,
-                                       help_text="随系统发布的格式载入时的摘要；管理员修改后不再被覆盖")
+    standard_digest = models.CharField(
+        "标准格式摘要",
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="随系统发布的格式载入时的摘要；管理员修改后不再被覆盖",
+    )
 
     class Meta:
         verbose_name = "打印格式"
@@ -114,23 +139,38 @@ class PrintFormatBlock(ChildDocument):
         PORTRAIT = "纵向", "纵向"
         LANDSCAPE = "横向", "横向（宽表格）"
 
-    print_format = models.ForeignKey(PrintFormat, verbose_name="打印格式", on_delete=models.CASCADE, related_name="blocks")
+    print_format = models.ForeignKey(
+        PrintFormat, verbose_name="打印格式", on_delete=models.CASCADE, related_name="blocks"
+    )
     placement = models.CharField("位置", max_length=4, choices=Placement.choices, default=Placement.FLOW)
     orientation = models.CharField("页面方向", max_length=4, choices=Orientation.choices, default=Orientation.PORTRAIT)
     title = models.TextField("标题", blank=True, help_text="另页和附件的标题，居中；模板")
-    text = models.TextField("正文", blank=True,
-                            help_text="模板；每行一段。以“一、”开头的段落用黑体，以“（一）”开头的用楷体；"
-                                      "有表格时为表前说明（如 单位：万元），左对齐")
-    table_rows = models.CharField("表格数据", max_length=200, blank=True,
-                                  help_text="表格的行来自何处：单据的子表（如 doc.lines）"
-                                            "或应用提供的列表（如 projects）；留空则无表格")
-    table_group_by = models.CharField("分组字段", max_length=100, blank=True, help_text="按此字段分组，每组前加一行组标题")
-    table_group_title = models.CharField("组标题", max_length=300, blank=True,
-                                         help_text="模板，可用 group.key、group.rows、group.index，"
-                                                   "例如 {{ group.index|cn_index }}、{{ group.key }}")
+    text = models.TextField(
+        "正文",
+        blank=True,
+        help_text="模板；每行一段。以“一、”开头的段落用黑体，以“（一）”开头的用楷体；"
+        "有表格时为表前说明（如 单位：万元），左对齐",
+    )
+    table_rows = models.CharField(
+        "表格数据",
+        max_length=200,
+        blank=True,
+        help_text="表格的行来自何处：单据的子表（如 doc.lines）或应用提供的列表（如 projects）；留空则无表格",
+    )
+    table_group_by = models.CharField(
+        "分组字段", max_length=100, blank=True, help_text="按此字段分组，每组前加一行组标题"
+    )
+    table_group_title = models.CharField(
+        "组标题",
+        max_length=300,
+        blank=True,
+        help_text="模板，可用 group.key、group.rows、group.index，例如 {{ group.index|cn_index }}、{{ group.key }}",
+    )
     table_columns = models.TextField(
-        "表格列", blank=True,
-        help_text="每行一列：表头 | 内容模板 | 宽度（毫米） | 对齐（左/中/右，可省）。例如 序号 | {{ row.number }} | 12 | 中")
+        "表格列",
+        blank=True,
+        help_text="每行一列：表头 | 内容模板 | 宽度（毫米） | 对齐（左/中/右，可省）。例如 序号 | {{ row.number }} | 12 | 中",
+    )
     table_font_size = models.DecimalField("表格字号（磅）", max_digits=4, decimal_places=1, default=12)
     text_after = models.TextField("表后文字", blank=True, help_text="模板；表格之后的段落，例如 合计、填表说明")
 
@@ -207,7 +247,9 @@ class Notice(Document):
         FAILED = "生成失败", "生成失败"
         VOID = "已作废", "已作废"
 
-    print_format = models.ForeignKey(PrintFormat, verbose_name="打印格式", on_delete=models.PROTECT, related_name="notices")
+    print_format = models.ForeignKey(
+        PrintFormat, verbose_name="打印格式", on_delete=models.PROTECT, related_name="notices"
+    )
     reference_doctype = models.CharField("单据类型", max_length=140)
     reference_name = models.CharField("单据编号", max_length=140)
     number = models.CharField("发文字号", max_length=140, unique=True, editable=False)
@@ -220,8 +262,15 @@ class Notice(Document):
     pdf = models.FileField("PDF", upload_to="private/notices/%Y", blank=True, max_length=300, editable=False)
     pages = models.PositiveSmallIntegerField("页数", default=0, editable=False)
     rq_job = models.CharField("后台任务", max_length=100, blank=True, editable=False)
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="印发人", null=True, blank=True,
-                                  editable=False, on_delete=models.SET_NULL, related_name="+")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="印发人",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = "公文"

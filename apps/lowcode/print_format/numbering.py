@@ -31,8 +31,11 @@ def draft_number(pattern: str, year: int) -> str:
 
 def parse_number(pattern: str, text: str) -> tuple[int, int] | None:
     """(year, number) of a 发文字号 written in this pattern, or None."""
-    regex = re.escape(pattern).replace(re.escape("{year}"), r"(?P<year>\d{4})").replace(
-        re.escape("{number}"), r"(?P<number>[1-9]\d*)")
+    regex = (
+        re.escape(pattern)
+        .replace(re.escape("{year}"), r"(?P<year>\d{4})")
+        .replace(re.escape("{number}"), r"(?P<number>[1-9]\d*)")
+    )
     match = re.fullmatch(regex, text.strip())
     return (int(match["year"]), int(match["number"])) if match else None
 

@@ -49,14 +49,14 @@ TOP_MARGIN = 37 * mm
 LEFT_MARGIN = 28 * mm
 BLOCK_WIDTH = 156 * mm
 BLOCK_HEIGHT = 225 * mm
-LINE = BLOCK_HEIGHT / 22           # 22 lines a page
-BODY_SIZE = 16                     # 3号
-TITLE_SIZE = 22                    # 2号
-FOOTER_SIZE = 14                   # 4号: page numbers, 版记
-PITCH = BLOCK_WIDTH / 28           # 28 characters a line
-MARK_TOP = 35 * mm                 # 发文机关标志 below the top of the block
+LINE = BLOCK_HEIGHT / 22  # 22 lines a page
+BODY_SIZE = 16  # 3号
+TITLE_SIZE = 22  # 2号
+FOOTER_SIZE = 14  # 4号: page numbers, 版记
+PITCH = BLOCK_WIDTH / 28  # 28 characters a line
+MARK_TOP = 35 * mm  # 发文机关标志 below the top of the block
 MARK_MAX_SIZE = 42
-RULE_GAP = 4 * mm                  # red rule below the 发文字号
+RULE_GAP = 4 * mm  # red rule below the 发文字号
 PAGE_NUMBER_GAP = 7 * mm
 RED = colors.Color(0.9, 0, 0)
 
@@ -72,17 +72,33 @@ class Styles:
 
     def __init__(self, fonts: FontSet):
         self.fonts = fonts
-        self.body = ParagraphStyle("body", fontName=fonts.body_grid, fontSize=BODY_SIZE, leading=LINE,
-                                   firstLineIndent=2 * PITCH, alignment=TA_JUSTIFY, wordWrap="CJK")
+        self.body = ParagraphStyle(
+            "body",
+            fontName=fonts.body_grid,
+            fontSize=BODY_SIZE,
+            leading=LINE,
+            firstLineIndent=2 * PITCH,
+            alignment=TA_JUSTIFY,
+            wordWrap="CJK",
+        )
         self.flush = ParagraphStyle("flush", parent=self.body, firstLineIndent=0)
         self.heading = ParagraphStyle("heading", parent=self.body, keepWithNext=1)  # never last on a page
-        self.title = ParagraphStyle("title", fontName=fonts.title, fontSize=TITLE_SIZE, leading=LINE,
-                                    alignment=TA_CENTER, wordWrap="CJK")
-        self.label = ParagraphStyle("label", fontName=fonts.heading, fontSize=BODY_SIZE, leading=LINE,
-                                    alignment=TA_LEFT)
-        self.footer = ParagraphStyle("footer", fontName=fonts.body, fontSize=FOOTER_SIZE, leading=LINE * 0.8,
-                                     wordWrap="CJK", leftIndent=FOOTER_SIZE, rightIndent=FOOTER_SIZE,
-                                     firstLineIndent=0)
+        self.title = ParagraphStyle(
+            "title", fontName=fonts.title, fontSize=TITLE_SIZE, leading=LINE, alignment=TA_CENTER, wordWrap="CJK"
+        )
+        self.label = ParagraphStyle(
+            "label", fontName=fonts.heading, fontSize=BODY_SIZE, leading=LINE, alignment=TA_LEFT
+        )
+        self.footer = ParagraphStyle(
+            "footer",
+            fontName=fonts.body,
+            fontSize=FOOTER_SIZE,
+            leading=LINE * 0.8,
+            wordWrap="CJK",
+            leftIndent=FOOTER_SIZE,
+            rightIndent=FOOTER_SIZE,
+            firstLineIndent=0,
+        )
 
     def text(self, text: str, font: str | None = None) -> str:
         return markup(text, font or self.fonts.body_grid, self.fonts.fallback)
@@ -105,8 +121,7 @@ class Styles:
 @lru_cache(maxsize=64)
 def cell_style(font: str, size: float, alignment: int) -> ParagraphStyle:
     """One style per font, size and alignment, shared by the cells of a table (hundreds of them)."""
-    return ParagraphStyle("cell", fontName=font, fontSize=size, leading=size * 1.3, wordWrap="CJK",
-                          alignment=alignment)
+    return ParagraphStyle("cell", fontName=font, fontSize=size, leading=size * 1.3, wordWrap="CJK", alignment=alignment)
 
 
 def ascent(font: str, size: float) -> float:
@@ -253,8 +268,9 @@ class TableTail(Flowable):
     def wrap(self, available_width, available_height):
         frame = getattr(self, "_frame", None)
         placing = available_height < 0x1000000
-        continues = placing and self.without_header is not None and frame is not None \
-            and not getattr(frame, "_atTop", True)
+        continues = (
+            placing and self.without_header is not None and frame is not None and not getattr(frame, "_atTop", True)
+        )
         self.table = self.without_header if continues else self.with_header
         return self.table.wrapOn(self.canv, available_width, available_height)
 
@@ -276,7 +292,7 @@ class Progressing(BaseDocTemplate):
 
 
 def page_number(canvas, font: str, width: float, bottom: float):
-    """"— N —" 7 mm below the text block: right on odd pages, left on even ones, one character in."""
+    """ "— N —" 7 mm below the text block: right on odd pages, left on even ones, one character in."""
     text = f"— {canvas.getPageNumber()} —"
     baseline = bottom - PAGE_NUMBER_GAP - ascent(font, FOOTER_SIZE)
     canvas.saveState()
@@ -299,10 +315,15 @@ def page_templates(fonts: FontSet) -> list[PageTemplate]:
     wide = Frame(wide_left, wide_bottom, BLOCK_HEIGHT, BLOCK_WIDTH, 0, 0, 0, 0, id="wide-block")
 
     return [
-        PageTemplate("纵向", [portrait], pagesize=A4,
-                     onPage=lambda c, d: _number(c, fonts, LEFT_MARGIN, BLOCK_WIDTH, bottom)),
-        PageTemplate("横向", [wide], pagesize=landscape(A4),
-                     onPage=lambda c, d: _number(c, fonts, wide_left, BLOCK_HEIGHT, wide_bottom)),
+        PageTemplate(
+            "纵向", [portrait], pagesize=A4, onPage=lambda c, d: _number(c, fonts, LEFT_MARGIN, BLOCK_WIDTH, bottom)
+        ),
+        PageTemplate(
+            "横向",
+            [wide],
+            pagesize=landscape(A4),
+            onPage=lambda c, d: _number(c, fonts, wide_left, BLOCK_HEIGHT, wide_bottom),
+        ),
     ]
 
 
@@ -349,8 +370,11 @@ def table_flowables(table: Table, styles: Styles, available_width: float) -> lis
             ("TOPPADDING", (0, 0), (-1, -1), 3),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
         ]
-        style += [("SPAN", (0, position + offset), (-1, position + offset))
-                  for position, index in enumerate(part) if index in spans]
+        style += [
+            ("SPAN", (0, position + offset), (-1, position + offset))
+            for position, index in enumerate(part)
+            if index in spans
+        ]
         return PdfTable(data, colWidths=widths, repeatRows=1 if with_header else 0, style=TableStyle(style))
 
     tail_rows = range(split, len(rows))
@@ -409,8 +433,12 @@ def attachment_note(attachments: list[Block], styles: Styles) -> list[Flowable]:
         prefix = f"{number}." if len(attachments) > 1 else ""  # a single attachment is not numbered
         prefix_width = pdfmetrics.stringWidth(prefix, styles.fonts.body_grid, BODY_SIZE)
         indent = 2 * PITCH + lead_width + prefix_width
-        style = ParagraphStyle(f"note{number}", parent=styles.body, leftIndent=indent,
-                               firstLineIndent=-(prefix_width + (lead_width if number == 1 else 0)))
+        style = ParagraphStyle(
+            f"note{number}",
+            parent=styles.body,
+            leftIndent=indent,
+            firstLineIndent=-(prefix_width + (lead_width if number == 1 else 0)),
+        )
         text = (lead if number == 1 else "") + prefix + (block.title or block.label)
         story.append(Paragraph(styles.text(text), style))
     return story
@@ -433,13 +461,16 @@ def story_of(composed: Composed, styles: Styles) -> list[Flowable]:
         story.append(Paragraph(styles.text(composed.title, styles.fonts.title), styles.title))
         story.append(Spacer(0, LINE))
     if composed.addressees:
-        story.append(Paragraph(styles.text(composed.addressees + ("" if composed.addressees.endswith("：") else "：")),
-                               styles.flush))
+        story.append(
+            Paragraph(
+                styles.text(composed.addressees + ("" if composed.addressees.endswith("：") else "：")), styles.flush
+            )
+        )
     main = [b for b in composed.blocks if b.placement != "附件"]
     # The signature closes the first part; when the main text continues on new pages
     # (the plan a notice issues), the 附件说明 goes after that text instead.
     first_part = list(takewhile(lambda b: b.placement == "接排", main))
-    later_part = main[len(first_part):]
+    later_part = main[len(first_part) :]
     orientation = first_orientation(composed)
     for block in first_part:
         story += block_flowables(block, styles, first_on_page=False)
@@ -472,8 +503,13 @@ def render_pdf(composed: Composed, progress: Progress | None = None) -> tuple[by
     progress = progress or (lambda fraction, note: None)
     buffer = io.BytesIO()
     document = Progressing(
-        buffer, pagesize=A4, title=composed.title.replace("\n", ""), author=composed.signature,
-        subject=composed.number, creator="科技创新赋能行动管理系统", lang="zh-CN",
+        buffer,
+        pagesize=A4,
+        title=composed.title.replace("\n", ""),
+        author=composed.signature,
+        subject=composed.number,
+        creator="科技创新赋能行动管理系统",
+        lang="zh-CN",
         initialFontName=styles.fonts.body,  # no stray Helvetica: every font in the file is embedded
         report=lambda placed: progress(placed / max(total, 1), f"正在排版（{placed}/{total}）"),
     )

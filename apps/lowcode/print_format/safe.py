@@ -149,4 +149,3 @@ def _is_generator(value) -> bool:
     import types
 
     return isinstance(value, (types.GeneratorType, map, filter, zip))
-

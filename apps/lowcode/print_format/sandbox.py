@@ -98,7 +98,7 @@ def doc_shape(doctype: str) -> RecordShape:
     for fieldname, docfield in meta.fields.items():
         fields[fieldname] = DateValue() if docfield.fieldtype in ("Date", "Datetime") else Scalar()
     for table in meta.tables.values():
-        fields[table.fieldname] = (lambda child=table.doctype: ListOf(doc_shape(child)))
+        fields[table.fieldname] = lambda child=table.doctype: ListOf(doc_shape(child))
     for name in print_properties().get(doctype, ()):
         attribute = getattr(meta.model, name, None)
         returns = _return_type(attribute.fget) if isinstance(attribute, property) else None
@@ -146,28 +146,46 @@ def shape_of(annotation, depth: int = 0) -> Shape:
 def dataclass_shape(cls, depth: int = 0) -> RecordShape:
     hints = typing.get_type_hints(cls)
     # Each lambda binds its own field's hint now (a default argument) and shapes it only when asked.
-    fields: dict = {f.name: (lambda t=hints.get(f.name): shape_of(t, depth + 1))  # noqa: B008
-                    for f in dataclasses.fields(cls)}
+    fields: dict = {
+        f.name: (lambda t=hints.get(f.name): shape_of(t, depth + 1))  # noqa: B008
+        for f in dataclasses.fields(cls)
+    }
     for name, attribute in vars_of_class(cls).items():
         if isinstance(attribute, property) and not name.startswith("_"):
             returns = _return_type(attribute.fget)
-            fields[name] = (lambda t=returns: shape_of(t, depth + 1) if t is not None else Anything())
+            fields[name] = lambda t=returns: shape_of(t, depth + 1) if t is not None else Anything()
     return RecordShape(fields)
 
 
 # The scope's entry for the names of an app's print context that does not declare them (a dict).
 UNDECLARED = "*"
-FORLOOP = RecordShape({name: Scalar() for name in ("counter", "counter0", "revcounter", "revcounter0", "first",
-                                                   "last", "length")} | {"parentloop": Anything()}, label="forloop")
+FORLOOP = RecordShape(
+    {name: Scalar() for name in ("counter", "counter0", "revcounter", "revcounter0", "first", "last", "length")}
+    | {"parentloop": Anything()},
+    label="forloop",
+)
 # Filters that give back what they were given (or a part of it); any other filter gives a value.
 SAME_SHAPE = {"default", "default_if_none", "dictsort", "dictsortreversed", "slice", "safe", "random"}
 ONE_ITEM = {"first", "last", "random"}
 # Tags a print template may use; the others load, include or reach outside the data (url, load,
 # include, extends, debug, csrf_token…) or bind names in ways not followed here (cycle, regroup).
-ALLOWED_NODES = (defaulttags.IfNode, defaulttags.ForNode, defaulttags.WithNode, defaulttags.FirstOfNode,
-                 defaulttags.FilterNode, defaulttags.SpacelessNode, defaulttags.AutoEscapeControlNode,
-                 defaulttags.CommentNode, defaulttags.VerbatimNode, defaulttags.TemplateTagNode,
-                 defaulttags.WidthRatioNode, defaulttags.NowNode, defaulttags.IfChangedNode, TextNode, VariableNode)
+ALLOWED_NODES = (
+    defaulttags.IfNode,
+    defaulttags.ForNode,
+    defaulttags.WithNode,
+    defaulttags.FirstOfNode,
+    defaulttags.FilterNode,
+    defaulttags.SpacelessNode,
+    defaulttags.AutoEscapeControlNode,
+    defaulttags.CommentNode,
+    defaulttags.VerbatimNode,
+    defaulttags.TemplateTagNode,
+    defaulttags.WidthRatioNode,
+    defaulttags.NowNode,
+    defaulttags.IfChangedNode,
+    TextNode,
+    VariableNode,
+)
 
 
 class Checker:
@@ -339,7 +357,9 @@ def document_scope(doctype: str) -> dict[str, Shape]:
 def _document_scope(doctype: str, version: int) -> tuple[tuple[str, Shape], ...]:
     scope: dict[str, Shape] = {
         # Django's own names: {% if doc.self_total is not None %}
-        "None": Scalar(), "True": Scalar(), "False": Scalar(),
+        "None": Scalar(),
+        "True": Scalar(),
+        "False": Scalar(),
         "doc": doc_shape(doctype),
         "today": DateValue(),
         "notice": RecordShape({"number": Scalar(), "issue_date": DateValue()}, label="notice"),

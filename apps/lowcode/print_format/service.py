@@ -110,8 +110,11 @@ def existing_number(print_format: PrintFormat, doc) -> str:
 
 
 def issued_notice(print_format: PrintFormat, doc) -> Notice | None:
-    return (Notice.objects.filter(print_format=print_format, reference_doctype=type(doc).doctype,
-                                  reference_name=doc.name).exclude(status=Notice.Status.VOID).first())
+    return (
+        Notice.objects.filter(print_format=print_format, reference_doctype=type(doc).doctype, reference_name=doc.name)
+        .exclude(status=Notice.Status.VOID)
+        .first()
+    )
 
 
 def issue_date_from(text) -> date | None:
@@ -131,8 +134,10 @@ def notice_date(print_format: PrintFormat, doc, typed: date | None) -> date:
     own = numbering.document_date(print_format, doc)
     if own is not None:
         if typed is not None and typed != own:
-            raise ValidationError(f"该单据自带成文日期{cn_date(own)}，与填写的{cn_date(typed)}不一致；"
-                                  f"公文只有一个成文日期，如需更改请先修改单据")
+            raise ValidationError(
+                f"该单据自带成文日期{cn_date(own)}，与填写的{cn_date(typed)}不一致；"
+                f"公文只有一个成文日期，如需更改请先修改单据"
+            )
         return own
     return typed or timezone.localdate()
 
@@ -147,7 +152,9 @@ def issue(user, doctype: str, name: str, format_name: str | None = None, issue_d
         raise ValidationError(f"“{print_format.name}”是表单格式，只能打印，不能印发")
     existing = issued_notice(print_format, doc)
     if existing is not None:
-        raise ValidationError(f"该文件已印发（{existing.number}），如需重新生成请在“已印发公文”中操作，作废后方可重新印发")
+        raise ValidationError(
+            f"该文件已印发（{existing.number}），如需重新生成请在“已印发公文”中操作，作废后方可重新印发"
+        )
     run_doc_event(doc, "before_issue", user=user, print_format=print_format)
     issue_date = notice_date(print_format, doc, issue_date)
     with transaction.atomic():
@@ -156,9 +163,17 @@ def issue(user, doctype: str, name: str, format_name: str | None = None, issue_d
             title = title_of(print_format, doc, number, issue_date)
         except ComposeError as exc:
             raise ValidationError(f"打印格式“{print_format.name}”：{exc}") from None
-        notice = Notice(print_format=print_format, reference_doctype=doctype, reference_name=doc.name,
-                        number=number, title=title, issue_date=issue_date, owner=user, modified_by=user,
-                        issued_by=user)
+        notice = Notice(
+            print_format=print_format,
+            reference_doctype=doctype,
+            reference_name=doc.name,
+            number=number,
+            title=title,
+            issue_date=issue_date,
+            owner=user,
+            modified_by=user,
+            issued_by=user,
+        )
         notice.save()
         transaction.on_commit(lambda: start_job(notice))
     return notice
@@ -203,24 +218,36 @@ class ProgressReporter:
 def generate_notice_pdf(notice_pk: int) -> str:
     """The background job: compose and lay out the notice, store its PDF. Returns the Notice's name."""
     notice = Notice.objects.select_related("print_format__letter_head").get(pk=notice_pk)
-    Notice.objects.filter(pk=notice_pk).update(status=Notice.Status.RENDERING, progress=1, error="",
-                                               progress_note="正在读取数据")
+    Notice.objects.filter(pk=notice_pk).update(
+        status=Notice.Status.RENDERING, progress=1, error="", progress_note="正在读取数据"
+    )
     try:
         from apps.lowcode.doctype import get_doctype_model
 
         doc = get_doctype_model(notice.reference_doctype).objects.get(name=notice.reference_name)
-        composed = compose(notice.print_format, doc, number=notice.number, issue_date=notice.issue_date,
-                           progress=ProgressReporter(notice_pk, 2, 40))
+        composed = compose(
+            notice.print_format,
+            doc,
+            number=notice.number,
+            issue_date=notice.issue_date,
+            progress=ProgressReporter(notice_pk, 2, 40),
+        )
         pdf, pages = render_pdf(composed, progress=ProgressReporter(notice_pk, 40, 98))
     except Exception as exc:  # the notice records why, for the office to fix the format and retry
         logger.exception("notice %s failed", notice.name)
         message = str(exc) if isinstance(exc, (ComposeError, ValidationError)) else f"生成失败：{exc!r}"
-        Notice.objects.filter(pk=notice_pk).update(status=Notice.Status.FAILED, error=message[:2000],
-                                                   progress_note="生成失败")
+        Notice.objects.filter(pk=notice_pk).update(
+            status=Notice.Status.FAILED, error=message[:2000], progress_note="生成失败"
+        )
         return notice.name
     notice.pdf.save(file_name(f"{notice.number}{composed.title}"), ContentFile(pdf), save=False)
-    Notice.objects.filter(pk=notice_pk).update(pdf=notice.pdf.name, pages=pages, status=Notice.Status.READY,
-                                               progress=100, progress_note=f"已生成，共 {pages} 页")
+    Notice.objects.filter(pk=notice_pk).update(
+        pdf=notice.pdf.name,
+        pages=pages,
+        status=Notice.Status.READY,
+        progress=100,
+        progress_note=f"已生成，共 {pages} 页",
+    )
     return notice.name
 
 
@@ -232,8 +259,9 @@ def regenerate(user, notice: Notice) -> Notice:
         raise ValidationError("已作废的公文不能重新生成")
     if notice.status in (Notice.Status.QUEUED, Notice.Status.RENDERING):
         raise ValidationError("该公文正在生成，请稍候")
-    Notice.objects.filter(pk=notice.pk).update(status=Notice.Status.QUEUED, progress=0, progress_note="",
-                                               error="", modified_by=user)
+    Notice.objects.filter(pk=notice.pk).update(
+        status=Notice.Status.QUEUED, progress=0, progress_note="", error="", modified_by=user
+    )
     transaction.on_commit(lambda: start_job(notice))
     notice.refresh_from_db()
     return notice

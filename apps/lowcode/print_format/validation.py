@@ -101,8 +101,11 @@ def block_reach_errors(block, doctype: str) -> dict[str, str]:
         columns = parse_columns(block.table_columns or "")
     except ComposeError:
         return errors  # reported by block_errors
-    problems = [f"“{c.header}”：{message}" for c in columns
-                for message in reach_errors(c.header, scope) + reach_errors(c.template, in_table)]
+    problems = [
+        f"“{c.header}”：{message}"
+        for c in columns
+        for message in reach_errors(c.header, scope) + reach_errors(c.template, in_table)
+    ]
     if problems:
         errors["table_columns"] = "；".join(problems)
     return errors

@@ -44,8 +44,11 @@ def completion_rate(value, target, points, cap=1) -> Scored:
     used = min(rate, cap)
     capped = "（封顶）" if rate > cap else ""
     score = rounded(points * used)
-    return Scored(score, f"完成率 = {text(value)} ÷ {text(target)} = {text(rounded(rate * 100))}%{capped}；"
-                         f"得分 = {text(points)} × {text(rounded(used * 100))}% = {score}")
+    return Scored(
+        score,
+        f"完成率 = {text(value)} ÷ {text(target)} = {text(rounded(rate * 100))}%{capped}；"
+        f"得分 = {text(points)} × {text(rounded(used * 100))}% = {score}",
+    )
 
 
 def ratio_to_best(value, best, points) -> Scored:
@@ -79,9 +82,12 @@ def efficacy_coefficient(value, floor, target, points) -> Scored:
         raise ScoringError("功效系数法的满分值须大于不允许值")
     coefficient = min(max(60 + 40 * (value - floor) / (target - floor), Decimal(60)), Decimal(100))
     score = rounded(points * coefficient / 100)
-    return Scored(score, f"功效系数 = 60 + 40 × ({text(value)} − {text(floor)}) ÷ ({text(target)} − {text(floor)})"
-                         f" = {text(rounded(coefficient))}（限 60～100）；得分 = {text(points)} × "
-                         f"{text(rounded(coefficient))} ÷ 100 = {score}")
+    return Scored(
+        score,
+        f"功效系数 = 60 + 40 × ({text(value)} − {text(floor)}) ÷ ({text(target)} − {text(floor)})"
+        f" = {text(rounded(coefficient))}（限 60～100）；得分 = {text(points)} × "
+        f"{text(rounded(coefficient))} ÷ 100 = {score}",
+    )
 
 
 def manual(score, points) -> Scored:

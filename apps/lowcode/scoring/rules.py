@@ -163,7 +163,8 @@ def deduct(count, per_item, points) -> Scored:
 def by_formula(rule: Rule, value: Decimal, key, known: dict) -> Scored:
     values = list(known.values())
     names = {
-        "value": value, "points": rule.points,
+        "value": value,
+        "points": rule.points,
         "target": rule.target if rule.target is not None else 0,
         "floor": rule.floor if rule.floor is not None else 0,
         "best": max(values) if rule.higher_is_better else min(values),

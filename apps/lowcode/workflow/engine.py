@@ -50,9 +50,7 @@ WORKFLOW_ATTR = "_lowcode_workflow"
 def get_workflow(doctype: str) -> Workflow | None:
     """The active workflow of a doctype, with its states and transitions loaded."""
     return (
-        Workflow.objects.filter(document_type=doctype, is_active=True)
-        .prefetch_related("states", "transitions")
-        .first()
+        Workflow.objects.filter(document_type=doctype, is_active=True).prefetch_related("states", "transitions").first()
     )
 
 
@@ -121,8 +119,11 @@ def approver_ids(doc, transition: WorkflowTransition) -> set[int] | None:
         if target is User:
             ids.update(values)
         elif values:
-            ids.update(UserPermission.objects.filter(allow=target.doctype, for_value__in=values)
-                       .values_list("user_id", flat=True))
+            ids.update(
+                UserPermission.objects.filter(allow=target.doctype, for_value__in=values).values_list(
+                    "user_id", flat=True
+                )
+            )
     return ids
 
 
@@ -142,8 +143,12 @@ def path_target(model, path: str):
 
 def current_round_start(doc) -> int:
     """Id of the log entry that moved the document into its current state (0 if none)."""
-    last = (WorkflowLog.objects.filter(reference_doctype=type(doc).doctype, reference_name=doc.name, moved=True)
-            .order_by("-id").values_list("id", flat=True).first())
+    last = (
+        WorkflowLog.objects.filter(reference_doctype=type(doc).doctype, reference_name=doc.name, moved=True)
+        .order_by("-id")
+        .values_list("id", flat=True)
+        .first()
+    )
     return last or 0
 
 
@@ -151,8 +156,12 @@ def approvals_so_far(doc, transition: WorkflowTransition) -> list[int]:
     """Users who took this transition in the current round without moving the document yet."""
     return list(
         WorkflowLog.objects.filter(
-            reference_doctype=type(doc).doctype, reference_name=doc.name, moved=False,
-            from_state=transition.state, action=transition.action, id__gt=current_round_start(doc),
+            reference_doctype=type(doc).doctype,
+            reference_name=doc.name,
+            moved=False,
+            from_state=transition.state,
+            action=transition.action,
+            id__gt=current_round_start(doc),
         ).values_list("user_id", flat=True)
     )
 
@@ -233,8 +242,12 @@ def users_who_can_act(doc, workflow: Workflow | None = None) -> list:
         if approvers is not None:
             candidates = candidates.filter(pk__in=approvers)
         for user in candidates.distinct():
-            if user.pk not in found and can(user, "read", type(doc)) and in_scope(user, doc) \
-                    and refusal(user, doc, transition, values) is None:
+            if (
+                user.pk not in found
+                and can(user, "read", type(doc))
+                and in_scope(user, doc)
+                and refusal(user, doc, transition, values) is None
+            ):
                 found[user.pk] = user
     return list(found.values())
 
@@ -299,12 +312,18 @@ def log_creation(user, doc) -> None:
     if workflow is None or not doc.workflow_state:
         return
     log = WorkflowLog.objects.create(
-        workflow=workflow, reference_doctype=type(doc).doctype, reference_name=doc.name,
-        action=CREATE_ACTION, from_state="", to_state=doc.workflow_state, user=user,
+        workflow=workflow,
+        reference_doctype=type(doc).doctype,
+        reference_name=doc.name,
+        action=CREATE_ACTION,
+        from_state="",
+        to_state=doc.workflow_state,
+        user=user,
     )
     state = get_state(workflow, doc.workflow_state)
-    run_doc_event(doc, "on_enter_state", user=user, action=CREATE_ACTION, from_state="",
-                  to_state=doc.workflow_state, comment="")
+    run_doc_event(
+        doc, "on_enter_state", user=user, action=CREATE_ACTION, from_state="", to_state=doc.workflow_state, comment=""
+    )
     if state is not None and state.notify:
         _notify_on_commit(log)
 
@@ -338,8 +357,15 @@ class ActionResult:
         return f"已记录您的审批（{self.approvals}/{self.approvals_required}），等待其他审批人"
 
 
-def apply_workflow(user, model, name: str, action: str, comment: str = "", seen_modified: str | None = None,
-                   seen_state: str | None = None) -> ActionResult:
+def apply_workflow(
+    user,
+    model,
+    name: str,
+    action: str,
+    comment: str = "",
+    seen_modified: str | None = None,
+    seen_state: str | None = None,
+) -> ActionResult:
     """Take ``action`` on document ``name`` as ``user``, all or nothing.
 
     The document row is locked for the whole action, so of two reviewers
@@ -355,7 +381,8 @@ def apply_workflow(user, model, name: str, action: str, comment: str = "", seen_
             raise DoesNotExistError(f"{model._meta.verbose_name} {name} 不存在")
         if seen_state not in (None, "") and seen_state != doc.workflow_state:
             raise TimestampMismatchError(
-                f"{doc.name} 的状态已变为“{doc.workflow_state}”（您看到的是“{seen_state}”），请刷新后再办理")
+                f"{doc.name} 的状态已变为“{doc.workflow_state}”（您看到的是“{seen_state}”），请刷新后再办理"
+            )
         if seen_modified and str(seen_modified) != format_value(doc.modified):
             raise TimestampMismatchError(f"{doc.name} 已被他人修改，请刷新后再办理")
         workflow = workflow_of(doc)
@@ -366,7 +393,8 @@ def apply_workflow(user, model, name: str, action: str, comment: str = "", seen_
         if not candidates:
             offered = "、".join(t.action for t in get_transitions(user, doc, workflow)) or "无"
             raise WorkflowTransitionError(
-                f"单据当前状态为“{doc.workflow_state}”，不能执行“{action}”（您可以执行：{offered}）")
+                f"单据当前状态为“{doc.workflow_state}”，不能执行“{action}”（您可以执行：{offered}）"
+            )
         values = _DocValues(doc)
         reasons = [refusal(user, doc, t, values) for t in candidates]
         if all(reasons):
@@ -381,11 +409,23 @@ def apply_workflow(user, model, name: str, action: str, comment: str = "", seen_
 
 
 def _take(user, doc, workflow: Workflow, transition: WorkflowTransition, comment: str) -> ActionResult:
-    context = dict(user=user, action=transition.action, from_state=transition.state,
-                   to_state=transition.next_state, comment=comment)
+    context = dict(
+        user=user,
+        action=transition.action,
+        from_state=transition.state,
+        to_state=transition.next_state,
+        comment=comment,
+    )
     run_doc_event(doc, "before_transition", **context)
-    log_fields = dict(workflow=workflow, reference_doctype=type(doc).doctype, reference_name=doc.name,
-                      action=transition.action, from_state=transition.state, user=user, comment=comment)
+    log_fields = dict(
+        workflow=workflow,
+        reference_doctype=type(doc).doctype,
+        reference_name=doc.name,
+        action=transition.action,
+        from_state=transition.state,
+        user=user,
+        comment=comment,
+    )
     # One approval moves the document: no need to count earlier ones (two log queries per action).
     approvals = len(approvals_so_far(doc, transition)) + 1 if transition.approvals_required > 1 else 1
     doc.modified_by = user
@@ -474,8 +514,11 @@ def time_in_state(doc) -> timedelta:
 
 
 def history(doc) -> list[WorkflowLog]:
-    return list(WorkflowLog.objects.filter(reference_doctype=type(doc).doctype, reference_name=doc.name)
-                .select_related("user").order_by("id"))
+    return list(
+        WorkflowLog.objects.filter(reference_doctype=type(doc).doctype, reference_name=doc.name)
+        .select_related("user")
+        .order_by("id")
+    )
 
 
 def state_visits(logs: list[WorkflowLog]) -> list[StateVisit]:
@@ -491,5 +534,9 @@ def format_duration(delta: timedelta) -> str:
     minutes = int(delta.total_seconds() // 60)
     days, minutes = divmod(minutes, 24 * 60)
     hours, minutes = divmod(minutes, 60)
-    parts = [f"{days}天" if days else "", f"{hours}小时" if hours else "", f"{minutes}分钟" if minutes and not days else ""]
+    parts = [
+        f"{days}天" if days else "",
+        f"{hours}小时" if hours else "",
+        f"{minutes}分钟" if minutes and not days else "",
+    ]
     return "".join(parts) or "不到1分钟"

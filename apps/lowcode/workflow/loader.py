@@ -22,15 +22,20 @@ def load_workflows(rows: list[dict]) -> list[str]:
     for row in rows:
         if Workflow.objects.filter(name=row["name"]).exists():
             continue
-        states = [{**s, "allow_edit": _lines(s.get("allow_edit")), "editable_fields": _lines(s.get("editable_fields"))}
-                  for s in row["states"]]
-        transitions = [{**t, "allowed": _lines(t.get("allowed")), "approver_field": _lines(t.get("approver_field"))}
-                       for t in row["transitions"]]
+        states = [
+            {**s, "allow_edit": _lines(s.get("allow_edit")), "editable_fields": _lines(s.get("editable_fields"))}
+            for s in row["states"]
+        ]
+        transitions = [
+            {**t, "allowed": _lines(t.get("allowed")), "approver_field": _lines(t.get("approver_field"))}
+            for t in row["transitions"]
+        ]
         errors = workflow_errors(row["document_type"], states, transitions)
         if errors:
             raise ValidationError(f"工作流“{row['name']}”：{'；'.join(errors)}")
-        workflow = Workflow.objects.create(name=row["name"], document_type=row["document_type"],
-                                           is_active=row.get("is_active", True))
+        workflow = Workflow.objects.create(
+            name=row["name"], document_type=row["document_type"], is_active=row.get("is_active", True)
+        )
         for idx, state in enumerate(states, start=1):
             WorkflowState.objects.create(workflow=workflow, idx=idx, **state)
         for idx, transition in enumerate(transitions, start=1):

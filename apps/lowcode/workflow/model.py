@@ -37,9 +37,13 @@ class Workflow(Document):
     doctype = "Workflow"
     naming_rule = "prompt"
 
-    document_type = models.CharField("单据类型", max_length=140, help_text="此工作流适用的单据类型，例如 SelfAssessment")
+    document_type = models.CharField(
+        "单据类型", max_length=140, help_text="此工作流适用的单据类型，例如 SelfAssessment"
+    )
     is_active = models.BooleanField("启用", default=True, help_text="同一单据类型只能启用一个工作流")
-    send_email_alert = models.BooleanField("发送邮件通知", default=True, help_text="站点配置了邮件服务器时，进入新状态后同时发送邮件")
+    send_email_alert = models.BooleanField(
+        "发送邮件通知", default=True, help_text="站点配置了邮件服务器时，进入新状态后同时发送邮件"
+    )
 
     class Meta:
         verbose_name = "工作流"
@@ -52,8 +56,10 @@ class Workflow(Document):
         model = doctype_registry.get(self.document_type)
         if model is None or issubclass(model, ChildDocument):
             raise ValidationError({"document_type": f"单据类型“{self.document_type}”不存在"})
-        if self.is_active and Workflow.objects.filter(document_type=self.document_type, is_active=True) \
-                .exclude(pk=self.pk).exists():
+        if (
+            self.is_active
+            and Workflow.objects.filter(document_type=self.document_type, is_active=True).exclude(pk=self.pk).exists()
+        ):
             raise ValidationError({"is_active": f"“{self.document_type}”已有启用的工作流，请先停用它"})
 
     def first_state(self) -> "WorkflowState | None":
@@ -67,13 +73,18 @@ class WorkflowState(ChildDocument):
     state = models.CharField("状态", max_length=140)
     state_type = models.CharField("状态类型", max_length=10, choices=StateType.choices, default=StateType.EDITABLE)
     allow_edit = models.TextField(
-        "可编辑角色", blank=True, help_text="此状态下可以修改单据的角色；留空则此状态下任何人不能修改。已办结状态任何人不能修改"
+        "可编辑角色",
+        blank=True,
+        help_text="此状态下可以修改单据的角色；留空则此状态下任何人不能修改。已办结状态任何人不能修改",
     )
     editable_fields = models.TextField(
-        "可编辑字段", blank=True,
+        "可编辑字段",
+        blank=True,
         help_text="留空为全部字段；否则每行一个字段名，子表字段写作 子表.字段，例如 lines.reviewed_score",
     )
-    notify = models.BooleanField("进入时通知", default=True, help_text="单据进入此状态时通知可以办理的人（已办结状态通知创建人）")
+    notify = models.BooleanField(
+        "进入时通知", default=True, help_text="单据进入此状态时通知可以办理的人（已办结状态通知创建人）"
+    )
 
     class Meta(ChildDocument.Meta):
         verbose_name = "工作流状态"
@@ -103,12 +114,16 @@ class WorkflowTransition(ChildDocument):
     next_state = models.CharField("下一状态", max_length=140)
     allowed = models.TextField("允许的角色", blank=True, help_text="可执行此操作的角色；留空则不限角色")
     approver_field = models.CharField(
-        "审批人来源字段", max_length=300, blank=True,
+        "审批人来源字段",
+        max_length=300,
+        blank=True,
         help_text="从单据取审批人：单据字段路径，指向用户，或指向某条记录（该记录的数据权限用户即审批人），"
-                  "例如 county（本县用户）、unit__liaisons__user（单位联络员）；多个路径每行一个。留空则不限人员",
+        "例如 county（本县用户）、unit__liaisons__user（单位联络员）；多个路径每行一个。留空则不限人员",
     )
     condition = models.TextField(
-        "条件", blank=True, help_text="满足时才可执行，例如 doc.self_total > 0 或 len(doc.lines) >= 10；留空为始终可执行"
+        "条件",
+        blank=True,
+        help_text="满足时才可执行，例如 doc.self_total > 0 或 len(doc.lines) >= 10；留空为始终可执行",
     )
     allow_self_approval = models.BooleanField("创建人可自行办理", default=True)
     comment_required = models.BooleanField("必须填写意见", default=False, help_text="例如退回时必须说明原因")
@@ -137,15 +152,18 @@ class WorkflowLog(models.Model):
     because its transition needs more approvers (N-of-M).
     """
 
-    workflow = models.ForeignKey(Workflow, verbose_name="工作流", null=True, on_delete=models.SET_NULL, related_name="+")
+    workflow = models.ForeignKey(
+        Workflow, verbose_name="工作流", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     reference_doctype = models.CharField("单据类型", max_length=140)
     reference_name = models.CharField("单据编号", max_length=140)
     action = models.CharField("操作", max_length=140)
     from_state = models.CharField("原状态", max_length=140, blank=True)
     to_state = models.CharField("新状态", max_length=140)
     moved = models.BooleanField("状态已变更", default=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="办理人", null=True, on_delete=models.SET_NULL,
-                             related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="办理人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     comment = models.TextField("意见", blank=True)
     creation = models.DateTimeField("时间", auto_now_add=True)
 

@@ -22,8 +22,11 @@ def draft_states_without(doctype: str, fieldname: str) -> list[WorkflowState]:
     workflow = Workflow.objects.filter(document_type=doctype, is_active=True).first()
     if workflow is None:
         return []
-    return [state for state in workflow.states.filter(state_type=StateType.EDITABLE).order_by("idx")
-            if state.edit_roles() and state.editable_field_list() and fieldname not in state.editable_field_list()]
+    return [
+        state
+        for state in workflow.states.filter(state_type=StateType.EDITABLE).order_by("idx")
+        if state.edit_roles() and state.editable_field_list() and fieldname not in state.editable_field_list()
+    ]
 
 
 def open_in_draft_states(doctype: str, fieldname: str) -> list[str]:
@@ -49,8 +52,10 @@ def property_setter_saved(setter, **context) -> None:
 
 
 def opened_message(label: str, states: list[str]) -> str:
-    return (f"必填字段“{label}”原先在工作流状态 {'、'.join(f'“{s}”' for s in states)} 中不可编辑，草稿将无法保存；"
-            "已把它加入这些状态的可编辑字段。如不需要，请到 平台设置 → 工作流 中调整")
+    return (
+        f"必填字段“{label}”原先在工作流状态 {'、'.join(f'“{s}”' for s in states)} 中不可编辑，草稿将无法保存；"
+        "已把它加入这些状态的可编辑字段。如不需要，请到 平台设置 → 工作流 中调整"
+    )
 
 
 def fields_editable_now(doc) -> list[str] | None:
@@ -59,6 +64,11 @@ def fields_editable_now(doc) -> list[str] | None:
     state_name = getattr(doc, "workflow_state", "")
     if not state_name or doc._state.adding:
         return None
-    text = (WorkflowState.objects.filter(workflow__document_type=type(doc).doctype, workflow__is_active=True,
-                                         state=state_name).values_list("editable_fields", flat=True).first())
+    text = (
+        WorkflowState.objects.filter(
+            workflow__document_type=type(doc).doctype, workflow__is_active=True, state=state_name
+        )
+        .values_list("editable_fields", flat=True)
+        .first()
+    )
     return split_lines(text) or None if text else None

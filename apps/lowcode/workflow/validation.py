@@ -43,8 +43,11 @@ def workflow_errors(document_type: str, states: list[dict], transitions: list[di
         for fieldname in listed:
             if meta is not None and not _field_exists(meta, fieldname):
                 errors.append(f"{where}：可编辑字段“{fieldname}”不存在")
-        if listed and split_lines(s.get("allow_edit") or "") and \
-                (s.get("state_type") or StateType.EDITABLE) == StateType.EDITABLE:
+        if (
+            listed
+            and split_lines(s.get("allow_edit") or "")
+            and (s.get("state_type") or StateType.EDITABLE) == StateType.EDITABLE
+        ):
             # A draft that may not change a required field could never be completed (issue 14):
             # adding such a field opens it in these states (required_fields.py); here it may not be closed.
             unlisted = [f"“{label}”（{name}）" for name, label in required.items() if name not in listed]
@@ -70,19 +73,29 @@ def workflow_errors(document_type: str, states: list[dict], transitions: list[di
         if (t.get("approvals_required") or 1) < 1:
             errors.append(f"{where}：所需审批人数至少为 1")
     if active and model is not None and names:
-        stranded = (model._default_manager.exclude(workflow_state="").exclude(workflow_state__in=names)
-                    .values("workflow_state").annotate(count=Count("pk")).order_by("workflow_state"))
+        stranded = (
+            model._default_manager.exclude(workflow_state="")
+            .exclude(workflow_state__in=names)
+            .values("workflow_state")
+            .annotate(count=Count("pk"))
+            .order_by("workflow_state")
+        )
         for row in stranded:
-            errors.append(f"还有 {row['count']} 张单据处于“{row['workflow_state']}”状态，不能删除或改名该状态"
-                          "（请先把这些单据办理到其他状态）")
+            errors.append(
+                f"还有 {row['count']} 张单据处于“{row['workflow_state']}”状态，不能删除或改名该状态"
+                "（请先把这些单据办理到其他状态）"
+            )
     return errors
 
 
 def _required_by_administrators(meta) -> dict[str, str]:
     """{fieldname: label} of the fields an administrator made required (custom fields, Property Setters);
     the model's own required fields are set when a document is created, not edited in its draft."""
-    return {name: f.label for name, f in meta.fields.items()
-            if f.reqd and not f.read_only and (f.custom or (f.model_field is not None and f.model_field.blank))}
+    return {
+        name: f.label
+        for name, f in meta.fields.items()
+        if f.reqd and not f.read_only and (f.custom or (f.model_field is not None and f.model_field.blank))
+    }
 
 
 def condition_names(document_type: str) -> dict:
@@ -118,8 +131,11 @@ def validate_saved_workflow(workflow, **context) -> None:
     errors = workflow_errors(
         workflow.document_type,
         list(workflow.states.values("state", "state_type", "allow_edit", "editable_fields")),
-        list(workflow.transitions.values("state", "action", "next_state", "allowed", "approver_field",
-                                         "condition", "approvals_required")),
+        list(
+            workflow.transitions.values(
+                "state", "action", "next_state", "allowed", "approver_field", "condition", "approvals_required"
+            )
+        ),
         active=workflow.is_active,
     )
     if errors:

@@ -76,16 +76,20 @@ def check_directory(members: list[zipfile.ZipInfo]) -> None:
     if len(members) > MAX_PARTS:
         raise ValidationError(f"文件内含 {len(members)} 个部件，超过 {MAX_PARTS} 个，不像正常的数据表，已拒绝导入")
     if sum(member.file_size for member in members) > MAX_UNCOMPRESSED_SIZE:
-        raise ValidationError(f"文件解压后内容过大（超过 {MAX_UNCOMPRESSED_SIZE // 1048576} MB），"
-                              "不像正常的数据表，已拒绝导入")
+        raise ValidationError(
+            f"文件解压后内容过大（超过 {MAX_UNCOMPRESSED_SIZE // 1048576} MB），不像正常的数据表，已拒绝导入"
+        )
     for member in members:
         if member.file_size > MAX_PART_SIZE:
-            raise ValidationError(f"文件中的“{member.filename}”解压后超过 {MAX_PART_SIZE // 1048576} MB，"
-                                  "不像正常的数据表，已拒绝导入")
+            raise ValidationError(
+                f"文件中的“{member.filename}”解压后超过 {MAX_PART_SIZE // 1048576} MB，不像正常的数据表，已拒绝导入"
+            )
         if member.file_size > RATIO_FLOOR and member.file_size > MAX_COMPRESSION_RATIO * max(member.compress_size, 1):
             ratio = member.file_size // max(member.compress_size, 1)
-            raise ValidationError(f"文件中的“{member.filename}”压缩比异常（解压后是压缩时的 {ratio} 倍），"
-                                  "像是“压缩炸弹”，已拒绝导入；请用 Excel 打开后重新保存再导入")
+            raise ValidationError(
+                f"文件中的“{member.filename}”压缩比异常（解压后是压缩时的 {ratio} 倍），"
+                "像是“压缩炸弹”，已拒绝导入；请用 Excel 打开后重新保存再导入"
+            )
 
 
 class Scan:
@@ -143,8 +147,10 @@ class Scan:
         return parser
 
     def forbidden(self, *args):
-        raise Refused("无法读取该文件：其中含有 Excel 不会写入的 XML 声明（DTD 或实体），已拒绝导入；"
-                      "请用 Excel 打开后重新保存再导入")
+        raise Refused(
+            "无法读取该文件：其中含有 Excel 不会写入的 XML 声明（DTD 或实体），已拒绝导入；"
+            "请用 Excel 打开后重新保存再导入"
+        )
 
     # ------------------------------------------------------------ elements
 
@@ -161,8 +167,10 @@ class Scan:
         elif local == "si" and self.root == "sst":
             self.strings += 1
             if self.strings > MAX_SHARED_STRINGS:
-                raise Refused(f"文件中的不同文本超过 {MAX_SHARED_STRINGS} 条，不像正常的数据表，已拒绝导入；"
-                              "请只保留需要导入的数据")
+                raise Refused(
+                    f"文件中的不同文本超过 {MAX_SHARED_STRINGS} 条，不像正常的数据表，已拒绝导入；"
+                    "请只保留需要导入的数据"
+                )
         elif self.part == WORKBOOK_RELS and local == "Relationship" and attrs.get("Id") and attrs.get("Target"):
             target = attrs["Target"]
             self.targets[attrs["Id"]] = target[1:] if target.startswith("/") else f"xl/{target}"
@@ -200,8 +208,7 @@ class Scan:
         if row > MAX_ROWS:
             raise Refused(f"{self.too_many_rows()}（{what}）")
         if column > MAX_COLUMNS:
-            raise Refused(f"{self.sheet_name()}列数过多（超过 {MAX_COLUMNS} 列，{what}），"
-                          "请只保留需要导入的数据")
+            raise Refused(f"{self.sheet_name()}列数过多（超过 {MAX_COLUMNS} 列，{what}），请只保留需要导入的数据")
 
     def characters(self, data: str) -> None:
         """Cell text, shared strings and formulas become Python strings: one is at most Excel's limit.
@@ -209,8 +216,9 @@ class Scan:
         self.text += len(data)
         if self.text > MAX_CELL_TEXT and (self.root in SHEET_ROOTS or self.root == "sst"):
             where = self.sheet_name() if self.root in SHEET_ROOTS else "文件中"
-            raise Refused(f"{where}有一个单元格的文字超过 {MAX_CELL_TEXT} 个字符（Excel 的上限），"
-                          "不像正常的数据表，已拒绝导入")
+            raise Refused(
+                f"{where}有一个单元格的文字超过 {MAX_CELL_TEXT} 个字符（Excel 的上限），不像正常的数据表，已拒绝导入"
+            )
 
     # ------------------------------------------------------------ messages
 
@@ -232,4 +240,3 @@ def looks_like_xml(chunk: bytes) -> bool:
         return True  # UTF-16 with a byte-order mark
     first = chunk.removeprefix(b"\xef\xbb\xbf").lstrip()[:1]
     return first in (b"", b"<")
-

@@ -21,12 +21,18 @@ class PlanTargetInline(ChildTableInline):
 class CopyPlanForm(forms.Form):
     """复制为新年度方案: the year and, optionally, the title of the new plan."""
 
-    year = forms.CharField(label="新年度", max_length=4,
-                           widget=forms.TextInput(attrs={"class": "form-control", "style": "max-width: 8rem",
-                                                         "inputmode": "numeric"}))
-    title = forms.CharField(label="方案标题", max_length=200, required=False,
-                            help_text="留空则沿用原标题，并把其中的年份换成新年度",
-                            widget=forms.TextInput(attrs={"class": "form-control", "style": "max-width: 36rem"}))
+    year = forms.CharField(
+        label="新年度",
+        max_length=4,
+        widget=forms.TextInput(attrs={"class": "form-control", "style": "max-width: 8rem", "inputmode": "numeric"}),
+    )
+    title = forms.CharField(
+        label="方案标题",
+        max_length=200,
+        required=False,
+        help_text="留空则沿用原标题，并把其中的年份换成新年度",
+        widget=forms.TextInput(attrs={"class": "form-control", "style": "max-width: 36rem"}),
+    )
 
     def clean_year(self):
         try:  # the service's rule, so the page and the API refuse alike
@@ -56,8 +62,11 @@ class ActionPlanAdmin(DocumentAdmin):
 
     def get_urls(self):
         return [
-            path("<path:object_id>/copy/", self.admin_site.admin_view(self.copy_view),
-                 name="innovation_action_actionplan_copy"),
+            path(
+                "<path:object_id>/copy/",
+                self.admin_site.admin_view(self.copy_view),
+                name="innovation_action_actionplan_copy",
+            ),
             *super().get_urls(),
         ]
 
@@ -88,27 +97,36 @@ class ActionPlanAdmin(DocumentAdmin):
             form = CopyPlanForm(request.POST)
             if form.is_valid():
                 try:
-                    plan = new_year.copy_plan(source, form.cleaned_data["year"], request.user,
-                                              form.cleaned_data["title"])
+                    plan = new_year.copy_plan(
+                        source, form.cleaned_data["year"], request.user, form.cleaned_data["title"]
+                    )
                 except FrappeError as exc:
                     error = exc.message
                 else:
-                    self.message_user(request, f"已复制为 {plan.year} 年度方案：{new_year.copy_summary(plan)}。"
-                                               "请修改方案内容，重点项目清单请另行填报或导入。", messages.SUCCESS)
+                    self.message_user(
+                        request,
+                        f"已复制为 {plan.year} 年度方案：{new_year.copy_summary(plan)}。"
+                        "请修改方案内容，重点项目清单请另行填报或导入。",
+                        messages.SUCCESS,
+                    )
                     return HttpResponseRedirect(change_url(plan))
         else:
             form = CopyPlanForm(initial={"year": source.year + 1})
-        return TemplateResponse(request, "admin/innovation_action/action_plan/copy.html", {
-            **self.admin_site.each_context(request),
-            "title": "复制为新年度方案",
-            "opts": self.opts,
-            "source": source,
-            "form": form,
-            "error": error,
-            "title_placeholder": new_year.default_title(source, source.year + 1),
-            "counts": copy_counts(source),
-            "source_url": change_url(source),
-        })
+        return TemplateResponse(
+            request,
+            "admin/innovation_action/action_plan/copy.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "复制为新年度方案",
+                "opts": self.opts,
+                "source": source,
+                "form": form,
+                "error": error,
+                "title_placeholder": new_year.default_title(source, source.year + 1),
+                "counts": copy_counts(source),
+                "source_url": change_url(source),
+            },
+        )
 
 
 def copy_counts(plan: ActionPlan) -> dict:

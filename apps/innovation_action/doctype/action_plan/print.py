@@ -41,15 +41,22 @@ class PlanContext:
 
 
 def task_row(task) -> TaskRow:
-    return TaskRow(number=task.number, section=task.section, title=task.title, content=task.content,
-                   lead_unit=task.lead_unit.name if task.lead_unit_id else "",
-                   responsible_units=[unit.name for unit in task.responsible_units],
-                   liaisons=[str(liaison) for liaison in task.liaisons])
+    return TaskRow(
+        number=task.number,
+        section=task.section,
+        title=task.title,
+        content=task.content,
+        lead_unit=task.lead_unit.name if task.lead_unit_id else "",
+        responsible_units=[unit.name for unit in task.responsible_units],
+        liaisons=[str(liaison) for liaison in task.liaisons],
+    )
 
 
 def context(plan) -> PlanContext:
-    tasks = [task_row(task) for task in
-             plan.tasks.select_related("lead_unit").prefetch_related("units__unit", "units__liaison")]
+    tasks = [
+        task_row(task)
+        for task in plan.tasks.select_related("lead_unit").prefetch_related("units__unit", "units__liaison")
+    ]
     return PlanContext(
         tasks=tasks,
         task_sections=[TaskSection(title, list(rows)) for title, rows in groupby(tasks, attrgetter("section"))],

@@ -10,8 +10,20 @@ from apps.lowcode.exceptions import FrappeError
 class AssessmentPeriodAdmin(DocumentAdmin):
     list_display = ("name", "title", "kind", "start_date", "end_date", "deadline", "opened_at")
     list_filter = ("plan", "kind")
-    fields = ("name", "plan", "kind", "number", "start_date", "end_date", "deadline", "opened_at",
-              "owner", "creation", "modified", "modified_by")
+    fields = (
+        "name",
+        "plan",
+        "kind",
+        "number",
+        "start_date",
+        "end_date",
+        "deadline",
+        "opened_at",
+        "owner",
+        "creation",
+        "modified",
+        "modified_by",
+    )
     readonly_fields = (*DocumentAdmin.readonly_fields, "opened_at")
     actions = ["open_periods", "recompute_scores"]
 

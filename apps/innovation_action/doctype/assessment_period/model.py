@@ -29,8 +29,9 @@ class AssessmentPeriod(Document):
     start_date = models.DateField("开始日期")
     end_date = models.DateField("结束日期")
     deadline = models.DateField("报送截止日期", null=True, blank=True)
-    opened_at = models.DateTimeField("开启时间", null=True, blank=True, editable=False,
-                                     help_text="开启考评时为各考评对象生成自评报告")
+    opened_at = models.DateTimeField(
+        "开启时间", null=True, blank=True, editable=False, help_text="开启考评时为各考评对象生成自评报告"
+    )
 
     class Meta:
         verbose_name = "考评周期"

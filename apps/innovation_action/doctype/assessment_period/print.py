@@ -74,15 +74,16 @@ class Category:
 
     @property
     def ranks_text(self) -> str:
-        """"第1名赣州经开区，第2名章贡区、赣县区（赣州高新区）（并列），第4名…"."""
+        """ "第1名赣州经开区，第2名章贡区、赣县区（赣州高新区）（并列），第4名…"."""
         places: list[tuple[int, list[str]]] = []
         for row in self.rows:
             if places and places[-1][0] == row.rank:
                 places[-1][1].append(row.assessee)
             else:
                 places.append((row.rank, [row.assessee]))
-        return "，".join(f"第{rank}名{'、'.join(names)}{'（并列）' if len(names) > 1 else ''}"
-                        for rank, names in places)
+        return "，".join(
+            f"第{rank}名{'、'.join(names)}{'（并列）' if len(names) > 1 else ''}" for rank, names in places
+        )
 
     @property
     def pending_names(self) -> str:
@@ -98,31 +99,55 @@ class Category:
 
 
 def _print_rows(table: Category) -> list[PrintRow]:
-    rows = [PrintRow(category=table.title, rank=row.rank_text or NONE, assessee=row.assessee,
-                     group_scores=list(row.group_scores), subtotal=row.subtotal,
-                     bonus=row.bonus_text, total=row.total, result=row.result_text or NONE)
-            for row in table.rows]
-    rows += [PrintRow(category=table.title, rank=NONE, assessee=p.assessee, group_scores=[None] * len(table.columns),
-                      subtotal=None, bonus="", total=None, result="未审定", note=p.state)
-             for p in table.pending]
+    rows = [
+        PrintRow(
+            category=table.title,
+            rank=row.rank_text or NONE,
+            assessee=row.assessee,
+            group_scores=list(row.group_scores),
+            subtotal=row.subtotal,
+            bonus=row.bonus_text,
+            total=row.total,
+            result=row.result_text or NONE,
+        )
+        for row in table.rows
+    ]
+    rows += [
+        PrintRow(
+            category=table.title,
+            rank=NONE,
+            assessee=p.assessee,
+            group_scores=[None] * len(table.columns),
+            subtotal=None,
+            bonus="",
+            total=None,
+            result="未审定",
+            note=p.state,
+        )
+        for p in table.pending
+    ]
     return rows
 
 
 def _category(table) -> Category:
-    category = Category(category=table.category, title=table.title, columns=table.columns,
-                        rows=table.rows, pending=table.pending)
+    category = Category(
+        category=table.category, title=table.title, columns=table.columns, rows=table.rows, pending=table.pending
+    )
     if table.category != UNIT_CATEGORY and not table.pending:
         category.praised = [r.assessee for r in table.rows if r.outcome == Outcome.PRAISE]
         category.interviewed = [r.assessee for r in table.rows if r.outcome == Outcome.INTERVIEW]
-        category.withheld = [r.assessee for r in table.rows
-                             if r.veto and r.rank is not None and r.rank <= ranking.PRAISED_RANKS]
+        category.withheld = [
+            r.assessee for r in table.rows if r.veto and r.rank is not None and r.rank <= ranking.PRAISED_RANKS
+        ]
     return category
 
 
 def has_units(period) -> bool:
     """City units are assessed in this period when any has a self-assessment or a score in it."""
-    return (SelfAssessment.objects.filter(period=period, unit__isnull=False).exists()
-            or Score.objects.filter(period=period, unit__isnull=False).exists())
+    return (
+        SelfAssessment.objects.filter(period=period, unit__isnull=False).exists()
+        or Score.objects.filter(period=period, unit__isnull=False).exists()
+    )
 
 
 @dataclass
@@ -189,7 +214,7 @@ def context(period) -> PeriodContext:
 
 
 def pending_text(counties: list, units: list) -> str:
-    """"尚有 5 个县（市、区）、2 个市直单位未审定"; empty when everyone is approved."""
+    """ "尚有 5 个县（市、区）、2 个市直单位未审定"; empty when everyone is approved."""
     parts = [f"{len(counties)} 个县（市、区）"] if counties else []
     parts += [f"{len(units)} 个市直单位"] if units else []
     return f"尚有 {'、'.join(parts)}未审定" if parts else ""

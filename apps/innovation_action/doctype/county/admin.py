@@ -10,8 +10,17 @@ class CountyAdmin(DocumentAdmin):
     list_display = ("name", "category", "aliases", "project_count", "total_investment")
     list_filter = ("category",)
     search_fields = ("name", "aliases")
-    fields = ("name", "category", "aliases", "order", "averaged_indicators",
-              "owner", "creation", "modified", "modified_by")
+    fields = (
+        "name",
+        "category",
+        "aliases",
+        "order",
+        "averaged_indicators",
+        "owner",
+        "creation",
+        "modified",
+        "modified_by",
+    )
     filter_horizontal = ("averaged_indicators",)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
@@ -22,8 +31,10 @@ class CountyAdmin(DocumentAdmin):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(
-            _project_count=Count("projects"), _total_investment=Sum("projects__total_investment")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(_project_count=Count("projects"), _total_investment=Sum("projects__total_investment"))
         )
 
     @admin.display(description="项目数", ordering="_project_count")

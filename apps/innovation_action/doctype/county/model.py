@@ -23,11 +23,17 @@ class County(Document):
     category = models.CharField("考评分类", max_length=4, choices=CountyCategory.choices)
     order = models.PositiveSmallIntegerField("排列顺序", default=0)
     aliases = models.CharField(
-        "简称/别名", max_length=200, blank=True, help_text="多个以顿号分隔；导入数据时按别名识别同一县（市、区），例如 蓉江新区"
+        "简称/别名",
+        max_length=200,
+        blank=True,
+        help_text="多个以顿号分隔；导入数据时按别名识别同一县（市、区），例如 蓉江新区",
     )
 
     averaged_indicators = models.ManyToManyField(
-        "innovation_action.Indicator", verbose_name="按同类平均得分计算的指标", blank=True, related_name="+",
+        "innovation_action.Indicator",
+        verbose_name="按同类平均得分计算的指标",
+        blank=True,
+        related_name="+",
         help_text="附件3：赣州蓉江新区有关科技创新指标难以单独统计的，按一类县平均得分计算",
     )
 

@@ -21,7 +21,19 @@ class IndicatorGroupAdmin(DocumentAdmin):
     list_display = ("title", "scheme", "points", "is_bonus", "plan")
     list_filter = ("plan", "scheme")
     inlines = [IndicatorInline]
-    fields = ("name", "plan", "scheme", "order", "title", "points", "is_bonus", "owner", "creation", "modified", "modified_by")
+    fields = (
+        "name",
+        "plan",
+        "scheme",
+        "order",
+        "title",
+        "points",
+        "is_bonus",
+        "owner",
+        "creation",
+        "modified",
+        "modified_by",
+    )
 
 
 class BonusRuleInline(ChildTableInline):
@@ -38,12 +50,24 @@ class IndicatorAdmin(DocumentAdmin):
     inlines = [BonusRuleInline]
     fieldsets = (
         (None, {"fields": ("name", "group", "number", "title", "points", "scoring_standard")}),
-        ("计分方法", {
-            "description": "未设分值的指标平分所在类别的剩余分值。自动计分的指标按取值来源的数值计算；"
-                           "“评审打分”的指标由考评对象自评、领导小组办公室初审打分。",
-            "fields": ("scoring_method", "value_source", "target", "floor", "cap", "rank_step", "deduction",
-                       "formula", "higher_is_better"),
-        }),
+        (
+            "计分方法",
+            {
+                "description": "未设分值的指标平分所在类别的剩余分值。自动计分的指标按取值来源的数值计算；"
+                "“评审打分”的指标由考评对象自评、领导小组办公室初审打分。",
+                "fields": (
+                    "scoring_method",
+                    "value_source",
+                    "target",
+                    "floor",
+                    "cap",
+                    "rank_step",
+                    "deduction",
+                    "formula",
+                    "higher_is_better",
+                ),
+            },
+        ),
         ("记录", {"classes": ("collapse",), "fields": ("owner", "creation", "modified", "modified_by")}),
     )
 

@@ -24,7 +24,9 @@ class IndicatorGroup(Document):
 
     doctype = "Indicator Group"
 
-    plan = models.ForeignKey(ActionPlan, verbose_name="工作方案", on_delete=models.CASCADE, related_name="indicator_groups")
+    plan = models.ForeignKey(
+        ActionPlan, verbose_name="工作方案", on_delete=models.CASCADE, related_name="indicator_groups"
+    )
     scheme = models.CharField("考评方案", max_length=4, choices=Scheme.choices)
     order = models.PositiveSmallIntegerField("顺序")
     title = models.CharField("指标类别", max_length=100)
@@ -67,23 +69,35 @@ class Indicator(Document):
 
     doctype = "Indicator"
 
-    group = models.ForeignKey(IndicatorGroup, verbose_name="指标类别", on_delete=models.CASCADE, related_name="indicators")
+    group = models.ForeignKey(
+        IndicatorGroup, verbose_name="指标类别", on_delete=models.CASCADE, related_name="indicators"
+    )
     number = models.PositiveSmallIntegerField("序号")
     title = models.CharField("考核指标", max_length=300)
     points = models.DecimalField("分值", max_digits=6, decimal_places=2, null=True, blank=True)
     scoring_standard = models.TextField("计分标准", blank=True)
     scoring_method = models.CharField("计分方法", max_length=24, choices=Method.choices, default=Method.MANUAL)
-    value_source = models.CharField("取值来源", max_length=16, choices=ValueSource.choices,
-                                    default=ValueSource.REPORTED)
+    value_source = models.CharField(
+        "取值来源", max_length=16, choices=ValueSource.choices, default=ValueSource.REPORTED
+    )
     target = models.DecimalField("目标值", **PARAMETER, help_text="完成率法、功效系数法：达到即得满分的值")
     floor = models.DecimalField("不允许值", **PARAMETER, help_text="功效系数法：得 60% 分值的底线值")
-    cap = models.DecimalField("封顶系数", max_digits=6, decimal_places=2, default=Decimal(1),
-                              help_text="完成率法：完成率超过目标的部分最多按此倍数计分，1 表示完成目标即满分")
+    cap = models.DecimalField(
+        "封顶系数",
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal(1),
+        help_text="完成率法：完成率超过目标的部分最多按此倍数计分，1 表示完成目标即满分",
+    )
     rank_step = models.DecimalField("每降一位扣分", **PARAMETER, help_text="位次法：第一名满分，每降一位扣此分值")
     deduction = models.DecimalField("每次扣分", **PARAMETER, help_text="扣分法：每次（个）扣此分值，扣完为止")
-    formula = models.CharField("计分公式", max_length=300, blank=True,
-                               help_text="自定义公式，可用 value、target、floor、points、best、worst、average、rank、"
-                                         "count，例如 min(value / target, 1.2) * points")
+    formula = models.CharField(
+        "计分公式",
+        max_length=300,
+        blank=True,
+        help_text="自定义公式，可用 value、target、floor、points、best、worst、average、rank、"
+        "count，例如 min(value / target, 1.2) * points",
+    )
     higher_is_better = models.BooleanField("数值越大越好", default=True, help_text="比最优法、位次法按此判断最优")
 
     class Meta:
@@ -115,9 +129,17 @@ class Indicator(Document):
         return self.group.is_bonus
 
     def rule(self) -> Rule:
-        return Rule(method=self.scoring_method, points=self.weight, target=self.target, floor=self.floor,
-                    cap=self.cap, step=self.rank_step, deduction=self.deduction, formula=self.formula,
-                    higher_is_better=self.higher_is_better)
+        return Rule(
+            method=self.scoring_method,
+            points=self.weight,
+            target=self.target,
+            floor=self.floor,
+            cap=self.cap,
+            step=self.rank_step,
+            deduction=self.deduction,
+            formula=self.formula,
+            higher_is_better=self.higher_is_better,
+        )
 
     def clean(self):
         super().clean()
@@ -130,8 +152,12 @@ class Indicator(Document):
         others = self.group.indicators.exclude(pk=self.pk).exclude(points=None)
         assigned = sum((i.points for i in others), Decimal(0)) + (self.points or 0)
         if assigned > self.group.points:
-            raise ValidationError({"points": f"{self.group.title}各指标分值合计 {number_text(assigned)} 分，"
-                                             f"超过该类别的 {number_text(self.group.points)} 分"})
+            raise ValidationError(
+                {
+                    "points": f"{self.group.title}各指标分值合计 {number_text(assigned)} 分，"
+                    f"超过该类别的 {number_text(self.group.points)} 分"
+                }
+            )
         errors = rule_errors(self.rule())
         if errors:  # the rule's parameter names, as this model's fields
             raise ValidationError({RULE_FIELDS.get(name, name): message for name, message in errors.items()})
@@ -142,7 +168,9 @@ class BonusRule(ChildDocument):
 
     doctype = "Bonus Rule"
 
-    indicator = models.ForeignKey(Indicator, verbose_name="考评指标", on_delete=models.CASCADE, related_name="bonus_rules")
+    indicator = models.ForeignKey(
+        Indicator, verbose_name="考评指标", on_delete=models.CASCADE, related_name="bonus_rules"
+    )
     category = models.CharField("加分类别", max_length=100, help_text="例如 高成长企业培育、科技奖励")
     item = models.CharField("加分事项", max_length=200)
     points = models.DecimalField("加分值", max_digits=5, decimal_places=2)

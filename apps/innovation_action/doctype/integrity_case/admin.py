@@ -9,8 +9,20 @@ class IntegrityCaseAdmin(DocumentAdmin):
     list_display = ("found_on", "assessee", "title", "is_major", "plan")
     list_filter = ("plan", "is_major")
     search_fields = ("title", "county__name", "unit__name")
-    fields = ("name", "plan", "county", "unit", "title", "found_on", "is_major", "description",
-              "owner", "creation", "modified", "modified_by")
+    fields = (
+        "name",
+        "plan",
+        "county",
+        "unit",
+        "title",
+        "found_on",
+        "is_major",
+        "description",
+        "owner",
+        "creation",
+        "modified",
+        "modified_by",
+    )
 
     @admin.display(description="县（市、区）/单位")
     def assessee(self, obj):

@@ -14,16 +14,25 @@ class IntegrityCase(Document):
 
     doctype = "Integrity Case"
 
-    plan = models.ForeignKey(ActionPlan, verbose_name="工作方案", on_delete=models.CASCADE,
-                             related_name="integrity_cases")
-    county = models.ForeignKey(County, verbose_name="县（市、区）", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="integrity_cases")
-    unit = models.ForeignKey(Unit, verbose_name="市直单位", null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="integrity_cases")
+    plan = models.ForeignKey(
+        ActionPlan, verbose_name="工作方案", on_delete=models.CASCADE, related_name="integrity_cases"
+    )
+    county = models.ForeignKey(
+        County,
+        verbose_name="县（市、区）",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="integrity_cases",
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name="市直单位", null=True, blank=True, on_delete=models.PROTECT, related_name="integrity_cases"
+    )
     title = models.CharField("问题概述", max_length=200)
     found_on = models.DateField("认定日期")
-    is_major = models.BooleanField("重大科研诚信问题", default=True,
-                                   help_text="重大问题取消所在地该年度评先评优资格；一般问题仅作记录")
+    is_major = models.BooleanField(
+        "重大科研诚信问题", default=True, help_text="重大问题取消所在地该年度评先评优资格；一般问题仅作记录"
+    )
     description = models.TextField("详细情况", blank=True)
 
     class Meta:

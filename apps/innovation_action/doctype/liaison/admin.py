@@ -10,5 +10,16 @@ class LiaisonAdmin(DocumentAdmin):
     list_filter = ("unit",)
     search_fields = ("person_name", "organization", "department", "unit__name")
     autocomplete_fields = ("unit", "user")
-    fields = ("name", "unit", "organization", "department", "person_name", "phone", "user",
-              "owner", "creation", "modified", "modified_by")
+    fields = (
+        "name",
+        "unit",
+        "organization",
+        "department",
+        "person_name",
+        "phone",
+        "user",
+        "owner",
+        "creation",
+        "modified",
+        "modified_by",
+    )

@@ -33,9 +33,7 @@ class Liaison(Document):
         verbose_name = "联络员"
         verbose_name_plural = "联络员"
         ordering = ["unit__order", "unit_id", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["unit", "person_name"], name="unique_liaison_per_unit")
-        ]
+        constraints = [models.UniqueConstraint(fields=["unit", "person_name"], name="unique_liaison_per_unit")]
 
     def autoname(self):
         return f"{self.unit.name}-{self.person_name}"

@@ -28,13 +28,17 @@ from apps.lowcode.permissions import can
 
 class ImportForm(forms.Form):
     period = forms.ModelChoiceField(
-        AssessmentPeriod.objects.select_related("plan"), label="考评周期", empty_label=None,
+        AssessmentPeriod.objects.select_related("plan"),
+        label="考评周期",
+        empty_label=None,
         widget=forms.Select(attrs={"class": "form-control", "style": "max-width: 20rem"}),
     )
     file = forms.FileField(
-        label="xlsx 文件", help_text="请使用下载的导入模板；核定值留空的行不导入，也不删除已有数据",
-        widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".xlsx",
-                                               "style": "max-width: 32rem"}),
+        label="xlsx 文件",
+        help_text="请使用下载的导入模板；核定值留空的行不导入，也不删除已有数据",
+        widget=forms.ClearableFileInput(
+            attrs={"class": "form-control", "accept": ".xlsx", "style": "max-width: 32rem"}
+        ),
     )
 
 
@@ -49,8 +53,10 @@ def default_period(request, chosen=None) -> AssessmentPeriod | None:
     if found is not None:
         return found
     periods = AssessmentPeriod.objects.exclude(kind=PeriodKind.MONTH)
-    return (periods.exclude(opened_at=None).order_by("-opened_at").first()
-            or periods.order_by("-end_date", "start_date").first())
+    return (
+        periods.exclude(opened_at=None).order_by("-opened_at").first()
+        or periods.order_by("-end_date", "start_date").first()
+    )
 
 
 @admin.register(OfficialValue)
@@ -61,8 +67,20 @@ class OfficialValueAdmin(DocumentAdmin):
     list_select_related = ("county", "indicator", "period__plan")
     search_fields = ("county__name", "county__aliases", "indicator__title", "source", "note")
     change_list_template = "admin/innovation_action/official_value/change_list.html"
-    fields = ("name", "period", "county", "indicator", "value", "target", "source", "note",
-              "owner", "creation", "modified", "modified_by")
+    fields = (
+        "name",
+        "period",
+        "county",
+        "indicator",
+        "value",
+        "target",
+        "source",
+        "note",
+        "owner",
+        "creation",
+        "modified",
+        "modified_by",
+    )
 
     @admin.display(description="核定值", ordering="value")
     def value_display(self, obj):
@@ -81,8 +99,10 @@ class OfficialValueAdmin(DocumentAdmin):
         ]
 
     def changelist_view(self, request, extra_context=None):
-        context = {"can_import": can(request.user, "create", OfficialValue),
-                   "import_url": reverse("admin:innovation_action_officialvalue_import")}
+        context = {
+            "can_import": can(request.user, "create", OfficialValue),
+            "import_url": reverse("admin:innovation_action_officialvalue_import"),
+        }
         return super().changelist_view(request, {**(extra_context or {}), **context})
 
     def import_view(self, request):
@@ -95,7 +115,8 @@ class OfficialValueAdmin(DocumentAdmin):
             if form.is_valid():
                 try:
                     result = official_data.import_official_values(
-                        request.user, form.cleaned_data["period"], form.cleaned_data["file"])
+                        request.user, form.cleaned_data["period"], form.cleaned_data["file"]
+                    )
                 except OfficialImportError as exc:
                     problems = exc.problems
                 except FrappeError as exc:
@@ -104,18 +125,22 @@ class OfficialValueAdmin(DocumentAdmin):
             form = ImportForm(initial={"period": default_period(request)})
         period = default_period(request, request.POST.get("period"))
         opts = self.model._meta
-        return TemplateResponse(request, "admin/innovation_action/official_value/import.html", {
-            **self.admin_site.each_context(request),
-            "title": "导入核定数据",
-            "opts": opts,
-            "form": form,
-            "period": period,
-            "result": result,
-            "problems": problems,
-            "error": error,
-            "template_url": reverse("admin:innovation_action_officialvalue_template"),
-            "changelist_url": reverse("admin:innovation_action_officialvalue_changelist"),
-        })
+        return TemplateResponse(
+            request,
+            "admin/innovation_action/official_value/import.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "导入核定数据",
+                "opts": opts,
+                "form": form,
+                "period": period,
+                "result": result,
+                "problems": problems,
+                "error": error,
+                "template_url": reverse("admin:innovation_action_officialvalue_template"),
+                "changelist_url": reverse("admin:innovation_action_officialvalue_changelist"),
+            },
+        )
 
     def template_view(self, request):
         """下载导入模板 of the period in ?period= (an id)."""

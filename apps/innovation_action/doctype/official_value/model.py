@@ -19,14 +19,22 @@ class OfficialValue(Document):
 
     doctype = "Official Value"
 
-    period = models.ForeignKey(AssessmentPeriod, verbose_name="考评周期", on_delete=models.CASCADE,
-                               related_name="official_values")
-    county = models.ForeignKey(County, verbose_name="县（市、区）", on_delete=models.PROTECT,
-                               related_name="official_values")
+    period = models.ForeignKey(
+        AssessmentPeriod, verbose_name="考评周期", on_delete=models.CASCADE, related_name="official_values"
+    )
+    county = models.ForeignKey(
+        County, verbose_name="县（市、区）", on_delete=models.PROTECT, related_name="official_values"
+    )
     indicator = models.ForeignKey(Indicator, verbose_name="考评指标", on_delete=models.PROTECT, related_name="+")
     value = models.DecimalField("核定值", max_digits=20, decimal_places=4)
-    target = models.DecimalField("目标值", max_digits=20, decimal_places=4, null=True, blank=True,
-                                 help_text="该县（市、区）的目标值；留空按指标的目标值")
+    target = models.DecimalField(
+        "目标值",
+        max_digits=20,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text="该县（市、区）的目标值；留空按指标的目标值",
+    )
     source = models.CharField("数据来源", max_length=100, blank=True, help_text="公布或核定的主管部门，例如 市统计局")
     note = models.CharField("备注", max_length=300, blank=True)
 
@@ -40,7 +48,9 @@ class OfficialValue(Document):
         return f"{self.period.name}-{self.county.name}-{self.indicator.number:02d}"
 
     def __str__(self):
-        return f"{self.county} 第{self.indicator.number}项 {number_text(self.value)}" if self.indicator_id else self.name
+        return (
+            f"{self.county} 第{self.indicator.number}项 {number_text(self.value)}" if self.indicator_id else self.name
+        )
 
     def clean(self):
         super().clean()

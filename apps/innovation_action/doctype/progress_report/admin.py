@@ -63,12 +63,25 @@ class OverdueFilter(admin.SimpleListFilter):
 @admin.register(ProgressReport)
 class ProgressReportAdmin(DocumentAdmin):
     list_display = ("name", "unit", "period", "workflow_state", "submitted_at", "overdue")
-    list_filter = (OverdueFilter, ("period", admin.RelatedOnlyFieldListFilter),
-                   ("unit", admin.RelatedOnlyFieldListFilter))
+    list_filter = (
+        OverdueFilter,
+        ("period", admin.RelatedOnlyFieldListFilter),
+        ("unit", admin.RelatedOnlyFieldListFilter),
+    )
     list_select_related = ("unit", "period__plan")
     search_fields = ("name", "unit__name")
-    fields = ("name", "period", "unit", "summary", "submitted_at",
-              "workflow_state", "owner", "creation", "modified", "modified_by")
+    fields = (
+        "name",
+        "period",
+        "unit",
+        "summary",
+        "submitted_at",
+        "workflow_state",
+        "owner",
+        "creation",
+        "modified",
+        "modified_by",
+    )
     readonly_fields = ("submitted_at", "workflow_state", "owner", "creation", "modified", "modified_by")
     inlines = [ProgressReportLineInline]
 

@@ -16,11 +16,14 @@ def prefill_lines(report, **context) -> None:
     if report.lines.exists():
         return
     user = context.get("user")
-    ProgressReportLine.objects.bulk_create([
-        ProgressReportLine(report=report, task=task, idx=idx, name=f"{report.name}-{task.number:02d}",
-                           owner=user, modified_by=user)
-        for idx, task in enumerate(tasks_of_unit(report.period.plan, report.unit), start=1)
-    ])
+    ProgressReportLine.objects.bulk_create(
+        [
+            ProgressReportLine(
+                report=report, task=task, idx=idx, name=f"{report.name}-{task.number:02d}", owner=user, modified_by=user
+            )
+            for idx, task in enumerate(tasks_of_unit(report.period.plan, report.unit), start=1)
+        ]
+    )
 
 
 def stamp_submission(report, from_state: str = "", to_state: str = "", **context) -> None:

@@ -28,8 +28,13 @@ class ProgressReport(Document):
 
     doctype = "Progress Report"
 
-    period = models.ForeignKey(AssessmentPeriod, verbose_name="调度月份", on_delete=models.PROTECT,
-                               related_name="progress_reports", limit_choices_to={"kind": PeriodKind.MONTH})
+    period = models.ForeignKey(
+        AssessmentPeriod,
+        verbose_name="调度月份",
+        on_delete=models.PROTECT,
+        related_name="progress_reports",
+        limit_choices_to={"kind": PeriodKind.MONTH},
+    )
     unit = models.ForeignKey(Unit, verbose_name="报送单位", on_delete=models.PROTECT, related_name="progress_reports")
     summary = models.TextField("本月工作进展", blank=True)
     submitted_at = models.DateTimeField("报送时间", null=True, blank=True, editable=False)

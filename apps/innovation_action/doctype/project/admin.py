@@ -9,16 +9,43 @@ from apps.lowcode.admin.base import DocumentAdmin
 
 @admin.register(Project)
 class ProjectAdmin(DocumentAdmin):
-    list_display = ("number", "project_name", "county", "section", "category", "total_investment_display",
-                    "planned_investment_display", "start_display", "end_display")
+    list_display = (
+        "number",
+        "project_name",
+        "county",
+        "section",
+        "category",
+        "total_investment_display",
+        "planned_investment_display",
+        "start_display",
+        "end_display",
+    )
     list_display_links = ("number", "project_name")
     list_filter = ("plan", "section", "county__category", "county", "category")
     search_fields = ("project_name", "project_code", "construction_unit", "responsible_leader", "county__name")
     autocomplete_fields = ("county",)
     change_list_template = "admin/innovation_action/project/change_list.html"
-    fields = ("name", "plan", "section", "number", "project_name", "county", "category", "project_code",
-              "content", "start_month", "end_month", "construction_unit", "total_investment",
-              "planned_investment", "responsible_leader", "owner", "creation", "modified", "modified_by")
+    fields = (
+        "name",
+        "plan",
+        "section",
+        "number",
+        "project_name",
+        "county",
+        "category",
+        "project_code",
+        "content",
+        "start_month",
+        "end_month",
+        "construction_unit",
+        "total_investment",
+        "planned_investment",
+        "responsible_leader",
+        "owner",
+        "creation",
+        "modified",
+        "modified_by",
+    )
 
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)
@@ -26,7 +53,6 @@ class ProjectAdmin(DocumentAdmin):
         if cl is not None:
             response.context_data["section_totals"] = section_totals(cl.queryset)
         return response
-
 
     @admin.display(description="总投资（万元）", ordering="total_investment")
     def total_investment_display(self, obj):
@@ -69,12 +95,14 @@ def section_totals(queryset):
     }
     rows = [by_section[s] for s in Project.Section.values if s in by_section]
     if len(rows) > 1:
-        rows.append({
-            "section": "合计",
-            "count": sum(r["count"] for r in rows),
-            "total": sum(r["total"] for r in rows),
-            "planned": sum(r["planned"] for r in rows),
-        })
+        rows.append(
+            {
+                "section": "合计",
+                "count": sum(r["count"] for r in rows),
+                "total": sum(r["total"] for r in rows),
+                "planned": sum(r["planned"] for r in rows),
+            }
+        )
     for row in rows:
         row["total_text"], row["total_yi"] = wan(row["total"]), yi(row["total"])
         row["planned_text"], row["planned_yi"] = wan(row["planned"]), yi(row["planned"])

@@ -48,9 +48,29 @@ class ScoreAdmin(ReadOnlyMixin, DocumentAdmin):
     search_fields = ("name", "county__name", "unit__name")
     list_select_related = ("period__plan", "county", "unit")
     change_list_template = "admin/innovation_action/score/change_list.html"
-    fields = ("name", "period", "self_assessment", "scheme", "county", "unit", "category", "subtotal",
-              "bonus_claimed", "bonus", "total", "rank", "outcome", "veto", "outcome_note",
-              "approved_at", "approved_by", "owner", "creation", "modified", "modified_by")
+    fields = (
+        "name",
+        "period",
+        "self_assessment",
+        "scheme",
+        "county",
+        "unit",
+        "category",
+        "subtotal",
+        "bonus_claimed",
+        "bonus",
+        "total",
+        "rank",
+        "outcome",
+        "veto",
+        "outcome_note",
+        "approved_at",
+        "approved_by",
+        "owner",
+        "creation",
+        "modified",
+        "modified_by",
+    )
     readonly_fields = fields
     inlines = [ScoreLineInline]
 
@@ -63,8 +83,12 @@ class ScoreAdmin(ReadOnlyMixin, DocumentAdmin):
         labels = [obj.outcome] if obj.outcome else []
         if obj.veto:
             labels.append(VETO_LABEL)
-        return format_html_join(" ", '<span class="badge bg-{}">{}</span>',
-                                ((BADGE_STYLES[label], label) for label in labels)) or "—"
+        return (
+            format_html_join(
+                " ", '<span class="badge bg-{}">{}</span>', ((BADGE_STYLES[label], label) for label in labels)
+            )
+            or "—"
+        )
 
     def changelist_view(self, request, extra_context=None):
         """The link to 考评排名 keeps the period the list is filtered on."""

@@ -31,15 +31,19 @@ class Score(Document):
     doctype = "Score"
     writable_as_resource = False
 
-    period = models.ForeignKey(AssessmentPeriod, verbose_name="考评周期", on_delete=models.PROTECT,
-                               related_name="scores")
-    self_assessment = models.OneToOneField(SelfAssessment, verbose_name="自评报告", on_delete=models.CASCADE,
-                                           related_name="score")
+    period = models.ForeignKey(
+        AssessmentPeriod, verbose_name="考评周期", on_delete=models.PROTECT, related_name="scores"
+    )
+    self_assessment = models.OneToOneField(
+        SelfAssessment, verbose_name="自评报告", on_delete=models.CASCADE, related_name="score"
+    )
     scheme = models.CharField("考评方案", max_length=4, choices=Scheme.choices)
-    county = models.ForeignKey(County, verbose_name="县（市、区）", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="scores")
-    unit = models.ForeignKey(Unit, verbose_name="市直单位", null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="scores")
+    county = models.ForeignKey(
+        County, verbose_name="县（市、区）", null=True, blank=True, on_delete=models.PROTECT, related_name="scores"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name="市直单位", null=True, blank=True, on_delete=models.PROTECT, related_name="scores"
+    )
     category = models.CharField("排名类别", max_length=8, help_text="县（市、区）按考评分类排名，市直单位单独排名")
     subtotal = models.DecimalField("指标得分", **SCORE)
     bonus_claimed = models.DecimalField("加分（核定合计）", **SCORE, default=0)
@@ -50,8 +54,14 @@ class Score(Document):
     veto = models.BooleanField("取消评优资格", default=False)
     outcome_note = models.CharField("结果说明", max_length=300, blank=True)
     approved_at = models.DateTimeField("审定时间")
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审定人", null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="审定人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = "考评得分"

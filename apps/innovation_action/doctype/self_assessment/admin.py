@@ -12,8 +12,17 @@ from apps.lowcode.numbers import number_text
 
 class SelfAssessmentLineInline(ChildTableInline):
     model = SelfAssessmentLine
-    fields = ("indicator_and_notes", "value", "official", "self_score", "evidence", "analysis", "computed",
-              "reviewed_score", "review_comment")
+    fields = (
+        "indicator_and_notes",
+        "value",
+        "official",
+        "self_score",
+        "evidence",
+        "analysis",
+        "computed",
+        "reviewed_score",
+        "review_comment",
+    )
     readonly_fields = ("indicator_and_notes", "official", "computed")
     can_delete = False
 
@@ -21,8 +30,11 @@ class SelfAssessmentLineInline(ChildTableInline):
     def indicator_and_notes(self, obj):
         """The indicator, and under it how its scores were reached (an overridden 初审得分 says so, and why)."""
         notes = [(label, note) for label, note in (("自评", obj.self_note), ("初审", obj.reviewed_note)) if note]
-        return format_html('<div style="min-width: 15em">{}{}</div>', obj.indicator, format_html_join(
-            "", '<div class="text-muted small mt-1">{}：{}</div>', notes))
+        return format_html(
+            '<div style="min-width: 15em">{}{}</div>',
+            obj.indicator,
+            format_html_join("", '<div class="text-muted small mt-1">{}：{}</div>', notes),
+        )
 
     @admin.display(description="核定值")
     def official(self, obj):
@@ -36,8 +48,11 @@ class SelfAssessmentLineInline(ChildTableInline):
         if obj.reviewed_computed is None:
             return "—"
         if obj.reviewed_overridden:
-            return format_html('{}<div class="text-warning small">已调整为 {}</div>', number_text(obj.reviewed_computed),
-                               number_text(obj.reviewed_score))
+            return format_html(
+                '{}<div class="text-warning small">已调整为 {}</div>',
+                number_text(obj.reviewed_computed),
+                number_text(obj.reviewed_score),
+            )
         return number_text(obj.reviewed_computed)
 
     def has_add_permission(self, request, obj=None):
@@ -84,8 +99,21 @@ class SelfAssessmentAdmin(DocumentAdmin):
     list_display = ("name", "assessee", "period", "scheme", "self_total", "reviewed_total", "modified")
     list_filter = ("period", "scheme", "county__category")
     search_fields = ("name", "county__name", "unit__name")
-    fields = ("name", "period", "county", "unit", "scheme", "summary", "self_total", "reviewed_total",
-              "workflow_state", "owner", "creation", "modified", "modified_by")
+    fields = (
+        "name",
+        "period",
+        "county",
+        "unit",
+        "scheme",
+        "summary",
+        "self_total",
+        "reviewed_total",
+        "workflow_state",
+        "owner",
+        "creation",
+        "modified",
+        "modified_by",
+    )
     readonly_fields = ("self_total", "reviewed_total", "workflow_state", "owner", "creation", "modified", "modified_by")
     inlines = [SelfAssessmentLineInline, BonusClaimInline]
 

@@ -22,11 +22,19 @@ def prefill_lines(assessment, **context) -> None:
     if assessment.lines.exists():
         return
     user = context.get("user")
-    SelfAssessmentLine.objects.bulk_create([
-        SelfAssessmentLine(assessment=assessment, indicator=indicator, idx=idx,
-                           name=f"{assessment.name}-{indicator.number:02d}", owner=user, modified_by=user)
-        for idx, indicator in enumerate(assessment.indicators().order_by("number"), start=1)
-    ])
+    SelfAssessmentLine.objects.bulk_create(
+        [
+            SelfAssessmentLine(
+                assessment=assessment,
+                indicator=indicator,
+                idx=idx,
+                name=f"{assessment.name}-{indicator.number:02d}",
+                owner=user,
+                modified_by=user,
+            )
+            for idx, indicator in enumerate(assessment.indicators().order_by("number"), start=1)
+        ]
+    )
     if assessment.county_id:  # the departments' figures already loaded for the period
         official_data.sync_lines(assessment.period, county=assessment.county, user=user)
     scoring.prefill_monthly_values(assessment)

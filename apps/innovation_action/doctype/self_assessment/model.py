@@ -26,14 +26,23 @@ class SelfAssessment(Document):
 
     doctype = "SelfAssessment"
 
-    period = models.ForeignKey(AssessmentPeriod, verbose_name="考评周期", on_delete=models.PROTECT,
-                               related_name="self_assessments")
-    scheme = models.CharField("考评方案", max_length=4, choices=Scheme.choices, blank=True,
-                              help_text="留空则按考评对象自动确定")
-    county = models.ForeignKey(County, verbose_name="县（市、区）", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="self_assessments")
-    unit = models.ForeignKey(Unit, verbose_name="市直单位", null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="self_assessments")
+    period = models.ForeignKey(
+        AssessmentPeriod, verbose_name="考评周期", on_delete=models.PROTECT, related_name="self_assessments"
+    )
+    scheme = models.CharField(
+        "考评方案", max_length=4, choices=Scheme.choices, blank=True, help_text="留空则按考评对象自动确定"
+    )
+    county = models.ForeignKey(
+        County,
+        verbose_name="县（市、区）",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="self_assessments",
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name="市直单位", null=True, blank=True, on_delete=models.PROTECT, related_name="self_assessments"
+    )
     summary = models.TextField("自评总体情况", blank=True)
     self_total = models.DecimalField("自评总分", **SCORE, editable=False)
     reviewed_total = models.DecimalField("初审总分", **SCORE, editable=False)
@@ -64,14 +73,17 @@ class SelfAssessment(Document):
         expected = Scheme.COUNTY if self.county_id else Scheme.UNIT
         self.scheme = self.scheme or expected
         if self.scheme != expected:
-            raise ValidationError({"scheme": f"{'县（市、区）' if self.county_id else '市直单位'}应使用“{expected.label}”"})
+            raise ValidationError(
+                {"scheme": f"{'县（市、区）' if self.county_id else '市直单位'}应使用“{expected.label}”"}
+            )
         if self.unit_id and not self.unit.is_assessed:
             raise ValidationError({"unit": f"{self.unit} 不是市直单位考评对象"})
         if self._state.adding and self.period_id and not self.period.is_open:
             # Reporting starts when the office opens the period (services/periods.py), for every door:
             # the API, the admin form and imports all validate here.
-            raise ValidationError({"period": f"“{self.period}”尚未开启，暂不能填报自评报告；"
-                                             "请等待领导小组办公室开启考评"})
+            raise ValidationError(
+                {"period": f"“{self.period}”尚未开启，暂不能填报自评报告；请等待领导小组办公室开启考评"}
+            )
 
     @classmethod
     def scope_condition(cls, user) -> Q:
@@ -106,13 +118,22 @@ class SelfAssessment(Document):
 class SelfAssessmentLine(ChildDocument):
     doctype = "SelfAssessment Line"
 
-    assessment = models.ForeignKey(SelfAssessment, verbose_name="自评报告", on_delete=models.CASCADE,
-                                   related_name="lines")
+    assessment = models.ForeignKey(
+        SelfAssessment, verbose_name="自评报告", on_delete=models.CASCADE, related_name="lines"
+    )
     indicator = models.ForeignKey(Indicator, verbose_name="考评指标", on_delete=models.PROTECT, related_name="+")
-    value = models.CharField("指标值/完成情况", max_length=200, blank=True,
-                             help_text="自动计分的指标填数字（可带 %），例如 2.35")
-    official_value = models.DecimalField("核定值", max_digits=20, decimal_places=4, null=True, blank=True,
-                                         editable=False, help_text="主管部门公布或核定的数值，计分以此为准")
+    value = models.CharField(
+        "指标值/完成情况", max_length=200, blank=True, help_text="自动计分的指标填数字（可带 %），例如 2.35"
+    )
+    official_value = models.DecimalField(
+        "核定值",
+        max_digits=20,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="主管部门公布或核定的数值，计分以此为准",
+    )
     self_score = models.DecimalField("自评分", **SCORE)
     self_note = models.TextField("自评计分说明", blank=True, editable=False)
     evidence = models.TextField("事实依据", blank=True)
@@ -123,10 +144,12 @@ class SelfAssessmentLine(ChildDocument):
     # The office may override a computed 初审得分 (services/scoring.py): the computed score is kept
     # beside it, so that the form, the explanation and the print show both, and a recomputation
     # knows what was typed and leaves it alone.
-    reviewed_computed = models.DecimalField("计算得分", **SCORE, editable=False,
-                                            help_text="按计分方法算出的初审得分（自动计分的指标）")
-    reviewed_overridden = models.BooleanField("初审调整", default=False, editable=False,
-                                              help_text="初审得分由领导小组办公室调整，不采用计算得分")
+    reviewed_computed = models.DecimalField(
+        "计算得分", **SCORE, editable=False, help_text="按计分方法算出的初审得分（自动计分的指标）"
+    )
+    reviewed_overridden = models.BooleanField(
+        "初审调整", default=False, editable=False, help_text="初审得分由领导小组办公室调整，不采用计算得分"
+    )
 
     class Meta(ChildDocument.Meta):
         verbose_name = "自评明细"
@@ -145,14 +168,21 @@ class SelfAssessmentLine(ChildDocument):
             score = getattr(self, field)
             if score is not None and not Decimal(0) <= score <= limit:
                 label = self._meta.get_field(field).verbose_name
-                raise ValidationError({field: f"第{self.indicator.number}项{label}应在 0 到 {number_text(limit)} 分之间"})
+                raise ValidationError(
+                    {field: f"第{self.indicator.number}项{label}应在 0 到 {number_text(limit)} 分之间"}
+                )
         if self.overrides_computed_score and not self.review_comment.strip():
             # Said here too (not only by the scoring service after the save) so that a form shows it
             # beside the line and keeps what was typed.
-            raise ValidationError({"review_comment": (
-                f"第{self.indicator.number}项的初审得分 {number_text(self.reviewed_score)} 与计算得分 "
-                f"{number_text(self.reviewed_computed)} 不同：调整计算得分须在“初审意见”中说明理由；"
-                "如不调整，请清空初审得分，将采用计算得分")})
+            raise ValidationError(
+                {
+                    "review_comment": (
+                        f"第{self.indicator.number}项的初审得分 {number_text(self.reviewed_score)} 与计算得分 "
+                        f"{number_text(self.reviewed_computed)} 不同：调整计算得分须在“初审意见”中说明理由；"
+                        "如不调整，请清空初审得分，将采用计算得分"
+                    )
+                }
+            )
 
     @property
     def overrides_computed_score(self) -> bool:
@@ -167,14 +197,18 @@ class BonusClaim(ChildDocument):
 
     doctype = "Bonus Claim"
 
-    assessment = models.ForeignKey(SelfAssessment, verbose_name="自评报告", on_delete=models.CASCADE,
-                                   related_name="bonus_claims")
+    assessment = models.ForeignKey(
+        SelfAssessment, verbose_name="自评报告", on_delete=models.CASCADE, related_name="bonus_claims"
+    )
     rule = models.ForeignKey(BonusRule, verbose_name="加分事项", on_delete=models.PROTECT, related_name="+")
     quantity = models.PositiveSmallIntegerField("申报数量", default=1, help_text="个（次）；一次性加分的事项填 1")
-    description = models.CharField("具体事项", max_length=300, help_text="例如 企业名称、平台名称、获奖项目、会议或媒体")
+    description = models.CharField(
+        "具体事项", max_length=300, help_text="例如 企业名称、平台名称、获奖项目、会议或媒体"
+    )
     evidence = models.TextField("佐证说明", blank=True)
-    accepted_quantity = models.PositiveSmallIntegerField("核定数量", null=True, blank=True,
-                                                         help_text="领导小组办公室核定；0 表示不予认定")
+    accepted_quantity = models.PositiveSmallIntegerField(
+        "核定数量", null=True, blank=True, help_text="领导小组办公室核定；0 表示不予认定"
+    )
     review_comment = models.TextField("核定意见", blank=True)
 
     class Meta(ChildDocument.Meta):

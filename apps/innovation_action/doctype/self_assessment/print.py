@@ -46,7 +46,7 @@ class ClaimRow:
 
 
 def value_text(line) -> str:
-    """"2.35" as reported; "2.35（核定值 2.4）" when the competent department's figure differs or stands alone."""
+    """ "2.35" as reported; "2.35（核定值 2.4）" when the competent department's figure differs or stands alone."""
     official = number_text(line.official_value) if line.official_value is not None else ""
     if official and official != line.value:
         return f"{line.value}（核定值 {official}）" if line.value else f"核定值 {official}"
@@ -74,8 +74,11 @@ def submitted_at(assessment):
     if workflow is None:
         return None
     editable = {s.state for s in workflow.states.all() if s.state_type == StateType.EDITABLE}
-    moves = [log for log in engine.history(assessment)
-             if log.moved and log.from_state in editable and log.to_state not in editable]
+    moves = [
+        log
+        for log in engine.history(assessment)
+        if log.moved and log.from_state in editable and log.to_state not in editable
+    ]
     return timezone.localtime(moves[-1].creation) if moves else None
 
 
@@ -97,25 +100,48 @@ class AssessmentContext:
 
 
 def context(assessment) -> AssessmentContext:
-    lines = list(assessment.lines.select_related("indicator__group").order_by("indicator__group__order",
-                                                                               "indicator__number"))
-    rows = [LineRow(
-        group=f"{line.indicator.group.title}（{number_text(line.indicator.group.points)}分）",
-        number=line.indicator.number, indicator=line.indicator.title, points=line.indicator.weight,
-        value=value_text(line), self_score=line.self_score, evidence=evidence_text(line),
-        reviewed_score=line.reviewed_score, review_comment=review_text(line),
-        reviewed_computed=line.reviewed_computed, reviewed_overridden=line.reviewed_overridden,
-    ) for line in lines]
+    lines = list(
+        assessment.lines.select_related("indicator__group").order_by("indicator__group__order", "indicator__number")
+    )
+    rows = [
+        LineRow(
+            group=f"{line.indicator.group.title}（{number_text(line.indicator.group.points)}分）",
+            number=line.indicator.number,
+            indicator=line.indicator.title,
+            points=line.indicator.weight,
+            value=value_text(line),
+            self_score=line.self_score,
+            evidence=evidence_text(line),
+            reviewed_score=line.reviewed_score,
+            review_comment=review_text(line),
+            reviewed_computed=line.reviewed_computed,
+            reviewed_overridden=line.reviewed_overridden,
+        )
+        for line in lines
+    ]
     bonus_line = next((line for line in lines if line.indicator.group.is_bonus), None)
     claims = list(assessment.bonus_claims.select_related("rule").order_by("idx", "pk"))
-    claim_rows = [ClaimRow(
-        number=number, category=claim.rule.category, item=claim.rule.item, description=claim.description,
-        quantity=claim.quantity, claimed_points=claim.claimed_points, accepted_quantity=claim.accepted_quantity,
-        accepted_points=claim.accepted_points if claim.accepted_quantity is not None else None,
-        note="\n".join(p for p in (f"佐证：{claim.evidence.strip()}" if claim.evidence.strip() else "",
-                                   f"核定意见：{claim.review_comment.strip()}" if claim.review_comment.strip() else "")
-                       if p),
-    ) for number, claim in enumerate(claims, 1)]
+    claim_rows = [
+        ClaimRow(
+            number=number,
+            category=claim.rule.category,
+            item=claim.rule.item,
+            description=claim.description,
+            quantity=claim.quantity,
+            claimed_points=claim.claimed_points,
+            accepted_quantity=claim.accepted_quantity,
+            accepted_points=claim.accepted_points if claim.accepted_quantity is not None else None,
+            note="\n".join(
+                p
+                for p in (
+                    f"佐证：{claim.evidence.strip()}" if claim.evidence.strip() else "",
+                    f"核定意见：{claim.review_comment.strip()}" if claim.review_comment.strip() else "",
+                )
+                if p
+            ),
+        )
+        for number, claim in enumerate(claims, 1)
+    ]
     decided = [c for c in claim_rows if c.accepted_quantity is not None]
     when = submitted_at(assessment)
     return AssessmentContext(

@@ -55,8 +55,20 @@ class TaskAdmin(DocumentAdmin):
     search_fields = ("title", "content", "units__unit__name", "units__liaison__person_name")
     autocomplete_fields = ("lead_unit",)
     inlines = [TaskUnitInline]
-    fields = ("name", "plan", "section_number", "section", "number", "title", "content", "lead_unit",
-              "owner", "creation", "modified", "modified_by")
+    fields = (
+        "name",
+        "plan",
+        "section_number",
+        "section",
+        "number",
+        "title",
+        "content",
+        "lead_unit",
+        "owner",
+        "creation",
+        "modified",
+        "modified_by",
+    )
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("lead_unit").prefetch_related("units__unit")

@@ -23,9 +23,7 @@ class Task(Document):
     number = models.PositiveSmallIntegerField("序号")
     title = models.CharField("任务名称", max_length=100)
     content = models.TextField("具体任务及要求")
-    lead_unit = models.ForeignKey(
-        Unit, verbose_name="牵头单位", on_delete=models.PROTECT, related_name="led_tasks"
-    )
+    lead_unit = models.ForeignKey(Unit, verbose_name="牵头单位", on_delete=models.PROTECT, related_name="led_tasks")
 
     class Meta:
         verbose_name = "重点任务"

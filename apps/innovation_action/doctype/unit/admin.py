@@ -29,16 +29,24 @@ class UnitAdmin(DocumentAdmin):
         # Task counts are of the latest year's plan: a copied plan must not double them.
         latest = ActionPlan.objects.order_by("-year").values_list("pk", flat=True).first()
         this_year = Q(task_rows__task__plan=latest)
-        return super().get_queryset(request).annotate(
-            _plan=Value(latest),
-            _led=Count("task_rows", filter=this_year & Q(task_rows__role=TaskUnit.Role.LEAD), distinct=True),
-            _shared=Count("task_rows", filter=this_year & Q(task_rows__role=TaskUnit.Role.RESPONSIBLE), distinct=True),
-            _liaisons=Count("liaisons", distinct=True),
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _plan=Value(latest),
+                _led=Count("task_rows", filter=this_year & Q(task_rows__role=TaskUnit.Role.LEAD), distinct=True),
+                _shared=Count(
+                    "task_rows", filter=this_year & Q(task_rows__role=TaskUnit.Role.RESPONSIBLE), distinct=True
+                ),
+                _liaisons=Count("liaisons", distinct=True),
+            )
         )
 
     def _tasks_link(self, obj, count, role):
         url = reverse("admin:innovation_action_task_changelist")
-        return format_html('<a href="{}?unit={}&role={}&plan__id__exact={}">{}</a>', url, obj.pk, role, obj._plan, count)
+        return format_html(
+            '<a href="{}?unit={}&role={}&plan__id__exact={}">{}</a>', url, obj.pk, role, obj._plan, count
+        )
 
     @admin.display(description="牵头任务", ordering="_led")
     def led_count(self, obj):

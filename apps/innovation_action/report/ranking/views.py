@@ -41,15 +41,19 @@ def ranking(request):
     if period is not None and period not in periods:  # asked for by name, nothing approved yet
         periods.insert(0, period)
     tables = ranking_table(request.user, period) if period is not None else []
-    return render(request, "innovation_action/report/ranking.html", {
-        **admin.site.each_context(request),
-        "title": f"{period.title}考评排名" if period else "考评排名",
-        "period": period,
-        "periods": periods,
-        "tables": tables,
-        # The period's notice (季度排名通报 / 年度考评结果通报): previewed and issued on its print page.
-        "print_url": print_page_url(period) if period is not None else "",
-    })
+    return render(
+        request,
+        "innovation_action/report/ranking.html",
+        {
+            **admin.site.each_context(request),
+            "title": f"{period.title}考评排名" if period else "考评排名",
+            "period": period,
+            "periods": periods,
+            "tables": tables,
+            # The period's notice (季度排名通报 / 年度考评结果通报): previewed and issued on its print page.
+            "print_url": print_page_url(period) if period is not None else "",
+        },
+    )
 
 
 @require_GET

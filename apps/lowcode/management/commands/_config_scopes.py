@@ -5,10 +5,14 @@ from apps.lowcode.fixtures.registry import scopes
 
 def add_scope_arguments(parser, help_text: str) -> None:
     for scope in scopes().values():
-        parser.add_argument(f"--{scope.by}", dest=f"scope_{scope.by}",
-                            help=help_text.format(scope=scope.label, by=scope.by_label))
+        parser.add_argument(
+            f"--{scope.by}", dest=f"scope_{scope.by}", help=help_text.format(scope=scope.label, by=scope.by_label)
+        )
 
 
 def scope_values(options: dict) -> dict:
-    return {doctype: options.get(f"scope_{scope.by}") for doctype, scope in scopes().items()
-            if options.get(f"scope_{scope.by}") not in (None, "")}
+    return {
+        doctype: options.get(f"scope_{scope.by}")
+        for doctype, scope in scopes().items()
+        if options.get(f"scope_{scope.by}") not in (None, "")
+    }

@@ -30,15 +30,20 @@ class Command(BaseCommand):
         if path.stat().st_size > MAX_FILE_SIZE:
             raise CommandError(too_large_message(path.stat().st_size))
         try:
-            result = load_config(parse(path.read_bytes()), scope_values=scope_values(options), dry_run=dry_run,
-                                 source=path.name)
+            result = load_config(
+                parse(path.read_bytes()), scope_values=scope_values(options), dry_run=dry_run, source=path.name
+            )
         except ConfigError as exc:
-            raise CommandError("配置文件有误，未导入任何内容：\n" + "\n".join(f"  - {p}" for p in exc.problems)) from exc
+            raise CommandError(
+                "配置文件有误，未导入任何内容：\n" + "\n".join(f"  - {p}" for p in exc.problems)
+            ) from exc
         for scope in result.scopes:
             self.stdout.write(scope)
         for doctype in result.doctypes:
-            self.stdout.write(f"{doctype.label}（{doctype.doctype}）：新增 {len(doctype.created)}，"
-                              f"更新 {len(doctype.updated)}，未变化 {len(doctype.unchanged)}")
+            self.stdout.write(
+                f"{doctype.label}（{doctype.doctype}）：新增 {len(doctype.created)}，"
+                f"更新 {len(doctype.updated)}，未变化 {len(doctype.unchanged)}"
+            )
             for record in doctype.created:
                 self.stdout.write(f"  + {record.label}")
             for record in doctype.updated:
