@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from apps.innovation_action.models import AssessmentPeriod, Project, SelfAssessment
 from apps.lowcode.auth.api_key import generate_keys
-from apps.lowcode.customize.model import CustomField, PropertySetter
+from apps.lowcode.doctype.customization import CustomField, PropertySetter
 from apps.lowcode.doctype.meta import get_meta
 from apps.lowcode.document.service import save_document
 
