@@ -62,7 +62,7 @@ def doctype_dict(meta: DocTypeMeta, is_submittable: bool = False) -> dict:
         "name": meta.doctype,
         "module": meta.model._meta.app_label,
         "label": meta.label,
-        "description": (meta.model.__doc__ or "").strip().split("\n")[0],
+        "description": "",  # model docstrings are for developers (English), not for users
         "istable": int(meta.istable),
         "issingle": 0,
         "is_submittable": int(is_submittable),
