@@ -6,6 +6,7 @@ Redis still runs every job, synchronously, with the same result record.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import django_rq
@@ -50,4 +51,15 @@ def enqueue(func: Callable | str, *args, queue: str = "default", **kwargs):
         if isinstance(func, str):
             func = import_string(func)
         return InlineJob(id="inline", result=func(*args, **kwargs))
-    return django_rq.get_queue(queue).enqueue(func, *args, **kwargs)
+    return _queue(queue, settings.RQ_QUEUES[queue]["URL"]).enqueue(func, *args, **kwargs)
+
+
+@cache
+def _queue(name: str, url: str):
+    """One queue (and so one Redis connection pool) per process and queue, not a new connection per job.
+
+    django-rq builds a Redis client each time it is asked for a queue; a workflow action that enqueues
+    its notification then opened fresh connections on every request. The URL is part of the key, so a
+    site whose settings change (tests do) gets a queue on the new server.
+    """
+    return django_rq.get_queue(name)
