@@ -39,8 +39,8 @@ elif [ "${CI:-}" = "true" ]; then
   echo "CI 环境必须能连接 MariaDB (127.0.0.1:3306) 和 Redis (127.0.0.1:6379)，但连接失败。" >&2
   exit 1
 else
-  echo "!! 未检测到 MariaDB/Redis：本次只在 SQLite 上运行，不运行依赖 Redis 的测试（-m 'not redis'）。" >&2
-  SITE=default $PY -m pytest "${parallel[@]}" -m "not redis" "$@" || status=$?
+  echo "!! 未检测到 MariaDB/Redis：本次只在 SQLite 上运行，不运行依赖 Redis 或 MariaDB 的测试（-m 'not redis and not mariadb'）。" >&2
+  SITE=default $PY -m pytest "${parallel[@]}" -m "not redis and not mariadb" "$@" || status=$?
   exit $status
 fi
 
