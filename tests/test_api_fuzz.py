@@ -317,6 +317,73 @@ class CountySession(RuleBasedStateMachine):
     def delete(self, name):
         self.call("DELETE", f"/api/resource/SelfAssessment/{name}")
 
+    @rule(
+        name=st.one_of(created, st.sampled_from(["2023-Y-信丰县", "2023-Q1-信丰县", "nope"])),
+        door=st.sampled_from(
+            [
+                "set_value",
+                "save",
+                "delete",
+                "rename_doc",
+                "bulk_update",
+                "run_doc_method",
+                "cmd",
+                "v2_patch",
+                "v2_delete",
+            ]
+        ),
+        value=st.one_of(st.text(alphabet=LIKE_ALPHABET, max_size=10), st.just(LONG)),
+    )
+    def write_through_another_door(self, name, door, value):
+        """Frappe's other ways to write (frappe.client, run_doc_method, the cmd= door, API v2) meet the
+        same rules: the invariant below checks that no other county's record changed."""
+        doc = {"doctype": "SelfAssessment", "name": name, "summary": value}
+        client = {
+            "set_value": {"doctype": "SelfAssessment", "name": name, "fieldname": "summary", "value": value},
+            "save": {"doc": doc},
+            "delete": {"doctype": "SelfAssessment", "name": name},
+            "rename_doc": {"doctype": "SelfAssessment", "old_name": name, "new_name": f"{name}-改名"},
+            "bulk_update": {"docs": [doc]},
+            "run_doc_method": {"dt": "SelfAssessment", "dn": name, "method": "get_unfilled_lines"},
+        }
+        if door in client:
+            method = door if door == "run_doc_method" else f"frappe.client.{door}"
+            body = {k: v if isinstance(v, str) else _dumps(v) for k, v in client[door].items()}
+            self.call("POST", f"/api/method/{method}", data=body)
+        elif door == "cmd":
+            self.call("POST", "/", data={"cmd": "frappe.client.set_value", **client["set_value"]})
+        elif door == "v2_patch":
+            self.call(
+                "PATCH",
+                f"/api/v2/document/SelfAssessment/{name}",
+                data=_dumps({"summary": value}),
+                headers={"Content-Type": "application/json"},
+            )
+        else:
+            self.call("DELETE", f"/api/v2/document/SelfAssessment/{name}")
+
+    @rule(
+        name=st.sampled_from(["2023-Y-信丰县", "2023-Q1-信丰县", "2023-Y-市工信局"]),
+        door=st.sampled_from(["v2", "getdoc", "get_value", "validate_link"]),
+    )
+    def read_another_county_through_another_door(self, name, door):
+        if door == "v2":
+            assert self.call("GET", f"/api/v2/document/SelfAssessment/{name}").status_code in (403, 404)
+            return
+        method, params = {
+            "getdoc": ("frappe.desk.form.load.getdoc", {"doctype": "SelfAssessment", "name": name}),
+            "get_value": (
+                "frappe.client.get_value",
+                {"doctype": "SelfAssessment", "fieldname": "summary", "filters": name},
+            ),
+            "validate_link": ("frappe.client.validate_link", {"doctype": "SelfAssessment", "docname": name}),
+        }[door]
+        response = self.call("GET", f"/api/method/{method}", params=params)
+        assert response.status_code != 200 or not response.json().get("message") or name not in response.text, (
+            door,
+            response.text[:300],
+        )
+
     # ---------------------------------------------------------------- reading
 
     @rule(
