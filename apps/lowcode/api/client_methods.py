@@ -15,12 +15,21 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
-from apps.lowcode import strict_json
+from apps.lowcode.api.params import (
+    bool_param,
+    dict_param,
+    fieldnames_param,
+    filters_param,
+    list_param,
+    looks_like_json,
+    text_param,
+)
 from apps.lowcode.doctype.serialize import doc_to_dict
 from apps.lowcode.document import batch, docstatus, rename, rights
 from apps.lowcode.document.children import delete_row, insert_document, set_values
-from apps.lowcode.document.query import parse_list_query
+from apps.lowcode.document.query import filter_condition, parse_list_query
 from apps.lowcode.document.service import (
+    count_documents,
     delete_document,
     ensure_readable,
     get_document,
@@ -39,76 +48,6 @@ from apps.lowcode.whitelist import FullResponse, whitelist
 # An answer that is the whole body (FullResponse), without "message": described as any object.
 WHOLE_BODY = {"application/json": {"schema": {"type": "object"}}}
 
-# ------------------------------------------------------------------ reading parameters
-
-
-def json_param(value, what: str):
-    """A parameter sent as JSON text (a query string, a form) or as a JSON value (a JSON body)."""
-    if isinstance(value, str):
-        return strict_json.loads(value, f"参数 {what} ")
-    return value
-
-
-def dict_param(value, what: str) -> dict:
-    value = json_param(value, what)
-    if not isinstance(value, dict):
-        raise ValidationError(f"参数 {what} 应为 JSON 对象")
-    return value
-
-
-def list_param(value, what: str) -> list:
-    value = json_param(value, what)
-    if not isinstance(value, list):
-        raise ValidationError(f"参数 {what} 应为 JSON 列表")
-    return value
-
-
-def text_param(value, what: str) -> str:
-    if isinstance(value, bool) or not isinstance(value, str | int) or str(value).strip() == "":
-        raise ValidationError(f"参数 {what} 应为文本")
-    return str(value)
-
-
-def bool_param(value, what: str) -> bool:
-    if value in (True, 1, "1", "true", "True"):
-        return True
-    if value in (False, 0, None, "", "0", "false", "False"):
-        return False
-    raise ValidationError(f"参数 {what} 应为 0 或 1")
-
-
-def _looks_like_json(text: str) -> bool:
-    return text.lstrip()[:1] in ("[", "{")
-
-
-def fieldnames_param(fieldname) -> list[str]:
-    """Frappe's ``fieldname``: one name, a list of names, or a dict whose keys are the names."""
-    if isinstance(fieldname, str) and _looks_like_json(fieldname):
-        fieldname = strict_json.loads(fieldname, "参数 fieldname ")
-    if isinstance(fieldname, dict):
-        fieldname = list(fieldname)
-    if isinstance(fieldname, str) and fieldname.strip():
-        return [fieldname.strip()]
-    if fieldname == []:
-        return ["name"]  # frappe-js-sdk sends "[]" when no field is asked for; Frappe answers the name
-    if isinstance(fieldname, list) and all(isinstance(f, str) for f in fieldname):
-        return fieldname
-    raise ValidationError("参数 fieldname 应为字段名、字段名列表或以字段名为键的对象")
-
-
-def filters_param(filters):
-    """Frappe's ``filters`` of get_value: a document name, a dict or a list of conditions (None: any)."""
-    if filters is None or filters == "":
-        return None
-    if isinstance(filters, str) and not _looks_like_json(filters):
-        return {"name": filters}
-    if isinstance(filters, int) and not isinstance(filters, bool):
-        return {"name": str(filters)}
-    filters = json_param(filters, "filters")
-    if not isinstance(filters, dict | list):
-        raise ValidationError("参数 filters 应为单据编号、条件对象或条件列表")
-    return filters or None
-
 
 def doc_ref(doc) -> tuple:
     """(meta, name) of a ``doc`` parameter that names a saved document."""
@@ -123,6 +62,59 @@ def doc_ref(doc) -> tuple:
 
 
 # ------------------------------------------------------------------ reading
+
+
+@whitelist("frappe.client.get_count")
+def get_count(request, doctype, filters=None, or_filters=None, **_):
+    meta = meta_for(doctype)
+    return count_documents(request.user, meta, filter_condition(meta, {"filters": filters, "or_filters": or_filters}))
+
+
+@whitelist("frappe.client.get_list")
+def get_list(
+    request,
+    doctype,
+    fields=None,
+    filters=None,
+    or_filters=None,
+    order_by=None,
+    group_by=None,
+    limit_start=None,
+    limit_page_length=None,
+    limit=None,
+    pluck=None,
+    **_,
+):
+    """Rows as frappe.get_list gives them; ``debug`` is accepted and ignored (no SQL is ever echoed)."""
+    meta = meta_for(doctype)
+    query = parse_list_query(
+        meta,
+        {
+            "fields": fields,
+            "filters": filters,
+            "or_filters": or_filters,
+            "order_by": order_by,
+            "group_by": group_by,
+            "limit_start": limit_start,
+            "limit_page_length": limit_page_length if limit_page_length is not None else limit,
+            "pluck": pluck,
+        },
+    )
+    return list_documents(request.user, meta, query)
+
+
+@whitelist("frappe.client.get")
+def get(request, doctype, name=None, filters=None, **_):
+    meta = meta_for(doctype)
+    if name is None:
+        if filters is None:
+            raise ValidationError("请提供 name 或 filters")
+        query = parse_list_query(meta, {"filters": filters, "fields": '["name"]', "limit_page_length": 1})
+        rows = list_documents(request.user, meta, query)
+        if not rows:
+            raise DoesNotExistError(f"没有符合条件的{meta.label}")
+        name = rows[0]["name"]
+    return doc_to_dict(get_document(request.user, meta, name))
 
 
 def first_row(request, meta, fields, filters) -> tuple[dict | None, list[str]]:
@@ -221,7 +213,7 @@ def _values(fieldname, value) -> dict:
     if value is None or value == "":
         if isinstance(fieldname, dict):
             return fieldname
-        if isinstance(fieldname, str) and _looks_like_json(fieldname):
+        if isinstance(fieldname, str) and looks_like_json(fieldname):
             return dict_param(fieldname, "fieldname")
         if isinstance(fieldname, str):
             return {fieldname: ""}  # Frappe: a field name without a value clears the field

@@ -8,20 +8,16 @@ runs a method the doctype declares and answers ``{"docs": [doc], "message": resu
 """
 
 from apps.lowcode.api import docinfo
-from apps.lowcode.api.client_methods import (
-    WHOLE_BODY,
-    bool_param,
-    dict_param,
-    json_param,
-    text_param,
-)
+from apps.lowcode.api.client_methods import WHOLE_BODY, get_count
+from apps.lowcode.api.params import bool_param, dict_param, json_param, text_param
 from apps.lowcode.doctype.meta import get_meta
 from apps.lowcode.doctype.meta_doc import meta_bundle
 from apps.lowcode.doctype.serialize import doc_to_dict
 from apps.lowcode.document import docstatus
 from apps.lowcode.document.batch import client_doc
 from apps.lowcode.document.doc_methods import run_doc_method as run_method
-from apps.lowcode.document.service import ensure_readable, get_document, meta_for
+from apps.lowcode.document.query import parse_list_query
+from apps.lowcode.document.service import ensure_readable, get_document, list_documents, meta_for
 from apps.lowcode.exceptions import DoesNotExistError, PermissionError, ValidationError
 from apps.lowcode.permissions import can
 from apps.lowcode.whitelist import FullResponse, whitelist
@@ -93,3 +89,42 @@ def run_doc_method(request, method, docs=None, dt=None, dn=None, arg=None, args=
 # Frappe's older names for the same call.
 whitelist("runserverobj", response_content=WHOLE_BODY)(run_doc_method)
 whitelist("frappe.handler.run_doc_method", response_content=WHOLE_BODY)(run_doc_method)
+
+
+@whitelist("frappe.desk.reportview.get")
+def reportview_get(
+    request,
+    doctype,
+    fields=None,
+    filters=None,
+    or_filters=None,
+    order_by=None,
+    group_by=None,
+    start=None,
+    page_length=None,
+    limit_start=None,
+    limit_page_length=None,
+    **_,
+):
+    """The desk's list view: the same query as get_list, answered compressed as {"keys": [...], "values": [[...]]}."""
+    meta = meta_for(doctype)
+    query = parse_list_query(
+        meta,
+        {
+            "fields": fields,
+            "filters": filters,
+            "or_filters": or_filters,
+            "order_by": order_by,
+            "group_by": group_by,
+            "limit_start": limit_start if limit_start is not None else start,
+            "limit_page_length": limit_page_length if limit_page_length is not None else page_length,
+        },
+    )
+    rows = list_documents(request.user, meta, query)
+    return {"keys": query.fields, "values": [[row[key] for key in query.fields] for row in rows]}
+
+
+@whitelist("frappe.desk.reportview.get_count")
+def reportview_get_count(request, doctype, filters=None, or_filters=None, **_):
+    """The desk's list count: the same as frappe.client.get_count."""
+    return get_count(request, doctype, filters=filters, or_filters=or_filters)

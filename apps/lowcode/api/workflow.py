@@ -1,6 +1,6 @@
 """Frappe's workflow methods (frappe.model.workflow.*) and the inbox, over /api/method."""
 
-from apps.lowcode import strict_json
+from apps.lowcode.api.params import dict_param, list_param
 from apps.lowcode.doctype.serialize import doc_to_dict, format_value
 from apps.lowcode.document.service import get_document, meta_for
 from apps.lowcode.exceptions import ValidationError
@@ -8,16 +8,8 @@ from apps.lowcode.whitelist import FullResponse, server_messages, whitelist
 from apps.lowcode.workflow import engine
 
 
-def _parsed(value, expected: type, what: str):
-    if isinstance(value, str):
-        value = strict_json.loads(value, f"参数 {what} ")
-    if not isinstance(value, expected):
-        raise ValidationError(f"参数 {what} 的格式不正确")
-    return value
-
-
 def _doc_ref(value) -> dict:
-    doc = _parsed(value, dict, "doc")
+    doc = dict_param(value, "doc")
     if not isinstance(doc.get("doctype"), str) or not isinstance(doc.get("name"), str | int):
         raise ValidationError("参数 doc 须包含 doctype 和 name")
     return doc
@@ -74,7 +66,7 @@ def apply_workflow(request, doc, action, comment=None, **_):
 def bulk_workflow_approval(request, docnames, doctype, action, comment=None, **_):
     """批量执行同一工作流操作；逐张办理，返回成功与失败的单据"""
     meta = meta_for(doctype)
-    names = _parsed(docnames, list, "docnames")
+    names = list_param(docnames, "docnames")
     if not all(isinstance(n, str | int) for n in names):
         raise ValidationError("参数 docnames 应为单据编号列表")
     result = engine.bulk_apply(
@@ -90,7 +82,7 @@ def bulk_workflow_approval(request, docnames, doctype, action, comment=None, **_
 def get_common_transition_actions(request, docs, doctype, **_):
     """所选单据都可以执行的工作流操作（批量办理只提供这些）"""
     meta = meta_for(doctype)
-    items = _parsed(docs, list, "docs")
+    items = list_param(docs, "docs")
     names = [item.get("name") if isinstance(item, dict) else item for item in items]
     if not all(isinstance(n, str | int) for n in names):
         raise ValidationError("参数 docs 应为单据编号（或含 name 的单据）列表")
