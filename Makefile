@@ -1,6 +1,7 @@
 # Two commands do everything on a fresh Debian machine (see README.md):
 #   make run    set up and serve the system on http://127.0.0.1:8000
 #   make test   run the whole test suite
+#   make site NAME=district [DB=mariadb|sqlite] ADMIN_PASSWORD=…   a new, empty site for another jurisdiction
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -16,7 +17,7 @@ RUN_PACKAGES := default-libmysqlclient-dev pkg-config gcc fonts-arphic-uming fon
 # runs the real Frappe client library (frappe-js-sdk) against the server.
 TEST_PACKAGES := chromium poppler-utils
 
-.PHONY: run test bench bench-http setup clean
+.PHONY: run test bench bench-http setup site clean
 
 run: setup
 	@$(PY) manage.py setup_roles --demo
@@ -26,6 +27,13 @@ run: setup
 setup: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py load_plan $(PLAN)
+
+# A new site (sites/$(NAME)/): its own database (MariaDB when it answers on 127.0.0.1:3306, else SQLite;
+# DB= chooses), the roles, default workflows and print formats, the account Administrator. ADMIN_PASSWORD
+# reaches manage.py through the environment (make exports command-line variables); without it, it asks.
+site: $(VENV)/.installed
+	@test -n "$(NAME)" || { echo "用法：make site NAME=district [DB=mariadb|sqlite] ADMIN_PASSWORD=…" >&2; exit 2; }
+	$(PY) manage.py new_site $(NAME) $(if $(DB),--db-type $(DB))
 
 test: $(VENV)/.installed-test
 	bash scripts/run_tests.sh

@@ -94,8 +94,10 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-# Print formats shipped as data (DESIGN.md §8), loaded with the plan fixtures.
+# Print formats shipped as data (DESIGN.md §8), and the defaults every site gets whatever its
+# jurisdiction (the default workflows): installed by `manage.py new_site` and with every plan's fixtures.
 PRINT_FORMATS_DIR = BASE_DIR / "print_formats"
+DEFAULT_FIXTURES_DIR = BASE_DIR / "fixtures" / "defaults"
 MEDIA_URL = "files/"
 MEDIA_ROOT = SITE_DIR / "files"
 # Without collected static files (a development checkout, the tests), WhiteNoise serves the

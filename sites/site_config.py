@@ -23,6 +23,11 @@ import tempfile
 from pathlib import Path
 
 SITES_DIR = Path(__file__).resolve().parent
+# A MariaDB site's database (created by `manage.py new_site`, and by the tests for theirs). unicode_520
+# weighs supplementary-plane characters (rare names such as 𬭚) individually; the older unicode_ci
+# makes them all equal.
+MARIADB_CHARSET = "utf8mb4"
+MARIADB_COLLATION = "utf8mb4_unicode_520_ci"
 
 
 def current_site() -> str:
@@ -54,9 +59,7 @@ def database_settings(config: dict, directory: Path) -> dict:
                 "charset": "utf8mb4",
                 "init_command": "SET sql_mode='STRICT_TRANS_TABLES'",
             },
-            # unicode_520 weighs supplementary-plane characters (rare names such as
-            # 𬭚) individually; the older unicode_ci makes them all equal.
-            "TEST": {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_520_ci"},
+            "TEST": {"CHARSET": MARIADB_CHARSET, "COLLATION": MARIADB_COLLATION},
         }
     return {
         "ENGINE": "django.db.backends.sqlite3",

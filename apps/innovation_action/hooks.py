@@ -57,3 +57,7 @@ fixtures = [
     # row is updated in place rather than replaced.
     {"doctype": "Indicator", "key": ["group", "number"], "scope": "group.plan", "tables": {"bonus_rules": []}},
 ]
+
+# What a new site gets when the app is installed on it (`manage.py new_site`, as Frappe's after_install):
+# the roles, the default workflows and the print formats, nothing of any jurisdiction.
+after_install = "apps.innovation_action.services.site_defaults.after_install"

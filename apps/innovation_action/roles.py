@@ -28,7 +28,7 @@ PLAN_DATA = (
     "IntegrityCase",
 )
 # Self-assessments: assessees and the office fill them in; what each may change
-# or delete in which state is the workflow's business (fixtures/…/workflows.yaml):
+# or delete in which state is the workflow's business (fixtures/defaults/workflows.yaml):
 # a draft can be deleted by its assessee, nothing once submitted.
 # Monthly progress reports follow the same pattern (their own workflow).
 ASSESSMENT = {

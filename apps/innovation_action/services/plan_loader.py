@@ -1,9 +1,11 @@
 """Load a year's plan (counties, units, tasks, projects, indicators) from a fixtures folder.
 
 A folder such as ``fixtures/ganzhou-2023/`` holds one YAML file per table of the
-plan. Loading is idempotent: every record is found by its natural key and
-updated in place, so a second load changes nothing and a corrected file
-updates the records it names. Everything loads in one transaction: a bad file
+plan; what every site has whatever its plan (roles, default workflows, print formats)
+is installed with it (services/site_defaults.py), and a folder may add workflows of
+its own (an optional ``workflows.yaml``). Loading is idempotent: every record is
+found by its natural key and updated in place, so a second load changes nothing
+and a corrected file updates the records it names. Everything loads in one transaction: a bad file
 leaves the database as it was.
 """
 
@@ -12,10 +14,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import yaml
-from django.conf import settings
 from django.db import transaction
 
-from apps.innovation_action import roles
 from apps.innovation_action.models import (
     ActionPlan,
     AssessmentPeriod,
@@ -34,15 +34,13 @@ from apps.innovation_action.models import (
     UnitKind,
     ValueSource,
 )
-from apps.lowcode.exceptions import ValidationError
+from apps.innovation_action.services.site_defaults import DefaultsDataError, install_defaults, install_workflows
 from apps.lowcode.print_format import numbering
-from apps.lowcode.print_format.loader import PrintFormatDataError, load_print_formats
 from apps.lowcode.print_format.model import LetterHead
-from apps.lowcode.roles import sync_roles
 from apps.lowcode.scoring.rules import Method
-from apps.lowcode.workflow.loader import load_workflows
 
-FILES = ("plan", "counties", "units", "tasks", "projects", "indicators", "periods", "workflows")
+FILES = ("plan", "counties", "units", "tasks", "projects", "indicators", "periods")
+OPTIONAL_FILES = ("workflows",)
 
 
 class PlanDataError(ValueError):
@@ -52,9 +50,11 @@ class PlanDataError(ValueError):
 def read_folder(folder: Path) -> dict:
     folder = Path(folder)
     data = {}
-    for stem in FILES:
+    for stem in FILES + OPTIONAL_FILES:
         path = folder / f"{stem}.yaml"
         if not path.exists():
+            if stem in OPTIONAL_FILES:
+                continue
             raise PlanDataError(f"缺少数据文件：{path}")
         try:
             data[stem] = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -74,22 +74,18 @@ def load_plan(folder) -> ActionPlan:
     load_indicators(plan, data["indicators"])
     load_averaged_indicators(plan, data["counties"])
     load_periods(plan, data["periods"])
-    # Workflows name roles: make sure they exist first.
-    sync_roles(roles.role_spec())
     try:
-        load_workflows(data["workflows"])
-    except ValidationError as exc:
-        raise PlanDataError(f"workflows.yaml：{exc.message}") from None
-    load_notice_formats(plan)
+        install_defaults()
+        if data.get("workflows"):
+            install_workflows(data["workflows"])
+    except DefaultsDataError as exc:
+        raise PlanDataError(str(exc)) from None
+    take_plan_number(plan)
     return plan
 
 
-def load_notice_formats(plan: ActionPlan) -> None:
-    """The shipped print formats; the plan's own 发文字号 (1号) is taken, so the next notice gets 2号."""
-    try:
-        load_print_formats(settings.PRINT_FORMATS_DIR)
-    except PrintFormatDataError as exc:
-        raise PlanDataError(f"打印格式：{exc}") from None
+def take_plan_number(plan: ActionPlan) -> None:
+    """The plan's own 发文字号 (1号) is taken, so the next notice gets 2号."""
     for letter_head in LetterHead.objects.all():
         numbering.mark_used(letter_head.number_pattern, plan.document_number)
 

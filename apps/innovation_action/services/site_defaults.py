@@ -1,0 +1,54 @@
+"""What every site of the app starts with, whatever its jurisdiction: the roles, the default workflows
+(fixtures/defaults/workflows.yaml) and the print formats (print_formats/).
+
+Installed on a new site by `manage.py new_site` (the app's ``after_install`` hook, as Frappe's) and by
+every plan's fixtures (`manage.py load_plan`). Idempotent: a workflow that exists is left as its
+administrators made it, and a print format is updated only while nobody edited it.
+"""
+
+from pathlib import Path
+
+import yaml
+from django.conf import settings
+from django.db import transaction
+
+from apps.innovation_action import roles
+from apps.lowcode.exceptions import ValidationError
+from apps.lowcode.print_format.loader import PrintFormatDataError, load_print_formats
+from apps.lowcode.roles import sync_roles
+from apps.lowcode.workflow.loader import load_workflows
+
+
+class DefaultsDataError(ValueError):
+    """A defaults file that cannot be loaded; the message says which, in Chinese."""
+
+
+def read_workflows(path: Path) -> list:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    except yaml.YAMLError as exc:
+        raise DefaultsDataError(f"数据文件 {path.name} 格式错误：{exc}") from exc
+
+
+def install_workflows(rows: list, source: str = "workflows.yaml") -> list[str]:
+    """Workflows from fixture rows (created once, then the administrators'); returns the names created."""
+    try:
+        return load_workflows(rows)
+    except ValidationError as exc:
+        raise DefaultsDataError(f"{source}：{exc.message}") from None
+
+
+@transaction.atomic
+def install_defaults() -> None:
+    # Workflows name roles: make sure they exist first.
+    sync_roles(roles.role_spec())
+    install_workflows(read_workflows(Path(settings.DEFAULT_FIXTURES_DIR) / "workflows.yaml"))
+    try:
+        load_print_formats(settings.PRINT_FORMATS_DIR)
+    except PrintFormatDataError as exc:
+        raise DefaultsDataError(f"打印格式：{exc}") from None
+
+
+def after_install() -> None:
+    """The app's hook (hooks.py ``after_install``), run by `manage.py new_site` on the new site."""
+    install_defaults()
