@@ -87,7 +87,9 @@ PROBE = textwrap.dedent(
         "roles": sorted(Group.objects.values_list("name", flat=True)),
         "workflows": dict(Workflow.objects.values_list("name", "document_type")),
         "print_formats": sorted(PrintFormat.objects.values_list("name", flat=True)),
-        "letter_heads": list(LetterHead.objects.values("name", "issuer_mark", "number_pattern", "printed_by")),
+        "letter_heads": list(
+            LetterHead.objects.order_by("name").values("name", "issuer_mark", "number_pattern", "printed_by")
+        ),
         "counts": counts,
     }, ensure_ascii=False))
     """
@@ -138,6 +140,21 @@ def test_new_site_on_mariadb_is_empty_but_ready(district):
     assert site["print_formats"] == sorted(
         ["工作方案印发通知", "季度排名通报", "年度考评结果通报", "评分明细表", "自评报告表"]
     )
+    # The letterheads are placeholders for the administrator to make the district's, not 赣州's.
+    assert site["letter_heads"] == [
+        {
+            "name": "领导小组",
+            "issuer_mark": "科技创新赋能行动领导小组",
+            "number_pattern": "科赋字〔{year}〕{number}号",
+            "printed_by": "科技创新赋能行动领导小组办公室",
+        },
+        {
+            "name": "领导小组办公室",
+            "issuer_mark": "科技创新赋能行动领导小组办公室",
+            "number_pattern": "科赋办字〔{year}〕{number}号",
+            "printed_by": "科技创新赋能行动领导小组办公室",
+        },
+    ]
     # No jurisdiction's data: no plan, county, unit, task, project, indicator, period or report.
     assert set(site["counts"].values()) == {0}, site["counts"]
 
@@ -206,3 +223,18 @@ def test_drop_site_asks_before_dropping_and_refuses_an_unknown_site(site_name, m
     monkeypatch.setattr(sys, "stdin", io.StringIO())  # not a terminal: nobody to ask
     with pytest.raises(CommandError, match="删除站点会丢失其全部数据：确认请加 --yes"):
         call_command("drop_site", site_name)
+
+
+@pytest.mark.django_db
+def test_installing_the_defaults_again_keeps_what_the_administrators_made_their_own():
+    """The letterhead and the workflows are the site's once installed; the 赣州 plan sets its own letterheads."""
+    from apps.innovation_action.services.site_defaults import install_defaults
+    from apps.lowcode.print_format.model import LetterHead
+    from apps.lowcode.workflow.model import Workflow
+
+    assert LetterHead.objects.get(name="领导小组").issuer_mark == "赣州市科技创新赋能行动领导小组"  # the demo's
+    LetterHead.objects.filter(name="领导小组").update(issuer_mark="某某区科技创新赋能行动领导小组")
+    Workflow.objects.filter(name="自评报告审核流程").update(is_active=False)
+    install_defaults()
+    assert LetterHead.objects.get(name="领导小组").issuer_mark == "某某区科技创新赋能行动领导小组"
+    assert not Workflow.objects.get(name="自评报告审核流程").is_active

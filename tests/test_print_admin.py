@@ -58,7 +58,7 @@ def project_format(db):
         name=PROJECT_FORMAT,
         doc_type="Project",
         layout="公文",
-        letter_head=LetterHead.objects.get(name="赣州市科技创新赋能行动领导小组办公室"),
+        letter_head=LetterHead.objects.get(name="领导小组办公室"),
         title="关于加快推进{{ doc.project_name }}的通知",
         addressees="{{ doc.county }}科技创新赋能行动领导小组",
     )

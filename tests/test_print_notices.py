@@ -113,7 +113,7 @@ def test_the_imprint_never_stands_alone_on_a_page(office, plan):
         doc_type="Action Plan",
         layout="公文",
         title="{{ doc.title }}",
-        letter_head=LetterHead.objects.get(name="赣州市科技创新赋能行动领导小组"),
+        letter_head=LetterHead.objects.get(name="领导小组"),
         printed_by="赣州市科技创新赋能行动领导小组办公室",
         cc="市科技局",
     )

@@ -3,10 +3,11 @@
 A folder such as ``fixtures/ganzhou-2023/`` holds one YAML file per table of the
 plan; what every site has whatever its plan (roles, default workflows, print formats)
 is installed with it (services/site_defaults.py), and a folder may add workflows of
-its own (an optional ``workflows.yaml``). Loading is idempotent: every record is
-found by its natural key and updated in place, so a second load changes nothing
-and a corrected file updates the records it names. Everything loads in one transaction: a bad file
-leaves the database as it was.
+its own (an optional ``workflows.yaml``) and set the letterheads every site has to
+its issuer's (an optional ``letter_heads.yaml``). Loading is idempotent: every
+record is found by its natural key and updated in place, so a second load changes
+nothing and a corrected file updates the records it names. Everything loads in one
+transaction: a bad file leaves the database as it was.
 """
 
 from datetime import date
@@ -36,11 +37,12 @@ from apps.innovation_action.models import (
 )
 from apps.innovation_action.services.site_defaults import DefaultsDataError, install_defaults, install_workflows
 from apps.lowcode.print_format import numbering
+from apps.lowcode.print_format.loader import load_letter_heads
 from apps.lowcode.print_format.model import LetterHead
 from apps.lowcode.scoring.rules import Method
 
 FILES = ("plan", "counties", "units", "tasks", "projects", "indicators", "periods")
-OPTIONAL_FILES = ("workflows",)
+OPTIONAL_FILES = ("workflows", "letter_heads")
 
 
 class PlanDataError(ValueError):
@@ -80,6 +82,8 @@ def load_plan(folder) -> ActionPlan:
             install_workflows(data["workflows"])
     except DefaultsDataError as exc:
         raise PlanDataError(str(exc)) from None
+    if data.get("letter_heads"):
+        load_letter_heads(data["letter_heads"].get("letter_heads", ()))
     take_plan_number(plan)
     return plan
 

@@ -3,7 +3,9 @@
 A format is created when missing and brought up to date when nobody changed
 it since it was last loaded; a format an administrator edited is left as it
 is (its digest no longer matches what was shipped), as Frappe keeps custom
-print formats apart from standard ones.
+print formats apart from standard ones. The shipped letterheads are created
+when missing and then belong to the site's administrators (they make them
+their jurisdiction's); a plan's fixtures may set them (``load_letter_heads``).
 """
 
 import hashlib
@@ -70,15 +72,22 @@ def load_print_formats(folder) -> list[PrintFormat]:
     files = sorted(folder.glob("*.yaml"))
     documents = [(path, _read(path)) for path in files]
     for _path, data in documents:
-        for row in data.get("letter_heads", ()):
-            LetterHead.objects.update_or_create(
-                name=row["name"], defaults={f: row.get(f, "") for f in LETTER_HEAD_FIELDS}
-            )
+        load_letter_heads(data.get("letter_heads", ()), keep_existing=True)
     loaded = []
     for path, data in documents:
         if "letter_heads" not in data:
             loaded.append(load_format(path.name, data))
     return loaded
+
+
+def load_letter_heads(rows, keep_existing: bool = False) -> None:
+    """Letterheads by name: created, or (unless ``keep_existing``) updated to the rows' values."""
+    for row in rows:
+        values = {f: row.get(f, "") for f in LETTER_HEAD_FIELDS}
+        if keep_existing:
+            LetterHead.objects.get_or_create(name=row["name"], defaults=values)
+        else:
+            LetterHead.objects.update_or_create(name=row["name"], defaults=values)
 
 
 def load_format(source: str, data: dict) -> PrintFormat:
