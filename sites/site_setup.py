@@ -24,7 +24,7 @@ from sites.site_config import MARIADB_CHARSET, MARIADB_COLLATION, SITES_DIR, loa
 
 ROOT = SITES_DIR.parent
 # Lower-case letters, digits, "_" and "-": a folder name and (with "-" as "_") part of a database name.
-SITE_NAME = re.compile(r"[a-z0-9_-]{1,40}")
+SITE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
 DATABASE_PREFIX = "innovation_action_"
 ADMINISTRATOR = "Administrator"  # Frappe's name for the site's first account
 ADMIN_PASSWORD_ENV = "ADMIN_PASSWORD"
@@ -83,8 +83,11 @@ class MariaDB:
 def check_name(name: str) -> None:
     if not SITE_NAME.fullmatch(name or ""):
         raise SiteError(
-            f"站点名“{name}”不可用：只能用小写字母、数字、下划线和连字符（a-z、0-9、_、-），最长 40 个字符。"
+            f"站点名“{name}”不可用：只能用小写字母、数字、下划线和连字符（a-z、0-9、_、-），"
+            "以字母或数字开头，最长 40 个字符。"
         )
+    if (SITES_DIR / f"{name}.py").exists():  # sites/settings.py and the like are code, not sites
+        raise SiteError(f"站点名“{name}”不可用：与 sites/{name}.py 同名。")
 
 
 def database_name(site: str) -> str:

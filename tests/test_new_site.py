@@ -185,11 +185,17 @@ def test_drop_site_drops_its_database_and_folder(district):
     assert not MariaDB().database_exists(database_name(district))
 
 
-@pytest.mark.parametrize("name", ["District", "a.b", "../escape", "区", "a b", "x" * 41])
+@pytest.mark.parametrize("name", ["District", "a.b", "../escape", "区", "a b", "_private", "x" * 41])
 def test_new_site_refuses_a_bad_name(name):
     with pytest.raises(CommandError, match="只能用小写字母、数字、下划线和连字符"):
         new_site(name, "--admin-password", PASSWORD)
     assert not (SITES_DIR / name).exists()
+
+
+def test_new_site_refuses_the_name_of_the_sites_code():
+    with pytest.raises(CommandError, match="站点名“settings”不可用：与 sites/settings.py 同名"):
+        new_site("settings", "--admin-password", PASSWORD)
+    assert not (SITES_DIR / "settings").exists()
 
 
 def test_new_site_refuses_an_unreachable_mariadb_and_makes_nothing(site_name):
