@@ -1,6 +1,7 @@
 """Per-site configuration, as Frappe keeps it: ``sites/<site>/site_config.json``.
 
-The site is chosen by the ``SITE`` environment variable (default ``default``).
+The site is chosen by the ``SITE`` environment variable (default ``default``);
+``manage.py new_site NAME`` makes one (sites/site_setup.py).
 A site without a config file is a development site: embedded SQLite, jobs run
 inline, DEBUG off. Keys understood (all optional):
 
