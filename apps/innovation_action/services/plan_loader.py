@@ -13,6 +13,7 @@ from pathlib import Path
 
 import yaml
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 
 from apps.innovation_action import roles
@@ -40,6 +41,7 @@ from apps.lowcode.print_format.loader import PrintFormatDataError, load_print_fo
 from apps.lowcode.print_format.model import LetterHead
 from apps.lowcode.roles import sync_roles
 from apps.lowcode.scoring.rules import Method
+from apps.lowcode.website.model import WebsiteSettings
 from apps.lowcode.workflow.loader import load_workflows
 
 FILES = ("plan", "counties", "units", "tasks", "projects", "indicators", "periods", "workflows")
@@ -81,7 +83,30 @@ def load_plan(folder) -> ActionPlan:
     except ValidationError as exc:
         raise PlanDataError(f"workflows.yaml：{exc.message}") from None
     load_notice_formats(plan)
+    load_site_settings(Path(folder))
     return plan
+
+
+SITE_FIELDS = ("site_name", "organisation", "welcome_sign")
+
+
+def load_site_settings(folder: Path) -> None:
+    """site.yaml, when the folder has one: the jurisdiction's site name and footer (站点设置)."""
+    path = folder / "site.yaml"
+    if not path.exists():
+        return
+    values = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    unknown = sorted(set(values) - set(SITE_FIELDS))
+    if unknown:
+        raise PlanDataError(f"site.yaml：未知的设置项 {'、'.join(unknown)}（可用：{'、'.join(SITE_FIELDS)}）")
+    site = WebsiteSettings.objects.first() or WebsiteSettings()
+    for field, value in values.items():
+        setattr(site, field, str(value or ""))
+    try:
+        site.full_clean()
+    except DjangoValidationError as exc:
+        raise PlanDataError(f"site.yaml：{'；'.join(exc.messages)}") from None
+    site.save()
 
 
 def load_notice_formats(plan: ActionPlan) -> None:

@@ -9,7 +9,7 @@ import re
 
 from django.db import models
 
-from apps.lowcode.doctype import ChildDocument, Document, doctype_registry
+from apps.lowcode.doctype import ChildDocument, Document, doctype_registry, version
 
 FIELDNAME_PATTERN = re.compile(r"^custom_[a-z][a-z0-9_]{0,60}$")
 
@@ -160,12 +160,5 @@ class PropertySetter(Document):
         return f"{self.doc_type}：{self.field_name or '单据类型名称'}"
 
 
-def _customization_changed(sender, **kwargs):
-    from apps.lowcode.doctype import version
-
-    version.bump()
-
-
-for _model in (CustomField, PropertySetter):
-    models.signals.post_save.connect(_customization_changed, sender=_model)
-    models.signals.post_delete.connect(_customization_changed, sender=_model)
+version.watch(CustomField)
+version.watch(PropertySetter)
