@@ -335,7 +335,7 @@ def configure_scoring(indicator: Indicator, scoring: dict | None) -> None:
 
 
 def load_averaged_indicators(plan: ActionPlan, categories: dict) -> None:
-    """附件3: indicators a county cannot count separately (赣州蓉江新区), set once, then the administrators'."""
+    """附件3: indicators a county cannot count separately (a new district, say), set once, then the administrators'."""
     for rows in categories.values():
         for row in rows:
             numbers = row.get("averaged_indicators")
