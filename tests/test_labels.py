@@ -173,3 +173,31 @@ def test_a_relabel_never_turns_into_a_migration():
     out = io.StringIO()
     call_command("makemigrations", "--check", "--dry-run", stdout=out)
     assert "No changes detected" in out.getvalue()
+
+
+def test_messages_name_fields_and_choices_as_relabelled():
+    from tests.test_workflow_api import client, refused
+
+    relabel(doc_type="SelfAssessment", field_name="unit", label="区直部门")
+    relabel(doc_type="SelfAssessment", field_name="scheme", choice_labels="市直=区直部门考评指标")
+    response = client("office").post(
+        "/api/resource/SelfAssessment", {"period": "2023-Y", "unit": "市科技局", "scheme": "县级"}, format="json"
+    )
+    assert "区直部门应使用“区直部门考评指标”" in refused(response, 417, "ValidationError")
+
+
+def test_an_administrator_renames_a_doctype_in_the_admin(login):
+    admin = login("admin")
+    add = url("propertysetter", "add", app="lowcode")
+    data = {"doc_type": "County", "field_name": "", "label": "街办（镇）", "choice_labels": "", "description": ""}
+    response = admin.post(add, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    setter = PropertySetter.objects.get(doc_type="County", field_name="")
+    listing = admin.get(url("propertysetter", app="lowcode")).content.decode()
+    assert "（单据类型本身的名称）" in listing
+    assert "街办（镇）" in admin.get(url("county")).content.decode()
+    # A field's form offers the choices to relabel, values first.
+    page = admin.get(add, {"doc_type": "Indicator Group"}).content.decode()
+    assert "县级=县（市、区）考评指标（附表3-1）" in page
+    setter.delete()
+    assert "街办（镇）" not in admin.get(url("county")).content.decode()
