@@ -201,3 +201,16 @@ def test_an_administrator_renames_a_doctype_in_the_admin(login):
     assert "县级=县（市、区）考评指标（附表3-1）" in page
     setter.delete()
     assert "街办（镇）" not in admin.get(url("county")).content.decode()
+
+
+def test_a_choice_renamed_once_is_renamed_wherever_the_same_choices_are_offered():
+    from apps.innovation_action.models import Score, SelfAssessment
+
+    relabel(doc_type="Indicator Group", field_name="scheme", choice_labels="县级=街办、镇考评指标")
+    for model in (IndicatorGroup, SelfAssessment, Score):
+        assert dict(model._meta.get_field("scheme").flatchoices)["县级"] == "街办、镇考评指标"
+    # A field's own label wins over the shared one.
+    relabel(doc_type="Score", field_name="scheme", choice_labels="县级=街办、镇得分")
+    assert dict(Score._meta.get_field("scheme").flatchoices)["县级"] == "街办、镇得分"
+    assert dict(SelfAssessment._meta.get_field("scheme").flatchoices)["县级"] == "街办、镇考评指标"
+    assert get_meta("SelfAssessment").fields["scheme"].option_labels[0] == ("县级", "街办、镇考评指标")

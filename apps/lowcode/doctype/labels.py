@@ -62,9 +62,19 @@ def field_label(doctype: str, fieldname: str, original) -> str:
     return label or str(original)
 
 
-def choice_label(doctype: str, fieldname: str, value, original) -> str:
-    labels = _setters().get((doctype, fieldname), ("", {}))[1]
-    return labels.get(str(value)) or str(original)
+# Fields offering the same choices (one TextChoices on several doctypes: a scheme on its indicator groups,
+# self-assessments and scores) share their labels: a choice is renamed once, wherever it is offered.
+_same_choices: dict[tuple, list[tuple[str, str]]] = {}
+
+
+def choice_label(doctype: str, fieldname: str, value, original, choices_key=()) -> str:
+    """The field's own label for the value, else one given on a field with the same choices, else the code's."""
+    setters = _setters()
+    for field in [(doctype, fieldname), *_same_choices.get(choices_key, ())]:
+        label = setters.get(field, ("", {}))[1].get(str(value))
+        if label:
+            return label
+    return str(original)
 
 
 lazy_doctype_label = lazy(doctype_label, str)
@@ -85,8 +95,10 @@ def make_labels_lazy(model) -> None:
         field.__dict__[ORIGINAL] = (field.verbose_name, field.choices)
         field.verbose_name = lazy_field_label(doctype, fieldname, field.verbose_name)
         if field.choices and all(not isinstance(label, list | tuple) for _, label in field.choices):
+            key = tuple((str(value), str(label)) for value, label in field.choices)
+            _same_choices.setdefault(key, []).append((doctype, fieldname))
             field.choices = [
-                (value, lazy_choice_label(doctype, fieldname, value, label)) for value, label in field.choices
+                (value, lazy_choice_label(doctype, fieldname, value, label, key)) for value, label in field.choices
             ]
 
 
