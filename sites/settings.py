@@ -204,12 +204,20 @@ LOGIN_URL = "admin:login"
 # Jazzmin's login form carries no "next" field: land on the admin, not /accounts/profile/.
 LOGIN_REDIRECT_URL = "admin:index"
 
+
+def _site_word(name: str):
+    """A word of the site's Website Settings (apps/lowcode/website), read when a page shows it, not now."""
+    from apps.lowcode.website import site
+
+    return getattr(site, f"lazy_{name}")()
+
+
 JAZZMIN_SETTINGS = {
-    "site_title": "科技创新赋能行动",
-    "site_header": "科技创新赋能行动",
-    "site_brand": "科技创新赋能行动",
-    "welcome_sign": "科技创新赋能行动 工作调度与考评系统",
-    "copyright": "科技创新赋能行动领导小组办公室",
+    "site_title": _site_word("site_name"),
+    "site_header": _site_word("site_name"),
+    "site_brand": _site_word("site_name"),
+    "welcome_sign": _site_word("welcome_sign"),
+    "copyright": _site_word("footer"),
     "search_model": ["innovation_action.Task", "innovation_action.Project"],
     "show_ui_builder": False,
     # Offline intranets and the CSP: no font from Google's CDN (the CJK system fonts are used anyway).

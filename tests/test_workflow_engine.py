@@ -428,7 +428,9 @@ def test_notification_by_email_when_the_site_sends_mail(
     run_jobs()
     [message] = mail.outbox
     assert (message.to, message.subject) == (["office@example.com"], f"【待办】自评报告 {name}：提交 → 待初审")
-    assert message.body == f"章贡区 填报员 执行了“提交”，自评报告 {name} 现为“待初审”。"
+    assert (
+        message.body == f"章贡区 填报员 执行了“提交”，自评报告 {name} 现为“待初审”。\n\n科技创新赋能行动领导小组办公室"
+    )
     assert NotificationLog.objects.get(for_user__username="office").email_sent
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -1,10 +1,12 @@
 from django.apps import AppConfig
 
+from apps.lowcode.website.site import lazy_site_name
+
 
 class InnovationActionConfig(AppConfig):
     name = "apps.innovation_action"
     label = "innovation_action"
-    verbose_name = "科技创新赋能行动"
+    verbose_name = lazy_site_name()  # the site's name (Website Settings), as the admin's menu heads the app
 
     def ready(self):
         from apps.innovation_action import (

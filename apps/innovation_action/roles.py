@@ -41,6 +41,8 @@ WORKFLOW_MODELS = ("lowcode.Workflow", "lowcode.WorkflowState", "lowcode.Workflo
 PRINT_MODELS = ("lowcode.PrintFormat", "lowcode.PrintFormatBlock", "lowcode.LetterHead", "lowcode.PrintFont")
 # Custom fields and field properties change every form: the administrators' alone.
 CUSTOMIZE_MODELS = ("lowcode.CustomField", "lowcode.PropertySetter")
+# The site's name and footer (站点设置): the administrators'; every page shows them.
+SITE_MODELS = ("lowcode.WebsiteSettings",)
 
 
 def app_models() -> list[str]:
@@ -60,6 +62,7 @@ def role_spec() -> dict:
     administration.update({label: ALL_ACTIONS for label in WORKFLOW_MODELS})
     administration.update({label: ALL_ACTIONS for label in PRINT_MODELS})
     administration.update({label: ALL_ACTIONS for label in CUSTOMIZE_MODELS})
+    administration.update({label: ALL_ACTIONS for label in SITE_MODELS})
     administration.update(
         {
             "lowcode.UserPermission": ALL_ACTIONS,

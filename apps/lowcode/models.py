@@ -11,6 +11,7 @@ from apps.lowcode.print_format.model import (
     PrintFormat,
     PrintFormatBlock,
 )
+from apps.lowcode.website.model import WebsiteSettings
 from apps.lowcode.workflow.model import (
     Workflow,
     WorkflowLog,
@@ -31,6 +32,7 @@ __all__ = [
     "PrintFormatBlock",
     "PropertySetter",
     "UserPermission",
+    "WebsiteSettings",
     "Workflow",
     "WorkflowLog",
     "WorkflowState",

@@ -6,7 +6,7 @@ to edit instead of a blank one. Copied, as the plan owns them:
 - the plan's header and its child tables (总体目标), with the new year;
 - its tasks with their 牵头/责任单位 rows and each unit's liaison;
 - its indicator groups and indicators with their scoring configuration and
-  bonus rules, and which of them 赣州蓉江新区 scores by the category average;
+  bonus rules, and which of them a county scores by the category average;
 - its assessment periods (month, quarter, year), dates moved to the new year.
 
 Not copied, and why:
@@ -148,7 +148,7 @@ def clean_title(title) -> str:
 
 
 def default_title(plan: ActionPlan, year: int) -> str:
-    """ "2023年赣州市…工作方案" → "2024年赣州市…工作方案"; a title without its year stays as it is."""
+    """ "2023年某市…工作方案" → "2024年某市…工作方案"; a title without its year stays as it is."""
     return plan.title.replace(f"{plan.year}年", f"{year}年")
 
 

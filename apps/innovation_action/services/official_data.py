@@ -194,7 +194,6 @@ def ensure_can_import(user) -> None:
 
 WIDTHS = {COUNTY: 22, NUMBER: 10, TITLE: 56, VALUE: 14, TARGET: 14, SOURCE: 22, NOTE: 32}
 HEADER_NOTES = {
-    COUNTY: "县（市、区）全称或简称，如 赣州蓉江新区 或 蓉江新区",
     NUMBER: "附表3-1 中的指标序号",
     TITLE: "仅供对照，导入时不读取",
     VALUE: "必填；填数字。百分比指标填百分数的数值，如 2.35 表示 2.35%。留空表示暂无核定值，该行不导入",
@@ -241,12 +240,21 @@ def template_file_name(period: AssessmentPeriod) -> str:
     return f"核定数据导入模板-{period.name}.xlsx"
 
 
+def county_note() -> str:
+    """ "县（市、区）全称或简称，如 某某新区 或 新区": the example is one of this site's own counties with a short name."""
+    example = next((c for c in County.objects.exclude(aliases="").order_by("order", "id") if c.alias_list()), None)
+    if example is None:
+        return "县（市、区）全称或简称"
+    return f"县（市、区）全称或简称，如 {example.name} 或 {min(example.alias_list(), key=len)}"
+
+
 def style_data_sheet(sheet, last_row: int) -> None:
     for column, title in enumerate(COLUMNS, start=1):
         cell = sheet.cell(row=1, column=column)
         style_header(cell)
-        if title in HEADER_NOTES:
-            cell.comment = Comment(HEADER_NOTES[title], "赋能办")
+        note = county_note() if title == COUNTY else HEADER_NOTES.get(title)
+        if note:
+            cell.comment = Comment(note, "赋能办")
         sheet.column_dimensions[cell.column_letter].width = WIDTHS[title]
     sheet.row_dimensions[1].height = 22
     grey = Font(color="808080")

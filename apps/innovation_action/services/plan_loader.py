@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import yaml
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 
 from apps.innovation_action.models import (
@@ -40,6 +41,7 @@ from apps.lowcode.print_format import numbering
 from apps.lowcode.print_format.loader import load_letter_heads
 from apps.lowcode.print_format.model import LetterHead
 from apps.lowcode.scoring.rules import Method
+from apps.lowcode.website.model import WebsiteSettings
 
 FILES = ("plan", "counties", "units", "tasks", "projects", "indicators", "periods")
 OPTIONAL_FILES = ("workflows", "letter_heads")
@@ -85,7 +87,30 @@ def load_plan(folder) -> ActionPlan:
     if data.get("letter_heads"):
         load_letter_heads(data["letter_heads"].get("letter_heads", ()))
     take_plan_number(plan)
+    load_site_settings(Path(folder))
     return plan
+
+
+SITE_FIELDS = ("site_name", "organisation", "welcome_sign")
+
+
+def load_site_settings(folder: Path) -> None:
+    """site.yaml, when the folder has one: the jurisdiction's site name and footer (站点设置)."""
+    path = folder / "site.yaml"
+    if not path.exists():
+        return
+    values = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    unknown = sorted(set(values) - set(SITE_FIELDS))
+    if unknown:
+        raise PlanDataError(f"site.yaml：未知的设置项 {'、'.join(unknown)}（可用：{'、'.join(SITE_FIELDS)}）")
+    site = WebsiteSettings.objects.first() or WebsiteSettings()
+    for field, value in values.items():
+        setattr(site, field, str(value or ""))
+    try:
+        site.full_clean()
+    except DjangoValidationError as exc:
+        raise PlanDataError(f"site.yaml：{'；'.join(exc.messages)}") from None
+    site.save()
 
 
 def take_plan_number(plan: ActionPlan) -> None:
@@ -310,7 +335,7 @@ def configure_scoring(indicator: Indicator, scoring: dict | None) -> None:
 
 
 def load_averaged_indicators(plan: ActionPlan, categories: dict) -> None:
-    """附件3: indicators a county cannot count separately (赣州蓉江新区), set once, then the administrators'."""
+    """附件3: indicators a county cannot count separately (a new district, say), set once, then the administrators'."""
     for rows in categories.values():
         for row in rows:
             numbers = row.get("averaged_indicators")

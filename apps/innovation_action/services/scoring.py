@@ -10,7 +10,7 @@ its indicator's configuration:
 - 评审打分: the score the assessee or the reviewer typed in — also the
   fallback of an automatic line that has no value to score;
 - the bonus item: the claims of the catalogue, capped at the item's points;
-- a county that cannot count an indicator separately (赣州蓉江新区) gets the
+- a county that cannot count an indicator separately (a new district, say) gets the
   average score of the other counties of its category.
 
 Relative methods and averages look at the whole category of the period, so a
@@ -229,7 +229,7 @@ class CategoryScorer:
         )
 
     def average(self, assessment, indicator) -> LineResult:
-        """附件3: "赣州蓉江新区有关科技创新指标难以单独统计的，按一类县平均得分计算"."""
+        """附件3: a county whose S&T indicators cannot be counted separately scores its category's average."""
         scores = []
         for peer in self.assessments.values():
             line = self._lines.get((peer.pk, indicator.pk))

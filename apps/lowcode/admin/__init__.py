@@ -15,5 +15,6 @@ from apps.lowcode.admin import (  # noqa: F401  (registers the admins)
     notification,
     platform,
     print_format,
+    website,
     workflow,
 )

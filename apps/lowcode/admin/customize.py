@@ -8,6 +8,7 @@ from apps.lowcode.doctype.customization import (
     CustomField,
     PropertySetter,
     doctype_choices,
+    labelled_doctype_choices,
     linkable_doctype_choices,
 )
 from apps.lowcode.doctype.meta import get_meta
@@ -73,18 +74,23 @@ class CustomFieldAdmin(RequiredFieldNoticeMixin, DocumentAdmin):
 
 
 class PropertySetterForm(forms.ModelForm):
-    doc_type = forms.ChoiceField(label="单据类型", choices=lambda: _with_blank(doctype_choices()))
-    field_name = forms.ChoiceField(label="字段", choices=())
+    doc_type = forms.ChoiceField(label="单据类型", choices=lambda: _with_blank(labelled_doctype_choices()))
+    field_name = forms.ChoiceField(label="字段", choices=(), required=False)
 
     class Meta:
         model = PropertySetter
         fields = "__all__"
+        widgets = {"choice_labels": forms.Textarea(attrs={"rows": 4, "style": "width: 100%"})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         doctype = self.data.get("doc_type") or self.initial.get("doc_type") or self.instance.doc_type
-        self.fields["field_name"].choices = _with_blank(_builtin_field_choices(doctype))
-        self.fields["field_name"].help_text = "先选单据类型并保存一次，即可在此选择其字段" if not doctype else ""
+        self.fields["field_name"].choices = [("", "（单据类型本身的名称）"), *_builtin_field_choices(doctype)]
+        self.fields["field_name"].help_text = (
+            "先选单据类型并保存一次，即可在此选择其字段" if not doctype else "不选字段则“标签”为单据类型的新名称"
+        )
+        if doctype and not self.instance.pk:
+            self.fields["choice_labels"].help_text += _current_choices_hint(doctype)
 
 
 def _builtin_field_choices(doctype):
@@ -92,18 +98,32 @@ def _builtin_field_choices(doctype):
         meta = get_meta(doctype)
     except KeyError:
         return []
-    return [(name, f"{f.label}（{name}）") for name, f in meta.fields.items() if not f.custom and not f.read_only]
+    return [(name, f"{f.label}（{name}）") for name, f in meta.fields.items() if not f.custom]
+
+
+def _current_choices_hint(doctype) -> str:
+    meta = get_meta(doctype)
+    lines = [
+        f"{f.label}：" + "；".join(f"{value}={label}" for value, label in f.option_labels)
+        for f in meta.fields.values()
+        if f.option_labels
+    ]
+    return ("。当前选项：" + " | ".join(lines)) if lines else ""
 
 
 @admin.register(PropertySetter)
 class PropertySetterAdmin(RequiredFieldNoticeMixin, DocumentAdmin):
     form = PropertySetterForm
-    list_display = ("doc_type", "field_name", "label", "description", "reqd", "hidden", "idx", "modified")
-    list_display_links = ("field_name",)
+    list_display = ("doc_type", "field_display", "label", "description", "reqd", "hidden", "idx", "modified")
+    list_display_links = ("field_display",)
     list_filter = ("doc_type",)
     search_fields = ("doc_type", "field_name", "label")
-    fields = ("doc_type", "field_name", "label", "description", "reqd", "hidden", "idx")
+    fields = ("doc_type", "field_name", "label", "choice_labels", "description", "reqd", "hidden", "idx")
+
+    @admin.display(description="字段", ordering="field_name")
+    def field_display(self, obj):
+        return obj.field_name or "（单据类型本身的名称）"
 
     def required_label(self, obj) -> str:
-        docfield = get_meta(obj.doc_type).fields.get(obj.field_name)
+        docfield = get_meta(obj.doc_type).fields.get(obj.field_name) if obj.field_name else None
         return obj.label or (docfield.label if docfield else obj.field_name)

@@ -9,6 +9,7 @@ static view classes.
 from apps.lowcode.doctype import doctype_registry
 from apps.lowcode.doctype.meta import DocField, DocTypeMeta, get_meta
 from apps.lowcode.document.query import DEFAULT_PAGE_LENGTH, MAX_PAGE_LENGTH
+from apps.lowcode.website import site
 from apps.lowcode.whitelist import registry
 
 ERROR = {"$ref": "#/components/schemas/Error"}
@@ -326,7 +327,7 @@ def openapi_document() -> dict:
     return {
         "openapi": "3.0.3",
         "info": {
-            "title": "科技创新赋能行动 API（兼容 Frappe REST）",
+            "title": f"{site.site_name()} API（兼容 Frappe REST）",
             "version": "1.0",
             "description": "认证：会话 Cookie（/api/method/login），或请求头 Authorization: token <api_key>:<api_secret>。",
         },

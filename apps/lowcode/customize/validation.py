@@ -8,6 +8,7 @@ from apps.lowcode.doctype.customization import (
     CustomField,
     FieldType,
     customizable_doctypes,
+    labelled_doctypes,
 )
 from apps.lowcode.doctype.fieldtypes import (
     FieldValueError,
@@ -84,17 +85,58 @@ def _default_errors(custom: CustomField) -> dict:
 
 
 def property_setter_errors(setter) -> dict:
-    if setter.doc_type not in customizable_doctypes():
-        return {"doc_type": f"单据类型“{setter.doc_type}”不存在或不能修改字段属性"}
+    if setter.doc_type not in labelled_doctypes():
+        return {"doc_type": f"单据类型“{setter.doc_type}”不存在或不能修改属性"}
+    if not setter.field_name:
+        return _doctype_setter_errors(setter)
     fields = builtin_fields(setter.doc_type)
     docfield = fields.get(setter.field_name)
     if docfield is None or not hasattr(docfield, "fieldtype"):
         return {"field_name": f"{setter.doc_type} 没有可修改的字段 {setter.field_name}"}
-    if docfield.read_only:
-        return {"field_name": f"字段“{docfield.label}”由系统维护，不能修改其属性"}
-    if setter.hidden and (docfield.reqd or setter.reqd):
-        return {"hidden": f"字段“{docfield.label}”是必填字段，不能隐藏"}
-    return {}
+    errors = _choice_label_errors(setter, docfield)
+    form_only = [name for name in ("reqd", "hidden") if getattr(setter, name)] + (["idx"] if setter.idx else [])
+    if form_only and setter.doc_type not in customizable_doctypes():
+        errors.update({name: "子表字段只能修改标签、选项显示文字和帮助说明" for name in form_only})
+    elif form_only and docfield.read_only:
+        errors.update(
+            {name: f"字段“{docfield.label}”由系统维护，只能修改其标签、选项显示文字和帮助说明" for name in form_only}
+        )
+    elif setter.hidden and (docfield.reqd or setter.reqd):
+        errors["hidden"] = f"字段“{docfield.label}”是必填字段，不能隐藏"
+    return errors
+
+
+def _doctype_setter_errors(setter) -> dict:
+    """A setter without a field renames the doctype (Frappe's doctype-level Property Setter): a label, nothing else."""
+    if not setter.label.strip():
+        return {"label": "修改单据类型的名称请填写“标签”；修改字段的属性请选择字段"}
+    others = {
+        "choice_labels": setter.choice_labels.strip(),
+        "description": setter.description,
+        "reqd": setter.reqd,
+        "hidden": setter.hidden,
+        "idx": setter.idx,
+    }
+    return {name: "未选择字段时只能修改单据类型的名称（标签）" for name, value in others.items() if value}
+
+
+def _choice_label_errors(setter, docfield) -> dict:
+    if not setter.choice_labels.strip():
+        return {}
+    values = {str(value) for value, _ in docfield.option_labels}
+    if not values:
+        return {"choice_labels": f"字段“{docfield.label}”不是下拉选项字段，没有选项"}
+    problems = []
+    for line in setter.choice_labels.splitlines():
+        line = line.replace("＝", "=").strip()
+        if not line:
+            continue
+        value, equals, label = line.partition("=")
+        if not equals or not label.strip():
+            problems.append(f"“{line}”应写成“存储值=显示文字”")
+        elif value.strip() not in values:
+            problems.append(f"“{value.strip()}”不是该字段的选项（可选：{'、'.join(sorted(values))}）")
+    return {"choice_labels": problems} if problems else {}
 
 
 def validate_custom_field(custom, **context) -> None:

@@ -182,7 +182,7 @@ def _select(docfield: DocField, text: str) -> str:
 
 
 class LinkNames:
-    """The exact name of a linked record written another way: "赣县区(赣州高新区)" is 赣县区（赣州高新区）.
+    """The exact name of a linked record written another way: "某县区(高新区)" is 某县区（高新区）.
 
     Only the spelling is mended (full-width forms, spaces); whether the user
     may link to the record is still save_document's question.

@@ -140,6 +140,9 @@ class ChildDocument(BaseDocument):
 def _register_doctype(sender, **kwargs):
     if issubclass(sender, BaseDocument) and sender.doctype and not sender._meta.abstract:
         doctype_registry[sender.doctype] = sender
+        from apps.lowcode.doctype.labels import make_labels_lazy
+
+        make_labels_lazy(sender)
 
 
 class_prepared.connect(_register_doctype)

@@ -9,7 +9,7 @@ import re
 
 from django.db import models
 
-from apps.lowcode.doctype import ChildDocument, Document, doctype_registry
+from apps.lowcode.doctype import ChildDocument, Document, doctype_registry, version
 
 FIELDNAME_PATTERN = re.compile(r"^custom_[a-z][a-z0-9_]{0,60}$")
 
@@ -43,6 +43,17 @@ def doctype_choices():
     from apps.lowcode.doctype.meta import get_meta
 
     return [(name, f"{get_meta(name).label}（{name}）") for name in customizable_doctypes()]
+
+
+def labelled_doctypes() -> list[str]:
+    """Doctypes whose labels an administrator may change: every one, child tables included, but the customisations'."""
+    return sorted(name for name, model in doctype_registry.items() if getattr(model, "customizable", True))
+
+
+def labelled_doctype_choices():
+    from apps.lowcode.doctype.meta import get_meta
+
+    return [(name, f"{get_meta(name).label}（{name}）") for name in labelled_doctypes()]
 
 
 def linkable_doctype_choices():
@@ -101,19 +112,28 @@ class CustomField(Document):
 
 
 class PropertySetter(Document):
-    """Changes to a built-in field of a doctype (Frappe's Property Setter, one row per field).
+    """Changes to a doctype or one of its built-in fields (Frappe's Property Setter, one row per field).
 
-    Only what is safe without a migration: the label, the help text, making a
-    field required (never the reverse when the database needs a value),
-    hiding it from the form, and its order in the form.
+    Only what is safe without a migration. With no field (Frappe's "DocType" setter) it renames the
+    doctype itself; on a field: its label, the labels of its choices (the stored values stay), the
+    help text, making it required (never the reverse when the database needs a value), hiding it from
+    the form, and its order in the form. Labels apply everywhere a user reads them (labels.py).
     """
 
     doctype = "Property Setter"
     customizable = False
 
     doc_type = models.CharField("单据类型", max_length=140)
-    field_name = models.CharField("字段名", max_length=140)
+    field_name = models.CharField(
+        "字段名", max_length=140, blank=True, default="", help_text="留空则修改单据类型本身的名称（填在“标签”中）"
+    )
     label = models.CharField("标签", max_length=140, blank=True, default="", help_text="留空则保持原标签")
+    choice_labels = models.TextField(
+        "选项显示文字",
+        blank=True,
+        default="",
+        help_text="下拉选项字段：每行“存储值=显示文字”，例如 县级=街办、镇考评指标；存储值不变，已填的数据不受影响",
+    )
     description = models.CharField("帮助说明", max_length=255, blank=True, default="", help_text="留空则保持原说明")
     reqd = models.BooleanField("必填", default=False, help_text="勾选后新建和修改时必须填写")
     hidden = models.BooleanField("在表单中隐藏", default=False)
@@ -134,18 +154,11 @@ class PropertySetter(Document):
         ]
 
     def autoname(self):
-        return f"{self.doc_type}-{self.field_name}"
+        return f"{self.doc_type}-{self.field_name or 'DocType'}"
 
     def __str__(self):
-        return f"{self.doc_type}：{self.field_name}"
+        return f"{self.doc_type}：{self.field_name or '单据类型名称'}"
 
 
-def _customization_changed(sender, **kwargs):
-    from apps.lowcode.doctype import version
-
-    version.bump()
-
-
-for _model in (CustomField, PropertySetter):
-    models.signals.post_save.connect(_customization_changed, sender=_model)
-    models.signals.post_delete.connect(_customization_changed, sender=_model)
+version.watch(CustomField)
+version.watch(PropertySetter)

@@ -7,16 +7,20 @@ from django.db import DatabaseError, transaction
 from apps.lowcode.doctype.customization import CustomField, PropertySetter
 
 
-def customized_fields(doctype: str, fields: dict) -> dict:
+def customized_fields(doctype: str, fields: dict, with_custom_fields: bool = True) -> dict:
     """The model's fields with their Property Setters applied, then the Custom Fields, in form order.
+
+    Labels and choice labels already come customised from the model (labels.py); the setter's label is
+    applied here as well so the meta never depends on which was read first. Child tables have no Custom
+    Fields (no custom_values column), only Property Setters.
 
     Before the first migration (system checks run first) there are no customisation tables yet: the
     model's own fields then, and nothing cached, so the next call reads them.
     """
     try:
         with transaction.atomic():
-            setters = list(PropertySetter.objects.filter(doc_type=doctype))
-            customs = list(CustomField.objects.filter(dt=doctype).order_by("id"))
+            setters = list(PropertySetter.objects.filter(doc_type=doctype).exclude(field_name=""))
+            customs = list(CustomField.objects.filter(dt=doctype).order_by("id")) if with_custom_fields else []
     except DatabaseError:
         from apps.lowcode.doctype import version
 

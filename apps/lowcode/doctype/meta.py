@@ -41,6 +41,7 @@ class DocField:
     insert_after: str = ""
     in_list_view: bool = False
     in_standard_filter: bool = False
+    option_labels: tuple = ()  # Select: (stored value, label shown) pairs, as an administrator may have renamed them
 
     @property
     def is_link(self) -> bool:
@@ -113,6 +114,7 @@ def _docfield(f: models.Field, read_only: bool) -> DocField:
         read_only=read_only,
         model_field=f,
         description=str(f.help_text or ""),
+        option_labels=tuple((str(value), str(label)) for value, label in f.flatchoices) if f.choices else (),
     )
 
 
@@ -146,10 +148,9 @@ def _build_meta(doctype: str, version: int) -> DocTypeMeta:
         if fieldname == "name" and model.naming_rule == "prompt":
             docfield = DocField(**{**docfield.__dict__, "reqd": True})
         fields[fieldname] = docfield
-    if hasattr(model, "custom_values"):
-        from apps.lowcode.doctype.customized import customized_fields
+    from apps.lowcode.doctype.customized import customized_fields
 
-        fields = customized_fields(doctype, fields)
+    fields = customized_fields(doctype, fields, with_custom_fields=hasattr(model, "custom_values"))
     tables = {
         name: ChildTable(
             name, str(rel.related_model._meta.verbose_name_plural), rel.related_model.doctype, rel.field.name

@@ -8,7 +8,7 @@ from apps.lowcode.doctype.meta import STANDARD_FIELDS, DocTypeMeta, get_meta
 
 
 def docfield_dict(meta: DocTypeMeta, docfield, idx: int) -> dict:
-    return {
+    row = {
         "doctype": "DocField",
         "name": f"{meta.doctype}-{docfield.fieldname}",
         "parent": meta.doctype,
@@ -28,6 +28,9 @@ def docfield_dict(meta: DocTypeMeta, docfield, idx: int) -> dict:
         "in_standard_filter": int(docfield.in_standard_filter),
         "is_custom_field": int(docfield.custom),
     }
+    if docfield.option_labels:  # the label shown for each stored value, as the administrator named it
+        row["option_labels"] = dict(docfield.option_labels)
+    return row
 
 
 def table_field_dict(meta: DocTypeMeta, table, idx: int) -> dict:

@@ -20,6 +20,21 @@ from django.db.models import Count, Max
 STAMP_KEY = "lowcode:customization-stamp"
 LOOK_EVERY = 1.0  # seconds
 _state = {"version": 0, "stamp": None, "looked": float("-inf")}
+# Models whose rows the metadata (or what is cached with it: labels, the site's words) is built from.
+_watched: list = []
+
+
+def watch(model) -> None:
+    """Rebuild what is cached per version whenever a row of ``model`` is saved or deleted, in every process."""
+    from django.db.models import signals
+
+    _watched.append(model)
+    signals.post_save.connect(_changed, sender=model, weak=False)
+    signals.post_delete.connect(_changed, sender=model, weak=False)
+
+
+def _changed(sender, **kwargs):
+    bump()
 
 
 def current() -> int:
@@ -40,11 +55,7 @@ def bump() -> None:
 
 
 def _database_stamp() -> str:
-    from apps.lowcode.doctype.customization import CustomField, PropertySetter
-
-    return repr(
-        [model.objects.aggregate(n=Count("id"), last=Max("modified")) for model in (CustomField, PropertySetter)]
-    )
+    return repr([model.objects.aggregate(n=Count("id"), last=Max("modified")) for model in _watched])
 
 
 def refresh(now=None) -> None:

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 
 from apps.lowcode.doctype import doctype_registry
 from apps.lowcode.notification.model import NotificationLog
+from apps.lowcode.website import site
 from apps.lowcode.workflow import engine
 from apps.lowcode.workflow.model import WorkflowLog
 
@@ -49,7 +50,7 @@ def notify_state_entered(log_id: int) -> int:
             continue  # already notified by an earlier run of this job
         count += 1
         if log.workflow and log.workflow.send_email_alert and settings.EMAIL_NOTIFICATIONS and user.email:
-            send_mail(f"【待办】{subject}", body, None, [user.email])
+            send_mail(f"【待办】{subject}", f"{body}\n\n{site.footer()}", None, [user.email])  # signed by the site
             NotificationLog.objects.filter(pk=note.pk).update(email_sent=True)
     return count
 

@@ -34,17 +34,17 @@ class LetterHead(Document):
     naming_rule = "prompt"
 
     issuer_mark = models.CharField(
-        "发文机关标志", max_length=100, help_text="红色版头上的机关名称，例如 赣州市科技创新赋能行动领导小组"
+        "发文机关标志", max_length=100, help_text="红色版头上的机关名称，例如 某市科技创新工作领导小组"
     )
     mark_suffix = models.CharField(
         "标志后缀", max_length=10, blank=True, default="", help_text="如“文件”；信函式通知一般不加"
     )
     number_pattern = models.CharField(
-        "发文字号格式", max_length=100, help_text="{year} 为年份，{number} 为序号，例如 赣市科赋字〔{year}〕{number}号"
+        "发文字号格式", max_length=100, help_text="{year} 为年份，{number} 为序号，例如 某科字〔{year}〕{number}号"
     )
     signature = models.CharField("发文机关署名", max_length=100)
     printed_by = models.CharField(
-        "印发机关", max_length=100, blank=True, help_text="版记中的印发机关，例如 赣州市科技创新赋能行动领导小组办公室"
+        "印发机关", max_length=100, blank=True, help_text="版记中的印发机关，例如 某市科技创新工作领导小组办公室"
     )
 
     class Meta:
@@ -222,7 +222,7 @@ class PrintFont(Document):
 
 
 class NumberSeries(models.Model):
-    """The last 发文字号 given under one prefix (赣市科赋字〔2023〕): numbers are never reused or skipped."""
+    """The last 发文字号 given under one prefix (某科字〔2023〕): numbers are never reused or skipped."""
 
     prefix = models.CharField("字号前缀", max_length=140, unique=True)
     current = models.PositiveIntegerField("已用到", default=0)

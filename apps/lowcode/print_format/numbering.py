@@ -1,4 +1,4 @@
-"""发文字号: 赣市科赋字〔2023〕1号, 2号, … per issuer and year, never reused, never skipped.
+"""发文字号: 某科字〔2023〕1号, 2号, … per issuer and year, never reused, never skipped.
 
 The series row is locked (SELECT … FOR UPDATE) for the rest of the caller's
 transaction: a second issuer waits, and a rolled-back issue gives its number
@@ -15,12 +15,12 @@ from apps.lowcode.print_format.model import NumberSeries
 
 
 def prefix_of(pattern: str, year: int) -> str:
-    """The part before the sequence number, which names the series: 赣市科赋字〔2023〕."""
+    """The part before the sequence number, which names the series: 某科字〔2023〕."""
     return pattern.split("{number}")[0].replace("{year}", str(year))
 
 
 def format_number(pattern: str, year: int, number) -> str:
-    """No leading zeros (GB/T 9704): 赣市科赋字〔2023〕1号."""
+    """No leading zeros (GB/T 9704): 某科字〔2023〕1号."""
     return pattern.replace("{year}", str(year)).replace("{number}", str(number))
 
 

@@ -43,6 +43,7 @@ from apps.lowcode.print_format import (
 from apps.lowcode.print_format.compose import Block, Composed, Table
 from apps.lowcode.print_format.fonts import FontSet, font_set, markup
 from apps.lowcode.print_format.model import PrintFont
+from apps.lowcode.website import site
 
 # GB/T 9704-2012, in points.
 TOP_MARGIN = 37 * mm
@@ -508,7 +509,7 @@ def render_pdf(composed: Composed, progress: Progress | None = None) -> tuple[by
         title=composed.title.replace("\n", ""),
         author=composed.signature,
         subject=composed.number,
-        creator="科技创新赋能行动管理系统",
+        creator=f"{site.site_name()}管理系统",
         lang="zh-CN",
         initialFontName=styles.fonts.body,  # no stray Helvetica: every font in the file is embedded
         report=lambda placed: progress(placed / max(total, 1), f"正在排版（{placed}/{total}）"),

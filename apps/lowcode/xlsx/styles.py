@@ -33,7 +33,7 @@ def excel_number(value: Decimal | None):
 
 def workbook_bytes(workbook) -> bytes:
     # The site's name as the admin shows it: the low-code side names no app.
-    workbook.properties.creator = getattr(settings, "JAZZMIN_SETTINGS", {}).get("welcome_sign", "")
+    workbook.properties.creator = str(getattr(settings, "JAZZMIN_SETTINGS", {}).get("welcome_sign", ""))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

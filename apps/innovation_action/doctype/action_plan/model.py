@@ -11,7 +11,7 @@ class ActionPlan(Document):
     year = models.PositiveSmallIntegerField("年度")
     title = models.CharField("方案标题", max_length=200)
     notice_title = models.CharField("印发通知标题", max_length=200, blank=True)
-    document_number = models.CharField("发文字号", max_length=100, blank=True, help_text="例如 赣市科赋字〔2023〕1号")
+    document_number = models.CharField("发文字号", max_length=100, blank=True, help_text="例如 某科赋字〔2023〕1号")
     issuer = models.CharField("发文机关", max_length=100)
     issue_date = models.DateField("成文日期", null=True, blank=True)
     addressees = models.TextField("主送机关", blank=True)

@@ -74,7 +74,7 @@ class Category:
 
     @property
     def ranks_text(self) -> str:
-        """ "第1名赣州经开区，第2名章贡区、赣县区（赣州高新区）（并列），第4名…"."""
+        """ "第1名甲区，第2名乙县、丙市（并列），第4名…"."""
         places: list[tuple[int, list[str]]] = []
         for row in self.rows:
             if places and places[-1][0] == row.rank:

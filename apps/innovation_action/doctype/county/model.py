@@ -34,7 +34,7 @@ class County(Document):
         verbose_name="按同类平均得分计算的指标",
         blank=True,
         related_name="+",
-        help_text="附件3：赣州蓉江新区有关科技创新指标难以单独统计的，按一类县平均得分计算",
+        help_text="附件3：有关科技创新指标难以单独统计的，按同类县（市、区）平均得分计算",
     )
 
     class Meta:
@@ -47,7 +47,7 @@ class County(Document):
 
     @classmethod
     def resolve(cls, text: str) -> "County":
-        """The County a name or alias refers to (the project list writes 蓉江新区 for 赣州蓉江新区)."""
+        """The County a name or alias refers to (a project list may write a county by its short name)."""
         text = text.strip()
         county = cls.objects.filter(name=text).first()
         if county:
@@ -55,4 +55,4 @@ class County(Document):
         for county in cls.objects.exclude(aliases=""):
             if text in county.alias_list():
                 return county
-        raise cls.DoesNotExist(f"没有名为“{text}”的县（市、区）")
+        raise cls.DoesNotExist(f"没有名为“{text}”的{cls._meta.verbose_name}")

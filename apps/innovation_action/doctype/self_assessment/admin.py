@@ -79,7 +79,6 @@ class BonusClaimInline(ChildTableInline):
     model = BonusClaim
     fields = ("rule", "quantity", "description", "evidence", "claimed", "accepted_quantity", "review_comment")
     readonly_fields = ("claimed",)
-    verbose_name_plural = "加分申报（第15项，合计不超过 15 分）"
 
     @admin.display(description="申报加分")
     def claimed(self, obj):
@@ -92,6 +91,13 @@ class BonusClaimInline(ChildTableInline):
         if db_field.name in ("quantity", "accepted_quantity"):
             field.widget.attrs.update({"class": "form-control", "style": "width: 5em"})
         return field
+
+
+def bonus_heading(indicators) -> str:
+    """ "加分申报（第15项，合计不超过 15 分）", from the scheme's bonus items (their numbers and caps)."""
+    items = "、".join(f"第{indicator.number}项" for indicator in indicators)
+    cap = number_text(sum(indicator.weight for indicator in indicators))
+    return f"{BonusClaim._meta.verbose_name_plural}（{items}，合计不超过 {cap} 分）"
 
 
 @admin.register(SelfAssessment)
@@ -122,11 +128,18 @@ class SelfAssessmentAdmin(DocumentAdmin):
         return obj.assessee
 
     def get_inlines(self, request, obj):
-        # Lines are generated from the scheme's indicators when the assessment is created;
-        # bonus items exist in the county scheme only.
+        # Lines are generated from the scheme's indicators when the assessment is created; bonus claims
+        # are offered only when the scheme has a bonus item, headed by that item's own number and cap.
         if obj is None:
             return []
-        return self.inlines if obj.county_id else [SelfAssessmentLineInline]
+        bonus = [line.indicator for line in obj.lines.select_related("indicator__group") if line.indicator.is_bonus]
+        if not bonus:
+            return [SelfAssessmentLineInline]
+        heading = bonus_heading(bonus)
+        return [
+            SelfAssessmentLineInline,
+            type("BonusClaimInline", (BonusClaimInline,), {"verbose_name_plural": heading}),
+        ]
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)

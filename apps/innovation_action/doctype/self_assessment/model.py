@@ -68,14 +68,14 @@ class SelfAssessment(Document):
 
     def clean(self):
         super().clean()
+        county, unit = (self._meta.get_field(name).verbose_name for name in ("county", "unit"))
         if bool(self.county_id) == bool(self.unit_id):
-            raise ValidationError("县（市、区）和市直单位须填写且只填写其中一个")
+            raise ValidationError(f"{county}和{unit}须填写且只填写其中一个")
         expected = Scheme.COUNTY if self.county_id else Scheme.UNIT
         self.scheme = self.scheme or expected
         if self.scheme != expected:
-            raise ValidationError(
-                {"scheme": f"{'县（市、区）' if self.county_id else '市直单位'}应使用“{expected.label}”"}
-            )
+            shown = dict(self._meta.get_field("scheme").flatchoices)[expected]  # as an administrator labelled it
+            raise ValidationError({"scheme": f"{county if self.county_id else unit}应使用“{shown}”"})
         if self.unit_id and not self.unit.is_assessed:
             raise ValidationError({"unit": f"{self.unit} 不是市直单位考评对象"})
         if self._state.adding and self.period_id and not self.period.is_open:

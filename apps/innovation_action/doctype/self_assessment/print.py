@@ -145,7 +145,7 @@ def context(assessment) -> AssessmentContext:
     decided = [c for c in claim_rows if c.accepted_quantity is not None]
     when = submitted_at(assessment)
     return AssessmentContext(
-        assessee_kind="县（市、区）" if assessment.county_id else "市直单位",
+        assessee_kind=str(assessment._meta.get_field("county" if assessment.county_id else "unit").verbose_name),
         category_title=CATEGORY_TITLES.get(category_of(assessment), category_of(assessment)),
         period=assessment.period,
         submitted_at=f"{when.year}年{when.month}月{when.day}日 {when:%H:%M}" if when else "",

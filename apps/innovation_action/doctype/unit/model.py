@@ -11,7 +11,7 @@ class UnitKind(models.TextChoices):
 
 
 class Unit(Document):
-    """A city-level unit named in the task list (市科技局, 赣州城投集团, 章贡区人民政府 …)."""
+    """A city-level unit named in the task list (市科技局, a state-owned group, a county government …)."""
 
     doctype = "Unit"
     naming_rule = "prompt"
