@@ -1,7 +1,9 @@
 """The workflow engine: which actions a user may take on a document, and taking them.
 
 Every function reads the workflow from the database, so an administrator's
-change applies to the next action with no restart. A document's state lives
+change applies to the next action with no restart (the rows are read each
+time; the workflow is built from them again only when they changed:
+definitions.py). A document's state lives
 in its ``workflow_state`` field, which only this module writes.
 
 Who may take a transition: the user has one of its roles (if it lists any),
