@@ -101,6 +101,25 @@ class CategoryScorer:
     def of(cls, assessment, stage: Stage) -> "CategoryScorer":
         return cls(assessment.period, category_of(assessment), stage)
 
+    def at(self, stage: Stage) -> "CategoryScorer":
+        """The category as this scorer read it, scored at ``stage``: the passes of one workflow action
+        (the 自评 check, then the 初审 scores) share one read of the category.
+
+        Only what was read from the database is shared (the documents with their lines, the official
+        values); ``refresh`` keeps the shared lines equal to what it writes. What a pass works out
+        (values, peers) is the stage's own. Share a scorer only while nothing else writes the
+        category's lines, i.e. inside one action on a locked document.
+        """
+        if stage is self.stage:
+            return self
+        other = CategoryScorer.__new__(CategoryScorer)
+        other.period, other.category, other.stage = self.period, self.category, stage
+        other.assessments = self.assessments
+        other._values, other._peers = {}, {}
+        if "official_values" in self.__dict__:
+            other.__dict__["official_values"] = self.official_values
+        return other
+
     # -- values ---------------------------------------------------------------
 
     def value(self, assessment, line) -> tuple[Decimal | None, str, str]:
@@ -279,13 +298,18 @@ class CategoryScorer:
 # -- writing scores ----------------------------------------------------------
 
 
-def refresh(assessment, stage: Stage) -> list[tuple[SelfAssessmentLine, LineResult]]:
+def refresh(
+    assessment, stage: Stage, scorer: CategoryScorer | None = None
+) -> list[tuple[SelfAssessmentLine, LineResult]]:
     """Write a stage's scores and their explanations onto the lines, and the totals onto the assessment.
 
     At review, a computed score the office overrode needs its reason (the line's 初审意见): without
     one the save is refused, never silently reverted to the computed score.
+
+    ``scorer``: the category as an earlier pass of the same action read it (see ``CategoryScorer.at``);
+    the lines it holds are updated with what is written here, so that the next pass needs no new read.
     """
-    scorer = CategoryScorer.of(assessment, stage)
+    scorer = scorer.at(stage) if scorer is not None else CategoryScorer.of(assessment, stage)
     results = scorer.results(scorer.assessments[assessment.pk])
     if stage is Stage.REVIEWED:
         ensure_override_reasons(results)
@@ -295,6 +319,8 @@ def refresh(assessment, stage: Stage) -> list[tuple[SelfAssessmentLine, LineResu
             values.update(reviewed_computed=result.computed, reviewed_overridden=result.overridden)
         if any(getattr(line, field) != value for field, value in values.items()):
             SelfAssessmentLine.objects.filter(pk=line.pk).update(**values)
+            for field, value in values.items():
+                setattr(line, field, value)
     assessment.update_totals()
     return results
 
@@ -332,9 +358,11 @@ def missing_scores(results) -> str:
     return "；".join(f"第{'、'.join(numbers)}项（{reason}）" for reason, numbers in by_reason.items())
 
 
-def ensure_complete(assessment, stage: Stage, doing: str = "请补充后再办理") -> list:
+def ensure_complete(
+    assessment, stage: Stage, doing: str = "请补充后再办理", scorer: CategoryScorer | None = None
+) -> list:
     """Refuse to move on while a line has no score for the stage, saying which and why."""
-    results = refresh(assessment, stage)
+    results = refresh(assessment, stage, scorer)
     missing = missing_scores(results)
     if missing:
         raise ValidationError(f"以下指标尚无{stage.label}得分，{doing}：{missing}")
@@ -342,9 +370,9 @@ def ensure_complete(assessment, stage: Stage, doing: str = "请补充后再办�
 
 
 @transaction.atomic
-def freeze(assessment, user=None) -> Score:
+def freeze(assessment, user=None, scorer: CategoryScorer | None = None) -> Score:
     """The leading group approved: the office's scores become the frozen Score, and the category is re-ranked."""
-    results = ensure_complete(assessment, Stage.REVIEWED, "不能审定")
+    results = ensure_complete(assessment, Stage.REVIEWED, "不能审定", scorer)
     assessment = SelfAssessment.objects.select_related("period", "county", "unit").get(pk=assessment.pk)
     subtotal = sum((r.score for line, r in results if not line.indicator.is_bonus), Decimal(0))
     bonus = [(line, r) for line, r in results if line.indicator.is_bonus]

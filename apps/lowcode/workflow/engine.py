@@ -1,7 +1,9 @@
 """The workflow engine: which actions a user may take on a document, and taking them.
 
 Every function reads the workflow from the database, so an administrator's
-change applies to the next action with no restart. A document's state lives
+change applies to the next action with no restart (the rows are read each
+time; the workflow is built from them again only when they changed:
+definitions.py). A document's state lives
 in its ``workflow_state`` field, which only this module writes.
 
 Who may take a transition: the user has one of its roles (if it lists any),
@@ -31,6 +33,7 @@ from apps.lowcode.exceptions import (
 from apps.lowcode.expressions import ExpressionError, evaluate
 from apps.lowcode.permissions import can, in_scope, locked_in_scope, scope_queryset
 from apps.lowcode.permissions.user_permission import UserPermission
+from apps.lowcode.workflow import definitions
 from apps.lowcode.workflow.model import (
     StateType,
     Workflow,
@@ -42,13 +45,24 @@ from apps.lowcode.workflow.model import (
 CREATE_ACTION = "新建"
 # Where apply_workflow keeps the workflow it read on the document it locked, for the length of the action.
 WORKFLOW_ATTR = "_lowcode_workflow"
+# Where it keeps a scratch dict for the action's events (see action_cache), for the length of the action.
+ACTION_CACHE_ATTR = "_lowcode_action_cache"
 
 
 # ------------------------------------------------------------------ reading the workflow
 
 
 def get_workflow(doctype: str) -> Workflow | None:
-    """The active workflow of a doctype, with its states and transitions loaded."""
+    """The active workflow of a doctype, with its states and transitions loaded.
+
+    Built again only when the workflow tables changed (workflow/definitions.py): every caller in the
+    process shares it, so read it, never change it.
+    """
+    return definitions.active_workflow(doctype, read_workflow)
+
+
+def read_workflow(doctype: str) -> Workflow | None:
+    """The active workflow of a doctype as the database has it now."""
     return (
         Workflow.objects.filter(document_type=doctype, is_active=True).prefetch_related("states", "transitions").first()
     )
@@ -60,6 +74,16 @@ def workflow_of(doc) -> Workflow | None:
     if WORKFLOW_ATTR in doc.__dict__:
         return doc.__dict__[WORKFLOW_ATTR]
     return get_workflow(type(doc).doctype)
+
+
+def action_cache(doc) -> dict | None:
+    """A dict the events of the workflow action under way on ``doc`` share (None outside an action).
+
+    What one event read for the action (say the before_transition check), a later one (the
+    after_transition) may reuse instead of reading it again. It lives exactly as long as the action:
+    the document is locked meanwhile, and the next action, or a save, starts without it.
+    """
+    return doc.__dict__.get(ACTION_CACHE_ATTR)
 
 
 def get_state(workflow: Workflow, state: str) -> WorkflowState | None:
@@ -389,6 +413,7 @@ def apply_workflow(
         if workflow is None:
             raise ValidationError(f"“{model._meta.verbose_name}”没有启用的工作流")
         doc.__dict__[WORKFLOW_ATTR] = workflow
+        doc.__dict__[ACTION_CACHE_ATTR] = {}
         candidates = [t for t in transitions_from(workflow, doc.workflow_state) if t.action == action]
         if not candidates:
             offered = "、".join(t.action for t in get_transitions(user, doc, workflow)) or "无"
@@ -405,7 +430,9 @@ def apply_workflow(
         try:
             return _take(user, doc, workflow, transition, comment)
         finally:
-            doc.__dict__.pop(WORKFLOW_ATTR, None)  # the document outlives the action; the next one reads again
+            # The document outlives the action; the next one reads again.
+            doc.__dict__.pop(WORKFLOW_ATTR, None)
+            doc.__dict__.pop(ACTION_CACHE_ATTR, None)
 
 
 def _take(user, doc, workflow: Workflow, transition: WorkflowTransition, comment: str) -> ActionResult:

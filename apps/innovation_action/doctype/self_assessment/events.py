@@ -45,6 +45,23 @@ def state(doc, name: str, workflow=None):
     return engine.get_state(workflow, name) if workflow else None
 
 
+SCORER_KEY = "self_assessment.scorer"
+
+
+def shared_scorer(assessment, stage: Stage) -> scoring.CategoryScorer | None:
+    """The category as this action already read it (None outside an action: the scoring reads it).
+
+    An action's check and its after_transition scoring each score the category: the first read
+    serves both (kept in the engine's action cache, which goes with the action).
+    """
+    cache = engine.action_cache(assessment)
+    if cache is None:
+        return None
+    if SCORER_KEY not in cache:
+        cache[SCORER_KEY] = scoring.CategoryScorer.of(assessment, stage)
+    return cache[SCORER_KEY]
+
+
 def refresh_scores(assessment, **context) -> None:
     """on_update: the scores of the stage the document is in follow its lines."""
     scoring.refresh_current(assessment)
@@ -57,9 +74,9 @@ def check_scores(assessment, from_state="", to_state="", **context) -> None:
     if source is None or target is None or target.state_type == StateType.EDITABLE:
         return  # a return for correction needs nothing complete
     if source.state_type == StateType.EDITABLE:
-        scoring.ensure_complete(assessment, Stage.SELF)
+        scoring.ensure_complete(assessment, Stage.SELF, scorer=shared_scorer(assessment, Stage.SELF))
     elif REVIEW_FIELD in source.editable_field_list() or target.state_type == StateType.FINAL:
-        scoring.ensure_complete(assessment, Stage.REVIEWED)
+        scoring.ensure_complete(assessment, Stage.REVIEWED, scorer=shared_scorer(assessment, Stage.REVIEWED))
 
 
 def score_on_transition(assessment, to_state="", user=None, **context) -> None:
@@ -68,6 +85,6 @@ def score_on_transition(assessment, to_state="", user=None, **context) -> None:
     if target is None:
         return
     if target.state_type == StateType.SUBMITTED:
-        scoring.refresh(assessment, Stage.REVIEWED)
+        scoring.refresh(assessment, Stage.REVIEWED, shared_scorer(assessment, Stage.REVIEWED))
     elif target.state_type == StateType.FINAL:
-        scoring.freeze(assessment, user)
+        scoring.freeze(assessment, user, shared_scorer(assessment, Stage.REVIEWED))

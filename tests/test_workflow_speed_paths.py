@@ -1,0 +1,165 @@
+"""The faster workflow action gives exactly what the slower one gave.
+
+- the workflow definition is built once per process for each content of the workflow tables
+  (apps/lowcode/workflow/definitions.py): a change is seen by the very next action, whether this
+  connection made it (through the models or ``QuerySet.update``), rolled it back, or another
+  connection committed it, as another process does; a withdrawn transition is refused at once;
+- 提交 reads the county's category once for both of its scoring passes (the 自评 check and the
+  初审 scores), and writes exactly what the two passes wrote when each read the category afresh.
+"""
+
+import threading
+from decimal import Decimal
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from apps.innovation_action.models import OfficialValue, SelfAssessment, SelfAssessmentLine
+from apps.innovation_action.services import scoring
+from apps.lowcode.exceptions import WorkflowPermissionError, WorkflowTransitionError
+from apps.lowcode.workflow import engine
+from apps.lowcode.workflow.model import WorkflowState, WorkflowTransition
+from tests.test_scoring import act, create, edit, manual_scores, scored_by_hand, user
+from tests.test_workflow_api import DOCTYPE, WORKFLOW, set_transition
+
+pytestmark = pytest.mark.django_db
+
+
+def submit_transition():
+    return next(t for t in engine.get_workflow(DOCTYPE).transitions.all() if t.action == "提交")
+
+
+def rows_read(captured, table) -> list[str]:
+    """The queries that read rows of ``table`` (not its totals)."""
+    return [q["sql"] for q in captured.captured_queries if q["sql"].startswith(f"SELECT `{table}`.`id`")]
+
+
+# ------------------------------------------------------------------ the workflow definition
+
+
+def test_the_workflow_is_built_once_and_a_change_through_any_door_is_seen_at_once():
+    first = engine.get_workflow(DOCTYPE)
+    with CaptureQueriesContext(connection) as captured:
+        assert engine.get_workflow(DOCTYPE) is first  # unchanged tables: the same definition
+    assert len(captured.captured_queries) == 3  # the three tables' rows, nothing built
+
+    # Through the model, as the admin and the API save it.
+    transition = WorkflowTransition.objects.get(workflow__name=WORKFLOW, action="提交")
+    transition.comment_required = True
+    transition.save()
+    assert engine.get_workflow(DOCTYPE) is not first
+    assert submit_transition().comment_required
+
+    # Through QuerySet.update, which leaves ``modified`` alone: the content is the key.
+    set_transition("提交", comment_required=False)
+    assert not submit_transition().comment_required
+    WorkflowState.objects.filter(workflow__name=WORKFLOW, state="待初审").update(allow_edit="")
+    assert engine.get_state(engine.get_workflow(DOCTYPE), "待初审").edit_roles() == []
+
+    # A change rolled back is forgotten at once.
+    before = engine.get_workflow(DOCTYPE)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        set_transition("提交", allowed="领导小组办公室")
+        assert submit_transition().allowed_roles() == ["领导小组办公室"]
+        raise RuntimeError("roll back")
+    assert submit_transition().allowed_roles() == before.transitions.get(action="提交").allowed_roles()
+
+
+def other_connection(work):
+    """``work`` on a connection of its own that commits at once, as another process would."""
+    errors = []
+
+    def run():
+        try:
+            work()
+        except Exception as exc:  # noqa: BLE001 - reported by the test below
+            errors.append(exc)
+        finally:
+            connection.close()  # this thread's own connection
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    assert not errors, errors
+
+
+def test_a_transition_withdrawn_by_another_process_is_refused_at_the_next_action(plan):
+    doc = create("南康区")
+    edit(doc, lines={**manual_scores(5), **scored_by_hand(5, *range(1, 11))})
+    allowed = submit_transition().allowed
+    engine.get_transitions(user("County-南康区"), doc)  # the definition is cached in this process
+
+    def withdraw():
+        WorkflowTransition.objects.filter(workflow__name=WORKFLOW, action="提交").update(allowed="领导小组办公室")
+
+    def restore():
+        WorkflowTransition.objects.filter(workflow__name=WORKFLOW, action="提交").update(allowed=allowed)
+
+    other_connection(withdraw)
+    try:
+        with pytest.raises(WorkflowPermissionError, match="只能由以下角色办理：领导小组办公室"):
+            act(doc, "提交")
+        other_connection(restore)
+        assert act(doc, "提交").workflow_state == "待初审"
+        other_connection(lambda: move_return("别处"))
+        with pytest.raises(WorkflowTransitionError, match="不能执行“退回修改”"):
+            act(doc, "退回修改", "office", "请补充")
+    finally:  # what the other connection committed outlives this test's transaction
+        other_connection(restore)
+        other_connection(lambda: move_return("待初审"))
+    assert act(doc, "退回修改", "office", "请补充").workflow_state == "草稿"
+
+
+def move_return(from_state):
+    WorkflowTransition.objects.filter(workflow__name=WORKFLOW, action="退回修改").update(state=from_state)
+
+
+# ------------------------------------------------------------------ one read of the category per action
+
+
+def line_scores(doc) -> list[tuple]:
+    return list(
+        SelfAssessmentLine.objects.filter(assessment=doc)
+        .order_by("idx")
+        .values_list(
+            "self_score", "self_note", "reviewed_score", "reviewed_note", "reviewed_computed", "reviewed_overridden"
+        )
+    )
+
+
+def test_submitting_reads_the_category_once_and_scores_as_fresh_computations_do(plan):
+    docs = {name: create(name) for name in ("章贡区", "南康区", "龙南市", "赣州蓉江新区")}
+    for name, value in (("章贡区", "2.0"), ("南康区", "1.5%"), ("龙南市", "1"), ("赣州蓉江新区", "9")):
+        edit(docs[name], lines={2: {"value": value}})
+    nankang = docs["南康区"]
+    edit(nankang, lines={**manual_scores(5), **scored_by_hand(5, 1, 3, 4, 5, 6, 7, 8, 9, 10)})
+    # A peer's better value after 南康区's last save: its 自评分 of indicator 2 is stale until 提交.
+    edit(docs["章贡区"], lines={2: {"value": "3"}})
+    OfficialValue.objects.create(
+        period=nankang.period,
+        county=nankang.county,
+        indicator=nankang.lines.get(indicator__number=2).indicator,
+        value=Decimal("1.2"),
+        source="市统计局",
+    )
+    assert nankang.lines.get(indicator__number=2).self_score == Decimal("4.50")
+
+    # What the two passes give, each reading the category afresh (as 提交 did before it shared one read).
+    with pytest.raises(RuntimeError), transaction.atomic():
+        doc = SelfAssessment.objects.get(pk=nankang.pk)
+        scoring.ensure_complete(doc, scoring.Stage.SELF)
+        scoring.refresh(doc, scoring.Stage.REVIEWED)
+        expected = line_scores(nankang), (doc.self_total, doc.reviewed_total)
+        raise RuntimeError("roll back")
+
+    with CaptureQueriesContext(connection) as captured:
+        result = engine.apply_workflow(user("County-南康区"), SelfAssessment, nankang.name, "提交")
+    assert len(rows_read(captured, "innovation_action_selfassessmentline")) == 1  # the category's lines, once
+    assert engine.ACTION_CACHE_ATTR not in result.doc.__dict__  # nothing outlives the action
+
+    assert (line_scores(nankang), (result.doc.self_total, result.doc.reviewed_total)) == expected
+    two = nankang.lines.get(indicator__number=2)
+    assert (two.self_score, two.reviewed_score) == (Decimal("3.00"), Decimal("2.40"))  # 6 × 1.5 ÷ 3, 6 × 1.2 ÷ 3
+    saved = SelfAssessment.objects.get(pk=nankang.pk)
+    assert (saved.self_total, saved.reviewed_total) == expected[1]
