@@ -164,7 +164,9 @@ def render_svg(
     # state an arrow bends below from or to goes last (its arrow then crosses no box under it), and one an
     # arrow bends above from or to goes first.
     def side(name):
-        steps = [layer[t["next_state"]] - layer[t["state"]] for t in transitions if name in (t["state"], t["next_state"])]
+        steps = [
+            layer[t["next_state"]] - layer[t["state"]] for t in transitions if name in (t["state"], t["next_state"])
+        ]
         return (1 if any(step < 0 for step in steps) else 0) - (1 if any(step >= 2 for step in steps) else 0)
 
     columns: dict[int, list[dict]] = {}
@@ -226,7 +228,9 @@ def render_svg(
     rows_bottom = top + max_rows * BOX_HEIGHT + (max_rows - 1) * ROW_GAP
     width = max(column_x[c] + column_width[c] for c in range(column_count)) + PAD
     for edge in below + above:  # curved labels may reach past the last column
-        width = max(width, _curve_mid_x(edge, column_x, column_width, box_width, layer) + edge.label_size()[0] / 2 + PAD)
+        width = max(
+            width, _curve_mid_x(edge, column_x, column_width, box_width, layer) + edge.label_size()[0] / 2 + PAD
+        )
     height = rows_bottom + sum(below_heights) + (TRACK_GAP if below_heights else 0) + PAD
 
     def box(name):
@@ -244,7 +248,8 @@ def render_svg(
         "<defs>",
         *(
             f'<marker id="{dom_id}-arrow-{name}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="9" '
-            f'markerHeight="9" markerUnits="userSpaceOnUse" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{colour}"/></marker>'
+            f'markerHeight="9" markerUnits="userSpaceOnUse" orient="auto-start-reverse">'
+            f'<path d="M0,0 L10,5 L0,10 z" fill="{colour}"/></marker>'
             for name, colour in (("plain", EDGE_COLOUR), ("taken", TAKEN_COLOUR), ("comment", COMMENT_COLOUR))
         ),
         "</defs>",
