@@ -28,6 +28,7 @@ function lowcodeWorkflowEditor() {
                 option.selected = pair[0] === value;
                 return option;
             }));
+            if (window.jQuery) window.jQuery(select).trigger('change.select2');  // the theme's select2 shows the new text
         });
     }
 
@@ -59,6 +60,10 @@ function lowcodeWorkflowEditor() {
         form.addEventListener('change', edited);
         document.addEventListener('formset:added', edited);
         document.addEventListener('formset:removed', edited);
+        // The admin theme's select2 boxes announce a choice through jQuery only, which native listeners never hear.
+        [window.jQuery, window.django && window.django.jQuery].filter(Boolean).forEach(function(jq, i, all) {
+            if (all.indexOf(jq) === i) jq(form).on('change', 'select', function(event) { edited(event.originalEvent || event); });
+        });
         syncStateChoices();
     }
 }
