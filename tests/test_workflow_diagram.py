@@ -236,6 +236,7 @@ def test_the_diagram_redraws_when_a_state_is_added_in_the_browser(browser_page, 
     for width, height in ((1440, 1000), (390, 844)):
         page.set_viewport_size({"width": width, "height": height})
         page.screenshot(path=tmp_path / f"workflow-{width}.png", full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
     page.set_viewport_size({"width": 1440, "height": 1000})
 
     page.get_by_role("tab", name="状态").click()
@@ -265,7 +266,12 @@ def test_a_document_page_highlights_its_state_in_the_browser(browser_page, tmp_p
     expect(current).to_have_attribute("data-state", "待初审")
     for width, height in ((1440, 1000), (390, 844)):
         page.set_viewport_size({"width": width, "height": height})
+        page.reload()
         page.screenshot(path=tmp_path / f"document-{width}.png", full_page=True)
+        # The page keeps to the screen; a diagram wider than a phone scrolls inside its card, to the current state.
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+    box = page.locator("#workflow-diagram-box")
+    assert box.evaluate("b => b.scrollWidth > b.clientWidth && b.scrollLeft > 0")
     log_out_and_in(page, "zhanggong")
     page.goto(f"{page.base_url}/admin/innovation_action/selfassessment/{pk}/change/")
     expect(page.locator("#workflow-diagram-box g.wf-current")).to_have_attribute("data-state", "待初审")

@@ -174,7 +174,7 @@ class WorkflowTransitionInline(RolesInlineMixin, ChildTableStackedInline):
         for fieldname in ("state", "next_state"):
             field = formset.form.base_fields[fieldname]
             field.widget = StateSelect(names)
-            field.help_text = "从本工作流的状态中选择；上方状态表中新添加的状态也可选"
+            field.help_text = "从本工作流的状态中选择；在“状态”中刚添加、尚未保存的状态也可选"
         return formset
 
 

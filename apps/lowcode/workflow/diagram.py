@@ -85,17 +85,23 @@ def _role_lines(roles: list[str]) -> list[str]:
 
 
 def _layers(states: list[dict], transitions: list[dict]) -> dict[str, int]:
-    """Column of each state: breadth-first distance from the first state; unreachable states start again at 0."""
+    """Column of each state: breadth-first distance from the first state. A state that cannot be reached
+    from it (being wired, or cut off by an edit) goes one column after the furthest state it is linked
+    with, or after every column when it is linked with none, and the states it leads to follow it."""
     names = [s["state"] for s in states]
     nexts = {name: [] for name in names}
+    linked = {name: set() for name in names}
     for t in transitions:
         if t["state"] in nexts and t["next_state"] in nexts:
             nexts[t["state"]].append(t["next_state"])
+            linked[t["state"]].add(t["next_state"])
+            linked[t["next_state"]].add(t["state"])
     layer: dict[str, int] = {}
     for start in names:
         if start in layer:
             continue
-        layer[start] = 0
+        placed = [layer[n] for n in linked[start] if n in layer]
+        layer[start] = 0 if not layer else (max(placed) + 1 if placed else max(layer.values()) + 1)
         queue = [start]
         while queue:
             name = queue.pop(0)
@@ -328,6 +334,8 @@ def _edge_path(edge: _Edge, box, below_heights, above_heights, rows_bottom, top)
         path = f"M{start[0]:.1f},{start[1]:.1f} L{end[0]:.1f},{end[1]:.1f}"
         if abs(start[0] - end[0]) < 1:  # vertical (same column): label beside the line
             return path, mid_x + 8 + edge.label_size()[0] / 2, mid_y - height / 2 + LINE_HEIGHT - 3, True
+        if end[1] - start[1] > 1:  # going down to a lower row: label under the line, clear of the row above
+            return path, mid_x, mid_y + 6 + LINE_HEIGHT - 3, True
         return path, mid_x, mid_y - height - 4 + LINE_HEIGHT - 3, True
     # Curved: out of and into the boxes' bottoms (below) or tops (above), a little apart so that an
     # arrow leaving a box and one arriving at it do not meet.
