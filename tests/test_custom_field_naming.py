@@ -108,7 +108,8 @@ def test_in_the_browser_the_position_list_follows_the_doctype_and_the_name_follo
     page.select_option("select[name=dt]", "Project", force=True)
     options = page.locator("select[name=insert_after] option")
     expect(options.filter(has_text="（county）")).to_have_count(1)  # Project's fields, before any save
-    page.select_option("select[name=dt]", "Task", force=True)
+    page.locator("select[name=dt] + .select2-container").click()  # as a person picks it, in the select2 box
+    page.locator(".select2-results__option", has_text="（Task）").first.click()
     expect(options.filter(has_text="（county）")).to_have_count(0)
     page.fill("input[name=label]", "配合单位")
     page.select_option("select[name=insert_after]", "lead_unit", force=True)
