@@ -195,9 +195,10 @@ def test_a_workflow_with_a_transition_to_a_missing_state_is_refused_and_nothing_
     page.fill("input[name=states-2-state]", "待复核")
     page.get_by_role("tab", name="转换").click()
     expect(page.locator("select[name=transitions-1-next_state] option:checked")).to_have_text("待审定（不在状态中）")
-    page.click("input[name=_save]")
+    with page.expect_navigation():  # the refusal is the next page, not anything on this one
+        page.click("input[name=_save]")
     expect(page.locator(".errornote, .alert-danger").first).to_be_visible()
-    assert "状态“待审定”不在本工作流的状态中" in page.content()
+    assert "状态“待审定”不在本工作流的状态中" in page.content(), page.locator(".errorlist").all_inner_texts()
     assert page.locator("input[name=states-2-state]").input_value() == "待复核"  # the edit is still there
     assert page.locator("select[name=transitions-1-next_state]").input_value() == "待审定"
     from apps.lowcode.models import WorkflowTransition
