@@ -23,7 +23,7 @@ def test_a_field_added_in_the_admin_is_filled_in_and_listed(browser_page, tmp_pa
     page.fill("input[name=fieldname]", "cooperating_units")
     page.select_option("select[name=fieldtype]", "Table MultiSelect", force=True)
     page.fill("textarea[name=options]", "Unit")
-    page.fill("input[name=insert_after]", "lead_unit")
+    page.select_option("select[name=insert_after]", "lead_unit", force=True)  # the list of the Task form's fields
     page.check("input[name=in_list_view]")
     page.check("input[name=in_standard_filter]")
     page.click("input[name=_save]")

@@ -164,13 +164,14 @@ def test_administrator_adds_a_state_in_the_admin_and_new_documents_follow_it(bro
     page.locator("select[name=states-4-state_type]").select_option("submitted", force=True)
     page.check("input[name=states-4-allow_edit][value=领导小组办公室]")
     # …reached from 待初审 by 初审通过, and left by 核实通过 to 待审定.
+    # The transitions' state lists offer the state just typed, before anything is saved.
     page.get_by_role("tab", name="转换").click()
-    page.fill("input[name=transitions-1-next_state]", "现场核实")
+    page.select_option("select[name=transitions-1-next_state]", "现场核实", force=True)
     page.get_by_text("添加另一个 工作流转换").click()
     page.fill("input[name=transitions-5-idx]", "6")
-    page.fill("input[name=transitions-5-state]", "现场核实")
+    page.select_option("select[name=transitions-5-state]", "现场核实", force=True)
     page.fill("input[name=transitions-5-action]", "核实通过")
-    page.fill("input[name=transitions-5-next_state]", "待审定")
+    page.select_option("select[name=transitions-5-next_state]", "待审定", force=True)
     page.check("input[name=transitions-5-allowed][value=领导小组办公室]")
     page.click("input[name=_continue]")
     expect(page.locator(".alert-success")).to_contain_text("成功")
@@ -189,12 +190,17 @@ def test_administrator_adds_a_state_in_the_admin_and_new_documents_follow_it(bro
 def test_a_workflow_with_a_transition_to_a_missing_state_is_refused_and_nothing_is_lost(browser_page):
     page = browser_page
     open_workflow_editor(page)
+    # Renaming a state leaves the transitions that name it pointing at a state that is no longer there.
+    page.get_by_role("tab", name="状态").click()
+    page.fill("input[name=states-2-state]", "待复核")
     page.get_by_role("tab", name="转换").click()
-    page.fill("input[name=transitions-1-next_state]", "待复核")
-    page.click("input[name=_save]")
+    expect(page.locator("select[name=transitions-1-next_state] option:checked")).to_have_text("待审定（不在状态中）")
+    with page.expect_navigation():  # the refusal is the next page, not anything on this one
+        page.click("input[name=_save]")
     expect(page.locator(".errornote, .alert-danger").first).to_be_visible()
-    assert "状态“待复核”不在本工作流的状态中" in page.content()
-    assert page.locator("input[name=transitions-1-next_state]").input_value() == "待复核"  # the edit is still there
+    assert "状态“待审定”不在本工作流的状态中" in page.content(), page.locator(".errorlist").all_inner_texts()
+    assert page.locator("input[name=states-2-state]").input_value() == "待复核"  # the edit is still there
+    assert page.locator("select[name=transitions-1-next_state]").input_value() == "待审定"
     from apps.lowcode.models import WorkflowTransition
 
     assert WorkflowTransition.objects.get(workflow__name="自评报告审核流程", action="初审通过").next_state == "待审定"

@@ -1,17 +1,21 @@
 """Administrators customise doctypes here: 自定义字段 and 字段属性 (Frappe's Customize Form)."""
 
+import json
+
 from django import forms
 from django.contrib import admin, messages
 
 from apps.lowcode.admin.base import DocumentAdmin
+from apps.lowcode.data_import.columns import form_fields
 from apps.lowcode.doctype.customization import (
     CustomField,
     PropertySetter,
+    customizable_doctypes,
     doctype_choices,
     labelled_doctype_choices,
     linkable_doctype_choices,
 )
-from apps.lowcode.doctype.meta import get_meta
+from apps.lowcode.doctype.meta import STANDARD_FIELDS, get_meta
 from apps.lowcode.workflow.required_fields import opened_message
 
 
@@ -33,8 +37,58 @@ def _with_blank(choices):
     return [("", "---------"), *choices]
 
 
+AT_THE_END = ("", "（放在最后）")
+
+
+def insert_after_choices(doctype: str, exclude: str = "") -> list[tuple[str, str]]:
+    """The fields of a doctype's form, in the order the form shows them (custom fields after the field they
+    follow), that a custom field may follow: not the record fields the system keeps (创建人, 修改时间 …)."""
+    try:
+        meta = get_meta(doctype)
+    except KeyError:
+        return []
+    return [
+        (f.fieldname, f"{f.label}（{f.fieldname}）")
+        for f in form_fields(meta)
+        if f.fieldname != exclude and (f.fieldname == "name" or f.fieldname not in STANDARD_FIELDS)
+    ]
+
+
+class InsertAfterSelect(forms.Select):
+    """The field a custom field follows, picked from its doctype's fields. The lists of every doctype ride
+    along (data-fields-by-doctype), so that lowcode/custom_field_form.js offers the right one as soon as
+    the administrator picks the doctype, before anything is saved."""
+
+    def get_context(self, name, value, attrs):
+        by_doctype = {dt: insert_after_choices(dt) for dt in customizable_doctypes()}
+        attrs = {**(attrs or {}), "data-fields-by-doctype": json.dumps(by_doctype, ensure_ascii=False)}
+        return super().get_context(name, value, attrs)
+
+
 class CustomFieldForm(forms.ModelForm):
     dt = forms.ChoiceField(label="单据类型", choices=lambda: _with_blank(doctype_choices()))
+    fieldname = forms.CharField(
+        label="字段名",
+        max_length=70,
+        required=False,
+        help_text="留空则按标签生成，如 Frappe：custom_ 加标签（中文取拼音），例如“任务级别”→ custom_ren_wu_ji_bie；"
+        "同名时加 _2；只能由英文小写字母、数字和下划线组成；创建后不能修改",
+    )
+    insert_after = forms.ChoiceField(
+        label="位于字段之后", required=False, widget=InsertAfterSelect, help_text="表单中紧随其后的字段；留空则放在最后"
+    )
+
+    class Media:
+        js = ("lowcode/custom_field_form.js",)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        doctype = self.data.get("dt") or self.initial.get("dt") or self.instance.dt
+        choices = [AT_THE_END, *insert_after_choices(doctype, exclude=self.instance.fieldname)]
+        current = self.instance.insert_after
+        if current and current not in dict(choices):  # kept as it is until the administrator picks another
+            choices.append((current, f"{current}（表单中没有此字段）"))
+        self.fields["insert_after"].choices = choices
 
     class Meta:
         model = CustomField

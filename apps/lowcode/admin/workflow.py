@@ -3,14 +3,24 @@
 The states and transitions are checked together before anything is saved
 (every state a transition names must exist, roles must exist, conditions must
 parse), so a mistake re-shows the form with the reason and loses nothing.
+
+The page draws the workflow as a diagram (apps/lowcode/workflow/diagram.py) and redraws it while the
+administrator edits the tables: lowcode/workflow_editor.js posts the form, unsaved, to ``diagram/``,
+which answers with the SVG of what is posted. The same script keeps each transition's state
+choices in step with the states typed in the table above, new ones included.
 """
 
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponse, HttpResponseNotAllowed
+from django.urls import path, reverse
+from django.utils.safestring import mark_safe
 
 from apps.lowcode.admin.base import ChildTableStackedInline, DocumentAdmin
+from apps.lowcode.workflow.diagram import render_svg, workflow_rows
 from apps.lowcode.workflow.model import (
     Workflow,
     WorkflowLog,
@@ -19,6 +29,9 @@ from apps.lowcode.workflow.model import (
     split_lines,
 )
 from apps.lowcode.workflow.validation import workflow_errors
+
+# The inline formsets' prefixes (the related names of the child tables).
+STATES_PREFIX, TRANSITIONS_PREFIX = "states", "transitions"
 
 
 class RoleListField(forms.MultipleChoiceField):
@@ -70,6 +83,56 @@ class WorkflowStateInline(RolesInlineMixin, ChildTableStackedInline):
     role_fields = ("allow_edit",)
 
 
+def posted_rows(data, prefix: str, fields: tuple[str, ...], lists: tuple[str, ...] = ()) -> list[dict]:
+    """The rows of an inline formset as posted (not validated), without the ones marked for deletion,
+    in the order of their 序号 (idx) as the saved rows will be."""
+    try:
+        total = min(int(data.get(f"{prefix}-TOTAL_FORMS", 0)), 1000)
+    except (TypeError, ValueError):
+        total = 0
+    rows = []
+    for i in range(total):
+        key = f"{prefix}-{i}-"
+        if data.get(key + "DELETE"):
+            continue
+        row = {name: (data.get(key + name) or "").strip() for name in fields}
+        row.update({name: data.getlist(key + name) for name in lists})
+        rows.append((_order(data.get(key + "idx")), i, row))
+    return [row for *_, row in sorted(rows, key=lambda item: item[:2])]
+
+
+def _order(idx) -> float:
+    try:
+        return float(idx)
+    except (TypeError, ValueError):
+        return float("inf")
+
+
+def posted_states(data) -> list[dict]:
+    return posted_rows(data, STATES_PREFIX, ("state", "state_type"))
+
+
+def posted_transitions(data) -> list[dict]:
+    return posted_rows(data, TRANSITIONS_PREFIX, ("state", "action", "next_state", "comment_required"), ("allowed",))
+
+
+class StateSelect(forms.Select):
+    """A transition's state picked from the workflow's states. The choices are the states the page was
+    drawn with; lowcode/workflow_editor.js replaces them with the names in the states table as they are
+    typed. A value that is no longer a state stays selected, marked, so that saving names the problem."""
+
+    def __init__(self, names=(), attrs=None):
+        super().__init__(attrs={"class": "lowcode-state-select", **(attrs or {})})
+        self.names = list(names)
+
+    def get_context(self, name, value, attrs):
+        names = list(dict.fromkeys(self.names))
+        self.choices = [("", "---------"), *((n, n) for n in names)]
+        if value and value not in names:
+            self.choices.append((value, f"{value}（不在状态中）"))
+        return super().get_context(name, value, attrs)
+
+
 class TransitionFormSet(BaseInlineFormSet):
     """Checks the transitions against the states of the same submission."""
 
@@ -79,8 +142,8 @@ class TransitionFormSet(BaseInlineFormSet):
 
     def clean(self):
         super().clean()
-        if self.states_formset is None or not self.states_formset.is_valid():
-            return
+        if self.states_formset is None or not self.states_formset.is_valid() or any(f.errors for f in self.forms):
+            return  # a row's own errors come first: the rows are checked together once each is complete
 
         def rows(formset):
             return [f.cleaned_data for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
@@ -102,6 +165,18 @@ class WorkflowTransitionInline(RolesInlineMixin, ChildTableStackedInline):
     )
     role_fields = ("allowed",)
 
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        if request.method == "POST":
+            names = [row["state"] for row in posted_states(request.POST) if row["state"]]
+        else:
+            names = [s.state for s in obj.states.order_by("idx", "pk")] if obj is not None else []
+        for fieldname in ("state", "next_state"):
+            field = formset.form.base_fields[fieldname]
+            field.widget = StateSelect(names)
+            field.help_text = "从本工作流的状态中选择；在“状态”中刚添加、尚未保存的状态也可选"
+        return formset
+
 
 class WorkflowForm(forms.ModelForm):
     document_type = forms.ChoiceField(label="单据类型", choices=document_type_choices)
@@ -118,6 +193,41 @@ class WorkflowAdmin(DocumentAdmin):
     list_filter = ("document_type", "is_active")
     fields = ("name", "document_type", "is_active", "send_email_alert", "owner", "creation", "modified", "modified_by")
     inlines = [WorkflowStateInline, WorkflowTransitionInline]
+
+    class Media:
+        js = ("lowcode/workflow_editor.js",)
+
+    def get_urls(self):
+        return [
+            path("diagram/", self.admin_site.admin_view(self.diagram_view), name="lowcode_workflow_diagram"),
+            *super().get_urls(),
+        ]
+
+    @staticmethod
+    def diagram_of(states, transitions, title="") -> str:
+        return mark_safe(render_svg(states, transitions, title=title or "工作流程图"))
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if request.method == "POST":  # a refused save shows what was posted
+            states, transitions = posted_states(request.POST), posted_transitions(request.POST)
+        elif obj is not None:
+            states, transitions = workflow_rows(obj)
+        else:
+            states, transitions = [], []
+        context["workflow_diagram"] = self.diagram_of(states, transitions, obj.name if obj is not None else "")
+        context["workflow_diagram_url"] = reverse("admin:lowcode_workflow_diagram")
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def diagram_view(self, request):
+        """The diagram of the workflow being edited, from the posted (unsaved) form: nothing is stored."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_view_permission(request):
+            raise PermissionDenied("你没有查看工作流的权限")
+        svg = self.diagram_of(
+            posted_states(request.POST), posted_transitions(request.POST), request.POST.get("name", "")
+        )
+        return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
 
     def _create_formsets(self, request, obj, change):
         formsets, inline_instances = super()._create_formsets(request, obj, change)

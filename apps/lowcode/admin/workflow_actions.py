@@ -9,11 +9,13 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.utils.safestring import mark_safe
 
 from apps.lowcode.doctype.meta import meta_of
 from apps.lowcode.document import lifecycle
 from apps.lowcode.exceptions import FrappeError
 from apps.lowcode.workflow import engine
+from apps.lowcode.workflow.diagram import workflow_svg
 
 
 def table_name_of(inline) -> str:
@@ -108,6 +110,8 @@ class WorkflowAdminMixin:
             "workflow_waiting": waiting,
             "workflow_log": logs,
             "workflow_visits": [(v, engine.format_duration(v.duration)) for v in engine.state_visits(logs)],
+            # Where the document stands on its workflow, and the way it came (generated SVG, text escaped).
+            "workflow_diagram": mark_safe(workflow_svg(workflow, logs, obj.workflow_state)) if workflow else "",
         }
 
     def get_list_display(self, request):

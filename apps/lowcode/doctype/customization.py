@@ -6,12 +6,45 @@ apps/lowcode/customize/validation.py, and run as these doctypes' validate event 
 """
 
 import re
+import unicodedata
 
 from django.db import models
+from pypinyin import lazy_pinyin
 
 from apps.lowcode.doctype import ChildDocument, Document, doctype_registry, version
 
 FIELDNAME_PATTERN = re.compile(r"^custom_[a-z][a-z0-9_]{0,60}$")
+FIELDNAME_BASE_LENGTH = 50  # room left for a _2, _3 … suffix within the pattern
+
+
+def scrub_label(label: str) -> str:
+    """A label as the words of a fieldname, as Frappe's Custom Field scrubs it (lower case, spaces and
+    punctuation to ``_``), with Chinese characters spelled in pinyin without tones so that names stay
+    ASCII and readable: 任务级别 → ren_wu_ji_bie, 资金（万元） → zi_jin_wan_yuan, Budget Amount → budget_amount."""
+    words = "_".join(w.strip() for w in lazy_pinyin(label or "") if w.strip())
+    words = unicodedata.normalize("NFKD", words).encode("ascii", "ignore").decode()  # café → cafe
+    text = re.sub(r"[^a-z0-9]+", "_", words.lower()).strip("_")
+    if not text or not text[0].isalpha():  # 2024年目标: a fieldname starts with a letter
+        text = f"field_{text}".rstrip("_")
+    return text[:FIELDNAME_BASE_LENGTH].rstrip("_")
+
+
+def fieldname_for_label(dt: str, label: str, exclude_pk=None) -> str:
+    """Frappe's ``custom_`` + scrubbed label, made unique within the doctype with _2, _3 …"""
+    from apps.lowcode.doctype.meta import get_meta
+
+    taken = set(CustomField.objects.filter(dt=dt).exclude(pk=exclude_pk).values_list("fieldname", flat=True))
+    try:
+        meta = get_meta(dt)
+        taken |= {name for name, f in meta.fields.items() if not f.custom} | set(meta.tables)
+    except KeyError:
+        pass  # an unknown doctype is refused by the validation
+    base = f"custom_{scrub_label(label)}"
+    candidate, number = base, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{base}_{number}"
+    return candidate
 
 
 class FieldType(models.TextChoices):
@@ -74,6 +107,7 @@ class CustomField(Document):
     fieldname = models.CharField(
         "字段名",
         max_length=70,
+        blank=True,  # then named from the label (clean_fields), as Frappe's Custom Field does
         help_text="以 custom_ 开头的英文小写字母、数字和下划线，例如 custom_cooperating_units；创建后不能修改",
     )
     label = models.CharField("标签", max_length=140)
@@ -106,6 +140,13 @@ class CustomField(Document):
 
     def autoname(self):
         return f"{self.dt}-{self.fieldname}"
+
+    def clean_fields(self, exclude=None):
+        """A new field without a name is named from its label (Frappe's Custom Field.set_fieldname), at
+        every door: the admin, the API, imports and configuration loads all validate through here."""
+        if not (self.fieldname or "").strip() and (self.label or "").strip() and self.dt and self.pk is None:
+            self.fieldname = fieldname_for_label(self.dt, self.label.strip())
+        super().clean_fields(exclude)
 
     def __str__(self):
         return f"{self.dt}：{self.label}（{self.fieldname}）"
