@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("lowcode", "0005_print_format_date_field"),
+        ("lowcode", "0008_words_neutral_help_texts"),
     ]
 
     operations = [
