@@ -26,10 +26,13 @@ from enum import Enum
 from functools import cached_property
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from apps.innovation_action.doctype.assessee_target.model import period_year
 from apps.innovation_action.models import (
     UNIT_CATEGORY,
+    AssesseeTarget,
     OfficialValue,
     Score,
     ScoreLine,
@@ -40,13 +43,16 @@ from apps.innovation_action.models import (
 from apps.innovation_action.services import monthly_reports, ranking
 from apps.lowcode.exceptions import ValidationError
 from apps.lowcode.scoring.methods import ScoringError, rounded, text
-from apps.lowcode.scoring.rules import Peers, apply, parse_value
+from apps.lowcode.scoring.rules import Method, Peers, Rule, apply, parse_value
 from apps.lowcode.workflow import engine
 from apps.lowcode.workflow.model import StateType
 
 ADOPTED = "采用自评分"
 OFFICIAL = "核定值"
 OVERRIDDEN = "初审调整"
+# The methods that score against a target (and, the last two, a floor): an assessee's own applies to them.
+TARGETED = {Method.COMPLETION_RATE, Method.EFFICACY, Method.FORMULA}
+FLOORED = {Method.EFFICACY, Method.FORMULA}
 
 
 class Stage(Enum):
@@ -136,6 +142,52 @@ class CategoryScorer:
             (row.county_id, row.indicator_id): row.value for row in OfficialValue.objects.filter(period=self.period)
         }
 
+    def official_of(self, assessment, indicator) -> Decimal | None:
+        return self.official_values.get((assessment.county_id, indicator.pk)) if assessment.county_id else None
+
+    # -- targets --------------------------------------------------------------
+
+    @cached_property
+    def assessee_targets(self) -> dict:
+        """{(county pk, unit pk, indicator pk): AssesseeTarget} applying to the period: a target set for
+        the period itself wins over one set for the year the period ends in."""
+        found = {}
+        rows = AssesseeTarget.objects.filter(indicator__group__plan=self.period.plan_id).select_related("period")
+        for row in rows.filter(Q(period=self.period) | Q(year=period_year(self.period))):
+            key = (row.county_id, row.unit_id, row.indicator_id)
+            if row.period_id or key not in found:
+                found[key] = row
+        return found
+
+    @cached_property
+    def targeted_indicators(self) -> set:
+        """Indicators of the plan with assessee targets (any year or period): their lines say whose target
+        they used. Elsewhere there is only the indicator's own, and the explanation stays as it was."""
+        rows = AssesseeTarget.objects.filter(indicator__group__plan=self.period.plan_id)
+        return set(rows.values_list("indicator_id", flat=True).distinct())
+
+    def rule(self, assessment, indicator) -> tuple[Rule, str]:
+        """The indicator's rule with the assessee's own target and floor for the period where it has them,
+        and what the explanation says of the target used ("目标值 15（本单位2023年目标）")."""
+        rule = indicator.rule()
+        if rule.method not in TARGETED or indicator.pk not in self.targeted_indicators:
+            return rule, ""
+        own = self.assessee_targets.get((assessment.county_id, assessment.unit_id, indicator.pk))
+        floored = rule.method in FLOORED and (rule.floor is not None or (own and own.floor is not None))
+        if own is None:
+            target = f"目标值 {text(rule.target)}" if rule.target is not None else "指标未设目标值"
+            floor = f"、不允许值 {text(rule.floor)}" if floored else ""
+            return rule, f"{target}{floor}（指标目标）"
+        whose = f"本单位{own.applies_to}目标"
+        note = f"目标值 {text(own.target)}"
+        if floored and own.floor is not None:
+            note += f"、不允许值 {text(own.floor)}（{whose}）"
+        elif floored:
+            note += f"（{whose}）、不允许值 {text(rule.floor)}（指标）"
+        else:
+            note += f"（{whose}）"
+        return replace(rule, target=own.target, floor=own.floor if own.floor is not None else rule.floor), note
+
     @cached_property
     def _lines(self) -> dict:
         """{(assessment pk, indicator pk): line}."""
@@ -181,7 +233,7 @@ class CategoryScorer:
         return line.self_score, ADOPTED
 
     def own_result(self, assessment, line) -> LineResult:
-        rule = line.indicator.rule()
+        rule, target_note = self.rule(assessment, line.indicator)
         typed, manual_basis = self.typed(line)
         by_hand = f"{manual_basis} {text(typed)}" if typed is not None else "尚未打分"
         if not rule.automatic:
@@ -193,9 +245,10 @@ class CategoryScorer:
             return LineResult(typed, f"{exc}，无法自动计分；{by_hand}", manual_basis)
         if value is None:
             return LineResult(typed, f"未填写指标值，无法自动计分；{by_hand}", manual_basis)
+        note = f"{note}；{target_note}" if target_note else note
         try:
             peers = Peers(self.peer_values(line.indicator)) if rule.needs_peers else None
-            scored = apply(rule, value, assessment.pk, peers)
+            scored = apply(rule, value, assessment.pk, peers, official=self.official_of(assessment, line.indicator))
         except ScoringError as exc:
             return LineResult(None, f"{note}；{rule.label}无法计分：{exc}", basis, value)
         return self.with_override(
