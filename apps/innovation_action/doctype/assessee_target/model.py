@@ -115,6 +115,27 @@ class AssesseeTarget(Document):
         errors = target_errors(self.indicator, self.target, self.floor)
         if errors:
             raise ValidationError(errors)
+        self.refuse_a_second_target()
+
+    def refuse_a_second_target(self) -> None:
+        """One target per assessee, indicator and year (or period): said plainly, before the unique index does."""
+        same = (
+            type(self)
+            .objects.filter(
+                indicator=self.indicator_id,
+                county=self.county_id,
+                unit=self.unit_id,
+                year=self.year,
+                period=self.period_id,
+            )
+            .exclude(pk=self.pk)
+        )
+        other = same.first()
+        if other is not None:
+            raise ValidationError(
+                f"{self.assessee}已有{self.applies_to}第{self.indicator.number}项的目标"
+                f"（{number_text(other.target)}），请修改该记录"
+            )
 
     @classmethod
     def scope_condition(cls, user) -> Q:
