@@ -11,7 +11,10 @@ its indicator's configuration:
   fallback of an automatic line that has no value to score;
 - the bonus item: the claims of the catalogue, capped at the item's points;
 - a county that cannot count an indicator separately (赣州蓉江新区) gets the
-  average score of the other counties of its category.
+  average score of the other counties of its category;
+- 完成率法, 功效系数法 and formulas score against the assessee's own target
+  (and 不允许值) for the period where it has one (Assessee Target: the
+  period's, else its year's), else the indicator's (``CategoryScorer.rule``).
 
 Relative methods and averages look at the whole category of the period, so a
 ``CategoryScorer`` scores all of it at once. Nothing here is stored by
