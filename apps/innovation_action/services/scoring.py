@@ -29,7 +29,6 @@ from enum import Enum
 from functools import cached_property
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from apps.innovation_action.doctype.assessee_target.model import period_year
@@ -151,14 +150,21 @@ class CategoryScorer:
     # -- targets --------------------------------------------------------------
 
     @cached_property
+    def plan_targets(self) -> list:
+        """Every assessee target of the period's plan (one query per scorer; a plan has a few hundred)."""
+        return list(AssesseeTarget.objects.filter(indicator__group__plan=self.period.plan_id))
+
+    @cached_property
     def assessee_targets(self) -> dict:
         """{(county pk, unit pk, indicator pk): AssesseeTarget} applying to the period: a target set for
         the period itself wins over one set for the year the period ends in."""
-        found = {}
-        rows = AssesseeTarget.objects.filter(indicator__group__plan=self.period.plan_id).select_related("period")
-        for row in rows.filter(Q(period=self.period) | Q(year=period_year(self.period))):
+        found, year = {}, period_year(self.period)
+        for row in self.plan_targets:
             key = (row.county_id, row.unit_id, row.indicator_id)
-            if row.period_id or key not in found:
+            if row.period_id == self.period.pk:
+                row.period = self.period  # its title is what the explanation says
+                found[key] = row
+            elif row.year == year and key not in found:
                 found[key] = row
         return found
 
@@ -166,8 +172,7 @@ class CategoryScorer:
     def targeted_indicators(self) -> set:
         """Indicators of the plan with assessee targets (any year or period): their lines say whose target
         they used. Elsewhere there is only the indicator's own, and the explanation stays as it was."""
-        rows = AssesseeTarget.objects.filter(indicator__group__plan=self.period.plan_id)
-        return set(rows.values_list("indicator_id", flat=True).distinct())
+        return {row.indicator_id for row in self.plan_targets}
 
     def rule(self, assessment, indicator) -> tuple[Rule, str]:
         """The indicator's rule with the assessee's own target and floor for the period where it has them,
@@ -176,20 +181,21 @@ class CategoryScorer:
         if rule.method not in TARGETED or indicator.pk not in self.targeted_indicators:
             return rule, ""
         own = self.assessee_targets.get((assessment.county_id, assessment.unit_id, indicator.pk))
-        floored = rule.method in FLOORED and (rule.floor is not None or (own and own.floor is not None))
+        own_floor = own.floor if own is not None else None
+        floored = rule.method in FLOORED and (rule.floor is not None or own_floor is not None)
         if own is None:
-            target = f"目标值 {text(rule.target)}" if rule.target is not None else "指标未设目标值"
+            if rule.target is None:
+                return rule, "指标未设目标值"
             floor = f"、不允许值 {text(rule.floor)}" if floored else ""
-            return rule, f"{target}{floor}（指标目标）"
+            return rule, f"目标值 {text(rule.target)}{floor}（指标目标）"
         whose = f"本单位{own.applies_to}目标"
-        note = f"目标值 {text(own.target)}"
-        if floored and own.floor is not None:
-            note += f"、不允许值 {text(own.floor)}（{whose}）"
-        elif floored:
-            note += f"（{whose}）、不允许值 {text(rule.floor)}（指标）"
+        if not floored:
+            note = f"目标值 {text(own.target)}（{whose}）"
+        elif own_floor is not None:
+            note = f"目标值 {text(own.target)}、不允许值 {text(own_floor)}（{whose}）"
         else:
-            note += f"（{whose}）"
-        return replace(rule, target=own.target, floor=own.floor if own.floor is not None else rule.floor), note
+            note = f"目标值 {text(own.target)}（{whose}）、不允许值 {text(rule.floor)}（指标）"
+        return replace(rule, target=own.target, floor=own_floor if own_floor is not None else rule.floor), note
 
     @cached_property
     def _lines(self) -> dict:
