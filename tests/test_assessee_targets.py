@@ -28,10 +28,12 @@ from apps.innovation_action.models import (
 )
 from apps.innovation_action.services import assessee_targets
 from apps.innovation_action.services.assessee_targets import TargetImportError, import_year_targets
+from apps.lowcode.data_import import import_workbook, template
 from apps.lowcode.doctype.meta import get_meta
 from apps.lowcode.document.service import save_document
 from apps.lowcode.exceptions import ValidationError
 from apps.lowcode.scoring.rules import FORMULA_NAMES
+from tests.test_data_import import fill, sheet_rows, upload
 from tests.test_scoring import create, edit, line
 from tests.test_workflow_api import client as api_client
 from tests.test_workflow_api import ok, refused
@@ -338,3 +340,36 @@ def test_the_admin_page_and_the_api_import_a_table(two_years, office, client):
     )
     refused(response, 403, "PermissionError")
     assert AssesseeTarget.objects.count() == 4
+
+
+def test_the_generic_data_import_sets_targets_for_a_year_or_a_period(district, office):
+    """Like every doctype, 考评目标 goes in through Data Import too: one row per target, a period's included."""
+    three = indicator(district, 3).name
+    data = fill(
+        template(office, "Assessee Target"),
+        [
+            {"考评指标": three, "县（市、区）": SUB_DISTRICT, "年度": 2023, "目标值": 15},
+            {"考评指标": three, "县（市、区）": SUB_DISTRICT, "考评周期": "2023-Q1", "目标值": 10},
+            {"考评指标": three, "县（市、区）": "无名镇", "年度": 2023, "目标值": 1},
+        ],
+    )
+    report = import_workbook(office, "Assessee Target", upload(data), dry_run=False, all_or_nothing=True)
+    assert report.errors and not report.saved
+    assert "无名镇" in report.rows[2].message
+    assert not AssesseeTarget.objects.exists()  # all or nothing
+    good = fill(template(office, "Assessee Target"), [row for row in rows_of(data)[:2]])
+    report = import_workbook(office, "Assessee Target", upload(good), dry_run=False, all_or_nothing=True)
+    assert not report.errors, report.rows
+    assert {(t.year, t.period and t.period.name, t.target) for t in AssesseeTarget.objects.all()} == {
+        (2023, None, D(15)),
+        (None, "2023-Q1", D(10)),
+    }
+    quarter = create(SUB_DISTRICT, period="2023-Q1")
+    edit(quarter, lines={3: {"value": "8"}})
+    assert "目标值 10（本单位2023年第一季度目标）" in line(quarter, 3).self_note
+
+
+def rows_of(data: bytes) -> list[dict]:
+    """The rows under the header of a filled template, by label (empty cells left out)."""
+    rows = sheet_rows(data)
+    return [{k: v for k, v in zip(rows[0], row) if v is not None} for row in rows[1:]]

@@ -52,9 +52,8 @@ from apps.lowcode.workflow.model import StateType
 ADOPTED = "采用自评分"
 OFFICIAL = "核定值"
 OVERRIDDEN = "初审调整"
-# The methods that score against a target (and, the last two, a floor): an assessee's own applies to them.
+# The methods that score against a target (and a floor): an assessee's own applies to them.
 TARGETED = {Method.COMPLETION_RATE, Method.EFFICACY, Method.FORMULA}
-FLOORED = {Method.EFFICACY, Method.FORMULA}
 
 
 class Stage(Enum):
@@ -181,21 +180,26 @@ class CategoryScorer:
         if rule.method not in TARGETED or indicator.pk not in self.targeted_indicators:
             return rule, ""
         own = self.assessee_targets.get((assessment.county_id, assessment.unit_id, indicator.pk))
-        own_floor = own.floor if own is not None else None
-        floored = rule.method in FLOORED and (rule.floor is not None or own_floor is not None)
+        if own is not None:
+            floor = own.floor if own.floor is not None else rule.floor
+            rule, whose = replace(rule, target=own.target, floor=floor), f"本单位{own.applies_to}目标"
+        # What the method reads: a formula names it, 完成率法 has no floor.
+        uses_target = rule.method != Method.FORMULA or "target" in rule.formula
+        uses_floor = rule.floor is not None and (
+            rule.method == Method.EFFICACY or (rule.method == Method.FORMULA and "floor" in rule.formula)
+        )
+        if not (uses_target or uses_floor):
+            return rule, ""
         if own is None:
             if rule.target is None:
                 return rule, "指标未设目标值"
-            floor = f"、不允许值 {text(rule.floor)}" if floored else ""
+            floor = f"、不允许值 {text(rule.floor)}" if uses_floor else ""
             return rule, f"目标值 {text(rule.target)}{floor}（指标目标）"
-        whose = f"本单位{own.applies_to}目标"
-        if not floored:
-            note = f"目标值 {text(own.target)}（{whose}）"
-        elif own_floor is not None:
-            note = f"目标值 {text(own.target)}、不允许值 {text(own_floor)}（{whose}）"
-        else:
-            note = f"目标值 {text(own.target)}（{whose}）、不允许值 {text(rule.floor)}（指标）"
-        return replace(rule, target=own.target, floor=own_floor if own_floor is not None else rule.floor), note
+        if not uses_floor:
+            return rule, f"目标值 {text(rule.target)}（{whose}）"
+        if own.floor is not None:
+            return rule, f"目标值 {text(rule.target)}、不允许值 {text(rule.floor)}（{whose}）"
+        return rule, f"目标值 {text(rule.target)}（{whose}）、不允许值 {text(rule.floor)}（指标）"
 
     @cached_property
     def _lines(self) -> dict:
