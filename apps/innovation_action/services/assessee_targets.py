@@ -309,6 +309,9 @@ def check_rows(user, indicator: Indicator, sheet: Sheet) -> tuple[list[Change], 
         except (County.DoesNotExist, Unit.DoesNotExist):
             problems.append(f"第{number}行：{label}“{name}”不存在（可填全称或简称）")
             continue
+        if isinstance(person, Unit) and not person.is_assessed:
+            problems.append(f"第{number}行：{person.name}不是市直单位考评对象")
+            continue
         if person.pk not in reachable:
             problems.append(f"第{number}行：无权设置{person.name}的目标")
             continue
