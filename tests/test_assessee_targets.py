@@ -373,3 +373,25 @@ def rows_of(data: bytes) -> list[dict]:
     """The rows under the header of a filled template, by label (empty cells left out)."""
     rows = sheet_rows(data)
     return [{k: v for k, v in zip(rows[0], row) if v is not None} for row in rows[1:]]
+
+
+def test_a_city_unit_has_targets_too(plan, office):
+    """附表3-2 第5项 (完成率法 over the unit's tasks, the indicator's target 100): 市工信局's own is 50."""
+    five = Indicator.objects.get(group__plan=plan, group__scheme=Scheme.UNIT, number=5)
+    workbook = Workbook()
+    workbook.active.append(["单位", "2023"])
+    workbook.active.append(["市工信局", 50])
+    workbook.active.append(["市科协", 60])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    with pytest.raises(TargetImportError) as caught:
+        import_year_targets(office, five, SimpleUploadedFile("u.xlsx", buffer.getvalue()))
+    assert caught.value.problems == ["第3行：市科协不是市直单位考评对象"]
+    workbook.active.delete_rows(3)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    assert import_year_targets(office, five, SimpleUploadedFile("u.xlsx", buffer.getvalue())).created == 1
+    own, other = create(unit="市工信局"), create(unit="市科技局")
+    assert "完成率 = 0 ÷ 50" in line(own, 5).self_note
+    assert "目标值 50（本单位2023年目标）" in line(own, 5).self_note
+    assert "目标值 100（指标目标）" in line(other, 5).self_note
