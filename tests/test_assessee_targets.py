@@ -395,3 +395,22 @@ def test_a_city_unit_has_targets_too(plan, office):
     assert "完成率 = 0 ÷ 50" in line(own, 5).self_note
     assert "目标值 50（本单位2023年目标）" in line(own, 5).self_note
     assert "目标值 100（指标目标）" in line(other, 5).self_note
+
+
+def test_a_workbook_with_a_sheet_per_indicator_is_read_at_the_chosen_indicators_sheet(district, office):
+    configure(district, 4, scoring_method="completion_rate", target=D(100))
+    workbook = Workbook()
+    workbook.active.title = "第3项 高新技术产业"
+    workbook.active.append(["街办、镇", "2023年"])
+    workbook.active.append([SUB_DISTRICT, 15])
+    four = workbook.create_sheet("4")
+    four.append(["街办、镇", "2023年"])
+    four.append([SUB_DISTRICT, 40])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    for number in (4, 3):
+        import_year_targets(office, indicator(district, number), SimpleUploadedFile("w.xlsx", buffer.getvalue()))
+    assert {(t.indicator.number, t.target) for t in AssesseeTarget.objects.select_related("indicator")} == {
+        (3, D(15)),
+        (4, D(40)),
+    }

@@ -17,6 +17,9 @@ What a sheet means:
 - all or nothing: any bad row and nothing is saved; the error lists every
   problem with its row number.
 
+A workbook with one sheet per indicator is imported a sheet at a time: the
+sheet titled after the chosen indicator (第3项…, 3, 2023-C-03 or its title).
+
 A target for a year applies to every period of the plan ending in that year;
 a target set for one period (in the admin, the API or the generic data
 import) wins over its year's. Scores follow: the periods concerned are
@@ -230,7 +233,7 @@ def read_sheet(workbook, indicator: Indicator) -> Sheet:
     check_template_indicator(workbook, indicator)
     if not workbook.worksheets:
         raise TargetImportError(["工作簿中没有工作表"])
-    sheet = next((s for s in workbook.worksheets if s.title == DATA_SHEET), workbook.worksheets[0])
+    sheet = indicator_sheet(workbook, indicator)
     found: Sheet | None = None
     for number, cells in xlsx_reader.iter_rows(sheet):
         if found is None:
@@ -255,6 +258,17 @@ def read_sheet(workbook, indicator: Indicator) -> Sheet:
             ]
         )
     return found
+
+
+def indicator_sheet(workbook, indicator: Indicator):
+    """The sheet of this indicator in a workbook with one sheet per indicator (titled 第3项…, 3, its
+    name such as 2023-C-03, or its title), else the template's sheet, else the first one."""
+    names = {f"第{indicator.number}项", str(indicator.number), indicator.name, normalized(indicator.title)}
+    for sheet in workbook.worksheets:
+        title = normalized(sheet.title)
+        if title in names or title.startswith(f"第{indicator.number}项") or title.startswith(f"{indicator.number}."):
+            return sheet
+    return next((s for s in workbook.worksheets if s.title == DATA_SHEET), workbook.worksheets[0])
 
 
 def check_template_indicator(workbook, indicator: Indicator) -> None:
