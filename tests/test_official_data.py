@@ -106,14 +106,14 @@ def test_import_creates_values_with_owner_and_history(office):
         office,
         PERIOD,
         sheet(
-            ["章贡区", 2, "研发支出与地区生产总值之比", 2.35, 2.5, "市统计局", "2023年统计公报"],
-            ["信丰县", 3, None, "41.2%", None, "市工信局", None],
+            ["章贡区", 2, "研发支出与地区生产总值之比", 2.35, "市统计局", "2023年统计公报"],
+            ["信丰县", 3, None, "41.2%", "市工信局", None],
         ),
     )
     assert (result.created, result.updated, result.unchanged) == (2, 0, 0)
     assert stored() == {("章贡区", 2): Decimal("2.35"), ("信丰县", 3): Decimal("41.2")}
     value = OfficialValue.objects.get(period__name=PERIOD, county__name="章贡区", indicator__number=2)
-    assert (value.target, value.source, value.note) == (Decimal("2.5"), "市统计局", "2023年统计公报")
+    assert (value.source, value.note) == ("市统计局", "2023年统计公报")
     assert value.owner == office and value.modified_by == office
     assert value.name == "2023-Y-章贡区-02"
     history = list(value.history.all())
@@ -126,12 +126,12 @@ def test_importing_again_updates_changed_values_and_counts_the_rest_unchanged(of
     import_official_values(
         office,
         PERIOD,
-        sheet(["章贡区", 2, None, 2.35, None, "市统计局", None], ["信丰县", 3, None, 41.2, None, "市工信局", None]),
+        sheet(["章贡区", 2, None, 2.35, "市统计局", None], ["信丰县", 3, None, 41.2, "市工信局", None]),
     )
     result = import_official_values(
         office,
         PERIOD,
-        sheet(["章贡区", 2, None, "2.5", None, "市统计局", None], ["信丰县", 3, None, 41.2, None, "市工信局", None]),
+        sheet(["章贡区", 2, None, "2.5", "市统计局", None], ["信丰县", 3, None, 41.2, "市工信局", None]),
     )
     assert (result.created, result.updated, result.unchanged) == (0, 1, 1)
     assert result.messages == ["第2行：章贡区 第2项 核定值 2.35 → 2.5"]
@@ -142,20 +142,42 @@ def test_importing_again_updates_changed_values_and_counts_the_rest_unchanged(of
 
 
 def test_optional_columns_clear_when_empty_and_stay_when_the_column_is_left_out(office):
-    import_official_values(office, PERIOD, sheet(["章贡区", 2, None, 2.35, 2.5, "市统计局", "公报"]))
+    import_official_values(office, PERIOD, sheet(["章贡区", 2, None, 2.35, "市统计局", "公报"]))
     import_official_values(office, PERIOD, sheet(["章贡区", 2, 2.4], header=["县（市、区）", "指标序号", "核定值"]))
     value = OfficialValue.objects.get(county__name="章贡区")
-    assert (value.value, value.target, value.source, value.note) == (Decimal("2.4"), Decimal("2.5"), "市统计局", "公报")
-    import_official_values(office, PERIOD, sheet(["章贡区", 2, None, 2.4, None, None, None]))
+    assert (value.value, value.source, value.note) == (Decimal("2.4"), "市统计局", "公报")
+    import_official_values(office, PERIOD, sheet(["章贡区", 2, None, 2.4, None, None]))
     value.refresh_from_db()
-    assert (value.target, value.source, value.note) == (None, "", "")
+    assert (value.source, value.note) == ("", "")
+
+
+def test_targets_are_not_official_data_an_old_templates_target_column_is_refused_or_ignored(office):
+    """A county's own target lives in 考评目标 (Assessee Target), one place for it: a sheet that
+    still fills in 目标值 says where targets go, and saves nothing; an empty 目标值 column is harmless."""
+    old_header = ["县（市、区）", "指标序号", "考核指标", "核定值", "目标值", "数据来源", "备注"]
+    problems = problems_of(
+        lambda: import_official_values(
+            office,
+            PERIOD,
+            sheet(
+                ["章贡区", 2, None, 2.35, 2.5, None, None], ["信丰县", 3, None, None, 40, None, None], header=old_header
+            ),
+        )
+    )
+    assert problems == [f"第{row}行：{official_data.TARGET_MOVED}" for row in (2, 3)]
+    assert "考评目标" in official_data.TARGET_MOVED
+    assert stored() == {}
+    result = import_official_values(
+        office, PERIOD, sheet(["章贡区", 2, None, 2.35, None, "市统计局", None], header=old_header)
+    )
+    assert result.created == 1 and stored() == {("章贡区", 2): Decimal("2.35")}
 
 
 def test_county_aliases_are_accepted(office):
     import_official_values(
         office,
         PERIOD,
-        sheet(["蓉江新区", 1, None, 88, None, None, None], ["  经开区 ", "4", None, "1,234.5", None, None, None]),
+        sheet(["蓉江新区", 1, None, 88, None, None], ["  经开区 ", "4", None, "1,234.5", None, None]),
     )
     assert stored() == {("赣州蓉江新区", 1): Decimal("88"), ("赣州经开区", 4): Decimal("1234.5")}
 
@@ -180,13 +202,13 @@ def test_a_percentage_formatted_cell_is_read_as_the_percentage_shown(office):
 
 
 def test_empty_value_rows_are_skipped_and_existing_values_are_not_deleted(office):
-    import_official_values(office, PERIOD, sheet(["章贡区", 2, None, 2.35, None, None, None]))
+    import_official_values(office, PERIOD, sheet(["章贡区", 2, None, 2.35, None, None]))
     result = import_official_values(
         office,
         PERIOD,
         sheet(
-            ["章贡区", 2, "研发支出与地区生产总值之比", None, None, None, None],
-            ["信丰县", 3, None, 40, None, None, None],
+            ["章贡区", 2, "研发支出与地区生产总值之比", None, None, None],
+            ["信丰县", 3, None, 40, None, None],
         ),
     )
     assert (result.created, result.skipped_empty) == (1, 1)
@@ -198,23 +220,22 @@ def test_empty_value_rows_are_skipped_and_existing_values_are_not_deleted(office
 
 
 def test_every_bad_row_is_listed_with_its_row_number_and_nothing_is_saved(office):
-    import_official_values(office, PERIOD, sheet(["章贡区", 2, None, 2.35, None, None, None]))
+    import_official_values(office, PERIOD, sheet(["章贡区", 2, None, 2.35, None, None]))
     before = stored()
     problems = problems_of(
         lambda: import_official_values(
             office,
             PERIOD,
             sheet(
-                ["章贡区", 2, None, 9.9, None, None, None],  # 2: fine alone, but saved only if all are
-                ["信丰县", 3, None, "abc", None, None, None],  # 3: not a number
-                ["赣州新区", 3, None, 1, None, None, None],  # 4: no such county
-                ["信丰县", 99, None, 1, None, None, None],  # 5: no such indicator
-                ["信丰县", 11, None, 1, None, None, None],  # 6: scored by hand
-                ["信丰县", 4, None, None, None, "市统计局", None],  # 7: says something, but no value
-                ["章贡区", 2, None, 9.8, None, None, None],  # 8: same county and indicator as row 2
-                [None, 5, None, 3, None, None, None],  # 9: no county
-                ["信丰县", 5, None, 3, "高", None, None],  # 10: target not a number
-                ["信丰县", "第六项", None, 3, None, None, None],  # 11: not an indicator number
+                ["章贡区", 2, None, 9.9, None, None],  # 2: fine alone, but saved only if all are
+                ["信丰县", 3, None, "abc", None, None],  # 3: not a number
+                ["赣州新区", 3, None, 1, None, None],  # 4: no such county
+                ["信丰县", 99, None, 1, None, None],  # 5: no such indicator
+                ["信丰县", 11, None, 1, None, None],  # 6: scored by hand
+                ["信丰县", 4, None, None, "市统计局", None],  # 7: says something, but no value
+                ["章贡区", 2, None, 9.8, None, None],  # 8: same county and indicator as row 2
+                [None, 5, None, 3, None, None],  # 9: no county
+                ["信丰县", "第六项", None, 3, None, None],  # 11: not an indicator number
             ),
         )
     )
@@ -226,8 +247,7 @@ def test_every_bad_row_is_listed_with_its_row_number_and_nothing_is_saved(office
         "第7行：缺少核定值（填写了数据来源，但核定值为空）",
         "第8行：章贡区第2项与第2行重复",
         "第9行：缺少县（市、区）",
-        "第10行：目标值“高”不是数字",
-        "第11行：指标序号“第六项”不是附表3-1中的指标",
+        "第10行：指标序号“第六项”不是附表3-1中的指标",
     ]
     assert stored() == before
 
@@ -237,7 +257,7 @@ def test_all_problems_appear_in_the_error_message(office):
         import_official_values(
             office,
             PERIOD,
-            sheet(["信丰县", 3, None, "abc", None, None, None], ["南昌县", 3, None, 1, None, None, None]),
+            sheet(["信丰县", 3, None, "abc", None, None], ["南昌县", 3, None, 1, None, None]),
         )
     assert caught.value.message == (
         "导入失败，未保存任何数据。共 2 处问题：\n"
@@ -429,9 +449,9 @@ def test_draft_lines_get_the_official_values_and_an_approved_assessment_keeps_it
         office,
         PERIOD,
         sheet(
-            ["章贡区", 2, None, 2.35, None, None, None],
-            ["章贡区", 3, None, 40, None, None, None],
-            ["信丰县", 2, None, 1.9, None, None, None],
+            ["章贡区", 2, None, 2.35, None, None],
+            ["章贡区", 3, None, 40, None, None],
+            ["信丰县", 2, None, 1.9, None, None],
         ),
     )
     assert line_values(draft) == {1: None, 2: Decimal("2.35"), 3: Decimal("40"), 4: None}
@@ -446,7 +466,7 @@ def test_draft_lines_get_the_official_values_and_an_approved_assessment_keeps_it
 
 def test_an_assessment_under_review_is_rescored_on_the_official_value(office):
     name = submitted("章贡区")
-    result = import_official_values(office, PERIOD, sheet(["章贡区", 2, None, 2.35, None, None, None]))
+    result = import_official_values(office, PERIOD, sheet(["章贡区", 2, None, 2.35, None, None]))
     assert result.scores.startswith("已重新计算 1 份自评报告的得分")
     line = SelfAssessmentLine.objects.get(assessment__name=name, indicator__number=2)
     assert line.official_value == Decimal("2.35")
@@ -455,21 +475,21 @@ def test_an_assessment_under_review_is_rescored_on_the_official_value(office):
 
 def test_editing_an_official_value_through_the_api_updates_the_draft_lines(office):
     draft = create_assessment("zhanggong", "章贡区")["name"]
-    import_official_values(office, PERIOD, sheet(["章贡区", 2, None, 2.35, None, None, None]))
+    import_official_values(office, PERIOD, sheet(["章贡区", 2, None, 2.35, None, None]))
     response = client("office").put("/api/resource/Official Value/2023-Y-章贡区-02", {"value": 2.6}, format="json")
     assert ok(response)["value"] == 2.6
     assert line_values(draft)[2] == Decimal("2.6")
 
 
 def test_a_self_assessment_created_after_the_import_shows_the_official_values(office):
-    import_official_values(office, PERIOD, sheet(["章贡区", 2, None, 2.35, None, None, None]))
+    import_official_values(office, PERIOD, sheet(["章贡区", 2, None, 2.35, None, None]))
     draft = create_assessment("zhanggong", "章贡区")["name"]
     assert line_values(draft)[2] == Decimal("2.35")
 
 
 def test_sync_lines_clears_a_value_that_was_deleted(office):
     draft = create_assessment("zhanggong", "章贡区")["name"]
-    import_official_values(office, PERIOD, sheet(["章贡区", 2, None, 2.35, None, None, None]))
+    import_official_values(office, PERIOD, sheet(["章贡区", 2, None, 2.35, None, None]))
     OfficialValue.objects.filter(county__name="章贡区").delete()
     synced = official_data.sync_lines(PERIOD, user=office)
     assert (synced.assessments_updated, synced.lines_updated) == (1, 1)
@@ -480,7 +500,7 @@ def test_sync_lines_clears_a_value_that_was_deleted(office):
 
 
 def test_the_template_lists_every_county_and_automatic_indicator_with_existing_values(office):
-    import_official_values(office, PERIOD, sheet(["章贡区", 2, None, 2.35, 2.5, "市统计局", "公报"]))
+    import_official_values(office, PERIOD, sheet(["章贡区", 2, None, 2.35, "市统计局", "公报"]))
     workbook = load_workbook(io.BytesIO(official_data.template(PERIOD)))
     assert workbook.sheetnames == ["核定数据", "填写说明"]
     data = workbook["核定数据"]
@@ -489,7 +509,7 @@ def test_the_template_lists_every_county_and_automatic_indicator_with_existing_v
     assert len(rows) == 1 + County.objects.count() * 10
     assert {row[1] for row in rows[1:]} == set(range(1, 11))  # 11-15 are scored by hand
     zhanggong = next(row for row in rows if row[0] == "章贡区" and row[1] == 2)
-    assert zhanggong == ("章贡区", 2, "研发支出与地区生产总值之比", 2.35, 2.5, "市统计局", "公报")
+    assert zhanggong == ("章贡区", 2, "研发支出与地区生产总值之比", 2.35, "市统计局", "公报")
     # Formatted for people: bold header, frozen, widths, drop-downs and number checks.
     assert data["A1"].font.bold and data.freeze_panes == "A2"
     assert data.column_dimensions["C"].width == 56
@@ -498,10 +518,11 @@ def test_the_template_lists_every_county_and_automatic_indicator_with_existing_v
     notes = workbook["填写说明"]
     assert (notes["A3"].value, notes["B3"].value) == ("周期编号", PERIOD)
     assert "核定值留空的行不导入，也不会删除系统中已有的核定值" in notes["B8"].value
+    assert "目标值不在此导入" in notes["B10"].value
 
 
 def test_the_template_round_trips(office):
-    import_official_values(office, PERIOD, sheet(["章贡区", 2, None, 2.35, None, "市统计局", None]))
+    import_official_values(office, PERIOD, sheet(["章贡区", 2, None, 2.35, "市统计局", None]))
     workbook = load_workbook(io.BytesIO(official_data.template(PERIOD)))
     data = workbook["核定数据"]
     for row in data.iter_rows(min_row=2):
@@ -509,7 +530,7 @@ def test_the_template_round_trips(office):
         if (county, number) == ("章贡区", 2):
             row[3].value = 2.4
         elif (county, number) == ("赣州蓉江新区", 7):
-            row[3].value, row[5].value = 5.5, "市科技局"
+            row[3].value, row[4].value = 5.5, "市科技局"
     buffer = io.BytesIO()
     workbook.save(buffer)
 
@@ -518,7 +539,7 @@ def test_the_template_round_trips(office):
     assert result.skipped_empty == County.objects.count() * 10 - 2
     assert stored() == {("章贡区", 2): Decimal("2.4"), ("赣州蓉江新区", 7): Decimal("5.5")}
     again = load_workbook(io.BytesIO(official_data.template(PERIOD)))["核定数据"]
-    filled = {(r[0], r[1]): (r[3], r[5]) for r in again.iter_rows(min_row=2, values_only=True) if r[3] is not None}
+    filled = {(r[0], r[1]): (r[3], r[4]) for r in again.iter_rows(min_row=2, values_only=True) if r[3] is not None}
     assert filled == {("章贡区", 2): (2.4, "市统计局"), ("赣州蓉江新区", 7): (5.5, "市科技局")}
 
 
@@ -617,7 +638,7 @@ def ok_schema() -> dict:
 
 
 def test_admin_list_offers_the_import_to_the_office_only(login, office):
-    import_official_values(office, PERIOD, sheet(["章贡区", 2, None, 2.35, None, "市统计局", None]))
+    import_official_values(office, PERIOD, sheet(["章贡区", 2, None, 2.35, "市统计局", None]))
     url = reverse("admin:innovation_action_officialvalue_changelist")
     page = login("office").get(url).content.decode()
     assert "导入核定数据" in page and "市统计局" in page and ">2.35<" in page

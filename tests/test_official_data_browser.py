@@ -51,9 +51,9 @@ def test_office_imports_official_values_in_the_admin(browser_page, tmp_path):
     sheet = workbook["核定数据"]
     for row in sheet.iter_rows(min_row=2):
         if (row[0].value, row[1].value) == ("章贡区", 2):
-            row[3].value, row[5].value = 2.35, "市统计局"
+            row[3].value, row[4].value = 2.35, "市统计局"
         elif (row[0].value, row[1].value) == ("赣州蓉江新区", 3):
-            row[0].value, row[3].value, row[5].value = "蓉江新区", 41.2, "市工信局"
+            row[0].value, row[3].value, row[4].value = "蓉江新区", 41.2, "市工信局"
     filled = tmp_path / "核定数据-2023年度.xlsx"
     workbook.save(filled)
 

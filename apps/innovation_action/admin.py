@@ -3,6 +3,9 @@
 from apps.innovation_action.doctype.action_plan import (
     admin as _action_plan,  # noqa: F401
 )
+from apps.innovation_action.doctype.assessee_target import (
+    admin as _assessee_target,  # noqa: F401
+)
 from apps.innovation_action.doctype.assessment_period import (
     admin as _assessment_period,  # noqa: F401
 )

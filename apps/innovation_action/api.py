@@ -5,7 +5,13 @@ from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 
 from apps.innovation_action.models import ActionPlan, AssessmentPeriod, Project
-from apps.innovation_action.services import new_year, official_data, periods, scoring
+from apps.innovation_action.services import (
+    assessee_targets,
+    new_year,
+    official_data,
+    periods,
+    scoring,
+)
 from apps.lowcode.doctype.meta import get_meta
 from apps.lowcode.doctype.serialize import doc_to_dict
 from apps.lowcode.document.service import get_document
@@ -109,6 +115,49 @@ def official_values_template(request, period):
     period = official_data.resolve_period(period)
     response = HttpResponse(official_data.template(period), content_type=official_data.XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, official_data.template_file_name(period))
+    return response
+
+
+@whitelist(
+    "innovation_action.api.import_year_targets",
+    methods=("POST",),
+    request_content={
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["indicator", "file"],
+                "properties": {
+                    "indicator": {"type": "string", "description": "考评指标编号，如 2023-C-05"},
+                    "file": {
+                        "type": "string",
+                        "format": "binary",
+                        "description": "年度目标表 .xlsx：每行一个考评对象，每列一个年度",
+                    },
+                },
+            }
+        },
+    },
+)
+def import_year_targets(request, indicator, file=None):
+    """按年度导入考评目标（multipart：indicator、file）；任何一行有误则全部不保存，按行号列出问题。"""
+    assessee_targets.ensure_can_import(request.user)
+    upload = request.FILES.get("file")
+    if upload is None and file not in (None, ""):
+        raise ValidationError("请以 multipart/form-data 上传 .xlsx 文件（字段 file）")
+    return assessee_targets.import_year_targets(request.user, indicator, upload).as_dict()
+
+
+@whitelist(
+    "innovation_action.api.year_targets_template",
+    methods=("GET",),
+    response_content={assessee_targets.XLSX_CONTENT_TYPE: {"schema": {"type": "string", "format": "binary"}}},
+)
+def year_targets_template(request, indicator):
+    """下载一项考评指标的年度目标导入模板（xlsx），已有的年度目标已填入。"""
+    assessee_targets.ensure_can_import(request.user)
+    indicator = assessee_targets.resolve_indicator(indicator)
+    response = HttpResponse(assessee_targets.year_template(indicator), content_type=assessee_targets.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, assessee_targets.template_file_name(indicator))
     return response
 
 

@@ -13,6 +13,9 @@ doc_events = {
     "Official Value": {
         "on_update": "apps.innovation_action.services.official_data.official_value_saved",
     },
+    "Assessee Target": {
+        "on_update": "apps.innovation_action.services.assessee_targets.target_saved",
+    },
     "Integrity Case": {
         "on_update": f"{INTEGRITY_CASE}.rerank",
     },

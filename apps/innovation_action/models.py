@@ -1,6 +1,7 @@
 """The app's doctypes; each lives in its own folder under ``doctype/``."""
 
 from apps.innovation_action.doctype.action_plan.model import ActionPlan, PlanTarget
+from apps.innovation_action.doctype.assessee_target.model import AssesseeTarget
 from apps.innovation_action.doctype.assessment_period.model import (
     AssessmentPeriod,
     PeriodKind,
@@ -38,6 +39,7 @@ from apps.innovation_action.doctype.unit.model import Unit, UnitKind
 
 __all__ = [
     "ActionPlan",
+    "AssesseeTarget",
     "AssessmentPeriod",
     "BonusClaim",
     "BonusRule",

@@ -25,6 +25,7 @@ PLAN_DATA = (
     "Liaison",
     "AssessmentPeriod",
     "OfficialValue",
+    "AssesseeTarget",
     "IntegrityCase",
 )
 # Self-assessments: assessees and the office fill them in; what each may change

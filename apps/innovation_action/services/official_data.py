@@ -13,8 +13,11 @@ What a sheet means:
 - a row whose 核定值 is empty means "no figure yet": it is skipped, and an
   existing value is NOT deleted (delete it in the admin). A row that fills in
   目标值, 数据来源 or 备注 but leaves 核定值 empty is an error: it says something;
-- 目标值, 数据来源, 备注 are taken as the sheet has them (an empty cell clears
-  the stored one); a column left out of the sheet leaves the stored field alone;
+- 数据来源, 备注 are taken as the sheet has them (an empty cell clears the
+  stored one); a column left out of the sheet leaves the stored field alone;
+- targets are not official data: they live in 考评目标 (Assessee Target, see
+  services/assessee_targets.py). An old template's 目标值 column is read only
+  to refuse a row that fills it in, saying where targets go;
 - the import is all or nothing: any bad row and nothing is saved; the error
   lists every problem with its row number.
 
@@ -77,7 +80,9 @@ COUNTY, NUMBER, TITLE, VALUE, TARGET, SOURCE, NOTE = (
     "数据来源",
     "备注",
 )
-COLUMNS = (COUNTY, NUMBER, TITLE, VALUE, TARGET, SOURCE, NOTE)
+COLUMNS = (COUNTY, NUMBER, TITLE, VALUE, SOURCE, NOTE)
+RECOGNISED = (*COLUMNS, TARGET)  # 目标值: old templates had it; see RowChecker.check
+TARGET_MOVED = "目标值不随核定数据导入，请在“考评目标”中填写或按年度导入（该列可删除）"
 REQUIRED = (COUNTY, NUMBER, VALUE)
 # Other headings people write for the same columns.
 HEADER_ALIASES = {
@@ -192,12 +197,11 @@ def ensure_can_import(user) -> None:
 # ------------------------------------------------------------------ the template
 
 
-WIDTHS = {COUNTY: 22, NUMBER: 10, TITLE: 56, VALUE: 14, TARGET: 14, SOURCE: 22, NOTE: 32}
+WIDTHS = {COUNTY: 22, NUMBER: 10, TITLE: 56, VALUE: 14, SOURCE: 22, NOTE: 32}
 HEADER_NOTES = {
     NUMBER: "附表3-1 中的指标序号",
     TITLE: "仅供对照，导入时不读取",
     VALUE: "必填；填数字。百分比指标填百分数的数值，如 2.35 表示 2.35%。留空表示暂无核定值，该行不导入",
-    TARGET: "选填；该县（市、区）的目标值，留空按指标的目标值",
     SOURCE: "选填；公布或核定的主管部门，如 市统计局",
 }
 
@@ -222,7 +226,6 @@ def template(period) -> bytes:
                     indicator.number,
                     indicator.title,
                     excel_number(value.value) if value else None,
-                    excel_number(value.target) if value else None,
                     value.source if value else None,
                     value.note if value else None,
                 ]
@@ -264,7 +267,7 @@ def style_data_sheet(sheet, last_row: int) -> None:
         for cell in row:
             cell.border = BORDER
     sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:G{max(last_row, 1)}"
+    sheet.auto_filter.ref = f"A1:F{max(last_row, 1)}"
 
 
 def write_notes(sheet, period: AssessmentPeriod, counties, indicators) -> tuple[str, str]:
@@ -281,7 +284,8 @@ def write_notes(sheet, period: AssessmentPeriod, counties, indicators) -> tuple[
         "县（市、区）可填全称或简称（如“蓉江新区”）；指标序号为附表3-1 中的序号，只能导入自动计分的指标。",
         "核定值填数字；百分比指标填百分数的数值，如 2.35 表示 2.35%（单元格设为百分比格式的，按显示的百分数读取）。最多保留4位小数。",
         "核定值留空的行不导入，也不会删除系统中已有的核定值；如需删除，请在系统“核定数据”中删除该条记录。",
-        "目标值、数据来源、备注按本表保存：单元格留空即清空原有内容；若删除了整列，则保留系统中原有内容。",
+        "数据来源、备注按本表保存：单元格留空即清空原有内容；若删除了整列，则保留系统中原有内容。",
+        "各县（市、区）的目标值不在此导入，请在系统“考评目标”中填写或按年度导入。",
         "导入整体生效：任何一行有误，全部不保存，系统按行号列出所有问题，改正后重新导入即可。",
         "导入后，各县（市、区）尚未审定的自评报告同步显示核定值；已审定的自评报告保持审定时的数据。",
         f"只支持 .xlsx 文件，不超过 {xlsx_reader.MAX_FILE_SIZE // 1048576} MB、{MAX_DATA_ROWS} 行；“考核指标”列仅供对照。",
@@ -340,16 +344,7 @@ def add_validations(sheet, rows: int, county_range: str, number_range: str) -> N
         promptTitle="核定值",
         prompt="填数字；留空表示暂无核定值，该行不导入",
     )
-    target = DataValidation(
-        type="decimal",
-        operator="between",
-        formula1="-1E+15",
-        formula2="1E+15",
-        allow_blank=True,
-        errorTitle="应为数字",
-        error="目标值请填写数字，或留空",
-    )
-    for validation, column in ((county, "A"), (number, "B"), (value, "D"), (target, "E")):
+    for validation, column in ((county, "A"), (number, "B"), (value, "D")):
         validation.showErrorMessage = True
         validation.add(f"{column}2:{column}{rows}")
         sheet.add_data_validation(validation)
@@ -374,7 +369,7 @@ class SheetRow:
 
 def header_columns(cells) -> dict[str, int]:
     """Column title -> index, for the known titles of a header row (normalised, aliases accepted)."""
-    names = {normalized(title): title for title in COLUMNS}
+    names = {normalized(title): title for title in RECOGNISED}
     names.update({normalized(alias): title for title, aliases in HEADER_ALIASES.items() for alias in aliases})
     found: dict[str, int] = {}
     for index, cell in enumerate(cells):
@@ -446,7 +441,7 @@ class Change:
     county: County
     indicator: Indicator
     value: Decimal
-    fields: dict  # target / source / note, for the columns the sheet has
+    fields: dict  # source / note, for the columns the sheet has
 
 
 class RowChecker:
@@ -505,7 +500,9 @@ class RowChecker:
 
     def check(self, row: SheetRow) -> Change | None:
         """The change a row asks for; None when it has problems (recorded) or no value (skipped)."""
-        given = [column for column in (TARGET, SOURCE, NOTE) if row.text(column)]
+        if row.text(TARGET):
+            self.problem(row, TARGET_MOVED)
+        given = [column for column in (SOURCE, NOTE) if row.text(column)]
         if not row.text(VALUE):
             if not given:
                 self.skipped_empty += 1  # a template row nobody filled in: no figure yet
@@ -514,8 +511,6 @@ class RowChecker:
         before = len(self.problems)
         county, indicator, value = self.county(row), self.indicator(row), self.number(row, VALUE)
         fields = {}
-        if TARGET in self.columns:
-            fields["target"] = self.number(row, TARGET)
         for column, name in ((SOURCE, "source"), (NOTE, "note")):
             if column in self.columns:
                 fields[name] = row.text(column)
@@ -618,7 +613,7 @@ def save_change(user, period, change: Change, official: OfficialValue | None, re
     else:
         result.updated += 1
         if old_value == change.value:
-            result.messages.append(f"{label} 核定值 {number_text(change.value)} 未变，更新了目标值、数据来源或备注")
+            result.messages.append(f"{label} 核定值 {number_text(change.value)} 未变，更新了数据来源或备注")
         else:
             result.messages.append(f"{label} 核定值 {number_text(old_value)} → {number_text(change.value)}")
 

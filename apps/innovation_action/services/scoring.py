@@ -11,7 +11,10 @@ its indicator's configuration:
   fallback of an automatic line that has no value to score;
 - the bonus item: the claims of the catalogue, capped at the item's points;
 - a county that cannot count an indicator separately (a new district, say) gets the
-  average score of the other counties of its category.
+  average score of the other counties of its category;
+- 完成率法, 功效系数法 and formulas score against the assessee's own target
+  (and 不允许值) for the period where it has one (Assessee Target: the
+  period's, else its year's), else the indicator's (``CategoryScorer.rule``).
 
 Relative methods and averages look at the whole category of the period, so a
 ``CategoryScorer`` scores all of it at once. Nothing here is stored by
@@ -28,8 +31,10 @@ from functools import cached_property
 from django.db import transaction
 from django.utils import timezone
 
+from apps.innovation_action.doctype.assessee_target.model import period_year
 from apps.innovation_action.models import (
     UNIT_CATEGORY,
+    AssesseeTarget,
     OfficialValue,
     Score,
     ScoreLine,
@@ -40,13 +45,15 @@ from apps.innovation_action.models import (
 from apps.innovation_action.services import monthly_reports, ranking
 from apps.lowcode.exceptions import ValidationError
 from apps.lowcode.scoring.methods import ScoringError, rounded, text
-from apps.lowcode.scoring.rules import Peers, apply, parse_value
+from apps.lowcode.scoring.rules import Method, Peers, Rule, apply, parse_value
 from apps.lowcode.workflow import engine
 from apps.lowcode.workflow.model import StateType
 
 ADOPTED = "采用自评分"
 OFFICIAL = "核定值"
 OVERRIDDEN = "初审调整"
+# The methods that score against a target (and a floor): an assessee's own applies to them.
+TARGETED = {Method.COMPLETION_RATE, Method.EFFICACY, Method.FORMULA}
 
 
 class Stage(Enum):
@@ -155,6 +162,64 @@ class CategoryScorer:
             (row.county_id, row.indicator_id): row.value for row in OfficialValue.objects.filter(period=self.period)
         }
 
+    def official_of(self, assessment, indicator) -> Decimal | None:
+        return self.official_values.get((assessment.county_id, indicator.pk)) if assessment.county_id else None
+
+    # -- targets --------------------------------------------------------------
+
+    @cached_property
+    def plan_targets(self) -> list:
+        """Every assessee target of the period's plan (one query per scorer; a plan has a few hundred)."""
+        return list(AssesseeTarget.objects.filter(indicator__group__plan=self.period.plan_id))
+
+    @cached_property
+    def assessee_targets(self) -> dict:
+        """{(county pk, unit pk, indicator pk): AssesseeTarget} applying to the period: a target set for
+        the period itself wins over one set for the year the period ends in."""
+        found, year = {}, period_year(self.period)
+        for row in self.plan_targets:
+            key = (row.county_id, row.unit_id, row.indicator_id)
+            if row.period_id == self.period.pk:
+                row.period = self.period  # its title is what the explanation says
+                found[key] = row
+            elif row.year == year and key not in found:
+                found[key] = row
+        return found
+
+    @cached_property
+    def targeted_indicators(self) -> set:
+        """Indicators of the plan with assessee targets (any year or period): their lines say whose target
+        they used. Elsewhere there is only the indicator's own, and the explanation stays as it was."""
+        return {row.indicator_id for row in self.plan_targets}
+
+    def rule(self, assessment, indicator) -> tuple[Rule, str]:
+        """The indicator's rule with the assessee's own target and floor for the period where it has them,
+        and what the explanation says of the target used ("目标值 15（本单位2023年目标）")."""
+        rule = indicator.rule()
+        if rule.method not in TARGETED or indicator.pk not in self.targeted_indicators:
+            return rule, ""
+        own = self.assessee_targets.get((assessment.county_id, assessment.unit_id, indicator.pk))
+        if own is not None:
+            floor = own.floor if own.floor is not None else rule.floor
+            rule, whose = replace(rule, target=own.target, floor=floor), f"本单位{own.applies_to}目标"
+        # What the method reads: a formula names it, 完成率法 has no floor.
+        uses_target = rule.method != Method.FORMULA or "target" in rule.formula
+        uses_floor = rule.floor is not None and (
+            rule.method == Method.EFFICACY or (rule.method == Method.FORMULA and "floor" in rule.formula)
+        )
+        if not (uses_target or uses_floor):
+            return rule, ""
+        if own is None:
+            if rule.target is None:
+                return rule, "指标未设目标值"
+            floor = f"、不允许值 {text(rule.floor)}" if uses_floor else ""
+            return rule, f"目标值 {text(rule.target)}{floor}（指标目标）"
+        if not uses_floor:
+            return rule, f"目标值 {text(rule.target)}（{whose}）"
+        if own.floor is not None:
+            return rule, f"目标值 {text(rule.target)}、不允许值 {text(rule.floor)}（{whose}）"
+        return rule, f"目标值 {text(rule.target)}（{whose}）、不允许值 {text(rule.floor)}（指标）"
+
     @cached_property
     def _lines(self) -> dict:
         """{(assessment pk, indicator pk): line}."""
@@ -200,7 +265,7 @@ class CategoryScorer:
         return line.self_score, ADOPTED
 
     def own_result(self, assessment, line) -> LineResult:
-        rule = line.indicator.rule()
+        rule, target_note = self.rule(assessment, line.indicator)
         typed, manual_basis = self.typed(line)
         by_hand = f"{manual_basis} {text(typed)}" if typed is not None else "尚未打分"
         if not rule.automatic:
@@ -212,9 +277,10 @@ class CategoryScorer:
             return LineResult(typed, f"{exc}，无法自动计分；{by_hand}", manual_basis)
         if value is None:
             return LineResult(typed, f"未填写指标值，无法自动计分；{by_hand}", manual_basis)
+        note = f"{note}；{target_note}" if target_note else note
         try:
             peers = Peers(self.peer_values(line.indicator)) if rule.needs_peers else None
-            scored = apply(rule, value, assessment.pk, peers)
+            scored = apply(rule, value, assessment.pk, peers, official=self.official_of(assessment, line.indicator))
         except ScoringError as exc:
             return LineResult(None, f"{note}；{rule.label}无法计分：{exc}", basis, value)
         return self.with_override(

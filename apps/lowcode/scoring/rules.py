@@ -36,8 +36,9 @@ REQUIRED = {
     Method.FORMULA: {"formula": "计分公式"},
 }
 RELATIVE = {Method.RATIO_TO_BEST, Method.RANK_POINTS}
-# The names a formula may use (all plain numbers, see by_formula), checked when the formula is saved.
-FORMULA_NAMES = ("value", "target", "floor", "points", "best", "worst", "average", "rank", "count")
+# The names a formula may use (see by_formula), checked when the formula is saved. All are numbers
+# except ``official``: the officially confirmed value, None where there is none.
+FORMULA_NAMES = ("value", "target", "floor", "official", "points", "best", "worst", "average", "rank", "count")
 
 
 @dataclass(frozen=True)
@@ -112,8 +113,11 @@ class Peers:
         return {key: value for key, value in self.values.items() if value is not None}
 
 
-def apply(rule: Rule, value, key=None, peers: Peers | None = None) -> Scored:
-    """The score of ``value`` under ``rule``; ``key`` names the assessee among ``peers``."""
+def apply(rule: Rule, value, key=None, peers: Peers | None = None, official=None) -> Scored:
+    """The score of ``value`` under ``rule``; ``key`` names the assessee among ``peers``.
+
+    ``official`` is the officially confirmed value, if any, offered to formulas (``value`` is what is
+    scored: the caller decides whether that is the official or the reported one)."""
     errors = rule_errors(rule)
     if errors:
         raise ScoringError("；".join(errors.values()))
@@ -136,7 +140,7 @@ def apply(rule: Rule, value, key=None, peers: Peers | None = None) -> Scored:
         rank = methods.competition_ranks(known, rule.higher_is_better)[key]
         scored = methods.rank_points(rank, rule.points, rule.step)
         return Scored(scored.score, f"{text(value)} 在同类 {len(known)} 个中{scored.explanation}")
-    return by_formula(rule, value, key, known)
+    return by_formula(rule, value, key, known, official)
 
 
 def ratio_to_best(rule: Rule, value: Decimal, known: dict) -> Scored:
@@ -160,13 +164,14 @@ def deduct(count, per_item, points) -> Scored:
     return Scored(score, f"{text(points)} − {text(count)} 次 × {text(per_item)} 分 = {score}{floor_note}")
 
 
-def by_formula(rule: Rule, value: Decimal, key, known: dict) -> Scored:
+def by_formula(rule: Rule, value: Decimal, key, known: dict, official=None) -> Scored:
     values = list(known.values())
     names = {
         "value": value,
         "points": rule.points,
         "target": rule.target if rule.target is not None else 0,
         "floor": rule.floor if rule.floor is not None else 0,
+        "official": D(official) if official is not None else None,
         "best": max(values) if rule.higher_is_better else min(values),
         "worst": min(values) if rule.higher_is_better else max(values),
         "average": sum(values) / len(values),

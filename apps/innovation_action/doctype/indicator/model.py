@@ -80,8 +80,16 @@ class Indicator(Document):
     value_source = models.CharField(
         "取值来源", max_length=16, choices=ValueSource.choices, default=ValueSource.REPORTED
     )
-    target = models.DecimalField("目标值", **PARAMETER, help_text="完成率法、功效系数法：达到即得满分的值")
-    floor = models.DecimalField("不允许值", **PARAMETER, help_text="功效系数法：得 60% 分值的底线值")
+    target = models.DecimalField(
+        "目标值",
+        **PARAMETER,
+        help_text="完成率法、功效系数法：达到即得满分的值；考评对象在“考评目标”中有本年度或本周期目标的，按其目标",
+    )
+    floor = models.DecimalField(
+        "不允许值",
+        **PARAMETER,
+        help_text="功效系数法：得 60% 分值的底线值；考评对象在“考评目标”中有不允许值的，按其不允许值",
+    )
     cap = models.DecimalField(
         "封顶系数",
         max_digits=6,
@@ -95,8 +103,10 @@ class Indicator(Document):
         "计分公式",
         max_length=300,
         blank=True,
-        help_text="自定义公式，可用 value、target、floor、points、best、worst、average、rank、"
-        "count，例如 min(value / target, 1.2) * points",
+        help_text="自定义公式，可用：value 计分的指标值（有核定值的初审时为核定值）；target、floor 目标值、不允许值"
+        "（考评对象有本年度或本周期目标的为其目标，否则为本指标的）；official 核定值（没有时为 None）；points 分值；"
+        "best、worst、average 同类最优、最差、平均值；rank 同类位次；count 同类个数。"
+        "例如 min(value / target, 1.2) * points",
     )
     higher_is_better = models.BooleanField("数值越大越好", default=True, help_text="比最优法、位次法按此判断最优")
 

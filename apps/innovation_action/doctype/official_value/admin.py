@@ -61,7 +61,7 @@ def default_period(request, chosen=None) -> AssessmentPeriod | None:
 
 @admin.register(OfficialValue)
 class OfficialValueAdmin(DocumentAdmin):
-    list_display = ("county", "indicator", "value_display", "target_display", "source", "period")
+    list_display = ("county", "indicator", "value_display", "source", "period")
     list_display_links = ("county", "indicator")
     list_filter = ("period", "county__category", "county", "indicator")
     list_select_related = ("county", "indicator", "period__plan")
@@ -73,7 +73,6 @@ class OfficialValueAdmin(DocumentAdmin):
         "county",
         "indicator",
         "value",
-        "target",
         "source",
         "note",
         "owner",
@@ -85,10 +84,6 @@ class OfficialValueAdmin(DocumentAdmin):
     @admin.display(description="核定值", ordering="value")
     def value_display(self, obj):
         return number_text(obj.value)
-
-    @admin.display(description="目标值", ordering="target")
-    def target_display(self, obj):
-        return number_text(obj.target) or "—"
 
     def get_urls(self):
         view = self.admin_site.admin_view

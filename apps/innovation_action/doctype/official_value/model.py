@@ -14,7 +14,8 @@ class OfficialValue(Document):
     """核定数据: a value published or confirmed by the competent department ("以各主管部门公布或核定的为准").
 
     It overrides the county's self-reported value when scoring; both are kept
-    and shown. Imported by the office from an xlsx sheet.
+    and shown. Imported by the office from an xlsx sheet. A county's own target is not
+    official data: it is an Assessee Target (考评目标).
     """
 
     doctype = "Official Value"
@@ -27,14 +28,6 @@ class OfficialValue(Document):
     )
     indicator = models.ForeignKey(Indicator, verbose_name="考评指标", on_delete=models.PROTECT, related_name="+")
     value = models.DecimalField("核定值", max_digits=20, decimal_places=4)
-    target = models.DecimalField(
-        "目标值",
-        max_digits=20,
-        decimal_places=4,
-        null=True,
-        blank=True,
-        help_text="该县（市、区）的目标值；留空按指标的目标值",
-    )
     source = models.CharField("数据来源", max_length=100, blank=True, help_text="公布或核定的主管部门，例如 市统计局")
     note = models.CharField("备注", max_length=300, blank=True)
 
