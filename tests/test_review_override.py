@@ -139,3 +139,18 @@ def test_the_office_overrides_in_the_admin_form(login, plan):
     page = office.get(url).content.decode()
     assert "已调整为 24" in page, page[page.find("计算得分") :][:3000]
     assert "计算得分 0，初审调整为 24，理由：已核实" in page
+
+
+def test_a_score_adopted_from_the_self_assessment_stays_adopted_on_every_recomputation(plan):
+    """An automatic line without a value falls back on the typed 自评分; the office's stage adopts it.
+    Its note then starts with the fallback's reason, not with 采用自评分, and a recomputation used to
+    take the adopted score for one the office typed (basis 评审打分)."""
+    doc = create(county="章贡区")
+    edit(doc, lines={number: {"self_score": 3} for number in range(1, 15)})
+    act(doc, "提交")
+    period = AssessmentPeriod.objects.get(name="2023-Y")
+    for _ in range(2):
+        adopted = line(doc, 2)
+        assert adopted.reviewed_note.startswith("未填写指标值，无法自动计分；采用自评分 3"), adopted.reviewed_note
+        assert "评审打分" not in adopted.reviewed_note
+        scoring.recompute_period(period)

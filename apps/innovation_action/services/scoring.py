@@ -256,10 +256,11 @@ class CategoryScorer:
 
     def typed(self, line) -> tuple[Decimal | None, str]:
         """The score a person typed for this stage, and its basis. The office's 初审得分 defaults to the
-        自评分: it only writes where it disagrees (a defaulted score is recognised by its note)."""
+        自评分: it only writes where it disagrees. A defaulted score is recognised by its note, which names
+        it anywhere (an automatic line without a value first says why it fell back on a typed score)."""
         if self.stage is Stage.SELF:
             return line.self_score, "自评打分"
-        defaulted = line.reviewed_note.startswith(ADOPTED) and line.reviewed_score == line.self_score
+        defaulted = ADOPTED in line.reviewed_note and line.reviewed_score == line.self_score
         if line.reviewed_score is not None and not defaulted:
             return line.reviewed_score, "评审打分"
         return line.self_score, ADOPTED
