@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
+from apps.lowcode.doctype.events import prepare_client_data
 from apps.lowcode.doctype.fieldtypes import FieldValueError, LinkNotFound, to_stored
 from apps.lowcode.doctype.meta import STANDARD_FIELDS, DocTypeMeta, get_meta
 from apps.lowcode.doctype.serialize import format_value, link_fields
@@ -258,6 +259,7 @@ def save_document(user, meta: DocTypeMeta, data: dict, name=None):
     if isinstance(data, dict) and data.get("doctype") not in (None, meta.doctype):
         raise ValidationError(f"单据类型不一致：{data.get('doctype')}")
     before = lifecycle.before_save(user, obj, creating, data.get("workflow_state") if isinstance(data, dict) else None)
+    data = prepare_client_data(user, meta.doctype, data, name=None if creating else obj.name)
     tables = _assign(user, meta, obj, data, creating)
     obj.modified_by = user
     _validate(meta, obj)
