@@ -34,7 +34,7 @@ doc_events = {
 
 # What clients write before it is checked: a task's roles by their labels, groups of units for their members.
 client_data = {
-    "Task": "apps.innovation_action.doctype.task.events.expand_units",
+    "Task": "apps.innovation_action.doctype.task.events.prepare_units",
 }
 
 # What each doctype's print formats see besides the document (apps/lowcode/print_format/compose.py).

@@ -322,8 +322,7 @@ class Migration(migrations.Migration):
             field=models.ForeignKey(
                 blank=True,
                 db_constraint=False,
-                editable=False,
-                help_text="由单位表中担任牵头职责的单位确定",
+                help_text="即单位表中担任牵头职责的单位；填写此栏即设置单位表的牵头行",
                 null=True,
                 on_delete=django.db.models.deletion.DO_NOTHING,
                 related_name="+",
@@ -336,8 +335,7 @@ class Migration(migrations.Migration):
             name="lead_unit",
             field=models.ForeignKey(
                 blank=True,
-                editable=False,
-                help_text="由单位表中担任牵头职责的单位确定",
+                help_text="即单位表中担任牵头职责的单位；填写此栏即设置单位表的牵头行",
                 null=True,
                 on_delete=django.db.models.deletion.PROTECT,
                 related_name="led_tasks",

@@ -1,9 +1,14 @@
 """A task's unit rows as users write them, and the lead unit the rows give.
 
-Clients (the API, the xlsx import) may write a role by its label (牵头单位) and
-name a group of units (各街办、镇、集聚区) where a unit is asked for: the group
-becomes a row per member, in the row's role. After every save the task's
-``lead_unit`` is set from the rows, which are the one source of truth.
+The unit rows are the one source of truth of who takes part in a task and in
+which role. Clients (the API, the xlsx import) may also:
+- write a role by its label (牵头单位) rather than its name (牵头);
+- name a group of units (各街办、镇、集聚区) where a unit is asked for: the row
+  becomes a row per member, in the row's role;
+- write the task's 牵头单位 (``lead_unit``): it is the unit of the first row in a
+  leading role, so it sets that row (adds it when there is none); given with
+  rows that name another lead, it is refused.
+After every save the task's ``lead_unit`` is set from the rows.
 """
 
 from apps.innovation_action.doctype.task.model import Task, TaskUnit
@@ -13,18 +18,26 @@ from apps.innovation_action.doctype.unit_group.model import UnitGroup
 from apps.lowcode.exceptions import LinkValidationError, ValidationError
 
 
-def expand_units(user, data: dict, name=None) -> dict:
-    """client_data hook of Task: roles named by their label, and unit groups expanded to their members."""
+def prepare_units(user, data: dict, name=None) -> dict:
+    """client_data hook of Task: roles by label, unit groups expanded, the lead unit written as a row."""
     rows = data.get("units")
-    if not isinstance(rows, list):
-        return data
-    table = TaskUnit._meta.verbose_name_plural
-    given = [_with_role_name(row) for row in rows]
-    explicit = {_key(row) for row in given if isinstance(row, dict) and _names_unit(row.get("unit"))}
     stored = _stored_rows(name)
-    used_names = {row.get("name") for row in given if isinstance(row, dict) and row.get("name")}
+    if isinstance(rows, list):
+        data = {**data, "units": expand_groups([_with_role_name(row) for row in rows], stored)}
+    lead = data.get("lead_unit")
+    if isinstance(lead, str) and lead.strip():
+        data = _with_lead_row(data, lead.strip(), stored, creating=name is None)
+    return data
+
+
+def expand_groups(rows: list, stored: list[dict]) -> list:
+    """Each row naming a Unit Group (and no unit of that name) as a row per member unit, in its role."""
+    table = TaskUnit._meta.verbose_name_plural
+    explicit = {_key(row) for row in rows if isinstance(row, dict) and _names_unit(row.get("unit"))}
+    by_key = {(row["unit"], row["role"]): row for row in stored}
+    used_names = {row.get("name") for row in rows if isinstance(row, dict) and row.get("name")}
     result = []
-    for idx, row in enumerate(given, start=1):
+    for idx, row in enumerate(rows, start=1):
         unit = row.get("unit") if isinstance(row, dict) else None
         if not isinstance(unit, str) or not unit.strip() or _names_unit(unit):
             result.append(row)  # the document service checks it like any other row
@@ -46,14 +59,33 @@ def expand_units(user, data: dict, name=None) -> dict:
                 continue  # the unit is also listed on its own row in this role: one row, the explicit one
             explicit.add(key)
             # An unchanged group keeps its members' rows (names, liaisons, history) rather than replacing them.
-            old = stored.get(key)
+            old = by_key.get(key)
             if old is not None and old["name"] not in used_names:
                 expanded["name"] = old["name"]
                 used_names.add(old["name"])
                 if old["liaison"]:
                     expanded["liaison"] = old["liaison"]
             result.append(expanded)
-    return {**data, "units": result}
+    return result
+
+
+def _with_lead_row(data: dict, lead: str, stored: list[dict], creating: bool) -> dict:
+    leading = list(TaskRole.objects.filter(is_leading=True).values_list("name", flat=True))
+    if not leading:
+        raise ValidationError("没有设置牵头职责的任务职责，请先在“任务职责”中勾选“牵头职责”")
+    given = data.get("units")
+    rows = [dict(row) for row in (given if isinstance(given, list) else ([] if creating else stored))]
+    lead_rows = [row for row in rows if isinstance(row, dict) and str(row.get("role") or "").strip() in leading]
+    if any(str(row.get("unit") or "").strip() == lead for row in lead_rows):
+        return data if isinstance(given, list) else {**data, "units": rows}
+    if lead_rows and isinstance(given, list):
+        named = "、".join(str(row.get("unit")) for row in lead_rows)
+        raise ValidationError(f"牵头单位“{lead}”与单位表中的牵头单位“{named}”不一致，请只在一处填写")
+    if lead_rows:  # a new lead for a stored task: its lead row changes unit (the liaison was the old unit's)
+        lead_rows[0].update(unit=lead, liaison=None)
+    else:
+        rows.append({"unit": lead, "role": leading[0]})  # last: the rows the client numbered keep their numbers
+    return {**data, "units": rows}
 
 
 def _with_role_name(row):
@@ -74,12 +106,15 @@ def _key(row: dict) -> tuple[str, str]:
     return (str(row.get("unit") or "").strip(), str(row.get("role") or "").strip())
 
 
-def _stored_rows(name) -> dict[tuple[str, str], dict]:
-    """The saved rows of the task being updated, by (unit, role)."""
+def _stored_rows(name) -> list[dict]:
+    """The saved rows of the task being updated, as a client would send them back."""
     if not name:
-        return {}
-    rows = TaskUnit.objects.filter(task__name=name).values("name", "unit__name", "role__name", "liaison__name")
-    return {(r["unit__name"], r["role__name"]): {"name": r["name"], "liaison": r["liaison__name"]} for r in rows}
+        return []
+    rows = TaskUnit.objects.filter(task__name=name).order_by("idx", "id")
+    return [
+        {"name": name, "unit": unit, "role": role, "liaison": liaison}
+        for name, unit, role, liaison in rows.values_list("name", "unit__name", "role__name", "liaison__name")
+    ]
 
 
 def sync_lead_unit(task: Task, **context) -> None:
@@ -88,16 +123,16 @@ def sync_lead_unit(task: Task, **context) -> None:
     Set without a new save: the save that changed the rows has just written its
     history record, which is corrected to show the lead the save ends with.
     """
-    row = (
+    lead = (
         TaskUnit.objects.filter(task=task, role__is_leading=True)
         .order_by("idx", "id")
         .values_list("unit_id", flat=True)
         .first()
     )
-    if task.lead_unit_id == row:
+    if task.lead_unit_id == lead:
         return
-    Task.objects.filter(pk=task.pk).update(lead_unit_id=row)
-    task.lead_unit_id = row
+    Task.objects.filter(pk=task.pk).update(lead_unit_id=lead)
+    task.lead_unit_id = lead
     record = task.history.order_by("-history_id").first()
     if record is not None:
-        type(record).objects.filter(pk=record.pk).update(lead_unit_id=row)
+        type(record).objects.filter(pk=record.pk).update(lead_unit_id=lead)

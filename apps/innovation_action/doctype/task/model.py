@@ -12,7 +12,9 @@ class Task(Document):
 
     The unit rows are the one source of truth: ``lead_unit`` is kept by the
     server from the first row in a leading role (events.sync_lead_unit), so lists,
-    filters and API clients still read a task's 牵头单位 as one field.
+    filters and API clients still read a task's 牵头单位 as one field. A client
+    writing ``lead_unit`` (an API call, an xlsx column) writes that row
+    (events.prepare_units).
     """
 
     doctype = "Task"
@@ -34,10 +36,9 @@ class Task(Document):
         verbose_name="牵头单位",
         null=True,
         blank=True,
-        editable=False,
         on_delete=models.PROTECT,
         related_name="led_tasks",
-        help_text="由单位表中担任牵头职责的单位确定",
+        help_text="即单位表中担任牵头职责的单位；填写此栏即设置单位表的牵头行",
     )
 
     class Meta:
