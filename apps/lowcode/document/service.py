@@ -219,7 +219,10 @@ def _save_children(user, meta: DocTypeMeta, parent, tables: dict):
         table = meta.tables[fieldname]
         child_meta = get_meta(table.doctype)
         existing = {row.name: row for row in getattr(parent, fieldname).all()}
-        kept = set()
+        # Rows the list leaves out go first: one given again without its name must not collide with itself.
+        named = {row_data.get("name") for row_data in rows if isinstance(row_data, dict)}
+        for name in [name for name in existing if name not in named]:
+            existing.pop(name).delete()
         for idx, row_data in enumerate(rows, start=1):
             if not isinstance(row_data, dict):
                 raise ValidationError(f"子表“{table.label}”第{idx}行应为 JSON 对象")
@@ -234,10 +237,6 @@ def _save_children(user, meta: DocTypeMeta, parent, tables: dict):
             row.owner = row.owner or user
             row.modified_by = user
             row.save()
-            kept.add(row.name)
-        for name, row in existing.items():
-            if name not in kept:
-                row.delete()
 
 
 @transaction.atomic

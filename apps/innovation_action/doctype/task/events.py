@@ -35,7 +35,10 @@ def expand_groups(rows: list, stored: list[dict]) -> list:
     table = TaskUnit._meta.verbose_name_plural
     explicit = {_key(row) for row in rows if isinstance(row, dict) and _names_unit(row.get("unit"))}
     by_key = {(row["unit"], row["role"]): row for row in stored}
-    used_names = {row.get("name") for row in rows if isinstance(row, dict) and row.get("name")}
+    # Names of the stored rows the client's unit rows keep (a group's row is replaced, its name is free).
+    used_names = {
+        row.get("name") for row in rows if isinstance(row, dict) and row.get("name") and _names_unit(row.get("unit"))
+    }
     result = []
     for idx, row in enumerate(rows, start=1):
         unit = row.get("unit") if isinstance(row, dict) else None
