@@ -275,3 +275,41 @@ def test_a_unit_liaison_sees_and_reports_a_task_where_it_only_supports(api, plan
     liaison = api.__class__().as_user("gongxin")
     assert data(liaison.get("/api/resource/Task/2023-T54"))["name"] == "2023-T54"
     assert "2023-T54" in {task.name for task in tasks_of_unit(plan, gongxin)}
+
+
+def test_the_admin_adds_a_group_in_one_role(login, county_governments, plan):
+    client = login("office")
+    task = Task.objects.get(name="2023-T03")
+    url = reverse("admin:innovation_action_task_change", args=[task.pk])
+    page = client.get(url)
+    assert "按单位组添加" in page.content.decode()
+    form = page.context["adminform"].form
+    post = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    rows = list(task.units.all())
+    post.update(
+        {
+            "units-TOTAL_FORMS": len(rows),
+            "units-INITIAL_FORMS": len(rows),
+            "units-MIN_NUM_FORMS": 0,
+            "units-MAX_NUM_FORMS": 1000,
+        }
+    )
+    for i, row in enumerate(rows):
+        post.update(
+            {
+                f"units-{i}-id": row.pk,
+                f"units-{i}-task": task.pk,
+                f"units-{i}-idx": row.idx,
+                f"units-{i}-role": row.role_id,
+                f"units-{i}-unit": row.unit_id,
+                f"units-{i}-liaison": row.liaison_id or "",
+            }
+        )
+    # A group without a role is refused on the form.
+    refused = client.post(url, {**post, "add_group": county_governments.pk})
+    assert refused.status_code == 200 and "请选择单位组成员担任的职责" in refused.content.decode()
+    supporting = TaskRole.objects.get(name="配合")
+    response = client.post(url, {**post, "add_group": county_governments.pk, "add_group_role": supporting.pk})
+    assert response.status_code == 302
+    assert roles_of(task)[-2:] == [("章贡区人民政府", "配合"), ("信丰县人民政府", "配合")]
+    assert len(roles_of(task)) == len(rows) + 2

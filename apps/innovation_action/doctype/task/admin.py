@@ -1,8 +1,11 @@
+from django import forms
 from django.contrib import admin
 
+from apps.innovation_action.doctype.task.events import add_group_rows
 from apps.innovation_action.doctype.task.model import Task, TaskUnit
 from apps.innovation_action.doctype.task_role.model import TaskRole
 from apps.innovation_action.doctype.unit.model import Unit
+from apps.innovation_action.doctype.unit_group.model import UnitGroup
 from apps.lowcode.admin.base import ChildTableInline, DocumentAdmin
 
 
@@ -54,8 +57,28 @@ class UnitRoleFilter(admin.SimpleListFilter):
         return queryset
 
 
+class TaskForm(forms.ModelForm):
+    """The task's fields, and a group of units to add in one role (each member becomes a row)."""
+
+    add_group = forms.ModelChoiceField(
+        UnitGroup.objects.all(), label="按单位组添加", required=False, help_text="保存时把该组的每个成员单位加入单位表"
+    )
+    add_group_role = forms.ModelChoiceField(TaskRole.objects.all(), label="单位组的职责", required=False)
+
+    class Meta:
+        model = Task
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("add_group") and not cleaned.get("add_group_role"):
+            self.add_error("add_group_role", "请选择单位组成员担任的职责")
+        return cleaned
+
+
 @admin.register(Task)
 class TaskAdmin(DocumentAdmin):
+    form = TaskForm
     list_display = ("number", "title", "section", "lead_unit", "other_unit_names")
     list_display_links = ("number", "title")
     list_filter = ("plan", "section", InvolvedUnitFilter, UnitRoleFilter, "lead_unit")
@@ -71,6 +94,8 @@ class TaskAdmin(DocumentAdmin):
         "title",
         "content",
         "lead_unit",
+        "add_group",
+        "add_group_role",
         "owner",
         "creation",
         "modified",
@@ -79,6 +104,18 @@ class TaskAdmin(DocumentAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("lead_unit").prefetch_related("units__unit", "units__role")
+
+    def get_fields(self, request, obj=None):
+        """按单位组添加 is for those who may change the task; a read-only form has nothing to add."""
+        fields = list(super().get_fields(request, obj))
+        may_edit = self.has_change_permission(request, obj) if obj is not None else self.has_add_permission(request)
+        return fields if may_edit else [f for f in fields if f not in ("add_group", "add_group_role")]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        group = form.cleaned_data.get("add_group")
+        if group is not None:
+            add_group_rows(form.instance, group, form.cleaned_data["add_group_role"], request.user)
 
     def get_search_results(self, request, queryset, search_term):
         queryset, _ = super().get_search_results(request, queryset, search_term)

@@ -120,6 +120,21 @@ def _stored_rows(name) -> list[dict]:
     ]
 
 
+def add_group_rows(task: Task, group: UnitGroup, role: TaskRole, user) -> list[TaskUnit]:
+    """The admin's 按单位组添加: a row per member of ``group`` in ``role``, after the task's rows;
+    a member already holding that role keeps its row."""
+    held = set(TaskUnit.objects.filter(task=task, role=role).values_list("unit_id", flat=True))
+    idx = TaskUnit.objects.filter(task=task).order_by("-idx").values_list("idx", flat=True).first() or 0
+    added = []
+    for unit in group.member_units():
+        if unit.pk in held:
+            continue
+        idx += 1
+        added.append(TaskUnit.objects.create(task=task, unit=unit, role=role, idx=idx, owner=user, modified_by=user))
+    sync_lead_unit(task)
+    return added
+
+
 def sync_lead_unit(task: Task, **context) -> None:
     """on_update of Task: ``lead_unit`` is the unit of the first row in a leading role (None without one).
 
