@@ -313,3 +313,19 @@ def test_the_admin_adds_a_group_in_one_role(login, county_governments, plan):
     assert response.status_code == 302
     assert roles_of(task)[-2:] == [("章贡区人民政府", "配合"), ("信丰县人民政府", "配合")]
     assert len(roles_of(task)) == len(rows) + 2
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"lead_unit": "市科技局", "units": ["市科技局"]},
+        {"lead_unit": "市科技局", "units": [{"unit": ["各县级人民政府"], "role": "配合"}]},
+        {"units": [{"unit": "市科技局", "role": {"name": "牵头"}}]},
+        {"lead_unit": ["市科技局"]},
+        {"lead_unit": "市科技局", "units": "市科技局"},
+    ],
+)
+def test_malformed_rows_are_4xx_not_500(api, plan, payload):
+    response = api.as_user("office").post("/api/resource/Task", {**new_task(64, []), **payload}, format="json")
+    assert 400 <= response.status_code < 500, response.content.decode()
+    assert not Task.objects.filter(number=64).exists()

@@ -25,6 +25,8 @@ def prepare_units(user, data: dict, name=None) -> dict:
     if isinstance(rows, list):
         data = {**data, "units": expand_groups([_with_role_name(row) for row in rows], stored)}
     lead = data.get("lead_unit")
+    if "units" in data and not isinstance(rows, list):
+        return data  # not a table: the document service refuses it
     if isinstance(lead, str) and lead.strip():
         data = _with_lead_row(data, lead.strip(), stored, creating=name is None)
     return data
@@ -77,10 +79,11 @@ def _with_lead_row(data: dict, lead: str, stored: list[dict], creating: bool) ->
     if not leading:
         raise ValidationError("没有设置牵头职责的任务职责，请先在“任务职责”中勾选“牵头职责”")
     given = data.get("units")
-    rows = [dict(row) for row in (given if isinstance(given, list) else ([] if creating else stored))]
+    source = given if isinstance(given, list) else ([] if creating else stored)
+    rows = [dict(row) if isinstance(row, dict) else row for row in source]  # a bad row is the service's to refuse
     lead_rows = [row for row in rows if isinstance(row, dict) and str(row.get("role") or "").strip() in leading]
     if any(str(row.get("unit") or "").strip() == lead for row in lead_rows):
-        return data if isinstance(given, list) else {**data, "units": rows}
+        return data  # the rows (given or stored) already name it
     if lead_rows and isinstance(given, list):
         named = "、".join(str(row.get("unit")) for row in lead_rows)
         raise ValidationError(f"牵头单位“{lead}”与单位表中的牵头单位“{named}”不一致，请只在一处填写")
