@@ -118,7 +118,7 @@ def test_office_edits_a_task_and_history_records_who(login):
                 f"units-{i}-id": row.pk,
                 f"units-{i}-task": task.pk,
                 f"units-{i}-idx": row.idx,
-                f"units-{i}-role": row.role,
+                f"units-{i}-role": row.role_id,
                 f"units-{i}-unit": row.unit_id,
                 f"units-{i}-liaison": row.liaison_id or "",
             }

@@ -269,14 +269,15 @@ def test_bad_values_are_refused_and_nothing_is_written(api, change, exc_type, te
 def test_missing_required_fields_on_create(api):
     response = api.as_user("office").post("/api/resource/Task", {"plan": "2023", "title": "x"}, format="json")
     message = error(response, 417, "MandatoryError")
-    assert "缺少必填字段" in message and "序号" in message and "牵头单位" in message
+    # The lead unit is no field to fill in: it follows from the unit rows in a leading role.
+    assert "缺少必填字段" in message and "序号" in message and "牵头单位" not in message
     assert not Task.objects.filter(title="x").exists()
 
 
 def test_bad_child_row_rolls_back_the_parent(api):
     bad = {**NEW_TASK, "number": 32, "units": [{"unit": "市科技局", "role": "主持"}]}
-    message = error(api.as_user("office").post("/api/resource/Task", bad, format="json"), 417, "ValidationError")
-    assert "子表“牵头及责任单位”第1行" in message
+    message = error(api.as_user("office").post("/api/resource/Task", bad, format="json"), 417, "LinkValidationError")
+    assert "子表“牵头及责任单位”第1行" in message and "找不到任务职责“主持”" in message
     assert not Task.objects.filter(number=32).exists()
 
 

@@ -145,21 +145,17 @@ def test_template_has_labels_fieldnames_child_columns_and_notes(admin_user):
     # The fieldname is in each header's comment and on the notes sheet.
     comments = {cell.value: cell.comment.text for cell in sheet[1]}
     assert "字段名：plan" in comments["工作方案"] and "必填" in comments["工作方案"]
-    assert (
-        "字段名：units.role" in comments["牵头及责任单位.职责"]
-        and "牵头单位、责任单位" in comments["牵头及责任单位.职责"]
-    )
+    assert "字段名：units.role" in comments["牵头及责任单位.职责"] and "任务职责" in comments["牵头及责任单位.职责"]
     assert "新建记录时留空" in comments["编号"]
     notes = workbook["填写说明"]
     listed = {row[0]: row[1] for row in notes.iter_rows(values_only=True) if row[0]}
     assert listed["牵头及责任单位.单位"] == "units.unit" and listed["任务名称"] == "title"
     assert any("工作方案、序号" in (row[1] or "") for row in notes.iter_rows(values_only=True))
-    # Drop-downs: the role's labels inline, the units the user may link to on the hidden options sheet.
+    # Drop-downs: the roles (data, Task Role), the units the user may link to on the hidden options sheet.
     assert workbook["选项"].sheet_state == "hidden"
-    formulas = {v.formula1 for v in sheet.data_validations.dataValidation}
-    assert '"牵头单位,责任单位"' in formulas
     lists = {column[0]: column[1:] for column in workbook["选项"].iter_cols(values_only=True)}
     assert "市科技局" in lists["单位"] and "市科技局-廖家乐" in lists["联络员"]
+    assert {"牵头", "责任", "配合"} <= set(lists["任务职责"])
 
 
 @both_databases
@@ -324,7 +320,7 @@ def test_natural_keys_come_from_the_models():
     assert natural_keys(get_meta("Task")) == [("plan", "number")]
     assert natural_keys(get_meta("Liaison")) == [("unit", "person_name")]
     assert natural_keys(get_meta("SelfAssessment")) == [("period", "county"), ("period", "unit")]
-    assert natural_keys(get_meta("Task Unit")) == [("unit",)]  # within its task
+    assert natural_keys(get_meta("Task Unit")) == [("unit", "role")]  # within its task: a unit once per role
 
 
 @both_databases
@@ -449,7 +445,7 @@ def test_a_new_plan_is_set_up_from_xlsx_with_task_units_as_continuation_rows(adm
     report = import_workbook(admin_user, "Task", upload(fill(template(admin_user, "Task"), TASK_ROWS)), dry_run=False)
     assert [(r.row, r.last_row, r.status) for r in report.rows] == [(2, 4, "新建"), (5, 5, "新建")], report.rows
     task = Task.objects.get(plan__name="2024", number=1)
-    assert [(row.unit.name, row.role, row.liaison_id and row.liaison.person_name) for row in task.units.all()] == [
+    assert [(row.unit.name, row.role.name, row.liaison_id and row.liaison.person_name) for row in task.units.all()] == [
         ("市数据局", "牵头", "王五"),
         ("市统计局", "责任", "赵六"),
         ("示范县人民政府", "责任", None),
@@ -485,8 +481,9 @@ def test_child_rows_are_replaced_by_the_sheet_and_unchanged_rows_keep_their_iden
     ]
     assert task.units.get(unit__name="市数据局").pk == lead_row.pk
 
-    # A unit twice in one task is refused by the table's own rule, with the sheet row.
-    rows = [dict(TASK_ROWS[0]), {"牵头及责任单位.单位": "市数据局", "牵头及责任单位.职责": "责任单位"}]
+    # A unit twice in one role of a task is refused by the table's own rule, with the sheet row
+    # (in two roles it is accepted: tests/test_task_roles.py).
+    rows = [dict(TASK_ROWS[0]), {"牵头及责任单位.单位": "市数据局", "牵头及责任单位.职责": "牵头单位"}]
     report = import_workbook(admin_user, "Task", upload(fill(template(admin_user, "Task"), rows)), dry_run=True)
     assert report.rows[0].status == "错误" and "牵头及责任单位" in report.rows[0].message
 

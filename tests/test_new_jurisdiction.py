@@ -184,7 +184,7 @@ def test_a_new_jurisdiction_from_the_admin_and_xlsx_only(client):
 
     task = Task.objects.get(plan__name="2025", number=1)
     assert task.lead_unit.name == "湖城市科技局"
-    assert [(r.unit.name, r.role) for r in task.units.all()] == [
+    assert [(r.unit.name, r.role.name) for r in task.units.all()] == [
         ("湖城市科技局", "牵头"),
         ("湖城市财政局", "责任"),
         ("东湖区人民政府", "责任"),

@@ -138,7 +138,7 @@ def test_task_lead_and_responsible_units(plan, number):
     task = plan.tasks.get(number=number)
     assert task.lead_unit.name == lead
     assert [u.name for u in task.responsible_units] == responsible
-    lead_row = task.units.get(role=TaskUnit.Role.LEAD)
+    lead_row = task.units.get(role__name="牵头")
     assert lead_row.unit.name == lead and lead_row.idx == 1
 
 

@@ -86,3 +86,34 @@ def test_command_reports_in_chinese(capsys, tmp_path):
     assert "任务 29 项，项目 29 个" in capsys.readouterr().out
     with pytest.raises(CommandError, match="缺少数据文件"):
         call_command("load_plan", str(tmp_path))
+
+
+def test_other_roles_and_a_unit_in_two_roles(tmp_path):
+    """tasks.yaml may give more roles by name (other_units), and a unit in two roles on one task."""
+    folder = break_file(
+        tmp_path,
+        "tasks.yaml",
+        "  lead_unit: 市委人才办\n  responsible_units: []\n",
+        "  lead_unit: 市委人才办\n  responsible_units: [市委人才办]\n  other_units:\n    配合: [市科技局, 市国资委]\n",
+    )
+    load_plan(folder)
+    task = Task.objects.get(name="2023-T24")
+    assert [(row.unit.name, row.role.name) for row in task.units.all()] == [
+        ("市委人才办", "牵头"),
+        ("市委人才办", "责任"),
+        ("市科技局", "配合"),
+        ("市国资委", "配合"),
+    ]
+    assert task.lead_unit.name == "市委人才办"
+    assert task.units.get(role__name="责任").liaison.person_name == "曾懿"
+
+
+def test_unknown_role_is_refused(tmp_path):
+    folder = break_file(
+        tmp_path,
+        "tasks.yaml",
+        "  lead_unit: 市委人才办\n  responsible_units: []\n",
+        "  lead_unit: 市委人才办\n  responsible_units: []\n  other_units:\n    督办: [市科技局]\n",
+    )
+    with pytest.raises(PlanDataError, match="任务清单第24项：职责“督办”不是已有的任务职责"):
+        load_plan(folder)

@@ -27,4 +27,6 @@ from apps.innovation_action.doctype.self_assessment import (
     admin as _self_assessment,  # noqa: F401
 )
 from apps.innovation_action.doctype.task import admin as _task  # noqa: F401
+from apps.innovation_action.doctype.task_role import admin as _task_role  # noqa: F401
 from apps.innovation_action.doctype.unit import admin as _unit  # noqa: F401
+from apps.innovation_action.doctype.unit_group import admin as _unit_group  # noqa: F401

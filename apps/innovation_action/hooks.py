@@ -25,10 +25,19 @@ doc_events = {
         # Before that, a preview is for the office and the leading group (it lists every county).
         "before_print": "apps.innovation_action.doctype.assessment_period.print.before_print",
     },
+    "Task": {
+        # The unit rows are the one source of truth of who leads a task.
+        "on_update": "apps.innovation_action.doctype.task.events.sync_lead_unit",
+    },
     "Progress Report": {
         "after_insert": "apps.innovation_action.doctype.progress_report.events.prefill_lines",
         "after_transition": "apps.innovation_action.doctype.progress_report.events.stamp_submission",
     },
+}
+
+# What clients write before it is checked: a task's roles by their labels, groups of units for their members.
+client_data = {
+    "Task": "apps.innovation_action.doctype.task.events.prepare_units",
 }
 
 # What each doctype's print formats see besides the document (apps/lowcode/print_format/compose.py).

@@ -35,7 +35,9 @@ from apps.innovation_action.doctype.self_assessment.model import (
     SelfAssessmentLine,
 )
 from apps.innovation_action.doctype.task.model import Task, TaskUnit
+from apps.innovation_action.doctype.task_role.model import TaskRole
 from apps.innovation_action.doctype.unit.model import Unit, UnitKind
+from apps.innovation_action.doctype.unit_group.model import UnitGroup, UnitGroupMember
 
 __all__ = [
     "ActionPlan",
@@ -62,10 +64,13 @@ __all__ = [
     "SelfAssessment",
     "SelfAssessmentLine",
     "Task",
+    "TaskRole",
     "TaskStatus",
     "TaskUnit",
     "UNIT_CATEGORY",
     "Unit",
+    "UnitGroup",
+    "UnitGroupMember",
     "UnitKind",
     "ValueSource",
 ]

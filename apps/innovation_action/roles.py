@@ -21,6 +21,9 @@ PLAN_DATA = (
     "PlanTarget",
     "Task",
     "TaskUnit",
+    # Groups named in a task table (各街办、镇、集聚区): set up with the tasks they expand in.
+    "UnitGroup",
+    "UnitGroupMember",
     "Project",
     "Liaison",
     "AssessmentPeriod",

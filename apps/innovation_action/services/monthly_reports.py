@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Q
 from django.utils import timezone
 
 from apps.innovation_action.doctype.assessment_period.model import (
@@ -40,8 +39,8 @@ NO_DEADLINE = "未设截止日期"
 
 
 def tasks_of_unit(plan, unit):
-    """The tasks of a plan a unit leads or shares (牵头或配合), by number."""
-    return Task.objects.filter(plan=plan).filter(Q(lead_unit=unit) | Q(units__unit=unit)).distinct().order_by("number")
+    """The tasks of a plan a unit takes part in, in any role (牵头、责任、配合 …), by number."""
+    return Task.objects.filter(plan=plan, units__unit=unit).distinct().order_by("number")
 
 
 def months_within(period: AssessmentPeriod):

@@ -11,7 +11,6 @@ transaction; opening again creates only what is missing.
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from apps.innovation_action.models import (
@@ -47,10 +46,8 @@ def named(name) -> AssessmentPeriod:
 
 
 def reporting_units(plan):
-    """Assessed city units that lead or share a task of the plan: the ones with monthly reports."""
-    return (
-        Unit.objects.filter(is_assessed=True).filter(Q(led_tasks__plan=plan) | Q(task_rows__task__plan=plan)).distinct()
-    )
+    """Assessed city units taking part in a task of the plan, in any role: the ones with monthly reports."""
+    return Unit.objects.filter(is_assessed=True, task_rows__task__plan=plan).distinct()
 
 
 @transaction.atomic

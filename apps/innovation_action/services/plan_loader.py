@@ -18,6 +18,7 @@ import yaml
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 
+from apps.innovation_action.doctype.task_role.model import DEFAULT_ROLES, LEAD, RESPONSIBLE
 from apps.innovation_action.models import (
     ActionPlan,
     AssessmentPeriod,
@@ -31,6 +32,7 @@ from apps.innovation_action.models import (
     Project,
     Scheme,
     Task,
+    TaskRole,
     TaskUnit,
     Unit,
     UnitKind,
@@ -72,6 +74,7 @@ def load_plan(folder) -> ActionPlan:
     data = read_folder(folder)
     load_counties(data["counties"])
     units = load_units(data["units"])
+    load_task_roles()
     plan = load_plan_header(data["plan"])
     load_tasks(plan, data["tasks"], units)
     load_projects(plan, data["projects"])
@@ -201,7 +204,23 @@ def unit_named(units: dict, name: str, where: str) -> Unit:
         raise PlanDataError(f"{where}：单位“{name}”不在 units.yaml 中") from None
 
 
+def load_task_roles() -> None:
+    """The default roles (牵头、责任、配合), as the data migration creates them; an edited one is left alone."""
+    for role in DEFAULT_ROLES:
+        if not TaskRole.objects.filter(name=role["name"]).exists():
+            TaskRole.objects.create(**role)
+
+
+def task_role(name: str, where: str) -> TaskRole:
+    role = TaskRole.named(name)
+    if role is None:
+        raise PlanDataError(f"{where}：职责“{name}”不是已有的任务职责")
+    return role
+
+
 def load_tasks(plan: ActionPlan, data: dict, units: dict) -> None:
+    """Each task's ``lead_unit`` (牵头) and ``responsible_units`` (责任); ``other_units`` gives more roles by name
+    ({配合: [市统计局]}). The task's lead unit follows from its 牵头 row."""
     sections = data["sections"]
     for row in data["tasks"]:
         where = f"任务清单第{row['number']}项"
@@ -224,13 +243,15 @@ def load_tasks(plan: ActionPlan, data: dict, units: dict) -> None:
             )
             for li in row["liaisons"]
         }
-        roles = [(row["lead_unit"], TaskUnit.Role.LEAD)]
-        roles += [(name, TaskUnit.Role.RESPONSIBLE) for name in row["responsible_units"]]
+        roles = [(row["lead_unit"], task_role(LEAD, where))]
+        roles += [(name, task_role(RESPONSIBLE, where)) for name in row["responsible_units"]]
+        for role_name, names in (row.get("other_units") or {}).items():
+            roles += [(name, task_role(role_name, where)) for name in names]
         for idx, (name, role) in enumerate(roles, start=1):
             upsert(
                 TaskUnit,
-                {"task": task, "unit": unit_named(units, name, where)},
-                {"idx": idx, "role": role, "liaison": liaisons.get(name)},
+                {"task": task, "unit": unit_named(units, name, where), "role": role},
+                {"idx": idx, "liaison": liaisons.get(name)},
             )
 
 

@@ -70,3 +70,30 @@ def run_doc_event(doc, event: str, **context) -> None:
     for doctype in (type(doc).doctype, "*"):
         for handler in events.get(doctype, {}).get(event, ()):
             handler(doc, event=event, **context)
+
+
+@cache
+def client_data_hooks() -> dict[str, list]:
+    """{doctype: [function, …]} from the apps' ``client_data`` hook, in INSTALLED_APPS order.
+
+    A function is called as ``function(user, data, name=...)`` with the data a
+    client (the API, an xlsx import) sends to save a document, before any of it
+    is checked, and returns the data to save: it lets an app accept what its
+    users write where a link is expected (a group of units where a unit is
+    asked for). It raises a FrappeError to refuse the data.
+    """
+    registry: dict[str, list] = defaultdict(list)
+    for _app, declared in app_hooks("client_data"):
+        for doctype, handlers in declared.items():
+            handlers = [handlers] if isinstance(handlers, str) else handlers
+            registry[doctype].extend(import_string(h) for h in handlers)
+    return registry
+
+
+def prepare_client_data(user, doctype: str, data, name=None):
+    """``data`` as the apps' ``client_data`` hooks of ``doctype`` rewrite it (unchanged when there are none)."""
+    if not isinstance(data, dict):
+        return data
+    for handler in client_data_hooks().get(doctype, ()):
+        data = handler(user, data, name=name)
+    return data

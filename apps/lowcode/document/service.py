@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
+from apps.lowcode.doctype.events import prepare_client_data
 from apps.lowcode.doctype.fieldtypes import FieldValueError, LinkNotFound, to_stored
 from apps.lowcode.doctype.meta import STANDARD_FIELDS, DocTypeMeta, get_meta
 from apps.lowcode.doctype.serialize import format_value, link_fields
@@ -218,7 +219,10 @@ def _save_children(user, meta: DocTypeMeta, parent, tables: dict):
         table = meta.tables[fieldname]
         child_meta = get_meta(table.doctype)
         existing = {row.name: row for row in getattr(parent, fieldname).all()}
-        kept = set()
+        # Rows the list leaves out go first: one given again without its name must not collide with itself.
+        named = {row_data.get("name") for row_data in rows if isinstance(row_data, dict)}
+        for name in [name for name in existing if name not in named]:
+            existing.pop(name).delete()
         for idx, row_data in enumerate(rows, start=1):
             if not isinstance(row_data, dict):
                 raise ValidationError(f"子表“{table.label}”第{idx}行应为 JSON 对象")
@@ -233,10 +237,6 @@ def _save_children(user, meta: DocTypeMeta, parent, tables: dict):
             row.owner = row.owner or user
             row.modified_by = user
             row.save()
-            kept.add(row.name)
-        for name, row in existing.items():
-            if name not in kept:
-                row.delete()
 
 
 @transaction.atomic
@@ -258,6 +258,7 @@ def save_document(user, meta: DocTypeMeta, data: dict, name=None):
     if isinstance(data, dict) and data.get("doctype") not in (None, meta.doctype):
         raise ValidationError(f"单据类型不一致：{data.get('doctype')}")
     before = lifecycle.before_save(user, obj, creating, data.get("workflow_state") if isinstance(data, dict) else None)
+    data = prepare_client_data(user, meta.doctype, data, name=None if creating else obj.name)
     tables = _assign(user, meta, obj, data, creating)
     obj.modified_by = user
     _validate(meta, obj)

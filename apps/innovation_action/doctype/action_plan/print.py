@@ -13,15 +13,31 @@ from apps.innovation_action.doctype.project.model import Project
 
 
 @dataclass
+class TaskRoleUnits:
+    """The units of a task in one role: ``role`` is the short name (配合), ``label`` the heading (配合单位)."""
+
+    role: str
+    label: str
+    units: list[str]
+
+
+@dataclass
 class TaskRow:
-    """A task of the plan's task list (附件1)."""
+    """A task of the plan's task list (附件1).
+
+    ``lead_unit`` and ``responsible_units`` are the columns of 赣州's list; a format
+    for other roles reads ``roles`` (each role the task has, in the roles' order) or
+    ``units`` by role name: ``{{ row.units.配合|lines }}``.
+    """
 
     number: int
     section: str
     title: str
     content: str
-    lead_unit: str
+    lead_unit: str  # the units in a leading role, 、-separated (one in 赣州's list)
     responsible_units: list[str]
+    roles: list[TaskRoleUnits]
+    units: dict[str, list[str]]
     liaisons: list[str]  # 市科技局 赋能办 廖家乐
 
 
@@ -41,22 +57,24 @@ class PlanContext:
 
 
 def task_row(task) -> TaskRow:
+    roles = [
+        TaskRoleUnits(role.name, role.label, [unit.name for unit in units]) for role, units in task.units_by_role()
+    ]
     return TaskRow(
         number=task.number,
         section=task.section,
         title=task.title,
         content=task.content,
-        lead_unit=task.lead_unit.name if task.lead_unit_id else "",
+        lead_unit="、".join(unit.name for unit in task.lead_units),
         responsible_units=[unit.name for unit in task.responsible_units],
+        roles=roles,
+        units={entry.role: entry.units for entry in roles},
         liaisons=[str(liaison) for liaison in task.liaisons],
     )
 
 
 def context(plan) -> PlanContext:
-    tasks = [
-        task_row(task)
-        for task in plan.tasks.select_related("lead_unit").prefetch_related("units__unit", "units__liaison")
-    ]
+    tasks = [task_row(task) for task in plan.tasks.prefetch_related("units__unit", "units__role", "units__liaison")]
     return PlanContext(
         tasks=tasks,
         task_sections=[TaskSection(title, list(rows)) for title, rows in groupby(tasks, attrgetter("section"))],

@@ -5,7 +5,7 @@ from django.utils.html import format_html
 
 from apps.innovation_action.doctype.action_plan.model import ActionPlan
 from apps.innovation_action.doctype.liaison.model import Liaison
-from apps.innovation_action.doctype.task.model import TaskUnit
+from apps.innovation_action.doctype.task_role.model import TaskRole
 from apps.innovation_action.doctype.unit.model import Unit
 from apps.lowcode.admin.base import DocumentAdmin, ScopedAdminMixin
 
@@ -34,27 +34,28 @@ class UnitAdmin(DocumentAdmin):
             .get_queryset(request)
             .annotate(
                 _plan=Value(latest),
-                _led=Count("task_rows", filter=this_year & Q(task_rows__role=TaskUnit.Role.LEAD), distinct=True),
+                _led=Count("task_rows__task", filter=this_year & Q(task_rows__role__is_leading=True), distinct=True),
                 _shared=Count(
-                    "task_rows", filter=this_year & Q(task_rows__role=TaskUnit.Role.RESPONSIBLE), distinct=True
+                    "task_rows__task", filter=this_year & Q(task_rows__role__is_leading=False), distinct=True
                 ),
                 _liaisons=Count("liaisons", distinct=True),
             )
         )
 
-    def _tasks_link(self, obj, count, role):
+    def _tasks_link(self, obj, count, leading: bool):
         url = reverse("admin:innovation_action_task_changelist")
+        roles = ",".join(TaskRole.objects.filter(is_leading=leading).values_list("name", flat=True))
         return format_html(
-            '<a href="{}?unit={}&role={}&plan__id__exact={}">{}</a>', url, obj.pk, role, obj._plan, count
+            '<a href="{}?unit={}&role={}&plan__id__exact={}">{}</a>', url, obj.pk, roles, obj._plan, count
         )
 
     @admin.display(description="牵头任务", ordering="_led")
     def led_count(self, obj):
-        return self._tasks_link(obj, obj._led, TaskUnit.Role.LEAD)
+        return self._tasks_link(obj, obj._led, leading=True)
 
-    @admin.display(description="责任任务", ordering="_shared")
+    @admin.display(description="参与任务（非牵头）", ordering="_shared")
     def shared_count(self, obj):
-        return self._tasks_link(obj, obj._shared, TaskUnit.Role.RESPONSIBLE)
+        return self._tasks_link(obj, obj._shared, leading=False)
 
     @admin.display(description="联络员", ordering="_liaisons")
     def liaison_count(self, obj):
