@@ -25,7 +25,7 @@ class TaskRoleUnits:
 class TaskRow:
     """A task of the plan's task list (附件1).
 
-    ``lead_unit`` and ``responsible_units`` are the columns of 赣州's list; a format
+    ``lead_unit`` and ``responsible_units`` are the columns of the demo plan's list; a format
     for other roles reads ``roles`` (each role the task has, in the roles' order) or
     ``units`` by role name: ``{{ row.units.配合|lines }}``.
     """
@@ -34,7 +34,7 @@ class TaskRow:
     section: str
     title: str
     content: str
-    lead_unit: str  # the units in a leading role, 、-separated (one in 赣州's list)
+    lead_unit: str  # the units in a leading role, 、-separated (one in the demo plan's list)
     responsible_units: list[str]
     roles: list[TaskRoleUnits]
     units: dict[str, list[str]]
