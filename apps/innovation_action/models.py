@@ -1,11 +1,12 @@
 """The app's doctypes; each lives in its own folder under ``doctype/``."""
 
 from apps.innovation_action.doctype.action_plan.model import ActionPlan, PlanTarget
+from apps.innovation_action.doctype.assessment_category.model import AssesseeType, AssessmentCategory
 from apps.innovation_action.doctype.assessment_period.model import (
     AssessmentPeriod,
     PeriodKind,
 )
-from apps.innovation_action.doctype.county.model import County, CountyCategory
+from apps.innovation_action.doctype.county.model import County
 from apps.innovation_action.doctype.indicator.model import (
     BonusRule,
     Indicator,
@@ -16,6 +17,7 @@ from apps.innovation_action.doctype.indicator.model import (
 from apps.innovation_action.doctype.integrity_case.model import IntegrityCase
 from apps.innovation_action.doctype.liaison.model import Liaison
 from apps.innovation_action.doctype.official_value.model import OfficialValue
+from apps.innovation_action.doctype.plan_assessee.model import PlanAssessee
 from apps.innovation_action.doctype.progress_report.model import (
     ProgressReport,
     ProgressReportLine,
@@ -23,7 +25,6 @@ from apps.innovation_action.doctype.progress_report.model import (
 )
 from apps.innovation_action.doctype.project.model import Project
 from apps.innovation_action.doctype.score.model import (
-    UNIT_CATEGORY,
     Outcome,
     Score,
     ScoreLine,
@@ -38,11 +39,12 @@ from apps.innovation_action.doctype.unit.model import Unit, UnitKind
 
 __all__ = [
     "ActionPlan",
+    "AssesseeType",
+    "AssessmentCategory",
     "AssessmentPeriod",
     "BonusClaim",
     "BonusRule",
     "County",
-    "CountyCategory",
     "Indicator",
     "IndicatorGroup",
     "IntegrityCase",
@@ -50,6 +52,7 @@ __all__ = [
     "OfficialValue",
     "Outcome",
     "PeriodKind",
+    "PlanAssessee",
     "PlanTarget",
     "ProgressReport",
     "ProgressReportLine",
@@ -62,7 +65,6 @@ __all__ = [
     "Task",
     "TaskStatus",
     "TaskUnit",
-    "UNIT_CATEGORY",
     "Unit",
     "UnitKind",
     "ValueSource",

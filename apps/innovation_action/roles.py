@@ -19,6 +19,8 @@ ADMINISTRATOR = "系统管理员"
 PLAN_DATA = (
     "ActionPlan",
     "PlanTarget",
+    "AssessmentCategory",
+    "PlanAssessee",
     "Task",
     "TaskUnit",
     "Project",

@@ -7,12 +7,10 @@ from apps.lowcode.admin.base import DocumentAdmin
 
 @admin.register(County)
 class CountyAdmin(DocumentAdmin):
-    list_display = ("name", "category", "aliases", "project_count", "total_investment")
-    list_filter = ("category",)
+    list_display = ("name", "aliases", "project_count", "total_investment")
     search_fields = ("name", "aliases")
     fields = (
         "name",
-        "category",
         "aliases",
         "order",
         "averaged_indicators",

@@ -10,8 +10,8 @@ from decimal import Decimal
 from django.utils import timezone
 
 from apps.innovation_action.doctype.assessment_period.model import AssessmentPeriod
-from apps.innovation_action.services.ranking_report import CATEGORY_TITLES
-from apps.innovation_action.services.scoring import category_of
+from apps.innovation_action.doctype.county.model import County
+from apps.innovation_action.doctype.plan_assessee.model import PlanAssessee
 from apps.lowcode.numbers import number_text
 from apps.lowcode.workflow import engine
 from apps.lowcode.workflow.model import StateType
@@ -144,9 +144,10 @@ def context(assessment) -> AssessmentContext:
     ]
     decided = [c for c in claim_rows if c.accepted_quantity is not None]
     when = submitted_at(assessment)
+    category = PlanAssessee.category_of(assessment.period.plan_id, assessment.county_id, assessment.unit_id)
     return AssessmentContext(
-        assessee_kind="县（市、区）" if assessment.county_id else "市直单位",
-        category_title=CATEGORY_TITLES.get(category_of(assessment), category_of(assessment)),
+        assessee_kind=str(County._meta.verbose_name) if assessment.county_id else (category.title if category else ""),
+        category_title=category.title if category else "",
         period=assessment.period,
         submitted_at=f"{when.year}年{when.month}月{when.day}日 {when:%H:%M}" if when else "",
         lines=rows,
