@@ -9,14 +9,17 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import User
+from django.urls import reverse
 from django.utils import timezone
 
 from apps.innovation_action.models import (
     ActionPlan,
+    AssessmentCategory,
     AssessmentPeriod,
     Indicator,
     IndicatorGroup,
     PeriodKind,
+    PlanAssessee,
     Scheme,
     Score,
     SelfAssessment,
@@ -116,6 +119,8 @@ def test_users_see_the_plans_they_take_part_in(district):
     assert set(scope_queryset(zhanggong, ActionPlan).values_list("name", flat=True)) == {"2023"}
     assert not scope_queryset(zhanggong, AssessmentPeriod).filter(plan=district).exists()
     assert scope_queryset(zhanggong, AssessmentPeriod).filter(plan__name="2023").exists()
+    assert not scope_queryset(zhanggong, AssessmentCategory).filter(plan=district).exists()
+    assert list(scope_queryset(zhanggong, PlanAssessee).values_list("name", flat=True)) == ["2023-章贡区"]
     street = User.objects.create_user("east", password="x")
     UserPermission.objects.create(user=street, allow="County", for_value="东街办")
     assert set(scope_queryset(street, ActionPlan).values_list("name", flat=True)) == {PLAN}
@@ -164,3 +169,13 @@ def test_ranked_within_its_own_categories_with_its_own_numbers(district):
     assert "名次前二（含并列）予以表扬，末位（含并列）由领导小组组长约谈" in tables[0].rule
     # 赣州's counties are in none of the district's tables.
     assert {r.assessee for t in tables for r in t.rows} == set(STREETS + TOWNS)
+
+
+def test_the_plan_page_manages_its_categories_and_assessees(district, login):
+    page = login("admin").get(reverse("admin:innovation_action_actionplan_change", args=[district.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert 'name="categories-TOTAL_FORMS"' in html and 'name="assessees-TOTAL_FORMS"' in html
+    assert "街道办事处" in html and "产业集聚区" in html
+    # A category is chosen among the plan's own: 赣州's 一类县（市、区） is not offered here.
+    assert ">一类县（市、区）</option>" not in html and ">街道办事处</option>" in html
