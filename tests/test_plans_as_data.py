@@ -6,11 +6,13 @@ opening its period creates only its documents, 赣州's users do not see it, and
 
 from datetime import date
 from decimal import Decimal
+from io import BytesIO
 
 import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from apps.innovation_action.models import (
     ActionPlan,
@@ -26,6 +28,7 @@ from apps.innovation_action.models import (
 )
 from apps.innovation_action.services import periods, ranking
 from apps.innovation_action.services.ranking_report import ranking_table
+from apps.innovation_action.services.ranking_xlsx import export_xlsx
 from apps.innovation_action.services.scoring import category_assessments, category_of
 from apps.lowcode.doctype.meta import get_meta
 from apps.lowcode.document.service import save_document
@@ -65,7 +68,7 @@ def district(db):
     )
     for order, name in enumerate(STREETS + TOWNS, start=1):
         save("County", {"name": name, "order": 100 + order}, admin)
-    for order, (short, title) in enumerate((("街办", "街道办事处"), ("镇", "镇和集聚区")), start=1):
+    for order, (short, title) in enumerate((("街办", "街道办事处"), ("镇", "镇/集聚区")), start=1):
         save(
             "Assessment Category",
             {"plan": PLAN, "title": title, "short_name": short, "order": order, "praised": 2, "interviewed": 1},
@@ -165,8 +168,11 @@ def test_ranked_within_its_own_categories_with_its_own_numbers(district):
         "产业集聚区": (3, "约谈"),
     }
     tables = ranking_table(office(), period)
-    assert [(t.category, t.title) for t in tables] == [("街办", "街道办事处"), ("镇", "镇和集聚区")]
+    assert [(t.category, t.title) for t in tables] == [("街办", "街道办事处"), ("镇", "镇/集聚区")]
     assert "名次前二（含并列）予以表扬，末位（含并列）由领导小组组长约谈" in tables[0].rule
+    # The export: a sheet per category, its title as Excel allows it.
+    workbook = load_workbook(BytesIO(export_xlsx(office(), period)))
+    assert workbook.sheetnames == ["街道办事处", "镇、集聚区", "得分明细"]
     # 赣州's counties are in none of the district's tables.
     assert {r.assessee for t in tables for r in t.rows} == set(STREETS + TOWNS)
 
