@@ -51,7 +51,7 @@ def main():
 
     SelfAssessment.objects.filter(period__name=PERIOD).delete()
     docs = []
-    for value, county in enumerate(County.objects.filter(category=CATEGORY), start=1):
+    for value, county in enumerate(County.objects.filter(plan_assessees__category__short_name=CATEGORY), start=1):
         doc = save_document(office, meta, {"period": PERIOD, "county": county.name})
         doc.lines.filter(indicator__number__lte=10).update(value=str(value))
         doc.lines.filter(indicator__number__gt=10, indicator__number__lt=15).update(self_score=4, reviewed_score=4)

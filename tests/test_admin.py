@@ -133,9 +133,7 @@ def test_office_edits_a_task_and_history_records_who(login):
 
 
 def test_county_form_requires_a_name(login):
-    response = login("admin").post(
-        reverse("admin:innovation_action_county_add"), {"name": "", "category": "一类", "order": 0}
-    )
+    response = login("admin").post(reverse("admin:innovation_action_county_add"), {"name": "", "order": 0})
     assert response.status_code == 200
     assert "必填项" in response.content.decode()
 

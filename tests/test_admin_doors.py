@@ -55,7 +55,7 @@ def post_version(client, obj, version, **changes):
 
 VIEW_ONLY_REVERTS = [
     (Task, {"name": "2023-T01"}, "title", "（被改动的标题）"),
-    (County, {"name": "信丰县"}, "category", "一类"),
+    (County, {"name": "信丰县"}, "aliases", "信丰"),
     (Indicator, {"name": "2023-C-01"}, "points", "99"),
     (PrintFormat, {}, "title", "被改动的标题"),
     (LetterHead, {}, "signature", "被改动的署名"),
@@ -86,10 +86,10 @@ def test_a_view_only_role_cannot_revert(login, username, model, lookup, field, v
 def test_a_revert_outside_the_scope_is_refused(login):
     county = County.objects.get(name="信丰县")
     version = county.history.first()
-    response = login("zhanggong").post(version_url(county, version), {"category": "一类", "_save": "1"})
+    response = login("zhanggong").post(version_url(county, version), {"aliases": "信丰", "_save": "1"})
     assert response.status_code == 403
     county.refresh_from_db()
-    assert county.category == "二类"
+    assert county.aliases == ""
 
 
 @pytest.mark.both_databases
@@ -120,11 +120,11 @@ def test_the_office_reverts_a_task_as_an_edit(login):
 def test_a_revert_is_validated_as_the_form_is(login):
     county = County.objects.get(name="章贡区")
     version = county.history.first()
-    response = post_version(login("admin"), county, version, category="四类")
+    response = post_version(login("admin"), county, version, order="第一")
     assert response.status_code == 200  # the form again, with the error
-    assert "四类" in response.content.decode()
+    assert "第一" in response.content.decode()
     county.refresh_from_db()
-    assert county.category == "一类"
+    assert county.order == 3
 
 
 @pytest.mark.both_databases

@@ -129,13 +129,18 @@ def test_methods_get_count_get_list_and_get(api):
         "/api/method/frappe.client.get_list",
         {
             "doctype": "County",
-            "fields": '["name", "category"]',
-            "filters": '[["category", "=", "一类"]]',
+            "fields": '["name", "order"]',
+            "filters": '[["order", "<=", 6]]',
             "order_by": "order asc",
             "limit_page_length": 2,
         },
     ).json()["message"]
-    assert rows == [{"name": "赣州经开区", "category": "一类"}, {"name": "赣州蓉江新区", "category": "一类"}]
+    assert rows == [{"name": "赣州经开区", "order": 1}, {"name": "赣州蓉江新区", "order": 2}]
+    rows = client.get(
+        "/api/method/frappe.client.get_list",
+        {"doctype": "Plan Assessee", "fields": '["county"]', "filters": '[["category", "=", "2023-一类"]]'},
+    ).json()["message"]
+    assert len(rows) == 6 and {"county": "章贡区"} in rows
     doc = client.get("/api/method/frappe.client.get", {"doctype": "Action Plan", "name": "2023"}).json()["message"]
     assert doc["document_number"] == "赣市科赋字〔2023〕1号" and len(doc["targets"]) == 12
     by_filter = client.get("/api/method/frappe.client.get", {"doctype": "Unit", "filters": '{"name": "市科协"}'})
@@ -284,7 +289,7 @@ def test_bad_child_row_rolls_back_the_parent(api):
 def test_duplicate_is_409(api):
     client = api.as_user("admin")
     assert "编号" in error(
-        client.post("/api/resource/County", {"name": "章贡区", "category": "一类"}, format="json"),
+        client.post("/api/resource/County", {"name": "章贡区", "order": 3}, format="json"),
         409,
         "DuplicateEntryError",
     )

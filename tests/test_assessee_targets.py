@@ -24,6 +24,7 @@ from apps.innovation_action.models import (
     Indicator,
     OfficialValue,
     PeriodKind,
+    PlanAssessee,
     Scheme,
 )
 from apps.innovation_action.services import assessee_targets
@@ -52,8 +53,10 @@ def office(db):
 def district(plan):
     """Two sub-districts in the first category, and indicator 3 scored by completion rate against the
     district's total of 513 (the indicator's target)."""
-    County.objects.create(name=SUB_DISTRICT, category="一类", order=90)
-    County.objects.create(name="沙河镇", category="一类", order=91, aliases="沙河")
+    first = plan.categories.get(short_name="一类")
+    for order, (name, aliases) in enumerate([(SUB_DISTRICT, ""), ("沙河镇", "沙河")], 90):
+        county = County.objects.create(name=name, order=order, aliases=aliases)
+        PlanAssessee.objects.create(plan=plan, category=first, county=county)
     configure(plan, 3, scoring_method="completion_rate", target=D(513))
     return plan
 
@@ -386,7 +389,7 @@ def test_a_city_unit_has_targets_too(plan, office):
     workbook.save(buffer)
     with pytest.raises(TargetImportError) as caught:
         import_year_targets(office, five, SimpleUploadedFile("u.xlsx", buffer.getvalue()))
-    assert caught.value.problems == ["第3行：市科协不是市直单位考评对象"]
+    assert caught.value.problems == [f"第3行：市科协不是“{plan}”的考评对象"]
     workbook.active.delete_rows(3)
     buffer = io.BytesIO()
     workbook.save(buffer)

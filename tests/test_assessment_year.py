@@ -43,7 +43,8 @@ UNIT_MANUAL = {1: 5, 2: 8, 3: 4}  # 17 points for every unit
 
 
 def county_value(county) -> int:
-    siblings = list(County.objects.filter(category=county.category).order_by("order"))
+    category = county.plan_assessees.get(plan__name="2023").category
+    siblings = list(County.objects.filter(plan_assessees__category=category).order_by("order"))
     return 10 - siblings.index(county)
 
 
@@ -76,7 +77,9 @@ def expected_county_totals() -> dict:
     quantitative = {}
     for county in County.objects.all():
         quantitative[county.name] = {n: D(6) * county_value(county) / 10 for n in range(1, 11)}
-    first = [c.name for c in County.objects.filter(category="一类") if c.name != "赣州蓉江新区"]
+    first = [
+        c.name for c in County.objects.filter(plan_assessees__category__name="2023-一类") if c.name != "赣州蓉江新区"
+    ]
     for n in range(2, 11):  # 蓉江新区: indicators 2–10 take the average of the other 一类 counties
         quantitative["赣州蓉江新区"][n] = rounded(sum(quantitative[c][n] for c in first) / len(first))
     bonus = {"赣州经开区": D(15), "赣县区（赣州高新区）": D(6)}  # 4 unicorns = 20, capped; 6 gazelles
@@ -137,7 +140,7 @@ def january_reports(plan):
 
 def expected_unit_totals(plan, late, missing) -> dict:
     totals = {}
-    for unit in Unit.objects.filter(is_assessed=True):
+    for unit in Unit.objects.filter(plan_assessees__plan__name="2023"):
         has_tasks = (
             Task.objects.filter(plan=plan, lead_unit=unit).exists()
             or Task.objects.filter(plan=plan, units__unit=unit).exists()
@@ -170,7 +173,7 @@ def test_a_full_year_of_assessment(plan):
     COUNTY_NAMES.update(County.objects.values_list("name", flat=True))
     year = AssessmentPeriod.objects.get(plan=plan, name="2023-Y")
     opened = periods.open_period(user("office"), year)
-    units = Unit.objects.filter(is_assessed=True).count()
+    units = Unit.objects.filter(plan_assessees__plan__name="2023").count()
     assert len(opened.created) == 20 + units
     assert import_official_values(year) == 20 * 10
     late, missing = january_reports(plan)
@@ -205,7 +208,9 @@ def test_a_full_year_of_assessment(plan):
     assert {name: s.total for name, s in scores.items()} == expected
     for category in ("一类", "二类", "三类"):
         members = {
-            name: total for name, total in expected.items() if County.objects.get(name=name).category == category
+            name: total
+            for name, total in expected.items()
+            if County.objects.filter(name=name, plan_assessees__category__name=f"2023-{category}").exists()
         }
         ranks = competition_ranks(members)
         last = max(ranks.values())

@@ -1,5 +1,6 @@
 """配置导出与导入: a site's configuration exported to one file and loaded into another (apps/lowcode/fixtures)."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -209,7 +210,11 @@ def test_loading_into_a_clean_site_recreates_everything():
 def test_indicators_go_to_the_plan_of_the_year_chosen():
     data = exported()
     plan = ActionPlan.objects.create(
-        year=2024, title="2024年赣州市科技创新赋能行动工作方案", issuer="赣州市科技创新赋能行动领导小组"
+        name="2024",
+        start_date=date(2024, 1, 1),
+        end_date=date(2024, 12, 31),
+        title="2024年赣州市科技创新赋能行动工作方案",
+        issuer="赣州市科技创新赋能行动领导小组",
     )
     before_2023 = Indicator.objects.filter(group__plan__year=2023).count()
 
@@ -251,7 +256,9 @@ def test_custom_field_values_travel_with_the_field():
     assert (
         next(i for i in data["doctypes"]["Indicator"] if i["name"] == "2023-C-02")["custom_data_source"] == "市统计局"
     )
-    ActionPlan.objects.create(year=2024, title="2024年方案", issuer="领导小组")
+    ActionPlan.objects.create(
+        name="2024", start_date=date(2024, 1, 1), end_date=date(2024, 12, 31), title="2024年方案", issuer="领导小组"
+    )
     load_config(data, scope_values={"Action Plan": 2024})
     assert Indicator.objects.get(name="2024-C-02").custom_values["custom_data_source"] == "市统计局"
 
@@ -462,7 +469,9 @@ def test_the_administrator_exports_previews_and_confirms(login, media):
 def test_the_administrator_loads_into_another_year(login, media):
     client = login("admin")
     raw = client.get(reverse("config-export")).content
-    ActionPlan.objects.create(year=2024, title="2024年方案", issuer="领导小组")
+    ActionPlan.objects.create(
+        name="2024", start_date=date(2024, 1, 1), end_date=date(2024, 12, 31), title="2024年方案", issuer="领导小组"
+    )
     page = client.get(reverse("config-transfer"))
     assert '<option value="2024">2024</option>' in page.content.decode()
     preview = upload(client, raw, scope_year="2024")

@@ -20,6 +20,7 @@ from apps.innovation_action import roles
 from apps.innovation_action.models import (
     ActionPlan,
     County,
+    IndicatorGroup,
     Liaison,
     Project,
     SelfAssessment,
@@ -350,15 +351,15 @@ def new_plan(admin_user):
     counties = fill(
         template(admin_user, "County"),
         [
-            {"编号": "示范县", "考评分类": "一类", "排列顺序": 1},
-            {"编号": "样板区", "考评分类": "二类", "排列顺序": 2, "简称/别名": "样板"},
+            {"编号": "示范县", "排列顺序": 1},
+            {"编号": "样板区", "排列顺序": 2, "简称/别名": "样板"},
         ],
     )
     units = fill(
         template(admin_user, "Unit"),
         [
-            {"编号": "市数据局", "单位类型": "重点任务牵头单位", "参加市直单位考评": "是", "排列顺序": 1},
-            {"编号": "市统计局", "单位类型": "其他责任单位", "参加市直单位考评": "否", "排列顺序": 2},
+            {"编号": "市数据局", "单位类型": "重点任务牵头单位", "排列顺序": 1},
+            {"编号": "市统计局", "单位类型": "其他责任单位", "排列顺序": 2},
             {"编号": "示范县人民政府", "所属县（市、区）": "示范县", "排列顺序": 3},
         ],
     )
@@ -379,8 +380,10 @@ def new_plan(admin_user):
         template(admin_user, "Action Plan"),
         [
             {
-                "年度": 2024,
+                "编号": "2024",
                 "方案标题": "2024年科技创新赋能行动工作方案",
+                "开始日期": "2024年1月1日",
+                "结束日期": "2024年12月31日",
                 "发文机关": "示范市科技创新赋能行动领导小组",
                 "成文日期": "2024年2月1日",
                 "总体目标.目标项": "认定高新技术企业",
@@ -391,9 +394,45 @@ def new_plan(admin_user):
             {"总体目标.目标项": "研发投入强度", "总体目标.目标值（原文）": "1.5%", "总体目标.目标数值": "1.5"},
         ],
     )
+    categories = fill(
+        template(admin_user, "Assessment Category"),
+        [
+            {
+                "工作方案": "2024",
+                "类别名称": "一类县（市、区）",
+                "简称": "一类",
+                "排列顺序": 1,
+                "考评对象类型": "县（市、区）",
+            },
+            {
+                "工作方案": "2024",
+                "类别名称": "市直单位",
+                "简称": "市直单位",
+                "排列顺序": 2,
+                "考评对象类型": "单位",
+                "表扬名额": 0,
+                "约谈名额": 0,
+            },
+        ],
+    )
+    assessees = fill(
+        template(admin_user, "Plan Assessee"),
+        [
+            {"工作方案": "2024", "考评分类": "2024-一类", "县（市、区）": "示范县"},
+            {"工作方案": "2024", "考评分类": "2024-一类", "县（市、区）": "样板区"},
+            {"工作方案": "2024", "考评分类": "2024-市直单位", "单位": "市数据局"},
+        ],
+    )
     return [
         import_workbook(admin_user, doctype, upload(data), dry_run=False)
-        for doctype, data in (("County", counties), ("Unit", units), ("Liaison", liaisons), ("Action Plan", plan))
+        for doctype, data in (
+            ("County", counties),
+            ("Unit", units),
+            ("Liaison", liaisons),
+            ("Action Plan", plan),
+            ("Assessment Category", categories),
+            ("Plan Assessee", assessees),
+        )
     ]
 
 
@@ -433,10 +472,18 @@ def test_a_new_plan_is_set_up_from_xlsx_with_task_units_as_continuation_rows(adm
         assert all(r.status == "新建" for r in report.rows), report.rows
     assert County.objects.get(name="样板区").alias_list() == ["样板"]
     assert Unit.objects.get(name="示范县人民政府").county.name == "示范县"
-    assert Unit.objects.get(name="市数据局").is_assessed and not Unit.objects.get(name="市统计局").is_assessed
     assert Liaison.objects.get(name="市数据局-王五").phone == "13800000000"
     plan = ActionPlan.objects.get(name="2024")
-    assert plan.issue_date == date(2024, 2, 1)
+    assert plan.issue_date == date(2024, 2, 1) and (plan.start_date, plan.end_date, plan.year) == (
+        date(2024, 1, 1),
+        date(2024, 12, 31),
+        2024,
+    )
+    assert [(c.short_name, c.assessee_type, c.praised, c.interviewed) for c in plan.categories.all()] == [
+        ("一类", "County", 3, 1),
+        ("市直单位", "Unit", 0, 0),
+    ]
+    assert sorted(str(a) for a in plan.assessees.all()) == ["市数据局", "样板区", "示范县"]
     assert [(t.indicator, t.value) for t in plan.targets.all()] == [
         ("认定高新技术企业", 300),
         ("研发投入强度", Decimal("1.5")),
@@ -543,9 +590,9 @@ def test_headers_by_label_or_fieldname_tolerating_spaces_and_full_width_forms(ad
 def test_cells_are_normalised(admin_user):
     data = workbook_of(
         [
-            ["编号", "考评分类", "排列顺序", "简称/别名"],
-            ["  新区甲 ", " 三类", "1,234", "甲区"],
-            ["新区乙", "二类", 7.0, None],
+            ["编号", "排列顺序", "简称/别名"],
+            ["  新区甲 ", "1,234", "甲区"],
+            ["新区乙", 7.0, None],
         ]
     )
     report = import_workbook(admin_user, "County", upload(data), dry_run=False)
@@ -554,23 +601,33 @@ def test_cells_are_normalised(admin_user):
 
     data = workbook_of(
         [
-            ["编号", "单位类型", "参加市直单位考评", "所属县（市、区）"],
-            ["单位甲", "重点任务牵头单位", "是", "赣县区(赣州高新区)"],  # half-width brackets in a link name
-            ["单位乙", "其他责任单位", "√", None],
-            ["单位丙", "其他责任单位", "否", None],
-            ["单位丁", "其他责任单位", "也许", None],
-            ["单位戊", "不存在的类型", "否", None],
+            ["编号", "单位类型", "所属县（市、区）"],
+            ["单位甲", "重点任务牵头单位", "赣县区(赣州高新区)"],  # half-width brackets in a link name
+            ["单位戊", "不存在的类型", None],
         ]
     )
     report = import_workbook(admin_user, "Unit", upload(data), dry_run=False)
-    assert [r.status for r in report.rows] == ["新建", "新建", "新建", "错误", "错误"], report.rows
+    assert [r.status for r in report.rows] == ["新建", "错误"], report.rows
     assert Unit.objects.get(name="单位甲").county.name == "赣县区（赣州高新区）"
-    assert Unit.objects.get(name="单位甲").is_assessed and Unit.objects.get(name="单位乙").is_assessed
-    assert not Unit.objects.get(name="单位丙").is_assessed
-    assert by_row(report)[5].message == "字段“参加市直单位考评”应填“是”或“否”，而不是“也许”"
-    assert by_row(report)[6].message.startswith(
+    assert by_row(report)[3].message.startswith(
         "字段“单位类型”只能填：领导小组成员单位、重点任务牵头单位、其他责任单位"
     )
+
+    label = "市直单位考评指标（附表3-2）"
+    data = workbook_of(
+        [
+            ["工作方案", "考评方案", "顺序", "指标类别", "分值", "加分项"],
+            ["2023", label, 11, "甲", 1, "是"],
+            ["2023", label, 12, "乙", 1, "√"],
+            ["2023", label, 13, "丙", 1, "否"],
+            ["2023", label, 14, "丁", 1, "也许"],
+        ]
+    )
+    report = import_workbook(admin_user, "Indicator Group", upload(data), dry_run=False)
+    assert [r.status for r in report.rows] == ["新建", "新建", "新建", "错误"], report.rows
+    bonus = dict(IndicatorGroup.objects.filter(plan__name="2023", order__gt=10).values_list("title", "is_bonus"))
+    assert bonus == {"甲": True, "乙": True, "丙": False}
+    assert by_row(report)[5].message == "字段“加分项”应填“是”或“否”，而不是“也许”"
 
 
 @both_databases

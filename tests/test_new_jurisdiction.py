@@ -75,14 +75,12 @@ def test_a_new_jurisdiction_from_the_admin_and_xlsx_only(client):
         [
             {
                 "编号": "东湖区",
-                "考评分类": "一类",
                 "排列顺序": 101,
                 "2025年研发投入强度目标（%）": 2.6,
                 "2025年新增高企目标（家）": 40,
             },
             {
                 "编号": "西山县",
-                "考评分类": "二类",
                 "排列顺序": 102,
                 "2025年研发投入强度目标（%）": 1.8,
                 "2025年新增高企目标（家）": 15,
@@ -93,9 +91,9 @@ def test_a_new_jurisdiction_from_the_admin_and_xlsx_only(client):
         admin,
         "Unit",
         [
-            {"编号": "湖城市科技局", "单位类型": "重点任务牵头单位", "参加市直单位考评": "否", "排列顺序": 101},
-            {"编号": "湖城市财政局", "单位类型": "其他责任单位", "参加市直单位考评": "否", "排列顺序": 102},
-            {"编号": "湖城市统计局", "单位类型": "其他责任单位", "参加市直单位考评": "否", "排列顺序": 103},
+            {"编号": "湖城市科技局", "单位类型": "重点任务牵头单位", "排列顺序": 101},
+            {"编号": "湖城市财政局", "单位类型": "其他责任单位", "排列顺序": 102},
+            {"编号": "湖城市统计局", "单位类型": "其他责任单位", "排列顺序": 103},
             {"编号": "东湖区人民政府", "所属县（市、区）": "东湖区", "排列顺序": 104},
         ],
     )
@@ -119,10 +117,28 @@ def test_a_new_jurisdiction_from_the_admin_and_xlsx_only(client):
         [
             {
                 "编号": "2025",
-                "年度": 2025,
                 "方案标题": "2025年湖城市科技创新赋能行动工作方案",
                 "发文机关": "湖城市科技创新赋能行动领导小组",
+                "开始日期": "2025-01-01",
+                "结束日期": "2025-12-31",
             },
+        ],
+    )
+    # Its categories and who takes part in which: the plan's own, none of 赣州's.
+    imported(
+        admin,
+        "Assessment Category",
+        [
+            {"工作方案": "2025", "类别名称": "一类县（市、区）", "简称": "一类", "排列顺序": 1},
+            {"工作方案": "2025", "类别名称": "二类县（市、区）", "简称": "二类", "排列顺序": 2},
+        ],
+    )
+    imported(
+        admin,
+        "Plan Assessee",
+        [
+            {"工作方案": "2025", "考评分类": "2025-一类", "县（市、区）": "东湖区"},
+            {"工作方案": "2025", "考评分类": "2025-二类", "县（市、区）": "西山县"},
         ],
     )
     # The task table: 牵头 as the lead unit, 责任 as rows of the unit table (continuation rows), 配合 in one cell.
@@ -193,14 +209,15 @@ def test_a_new_jurisdiction_from_the_admin_and_xlsx_only(client):
     assert County.objects.get(name="东湖区").custom_values["custom_new_firms_target_2025"] == 40
     # The targets come back out the way they went in.
     exported = sheet_rows(export_queryset(admin, "County", [["name", "in", ["东湖区", "西山县"]]]))
-    assert ("东湖区", "一类", 101, None, 2.6, 40) in exported
+    assert ("东湖区", 101, None, 2.6, 40) in exported
 
     # 3. The county's user, then the self-assessment through the workflow.
     county_user = User.objects.create_user("donghu", password="x", is_staff=True)
     county_user.groups.add(Group.objects.get(name=roles.COUNTY_USER))
     UserPermission.objects.create(user=county_user, allow="County", for_value="东湖区")
     period = AssessmentPeriod.objects.get(plan__name="2025")
-    periods.open_period(user("office"), period)
+    opened = periods.open_period(user("office"), period)
+    assert sorted(opened.created) == ["2025-Q1-东湖区", "2025-Q1-西山县"]  # its assessees only
     assessment = SelfAssessment.objects.get(period=period, county__name="东湖区")
     assert [line.indicator.title for line in assessment.lines.select_related("indicator")] == [
         "新增高新技术企业数",
@@ -217,7 +234,7 @@ def test_a_new_jurisdiction_from_the_admin_and_xlsx_only(client):
     assert assessment.workflow_state == "已审定"
 
     # 4. Printing for it: the county's 自评报告表, and the quarter's ranking notice (a preview: other
-    #    counties of the site have not finished, so it is marked provisional).
+    #    西山县 has not finished, so it is marked provisional).
     form = pdf_tools.text(print_document(user("office"), "SelfAssessment", assessment.name, "自评报告表").pdf)
     assert "东湖区" in form and "新增高新技术企业数" in form.replace(" ", "")
     notice = pdf_tools.text(print_document(user("office"), "Assessment Period", period.name, "季度排名通报").pdf)

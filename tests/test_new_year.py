@@ -89,12 +89,26 @@ def plan_snapshot(plan) -> dict:
 @both_databases
 def test_header_gets_the_new_year_and_is_not_issued(plan, copied, office):
     assert (copied.name, copied.year) == ("2024", 2024)
+    assert (copied.start_date, copied.end_date) == (date(2024, 1, 1), date(2024, 12, 31))
     assert copied.title == "2024年赣州市科技创新赋能行动工作方案"
     assert copied.notice_title == "关于印发《2024年赣州市科技创新赋能行动工作方案》的通知"
     assert "《2024年赣州市科技创新赋能行动工作方案》" in copied.notice_body
     assert (copied.document_number, copied.issue_date) == ("", None)
     assert (copied.docstatus, copied.workflow_state) == (0, "")
-    same_fields(plan, copied, skip={"year", "title", "notice_title", "notice_body", "document_number", "issue_date"})
+    same_fields(
+        plan,
+        copied,
+        skip={
+            "year",
+            "start_date",
+            "end_date",
+            "title",
+            "notice_title",
+            "notice_body",
+            "document_number",
+            "issue_date",
+        },
+    )
     assert (copied.owner, copied.modified_by) == (office, office)
     assert [(t.idx, t.indicator, t.target, t.value, t.unit) for t in copied.targets.order_by("idx")] == [
         (t.idx, t.indicator, t.target, t.value, t.unit) for t in plan.targets.order_by("idx")

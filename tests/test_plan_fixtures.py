@@ -16,6 +16,7 @@ from apps.innovation_action.models import (
     Indicator,
     IndicatorGroup,
     Liaison,
+    PlanAssessee,
     Scheme,
     Task,
     TaskUnit,
@@ -211,16 +212,26 @@ def test_short_county_names_map_to_the_same_county(plan):
     assert County.objects.count() == 20
 
 
-def test_county_categories():
+def test_county_categories(plan):
+    """附件3's categories are the plan's data: their titles, order and outcomes (top 3 表扬, last 1 约谈)."""
+    categories = plan.categories.order_by("order")
+    assert [(c.short_name, c.title, c.assessee_type, c.praised, c.interviewed) for c in categories] == [
+        ("一类", "一类县（市、区）", "County", 3, 1),
+        ("二类", "二类县（市、区）", "County", 3, 1),
+        ("三类", "三类县（市、区）", "County", 3, 1),
+        ("市直单位", "市直单位", "Unit", 0, 0),
+    ]
     for category, names in COUNTIES.items():
-        assert list(County.objects.filter(category=category).values_list("name", flat=True)) == names
+        members = plan.assessees.filter(category__short_name=category).order_by("county__order")
+        assert list(members.values_list("county__name", flat=True)) == names
 
 
 def test_units():
     assert Unit.objects.count() == 26
     leads = set(Task.objects.values_list("lead_unit__name", flat=True))
     assert set(Unit.objects.filter(kind="重点任务牵头单位").values_list("name", flat=True)) == leads
-    assert set(Unit.objects.filter(is_assessed=True).values_list("name", flat=True)) == leads
+    assessed = PlanAssessee.objects.filter(plan__name="2023", unit__isnull=False, category__short_name="市直单位")
+    assert set(assessed.values_list("unit__name", flat=True)) == leads
     assert Unit.objects.get(name="信丰县人民政府").county.name == "信丰县"
 
 

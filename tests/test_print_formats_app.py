@@ -17,7 +17,6 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from apps.innovation_action.models import (
-    UNIT_CATEGORY,
     AssessmentPeriod,
     County,
     IndicatorGroup,
@@ -30,6 +29,7 @@ from apps.innovation_action.models import (
 )
 from apps.innovation_action.services import ranking
 from apps.innovation_action.services.ranking_report import ranking_table
+from apps.innovation_action.services.scoring import category_of
 from apps.lowcode.doctype.meta import get_meta
 from apps.lowcode.doctype.serialize import doc_to_dict
 from apps.lowcode.document.service import save_document
@@ -95,7 +95,7 @@ def give_score(period, assessee, groups, bonus_claimed=0) -> Score:
         period=period,
         self_assessment=assessment,
         scheme=scheme,
-        category=getattr(assessee, "category", UNIT_CATEGORY),
+        category=category_of(assessment),
         subtotal=subtotal,
         bonus_claimed=bonus_claimed,
         bonus=bonus,
@@ -148,7 +148,7 @@ def give_score(period, assessee, groups, bonus_claimed=0) -> Score:
 
 def unit_totals() -> dict:
     """Every assessed unit: 日常履职 and 重点任务 totals, 市科技局 and 市工信局 tied."""
-    units = list(Unit.objects.filter(is_assessed=True).order_by("order", "id"))
+    units = list(Unit.objects.filter(plan_assessees__plan__name="2023").order_by("order", "id"))
     totals = {unit.name: (28 - position % 3, 70 - 3 * position) for position, unit in enumerate(units)}
     totals[units[2].name] = totals[units[0].name]
     return totals
@@ -248,7 +248,7 @@ def test_quarter_notice_says_what_the_ranking_says():
     )
     interview = body[body.index("三、约谈") + 1]
     assert interview.endswith("：一类县（市、区）龙南市；二类县（市、区）会昌县、瑞金市；三类县（市、区）石城县。")
-    units = tables[UNIT_CATEGORY]
+    units = tables["市直单位"]
     assert body[body.index("四、市直单位考评排名情况") + 1] == (
         f"市直单位按总分排名：第1名{units.rows[0].assessee}、{units.rows[1].assessee}（并列），"
         f"第3名{units.rows[2].assessee}，"
@@ -305,7 +305,7 @@ def test_quarter_notice_says_what_the_ranking_says():
         "总分",
     ]
     assert [row[1] for row in table_rows(second)] == [r.assessee for r in units.rows]
-    assert len(units.rows) == Unit.objects.filter(is_assessed=True).count()
+    assert len(units.rows) == Unit.objects.filter(plan_assessees__plan__name="2023").count()
 
     text = pdf_text("Assessment Period", period.name, QUARTER_NOTICE)
     for key in (
@@ -502,7 +502,7 @@ def test_self_assessment_form_lists_lines_claims_and_review():
 
 @pytest.mark.django_db
 def test_a_units_form_has_no_bonus_part():
-    unit = Unit.objects.filter(is_assessed=True).order_by("order").first()
+    unit = Unit.objects.filter(plan_assessees__plan__name="2023").order_by("order").first()
     doc = create(unit=unit.name, period="2023-Q1")
     composed = compose(fmt(SELF_ASSESSMENT_FORM), doc)
     assert composed.title == f"{unit.name}2023年第一季度科技创新赋能行动自评报告表"

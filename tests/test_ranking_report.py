@@ -37,17 +37,22 @@ from apps.innovation_action.models import (
     Unit,
 )
 from apps.innovation_action.services.ranking_report import (
-    COUNTY_RULE,
-    UNIT_RULE,
     ranking_table,
 )
 from apps.innovation_action.services.ranking_xlsx import export_xlsx
+from apps.innovation_action.services.scoring import category_of
 from tests.browser import (  # noqa: F401  (browser_page is a fixture)
     browser_page,
     log_in,
 )
 
 PERIOD = "2023-Q1"
+# The rules shown with the tables, as they read before categories became data (赣州's categories give the same).
+COUNTY_RULE = (
+    "并列者名次相同，其后名次顺延（如 1、2、2、4）；名次前三（含并列）予以表扬，末位（含并列）由领导小组组长约谈；"
+    "发生重大科研诚信问题的取消当年评优资格，不予表扬。"
+)
+UNIT_RULE = "市直单位按总分排名，评价结果纳入市直单位综合考核。"
 D = Decimal
 
 # county: (group totals 科技创新指标/政策保障/综合评价, bonus claimed, rank, outcome, veto, note)
@@ -95,7 +100,7 @@ def make_score(period, assessee, groups, bonus_claimed, rank, outcome, veto, not
     bonus = min(bonus_claimed, BONUS_CAP)
     subtotal = D(sum(groups))
     kind = "county" if isinstance(assessee, County) else "unit"
-    category = assessee.category if kind == "county" else "市直单位"
+    category = category_of(assessment)
     score = Score.objects.create(
         period=period,
         self_assessment=assessment,
@@ -254,7 +259,7 @@ def test_assessees_not_yet_approved_are_listed_as_such(period):
     assert [c.label for c in units.columns] == ["日常履职情况（30分）", "重点任务推进情况（70分）"]
     assert not units.has_bonus and units.rule == UNIT_RULE and units.rule_label == "说明"
     assert [(r.assessee, r.group_scores, r.total) for r in units.rows] == [("市工信局", [D(28), D(62)], D(90))]
-    assessed = set(Unit.objects.filter(is_assessed=True).values_list("name", flat=True))
+    assessed = set(Unit.objects.filter(plan_assessees__plan__name="2023").values_list("name", flat=True))
     assert {p.assessee for p in units.pending} == assessed - {"市工信局"}
 
 

@@ -6,6 +6,9 @@ from apps.innovation_action.doctype.action_plan import (
 from apps.innovation_action.doctype.assessee_target import (
     admin as _assessee_target,  # noqa: F401
 )
+from apps.innovation_action.doctype.assessment_category import (
+    admin as _assessment_category,  # noqa: F401
+)
 from apps.innovation_action.doctype.assessment_period import (
     admin as _assessment_period,  # noqa: F401
 )
@@ -17,6 +20,9 @@ from apps.innovation_action.doctype.integrity_case import (
 from apps.innovation_action.doctype.liaison import admin as _liaison  # noqa: F401
 from apps.innovation_action.doctype.official_value import (
     admin as _official_value,  # noqa: F401
+)
+from apps.innovation_action.doctype.plan_assessee import (
+    admin as _plan_assessee,  # noqa: F401
 )
 from apps.innovation_action.doctype.progress_report import (
     admin as _progress_report,  # noqa: F401

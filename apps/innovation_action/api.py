@@ -54,7 +54,7 @@ def period_for(user, name):
 
 @whitelist("innovation_action.api.open_period", methods=("POST",))
 def open_period(request, period):
-    """开启考评：为各县（市、区）和市直单位生成本周期的自评报告（月度周期生成月度调度），已有的不重复生成。"""
+    """开启考评：为本方案的各考评对象生成本周期的自评报告（月度周期生成月度调度），已有的不重复生成。"""
     opened = periods.open_period(request.user, period_for(request.user, period))
     return {"created": opened.created, "existing": opened.existing, "message": opened.message}
 

@@ -50,6 +50,7 @@ print_context = {
 
 # Computed values print formats may use besides a doctype's fields (Frappe's virtual fields).
 print_properties = {
+    "Action Plan": ["years_text"],
     "Assessment Period": ["title", "year"],
     "SelfAssessment": ["assessee"],
     "Score": ["assessee"],

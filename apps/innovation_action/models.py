@@ -2,11 +2,12 @@
 
 from apps.innovation_action.doctype.action_plan.model import ActionPlan, PlanTarget
 from apps.innovation_action.doctype.assessee_target.model import AssesseeTarget
+from apps.innovation_action.doctype.assessment_category.model import AssesseeType, AssessmentCategory
 from apps.innovation_action.doctype.assessment_period.model import (
     AssessmentPeriod,
     PeriodKind,
 )
-from apps.innovation_action.doctype.county.model import County, CountyCategory
+from apps.innovation_action.doctype.county.model import County
 from apps.innovation_action.doctype.indicator.model import (
     BonusRule,
     Indicator,
@@ -17,6 +18,7 @@ from apps.innovation_action.doctype.indicator.model import (
 from apps.innovation_action.doctype.integrity_case.model import IntegrityCase
 from apps.innovation_action.doctype.liaison.model import Liaison
 from apps.innovation_action.doctype.official_value.model import OfficialValue
+from apps.innovation_action.doctype.plan_assessee.model import PlanAssessee
 from apps.innovation_action.doctype.progress_report.model import (
     ProgressReport,
     ProgressReportLine,
@@ -24,7 +26,6 @@ from apps.innovation_action.doctype.progress_report.model import (
 )
 from apps.innovation_action.doctype.project.model import Project
 from apps.innovation_action.doctype.score.model import (
-    UNIT_CATEGORY,
     Outcome,
     Score,
     ScoreLine,
@@ -42,11 +43,12 @@ from apps.innovation_action.doctype.unit_group.model import UnitGroup, UnitGroup
 __all__ = [
     "ActionPlan",
     "AssesseeTarget",
+    "AssesseeType",
+    "AssessmentCategory",
     "AssessmentPeriod",
     "BonusClaim",
     "BonusRule",
     "County",
-    "CountyCategory",
     "Indicator",
     "IndicatorGroup",
     "IntegrityCase",
@@ -54,6 +56,7 @@ __all__ = [
     "OfficialValue",
     "Outcome",
     "PeriodKind",
+    "PlanAssessee",
     "PlanTarget",
     "ProgressReport",
     "ProgressReportLine",
@@ -67,7 +70,6 @@ __all__ = [
     "TaskRole",
     "TaskStatus",
     "TaskUnit",
-    "UNIT_CATEGORY",
     "Unit",
     "UnitGroup",
     "UnitGroupMember",

@@ -19,6 +19,8 @@ ADMINISTRATOR = "系统管理员"
 PLAN_DATA = (
     "ActionPlan",
     "PlanTarget",
+    "AssessmentCategory",
+    "PlanAssessee",
     "Task",
     "TaskUnit",
     # Groups named in a task table (各街办、镇、集聚区): set up with the tasks they expand in.

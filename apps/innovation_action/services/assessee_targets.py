@@ -126,15 +126,14 @@ def is_county_indicator(indicator: Indicator) -> bool:
 
 
 def assessee_label(indicator: Indicator) -> str:
-    return "县（市、区）" if is_county_indicator(indicator) else "单位"
+    return str((County if is_county_indicator(indicator) else Unit)._meta.verbose_name)
 
 
 def assessees(indicator: Indicator, user=None) -> list:
-    """Who can have targets of this indicator: the counties, or the assessed units; within the user's scope."""
+    """Who can have targets of this indicator: the plan's county or unit assessees, within the user's scope."""
     model = County if is_county_indicator(indicator) else Unit
     queryset = model.objects.all() if user is None else scope_queryset(user, model)
-    if model is Unit:
-        queryset = queryset.filter(is_assessed=True)
+    queryset = queryset.filter(plan_assessees__plan_id=indicator.group.plan_id).distinct()
     return list(queryset.order_by("order", "id"))
 
 
@@ -323,8 +322,8 @@ def check_rows(user, indicator: Indicator, sheet: Sheet) -> tuple[list[Change], 
         except (County.DoesNotExist, Unit.DoesNotExist):
             problems.append(f"第{number}行：{label}“{name}”不存在（可填全称或简称）")
             continue
-        if isinstance(person, Unit) and not person.is_assessed:
-            problems.append(f"第{number}行：{person.name}不是市直单位考评对象")
+        if not person.plan_assessees.filter(plan_id=indicator.group.plan_id).exists():
+            problems.append(f"第{number}行：{person.name}不是“{indicator.group.plan}”的考评对象")
             continue
         if person.pk not in reachable:
             problems.append(f"第{number}行：无权设置{person.name}的目标")

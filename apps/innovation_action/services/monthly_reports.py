@@ -93,7 +93,7 @@ def late_reports(unit, period, as_of: date | None = None) -> Counted:
     if not months:
         return Counted(Decimal(0), f"{period.title}内无月度调度周期，不计")
     stamps = dict(ProgressReport.objects.filter(unit=unit, period__in=months).values_list("period_id", "submitted_at"))
-    year = period.plan.year
+    year = period.year
     issues, on_time, undated, not_due = [], 0, [], []
     for month in months:
         submitted_at = stamps.get(month.pk)
@@ -130,7 +130,7 @@ def task_completion(unit, period) -> Counted:
     plan = period.plan
     tasks = list(tasks_of_unit(plan, unit))
     if not tasks:
-        return Counted(Decimal("100.00"), f"{unit}在{plan.year}年工作方案中无牵头或配合任务，按全部完成计 100%")
+        return Counted(Decimal("100.00"), f"{unit}在{plan.years_text}年工作方案中无牵头或配合任务，按全部完成计 100%")
     latest = (
         ProgressReport.objects.filter(unit=unit, period__in=months_within(period), docstatus=1)
         .select_related("period__plan")

@@ -163,12 +163,13 @@ def copy_plan(plan, year, user, title=None) -> ActionPlan:
     year = parse_year(year)
     ensure_year_free(year)
     title = clean_title(title) or default_title(source, year)
-    reason = f"复制自 {source.year} 年度方案"
+    reason = f"复制自 {source.years_text} 年度方案"
     try:
         with transaction.atomic():  # a copy of the same year committed meanwhile: a clear refusal
             new = copy_plan_header(source, year, title, user, reason)
     except IntegrityError:
         raise DuplicateEntryError(f"{year} 年度已有工作方案，不能重复复制") from None
+    copy_categories(source, new, user, reason)
     copy_tasks(source, new, user, reason)
     copy_indicators(source, new, user, reason)
     copy_periods(source, new, user, reason)
@@ -182,17 +183,29 @@ def copy_plan_header(source: ActionPlan, year: int, title: str, user, reason: st
     limit = ActionPlan._meta.get_field("notice_title").max_length
     if len(notice_title) > limit:  # a long new title does not fit: only the year changes, as in a default title
         notice_title = source.notice_title.replace(f"{source.year}年", f"{year}年")
+    years = year - source.start_date.year
     return copy_document(
         source,
         user,
         reason,
-        year=year,
+        name=str(year),
+        start_date=shift_years(source.start_date, years),
+        end_date=shift_years(source.end_date, years),
         title=title,
         notice_title=notice_title,
         notice_body=source.notice_body.replace(source.title, title),
         document_number="",
         issue_date=None,
     )
+
+
+def copy_categories(source: ActionPlan, new: ActionPlan, user, reason: str) -> None:
+    """The same categories and assessees: who takes part, and how they are ranked, carries over."""
+    copies = {}
+    for category in source.categories.order_by("order", "id"):
+        copies[category.pk] = copy_document(category, user, reason, plan=new)
+    for assessee in source.assessees.order_by("id"):
+        copy_document(assessee, user, reason, plan=new, category=copies[assessee.category_id])
 
 
 def copy_tasks(source: ActionPlan, new: ActionPlan, user, reason: str) -> None:
@@ -224,7 +237,7 @@ def copy_periods(source: ActionPlan, new: ActionPlan, user, reason: str) -> None
     would drop the deadline and any field added later; the rules of a period (its name 2024-Q1, its
     title) are its model's, and apply here as there.
     """
-    years = new.year - source.year
+    years = new.start_date.year - source.start_date.year
     for period in source.periods.order_by("start_date", "-end_date"):
         copy_document(
             period,

@@ -1,9 +1,9 @@
 """Opening an assessment period: everyone who reports in it gets their document, prefilled.
 
 附件3: "实行每月调度、每季通报排名、年终综合考评". Opening a quarter or the year
-creates the 自评报告 of every county (附表3-1) and every assessed city unit
-(附表3-2); opening a month creates the 月度调度 of every assessed unit that
-leads or shares a task. Documents are created as the office would create them
+creates the 自评报告 of every assessee of the period's plan (Plan Assessee: its
+counties on 附表3-1, its units on 附表3-2), and of no one else; opening a month
+creates the 月度调度 of every unit assessee that leads or shares a task. Documents are created as the office would create them
 by hand (the same permissions, workflow start and prefill hooks), all in one
 transaction; opening again creates only what is missing.
 """
@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from apps.innovation_action.models import (
     AssessmentPeriod,
-    County,
     PeriodKind,
+    PlanAssessee,
     ProgressReport,
     SelfAssessment,
     Unit,
@@ -46,8 +46,16 @@ def named(name) -> AssessmentPeriod:
 
 
 def reporting_units(plan):
-    """Assessed city units taking part in a task of the plan, in any role: the ones with monthly reports."""
-    return Unit.objects.filter(is_assessed=True, task_rows__task__plan=plan).distinct()
+    """The plan's unit assessees taking part in a task of the plan, in any role: the ones with monthly reports."""
+    return Unit.objects.filter(plan_assessees__plan=plan, task_rows__task__plan=plan).distinct()
+
+
+def assessees(plan) -> list[dict]:
+    """The plan's assessees as a self-assessment names them: {"county": …} or {"unit": …}, counties first."""
+    rows = PlanAssessee.objects.filter(plan=plan).select_related("county", "unit")
+    counties = sorted((r.county for r in rows if r.county_id), key=lambda c: (c.order, c.pk))
+    units = sorted((r.unit for r in rows if r.unit_id), key=lambda u: (u.order, u.pk))
+    return [{"county": c.name} for c in counties] + [{"unit": u.name} for u in units]
 
 
 @transaction.atomic
@@ -61,9 +69,7 @@ def open_period(user, period) -> Opened:
         wanted = [{"unit": unit.name} for unit in reporting_units(period.plan)]
     else:
         doctype, model = "SelfAssessment", SelfAssessment
-        wanted = [{"county": county.name} for county in County.objects.all()] + [
-            {"unit": unit.name} for unit in Unit.objects.filter(is_assessed=True)
-        ]
+        wanted = assessees(period.plan)
     meta = get_meta(doctype)
     for assessee in wanted:
         lookup = {f"{key}__name": value for key, value in assessee.items()}

@@ -1,4 +1,4 @@
-"""Load a year's plan (counties, units, tasks, projects, indicators) from a fixtures folder.
+"""Load a plan (counties, units, its categories and assessees, tasks, projects, indicators) from a fixtures folder.
 
 A folder such as ``fixtures/ganzhou-2023/`` holds one YAML file per table of the
 plan; what every site has whatever its plan (roles, default workflows, print formats)
@@ -21,6 +21,8 @@ from django.db import transaction
 from apps.innovation_action.doctype.task_role.model import DEFAULT_ROLES, LEAD, RESPONSIBLE
 from apps.innovation_action.models import (
     ActionPlan,
+    AssesseeType,
+    AssessmentCategory,
     AssessmentPeriod,
     BonusRule,
     County,
@@ -28,6 +30,7 @@ from apps.innovation_action.models import (
     IndicatorGroup,
     Liaison,
     PeriodKind,
+    PlanAssessee,
     PlanTarget,
     Project,
     Scheme,
@@ -45,7 +48,7 @@ from apps.lowcode.print_format.model import LetterHead
 from apps.lowcode.scoring.rules import Method
 from apps.lowcode.website.model import WebsiteSettings
 
-FILES = ("plan", "counties", "units", "tasks", "projects", "indicators", "periods")
+FILES = ("plan", "categories", "counties", "units", "tasks", "projects", "indicators", "periods")
 OPTIONAL_FILES = ("workflows", "letter_heads")
 
 
@@ -76,6 +79,8 @@ def load_plan(folder) -> ActionPlan:
     units = load_units(data["units"])
     load_task_roles()
     plan = load_plan_header(data["plan"])
+    categories = load_categories(plan, data["categories"])
+    load_assessees(plan, categories, data["counties"], data["units"])
     load_tasks(plan, data["tasks"], units)
     load_projects(plan, data["projects"])
     load_indicators(plan, data["indicators"])
@@ -137,14 +142,10 @@ def upsert(model, lookup: dict, values: dict):
 
 def load_counties(categories: dict) -> None:
     order = 0
-    for category, counties in categories.items():
+    for counties in categories.values():
         for row in counties:
             order += 1
-            upsert(
-                County,
-                {"name": row["name"]},
-                {"category": category, "order": order, "aliases": row.get("aliases", "")},
-            )
+            upsert(County, {"name": row["name"]}, {"order": order, "aliases": row.get("aliases", "")})
 
 
 def load_units(rows: list) -> dict[str, Unit]:
@@ -156,7 +157,6 @@ def load_units(rows: list) -> dict[str, Unit]:
             {"name": row["name"]},
             {
                 "kind": row.get("kind", UnitKind.OTHER),
-                "is_assessed": row.get("assessed", False),
                 "county": county,
                 "order": order,
             },
@@ -179,9 +179,11 @@ def load_plan_header(row: dict) -> ActionPlan:
             "safeguards",
         )
     }
-    fields["year"] = row["year"]
+    year = row.get("year")
+    fields["start_date"] = date.fromisoformat(str(row.get("start_date") or f"{year}-01-01"))
+    fields["end_date"] = date.fromisoformat(str(row.get("end_date") or f"{year}-12-31"))
     fields["issue_date"] = date.fromisoformat(str(row["issue_date"])) if row.get("issue_date") else None
-    plan = upsert(ActionPlan, {"name": str(row.get("name", row["year"]))}, fields)
+    plan = upsert(ActionPlan, {"name": str(row.get("name", year))}, fields)
     for idx, target in enumerate(row.get("targets", []), start=1):
         value = target.get("value")
         upsert(
@@ -195,6 +197,61 @@ def load_plan_header(row: dict) -> ActionPlan:
             },
         )
     return plan
+
+
+def load_categories(plan: ActionPlan, rows: list) -> dict[str, AssessmentCategory]:
+    """The plan's ranking categories (categories.yaml), by short name."""
+    categories = {}
+    for order, row in enumerate(rows, start=1):
+        try:
+            kind = AssesseeType(row.get("type", AssesseeType.COUNTY))
+        except ValueError:
+            raise PlanDataError(f"categories.yaml 第{order}项：考评对象类型应为 County 或 Unit") from None
+        categories[row["short_name"]] = upsert(
+            AssessmentCategory,
+            {"plan": plan, "short_name": row["short_name"]},
+            {
+                "title": row["title"],
+                "order": order,
+                "assessee_type": kind,
+                "praised": row.get("praised", 3),
+                "interviewed": row.get("interviewed", 1),
+                "rule": row.get("rule", ""),
+            },
+        )
+    return categories
+
+
+def load_assessees(plan: ActionPlan, categories: dict, counties: dict, units: list) -> None:
+    """Who takes part in the plan, in which category: counties.yaml lists counties under their category;
+    units.yaml names a unit's category (``category``), or ``assessed: true`` for the plan's one unit category."""
+    unit_categories = [c for c in categories.values() if c.assessee_type == AssesseeType.UNIT]
+
+    def category(short_name, kind, where) -> AssessmentCategory:
+        found = categories.get(short_name)
+        if found is None or found.assessee_type != kind:
+            raise PlanDataError(f"{where}：考评分类“{short_name}”不在 categories.yaml 中（或类型不符）")
+        return found
+
+    for short_name, rows in counties.items():
+        for row in rows:
+            upsert(
+                PlanAssessee,
+                {"plan": plan, "county": County.objects.get(name=row["name"])},
+                {"category": category(short_name, AssesseeType.COUNTY, "counties.yaml"), "unit": None},
+            )
+    for row in units:
+        short_name = row.get("category")
+        if not short_name and row.get("assessed"):
+            if len(unit_categories) != 1:
+                raise PlanDataError(f"units.yaml {row['name']}：请用 category 指明考评分类")
+            short_name = unit_categories[0].short_name
+        if short_name:
+            upsert(
+                PlanAssessee,
+                {"plan": plan, "unit": Unit.objects.get(name=row["name"])},
+                {"category": category(short_name, AssesseeType.UNIT, "units.yaml"), "county": None},
+            )
 
 
 def unit_named(units: dict, name: str, where: str) -> Unit:
@@ -370,8 +427,12 @@ def load_averaged_indicators(plan: ActionPlan, categories: dict) -> None:
 def load_periods(plan: ActionPlan, rows: list) -> None:
     for row in rows:
         kind = PeriodKind(row["kind"])
-        upsert(
-            AssessmentPeriod,
-            {"plan": plan, "kind": kind, "number": row.get("number")},
-            {"start_date": date.fromisoformat(str(row["start"])), "end_date": date.fromisoformat(str(row["end"]))},
-        )
+        start, end = date.fromisoformat(str(row["start"])), date.fromisoformat(str(row["end"]))
+        # A plan over several years has a Q1 in each: a period is its kind and number within its year.
+        lookup = {"plan": plan, "kind": kind, "number": row.get("number")}
+        period = AssessmentPeriod.objects.filter(**lookup, start_date__year=start.year).first()
+        if period is None:
+            AssessmentPeriod.objects.create(**lookup, start_date=start, end_date=end)
+        elif (period.start_date, period.end_date) != (start, end):
+            period.start_date, period.end_date = start, end
+            period.save()

@@ -1,41 +1,56 @@
 """Ranks and outcomes within a category, as 附件3 四、考评结果运用 says.
 
+A plan's categories are data (Assessment Category): their names, and how many
+of each are praised and interviewed. 赣州's county categories praise 3 and
+interview 1; its city units are ranked without outcomes.
+
 - Ranks by total, highest first; equal totals share a rank and the next rank
   is skipped (1, 2, 2, 4), as published rankings do.
-- Counties ranked 1–3 (ties included) are praised (表扬); the last (ties
-  included) is interviewed by the leading group's head (约谈) unless it is also
-  in the top three (a category of three or fewer).
-- A major research-integrity case (科研诚信) found by the end of the period
-  takes away the county's praise for that year; its rank stays.
-- Outcomes are given only when every county of the category has an approved
+- Assessees ranked within the category's 表扬名额 (ties included) are praised
+  (表扬); the last ones within its 约谈名额 (ties included) are interviewed by
+  the leading group's head (约谈) unless also praised (a small category).
+- A major research-integrity case (科研诚信) found in the period's year by the
+  end of the period takes away the county's praise; its rank stays.
+- Outcomes are given only when every assessee of the category has an approved
   score for the period; until then ranks are provisional and say so.
-- City units are ranked among themselves without outcomes: their result
-  goes into the city's general assessment (评价结果纳入市直单位综合考核).
+- A category with neither praise nor interview (市直单位) is only ranked: its
+  result goes elsewhere (评价结果纳入市直单位综合考核).
 """
 
 from django.db import transaction
 
+from apps.innovation_action.doctype.assessment_category.model import chinese_count
 from apps.innovation_action.models import (
-    UNIT_CATEGORY,
+    AssessmentCategory,
     County,
     IntegrityCase,
     Outcome,
     Score,
+    Unit,
 )
 from apps.lowcode.scoring.methods import competition_ranks
 
-PRAISED_RANKS = 3
-RULE = (
-    "并列者名次相同，其后名次顺延（如 1、2、2、4）；名次前三（含并列）予以表扬，末位（含并列）由领导小组组长约谈；"
-    "发生重大科研诚信问题的取消当年评优资格，不予表扬。"
-)
-UNIT_RULE = "市直单位按总分排名，评价结果纳入市直单位综合考核。"
+
+def category_named(period, short_name: str) -> AssessmentCategory | None:
+    return AssessmentCategory.objects.filter(plan_id=period.plan_id, short_name=short_name).first()
+
+
+def interviewed_from(ranks: list[int], count: int) -> int | None:
+    """The best rank that is still among the last ``count`` places (ties included); None for none."""
+    if not count or not ranks:
+        return None
+    ordered = sorted(ranks)
+    return ordered[-min(count, len(ordered))]
 
 
 def vetoes(period) -> dict:
-    """{county pk: the first major integrity case} found in the plan's year by the end of the period."""
+    """{county pk: the first major integrity case} found in the period's year by the end of the period."""
     cases = IntegrityCase.objects.filter(
-        plan=period.plan, is_major=True, found_on__lte=period.end_date, county__isnull=False
+        plan=period.plan,
+        is_major=True,
+        found_on__year=period.year,
+        found_on__lte=period.end_date,
+        county__isnull=False,
     ).order_by("found_on")
     found = {}
     for case in cases:
@@ -54,27 +69,32 @@ def rerank(period, category: str) -> list[Score]:
     if not scores:
         return []
     ranks = competition_ranks({score.pk: score.total for score in scores})
-    waiting = 0 if category == UNIT_CATEGORY else County.objects.filter(category=category).count() - len(scores)
-    cases = vetoes(period) if category != UNIT_CATEGORY else {}
-    last = max(ranks.values())
+    found = category_named(period, category)
+    praised = found.praised if found else 0
+    has_outcomes = found is not None and found.has_outcomes
+    waiting = found.assessees.count() - len(scores) if has_outcomes else 0
+    kind = (County if found.assessee_field == "county" else Unit)._meta.verbose_name if found else ""
+    cases = vetoes(period) if has_outcomes else {}
+    interviewed = interviewed_from(list(ranks.values()), found.interviewed if found else 0)
     for score in scores:
         rank = ranks[score.pk]
         tied = [s.assessee.name for s in scores if s is not score and ranks[s.pk] == rank]
         place = f"{'与' + '、'.join(tied) + '并列' if tied else ''}第{rank}名"
         case = cases.get(score.county_id)
         score.rank, score.veto, score.outcome = rank, case is not None, ""
-        if category == UNIT_CATEGORY:
-            score.outcome_note = f"市直单位{place}"
+        if not has_outcomes:
+            score.outcome_note = f"{category}{place}"
         elif waiting > 0:
-            score.outcome_note = f"{category}暂列{place}；尚有 {waiting} 个县（市、区）未审定，考评结果待定"
-        elif rank <= PRAISED_RANKS and case:
+            score.outcome_note = f"{category}暂列{place}；尚有 {waiting} 个{kind}未审定，考评结果待定"
+        elif rank <= praised and case:
             score.outcome_note = f"{category}{place}；因重大科研诚信问题（{case.title}）取消评优资格，不予表扬"
-        elif rank <= PRAISED_RANKS:
+        elif rank <= praised:
             score.outcome, score.outcome_note = Outcome.PRAISE, f"{category}{place}，予以表扬"
-        elif rank == last:
+        elif interviewed is not None and rank >= interviewed:
+            last = "末位" if found.interviewed == 1 else f"末{chinese_count(found.interviewed)}位"
             score.outcome, score.outcome_note = (
                 Outcome.INTERVIEW,
-                f"{category}{place}（末位），由领导小组组长约谈相关责任领导",
+                f"{category}{place}（{last}），由领导小组组长约谈相关责任领导",
             )
         else:
             score.outcome_note = f"{category}{place}"

@@ -3,7 +3,8 @@
 Read-only: the scores, ranks and outcomes are written by the scoring service
 when the leading group approves a self-assessment (services/scoring.py,
 services/ranking.py). This module only arranges them the way the office
-publishes them (每季通报排名): per category 一类、二类、三类 then 市直单位, by rank,
+publishes them (每季通报排名): per category of the plan, in the plan's order
+(赣州: 一类、二类、三类 then 市直单位), each under the category's own title, by rank,
 with the points of each indicator group, the bonus as counted and as
 approved, the outcome and the lines that explain every number. Assessees
 whose self-assessment is not approved yet are listed as 未审定, so a table
@@ -18,11 +19,12 @@ from decimal import Decimal
 
 from django.db.models import Count, F, Prefetch, Q
 
+from apps.innovation_action.doctype.assessment_category.model import AssessmentCategory
 from apps.innovation_action.doctype.assessment_period.model import AssessmentPeriod
-from apps.innovation_action.doctype.county.model import County, CountyCategory
-from apps.innovation_action.doctype.indicator.model import IndicatorGroup, Scheme
+from apps.innovation_action.doctype.county.model import County
+from apps.innovation_action.doctype.indicator.model import IndicatorGroup
+from apps.innovation_action.doctype.plan_assessee.model import PlanAssessee
 from apps.innovation_action.doctype.score.model import (
-    UNIT_CATEGORY,
     Outcome,
     Score,
     ScoreLine,
@@ -30,20 +32,9 @@ from apps.innovation_action.doctype.score.model import (
 from apps.innovation_action.doctype.self_assessment.model import SelfAssessment
 from apps.innovation_action.doctype.unit.model import Unit
 from apps.innovation_action.services import periods
-
-# The rules shown with each table are the ones the ranking service applies (DESIGN.md §4: "the rule is visible").
-from apps.innovation_action.services.ranking import RULE as COUNTY_RULE
-from apps.innovation_action.services.ranking import UNIT_RULE
 from apps.lowcode.numbers import number_text
 from apps.lowcode.permissions import ensure_can, restrictions, scope_queryset
 
-CATEGORIES = (CountyCategory.FIRST, CountyCategory.SECOND, CountyCategory.THIRD, UNIT_CATEGORY)
-CATEGORY_TITLES = {
-    CountyCategory.FIRST: "一类县（市、区）",
-    CountyCategory.SECOND: "二类县（市、区）",
-    CountyCategory.THIRD: "三类县（市、区）",
-    UNIT_CATEGORY: "市直单位",
-}
 NOT_APPROVED = "未审定"
 VETO_LABEL = "取消评优"
 # Bootstrap colour of each outcome badge.
@@ -146,10 +137,13 @@ class Pending:
 
 @dataclass
 class CategoryTable:
-    category: str
-    title: str
+    category: str  # the category's short name (一类), as scores store it
+    title: str  # its title (一类县（市、区）)
     scheme: str
-    rule: str
+    rule: str  # the rule the ranking service applies (DESIGN.md §4: "the rule is visible")
+    assessee_type: str  # County or Unit
+    praised: int  # how many (ranks) are praised; 0 for a category ranked without outcomes
+    has_outcomes: bool
     columns: list[Column]
     has_bonus: bool
     bonus_cap: Decimal | None
@@ -166,7 +160,7 @@ class CategoryTable:
 
     @property
     def rule_label(self) -> str:
-        return "说明" if self.category == UNIT_CATEGORY else "排名规则"
+        return "排名规则" if self.has_outcomes else "说明"
 
 
 # ---------------------------------------------------------------- periods
@@ -214,19 +208,23 @@ def ranking_table(user, period: AssessmentPeriod) -> list[CategoryTable]:
     groups = _groups(period)
 
     tables = []
-    for category in CATEGORIES:
+    for found in AssessmentCategory.objects.filter(plan_id=period.plan_id).order_by("order", "id"):
+        category = found.short_name
         if not by_category.get(category) and not pending.get(category):
             continue
-        scheme = Scheme.UNIT if category == UNIT_CATEGORY else Scheme.COUNTY
+        scheme = found.scheme
         scheme_groups = groups.get(scheme, [])
         columns = [Column(g.name, g.title, g.points) for g in scheme_groups if not g.is_bonus]
         bonus_group = next((g for g in scheme_groups if g.is_bonus), None)
         tables.append(
             CategoryTable(
                 category=category,
-                title=CATEGORY_TITLES[category],
+                title=found.title,
                 scheme=scheme,
-                rule=UNIT_RULE if category == UNIT_CATEGORY else COUNTY_RULE,
+                rule=found.rule_text,
+                assessee_type=found.assessee_type,
+                praised=found.praised,
+                has_outcomes=found.has_outcomes,
                 columns=columns,
                 has_bonus=bonus_group is not None,
                 bonus_cap=bonus_group.points if bonus_group else None,
@@ -316,8 +314,7 @@ def _assessees(user, model):
 def _pending(user, period, scored_counties: set[int], scored_units: set[int]) -> dict[str, list[Pending]]:
     """Per category, the assessees in scope without a score for the period, with their self-assessment's state.
 
-    Assessees are the counties of the category and the assessed units, plus
-    any county or unit that has a self-assessment of the period.
+    Assessees are the plan's (Plan Assessee), each in its category.
     """
     states = {}
     for county_id, unit_id, state in SelfAssessment.objects.filter(period=period).values_list(
@@ -325,20 +322,20 @@ def _pending(user, period, scored_counties: set[int], scored_units: set[int]) ->
     ):
         states[("County", county_id) if county_id else ("Unit", unit_id)] = state or "草稿"
     pending: dict[str, list[Pending]] = {}
-    counties = _assessees(user, County).exclude(pk__in=scored_counties).order_by("order", "id")
-    for county in counties:
-        pending.setdefault(county.category, []).append(
-            Pending(county.name, states.get(("County", county.pk), "未填报"))
+    members = (
+        PlanAssessee.objects.filter(plan_id=period.plan_id)
+        .filter(
+            Q(county__in=_assessees(user, County).exclude(pk__in=scored_counties))
+            | Q(unit__in=_assessees(user, Unit).exclude(pk__in=scored_units))
         )
-    with_assessment = [pk for kind, pk in states if kind == "Unit"]
-    units = (
-        _assessees(user, Unit)
-        .filter(Q(is_assessed=True) | Q(pk__in=with_assessment))
-        .exclude(pk__in=scored_units)
-        .order_by("order", "id")
+        .select_related("category", "county", "unit")
+        .order_by("county__order", "unit__order", "county_id", "unit_id")
     )
-    for unit in units:
-        pending.setdefault(UNIT_CATEGORY, []).append(Pending(unit.name, states.get(("Unit", unit.pk), "未填报")))
+    for member in members:
+        key = ("County", member.county_id) if member.county_id else ("Unit", member.unit_id)
+        pending.setdefault(member.category.short_name, []).append(
+            Pending(member.assessee.name, states.get(key, "未填报"))
+        )
     return pending
 
 

@@ -7,6 +7,7 @@ and sort them; a bonus above the cap keeps its counted value as the number and
 shows the approved total through the cell's format: "15.00（核定 17.50）".
 """
 
+import re
 from io import BytesIO
 
 from openpyxl import Workbook
@@ -41,11 +42,22 @@ def export_xlsx(user, period: AssessmentPeriod) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)
     for table in tables:
-        _category_sheet(workbook.create_sheet(table.title), period, table)
+        _category_sheet(workbook.create_sheet(sheet_name(table.title, workbook.sheetnames)), period, table)
     _detail_sheet(workbook.create_sheet(DETAIL_SHEET), period, tables)
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def sheet_name(title: str, taken: list[str]) -> str:
+    """A category's title as Excel allows a sheet name: no []:*?/\\, at most 31 characters, unique
+    (a category is named by the administrator: 镇/集聚区 becomes 镇、集聚区)."""
+    name = re.sub(r"[\[\]:*?/\\]", "、", title).strip("'")[:31] or "排名"
+    candidate, n = name, 2
+    while candidate in taken or candidate == DETAIL_SHEET:
+        suffix = f"（{n}）"
+        candidate, n = name[: 31 - len(suffix)] + suffix, n + 1
+    return candidate
 
 
 def sheet_title(period: AssessmentPeriod, category: str) -> str:

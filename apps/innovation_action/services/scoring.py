@@ -29,13 +29,14 @@ from enum import Enum
 from functools import cached_property
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from apps.innovation_action.doctype.assessee_target.model import period_year
 from apps.innovation_action.models import (
-    UNIT_CATEGORY,
     AssesseeTarget,
     OfficialValue,
+    PlanAssessee,
     Score,
     ScoreLine,
     SelfAssessment,
@@ -81,16 +82,20 @@ class LineResult:
 
 
 def category_of(assessment) -> str:
-    """Counties are ranked within their 考评分类; city units among themselves."""
-    return assessment.county.category if assessment.county_id else UNIT_CATEGORY
+    """The short name of the plan's 考评分类 the assessee is ranked in (一类, 市直单位, 街办)."""
+    category = PlanAssessee.category_of(assessment.period.plan_id, assessment.county_id, assessment.unit_id)
+    if category is None:
+        raise ValidationError(f"{assessment.assessee} 不是“{assessment.period.plan}”的考评对象，无法计分排名")
+    return category.short_name
 
 
 def category_assessments(period, category: str):
-    assessments = SelfAssessment.objects.filter(period=period)
-    if category == UNIT_CATEGORY:
-        assessments = assessments.filter(unit__isnull=False)
-    else:
-        assessments = assessments.filter(county__category=category)
+    """The period's self-assessments of the assessees the plan puts in ``category``."""
+    members = PlanAssessee.objects.filter(plan_id=period.plan_id, category__short_name=category)
+    assessments = SelfAssessment.objects.filter(period=period).filter(
+        Q(county__in=members.filter(county__isnull=False).values("county"))
+        | Q(unit__in=members.filter(unit__isnull=False).values("unit"))
+    )
     return assessments.select_related("county", "unit", "period__plan").prefetch_related(
         "lines__indicator__group__indicators", "bonus_claims__rule__indicator__group", "county__averaged_indicators"
     )

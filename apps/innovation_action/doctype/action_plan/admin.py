@@ -1,21 +1,55 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from apps.innovation_action.doctype.action_plan.model import ActionPlan, PlanTarget
+from apps.innovation_action.doctype.assessment_category.model import AssessmentCategory
 from apps.innovation_action.doctype.indicator.model import BonusRule, Indicator
+from apps.innovation_action.doctype.plan_assessee.model import PlanAssessee
 from apps.innovation_action.doctype.task.model import TaskUnit
 from apps.innovation_action.services import new_year
-from apps.lowcode.admin.base import ChildTableInline, DocumentAdmin, change_url
+from apps.lowcode.admin.base import ChildTableInline, DocumentAdmin, ScopedAdminMixin, change_url
 from apps.lowcode.exceptions import FrappeError
 
 
 class PlanTargetInline(ChildTableInline):
     model = PlanTarget
     fields = ("idx", "indicator", "target", "value", "unit")
+
+
+class CategoryInline(ScopedAdminMixin, admin.TabularInline):
+    """考评分类 of the plan; import them in bulk from the 考评分类 list (导入)."""
+
+    model = AssessmentCategory
+    extra = 0
+    fields = ("order", "title", "short_name", "assessee_type", "praised", "interviewed", "rule")
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 1, "style": "width: 100%"})},
+    }
+
+
+class AssesseeInline(ScopedAdminMixin, admin.TabularInline):
+    """考评对象 of the plan, each in one of the plan's categories (save new categories first)."""
+
+    model = PlanAssessee
+    extra = 0
+    fields = ("category", "county", "unit")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        self.plan = obj
+        return super().get_formset(request, obj, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "category":
+            plan = getattr(self, "plan", None)
+            kwargs["queryset"] = (
+                AssessmentCategory.objects.filter(plan=plan) if plan else AssessmentCategory.objects.none()
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class CopyPlanForm(forms.Form):
@@ -43,13 +77,16 @@ class CopyPlanForm(forms.Form):
 
 @admin.register(ActionPlan)
 class ActionPlanAdmin(DocumentAdmin):
-    list_display = ("title", "year", "document_number", "issuer", "issue_date")
-    search_fields = ("title", "document_number")
-    inlines = [PlanTargetInline]
+    list_display = ("title", "name", "start_date", "end_date", "document_number", "issuer", "issue_date")
+    search_fields = ("name", "title", "document_number")
+    inlines = [PlanTargetInline, CategoryInline, AssesseeInline]
     change_form_template = "admin/innovation_action/action_plan/change_form.html"
     actions = ["copy_as_new_year"]
     fieldsets = (
-        ("基本信息", {"fields": ("name", "year", "title", "issuer", "document_number", "issue_date")}),
+        (
+            "基本信息",
+            {"fields": ("name", "title", "start_date", "end_date", "issuer", "document_number", "issue_date")},
+        ),
         ("印发通知", {"fields": ("notice_title", "addressees", "notice_body")}),
         ("方案正文", {"fields": ("preamble", "overall_targets", "safeguards")}),
         ("记录信息", {"fields": ("owner", "creation", "modified", "modified_by")}),
@@ -105,13 +142,13 @@ class ActionPlanAdmin(DocumentAdmin):
                 else:
                     self.message_user(
                         request,
-                        f"已复制为 {plan.year} 年度方案：{new_year.copy_summary(plan)}。"
+                        f"已复制为 {plan.years_text} 年度方案：{new_year.copy_summary(plan)}。"
                         "请修改方案内容，重点项目清单请另行填报或导入。",
                         messages.SUCCESS,
                     )
                     return HttpResponseRedirect(change_url(plan))
         else:
-            form = CopyPlanForm(initial={"year": source.year + 1})
+            form = CopyPlanForm(initial={"year": source.end_date.year + 1})
         return TemplateResponse(
             request,
             "admin/innovation_action/action_plan/copy.html",
@@ -122,7 +159,7 @@ class ActionPlanAdmin(DocumentAdmin):
                 "source": source,
                 "form": form,
                 "error": error,
-                "title_placeholder": new_year.default_title(source, source.year + 1),
+                "title_placeholder": new_year.default_title(source, source.end_date.year + 1),
                 "counts": copy_counts(source),
                 "source_url": change_url(source),
             },

@@ -1,15 +1,33 @@
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 
 from apps.lowcode.doctype import ChildDocument, Document
+from apps.lowcode.permissions import restrictions
 
 
 class ActionPlan(Document):
-    """The year's work plan (工作方案) as issued: its header and overall targets."""
+    """A work plan (工作方案) as issued: its header, its dates and overall targets.
+
+    A plan runs one year or several (2021–2023); a site may hold any number, several for
+    the same year. Its name is the administrator's (赣州's is "2023"), and its periods,
+    tasks and indicators are named after it (2023-Q1, 2023-T01).
+    """
 
     doctype = "Action Plan"
+    naming_rule = "prompt"
+    # A county or unit user sees the plans it takes part in (as an assessee, or a unit in its tasks).
+    scope_paths = {
+        "County": ["assessees__county__name"],
+        "Unit": ["assessees__unit__name", "tasks__lead_unit__name", "tasks__units__unit__name"],
+    }
 
-    year = models.PositiveSmallIntegerField("年度")
     title = models.CharField("方案标题", max_length=200)
+    start_date = models.DateField("开始日期", help_text="单年度方案为当年1月1日")
+    end_date = models.DateField("结束日期", help_text="单年度方案为当年12月31日；多年度方案为最后一年的12月31日")
+    year = models.PositiveSmallIntegerField(
+        "年度", null=True, blank=True, editable=False, help_text="单年度方案的年度，由起止日期确定；多年度方案为空"
+    )
     notice_title = models.CharField("印发通知标题", max_length=200, blank=True)
     document_number = models.CharField("发文字号", max_length=100, blank=True, help_text="例如 某科赋字〔2023〕1号")
     issuer = models.CharField("发文机关", max_length=100)
@@ -23,13 +41,52 @@ class ActionPlan(Document):
     class Meta:
         verbose_name = "年度工作方案"
         verbose_name_plural = "年度工作方案"
-        ordering = ["-year"]
-
-    def autoname(self):
-        return str(self.year)
+        ordering = ["-start_date", "-end_date", "id"]
 
     def __str__(self):
         return self.title
+
+    @classmethod
+    def scope_condition(cls, user) -> Q:
+        """Only the plans the user takes part in: unlike ``scope_paths`` alone, a plan none of whose
+        assessees or task units is theirs is not shared with them (another jurisdiction's plan).
+        The paths run through tables with many rows per plan: subqueries, so a plan is listed once."""
+        allowed = restrictions(user)
+        if not allowed:
+            return Q()
+        condition = Q(pk__in=[])
+        for doctype, paths in cls.scope_paths.items():
+            for path in paths if doctype in allowed else ():
+                condition |= Q(pk__in=cls.objects.filter(**{f"{path}__in": allowed[doctype]}).values("pk"))
+        return condition
+
+    def clean(self):
+        super().clean()
+        if self.start_date and self.end_date and self.start_date > self.end_date:
+            raise ValidationError({"end_date": "结束日期不能早于开始日期"})
+
+    def save(self, *args, **kwargs):
+        self.year = self.single_year
+        super().save(*args, **kwargs)
+
+    @property
+    def single_year(self) -> int | None:
+        """The year of a one-year plan; None for a plan over several years."""
+        if self.start_date and self.end_date and self.start_date.year == self.end_date.year:
+            return self.start_date.year
+        return None
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.start_date.year, self.end_date.year + 1)) if self.start_date and self.end_date else []
+
+    @property
+    def years_text(self) -> str:
+        """ "2023" or "2021—2023": the years a heading names."""
+        years = self.years
+        if not years:
+            return ""
+        return str(years[0]) if len(years) == 1 else f"{years[0]}—{years[-1]}"
 
 
 class PlanTarget(ChildDocument):

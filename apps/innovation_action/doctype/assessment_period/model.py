@@ -1,8 +1,10 @@
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 
 from apps.innovation_action.doctype.action_plan.model import ActionPlan
 from apps.lowcode.doctype import Document
+from apps.lowcode.permissions import scope_queryset
 
 CHINESE_NUMBERS = "一二三四五六七八九十"
 
@@ -37,20 +39,27 @@ class AssessmentPeriod(Document):
         verbose_name = "考评周期"
         verbose_name_plural = "考评周期"
         ordering = ["plan", "start_date", "-end_date"]
-        constraints = [models.UniqueConstraint(fields=["plan", "kind", "number"], name="unique_assessment_period")]
+
+    @classmethod
+    def scope_condition(cls, user) -> Q:
+        """A period is seen by those who see its plan (a county user, the plans it takes part in)."""
+        return Q(plan__in=scope_queryset(user, ActionPlan).values("pk"))
 
     def autoname(self):
+        """2023-Q1 in a one-year plan; a plan over several years names the year too: 区2021-2023-2022-Q1."""
         suffix = f"{self.number:02d}" if self.kind == PeriodKind.MONTH else (self.number or "")
-        return f"{self.plan.name}-{KIND_CODES[self.kind]}{suffix}"
+        year = "" if self.plan.single_year else f"{self.year}-"
+        return f"{self.plan.name}-{year}{KIND_CODES[self.kind]}{suffix}"
 
     @property
     def year(self) -> int:
-        """The plan's year, which the period belongs to (a notice about it is numbered in it: 〔2023〕)."""
-        return self.plan.year
+        """The year the period lies in, from its own dates (a notice about it is numbered in it: 〔2023〕);
+        in a plan over several years each year's periods are that year's."""
+        return self.start_date.year
 
     @property
     def title(self) -> str:
-        year = self.plan.year
+        year = self.year
         if self.kind == PeriodKind.YEAR:
             return f"{year}年度"
         if self.kind == PeriodKind.QUARTER:
@@ -74,3 +83,15 @@ class AssessmentPeriod(Document):
             raise ValidationError({"number": f"{self.get_kind_display()}序号应在 1 到 {limit} 之间"})
         if self.start_date and self.end_date and self.start_date > self.end_date:
             raise ValidationError({"end_date": "结束日期不能早于开始日期"})
+        if self.start_date and self.end_date and self.start_date.year != self.end_date.year:
+            raise ValidationError({"end_date": "考评周期的开始日期和结束日期应在同一年内"})
+        plan = self.plan if self.plan_id else None
+        if (
+            plan
+            and self.start_date
+            and self.end_date
+            and not plan.start_date <= self.start_date <= self.end_date <= plan.end_date
+        ):
+            raise ValidationError(
+                {"start_date": f"考评周期应在工作方案的起止日期（{plan.start_date} 至 {plan.end_date}）之内"}
+            )

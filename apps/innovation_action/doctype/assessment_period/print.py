@@ -14,16 +14,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from apps.innovation_action.doctype.action_plan.model import ActionPlan
+from apps.innovation_action.doctype.assessment_category.model import AssesseeType
 from apps.innovation_action.doctype.assessment_period.model import (
     AssessmentPeriod,
     PeriodKind,
 )
-from apps.innovation_action.doctype.score.model import UNIT_CATEGORY, Outcome, Score
+from apps.innovation_action.doctype.county.model import County
+from apps.innovation_action.doctype.score.model import Outcome, Score
 from apps.innovation_action.doctype.self_assessment.model import SelfAssessment
 from apps.innovation_action.services import ranking
 from apps.innovation_action.services.ranking_report import (
-    COUNTY_RULE,
-    UNIT_RULE,
+    CategoryTable,
     Column,
     Pending,
     Row,
@@ -129,15 +130,15 @@ def _print_rows(table: Category) -> list[PrintRow]:
     return rows
 
 
-def _category(table) -> Category:
+def _category(table: CategoryTable) -> Category:
     category = Category(
         category=table.category, title=table.title, columns=table.columns, rows=table.rows, pending=table.pending
     )
-    if table.category != UNIT_CATEGORY and not table.pending:
+    if table.has_outcomes and not table.pending:
         category.praised = [r.assessee for r in table.rows if r.outcome == Outcome.PRAISE]
         category.interviewed = [r.assessee for r in table.rows if r.outcome == Outcome.INTERVIEW]
         category.withheld = [
-            r.assessee for r in table.rows if r.veto and r.rank is not None and r.rank <= ranking.PRAISED_RANKS
+            r.assessee for r in table.rows if r.veto and r.rank is not None and r.rank <= table.praised
         ]
     return category
 
@@ -182,8 +183,11 @@ class PeriodContext:
 
 def context(period) -> PeriodContext:
     tables = ranking_table(SYSTEM, period)  # the notice lists everyone
-    counties = [_category(t) for t in tables if t.category != UNIT_CATEGORY]
-    units = next((_category(t) for t in tables if t.category == UNIT_CATEGORY), None) if has_units(period) else None
+    # The notice has the counties' tables, then the units' (one category in 赣州's plan: 市直单位).
+    county_tables = [t for t in tables if t.assessee_type == AssesseeType.COUNTY]
+    unit_tables = [t for t in tables if t.assessee_type == AssesseeType.UNIT]
+    counties = [_category(t) for t in county_tables]
+    units = _category(unit_tables[0]) if unit_tables and has_units(period) else None
     pending_counties = [p for c in counties for p in c.pending]
     pending_units = list(units.pending) if units else []
     cases = ranking.vetoes(period)  # the cases the ranking service applied
@@ -204,19 +208,19 @@ def context(period) -> PeriodContext:
         interviewed=[c for c in counties if c.interviewed],
         withheld=[name for c in counties for name in c.withheld],
         vetoed=vetoed,
-        county_rule=COUNTY_RULE,
-        unit_rule=UNIT_RULE,
+        county_rule=county_tables[0].rule if county_tables else "",
+        unit_rule=unit_tables[0].rule if unit_tables else "",
         provisional=bool(pending_counties or pending_units),
         pending_counties=pending_counties,
         pending_units=pending_units,
-        pending_text=pending_text(pending_counties, pending_units),
+        pending_text=pending_text(pending_counties, pending_units, units.title if units else ""),
     )
 
 
-def pending_text(counties: list, units: list) -> str:
+def pending_text(counties: list, units: list, units_title: str = "") -> str:
     """ "尚有 5 个县（市、区）、2 个市直单位未审定"; empty when everyone is approved."""
-    parts = [f"{len(counties)} 个县（市、区）"] if counties else []
-    parts += [f"{len(units)} 个市直单位"] if units else []
+    parts = [f"{len(counties)} 个{County._meta.verbose_name}"] if counties else []
+    parts += [f"{len(units)} 个{units_title or '单位'}"] if units else []
     return f"尚有 {'、'.join(parts)}未审定" if parts else ""
 
 

@@ -7,12 +7,10 @@ from apps.lowcode.admin.base import DocumentAdmin
 
 @admin.register(County)
 class CountyAdmin(DocumentAdmin):
-    list_display = ("name", "category", "aliases", "project_count", "total_investment")
-    list_filter = ("category",)
+    list_display = ("name", "categories", "aliases", "project_count", "total_investment")
     search_fields = ("name", "aliases")
     fields = (
         "name",
-        "category",
         "aliases",
         "order",
         "averaged_indicators",
@@ -35,7 +33,14 @@ class CountyAdmin(DocumentAdmin):
             super()
             .get_queryset(request)
             .annotate(_project_count=Count("projects"), _total_investment=Sum("projects__total_investment"))
+            .prefetch_related("plan_assessees__category__plan")
         )
+
+    @admin.display(description="考评分类")
+    def categories(self, obj):
+        """The county's category in each plan it takes part in (工作方案 → 考评对象): "2023：一类"."""
+        rows = obj.plan_assessees.all()
+        return "；".join(f"{row.category.plan.name}：{row.category.short_name}" for row in rows) or "—"
 
     @admin.display(description="项目数", ordering="_project_count")
     def project_count(self, obj):

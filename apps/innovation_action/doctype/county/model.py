@@ -3,16 +3,10 @@ from django.db import models
 from apps.lowcode.doctype import Document
 
 
-class CountyCategory(models.TextChoices):
-    """考评分类 of 附件3: counties are ranked only against their own category."""
-
-    FIRST = "一类", "一类"
-    SECOND = "二类", "二类"
-    THIRD = "三类", "三类"
-
-
 class County(Document):
-    """A county-level area assessed under 附表3-1 (县、市、区 and the two development zones)."""
+    """A county-level area assessed under 附表3-1 (县、市、区 and the two development zones; a district's 街办、镇).
+
+    Which plans it takes part in, and in which category, is the plans' (Plan Assessee)."""
 
     doctype = "County"
     naming_rule = "prompt"
@@ -20,7 +14,6 @@ class County(Document):
     # A county user (User Permission on County) sees their own county only.
     scope_paths = {"County": ["name"]}
 
-    category = models.CharField("考评分类", max_length=4, choices=CountyCategory.choices)
     order = models.PositiveSmallIntegerField("排列顺序", default=0)
     aliases = models.CharField(
         "简称/别名",

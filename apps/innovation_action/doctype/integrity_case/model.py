@@ -50,8 +50,12 @@ class IntegrityCase(Document):
         super().clean()
         if bool(self.county_id) == bool(self.unit_id):
             raise ValidationError("县（市、区）和市直单位须填写且只填写其中一个")
-        if self.plan_id and self.found_on and self.found_on.year != self.plan.year:
-            raise ValidationError({"found_on": f"认定日期应在 {self.plan.year} 年内"})
+        plan = self.plan if self.plan_id else None
+        if plan and self.found_on and not plan.start_date <= self.found_on <= plan.end_date:
+            within = (
+                f"{plan.year} 年内" if plan.year else f"工作方案的起止日期（{plan.start_date} 至 {plan.end_date}）之内"
+            )
+            raise ValidationError({"found_on": f"认定日期应在{' ' if plan.year else ''}{within}"})
 
     @classmethod
     def scope_condition(cls, user) -> Q:

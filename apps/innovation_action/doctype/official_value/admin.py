@@ -63,7 +63,7 @@ def default_period(request, chosen=None) -> AssessmentPeriod | None:
 class OfficialValueAdmin(DocumentAdmin):
     list_display = ("county", "indicator", "value_display", "source", "period")
     list_display_links = ("county", "indicator")
-    list_filter = ("period", "county__category", "county", "indicator")
+    list_filter = ("period", "county__plan_assessees__category", "county", "indicator")
     list_select_related = ("county", "indicator", "period__plan")
     search_fields = ("county__name", "county__aliases", "indicator__title", "source", "note")
     change_list_template = "admin/innovation_action/official_value/change_list.html"

@@ -21,7 +21,7 @@ class ProjectAdmin(DocumentAdmin):
         "end_display",
     )
     list_display_links = ("number", "project_name")
-    list_filter = ("plan", "section", "county__category", "county", "category")
+    list_filter = ("plan", "section", "county__plan_assessees__category", "county", "category")
     search_fields = ("project_name", "project_code", "construction_unit", "responsible_leader", "county__name")
     autocomplete_fields = ("county",)
     change_list_template = "admin/innovation_action/project/change_list.html"

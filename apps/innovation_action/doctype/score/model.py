@@ -10,7 +10,6 @@ from apps.innovation_action.doctype.unit.model import Unit
 from apps.lowcode.doctype import ChildDocument, Document
 
 SCORE = dict(max_digits=6, decimal_places=2)
-UNIT_CATEGORY = "市直单位"
 
 
 class Outcome(models.TextChoices):
@@ -44,7 +43,9 @@ class Score(Document):
     unit = models.ForeignKey(
         Unit, verbose_name="市直单位", null=True, blank=True, on_delete=models.PROTECT, related_name="scores"
     )
-    category = models.CharField("排名类别", max_length=8, help_text="县（市、区）按考评分类排名，市直单位单独排名")
+    category = models.CharField(
+        "排名类别", max_length=50, help_text="考评分类的简称（一类、市直单位…）：在本类别内排名"
+    )
     subtotal = models.DecimalField("指标得分", **SCORE)
     bonus_claimed = models.DecimalField("加分（核定合计）", **SCORE, default=0)
     bonus = models.DecimalField("加分（计入）", **SCORE, default=0, help_text="加分项合计，超过上限的按上限计")

@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from apps.innovation_action.doctype.assessment_period.model import AssessmentPeriod
 from apps.innovation_action.services.ranking_report import (
-    CATEGORY_TITLES,
     Column,
     Line,
     Row,
@@ -50,7 +49,7 @@ def context(score) -> ScoreContext:
     row = next(r for r in table.rows if r.score == score.name)
     approved = timezone.localtime(score.approved_at) if score.approved_at else None
     return ScoreContext(
-        category_title=CATEGORY_TITLES.get(score.category, score.category),
+        category_title=table.title,
         period=score.period,
         row=row,
         columns=table.columns,

@@ -103,7 +103,7 @@ def bonus_heading(indicators) -> str:
 @admin.register(SelfAssessment)
 class SelfAssessmentAdmin(DocumentAdmin):
     list_display = ("name", "assessee", "period", "scheme", "self_total", "reviewed_total", "modified")
-    list_filter = ("period", "scheme", "county__category")
+    list_filter = ("period", "scheme", "county__plan_assessees__category")
     search_fields = ("name", "county__name", "unit__name")
     fields = (
         "name",

@@ -7,6 +7,7 @@ from django.db.models import Q, Sum
 from apps.innovation_action.doctype.assessment_period.model import AssessmentPeriod
 from apps.innovation_action.doctype.county.model import County
 from apps.innovation_action.doctype.indicator.model import BonusRule, Indicator, Scheme
+from apps.innovation_action.doctype.plan_assessee.model import PlanAssessee
 from apps.innovation_action.doctype.unit.model import Unit
 from apps.lowcode.doctype import ChildDocument, Document
 from apps.lowcode.doctype.methods import doc_method
@@ -76,8 +77,14 @@ class SelfAssessment(Document):
         if self.scheme != expected:
             shown = dict(self._meta.get_field("scheme").flatchoices)[expected]  # as an administrator labelled it
             raise ValidationError({"scheme": f"{county if self.county_id else unit}应使用“{shown}”"})
-        if self.unit_id and not self.unit.is_assessed:
-            raise ValidationError({"unit": f"{self.unit} 不是市直单位考评对象"})
+        if (
+            self.period_id
+            and not PlanAssessee.objects.filter(
+                plan_id=self.period.plan_id, county_id=self.county_id, unit_id=self.unit_id
+            ).exists()
+        ):
+            field = "county" if self.county_id else "unit"
+            raise ValidationError({field: f"{self.assessee} 不是“{self.period.plan}”的考评对象"})
         if self._state.adding and self.period_id and not self.period.is_open:
             # Reporting starts when the office opens the period (services/periods.py), for every door:
             # the API, the admin form and imports all validate here.

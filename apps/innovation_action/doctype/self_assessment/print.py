@@ -10,8 +10,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from apps.innovation_action.doctype.assessment_period.model import AssessmentPeriod
-from apps.innovation_action.services.ranking_report import CATEGORY_TITLES
-from apps.innovation_action.services.scoring import category_of
+from apps.innovation_action.doctype.plan_assessee.model import PlanAssessee
 from apps.lowcode.numbers import number_text
 from apps.lowcode.workflow import engine
 from apps.lowcode.workflow.model import StateType
@@ -144,9 +143,10 @@ def context(assessment) -> AssessmentContext:
     ]
     decided = [c for c in claim_rows if c.accepted_quantity is not None]
     when = submitted_at(assessment)
+    category = PlanAssessee.category_of(assessment.period.plan_id, assessment.county_id, assessment.unit_id)
     return AssessmentContext(
         assessee_kind=str(assessment._meta.get_field("county" if assessment.county_id else "unit").verbose_name),
-        category_title=CATEGORY_TITLES.get(category_of(assessment), category_of(assessment)),
+        category_title=category.title if category else "",
         period=assessment.period,
         submitted_at=f"{when.year}年{when.month}月{when.day}日 {when:%H:%M}" if when else "",
         lines=rows,

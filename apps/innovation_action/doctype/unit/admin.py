@@ -19,15 +19,15 @@ class LiaisonInline(ScopedAdminMixin, admin.TabularInline):
 
 @admin.register(Unit)
 class UnitAdmin(DocumentAdmin):
-    list_display = ("name", "kind", "is_assessed", "led_count", "shared_count", "liaison_count")
-    list_filter = ("kind", "is_assessed")
+    list_display = ("name", "kind", "led_count", "shared_count", "liaison_count")
+    list_filter = ("kind",)
     search_fields = ("name",)
-    fields = ("name", "kind", "is_assessed", "county", "order", "owner", "creation", "modified", "modified_by")
+    fields = ("name", "kind", "county", "order", "owner", "creation", "modified", "modified_by")
     inlines = [LiaisonInline]
 
     def get_queryset(self, request):
         # Task counts are of the latest year's plan: a copied plan must not double them.
-        latest = ActionPlan.objects.order_by("-year").values_list("pk", flat=True).first()
+        latest = ActionPlan.objects.order_by("-start_date").values_list("pk", flat=True).first()
         this_year = Q(task_rows__task__plan=latest)
         return (
             super()

@@ -21,9 +21,6 @@ class Unit(Document):
     scope_paths = {"Unit": ["name"], "County": ["county__name"]}
 
     kind = models.CharField("单位类型", max_length=20, choices=UnitKind.choices, default=UnitKind.OTHER)
-    is_assessed = models.BooleanField(
-        "参加市直单位考评", default=False, help_text="附表3-2 的考评对象：领导小组成员单位和重点任务牵头单位"
-    )
     county = models.ForeignKey(
         County,
         verbose_name="所属县（市、区）",
