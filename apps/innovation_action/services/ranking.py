@@ -1,7 +1,7 @@
 """Ranks and outcomes within a category, as 附件3 四、考评结果运用 says.
 
 A plan's categories are data (Assessment Category): their names, and how many
-of each are praised and interviewed. 赣州's county categories praise 3 and
+of each are praised and interviewed. The demo plan's county categories praise 3 and
 interview 1; its city units are ranked without outcomes.
 
 - Ranks by total, highest first; equal totals share a rank and the next rank

@@ -4,7 +4,7 @@ Read-only: the scores, ranks and outcomes are written by the scoring service
 when the leading group approves a self-assessment (services/scoring.py,
 services/ranking.py). This module only arranges them the way the office
 publishes them (每季通报排名): per category of the plan, in the plan's order
-(赣州: 一类、二类、三类 then 市直单位), each under the category's own title, by rank,
+(the demo plan: 一类、二类、三类 then 市直单位), each under the category's own title, by rank,
 with the points of each indicator group, the bonus as counted and as
 approved, the outcome and the lines that explain every number. Assessees
 whose self-assessment is not approved yet are listed as 未审定, so a table

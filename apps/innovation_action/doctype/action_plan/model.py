@@ -10,7 +10,7 @@ class ActionPlan(Document):
     """A work plan (工作方案) as issued: its header, its dates and overall targets.
 
     A plan runs one year or several (2021–2023); a site may hold any number, several for
-    the same year. Its name is the administrator's (赣州's is "2023"), and its periods,
+    the same year. Its name is the administrator's (the demo plan's is "2023"), and its periods,
     tasks and indicators are named after it (2023-Q1, 2023-T01).
     """
 

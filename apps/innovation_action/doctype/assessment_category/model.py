@@ -31,7 +31,7 @@ def chinese_count(n: int) -> str:
 class AssessmentCategory(Document):
     """考评分类 of a plan (附件3 三、（一）分类考评): assessees are ranked only within their category.
 
-    A plan names its own: 赣州's 一类/二类/三类县（市、区） and 市直单位, a district's 街办/镇.
+    A plan names its own: the demo plan's 一类/二类/三类县（市、区） and 市直单位, a district's 街办/镇.
     How many of a category are praised (表扬, from the top) and interviewed (约谈, from the
     bottom) is the category's; a category with neither (市直单位) is ranked without outcomes.
     """

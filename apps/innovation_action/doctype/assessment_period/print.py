@@ -183,7 +183,7 @@ class PeriodContext:
 
 def context(period) -> PeriodContext:
     tables = ranking_table(SYSTEM, period)  # the notice lists everyone
-    # The notice has the counties' tables, then the units' (one category in 赣州's plan: 市直单位).
+    # The notice has the counties' tables, then the units' (one category in the demo plan: 市直单位).
     county_tables = [t for t in tables if t.assessee_type == AssesseeType.COUNTY]
     unit_tables = [t for t in tables if t.assessee_type == AssesseeType.UNIT]
     counties = [_category(t) for t in county_tables]
