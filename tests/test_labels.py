@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from apps.innovation_action.models import County, IndicatorGroup, Scheme
+from apps.innovation_action.models import County, IndicatorGroup, Scheme, Unit
 from apps.lowcode.doctype.customization import PropertySetter
 from apps.lowcode.doctype.meta import get_meta
 from tests.admin_forms import form_data
@@ -50,7 +50,7 @@ def test_a_doctype_label_shows_in_the_menu_titles_breadcrumbs_lists_and_messages
     assert "街办（镇）" in breadcrumbs and "县（市、区）" not in breadcrumbs
 
     add_page = admin.get(url("county", "add"))
-    data = {**form_data(add_page), "name": "沙河街道", "category": "一类", "order": "99"}
+    data = {**form_data(add_page), "name": "沙河街道", "order": "99"}
     response = admin.post(url("county", "add"), data, follow=True)
     assert response.status_code == 200
     messages = [str(m) for m in response.context["messages"]]
@@ -72,17 +72,17 @@ def test_a_doctype_label_shows_in_the_api_meta(api):
 
 
 def test_a_field_label_shows_in_every_form_list_filter_and_the_api(login, api):
-    relabel(doc_type="County", field_name="category", label="片区")
+    relabel(doc_type="Unit", field_name="kind", label="部门类别")
     office = login("admin")
-    listing = office.get(url("county")).content.decode()
-    assert "片区" in listing and "考评分类" not in listing  # column header and filter title
-    county = County.objects.get(name="章贡区")
-    change = office.get(url("county", "change", county.pk)).content.decode()
-    assert "片区" in change and "考评分类" not in change
-    assert str(County._meta.get_field("category").verbose_name) == "片区"
+    listing = office.get(url("unit")).content.decode()
+    assert "部门类别" in listing and "单位类型" not in listing  # column header and filter title
+    unit = Unit.objects.get(name="市科技局")
+    change = office.get(url("unit", "change", unit.pk)).content.decode()
+    assert "部门类别" in change and "单位类型" not in change
+    assert str(Unit._meta.get_field("kind").verbose_name) == "部门类别"
 
-    meta = api.as_user("office").get("/api/v2/doctype/County/meta").json()["data"]
-    assert {f["fieldname"]: f["label"] for f in meta["fields"]}["category"] == "片区"
+    meta = api.as_user("office").get("/api/v2/doctype/Unit/meta").json()["data"]
+    assert {f["fieldname"]: f["label"] for f in meta["fields"]}["kind"] == "部门类别"
 
 
 def test_choice_labels_change_what_is_shown_and_never_what_is_stored(login, api):
@@ -169,7 +169,7 @@ def test_a_relabel_never_turns_into_a_migration():
     from django.core.management import call_command
 
     relabel(doc_type="County", label="街办（镇）")
-    relabel(doc_type="County", field_name="category", label="片区", choice_labels="一类=甲类")
+    relabel(doc_type="Unit", field_name="kind", label="部门类别", choice_labels="其他责任单位=其他部门")
     out = io.StringIO()
     call_command("makemigrations", "--check", "--dry-run", stdout=out)
     assert "No changes detected" in out.getvalue()
