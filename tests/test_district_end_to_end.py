@@ -131,6 +131,30 @@ def act(client, name, action):
     return ok(client.post("/api/method/frappe.model.workflow.apply_workflow", {"doc": doc, "action": action}))
 
 
+def reword(client, path):
+    """An admin form posted back with the demo's words replaced by the district's (a find-and-replace)."""
+    page = client.get(path)
+    data = form_data(page)
+    for key, value in data.items():
+        if isinstance(value, str):
+            data[key] = value.replace("科技创新赋能行动", "某区科技创新工作").replace(
+                "各县（市、区）", "各街办、镇、集聚区"
+            )
+    response = client.post(path, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+
+
+def crawl_admin(client) -> dict[str, str]:
+    """The admin's index and every list it links to (what a staff user may open), by path."""
+    index = client.get("/admin/").content.decode()
+    pages = {"/admin/": index}
+    for path in sorted(set(re.findall(r'href="(/admin/[a-z_]+/[a-z_]+/)"', index))):
+        response = client.get(path, follow=True)
+        assert response.status_code == 200, (path, response.status_code)
+        pages[path] = response.content.decode()
+    return pages
+
+
 def pdf_text(pdf: bytes) -> str:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "notice.pdf"
@@ -191,7 +215,7 @@ def test_a_district_sets_up_runs_ranks_and_prints_its_plan_without_code():
     )
 
     # 4. Letterhead: the district's 发文机关标志 and 发文字号 pattern, on the shipped 领导小组 letterhead.
-    from apps.lowcode.print_format.model import LetterHead
+    from apps.lowcode.print_format.model import LetterHead, PrintFormat
 
     head = LetterHead.objects.get(name="领导小组")
     admin_save(
@@ -203,19 +227,12 @@ def test_a_district_sets_up_runs_ranks_and_prints_its_plan_without_code():
         printed_by="某区科技创新工作领导小组办公室",
     )
 
-    # 4b. The shipped 年度考评结果通报 is worded for the demo's plan (its title, 主送 and paragraphs say
-    #     科技创新赋能行动): the administrator rewrites those words in its admin form (打印格式).
-    from apps.lowcode.print_format.model import PrintFormat
-
-    notice = url("printformat", "change", PrintFormat.objects.get(name="年度考评结果通报").pk, app="lowcode")
-    page = admin.get(notice)
-    reworded = {
-        key: value.replace("科技创新赋能行动", "科技创新工作").replace("各县（市、区）", "各街办、镇、集聚区")
-        for key, value in form_data(page).items()
-        if isinstance(value, str)
-    }
-    response = admin.post(notice, {**form_data(page), **reworded})
-    assert response.status_code == 302, response.context["adminform"].form.errors
+    # 4b. The shipped period and report formats name the action 科技创新赋能行动 in their titles, 主送 and
+    #     paragraphs, as the letterheads' placeholders do: the administrator rewrites those words in their
+    #     admin forms (打印格式; 版头与发文字号). The plan's 工作方案印发通知 is printed as shipped.
+    for name in ("年度考评结果通报", "自评报告表", "评分明细表"):
+        reword(admin, url("printformat", "change", PrintFormat.objects.get(name=name).pk, app="lowcode"))
+    reword(admin, url("letterhead", "change", LetterHead.objects.get(name="领导小组办公室").pk, app="lowcode"))
 
     # 5. Reference data and the plan, from xlsx: sub-districts, units and a group, the plan, its categories
     #    and assessees, tasks (one unit 牵头 and 责任, the group 配合), indicators, a period.
@@ -442,3 +459,58 @@ def test_a_district_sets_up_runs_ranks_and_prints_its_plan_without_code():
     text = pdf_text(pdf.content)
     assert "某区科技创新工作领导小组" in text and "西街办" in text and "产业集聚区" in text, text
     assert not demo_words_in(text), text
+
+    # 11b. The plan's 印发通知 as shipped: the district's letterhead, its task list titled from its issuer.
+    plan_pdf = admin.get(
+        "/api/method/frappe.utils.print_format.download_pdf",
+        {"doctype": "Action Plan", "name": PLAN, "format": "工作方案印发通知"},
+    )
+    assert plan_pdf.status_code == 200, plan_pdf.content[:500]
+    text = pdf_text(plan_pdf.content)
+    assert "某区科技创新工作领导小组" in text and "某科创字〔2021〕1号" in text, text
+    assert "2021—2023年某区科技创新工作任务清单" in text.replace("\n", ""), text
+    assert not demo_words_in(text), text
+
+    # 12. No word of the demo on what the district's users see.
+    #     The office: every admin page linked from its menu, and the district's records' pages.
+    pages = crawl_admin(office)
+    for model, pk in (
+        ("selfassessment", SelfAssessment.objects.get(name=reports["东街办"]).pk),
+        ("score", scores["东街办"].pk),
+        ("assessmentperiod", period.pk),
+        ("actionplan", period.plan_id),
+        ("task", task.pk),
+    ):
+        path = url(model, "change", pk)
+        pages[path] = office.get(path).content.decode()
+    #     A sub-district's user: what the workbench reads, the API's lists, forms and metadata, the report's print.
+    filer = Client()
+    assert filer.login(username=filers["东街办"], password=PASSWORD)
+    name = reports["东街办"]
+    for path, query in (
+        ("/api/resource/SelfAssessment", {}),
+        (f"/api/resource/SelfAssessment/{name}", {}),
+        ("/api/resource/Score", {"fields": '["*"]'}),
+        ("/api/resource/Action Plan", {"fields": '["*"]'}),
+        ("/api/resource/Assessment Period", {"fields": '["*"]'}),
+        ("/api/resource/Task", {"fields": '["*"]'}),
+        ("/api/resource/Assessee Target", {"fields": '["*"]'}),
+        ("/api/method/frappe.desk.form.load.getdoc", {"doctype": "SelfAssessment", "name": name}),
+        ("/api/method/frappe.desk.form.load.getdoctype", {"doctype": "SelfAssessment"}),
+        *((f"/api/v2/doctype/{doctype}/meta", {}) for doctype in ("SelfAssessment", "Score", "County", "Task")),
+        (
+            "/api/method/frappe.model.workflow.get_transitions",
+            {"doc": json.dumps({"doctype": "SelfAssessment", "name": name})},
+        ),
+    ):
+        response = filer.get(path, query)
+        assert response.status_code == 200, (path, response.status_code)
+        pages[f"{filers['东街办']} {path}"] = json.dumps(response.json(), ensure_ascii=False)
+    printed = filer.get(
+        "/api/method/frappe.utils.print_format.download_pdf",
+        {"doctype": "SelfAssessment", "name": name, "format": "自评报告表"},
+    )
+    assert printed.status_code == 200, printed.content[:300]
+    pages["自评报告表"] = pdf_text(printed.content)
+    seen = {path: demo_words_in(html) for path, html in pages.items()}
+    assert not {path: words for path, words in seen.items() if words}, "demo words on the district's pages"
