@@ -39,7 +39,7 @@ STREETS = ["东街办", "西街办", "南街办"]  # category 街办: 1 praised,
 TOWNS = ["河镇", "山镇", "产业集聚区"]  # category 镇、集聚区
 GROUP = "各街办、镇、集聚区"
 # Words of the 赣州 demo that must never reach the district's users (unless its administrator typed them).
-DEMO_WORDS = ("赣州", "赣市", "科技创新赋能行动")
+DEMO_WORDS = ("赣州", "赣市", "科技创新赋能行动", "章贡", "蓉江", "南康", "信丰", "瑞金", "龙南")
 
 
 # ------------------------------------------------------------------ the doors an administrator uses
@@ -145,10 +145,10 @@ def reword(client, path):
 
 
 def crawl_admin(client) -> dict[str, str]:
-    """The admin's index and every list it links to (what a staff user may open), by path."""
+    """The admin's index and every list and add form it links to (what the user may open), by path."""
     index = client.get("/admin/").content.decode()
     pages = {"/admin/": index}
-    for path in sorted(set(re.findall(r'href="(/admin/[a-z_]+/[a-z_]+/)"', index))):
+    for path in sorted(set(re.findall(r'href="(/admin/[a-z_]+/[a-z_]+/(?:add/)?)"', index))):
         response = client.get(path, follow=True)
         assert response.status_code == 200, (path, response.status_code)
         pages[path] = response.content.decode()
@@ -474,6 +474,7 @@ def test_a_district_sets_up_runs_ranks_and_prints_its_plan_without_code():
     # 12. No word of the demo on what the district's users see.
     #     The office: every admin page linked from its menu, and the district's records' pages.
     pages = crawl_admin(office)
+    pages.update({f"Administrator {path}": html for path, html in crawl_admin(admin).items()})
     for model, pk in (
         ("selfassessment", SelfAssessment.objects.get(name=reports["东街办"]).pk),
         ("score", scores["东街办"].pk),
