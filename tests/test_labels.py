@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from apps.innovation_action.models import County, IndicatorGroup, Scheme
+from apps.innovation_action.models import County, IndicatorGroup, Scheme, Unit
 from apps.lowcode.doctype.customization import PropertySetter
 from apps.lowcode.doctype.meta import get_meta
 from tests.admin_forms import form_data
@@ -72,17 +72,18 @@ def test_a_doctype_label_shows_in_the_api_meta(api):
 
 
 def test_a_field_label_shows_in_every_form_list_filter_and_the_api(login, api):
-    relabel(doc_type="County", field_name="category", label="片区")
+    # (A county's category moved to the plan's assessees with issue 16: a unit's kind is relabelled instead.)
+    relabel(doc_type="Unit", field_name="kind", label="单位性质")
     office = login("admin")
-    listing = office.get(url("county")).content.decode()
-    assert "片区" in listing and "考评分类" not in listing  # column header and filter title
-    county = County.objects.get(name="章贡区")
-    change = office.get(url("county", "change", county.pk)).content.decode()
-    assert "片区" in change and "考评分类" not in change
-    assert str(County._meta.get_field("category").verbose_name) == "片区"
+    listing = office.get(url("unit")).content.decode()
+    assert "单位性质" in listing and "单位类型" not in listing  # column header and filter title
+    unit = Unit.objects.get(name="市科技局")
+    change = office.get(url("unit", "change", unit.pk)).content.decode()
+    assert "单位性质" in change and "单位类型" not in change
+    assert str(Unit._meta.get_field("kind").verbose_name) == "单位性质"
 
-    meta = api.as_user("office").get("/api/v2/doctype/County/meta").json()["data"]
-    assert {f["fieldname"]: f["label"] for f in meta["fields"]}["category"] == "片区"
+    meta = api.as_user("office").get("/api/v2/doctype/Unit/meta").json()["data"]
+    assert {f["fieldname"]: f["label"] for f in meta["fields"]}["kind"] == "单位性质"
 
 
 def test_choice_labels_change_what_is_shown_and_never_what_is_stored(login, api):
@@ -169,7 +170,7 @@ def test_a_relabel_never_turns_into_a_migration():
     from django.core.management import call_command
 
     relabel(doc_type="County", label="街办（镇）")
-    relabel(doc_type="County", field_name="category", label="片区", choice_labels="一类=甲类")
+    relabel(doc_type="Indicator Group", field_name="scheme", label="片区", choice_labels="县级=甲类")
     out = io.StringIO()
     call_command("makemigrations", "--check", "--dry-run", stdout=out)
     assert "No changes detected" in out.getvalue()
