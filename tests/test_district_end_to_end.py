@@ -513,5 +513,12 @@ def test_a_district_sets_up_runs_ranks_and_prints_its_plan_without_code():
     )
     assert printed.status_code == 200, printed.content[:300]
     pages["自评报告表"] = pdf_text(printed.content)
+    # The doctype's new name reaches the fields that link to it (labelled as the doctype: 县（市、区）).
+    meta = json.loads(pages[f"{filers['东街办']} /api/v2/doctype/SelfAssessment/meta"])["data"]
+    assert {f["fieldname"]: f["label"] for f in meta["fields"]}["county"] == "街办、镇、集聚区"
+    assert "县（市、区）" not in strip_tags(
+        pages[url("selfassessment", "change", SelfAssessment.objects.get(name=name).pk)]
+    )
+
     seen = {path: demo_words_in(html) for path, html in pages.items()}
     assert not {path: words for path, words in seen.items() if words}, "demo words on the district's pages"

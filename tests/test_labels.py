@@ -215,3 +215,16 @@ def test_a_choice_renamed_once_is_renamed_wherever_the_same_choices_are_offered(
     assert dict(Score._meta.get_field("scheme").flatchoices)["县级"] == "街办、镇得分"
     assert dict(SelfAssessment._meta.get_field("scheme").flatchoices)["县级"] == "街办、镇考评指标"
     assert get_meta("SelfAssessment").fields["scheme"].option_labels[0] == ("县级", "街办、镇考评指标")
+
+
+def test_fields_linking_to_a_relabelled_doctype_follow_it_unless_relabelled_themselves():
+    from apps.innovation_action.models import Score, SelfAssessment
+
+    relabel(doc_type="County", label="街办、镇")
+    assert str(SelfAssessment._meta.get_field("county").verbose_name) == "街办、镇"
+    assert str(Score._meta.get_field("county").verbose_name) == "街办、镇"
+    assert get_meta("SelfAssessment").fields["county"].label == "街办、镇"
+    relabel(doc_type="Score", field_name="county", label="考评对象")
+    assert str(Score._meta.get_field("county").verbose_name) == "考评对象"
+    # A link labelled otherwise than its doctype keeps its own words.
+    assert str(Unit._meta.get_field("county").verbose_name) == "所属县（市、区）"
