@@ -285,6 +285,7 @@ def test_a_district_sets_up_runs_ranks_and_prints_its_plan_without_code():
 
     category = {c.short_name: c.name for c in AssessmentCategory.objects.filter(plan__name=PLAN)}
     header = assessee_header(admin)
+    assert header == "街办、镇、集聚区"  # the County link follows the doctype's new name
     admin_import(
         admin,
         "planassessee",
