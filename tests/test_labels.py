@@ -50,7 +50,7 @@ def test_a_doctype_label_shows_in_the_menu_titles_breadcrumbs_lists_and_messages
     assert "街办（镇）" in breadcrumbs and "县（市、区）" not in breadcrumbs
 
     add_page = admin.get(url("county", "add"))
-    data = {**form_data(add_page), "name": "沙河街道", "order": "99"}
+    data = {**form_data(add_page), "name": "沙河街道", "category": "一类", "order": "99"}
     response = admin.post(url("county", "add"), data, follow=True)
     assert response.status_code == 200
     messages = [str(m) for m in response.context["messages"]]
@@ -72,17 +72,18 @@ def test_a_doctype_label_shows_in_the_api_meta(api):
 
 
 def test_a_field_label_shows_in_every_form_list_filter_and_the_api(login, api):
-    relabel(doc_type="Unit", field_name="kind", label="部门类别")
+    # (A county's category moved to the plan's assessees with issue 16: a unit's kind is relabelled instead.)
+    relabel(doc_type="Unit", field_name="kind", label="单位性质")
     office = login("admin")
     listing = office.get(url("unit")).content.decode()
-    assert "部门类别" in listing and "单位类型" not in listing  # column header and filter title
+    assert "单位性质" in listing and "单位类型" not in listing  # column header and filter title
     unit = Unit.objects.get(name="市科技局")
     change = office.get(url("unit", "change", unit.pk)).content.decode()
-    assert "部门类别" in change and "单位类型" not in change
-    assert str(Unit._meta.get_field("kind").verbose_name) == "部门类别"
+    assert "单位性质" in change and "单位类型" not in change
+    assert str(Unit._meta.get_field("kind").verbose_name) == "单位性质"
 
     meta = api.as_user("office").get("/api/v2/doctype/Unit/meta").json()["data"]
-    assert {f["fieldname"]: f["label"] for f in meta["fields"]}["kind"] == "部门类别"
+    assert {f["fieldname"]: f["label"] for f in meta["fields"]}["kind"] == "单位性质"
 
 
 def test_choice_labels_change_what_is_shown_and_never_what_is_stored(login, api):
@@ -169,7 +170,7 @@ def test_a_relabel_never_turns_into_a_migration():
     from django.core.management import call_command
 
     relabel(doc_type="County", label="街办（镇）")
-    relabel(doc_type="Unit", field_name="kind", label="部门类别", choice_labels="其他责任单位=其他部门")
+    relabel(doc_type="Indicator Group", field_name="scheme", label="片区", choice_labels="县级=甲类")
     out = io.StringIO()
     call_command("makemigrations", "--check", "--dry-run", stdout=out)
     assert "No changes detected" in out.getvalue()
@@ -214,3 +215,16 @@ def test_a_choice_renamed_once_is_renamed_wherever_the_same_choices_are_offered(
     assert dict(Score._meta.get_field("scheme").flatchoices)["县级"] == "街办、镇得分"
     assert dict(SelfAssessment._meta.get_field("scheme").flatchoices)["县级"] == "街办、镇考评指标"
     assert get_meta("SelfAssessment").fields["scheme"].option_labels[0] == ("县级", "街办、镇考评指标")
+
+
+def test_fields_linking_to_a_relabelled_doctype_follow_it_unless_relabelled_themselves():
+    from apps.innovation_action.models import Score, SelfAssessment
+
+    relabel(doc_type="County", label="街办、镇")
+    assert str(SelfAssessment._meta.get_field("county").verbose_name) == "街办、镇"
+    assert str(Score._meta.get_field("county").verbose_name) == "街办、镇"
+    assert get_meta("SelfAssessment").fields["county"].label == "街办、镇"
+    relabel(doc_type="Score", field_name="county", label="考评对象")
+    assert str(Score._meta.get_field("county").verbose_name) == "考评对象"
+    # A link labelled otherwise than its doctype keeps its own words.
+    assert str(Unit._meta.get_field("county").verbose_name) == "所属县（市、区）"

@@ -27,3 +27,18 @@ def test_apps_hold_no_word_of_the_ganzhou_demo():
         if JURISDICTION.search(line)
     ]
     assert not found, "apps/ 中仍有赣州的文字（请移到 fixtures/ganzhou-2023）：\n" + "\n".join(found)
+
+
+def test_the_defaults_every_site_installs_hold_no_word_of_the_ganzhou_demo():
+    """print_formats/ and fixtures/defaults/ are installed on every new site (`new_site`): what they print must
+    not name 赣州 (their comments may point to the demo's own files)."""
+    root = APPS.parent
+    files = sorted([*(root / "print_formats").glob("*.yaml"), *(root / "fixtures" / "defaults").glob("*.yaml")])
+    assert len(files) >= 6
+    found = [
+        f"{path.relative_to(root)}:{number}: {line.strip()[:80]}"
+        for path in files
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if JURISDICTION.search(line) and not line.lstrip().startswith("#")
+    ]
+    assert not found, "新站点的默认配置中有赣州的文字：\n" + "\n".join(found)

@@ -18,7 +18,7 @@ import yaml
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 
-from apps.innovation_action.doctype.task_role.model import DEFAULT_ROLES, LEAD, RESPONSIBLE
+from apps.innovation_action.doctype.task_role.model import LEAD, RESPONSIBLE
 from apps.innovation_action.models import (
     ActionPlan,
     AssesseeType,
@@ -41,7 +41,12 @@ from apps.innovation_action.models import (
     UnitKind,
     ValueSource,
 )
-from apps.innovation_action.services.site_defaults import DefaultsDataError, install_defaults, install_workflows
+from apps.innovation_action.services.site_defaults import (
+    DefaultsDataError,
+    install_defaults,
+    install_task_roles,
+    install_workflows,
+)
 from apps.lowcode.print_format import numbering
 from apps.lowcode.print_format.loader import load_letter_heads
 from apps.lowcode.print_format.model import LetterHead
@@ -77,10 +82,10 @@ def load_plan(folder) -> ActionPlan:
     data = read_folder(folder)
     load_counties(data["counties"])
     units = load_units(data["units"])
-    load_task_roles()
     plan = load_plan_header(data["plan"])
     categories = load_categories(plan, data["categories"])
     load_assessees(plan, categories, data["counties"], data["units"])
+    install_task_roles()  # before the tasks that name them
     load_tasks(plan, data["tasks"], units)
     load_projects(plan, data["projects"])
     load_indicators(plan, data["indicators"])
@@ -259,13 +264,6 @@ def unit_named(units: dict, name: str, where: str) -> Unit:
         return units[name]
     except KeyError:
         raise PlanDataError(f"{where}：单位“{name}”不在 units.yaml 中") from None
-
-
-def load_task_roles() -> None:
-    """The default roles (牵头、责任、配合), as the data migration creates them; an edited one is left alone."""
-    for role in DEFAULT_ROLES:
-        if not TaskRole.objects.filter(name=role["name"]).exists():
-            TaskRole.objects.create(**role)
 
 
 def task_role(name: str, where: str) -> TaskRole:

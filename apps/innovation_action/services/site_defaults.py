@@ -1,5 +1,5 @@
-"""What every site of the app starts with, whatever its jurisdiction: the roles, the default workflows
-(fixtures/defaults/workflows.yaml) and the print formats (print_formats/).
+"""What every site of the app starts with, whatever its jurisdiction: the roles, the task roles (牵头、责任、
+配合), the default workflows (fixtures/defaults/workflows.yaml) and the print formats (print_formats/).
 
 Installed on a new site by `manage.py new_site` (the app's ``after_install`` hook, as Frappe's) and by
 every plan's fixtures (`manage.py load_plan`). Idempotent: a workflow that exists is left as its
@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import transaction
 
 from apps.innovation_action import roles
+from apps.innovation_action.doctype.task_role.model import DEFAULT_ROLES, TaskRole
 from apps.lowcode.exceptions import ValidationError
 from apps.lowcode.print_format.loader import PrintFormatDataError, load_print_formats
 from apps.lowcode.roles import sync_roles
@@ -38,10 +39,19 @@ def install_workflows(rows: list, source: str = "workflows.yaml") -> list[str]:
         raise DefaultsDataError(f"{source}：{exc.message}") from None
 
 
+def install_task_roles() -> None:
+    """The default task roles, as the data migration creates them; an edited or deleted-and-remade one is left
+    alone. Here too, so `manage.py install_defaults` gives an emptied database (flush) what migrate gave it."""
+    for role in DEFAULT_ROLES:
+        if not TaskRole.objects.filter(name=role["name"]).exists():
+            TaskRole.objects.create(**role)
+
+
 @transaction.atomic
 def install_defaults() -> None:
     # Workflows name roles: make sure they exist first.
     sync_roles(roles.role_spec())
+    install_task_roles()
     install_workflows(read_workflows(Path(settings.DEFAULT_FIXTURES_DIR) / "workflows.yaml"))
     try:
         load_print_formats(settings.PRINT_FORMATS_DIR)

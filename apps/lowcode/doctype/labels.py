@@ -15,6 +15,7 @@ from django.utils.functional import lazy
 
 _cache = {"version": None, "setters": {}}
 ORIGINAL = "_lowcode_original_labels"  # a field's (verbose_name, choices) as the code wrote them
+ORIGINAL_NAME = "_lowcode_original_verbose_name"  # a doctype's label as the code wrote it, on its _meta
 
 
 def parse_choice_labels(text: str) -> dict[str, str]:
@@ -57,9 +58,23 @@ def doctype_label(doctype: str, original) -> str:
     return label or str(original)
 
 
-def field_label(doctype: str, fieldname: str, original) -> str:
-    label = _setters().get((doctype, fieldname), ("", {}))[0]
-    return label or str(original)
+def field_label(doctype: str, fieldname: str, original, field=None) -> str:
+    setters = _setters()
+    label = setters.get((doctype, fieldname), ("", {}))[0]
+    return label or _linked_doctype_label(setters, field, original) or str(original)
+
+
+def _linked_doctype_label(setters: dict, field, original) -> str:
+    """A link labelled as the doctype it links to (县（市、区） → County) reads that doctype's new label, so
+    renaming County to 街办、镇、集聚区 renames every form's 县（市、区） field too; a setter on the field wins."""
+    if not setters or field is None or not field.is_relation:
+        return ""
+    target = field.related_model
+    if isinstance(target, str) or not hasattr(target, "doctype"):
+        return ""
+    if str(original) != getattr(target._meta, ORIGINAL_NAME, None):
+        return ""
+    return setters.get((target.doctype, ""), ("", {}))[0]
 
 
 # Fields offering the same choices (one TextChoices on several doctypes: a scheme on its indicator groups,
@@ -86,6 +101,7 @@ def make_labels_lazy(model) -> None:
     """Called as a doctype's model is prepared (base.py): its labels follow the Property Setters from now on."""
     doctype = model.doctype
     opts = model._meta
+    setattr(opts, ORIGINAL_NAME, str(opts.verbose_name))
     opts.verbose_name = lazy_doctype_label(doctype, opts.verbose_name)
     opts.verbose_name_plural = lazy_doctype_label(doctype, opts.verbose_name_plural)
     for field in [*opts.local_fields, *opts.local_many_to_many]:
@@ -93,7 +109,7 @@ def make_labels_lazy(model) -> None:
             continue
         fieldname = field.name[:-3] if field.name.endswith("_id") else field.name
         field.__dict__[ORIGINAL] = (field.verbose_name, field.choices)
-        field.verbose_name = lazy_field_label(doctype, fieldname, field.verbose_name)
+        field.verbose_name = lazy_field_label(doctype, fieldname, field.verbose_name, field)
         if field.choices and all(not isinstance(label, list | tuple) for _, label in field.choices):
             key = tuple((str(value), str(label)) for value, label in field.choices)
             _same_choices.setdefault(key, []).append((doctype, fieldname))

@@ -21,7 +21,9 @@ class UserPermission(Document):
         related_name="user_permissions_rows",
     )
     allow = models.CharField("限定单据类型", max_length=140, help_text="例如 County、Unit")
-    for_value = models.CharField("限定值", max_length=140, help_text="该单据类型的编号，例如 章贡区")
+    for_value = models.CharField(
+        "限定值", max_length=140, help_text="该单据类型的编号，例如某个县（市、区）或单位的名称"
+    )
 
     class Meta:
         verbose_name = "用户权限"

@@ -19,7 +19,7 @@ class County(Document):
         "简称/别名",
         max_length=200,
         blank=True,
-        help_text="多个以顿号分隔；导入数据时按别名识别同一县（市、区），例如 蓉江新区",
+        help_text="多个以顿号分隔；导入数据时按别名识别同一县（市、区），例如 全称“东湖新区”、简称“东湖”",
     )
 
     averaged_indicators = models.ManyToManyField(
