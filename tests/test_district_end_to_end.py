@@ -460,6 +460,11 @@ def test_a_district_sets_up_runs_ranks_and_prints_its_plan_without_code():
     text = pdf_text(pdf.content)
     assert "某区科技创新工作领导小组" in text and "西街办" in text and "产业集聚区" in text, text
     assert not demo_words_in(text), text
+    # Whom it praises follows the categories' own numbers (one each), and a plan without bonus items
+    # has no note on a bonus cap.
+    flat = text.replace("\n", "")
+    assert "对各类别排名第一（含并列）的街办、镇、集聚区予以通报表扬" in flat, text
+    assert "加分项上限" not in flat, text
 
     # 11b. The plan's 印发通知 as shipped: the district's letterhead, its task list titled from its issuer.
     plan_pdf = admin.get(

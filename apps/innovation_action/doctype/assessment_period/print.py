@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from apps.innovation_action.doctype.action_plan.model import ActionPlan
-from apps.innovation_action.doctype.assessment_category.model import AssesseeType
+from apps.innovation_action.doctype.assessment_category.model import AssesseeType, chinese_count
 from apps.innovation_action.doctype.assessment_period.model import (
     AssessmentPeriod,
     PeriodKind,
@@ -175,10 +175,25 @@ class PeriodContext:
     vetoed: list[VetoNote]
     county_rule: str
     unit_rule: str
+    praise_scope: str  # who the notice praises: 各类别排名前三（含并列）的县（市、区）
     provisional: bool
     pending_counties: list[Pending]
     pending_units: list[Pending]
     pending_text: str
+
+
+def praise_scope(tables) -> str:
+    """Whom the notice praises, from the categories' own numbers: 各类别排名前三（含并列）的县（市、区）,
+    or 排名第一 where one is praised, or each category's own number where they differ."""
+    who = str(County._meta.verbose_name)  # as the administrator labelled the doctype
+
+    def top(n: int) -> str:
+        return "第一" if n == 1 else f"前{chinese_count(n)}"
+
+    counts = {t.praised for t in tables if t.praised}
+    if len(counts) == 1:
+        return f"各类别排名{top(counts.pop())}（含并列）的{who}"
+    return "、".join(f"{t.title}排名{top(t.praised)}" for t in tables if t.praised) + f"（含并列）的{who}"
 
 
 def context(period) -> PeriodContext:
@@ -209,6 +224,7 @@ def context(period) -> PeriodContext:
         withheld=[name for c in counties for name in c.withheld],
         vetoed=vetoed,
         county_rule=county_tables[0].rule if county_tables else "",
+        praise_scope=praise_scope(county_tables),
         unit_rule=unit_tables[0].rule if unit_tables else "",
         provisional=bool(pending_counties or pending_units),
         pending_counties=pending_counties,
