@@ -228,3 +228,13 @@ def test_fields_linking_to_a_relabelled_doctype_follow_it_unless_relabelled_them
     assert str(Score._meta.get_field("county").verbose_name) == "考评对象"
     # A link labelled otherwise than its doctype keeps its own words.
     assert str(Unit._meta.get_field("county").verbose_name) == "所属县（市、区）"
+
+
+def test_messages_about_an_assessee_name_it_as_the_doctype_is_relabelled():
+    from tests.test_workflow_api import client, refused
+
+    relabel(doc_type="County", label="街办、镇、集聚区")
+    response = client("office").post(
+        "/api/resource/Assessee Target", {"indicator": "2023-C-03", "year": 2023, "target": 15}, format="json"
+    )
+    assert "街办、镇、集聚区和市直单位须填写且只填写其中一个" in refused(response, 417, "ValidationError")

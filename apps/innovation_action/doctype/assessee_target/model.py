@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from apps.innovation_action.doctype.assessee import require_one_assessee
 from apps.innovation_action.doctype.assessment_period.model import AssessmentPeriod
 from apps.innovation_action.doctype.county.model import County
 from apps.innovation_action.doctype.indicator.model import Indicator, Scheme
@@ -97,8 +98,7 @@ class AssesseeTarget(Document):
 
     def clean(self):
         super().clean()
-        if bool(self.county_id) == bool(self.unit_id):
-            raise ValidationError("县（市、区）和市直单位须填写且只填写其中一个")
+        require_one_assessee(self)
         if bool(self.year) == bool(self.period_id):
             raise ValidationError("年度和考评周期须填写且只填写其中一个")
         if not self.indicator_id:

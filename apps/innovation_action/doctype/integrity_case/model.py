@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 
 from apps.innovation_action.doctype.action_plan.model import ActionPlan
+from apps.innovation_action.doctype.assessee import require_one_assessee
 from apps.innovation_action.doctype.county.model import County
 from apps.innovation_action.doctype.unit.model import Unit
 from apps.lowcode.doctype import Document
@@ -48,8 +49,7 @@ class IntegrityCase(Document):
 
     def clean(self):
         super().clean()
-        if bool(self.county_id) == bool(self.unit_id):
-            raise ValidationError("县（市、区）和市直单位须填写且只填写其中一个")
+        require_one_assessee(self)
         plan = self.plan if self.plan_id else None
         if plan and self.found_on and not plan.start_date <= self.found_on <= plan.end_date:
             within = (

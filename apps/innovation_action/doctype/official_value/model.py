@@ -48,7 +48,7 @@ class OfficialValue(Document):
     def clean(self):
         super().clean()
         if self.indicator_id and self.indicator.group.scheme != Scheme.COUNTY:
-            raise ValidationError({"indicator": "核定数据只用于县（市、区）考评指标"})
+            raise ValidationError({"indicator": f"核定数据只用于{County._meta.verbose_name}考评指标"})
         if self.indicator_id and self.period_id and self.indicator.group.plan_id != self.period.plan_id:
             raise ValidationError({"indicator": "考评指标不属于本考评周期的工作方案"})
 

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 
 from apps.innovation_action.doctype.action_plan.model import ActionPlan
+from apps.innovation_action.doctype.assessee import require_one_assessee
 from apps.innovation_action.doctype.assessment_category.model import AssesseeType, AssessmentCategory
 from apps.innovation_action.doctype.county.model import County
 from apps.innovation_action.doctype.unit.model import Unit
@@ -68,8 +69,7 @@ class PlanAssessee(Document):
 
     def clean(self):
         super().clean()
-        if bool(self.county_id) == bool(self.unit_id):
-            raise ValidationError("县（市、区）和单位须填写且只填写其中一个")
+        require_one_assessee(self)
         category = self.category if self.category_id else None
         if category is None:
             return

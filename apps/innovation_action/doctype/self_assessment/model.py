@@ -245,6 +245,6 @@ class BonusClaim(ChildDocument):
         if self.accepted_quantity is not None and self.accepted_quantity > self.quantity:
             raise ValidationError({"accepted_quantity": f"核定数量不能超过申报数量 {self.quantity}"})
         if self.assessment_id and self.assessment.unit_id:
-            raise ValidationError("加分项只适用于县（市、区）考评")
+            raise ValidationError(f"加分项只适用于{County._meta.verbose_name}考评")
         if self.rule_id and self.assessment_id and self.rule.indicator.group.plan_id != self.assessment.period.plan_id:
             raise ValidationError({"rule": "加分事项不属于本考评周期的工作方案"})
