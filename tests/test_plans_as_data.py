@@ -25,6 +25,7 @@ from apps.innovation_action.models import (
     Scheme,
     Score,
     SelfAssessment,
+    Task,
 )
 from apps.innovation_action.services import periods, ranking
 from apps.innovation_action.services.ranking_report import ranking_table
@@ -130,6 +131,30 @@ def test_users_see_the_plans_they_take_part_in(district):
     UserPermission.objects.create(user=street, allow="County", for_value="东街办")
     assert set(scope_queryset(street, ActionPlan).values_list("name", flat=True)) == {PLAN}
     assert set(scope_queryset(street, AssessmentPeriod).values_list("plan__name", flat=True)) == {PLAN}
+
+
+def test_a_plans_tasks_and_indicators_are_seen_only_by_its_own_users(district):
+    """A task that involves no county is shared with every county, but of its own plan only."""
+    save("Unit", {"name": "示范区科技局", "order": 200}, User.objects.get(username="admin"))
+    save(
+        "Task",
+        {
+            "plan": PLAN,
+            "section_number": 1,
+            "section": "（一）",
+            "number": 1,
+            "title": "建平台",
+            "content": "建设研发平台",
+            "units": [{"unit": "示范区科技局", "role": "牵头"}],
+        },
+    )
+    zhanggong = User.objects.get(username="zhanggong")
+    street = User.objects.create_user("east", password="x")
+    UserPermission.objects.create(user=street, allow="County", for_value="东街办")
+    for model, plan_path in ((Task, "plan__name"), (IndicatorGroup, "plan__name"), (Indicator, "group__plan__name")):
+        assert set(scope_queryset(zhanggong, model).values_list(plan_path, flat=True)) == {"2023"}, model
+        assert set(scope_queryset(street, model).values_list(plan_path, flat=True)) == {PLAN}, model
+    assert scope_queryset(User.objects.get(username="office"), Task).filter(plan=district).count() == 1
 
 
 def approve_all(period, totals: dict) -> None:

@@ -14,6 +14,7 @@ from apps.lowcode.permissions.scope import (
     in_scope,
     locked_in_scope,
     only_through,
+    paths_condition,
     restrictions,
     scope_queryset,
 )
@@ -27,6 +28,7 @@ __all__ = [
     "in_scope",
     "locked_in_scope",
     "only_through",
+    "paths_condition",
     "restrictions",
     "scope_queryset",
 ]

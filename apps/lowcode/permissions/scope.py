@@ -70,6 +70,13 @@ def scope_queryset(user, model, queryset=None):
     parent_fk, parent = _parent(model)
     if parent is not None and getattr(parent, "scope_condition", None) is not None:
         return queryset.filter(**{f"{parent_fk}__in": scope_queryset(user, parent).values("pk")})
+    return queryset.filter(paths_condition(user, model))
+
+
+def paths_condition(user, model) -> Q:
+    """What ``scope_paths`` allow the user: for each restricting doctype, records linked to one of the
+    user's values or to none at all. A ``scope_condition`` may narrow it further (Task: also by plan)."""
+    condition = Q()
     paths = scope_paths(model)
     for doctype, values in restrictions(user).items():
         doctype_paths = paths.get(doctype)
@@ -82,8 +89,8 @@ def scope_queryset(user, model, queryset=None):
             # duplicate rows, and "no row links anywhere" needs NOT EXISTS.
             linked_to_allowed |= Q(pk__in=model._default_manager.filter(**{f"{path}__in": values}).values("pk"))
             linked_to_nothing &= ~Q(pk__in=model._default_manager.filter(**{f"{path}__isnull": False}).values("pk"))
-        queryset = queryset.filter(linked_to_allowed | linked_to_nothing)
-    return queryset
+        condition &= linked_to_allowed | linked_to_nothing
+    return condition
 
 
 def locked_in_scope(user, model, **lookup):

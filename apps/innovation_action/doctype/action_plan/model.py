@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 
 from apps.lowcode.doctype import ChildDocument, Document
-from apps.lowcode.permissions import restrictions
+from apps.lowcode.permissions import restrictions, scope_queryset
 
 
 class ActionPlan(Document):
@@ -106,3 +106,11 @@ class PlanTarget(ChildDocument):
 
     def __str__(self):
         return f"{self.indicator}：{self.target}"
+
+
+def in_users_plans(user, path: str = "plan") -> Q:
+    """Records of the plans the user takes part in (``path`` leads to the plan): what a county or unit
+    user sees of a plan's tasks, indicators, periods and categories. No condition for an unrestricted user."""
+    if not restrictions(user):
+        return Q()
+    return Q(**{f"{path}__in": scope_queryset(user, ActionPlan).values("pk")})

@@ -2,10 +2,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from apps.innovation_action.doctype.action_plan.model import ActionPlan
+from apps.innovation_action.doctype.action_plan.model import ActionPlan, in_users_plans
 from apps.innovation_action.doctype.indicator.model import Scheme
 from apps.lowcode.doctype import Document
-from apps.lowcode.permissions import scope_queryset
 
 CHINESE_DIGITS = "零一二三四五六七八九十"
 
@@ -69,7 +68,7 @@ class AssessmentCategory(Document):
     @classmethod
     def scope_condition(cls, user) -> Q:
         """Seen by those who see its plan (a county user, the plans it takes part in)."""
-        return Q(plan__in=scope_queryset(user, ActionPlan).values("pk"))
+        return in_users_plans(user)
 
     def __str__(self):
         return self.title

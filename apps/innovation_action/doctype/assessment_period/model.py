@@ -2,9 +2,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from apps.innovation_action.doctype.action_plan.model import ActionPlan
+from apps.innovation_action.doctype.action_plan.model import ActionPlan, in_users_plans
 from apps.lowcode.doctype import Document
-from apps.lowcode.permissions import scope_queryset
 
 CHINESE_NUMBERS = "一二三四五六七八九十"
 
@@ -43,7 +42,7 @@ class AssessmentPeriod(Document):
     @classmethod
     def scope_condition(cls, user) -> Q:
         """A period is seen by those who see its plan (a county user, the plans it takes part in)."""
-        return Q(plan__in=scope_queryset(user, ActionPlan).values("pk"))
+        return in_users_plans(user)
 
     def autoname(self):
         """2023-Q1 in a one-year plan; a plan over several years names the year too: 区2021-2023-2022-Q1."""

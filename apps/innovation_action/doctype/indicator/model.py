@@ -3,7 +3,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from apps.innovation_action.doctype.action_plan.model import ActionPlan
+from apps.innovation_action.doctype.action_plan.model import ActionPlan, in_users_plans
 from apps.lowcode.doctype import ChildDocument, Document
 from apps.lowcode.numbers import number_text
 from apps.lowcode.scoring.rules import Method, Rule, rule_errors
@@ -32,6 +32,11 @@ class IndicatorGroup(Document):
     title = models.CharField("指标类别", max_length=100)
     points = models.DecimalField("分值", max_digits=6, decimal_places=2)
     is_bonus = models.BooleanField("加分项", default=False, help_text="加分项的分值为加分上限")
+
+    @classmethod
+    def scope_condition(cls, user):
+        """Seen by those who see its plan (a county or unit user: the plans it takes part in)."""
+        return in_users_plans(user)
 
     class Meta:
         verbose_name = "指标类别"
@@ -109,6 +114,11 @@ class Indicator(Document):
         "例如 min(value / target, 1.2) * points",
     )
     higher_is_better = models.BooleanField("数值越大越好", default=True, help_text="比最优法、位次法按此判断最优")
+
+    @classmethod
+    def scope_condition(cls, user):
+        """Seen by those who see its plan (a county or unit user: the plans it takes part in)."""
+        return in_users_plans(user, "group__plan")
 
     class Meta:
         verbose_name = "考评指标"

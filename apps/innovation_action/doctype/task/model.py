@@ -1,10 +1,11 @@
 from django.db import models
 
-from apps.innovation_action.doctype.action_plan.model import ActionPlan
+from apps.innovation_action.doctype.action_plan.model import ActionPlan, in_users_plans
 from apps.innovation_action.doctype.liaison.model import Liaison
 from apps.innovation_action.doctype.task_role.model import RESPONSIBLE, TaskRole
 from apps.innovation_action.doctype.unit.model import Unit
 from apps.lowcode.doctype import ChildDocument, Document
+from apps.lowcode.permissions import paths_condition
 
 
 class Task(Document):
@@ -24,6 +25,12 @@ class Task(Document):
         "Unit": ["units__unit__name"],
         "County": ["units__unit__county__name"],
     }
+
+    @classmethod
+    def scope_condition(cls, user):
+        """What ``scope_paths`` allow, in the plans the user takes part in: a task that involves no county
+        is shared with every county of its own plan, not with another jurisdiction's users."""
+        return paths_condition(user, cls) & in_users_plans(user)
 
     plan = models.ForeignKey(ActionPlan, verbose_name="工作方案", on_delete=models.CASCADE, related_name="tasks")
     section_number = models.PositiveSmallIntegerField("板块序号")
