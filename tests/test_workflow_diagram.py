@@ -277,3 +277,11 @@ def test_a_document_page_highlights_its_state_in_the_browser(browser_page, tmp_p
     log_out_and_in(page, "zhanggong")
     page.goto(f"{page.base_url}/admin/innovation_action/selfassessment/{pk}/change/")
     expect(page.locator("#workflow-diagram-box g.wf-current")).to_have_attribute("data-state", "待初审")
+
+
+@pytest.mark.django_db
+def test_the_workflow_list_names_each_doctype_as_its_users_know_it(login):
+    listing = login("admin").get("/admin/lowcode/workflow/").content.decode()
+    table = listing[listing.index('id="result_list"') :]
+    assert "自评报告" in table and "月度调度" in table
+    assert "SelfAssessment" not in table and "Progress Report" not in table

@@ -189,13 +189,21 @@ class WorkflowForm(forms.ModelForm):
 @admin.register(Workflow)
 class WorkflowAdmin(DocumentAdmin):
     form = WorkflowForm
-    list_display = ("name", "document_type", "is_active", "modified")
+    list_display = ("name", "document_type_label", "is_active", "modified")
     list_filter = ("document_type", "is_active")
     fields = ("name", "document_type", "is_active", "send_email_alert", "owner", "creation", "modified", "modified_by")
     inlines = [WorkflowStateInline, WorkflowTransitionInline]
 
     class Media:
         js = ("lowcode/workflow_editor.js",)
+
+    @admin.display(description="单据类型", ordering="document_type")
+    def document_type_label(self, obj):
+        """The doctype as its users know it (自评报告), not its internal name (SelfAssessment)."""
+        from apps.lowcode.doctype import doctype_registry
+
+        model = doctype_registry.get(obj.document_type)
+        return model._meta.verbose_name if model else obj.document_type
 
     def get_urls(self):
         return [
