@@ -182,6 +182,10 @@ def load_plan_header(row: dict) -> ActionPlan:
             "preamble",
             "overall_targets",
             "safeguards",
+            "action_name",
+            "assessing_office",
+            "notice_addressees",
+            "units_addressee",
         )
     }
     year = row.get("year")
@@ -354,6 +358,7 @@ def load_indicators(plan: ActionPlan, schemes: dict) -> None:
                 {"plan": plan, "scheme": scheme, "order": order},
                 {
                     "title": group_row["title"],
+                    "short_title": group_row.get("short_title", ""),
                     "points": Decimal(str(group_row["points"])),
                     "is_bonus": group_row.get("bonus", False),
                 },

@@ -48,6 +48,7 @@ class Column:
     group: str
     title: str
     points: Decimal
+    short_title: str = ""  # the group's 简称, for narrow headings: 科技创新
 
     @property
     def points_label(self) -> str:
@@ -56,6 +57,11 @@ class Column:
     @property
     def label(self) -> str:
         return f"{self.title}{self.points_label}"
+
+    @property
+    def heading(self) -> str:
+        """A narrow table's heading: the group's 简称 (else its title) and points, 科技创新（60分）."""
+        return f"{self.short_title or self.title}{self.points_label}"
 
 
 @dataclass
@@ -143,6 +149,7 @@ class CategoryTable:
     rule: str  # the rule the ranking service applies (DESIGN.md §4: "the rule is visible")
     assessee_type: str  # County or Unit
     praised: int  # how many (ranks) are praised; 0 for a category ranked without outcomes
+    interviewed: int  # how many (ranks, from the bottom) are interviewed
     has_outcomes: bool
     columns: list[Column]
     has_bonus: bool
@@ -214,7 +221,7 @@ def ranking_table(user, period: AssessmentPeriod) -> list[CategoryTable]:
             continue
         scheme = found.scheme
         scheme_groups = groups.get(scheme, [])
-        columns = [Column(g.name, g.title, g.points) for g in scheme_groups if not g.is_bonus]
+        columns = [Column(g.name, g.title, g.points, g.short_title) for g in scheme_groups if not g.is_bonus]
         bonus_group = next((g for g in scheme_groups if g.is_bonus), None)
         tables.append(
             CategoryTable(
@@ -224,6 +231,7 @@ def ranking_table(user, period: AssessmentPeriod) -> list[CategoryTable]:
                 rule=found.rule_text,
                 assessee_type=found.assessee_type,
                 praised=found.praised,
+                interviewed=found.interviewed,
                 has_outcomes=found.has_outcomes,
                 columns=columns,
                 has_bonus=bonus_group is not None,

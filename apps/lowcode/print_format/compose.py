@@ -125,6 +125,13 @@ def compose_table(block: PrintFormatBlock, context: dict, progress: Callable[[in
     columns = parse_columns(block.table_columns)
     if not columns:
         raise ComposeError(f"内容块“{block.title or block.idx}”有表格数据但没有表格列")
+    # A column whose header renders to nothing is left out, as an empty block is: a format can list more
+    # columns than a document has ({{ columns.3.heading }} for a scheme of three groups prints three).
+    headers = [Column(render(c.header, context).strip(), c.template, c.width_mm, c.align) for c in columns]
+    kept = [(c, h) for c, h in zip(columns, headers) if h.header]
+    if not kept:
+        raise ComposeError(f"内容块“{block.title or block.idx}”的表格列表头都为空")
+    columns, headers = [c for c, _ in kept], [h for _, h in kept]
     records = resolve_rows(block.table_rows, context)
     if block.table_group_by:
         groups = [
@@ -145,7 +152,6 @@ def compose_table(block: PrintFormatBlock, context: dict, progress: Callable[[in
             rows.append([render(c.template, row_context).strip() for c in columns])
             done += 1
             progress(done, len(records))
-    headers = [Column(render(c.header, context).strip(), c.template, c.width_mm, c.align) for c in columns]
     return Table(headers, rows, float(block.table_font_size or 12))
 
 

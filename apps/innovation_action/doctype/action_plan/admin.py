@@ -89,6 +89,7 @@ class ActionPlanAdmin(DocumentAdmin):
         ),
         ("印发通知", {"fields": ("notice_title", "addressees", "notice_body")}),
         ("方案正文", {"fields": ("preamble", "overall_targets", "safeguards")}),
+        ("考评通报用语", {"fields": ("action_name", "assessing_office", "notice_addressees", "units_addressee")}),
         ("记录信息", {"fields": ("owner", "creation", "modified", "modified_by")}),
     )
 

@@ -37,6 +37,32 @@ class ActionPlan(Document):
     preamble = models.TextField("方案前言", blank=True)
     overall_targets = models.TextField("总体目标", blank=True)
     safeguards = models.TextField("保障措施", blank=True)
+    # The words the plan's notices and forms print (print_formats/period_*.yaml, score_sheet, self_assessment_form);
+    # blank ones are built from the site's data (doctype/action_plan/words.py).
+    action_name = models.CharField(
+        "行动名称",
+        max_length=100,
+        blank=True,
+        help_text="通报、自评报告表和评分明细表标题中对本行动的称呼，例如 科技创新三年行动；留空则标题不写",
+    )
+    assessing_office = models.CharField(
+        "考评组织机构",
+        max_length=100,
+        blank=True,
+        help_text="通报正文中组织考评的机构，例如 区科技创新工作领导小组办公室；留空则用站点设置的主办单位",
+    )
+    notice_addressees = models.CharField(
+        "通报主送机关",
+        max_length=200,
+        blank=True,
+        help_text="考评通报的主送机关；留空则为“各”加考评对象的名称（及参加考评的单位）",
+    )
+    units_addressee = models.CharField(
+        "参评单位统称",
+        max_length=100,
+        blank=True,
+        help_text="通报正文对参加考评的单位的统称，例如 区直有关部门；留空则用单位考评分类的名称",
+    )
 
     class Meta:
         verbose_name = "年度工作方案"

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from itertools import groupby
 from operator import attrgetter
 
+from apps.innovation_action.doctype.action_plan.words import PlanWords, plan_words
 from apps.innovation_action.doctype.indicator.model import IndicatorGroup
 from apps.innovation_action.doctype.project.model import Project
 
@@ -54,6 +55,7 @@ class PlanContext:
     task_sections: list[TaskSection]
     projects: list[Project]
     indicator_groups: list[IndicatorGroup]
+    words: PlanWords  # the plan's own words: its action, office, assessees, addressees
 
 
 def task_row(task) -> TaskRow:
@@ -80,4 +82,5 @@ def context(plan) -> PlanContext:
         task_sections=[TaskSection(title, list(rows)) for title, rows in groupby(tasks, attrgetter("section"))],
         projects=list(plan.projects.select_related("county")),
         indicator_groups=list(plan.indicator_groups.order_by("scheme", "order")),
+        words=plan_words(plan),
     )

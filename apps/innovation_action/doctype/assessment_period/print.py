@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from apps.innovation_action.doctype.action_plan.model import ActionPlan
+from apps.innovation_action.doctype.action_plan.words import PlanWords, plan_words
 from apps.innovation_action.doctype.assessment_category.model import AssesseeType, chinese_count
 from apps.innovation_action.doctype.assessment_period.model import (
     AssessmentPeriod,
@@ -176,6 +177,8 @@ class PeriodContext:
     county_rule: str
     unit_rule: str
     praise_scope: str  # who the notice praises: 各类别排名前三（含并列）的县（市、区）
+    interview_scope: str  # who is interviewed: 各类别排名末位（含并列）的县（市、区）
+    words: PlanWords  # the plan's own words: its action, office, assessees, addressees
     provisional: bool
     pending_counties: list[Pending]
     pending_units: list[Pending]
@@ -194,6 +197,20 @@ def praise_scope(tables) -> str:
     if len(counts) == 1:
         return f"各类别排名{top(counts.pop())}（含并列）的{who}"
     return "、".join(f"{t.title}排名{top(t.praised)}" for t in tables if t.praised) + f"（含并列）的{who}"
+
+
+def interview_scope(tables) -> str:
+    """Who is interviewed, from the categories' own numbers: 各类别排名末位（含并列）的县（市、区）, 末两位
+    where two are, or each category's own number where they differ."""
+    who = str(County._meta.verbose_name)
+
+    def bottom(n: int) -> str:
+        return "末位" if n == 1 else f"末{chinese_count(n)}位"
+
+    counts = {t.interviewed for t in tables if t.interviewed}
+    if len(counts) <= 1:
+        return f"各类别排名{bottom(counts.pop() if counts else 1)}（含并列）的{who}"
+    return "、".join(f"{t.title}排名{bottom(t.interviewed)}" for t in tables if t.interviewed) + f"（含并列）的{who}"
 
 
 def context(period) -> PeriodContext:
@@ -225,6 +242,8 @@ def context(period) -> PeriodContext:
         vetoed=vetoed,
         county_rule=county_tables[0].rule if county_tables else "",
         praise_scope=praise_scope(county_tables),
+        interview_scope=interview_scope(county_tables),
+        words=plan_words(period.plan),
         unit_rule=unit_tables[0].rule if unit_tables else "",
         provisional=bool(pending_counties or pending_units),
         pending_counties=pending_counties,

@@ -27,6 +27,7 @@ class IndicatorGroupAdmin(DocumentAdmin):
         "scheme",
         "order",
         "title",
+        "short_title",
         "points",
         "is_bonus",
         "owner",

@@ -30,6 +30,9 @@ class IndicatorGroup(Document):
     scheme = models.CharField("考评方案", max_length=4, choices=Scheme.choices)
     order = models.PositiveSmallIntegerField("顺序")
     title = models.CharField("指标类别", max_length=100)
+    short_title = models.CharField(
+        "简称", max_length=20, blank=True, help_text="排名表和通报表头中的称呼，例如 科技创新；留空则用指标类别"
+    )
     points = models.DecimalField("分值", max_digits=6, decimal_places=2)
     is_bonus = models.BooleanField("加分项", default=False, help_text="加分项的分值为加分上限")
 

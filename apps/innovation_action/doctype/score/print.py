@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from apps.innovation_action.doctype.action_plan.words import PlanWords, plan_words
 from apps.innovation_action.doctype.assessment_period.model import AssessmentPeriod
 from apps.innovation_action.services.ranking_report import (
     Column,
@@ -41,6 +42,7 @@ class ScoreContext:
     result_text: str
     approved_at: str
     approved_by: str
+    words: PlanWords  # the plan's own words (its action's name for the title)
 
 
 def context(score) -> ScoreContext:
@@ -61,4 +63,5 @@ def context(score) -> ScoreContext:
         result_text=row.result_text or "—",
         approved_at=f"{approved.year}年{approved.month}月{approved.day}日" if approved else "",
         approved_by=(score.approved_by.get_full_name() or score.approved_by.username) if score.approved_by else "",
+        words=plan_words(score.period.plan),
     )

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from apps.innovation_action.doctype.action_plan.words import PlanWords, plan_words
 from apps.innovation_action.doctype.assessment_period.model import AssessmentPeriod
 from apps.innovation_action.doctype.plan_assessee.model import PlanAssessee
 from apps.lowcode.numbers import number_text
@@ -96,6 +97,7 @@ class AssessmentContext:
     bonus_all_decided: bool
     bonus_self: Decimal | None
     bonus_reviewed: Decimal | None
+    words: PlanWords  # the plan's own words (its action's name for the title)
 
 
 def context(assessment) -> AssessmentContext:
@@ -159,4 +161,5 @@ def context(assessment) -> AssessmentContext:
         # What the scoring service counted for the bonus item (capped), at each stage.
         bonus_self=bonus_line.self_score if bonus_line else None,
         bonus_reviewed=bonus_line.reviewed_score if bonus_line else None,
+        words=plan_words(assessment.period.plan),
     )
