@@ -35,6 +35,8 @@ PASSWORD = "Qu1et-Harbor-77"
 SITE_NAME = "某区科技创新工作平台"
 FOOTER = "某区科技创新工作领导小组办公室"
 PLAN = "某区2021-2023"
+PLAN_TITLE = "某区科技创新三年行动方案（2021—2023年）"
+ACTION = "科技创新三年行动"  # the plan's 行动名称, in its notices' and forms' titles
 STREETS = ["东街办", "西街办", "南街办"]  # category 街办: 1 praised, 1 interviewed
 TOWNS = ["河镇", "山镇", "产业集聚区"]  # category 镇、集聚区
 GROUP = "各街办、镇、集聚区"
@@ -215,6 +217,7 @@ def test_a_district_sets_up_runs_ranks_and_prints_its_plan_without_code():
     )
 
     # 4. Letterhead: the district's 发文机关标志 and 发文字号 pattern, on the shipped 领导小组 letterhead.
+    from apps.lowcode.print_format.loader import digest
     from apps.lowcode.print_format.model import LetterHead, PrintFormat
 
     head = LetterHead.objects.get(name="领导小组")
@@ -227,12 +230,11 @@ def test_a_district_sets_up_runs_ranks_and_prints_its_plan_without_code():
         printed_by="某区科技创新工作领导小组办公室",
     )
 
-    # 4b. The shipped period and report formats name the action 科技创新赋能行动 in their titles, 主送 and
-    #     paragraphs, as the letterheads' placeholders do: the administrator rewrites those words in their
-    #     admin forms (打印格式; 版头与发文字号). The plan's 工作方案印发通知 is printed as shipped.
-    for name in ("年度考评结果通报", "自评报告表", "评分明细表"):
-        reword(admin, url("printformat", "change", PrintFormat.objects.get(name=name).pk, app="lowcode"))
+    # 4b. The office's letterhead too (its placeholders name the action 科技创新赋能行动). The print formats
+    #     are printed as shipped: they take every word from the district's data (its plan, its labels,
+    #     its categories, its indicator groups), nobody edits them.
     reword(admin, url("letterhead", "change", LetterHead.objects.get(name="领导小组办公室").pk, app="lowcode"))
+    shipped = {f.name: f.standard_digest for f in PrintFormat.objects.all()}
 
     # 5. Reference data and the plan, from xlsx: sub-districts, units and a group, the plan, its categories
     #    and assessees, tasks (one unit 牵头 and 责任, the group 配合), indicators, a period.
@@ -249,11 +251,12 @@ def test_a_district_sets_up_runs_ranks_and_prints_its_plan_without_code():
         [
             {
                 "编号": PLAN,
-                "方案标题": "某区科技创新三年行动方案（2021—2023年）",
+                "方案标题": PLAN_TITLE,
                 "开始日期": "2021-01-01",
                 "结束日期": "2023-12-31",
                 "发文字号": "某科创字〔2021〕1号",
                 "发文机关": "某区科技创新工作领导小组",
+                "行动名称": ACTION,
             }
         ],
     )
@@ -465,6 +468,28 @@ def test_a_district_sets_up_runs_ranks_and_prints_its_plan_without_code():
     flat = text.replace("\n", "")
     assert "对各类别排名第一（含并列）的街办、镇、集聚区予以通报表扬" in flat, text
     assert "加分项上限" not in flat, text
+    # Every word is the district's: its action and plan, its office (the site's 主办单位), its sub-districts
+    # as County is labelled, its categories, its one indicator group; no word of the demo's notice.
+    for words in (
+        f"关于2022年度{ACTION}考评结果的通报",
+        "各街办、镇、集聚区：",  # 主送: built from the County label (the plan has no unit category)
+        f"按照《{PLAN_TITLE}》（某科创字〔2021〕1号）",
+        f"{FOOTER}对各街办、镇、集聚区2022年度{ACTION}工作进行了年终综合考评",
+        "一、街办、镇、集聚区考评结果",
+        "（一）街办。第1名西街办，第2名东街办，第3名南街办。",
+        "（二）镇、集聚区。第1名产业集聚区，第2名河镇，第3名山镇。",
+        "对各类别排名末位（含并列）的街办、镇、集聚区，由领导小组组长约谈相关责任领导：街办南街办；镇、集聚区山镇。",
+        f"推动{ACTION}取得更大成效",
+        f"2022年度街办、镇、集聚区{ACTION}考评得分排名表",
+        "科技创新指标（100分）",
+    ):
+        assert words in flat, (words, text)
+    for word in ("县（市、区）", "市直", "附表3-1", "科技创新赋能行动", "政策保障", "综合评价", "加分"):
+        assert word not in flat, (word, text)
+    assert "四、有关要求" in flat, text  # no units' section: the plan assesses none
+    #     The shipped formats were printed as shipped: nobody edited them.
+    assert {f.name: f.standard_digest for f in PrintFormat.objects.all()} == shipped
+    assert all(digest(f) == f.standard_digest for f in PrintFormat.objects.all())
 
     # 11b. The plan's 印发通知 as shipped: the district's letterhead, its task list titled from its issuer.
     plan_pdf = admin.get(
@@ -519,6 +544,16 @@ def test_a_district_sets_up_runs_ranks_and_prints_its_plan_without_code():
     )
     assert printed.status_code == 200, printed.content[:300]
     pages["自评报告表"] = pdf_text(printed.content)
+    assert f"东街办2022年度{ACTION}自评报告表" in pages["自评报告表"].replace("\n", ""), pages["自评报告表"]
+    sheet = office.get(
+        "/api/method/frappe.utils.print_format.download_pdf",
+        {"doctype": "Score", "name": scores["东街办"].name, "format": "评分明细表"},
+    )
+    assert sheet.status_code == 200, sheet.content[:300]
+    pages["评分明细表"] = pdf_text(sheet.content)
+    assert f"东街办2022年度{ACTION}考评评分明细表" in pages["评分明细表"].replace("\n", ""), pages["评分明细表"]
+    for printed_text in (pages["自评报告表"], pages["评分明细表"]):
+        assert "县（市、区）" not in printed_text and "科技创新赋能行动" not in printed_text, printed_text
     # The doctype's new name reaches the fields that link to it (labelled as the doctype: 县（市、区）).
     meta = json.loads(pages[f"{filers['东街办']} /api/v2/doctype/SelfAssessment/meta"])["data"]
     assert {f["fieldname"]: f["label"] for f in meta["fields"]}["county"] == "街办、镇、集聚区"
