@@ -242,12 +242,12 @@ def test_every_bad_row_is_listed_with_its_row_number_and_nothing_is_saved(office
     assert problems == [
         "第3行：核定值“abc”不是数字",
         "第4行：县（市、区）“赣州新区”不存在（可填全称或简称）",
-        "第5行：指标序号“99”不是附表3-1中的指标",
+        "第5行：指标序号“99”不是县（市、区）考评指标（附表3-1）中的指标",
         "第6行：第11项“科技管理部门能力建设”为评审打分指标，不导入核定值",
         "第7行：缺少核定值（填写了数据来源，但核定值为空）",
         "第8行：章贡区第2项与第2行重复",
         "第9行：缺少县（市、区）",
-        "第10行：指标序号“第六项”不是附表3-1中的指标",
+        "第10行：指标序号“第六项”不是县（市、区）考评指标（附表3-1）中的指标",
     ]
     assert stored() == before
 
@@ -665,3 +665,42 @@ def test_admin_template_download(login):
     response = login("office").get(reverse("admin:innovation_action_officialvalue_template"), {"period": period.pk})
     assert response.status_code == 200 and response["Content-Type"] == official_data.XLSX_CONTENT_TYPE
     assert load_workbook(io.BytesIO(response.content))["填写说明"]["B3"].value == PERIOD
+
+
+# ------------------------------------------------------------------ words
+
+
+def test_the_template_and_its_messages_name_counties_and_the_scheme_as_the_administrator_labelled_them(office):
+    """A district relabels County (街镇) and the scheme's choice: the template's heading, notes, drop-down
+    and the import's messages say so; a sheet headed with the new label imports; no 县（市、区） or 附表3-1."""
+    from apps.lowcode.doctype.customization import PropertySetter
+
+    for values in (
+        {"doc_type": "County", "label": "街镇"},
+        {"doc_type": "Indicator Group", "field_name": "scheme", "choice_labels": "县级=街镇考评指标"},
+    ):
+        setter = PropertySetter(**values)
+        setter.full_clean()
+        setter.save()
+    workbook = load_workbook(io.BytesIO(official_data.template(PERIOD)))
+    data, notes = workbook["核定数据"], workbook["填写说明"]
+    assert data["A1"].value == "街镇" and data["A1"].comment.text.startswith("街镇全称或简称")
+    notes_text = "\n".join(str(cell.value) for row in notes.iter_rows() for cell in row if cell.value is not None)
+    assert "每行填写一个街镇一项指标的核定值" in notes_text and "指标序号为街镇考评指标中的序号" in notes_text
+    validation = next(v for v in data.data_validations.dataValidation if v.errorTitle != "指标序号")
+    assert validation.errorTitle == "街镇" and validation.error.startswith("不在街镇列表中")
+    every_text = "\n".join(
+        [notes_text, *(str(c.value) for c in data[1]), *(str(c.comment.text) for c in data[1] if c.comment)]
+    )
+    assert "县（市、区）" not in every_text and "附表3-1" not in every_text, every_text
+
+    header = ["街镇", "指标序号", "核定值"]
+    assert import_official_values(office, PERIOD, sheet(["章贡区", 2, 2.35], header=header)).created == 1
+    problems = problems_of(
+        lambda: import_official_values(office, PERIOD, sheet(["某街道", 2, 1], ["章贡区", 99, 1], header=header))
+    )
+    assert problems == ["第2行：街镇“某街道”不存在（可填全称或简称）", "第3行：指标序号“99”不是街镇考评指标中的指标"]
+    problems = problems_of(
+        lambda: import_official_values(office, PERIOD, sheet(["章贡区", 2], header=header[:1] + ["核定值"]))
+    )
+    assert problems == ["第1行：表头缺少必需的列：指标序号（须包含 街镇、指标序号、核定值）"]

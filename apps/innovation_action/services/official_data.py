@@ -41,6 +41,7 @@ from apps.innovation_action.doctype.assessment_period.model import AssessmentPer
 from apps.innovation_action.doctype.county.model import County
 from apps.innovation_action.doctype.indicator.model import (
     Indicator,
+    IndicatorGroup,
     Scheme,
     ValueSource,
 )
@@ -57,6 +58,7 @@ from apps.lowcode.exceptions import (
 from apps.lowcode.numbers import number_text
 from apps.lowcode.permissions import can, scope_queryset
 from apps.lowcode.scoring.rules import Method
+from apps.lowcode.website.site import site_name
 from apps.lowcode.workflow import engine
 from apps.lowcode.xlsx import reader as xlsx_reader
 from apps.lowcode.xlsx import styles as xlsx_styles
@@ -71,6 +73,8 @@ from apps.lowcode.xlsx.styles import (
 
 DATA_SHEET = "核定数据"
 NOTES_SHEET = "填写说明"
+# COUNTY is the column's key (and a heading old templates have); the template heads it as the County doctype
+# is labelled (county_label()), and both headings are read.
 COUNTY, NUMBER, TITLE, VALUE, TARGET, SOURCE, NOTE = (
     "县（市、区）",
     "指标序号",
@@ -103,6 +107,25 @@ MAX_LENGTH = {
 # Set while an import saves its rows: it synchronises the lines once at the end,
 # not once per saved value (see official_value_saved).
 _importing = contextvars.ContextVar("official_import_running", default=False)
+
+
+def county_label() -> str:
+    """What the assessees of the county scheme are called: the County doctype's label (县（市、区）, 街办、镇、集聚区)."""
+    return str(County._meta.verbose_name)
+
+
+def scheme_label() -> str:
+    """The county scheme as the administrator labelled its choice: 县（市、区）考评指标（附表3-1）."""
+    return str(dict(IndicatorGroup._meta.get_field("scheme").choices)[Scheme.COUNTY])
+
+
+def heading(title: str) -> str:
+    """A column's heading in the template and in messages: the county column as the doctype is labelled."""
+    return county_label() if title == COUNTY else title
+
+
+def required_text() -> str:
+    return "、".join(heading(title) for title in REQUIRED)
 
 
 class OfficialImportError(ValidationError):
@@ -199,7 +222,7 @@ def ensure_can_import(user) -> None:
 
 WIDTHS = {COUNTY: 22, NUMBER: 10, TITLE: 56, VALUE: 14, SOURCE: 22, NOTE: 32}
 HEADER_NOTES = {
-    NUMBER: "附表3-1 中的指标序号",
+    NUMBER: "考评指标中的指标序号（见“填写说明”）",
     TITLE: "仅供对照，导入时不读取",
     VALUE: "必填；填数字。百分比指标填百分数的数值，如 2.35 表示 2.35%。留空表示暂无核定值，该行不导入",
     SOURCE: "选填；公布或核定的主管部门，如 市统计局",
@@ -216,7 +239,7 @@ def template(period) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = DATA_SHEET
-    sheet.append(COLUMNS)
+    sheet.append([heading(title) for title in COLUMNS])
     for county in counties:
         for indicator in indicators:
             value = existing.get((county.pk, indicator.pk))
@@ -247,8 +270,8 @@ def county_note() -> str:
     """ "县（市、区）全称或简称，如 某某新区 或 新区": the example is one of this site's own counties with a short name."""
     example = next((c for c in County.objects.exclude(aliases="").order_by("order", "id") if c.alias_list()), None)
     if example is None:
-        return "县（市、区）全称或简称"
-    return f"县（市、区）全称或简称，如 {example.name} 或 {min(example.alias_list(), key=len)}"
+        return f"{county_label()}全称或简称"
+    return f"{county_label()}全称或简称，如 {example.name} 或 {min(example.alias_list(), key=len)}"
 
 
 def style_data_sheet(sheet, last_row: int) -> None:
@@ -257,7 +280,7 @@ def style_data_sheet(sheet, last_row: int) -> None:
         style_header(cell)
         note = county_note() if title == COUNTY else HEADER_NOTES.get(title)
         if note:
-            cell.comment = Comment(note, "赋能办")
+            cell.comment = Comment(note, site_name())
         sheet.column_dimensions[cell.column_letter].width = WIDTHS[title]
     sheet.row_dimensions[1].height = 22
     grey = Font(color="808080")
@@ -279,15 +302,16 @@ def write_notes(sheet, period: AssessmentPeriod, counties, indicators) -> tuple[
     sheet.append(["考评周期", period.title])
     sheet.append([PERIOD_CELL_LABEL, period.name])
     sheet.append([])
+    county = county_label()
     lines = [
-        "每行填写一个县（市、区）一项指标的核定值，以各主管部门公布或核定的数据为准。",
-        "县（市、区）可填全称或简称；指标序号为附表3-1 中的序号，只能导入自动计分的指标。",
+        f"每行填写一个{county}一项指标的核定值，以各主管部门公布或核定的数据为准。",
+        f"{county}可填全称或简称；指标序号为{scheme_label()}中的序号，只能导入自动计分的指标。",
         "核定值填数字；百分比指标填百分数的数值，如 2.35 表示 2.35%（单元格设为百分比格式的，按显示的百分数读取）。最多保留4位小数。",
         "核定值留空的行不导入，也不会删除系统中已有的核定值；如需删除，请在系统“核定数据”中删除该条记录。",
         "数据来源、备注按本表保存：单元格留空即清空原有内容；若删除了整列，则保留系统中原有内容。",
-        "各县（市、区）的目标值不在此导入，请在系统“考评目标”中填写或按年度导入。",
+        f"各{county}的目标值不在此导入，请在系统“考评目标”中填写或按年度导入。",
         "导入整体生效：任何一行有误，全部不保存，系统按行号列出所有问题，改正后重新导入即可。",
-        "导入后，各县（市、区）尚未审定的自评报告同步显示核定值；已审定的自评报告保持审定时的数据。",
+        f"导入后，各{county}尚未审定的自评报告同步显示核定值；已审定的自评报告保持审定时的数据。",
         f"只支持 .xlsx 文件，不超过 {xlsx_reader.MAX_FILE_SIZE // 1048576} MB、{MAX_DATA_ROWS} 行；“考核指标”列仅供对照。",
     ]
     for number, line in enumerate(lines, start=1):
@@ -298,7 +322,7 @@ def write_notes(sheet, period: AssessmentPeriod, counties, indicators) -> tuple[
         row[1].alignment = Alignment(wrap_text=True, vertical="top")
     sheet.append([])
     header_row = sheet.max_row + 1
-    sheet.append(["县（市、区）", "简称/别名"])
+    sheet.append([county, "简称/别名"])
     for county in counties:
         sheet.append([county.name, "、".join(county.alias_list())])
     county_range = f"'{NOTES_SHEET}'!$A${header_row + 1}:$A${header_row + len(counties)}"
@@ -322,8 +346,8 @@ def add_validations(sheet, rows: int, county_range: str, number_range: str) -> N
         formula1=county_range,
         allow_blank=True,
         errorStyle="warning",
-        errorTitle="县（市、区）",
-        error="不在县（市、区）列表中；简称请确认在“填写说明”的别名中",
+        errorTitle=county_label(),
+        error=f"不在{county_label()}列表中；简称请确认在“填写说明”的别名中",
     )
     number = DataValidation(
         type="list",
@@ -371,6 +395,7 @@ def header_columns(cells) -> dict[str, int]:
     """Column title -> index, for the known titles of a header row (normalised, aliases accepted)."""
     names = {normalized(title): title for title in RECOGNISED}
     names.update({normalized(alias): title for title, aliases in HEADER_ALIASES.items() for alias in aliases})
+    names[normalized(county_label())] = COUNTY
     found: dict[str, int] = {}
     for index, cell in enumerate(cells):
         title = names.get(normalized(cell_text(cell)))
@@ -396,7 +421,10 @@ def read_sheet(workbook, period: AssessmentPeriod) -> tuple[list[SheetRow], set[
                 missing = [title for title in REQUIRED if title not in columns]
                 if missing:
                     raise OfficialImportError(
-                        [f"第{number}行：表头缺少必需的列：{'、'.join(missing)}（须包含 {'、'.join(REQUIRED)}）"]
+                        [
+                            f"第{number}行：表头缺少必需的列：{'、'.join(heading(t) for t in missing)}"
+                            f"（须包含 {required_text()}）"
+                        ]
                     )
             elif number >= 10:
                 break
@@ -409,7 +437,7 @@ def read_sheet(workbook, period: AssessmentPeriod) -> tuple[list[SheetRow], set[
         rows.append(row)
     if not header_row:
         raise OfficialImportError(
-            [f"工作表“{sheet.title}”的前10行中找不到表头（须包含 {'、'.join(REQUIRED)} 列），请使用下载的导入模板"]
+            [f"工作表“{sheet.title}”的前10行中找不到表头（须包含 {required_text()} 列），请使用下载的导入模板"]
         )
     return rows, set(columns)
 
@@ -462,7 +490,7 @@ class RowChecker:
     def county(self, row: SheetRow) -> County | None:
         text = row.text(COUNTY)
         if not text:
-            return self.problem(row, f"缺少{COUNTY}")
+            return self.problem(row, f"缺少{county_label()}")
         if text not in self._counties:
             try:
                 self._counties[text] = County.resolve(text)
@@ -470,7 +498,7 @@ class RowChecker:
                 self._counties[text] = None
         county = self._counties[text]
         if county is None:
-            return self.problem(row, f"{COUNTY}“{text}”不存在（可填全称或简称）")
+            return self.problem(row, f"{county_label()}“{text}”不存在（可填全称或简称）")
         if county.pk not in self.allowed_counties:
             return self.problem(row, f"无权导入{county.name}的数据")
         return county
@@ -486,7 +514,7 @@ class RowChecker:
         whole = number is not None and number == number.to_integral_value()
         indicator = self.indicators.get(int(number)) if whole else None
         if indicator is None:
-            return self.problem(row, f"{NUMBER}“{text}”不是附表3-1中的指标")
+            return self.problem(row, f"{NUMBER}“{text}”不是{scheme_label()}中的指标")
         if not importable(indicator):
             return self.problem(row, why_not_importable(indicator))
         return indicator

@@ -8,6 +8,7 @@ from django.urls import path, reverse
 
 from apps.innovation_action.doctype.action_plan.model import ActionPlan, PlanTarget
 from apps.innovation_action.doctype.assessment_category.model import AssessmentCategory
+from apps.innovation_action.doctype.county.model import County
 from apps.innovation_action.doctype.indicator.model import BonusRule, Indicator
 from apps.innovation_action.doctype.plan_assessee.model import PlanAssessee
 from apps.innovation_action.doctype.task.model import TaskUnit
@@ -163,6 +164,7 @@ class ActionPlanAdmin(DocumentAdmin):
                 "title_placeholder": new_year.default_title(source, source.end_date.year + 1),
                 "counts": copy_counts(source),
                 "source_url": change_url(source),
+                "county_label": County._meta.verbose_name,
             },
         )
 

@@ -133,6 +133,7 @@ class OfficialValueAdmin(DocumentAdmin):
                 "problems": problems,
                 "error": error,
                 "template_url": reverse("admin:innovation_action_officialvalue_template"),
+                "county_label": official_data.county_label(),
                 "changelist_url": reverse("admin:innovation_action_officialvalue_changelist"),
             },
         )
