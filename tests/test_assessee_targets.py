@@ -120,6 +120,44 @@ def test_a_new_target_rescores_the_open_reports_at_once(district, office):
     assert line(own, 3).self_score == D("3.00")  # 12 ÷ 24 = 50%
 
 
+def delete_in_admin(web, target):
+    page = reverse("admin:innovation_action_assesseetarget_delete", args=[target.pk])
+    assert web.post(page, {"post": "yes"}).status_code == 302
+
+
+def delete_selected_in_admin(web, target):
+    listing = reverse("admin:innovation_action_assesseetarget_changelist")
+    answer = web.post(listing, {"action": "delete_selected", "_selected_action": [target.pk], "post": "yes"})
+    assert answer.status_code == 302
+
+
+def delete_by_api(web, target):
+    ok(api_client("office").delete(f"/api/resource/Assessee Target/{target.name}"))
+
+
+def delete_by_client_method(web, target):
+    body = {"doctype": "Assessee Target", "name": target.name}
+    assert api_client("office").post("/api/method/frappe.client.delete", body, format="json").status_code == 200
+
+
+@pytest.mark.parametrize("delete", [delete_in_admin, delete_selected_in_admin, delete_by_api, delete_by_client_method])
+def test_deleting_a_target_from_any_door_rescores_against_the_indicators_target(district, office, client, delete):
+    """A deleted target is gone from the scores at once, as a saved one is there at once: the line goes
+    back to the indicator's target and says so (沙河镇 keeps one, so the indicator still has targets)."""
+    target = set_target(office, district, 3, SUB_DISTRICT, 15)
+    set_target(office, district, 3, "沙河镇", 20)
+    own = create(SUB_DISTRICT)
+    edit(own, lines={3: {"value": "12"}})
+    assert line(own, 3).self_score == D("4.80")
+    client.force_login(office)
+    delete(client, target)
+    assert not AssesseeTarget.objects.filter(pk=target.pk).exists()
+    assert line(own, 3).self_score == D("0.14")  # 6 × 12 ÷ 513
+    assert line(own, 3).self_note == (
+        "填报值 12；目标值 513（指标目标）；完成率法：完成率 = 12 ÷ 513 = 2.34%；得分 = 6 × 2.34% = 0.14"
+    )
+
+
 def test_efficacy_coefficient_with_the_assessees_target_and_floor(district, office):
     configure(district, 4, scoring_method="efficacy_coefficient", target=D(2), floor=D(0))
     set_target(office, district, 4, SUB_DISTRICT, 10, floor=5)

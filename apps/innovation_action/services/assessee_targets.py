@@ -23,7 +23,7 @@ sheet titled after the chosen indicator (第3项…, 3, 2023-C-03 or its title).
 A target for a year applies to every period of the plan ending in that year;
 a target set for one period (in the admin, the API or the generic data
 import) wins over its year's. Scores follow: the periods concerned are
-recomputed after an import, and after any target is saved.
+recomputed after an import, and after any target is saved or deleted.
 """
 
 import contextvars
@@ -68,7 +68,7 @@ DATA_SHEET = "年度目标"
 NOTES_SHEET = "填写说明"
 INDICATOR_CELL_LABEL = "指标编号"  # the notes sheet says which indicator a template was made for
 
-# Set while an import saves its rows: the periods are recomputed once at the end (see target_saved).
+# Set while an import saves its rows: the periods are recomputed once at the end (see target_changed).
 _importing = contextvars.ContextVar("year_targets_import_running", default=False)
 
 
@@ -432,8 +432,8 @@ def recompute(indicator: Indicator, years=(), period=None) -> str:
     return "；".join(messages)
 
 
-def target_saved(doc: AssesseeTarget, **context) -> None:
-    """Document event (hooks.py): a target saved in the admin, the API or the data import moves the
-    scores of the periods it applies to at once."""
+def target_changed(doc: AssesseeTarget, **context) -> None:
+    """Document event (hooks.py): a target saved or deleted in the admin, the API or the data import
+    moves the scores of the periods it applies to at once (a deleted one: back to the indicator's target)."""
     if not _importing.get():
         recompute(doc.indicator, [doc.year] if doc.year else (), doc.period)
