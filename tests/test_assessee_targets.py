@@ -455,3 +455,104 @@ def test_a_workbook_with_a_sheet_per_indicator_is_read_at_the_chosen_indicators_
         (3, D(15)),
         (4, D(40)),
     }
+
+
+# ------------------------------------------------------------------ 不允许值 in the yearly table
+
+
+def floor_sheet(header, *rows) -> SimpleUploadedFile:
+    workbook = Workbook()
+    workbook.active.append(header)
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return SimpleUploadedFile("不允许值.xlsx", buffer.getvalue())
+
+
+def stored_floors() -> dict:
+    return {(t.county.name, t.year): (t.target, t.floor) for t in AssesseeTarget.objects.select_related("county")}
+
+
+FLOOR_HEADER = ["序号", "街办、镇", "2022年", "2023年", "2022年不允许值", "2023年不允许值"]
+
+
+def test_a_yearly_table_sets_floors_in_their_own_columns(two_years, office):
+    """功效系数法 reads 不允许值: a column per year titled 2023年不允许值, beside the targets."""
+    configure(two_years, 4, scoring_method="efficacy_coefficient", target=D(2), floor=D(0))
+    four = indicator(two_years, 4)
+    own = create(SUB_DISTRICT)
+    edit(own, lines={4: {"value": "9"}})
+    result = import_year_targets(
+        office,
+        four.name,
+        floor_sheet(FLOOR_HEADER, [1, SUB_DISTRICT, 10, 12, 5, 6], [2, "沙河", None, 9, None, None]),
+    )
+    assert (result.created, result.updated, result.unchanged) == (3, 0, 0)
+    assert stored_floors() == {
+        (SUB_DISTRICT, 2022): (D(10), D(5)),
+        (SUB_DISTRICT, 2023): (D(12), D(6)),
+        ("沙河镇", 2023): (D(9), None),
+    }
+    assert result.messages[0] == f"第2行：{SUB_DISTRICT} 2022年 新增目标 10、不允许值 5"
+    assert line(own, 4).self_score == D("4.80")  # 60 + 40 × (9 − 6) ÷ (12 − 6) = 80
+    assert line(own, 4).self_note.startswith("填报值 9；目标值 12、不允许值 6（本单位2023年目标）；功效系数法：")
+    # A sheet of floors alone changes the floors of stored targets and nothing else.
+    again = import_year_targets(office, four, floor_sheet(["街办、镇", "2023年不允许值"], [SUB_DISTRICT, 8]))
+    assert (again.created, again.updated, again.unchanged) == (0, 1, 0)
+    assert again.messages == [f"第2行：{SUB_DISTRICT} 2023年 不允许值 6 → 8"]
+    assert stored_floors()[(SUB_DISTRICT, 2023)] == (D(12), D(8))
+    assert line(own, 4).self_score == D("4.20")  # 60 + 40 × (9 − 8) ÷ (12 − 8) = 70, of 6 points
+
+
+def test_bad_floors_are_reported_by_row_and_nothing_is_saved(two_years, office):
+    configure(two_years, 4, scoring_method="efficacy_coefficient", target=D(2), floor=D(0))
+    four = indicator(two_years, 4)
+    import_year_targets(office, four, floor_sheet(FLOOR_HEADER, [1, SUB_DISTRICT, 10, 12, 5, 6]))
+    before = stored_floors()
+    with pytest.raises(TargetImportError) as caught:
+        import_year_targets(
+            office,
+            four,
+            floor_sheet(
+                [*FLOOR_HEADER, "2030年不允许值"],
+                [1, SUB_DISTRICT, 11, 13, 4, 5],  # fine alone, saved only if all are
+                [2, "沙河镇", 8, None, "八", None],  # not a number
+            ),
+        )
+    assert caught.value.problems == [
+        "表头：2030年不在该指标所属工作方案的年度内（2022年、2023年）",
+        "第3行：2022年不允许值“八”不是数字",
+    ]
+    with pytest.raises(TargetImportError) as caught:
+        import_year_targets(
+            office,
+            four,
+            floor_sheet(
+                FLOOR_HEADER,
+                [1, SUB_DISTRICT, 11, 13, 4, 13],  # the floor must be below the target
+                [2, "沙河镇", None, None, 3, None],  # a floor without any target
+            ),
+        )
+    assert caught.value.http_status == 417
+    assert caught.value.problems == [
+        f"第2行：{SUB_DISTRICT} 2023年：不允许值：功效系数法的不允许值须小于目标值",
+        "第3行：沙河镇 2022年：只填了不允许值，没有目标值；请同时填写该年度的目标值",
+    ]
+    assert stored_floors() == before
+
+
+def test_the_template_of_an_indicator_with_floors_has_floor_columns(two_years, office):
+    configure(two_years, 4, scoring_method="efficacy_coefficient", target=D(2), floor=D(0))
+    four = indicator(two_years, 4)
+    import_year_targets(office, four, floor_sheet(FLOOR_HEADER, [1, SUB_DISTRICT, 10, 12, None, 6]))
+    workbook = load_workbook(io.BytesIO(assessee_targets.year_template(four)))
+    rows = list(workbook["年度目标"].iter_rows(values_only=True))
+    assert rows[0] == ("县（市、区）", "2022年", "2023年", "2022年不允许值", "2023年不允许值")
+    assert (SUB_DISTRICT, 10, 12, None, 6) in rows
+    notes = " ".join(str(cell) for row in workbook["填写说明"].iter_rows(values_only=True) for cell in row)
+    assert "2023年不允许值" in notes
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    result = import_year_targets(office, four, SimpleUploadedFile("t.xlsx", buffer.getvalue()))
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 2)

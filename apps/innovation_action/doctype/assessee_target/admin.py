@@ -40,7 +40,8 @@ class ImportForm(forms.Form):
     )
     file = forms.FileField(
         label="xlsx 文件",
-        help_text="每行一个考评对象，每列一个年度（如 2021、2022、2023）；留空的单元格不修改已有目标",
+        help_text="每行一个考评对象，每列一个年度（如 2021、2022、2023）；不允许值填在“2023年不允许值”这样的列中；"
+        "留空的单元格不修改已有目标",
         widget=forms.ClearableFileInput(
             attrs={"class": "form-control", "accept": ".xlsx", "style": "max-width: 32rem"}
         ),
