@@ -60,6 +60,7 @@ from apps.lowcode.permissions import can, scope_queryset
 from apps.lowcode.scoring.rules import Method
 from apps.lowcode.xlsx import reader as xlsx_reader
 from apps.lowcode.xlsx import styles as xlsx_styles
+from apps.lowcode.xlsx.problems import SheetProblemsError
 from apps.lowcode.xlsx.reader import cell_number, cell_text, normalized
 from apps.lowcode.xlsx.styles import BORDER, excel_number, style_header, workbook_bytes
 
@@ -71,7 +72,6 @@ TOTAL_ROWS = {"合计", "总计", "小计", "全区", "全市", "全县", "全�
 HEADER_SEARCH_ROWS = 10
 XLSX_CONTENT_TYPE = xlsx_styles.XLSX_CONTENT_TYPE  # the admin, the API and the tests name it here
 MAX_DATA_ROWS = 2000
-MAX_LISTED_PROBLEMS = 200
 DATA_SHEET = "年度目标"
 NOTES_SHEET = "填写说明"
 INDICATOR_CELL_LABEL = "指标编号"  # the notes sheet says which indicator a template was made for
@@ -80,15 +80,8 @@ INDICATOR_CELL_LABEL = "指标编号"  # the notes sheet says which indicator a 
 _importing = contextvars.ContextVar("year_targets_import_running", default=False)
 
 
-class TargetImportError(ValidationError):
-    """The sheet was refused; ``problems`` lists each one ("第5行：…"), nothing was saved."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        shown = problems[:MAX_LISTED_PROBLEMS]
-        more = len(problems) - len(shown)
-        text = "\n".join(shown) + (f"\n……另有 {more} 处问题未列出" if more else "")
-        super().__init__(f"导入失败，未保存任何数据。共 {len(problems)} 处问题：\n{text}")
+class TargetImportError(SheetProblemsError):
+    """The yearly target table was refused; ``problems`` lists each one ("第5行：…"), nothing was saved."""
 
 
 @dataclass

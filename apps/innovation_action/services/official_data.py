@@ -60,6 +60,7 @@ from apps.lowcode.scoring.rules import Method
 from apps.lowcode.workflow import engine
 from apps.lowcode.xlsx import reader as xlsx_reader
 from apps.lowcode.xlsx import styles as xlsx_styles
+from apps.lowcode.xlsx.problems import SheetProblemsError
 from apps.lowcode.xlsx.reader import cell_number, cell_text, normalized
 from apps.lowcode.xlsx.styles import (
     BORDER,
@@ -93,7 +94,6 @@ HEADER_ALIASES = {
 }
 PERIOD_CELL_LABEL = "周期编号"  # the notes sheet says which period a template was made for
 MAX_DATA_ROWS = 5000
-MAX_LISTED_PROBLEMS = 200
 XLSX_CONTENT_TYPE = xlsx_styles.XLSX_CONTENT_TYPE  # the admin, the API and the tests name it here
 MAX_LENGTH = {
     SOURCE: OfficialValue._meta.get_field("source").max_length,
@@ -105,15 +105,8 @@ MAX_LENGTH = {
 _importing = contextvars.ContextVar("official_import_running", default=False)
 
 
-class OfficialImportError(ValidationError):
-    """The sheet was refused; ``problems`` lists each one ("第5行：…"), nothing was saved."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        shown = problems[:MAX_LISTED_PROBLEMS]
-        more = len(problems) - len(shown)
-        text = "\n".join(shown) + (f"\n……另有 {more} 处问题未列出" if more else "")
-        super().__init__(f"导入失败，未保存任何数据。共 {len(problems)} 处问题：\n{text}")
+class OfficialImportError(SheetProblemsError):
+    """The official values sheet was refused; ``problems`` lists each one ("第5行：…"), nothing was saved."""
 
 
 @dataclass
