@@ -481,6 +481,14 @@ def test_editing_an_official_value_through_the_api_updates_the_draft_lines(offic
     assert line_values(draft)[2] == Decimal("2.6")
 
 
+def test_deleting_an_official_value_through_the_api_clears_it_from_the_draft_lines(office):
+    draft = create_assessment("zhanggong", "章贡区")["name"]
+    import_official_values(office, PERIOD, sheet(["章贡区", 2, None, 2.35, None, None]))
+    assert line_values(draft)[2] == Decimal("2.35")
+    ok(client("office").delete("/api/resource/Official Value/2023-Y-章贡区-02"))
+    assert line_values(draft)[2] is None  # the after_delete event synced the lines at once
+
+
 def test_a_self_assessment_created_after_the_import_shows_the_official_values(office):
     import_official_values(office, PERIOD, sheet(["章贡区", 2, None, 2.35, None, None]))
     draft = create_assessment("zhanggong", "章贡区")["name"]

@@ -300,18 +300,11 @@ def indicator_sheet(workbook, indicator: Indicator):
 
 def check_template_indicator(workbook, indicator: Indicator) -> None:
     """A template made for another indicator is refused: its targets would land on the wrong one."""
-    if NOTES_SHEET not in workbook.sheetnames:
-        return
-    for _, cells in zip(range(6), workbook[NOTES_SHEET].iter_rows(max_col=2)):
-        if len(cells) == 2 and cell_text(cells[0]) == INDICATOR_CELL_LABEL:
-            code = cell_text(cells[1])
-            if code and code != indicator.name:
-                raise TargetImportError(
-                    [
-                        f"该文件是考评指标“{code}”的导入模板，与所选指标“{indicator.name}”不一致；请选择正确的指标或重新下载模板"
-                    ]
-                )
-            return
+    code = xlsx_reader.template_mark(workbook, NOTES_SHEET, INDICATOR_CELL_LABEL)
+    if code and code != indicator.name:
+        raise TargetImportError(
+            [f"该文件是考评指标“{code}”的导入模板，与所选指标“{indicator.name}”不一致；请选择正确的指标或重新下载模板"]
+        )
 
 
 # ------------------------------------------------------------------ checking and saving

@@ -409,20 +409,15 @@ def read_sheet(workbook, period: AssessmentPeriod) -> tuple[list[SheetRow], set[
 
 def check_template_period(workbook, period: AssessmentPeriod) -> None:
     """A template made for another period is refused: its values would land in the wrong period."""
-    if NOTES_SHEET not in workbook.sheetnames:
-        return
-    for _, cells in zip(range(6), workbook[NOTES_SHEET].iter_rows(max_col=2)):
-        if len(cells) == 2 and cell_text(cells[0]) == PERIOD_CELL_LABEL:
-            code = cell_text(cells[1])
-            if code and code != period.name:
-                other = AssessmentPeriod.objects.filter(name=code).first()
-                raise OfficialImportError(
-                    [
-                        f"该文件是“{other or code}”（{code}）的导入模板，与所选考评周期"
-                        f"“{period.title}”（{period.name}）不一致；请选择正确的周期或重新下载模板"
-                    ]
-                )
-            return
+    code = xlsx_reader.template_mark(workbook, NOTES_SHEET, PERIOD_CELL_LABEL)
+    if code and code != period.name:
+        other = AssessmentPeriod.objects.filter(name=code).first()
+        raise OfficialImportError(
+            [
+                f"该文件是“{other or code}”（{code}）的导入模板，与所选考评周期"
+                f"“{period.title}”（{period.name}）不一致；请选择正确的周期或重新下载模板"
+            ]
+        )
 
 
 # ------------------------------------------------------------------ checking and saving
