@@ -367,6 +367,20 @@ def test_the_admin_page_and_the_api_import_a_table(two_years, office, client):
         {"indicator": three.pk, "file": wide_sheet([1, SUB_DISTRICT, 10, 15])},
     )
     assert "新增 2 条" in answer.content.decode()
+    # 预览 first: what the sheet would do, nothing saved; 确认导入 then imports the file the preview kept.
+    url = reverse("admin:innovation_action_assesseetarget_import")
+    preview = client.post(url, {"indicator": three.pk, "file": wide_sheet([1, "沙河镇", 5, 6]), "action": "preview"})
+    page = preview.content.decode()
+    assert "预览：尚未保存任何数据" in page and "确认导入后将：新增 2 条" in page and 'id="import-confirm"' in page
+    assert AssesseeTarget.objects.count() == 2
+    token = preview.context["token"]
+    assert token
+    confirmed = client.post(url, {"indicator": three.pk, "token": token, "action": "import"})
+    assert "导入成功" in confirmed.content.decode() and "新增 2 条" in confirmed.content.decode()
+    assert stored_targets()[("沙河镇", 2023)] == D(6)
+    again = client.post(url, {"indicator": three.pk, "token": token, "action": "import"})
+    assert "试导入的文件已过期，请重新选择文件" in again.content.decode()  # the kept file went with the import
+    AssesseeTarget.objects.filter(county__name="沙河镇").delete()
     # The API: the office imports, a county user is refused.
     response = api_client("office").post(
         "/api/method/innovation_action.api.import_year_targets",

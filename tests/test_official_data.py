@@ -668,6 +668,23 @@ def test_admin_import_page_shows_problems_and_keeps_the_period(login):
     assert not OfficialValue.objects.exists()
 
 
+def test_admin_import_page_previews_then_confirms(login):
+    """The page both imports share: 预览 saves nothing and shows what would be; 确认导入 imports the kept file."""
+    client_ = login("office")
+    period = official_data.resolve_period(PERIOD)
+    url = reverse("admin:innovation_action_officialvalue_import")
+    preview = client_.post(
+        url, {"period": period.pk, "file": upload(xlsx([["章贡区", 2, None, 2.35]])), "action": "preview"}
+    )
+    page = preview.content.decode()
+    assert 'id="import-preview"' in page and "确认导入后将：新增 1 条" in page
+    assert "章贡区 第2项 新增核定值 2.35" in page
+    assert not OfficialValue.objects.exists()
+    confirmed = client_.post(url, {"period": period.pk, "token": preview.context["token"], "action": "import"})
+    assert 'id="import-result"' in confirmed.content.decode()
+    assert OfficialValue.objects.get(county__name="章贡区", period=period).value == Decimal("2.35")
+
+
 def test_admin_template_download(login):
     period = official_data.resolve_period(PERIOD)
     response = login("office").get(reverse("admin:innovation_action_officialvalue_template"), {"period": period.pk})

@@ -1,5 +1,6 @@
 """An app's own xlsx import page in a doctype's admin: choose what the sheet is for, download its template,
-upload, and see what was saved, or every problem by row with nothing saved.
+upload, preview what it would do (nothing saved), confirm, and see what was saved, or every problem by row
+with nothing saved. 导入 without a preview does both at once.
 
 Used by the imports whose sheet is not one row per record (the generic Data Import,
 data_import.py, is): 核定数据 per period, 按年度导入目标 per indicator. A doctype's
@@ -10,11 +11,13 @@ The business rules stay in the app's services, shared with the API.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.http import content_disposition_header
 
+from apps.lowcode.admin.data_import import drop, kept_upload, stash
 from apps.lowcode.exceptions import FrappeError
 from apps.lowcode.permissions import can
 from apps.lowcode.xlsx.problems import SheetProblemsError
@@ -28,8 +31,9 @@ class SheetImportAdminMixin:
 
     # ------------------------------------------------------------ what a doctype says
 
-    def import_sheet(self, request, form):
-        """Import the valid form's file; the result the page shows. Raise SheetProblemsError or a FrappeError."""
+    def import_sheet(self, request, form, upload):
+        """Import ``upload`` for what the valid form chose; the result the page shows. Raise SheetProblemsError
+        or a FrappeError. A preview runs it too, in a transaction then rolled back."""
         raise NotImplementedError
 
     def sheet_template(self, request) -> tuple[bytes, str]:
@@ -67,15 +71,25 @@ class SheetImportAdminMixin:
         return super().changelist_view(request, {**(extra_context or {}), **context})
 
     def sheet_import_view(self, request):
-        """GET shows the form, POST imports and shows the outcome on the same page."""
+        """GET shows the form. POST 预览 imports in a transaction rolled back and keeps the file for 确认导入;
+        POST 导入 (or 确认导入 with the kept file's token) imports; the outcome shows on the same page."""
         if not self.can_import_sheet(request):
             raise PermissionDenied
         result = problems = error = None
+        preview, token = False, ""
         if request.method == "POST":
             form = self.sheet_import_form(request.POST, request.FILES)
+            if request.POST.get("token") and not request.FILES.get("file"):
+                form.fields["file"].required = False  # 确认导入: the file the preview kept
+            preview = request.POST.get("action") == "preview"
             if form.is_valid():
                 try:
-                    result = self.import_sheet(request, form)
+                    upload, token = kept_upload(request)
+                    with transaction.atomic():
+                        result = self.import_sheet(request, form, upload)
+                        if preview:  # nothing of it is saved: the scores recomputed in it neither
+                            transaction.set_rollback(True)
+                    token = stash(request.user, upload, token) if preview else drop(request.user, token)
                 except SheetProblemsError as exc:
                     problems = exc.problems
                 except FrappeError as exc:
@@ -92,6 +106,8 @@ class SheetImportAdminMixin:
                 "form": form,
                 "chooser": form[next(name for name in form.fields if name != "file")],
                 "result": result,
+                "preview": preview and result is not None,
+                "token": token,
                 "problems": problems,
                 "error": error,
                 "template_url": self._sheet_url("template"),

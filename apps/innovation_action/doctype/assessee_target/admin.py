@@ -89,10 +89,8 @@ class AssesseeTargetAdmin(SheetImportAdminMixin, DocumentAdmin):
 
     # ------------------------------------------------------------ 按年度导入目标 (lowcode/admin/sheet_import.py)
 
-    def import_sheet(self, request, form):
-        return assessee_targets.import_year_targets(
-            request.user, form.cleaned_data["indicator"], form.cleaned_data["file"]
-        )
+    def import_sheet(self, request, form, upload):
+        return assessee_targets.import_year_targets(request.user, form.cleaned_data["indicator"], upload)
 
     def sheet_import_initial(self, request):
         chosen = request.GET.get("indicator")

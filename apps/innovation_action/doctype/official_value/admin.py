@@ -84,10 +84,8 @@ class OfficialValueAdmin(SheetImportAdminMixin, DocumentAdmin):
 
     # ------------------------------------------------------------ 导入核定数据 (lowcode/admin/sheet_import.py)
 
-    def import_sheet(self, request, form):
-        return official_data.import_official_values(
-            request.user, form.cleaned_data["period"], form.cleaned_data["file"]
-        )
+    def import_sheet(self, request, form, upload):
+        return official_data.import_official_values(request.user, form.cleaned_data["period"], upload)
 
     def sheet_import_initial(self, request):
         return {"period": default_period(request)}
