@@ -11,13 +11,16 @@ user against a live server, see below.
 
 import faulthandler
 import hashlib
+import io
 import json
 import os
+import re
+import zipfile
 
 import pytest
 import requests
 import schemathesis
-from hypothesis import HealthCheck, Phase, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     Bundle,
@@ -539,3 +542,128 @@ def settings_for_machine():
         suppress_health_check=list(HealthCheck),
         phases=[Phase.explicit, Phase.generate],
     )
+
+
+# ------------------------------------------------------------------ the yearly target import, with hostile input
+#
+# The schema phase above sends the import random indicator names (never an existing one) and random bytes; here
+# the indicators are real as often as not, the files are workbooks of hostile cells (wrong types, NaN, huge
+# numbers, long texts, a floor column without targets), broken zips, random bytes or over the size limit, fields
+# go missing or come as JSON, and the callers include users who may not import. Every answer is a success or a
+# 4xx with a Chinese message, never a 5xx; nobody but the office (and administrators) ever imports.
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+TARGET_USERS = ["office", "admin", "zhanggong", "leader", None]  # None: not logged in
+IMPORTERS = {"office", "admin"}
+HEADINGS = [
+    "街办、镇",
+    "县（市、区）",
+    "单位",
+    "序号",
+    "2023",
+    "2023年",
+    "2023年目标",
+    "2023年不允许值",
+    "2030年",
+    "",
+    None,
+]
+CELLS = st.one_of(
+    st.none(),
+    st.sampled_from(["章贡区", "南康", "合计", "市工信局", "无名镇", "八", "1,234", "12%", "—", "=1/0", "\x00"]),
+    st.text(max_size=40),
+    st.integers(min_value=-(10**30), max_value=10**30),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.booleans(),
+    st.dates(),
+)
+OVERSIZED = object()  # a file over the upload limit, built once
+
+
+def hostile_workbook(header, rows) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in [header, *rows]:
+        try:
+            sheet.append(row)
+        except Exception:  # noqa: BLE001 - openpyxl refuses some values (control characters): leave them out
+            sheet.append([None for _ in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def broken_zip() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "garbage")
+    return buffer.getvalue()
+
+
+FILES = st.one_of(
+    st.builds(
+        hostile_workbook,
+        st.lists(st.sampled_from(HEADINGS), min_size=1, max_size=6),
+        st.lists(st.lists(CELLS, max_size=6), max_size=6),
+    ),
+    st.binary(max_size=512),
+    st.just(broken_zip()),
+    st.just(b""),
+    st.just(OVERSIZED),
+    st.none(),  # no file at all
+)
+INDICATORS = st.one_of(
+    st.sampled_from(
+        ["2023-C-03", "2023-C-04", "2023-U-05", "2023-C-15", "2023-C-3", " 2023-C-03 ", "", "2023-C-03" * 200]
+    ),
+    st.text(max_size=60),
+    st.none(),  # the field left out
+)
+
+
+@pytest.mark.django_db
+@given(
+    username=st.sampled_from(TARGET_USERS),
+    indicator=INDICATORS,
+    upload=FILES,
+    as_json=st.booleans(),
+    get_template=st.booleans(),
+)
+@settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+def test_the_yearly_target_import_answers_hostile_input_with_a_chinese_4xx(
+    username, indicator, upload, as_json, get_template
+):
+    from django.contrib.auth.models import User
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from rest_framework.test import APIClient
+
+    from apps.innovation_action.models import AssesseeTarget
+    from apps.lowcode.xlsx.reader import MAX_FILE_SIZE
+
+    api = APIClient()
+    if username:
+        api.force_login(User.objects.get(username=username))
+    params = {} if indicator is None else {"indicator": indicator}
+    before = AssesseeTarget.objects.count()
+    if get_template:
+        response = api.get("/api/method/innovation_action.api.year_targets_template", params)
+    elif as_json:
+        body = {**params, "file": "" if upload is None else "a.xlsx"}
+        response = api.post("/api/method/innovation_action.api.import_year_targets", body, format="json")
+    else:
+        content = b"\0" * (MAX_FILE_SIZE + 1) if upload is OVERSIZED else upload
+        if content is not None:
+            params["file"] = SimpleUploadedFile("目标.xlsx", content)
+        response = api.post("/api/method/innovation_action.api.import_year_targets", params, format="multipart")
+    assert response.status_code < 500, response.content[:2000]
+    if response.status_code >= 400:
+        message = response.json().get("message") or response.json().get("exc") or ""
+        assert CJK.search(str(message)), response.content[:2000]
+    if username not in IMPORTERS:  # refused (403, or 417 for a missing field, checked first), nothing changed
+        assert 400 <= response.status_code < 500, response.content[:2000]
+        assert AssesseeTarget.objects.count() == before
+    elif response.status_code == 200 and not get_template:
+        assert {"created", "updated", "unchanged", "summary"} <= set(response.json()["message"])

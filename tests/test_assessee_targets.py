@@ -120,6 +120,44 @@ def test_a_new_target_rescores_the_open_reports_at_once(district, office):
     assert line(own, 3).self_score == D("3.00")  # 12 ÷ 24 = 50%
 
 
+def delete_in_admin(web, target):
+    page = reverse("admin:innovation_action_assesseetarget_delete", args=[target.pk])
+    assert web.post(page, {"post": "yes"}).status_code == 302
+
+
+def delete_selected_in_admin(web, target):
+    listing = reverse("admin:innovation_action_assesseetarget_changelist")
+    answer = web.post(listing, {"action": "delete_selected", "_selected_action": [target.pk], "post": "yes"})
+    assert answer.status_code == 302
+
+
+def delete_by_api(web, target):
+    ok(api_client("office").delete(f"/api/resource/Assessee Target/{target.name}"))
+
+
+def delete_by_client_method(web, target):
+    body = {"doctype": "Assessee Target", "name": target.name}
+    assert api_client("office").post("/api/method/frappe.client.delete", body, format="json").status_code == 200
+
+
+@pytest.mark.parametrize("delete", [delete_in_admin, delete_selected_in_admin, delete_by_api, delete_by_client_method])
+def test_deleting_a_target_from_any_door_rescores_against_the_indicators_target(district, office, client, delete):
+    """A deleted target is gone from the scores at once, as a saved one is there at once: the line goes
+    back to the indicator's target and says so (沙河镇 keeps one, so the indicator still has targets)."""
+    target = set_target(office, district, 3, SUB_DISTRICT, 15)
+    set_target(office, district, 3, "沙河镇", 20)
+    own = create(SUB_DISTRICT)
+    edit(own, lines={3: {"value": "12"}})
+    assert line(own, 3).self_score == D("4.80")
+    client.force_login(office)
+    delete(client, target)
+    assert not AssesseeTarget.objects.filter(pk=target.pk).exists()
+    assert line(own, 3).self_score == D("0.14")  # 6 × 12 ÷ 513
+    assert line(own, 3).self_note == (
+        "填报值 12；目标值 513（指标目标）；完成率法：完成率 = 12 ÷ 513 = 2.34%；得分 = 6 × 2.34% = 0.14"
+    )
+
+
 def test_efficacy_coefficient_with_the_assessees_target_and_floor(district, office):
     configure(district, 4, scoring_method="efficacy_coefficient", target=D(2), floor=D(0))
     set_target(office, district, 4, SUB_DISTRICT, 10, floor=5)
@@ -329,6 +367,20 @@ def test_the_admin_page_and_the_api_import_a_table(two_years, office, client):
         {"indicator": three.pk, "file": wide_sheet([1, SUB_DISTRICT, 10, 15])},
     )
     assert "新增 2 条" in answer.content.decode()
+    # 预览 first: what the sheet would do, nothing saved; 确认导入 then imports the file the preview kept.
+    url = reverse("admin:innovation_action_assesseetarget_import")
+    preview = client.post(url, {"indicator": three.pk, "file": wide_sheet([1, "沙河镇", 5, 6]), "action": "preview"})
+    page = preview.content.decode()
+    assert "预览：尚未保存任何数据" in page and "确认导入后将：新增 2 条" in page and 'id="import-confirm"' in page
+    assert AssesseeTarget.objects.count() == 2
+    token = preview.context["token"]
+    assert token
+    confirmed = client.post(url, {"indicator": three.pk, "token": token, "action": "import"})
+    assert "导入成功" in confirmed.content.decode() and "新增 2 条" in confirmed.content.decode()
+    assert stored_targets()[("沙河镇", 2023)] == D(6)
+    again = client.post(url, {"indicator": three.pk, "token": token, "action": "import"})
+    assert "试导入的文件已过期，请重新选择文件" in again.content.decode()  # the kept file went with the import
+    AssesseeTarget.objects.filter(county__name="沙河镇").delete()
     # The API: the office imports, a county user is refused.
     response = api_client("office").post(
         "/api/method/innovation_action.api.import_year_targets",
@@ -417,3 +469,104 @@ def test_a_workbook_with_a_sheet_per_indicator_is_read_at_the_chosen_indicators_
         (3, D(15)),
         (4, D(40)),
     }
+
+
+# ------------------------------------------------------------------ 不允许值 in the yearly table
+
+
+def floor_sheet(header, *rows) -> SimpleUploadedFile:
+    workbook = Workbook()
+    workbook.active.append(header)
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return SimpleUploadedFile("不允许值.xlsx", buffer.getvalue())
+
+
+def stored_floors() -> dict:
+    return {(t.county.name, t.year): (t.target, t.floor) for t in AssesseeTarget.objects.select_related("county")}
+
+
+FLOOR_HEADER = ["序号", "街办、镇", "2022年", "2023年", "2022年不允许值", "2023年不允许值"]
+
+
+def test_a_yearly_table_sets_floors_in_their_own_columns(two_years, office):
+    """功效系数法 reads 不允许值: a column per year titled 2023年不允许值, beside the targets."""
+    configure(two_years, 4, scoring_method="efficacy_coefficient", target=D(2), floor=D(0))
+    four = indicator(two_years, 4)
+    own = create(SUB_DISTRICT)
+    edit(own, lines={4: {"value": "9"}})
+    result = import_year_targets(
+        office,
+        four.name,
+        floor_sheet(FLOOR_HEADER, [1, SUB_DISTRICT, 10, 12, 5, 6], [2, "沙河", None, 9, None, None]),
+    )
+    assert (result.created, result.updated, result.unchanged) == (3, 0, 0)
+    assert stored_floors() == {
+        (SUB_DISTRICT, 2022): (D(10), D(5)),
+        (SUB_DISTRICT, 2023): (D(12), D(6)),
+        ("沙河镇", 2023): (D(9), None),
+    }
+    assert result.messages[0] == f"第2行：{SUB_DISTRICT} 2022年 新增目标 10、不允许值 5"
+    assert line(own, 4).self_score == D("4.80")  # 60 + 40 × (9 − 6) ÷ (12 − 6) = 80
+    assert line(own, 4).self_note.startswith("填报值 9；目标值 12、不允许值 6（本单位2023年目标）；功效系数法：")
+    # A sheet of floors alone changes the floors of stored targets and nothing else.
+    again = import_year_targets(office, four, floor_sheet(["街办、镇", "2023年不允许值"], [SUB_DISTRICT, 8]))
+    assert (again.created, again.updated, again.unchanged) == (0, 1, 0)
+    assert again.messages == [f"第2行：{SUB_DISTRICT} 2023年 不允许值 6 → 8"]
+    assert stored_floors()[(SUB_DISTRICT, 2023)] == (D(12), D(8))
+    assert line(own, 4).self_score == D("4.20")  # 60 + 40 × (9 − 8) ÷ (12 − 8) = 70, of 6 points
+
+
+def test_bad_floors_are_reported_by_row_and_nothing_is_saved(two_years, office):
+    configure(two_years, 4, scoring_method="efficacy_coefficient", target=D(2), floor=D(0))
+    four = indicator(two_years, 4)
+    import_year_targets(office, four, floor_sheet(FLOOR_HEADER, [1, SUB_DISTRICT, 10, 12, 5, 6]))
+    before = stored_floors()
+    with pytest.raises(TargetImportError) as caught:
+        import_year_targets(
+            office,
+            four,
+            floor_sheet(
+                [*FLOOR_HEADER, "2030年不允许值"],
+                [1, SUB_DISTRICT, 11, 13, 4, 5],  # fine alone, saved only if all are
+                [2, "沙河镇", 8, None, "八", None],  # not a number
+            ),
+        )
+    assert caught.value.problems == [
+        "表头：2030年不在该指标所属工作方案的年度内（2022年、2023年）",
+        "第3行：2022年不允许值“八”不是数字",
+    ]
+    with pytest.raises(TargetImportError) as caught:
+        import_year_targets(
+            office,
+            four,
+            floor_sheet(
+                FLOOR_HEADER,
+                [1, SUB_DISTRICT, 11, 13, 4, 13],  # the floor must be below the target
+                [2, "沙河镇", None, None, 3, None],  # a floor without any target
+            ),
+        )
+    assert caught.value.http_status == 417
+    assert caught.value.problems == [
+        f"第2行：{SUB_DISTRICT} 2023年：不允许值：功效系数法的不允许值须小于目标值",
+        "第3行：沙河镇 2022年：只填了不允许值，没有目标值；请同时填写该年度的目标值",
+    ]
+    assert stored_floors() == before
+
+
+def test_the_template_of_an_indicator_with_floors_has_floor_columns(two_years, office):
+    configure(two_years, 4, scoring_method="efficacy_coefficient", target=D(2), floor=D(0))
+    four = indicator(two_years, 4)
+    import_year_targets(office, four, floor_sheet(FLOOR_HEADER, [1, SUB_DISTRICT, 10, 12, None, 6]))
+    workbook = load_workbook(io.BytesIO(assessee_targets.year_template(four)))
+    rows = list(workbook["年度目标"].iter_rows(values_only=True))
+    assert rows[0] == ("县（市、区）", "2022年", "2023年", "2022年不允许值", "2023年不允许值")
+    assert (SUB_DISTRICT, 10, 12, None, 6) in rows
+    notes = " ".join(str(cell) for row in workbook["填写说明"].iter_rows(values_only=True) for cell in row)
+    assert "2023年不允许值" in notes
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    result = import_year_targets(office, four, SimpleUploadedFile("t.xlsx", buffer.getvalue()))
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 2)

@@ -481,6 +481,14 @@ def test_editing_an_official_value_through_the_api_updates_the_draft_lines(offic
     assert line_values(draft)[2] == Decimal("2.6")
 
 
+def test_deleting_an_official_value_through_the_api_clears_it_from_the_draft_lines(office):
+    draft = create_assessment("zhanggong", "章贡区")["name"]
+    import_official_values(office, PERIOD, sheet(["章贡区", 2, None, 2.35, None, None]))
+    assert line_values(draft)[2] == Decimal("2.35")
+    ok(client("office").delete("/api/resource/Official Value/2023-Y-章贡区-02"))
+    assert line_values(draft)[2] is None  # the after_delete event synced the lines at once
+
+
 def test_a_self_assessment_created_after_the_import_shows_the_official_values(office):
     import_official_values(office, PERIOD, sheet(["章贡区", 2, None, 2.35, None, None]))
     draft = create_assessment("zhanggong", "章贡区")["name"]
@@ -658,6 +666,23 @@ def test_admin_import_page_shows_problems_and_keeps_the_period(login):
     assert "导入失败，未保存任何数据" in page and "第2行：核定值“abc”不是数字" in page
     assert f'<option value="{period.pk}" selected>' in page
     assert not OfficialValue.objects.exists()
+
+
+def test_admin_import_page_previews_then_confirms(login):
+    """The page both imports share: 预览 saves nothing and shows what would be; 确认导入 imports the kept file."""
+    client_ = login("office")
+    period = official_data.resolve_period(PERIOD)
+    url = reverse("admin:innovation_action_officialvalue_import")
+    preview = client_.post(
+        url, {"period": period.pk, "file": upload(xlsx([["章贡区", 2, None, 2.35]])), "action": "preview"}
+    )
+    page = preview.content.decode()
+    assert 'id="import-preview"' in page and "确认导入后将：新增 1 条" in page
+    assert "章贡区 第2项 新增核定值 2.35" in page
+    assert not OfficialValue.objects.exists()
+    confirmed = client_.post(url, {"period": period.pk, "token": preview.context["token"], "action": "import"})
+    assert 'id="import-result"' in confirmed.content.decode()
+    assert OfficialValue.objects.get(county__name="章贡区", period=period).value == Decimal("2.35")
 
 
 def test_admin_template_download(login):

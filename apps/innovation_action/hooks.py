@@ -12,9 +12,12 @@ doc_events = {
     },
     "Official Value": {
         "on_update": "apps.innovation_action.services.official_data.official_value_saved",
+        "after_delete": "apps.innovation_action.services.official_data.official_value_saved",
     },
     "Assessee Target": {
-        "on_update": "apps.innovation_action.services.assessee_targets.target_saved",
+        # Saved or deleted, from any door: the scores of the periods it applies to follow.
+        "on_update": "apps.innovation_action.services.assessee_targets.target_changed",
+        "after_delete": "apps.innovation_action.services.assessee_targets.target_changed",
     },
     "Integrity Case": {
         "on_update": f"{INTEGRITY_CASE}.rerank",

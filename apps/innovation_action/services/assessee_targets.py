@@ -9,11 +9,16 @@ What a sheet means:
 - the header row (within the first 10 rows) has a column per year: 2023,
   2023年, 2023年目标 …; the first other titled column names the assessee
   (县（市、区）, 单位, 街办 …). Other columns (序号, 备注) are not read;
+- 不允许值 (the floor 功效系数法 and formulas use) goes in a column per year
+  too, titled 2023年不允许值 (or 2023不允许值), anywhere after the assessee
+  column; the template has them where the indicator's method uses a floor.
+  A floor needs a target: in the same row or already stored;
 - a row names an assessee by name or alias (County.resolve); rows called
   合计/总计/小计 (the plan's total) are skipped: the total is the indicator's
   own target;
-- a number under a year sets that assessee's target for that year; an empty
-  cell leaves what is stored (delete a target in the admin or the API);
+- a number under a year sets that assessee's target (or floor) for that year;
+  an empty cell leaves what is stored (delete a target or clear its floor in
+  the admin or the API);
 - all or nothing: any bad row and nothing is saved; the error lists every
   problem with its row number.
 
@@ -23,7 +28,7 @@ sheet titled after the chosen indicator (第3项…, 3, 2023-C-03 or its title).
 A target for a year applies to every period of the plan ending in that year;
 a target set for one period (in the admin, the API or the generic data
 import) wins over its year's. Scores follow: the periods concerned are
-recomputed after an import, and after any target is saved.
+recomputed after an import, and after any target is saved or deleted.
 """
 
 import contextvars
@@ -52,35 +57,31 @@ from apps.lowcode.exceptions import (
 )
 from apps.lowcode.numbers import number_text
 from apps.lowcode.permissions import can, scope_queryset
+from apps.lowcode.scoring.rules import Method
 from apps.lowcode.xlsx import reader as xlsx_reader
 from apps.lowcode.xlsx import styles as xlsx_styles
+from apps.lowcode.xlsx.problems import SheetProblemsError
 from apps.lowcode.xlsx.reader import cell_number, cell_text, normalized
 from apps.lowcode.xlsx.styles import BORDER, excel_number, style_header, workbook_bytes
 
 YEAR_HEADING = re.compile(r"^(\d{4})(?:年度?)?(?:目标值?|目标任务)?$")
+FLOOR_HEADING = re.compile(r"^(\d{4})(?:年度?)?(?:目标)?不允许值$")
+FLOOR_SUFFIX = "不允许值"
 IGNORED_HEADINGS = {"序号", "编号", "备注", "说明", "单位名称备注"}
 TOTAL_ROWS = {"合计", "总计", "小计", "全区", "全市", "全县", "全区合计", "全市合计"}
 HEADER_SEARCH_ROWS = 10
 XLSX_CONTENT_TYPE = xlsx_styles.XLSX_CONTENT_TYPE  # the admin, the API and the tests name it here
 MAX_DATA_ROWS = 2000
-MAX_LISTED_PROBLEMS = 200
 DATA_SHEET = "年度目标"
 NOTES_SHEET = "填写说明"
 INDICATOR_CELL_LABEL = "指标编号"  # the notes sheet says which indicator a template was made for
 
-# Set while an import saves its rows: the periods are recomputed once at the end (see target_saved).
+# Set while an import saves its rows: the periods are recomputed once at the end (see target_changed).
 _importing = contextvars.ContextVar("year_targets_import_running", default=False)
 
 
-class TargetImportError(ValidationError):
-    """The sheet was refused; ``problems`` lists each one ("第5行：…"), nothing was saved."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        shown = problems[:MAX_LISTED_PROBLEMS]
-        more = len(problems) - len(shown)
-        text = "\n".join(shown) + (f"\n……另有 {more} 处问题未列出" if more else "")
-        super().__init__(f"导入失败，未保存任何数据。共 {len(problems)} 处问题：\n{text}")
+class TargetImportError(SheetProblemsError):
+    """The yearly target table was refused; ``problems`` lists each one ("第5行：…"), nothing was saved."""
 
 
 @dataclass
@@ -148,20 +149,29 @@ def resolve_assessee(indicator: Indicator, text: str):
 
 
 def year_template(indicator) -> bytes:
-    """The wide sheet of an indicator: a row per assessee, a column per year of its plan, targets filled in."""
+    """The wide sheet of an indicator: a row per assessee, a column per year of its plan, targets filled in;
+    then a 不允许值 column per year where the indicator's method reads a floor (or a stored target has one)."""
     indicator = resolve_indicator(indicator)
     years = sorted(plan_years(indicator.group.plan))
     people = assessees(indicator)
     stored = {
-        (t.county_id or t.unit_id, t.year): t.target
+        (t.county_id or t.unit_id, t.year): t
         for t in AssesseeTarget.objects.filter(indicator=indicator, year__isnull=False)
     }
+    floors = uses_floor(indicator) or any(t.floor is not None for t in stored.values())
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = DATA_SHEET
-    sheet.append([assessee_label(indicator), *(f"{year}年" for year in years)])
+    headings = [f"{year}年" for year in years]
+    if floors:
+        headings += [f"{year}年{FLOOR_SUFFIX}" for year in years]
+    sheet.append([assessee_label(indicator), *headings])
     for person in people:
-        sheet.append([person.name, *(excel_number(stored.get((person.pk, year))) for year in years)])
+        own = [stored.get((person.pk, year)) for year in years]
+        cells = [excel_number(t.target if t else None) for t in own]
+        if floors:
+            cells += [excel_number(t.floor if t else None) for t in own]
+        sheet.append([person.name, *cells])
     for cell in sheet[1]:
         style_header(cell)
         sheet.column_dimensions[cell.column_letter].width = 14
@@ -183,6 +193,8 @@ def year_template(indicator) -> bytes:
         f"每行一个{assessee_label(indicator)}（可填全称或简称），每列一个年度，单元格填该年度的目标值（数字）。",
         "年度目标适用于该年度的各考评周期；在系统中为某一考评周期单独设置的目标优先于年度目标。",
         "单元格留空表示不修改系统中已有的目标；没有本单位目标的，按指标的目标值计分。",
+        f"不允许值（功效系数法和公式使用）填在“2023年{FLOOR_SUFFIX}”这样的列中，每个年度一列；"
+        "填写不允许值的，须同时有该年度的目标值（本表填写或系统中已有）；留空的按指标的不允许值计分。",
         "名为“合计”“总计”的行不导入（合计即指标的目标值）。",
         "导入整体生效：任何一行有误，全部不保存，系统按行号列出所有问题。",
     ]
@@ -196,6 +208,12 @@ def year_template(indicator) -> bytes:
     return workbook_bytes(workbook)
 
 
+def uses_floor(indicator: Indicator) -> bool:
+    """Whether the indicator's method reads a floor: 功效系数法, or a formula that names ``floor``."""
+    rule = indicator.rule()
+    return rule.method == Method.EFFICACY or (rule.method == Method.FORMULA and "floor" in (rule.formula or ""))
+
+
 def template_file_name(indicator: Indicator) -> str:
     return f"年度目标导入模板-{indicator.name}.xlsx"
 
@@ -206,7 +224,8 @@ def template_file_name(indicator: Indicator) -> str:
 @dataclass
 class Sheet:
     assessee_column: int
-    years: dict[int, int]  # column index -> year
+    years: dict[int, int]  # column index -> year of the targets
+    floors: dict[int, int]  # column index -> year of the floors (不允许值)
     rows: list[tuple[int, tuple]]  # (row number, cells) of the data rows
 
 
@@ -215,17 +234,26 @@ def heading_year(text: str) -> int | None:
     return int(match[1]) if match else None
 
 
-def read_header(cells) -> tuple[int | None, dict[int, int]]:
-    """(assessee column, {column: year}) of a row; no years means it is not the header."""
-    years, assessee = {}, None
+def heading_floor_year(text: str) -> int | None:
+    match = FLOOR_HEADING.match(normalized(text))
+    return int(match[1]) if match else None
+
+
+def read_header(cells) -> tuple[int | None, dict[int, int], dict[int, int]]:
+    """(assessee column, {column: year of a target}, {column: year of a floor}) of a row;
+    no years means it is not the header."""
+    years, floors, assessee = {}, {}, None
     for index, cell in enumerate(cells):
         text = cell_text(cell)
         year = heading_year(text) if text else None
+        floor = heading_floor_year(text) if text and year is None else None
         if year is not None:
             years[index] = year
+        elif floor is not None:
+            floors[index] = floor
         elif text and assessee is None and normalized(text) not in IGNORED_HEADINGS:
             assessee = index
-    return assessee, years
+    return assessee, years, floors
 
 
 def read_sheet(workbook, indicator: Indicator) -> Sheet:
@@ -236,11 +264,11 @@ def read_sheet(workbook, indicator: Indicator) -> Sheet:
     found: Sheet | None = None
     for number, cells in xlsx_reader.iter_rows(sheet):
         if found is None:
-            assessee, years = read_header(cells)
-            if years:
+            assessee, years, floors = read_header(cells)
+            if years or floors:
                 if assessee is None:
                     raise TargetImportError([f"第{number}行：表头缺少{assessee_label(indicator)}列（应在年度列之前）"])
-                found = Sheet(assessee, years, [])
+                found = Sheet(assessee, years, floors, [])
             elif number >= HEADER_SEARCH_ROWS:
                 break
             continue
@@ -272,18 +300,11 @@ def indicator_sheet(workbook, indicator: Indicator):
 
 def check_template_indicator(workbook, indicator: Indicator) -> None:
     """A template made for another indicator is refused: its targets would land on the wrong one."""
-    if NOTES_SHEET not in workbook.sheetnames:
-        return
-    for _, cells in zip(range(6), workbook[NOTES_SHEET].iter_rows(max_col=2)):
-        if len(cells) == 2 and cell_text(cells[0]) == INDICATOR_CELL_LABEL:
-            code = cell_text(cells[1])
-            if code and code != indicator.name:
-                raise TargetImportError(
-                    [
-                        f"该文件是考评指标“{code}”的导入模板，与所选指标“{indicator.name}”不一致；请选择正确的指标或重新下载模板"
-                    ]
-                )
-            return
+    code = xlsx_reader.template_mark(workbook, NOTES_SHEET, INDICATOR_CELL_LABEL)
+    if code and code != indicator.name:
+        raise TargetImportError(
+            [f"该文件是考评指标“{code}”的导入模板，与所选指标“{indicator.name}”不一致；请选择正确的指标或重新下载模板"]
+        )
 
 
 # ------------------------------------------------------------------ checking and saving
@@ -294,14 +315,20 @@ class Change:
     row: int
     assessee: object  # County or Unit
     year: int
-    target: Decimal
+    target: Decimal | None = None  # None: the sheet leaves the stored target as it is
+    floor: Decimal | None = None  # None: the sheet leaves the stored floor as it is
+
+    def describe(self) -> str:
+        parts = [f"目标 {number_text(self.target)}" if self.target is not None else ""]
+        parts.append(f"不允许值 {number_text(self.floor)}" if self.floor is not None else "")
+        return "、".join(part for part in parts if part)
 
 
 def check_rows(user, indicator: Indicator, sheet: Sheet) -> tuple[list[Change], list[str], int]:
     """The targets the sheet sets, every problem ("第5行：…") and how many total rows were skipped."""
     problems, changes, totals = [], [], 0
     allowed_years = plan_years(indicator.group.plan)
-    wrong = sorted({year for year in sheet.years.values() if year not in allowed_years})
+    wrong = sorted({year for year in [*sheet.years.values(), *sheet.floors.values()] if year not in allowed_years})
     if wrong:
         listed = "、".join(f"{year}年" for year in wrong)
         allowed = "、".join(f"{year}年" for year in sorted(allowed_years))
@@ -332,16 +359,19 @@ def check_rows(user, indicator: Indicator, sheet: Sheet) -> tuple[list[Change], 
             problems.append(f"第{number}行：{person.name}与第{seen[person.pk]}行重复")
             continue
         seen[person.pk] = number
-        for column, year in sheet.years.items():
-            cell = cells[column] if column < len(cells) else None
-            if cell is None or not cell_text(cell):
-                continue
-            try:
-                target = cell_number(cell)
-            except ValueError:
-                problems.append(f"第{number}行：{year}年目标“{cell_text(cell)}”不是数字")
-                continue
-            changes.append(Change(number, person, year, target))
+        by_year: dict[int, Change] = {}
+        for columns, what, attribute in ((sheet.years, "目标", "target"), (sheet.floors, FLOOR_SUFFIX, "floor")):
+            for column, year in columns.items():
+                cell = cells[column] if column < len(cells) else None
+                if cell is None or not cell_text(cell):
+                    continue
+                try:
+                    value = cell_number(cell)
+                except ValueError:
+                    problems.append(f"第{number}行：{year}年{what}“{cell_text(cell)}”不是数字")
+                    continue
+                setattr(by_year.setdefault(year, Change(number, person, year)), attribute, value)
+        changes.extend(by_year[year] for year in sorted(by_year))
     return changes, problems, totals
 
 
@@ -367,7 +397,7 @@ def import_year_targets(user, indicator, uploaded_file) -> ImportResult:
         workbook.close()
     changes, problems, totals = check_rows(user, indicator, sheet)
     if not problems and not changes:
-        problems.append("没有可导入的目标：各年度列都为空")
+        problems.append("没有可导入的目标：各年度列（目标值和不允许值）都为空")
     if problems:
         raise TargetImportError(problems)
     result = ImportResult(indicator.name, skipped_totals=totals)
@@ -392,11 +422,24 @@ def save_changes(user, indicator: Indicator, changes: list[Change], result: Impo
         for change in changes:
             stored = existing.get((change.assessee.pk, change.year))
             label = f"第{change.row}行：{change.assessee.name} {change.year}年"
-            if stored is not None and stored.target == change.target:
+            if stored is None and change.target is None:
+                problems.append(f"{label}：只填了{FLOOR_SUFFIX}，没有目标值；请同时填写该年度的目标值")
+                continue
+            moved = [
+                (what, getattr(stored, attribute) if stored else None, getattr(change, attribute))
+                for what, attribute in (("目标", "target"), (FLOOR_SUFFIX, "floor"))
+                if getattr(change, attribute) is not None
+            ]
+            moved = [(what, old, new) for what, old, new in moved if old != new]
+            if stored is not None and not moved:
                 result.unchanged += 1
                 continue
             data = {"indicator": indicator.name, field: change.assessee.name, "year": change.year}
-            data["target"] = change.target
+            data.update({attribute: getattr(change, attribute) for attribute in ("target", "floor")})
+            data = {key: value for key, value in data.items() if value is not None}
+            if stored is not None:  # what the sheet leaves empty stays as stored, and is checked with the rest
+                data.setdefault("target", stored.target)
+                data.setdefault("floor", stored.floor)
             try:
                 save_document(user, meta, data, name=stored.name if stored else None)
             except FrappeError as exc:
@@ -404,10 +447,13 @@ def save_changes(user, indicator: Indicator, changes: list[Change], result: Impo
                 continue
             if stored is None:
                 result.created += 1
-                result.messages.append(f"{label} 新增目标 {number_text(change.target)}")
+                result.messages.append(f"{label} 新增{change.describe()}")
             else:
                 result.updated += 1
-                result.messages.append(f"{label} 目标 {number_text(stored.target)} → {number_text(change.target)}")
+                changed = "，".join(
+                    f"{what} {number_text(old) or '—'} → {number_text(new)}" for what, old, new in moved
+                )
+                result.messages.append(f"{label} {changed}")
     finally:
         _importing.reset(token)
     if problems:
@@ -432,8 +478,8 @@ def recompute(indicator: Indicator, years=(), period=None) -> str:
     return "；".join(messages)
 
 
-def target_saved(doc: AssesseeTarget, **context) -> None:
-    """Document event (hooks.py): a target saved in the admin, the API or the data import moves the
-    scores of the periods it applies to at once."""
+def target_changed(doc: AssesseeTarget, **context) -> None:
+    """Document event (hooks.py): a target saved or deleted in the admin, the API or the data import
+    moves the scores of the periods it applies to at once (a deleted one: back to the indicator's target)."""
     if not _importing.get():
         recompute(doc.indicator, [doc.year] if doc.year else (), doc.period)

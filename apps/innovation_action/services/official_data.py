@@ -62,6 +62,7 @@ from apps.lowcode.website.site import site_name
 from apps.lowcode.workflow import engine
 from apps.lowcode.xlsx import reader as xlsx_reader
 from apps.lowcode.xlsx import styles as xlsx_styles
+from apps.lowcode.xlsx.problems import SheetProblemsError
 from apps.lowcode.xlsx.reader import cell_number, cell_text, normalized
 from apps.lowcode.xlsx.styles import (
     BORDER,
@@ -97,7 +98,6 @@ HEADER_ALIASES = {
 }
 PERIOD_CELL_LABEL = "周期编号"  # the notes sheet says which period a template was made for
 MAX_DATA_ROWS = 5000
-MAX_LISTED_PROBLEMS = 200
 XLSX_CONTENT_TYPE = xlsx_styles.XLSX_CONTENT_TYPE  # the admin, the API and the tests name it here
 MAX_LENGTH = {
     SOURCE: OfficialValue._meta.get_field("source").max_length,
@@ -128,15 +128,8 @@ def required_text() -> str:
     return "、".join(heading(title) for title in REQUIRED)
 
 
-class OfficialImportError(ValidationError):
-    """The sheet was refused; ``problems`` lists each one ("第5行：…"), nothing was saved."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        shown = problems[:MAX_LISTED_PROBLEMS]
-        more = len(problems) - len(shown)
-        text = "\n".join(shown) + (f"\n……另有 {more} 处问题未列出" if more else "")
-        super().__init__(f"导入失败，未保存任何数据。共 {len(problems)} 处问题：\n{text}")
+class OfficialImportError(SheetProblemsError):
+    """The official values sheet was refused; ``problems`` lists each one ("第5行：…"), nothing was saved."""
 
 
 @dataclass
@@ -444,20 +437,15 @@ def read_sheet(workbook, period: AssessmentPeriod) -> tuple[list[SheetRow], set[
 
 def check_template_period(workbook, period: AssessmentPeriod) -> None:
     """A template made for another period is refused: its values would land in the wrong period."""
-    if NOTES_SHEET not in workbook.sheetnames:
-        return
-    for _, cells in zip(range(6), workbook[NOTES_SHEET].iter_rows(max_col=2)):
-        if len(cells) == 2 and cell_text(cells[0]) == PERIOD_CELL_LABEL:
-            code = cell_text(cells[1])
-            if code and code != period.name:
-                other = AssessmentPeriod.objects.filter(name=code).first()
-                raise OfficialImportError(
-                    [
-                        f"该文件是“{other or code}”（{code}）的导入模板，与所选考评周期"
-                        f"“{period.title}”（{period.name}）不一致；请选择正确的周期或重新下载模板"
-                    ]
-                )
-            return
+    code = xlsx_reader.template_mark(workbook, NOTES_SHEET, PERIOD_CELL_LABEL)
+    if code and code != period.name:
+        other = AssessmentPeriod.objects.filter(name=code).first()
+        raise OfficialImportError(
+            [
+                f"该文件是“{other or code}”（{code}）的导入模板，与所选考评周期"
+                f"“{period.title}”（{period.name}）不一致；请选择正确的周期或重新下载模板"
+            ]
+        )
 
 
 # ------------------------------------------------------------------ checking and saving

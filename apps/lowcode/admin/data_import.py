@@ -154,16 +154,21 @@ class DataImportAdminMixin:
 
     def _upload(self, request):
         """The file just chosen, or the one a dry run kept (its token)."""
-        upload = request.FILES.get("file")
-        if upload is not None:
-            return upload, ""
-        token = request.POST.get("token", "")
-        kept = cache.get(stash_key(request.user, token)) if token else None
-        if kept is None:
-            raise ValidationError(
-                "请选择要导入的 Excel 文件（.xlsx）" if not token else "试导入的文件已过期，请重新选择文件"
-            )
-        return SimpleUploadedFile(kept["name"], kept["data"]), token
+        return kept_upload(request)
+
+
+def kept_upload(request):
+    """The file just chosen, or the one a dry run kept (its token): (upload, token)."""
+    upload = request.FILES.get("file")
+    if upload is not None:
+        return upload, ""
+    token = request.POST.get("token", "")
+    kept = cache.get(stash_key(request.user, token)) if token else None
+    if kept is None:
+        raise ValidationError(
+            "请选择要导入的 Excel 文件（.xlsx）" if not token else "试导入的文件已过期，请重新选择文件"
+        )
+    return SimpleUploadedFile(kept["name"], kept["data"]), token
 
 
 def stash_key(user, token: str) -> str:

@@ -7,6 +7,7 @@ administrator attaches to any doctype shows up in its admin at once.
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils.safestring import mark_safe
@@ -81,6 +82,19 @@ class WorkflowAdminMixin:
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         lifecycle.after_save(request.user, form.instance, not change, getattr(request, "_lifecycle_before", None))
+
+    def delete_model(self, request, obj):
+        """The delete page: the apps' after_delete events run as for a deletion through the API."""
+        super().delete_model(request, obj)
+        lifecycle.after_delete(request.user, obj)
+
+    def delete_queryset(self, request, queryset):
+        """The bulk 删除所选 action: one transaction, the after_delete events of each record deleted."""
+        with transaction.atomic():
+            docs = list(queryset)
+            super().delete_queryset(request, queryset)
+            for doc in docs:
+                lifecycle.after_delete(request.user, doc)
 
     # ------------------------------------------------------------ the change form and the list
 

@@ -86,21 +86,22 @@ def get_list(
     **_,
 ):
     """Rows as frappe.get_list gives them; ``debug`` is accepted and ignored (no SQL is ever echoed)."""
+    page_length = limit_page_length if limit_page_length is not None else limit
+    _, rows = list_query(request.user, doctype, locals(), limit_start, page_length)
+    return rows
+
+
+LIST_PARAMETERS = ("fields", "filters", "or_filters", "order_by", "group_by", "pluck")
+
+
+def list_query(user, doctype, params: dict, limit_start, limit_page_length):
+    """The parsed query and the rows of a Frappe list call (frappe.client.get_list, the desk's
+    frappe.desk.reportview.get): one reading of the list parameters in ``params`` and of the page,
+    which each call names its own way (limit / page_length, start)."""
     meta = meta_for(doctype)
-    query = parse_list_query(
-        meta,
-        {
-            "fields": fields,
-            "filters": filters,
-            "or_filters": or_filters,
-            "order_by": order_by,
-            "group_by": group_by,
-            "limit_start": limit_start,
-            "limit_page_length": limit_page_length if limit_page_length is not None else limit,
-            "pluck": pluck,
-        },
-    )
-    return list_documents(request.user, meta, query)
+    chosen = {name: params.get(name) for name in LIST_PARAMETERS}
+    query = parse_list_query(meta, {**chosen, "limit_start": limit_start, "limit_page_length": limit_page_length})
+    return query, list_documents(user, meta, query)
 
 
 @whitelist("frappe.client.get")

@@ -8,7 +8,7 @@ runs a method the doctype declares and answers ``{"docs": [doc], "message": resu
 """
 
 from apps.lowcode.api import docinfo
-from apps.lowcode.api.client_methods import WHOLE_BODY, get_count
+from apps.lowcode.api.client_methods import WHOLE_BODY, get_count, list_query
 from apps.lowcode.api.params import bool_param, dict_param, json_param, text_param
 from apps.lowcode.doctype.meta import get_meta
 from apps.lowcode.doctype.meta_doc import meta_bundle
@@ -16,8 +16,7 @@ from apps.lowcode.doctype.serialize import doc_to_dict
 from apps.lowcode.document import docstatus
 from apps.lowcode.document.batch import client_doc
 from apps.lowcode.document.doc_methods import run_doc_method as run_method
-from apps.lowcode.document.query import parse_list_query
-from apps.lowcode.document.service import ensure_readable, get_document, list_documents, meta_for
+from apps.lowcode.document.service import ensure_readable, get_document, meta_for
 from apps.lowcode.exceptions import DoesNotExistError, PermissionError, ValidationError
 from apps.lowcode.permissions import can
 from apps.lowcode.whitelist import FullResponse, whitelist
@@ -107,20 +106,9 @@ def reportview_get(
     **_,
 ):
     """The desk's list view: the same query as get_list, answered compressed as {"keys": [...], "values": [[...]]}."""
-    meta = meta_for(doctype)
-    query = parse_list_query(
-        meta,
-        {
-            "fields": fields,
-            "filters": filters,
-            "or_filters": or_filters,
-            "order_by": order_by,
-            "group_by": group_by,
-            "limit_start": limit_start if limit_start is not None else start,
-            "limit_page_length": limit_page_length if limit_page_length is not None else page_length,
-        },
-    )
-    rows = list_documents(request.user, meta, query)
+    start = limit_start if limit_start is not None else start
+    page_length = limit_page_length if limit_page_length is not None else page_length
+    query, rows = list_query(request.user, doctype, locals(), start, page_length)
     return {"keys": query.fields, "values": [[row[key] for key in query.fields] for row in rows]}
 
 

@@ -27,6 +27,7 @@ EVENTS = (
     "validate",  # before a save is written; raise to refuse it
     "after_insert",  # a new document and its child rows are saved
     "on_update",  # any save of the document and its child rows
+    "after_delete",  # the document (and its child rows) was deleted, from the API, a method or the admin
     "before_transition",  # a workflow action is about to move the document
     "after_transition",  # it has moved (state saved, action logged)
     "on_enter_state",  # the document entered a workflow state (after_transition's twin, per state)

@@ -5,7 +5,8 @@ enters its workflow's first state, and editing is refused outside the roles
 the current state allows. After the document and its child rows are written
 (in the same transaction): fields the state does not open for editing must be
 unchanged, the workflow logs the creation, and the apps' document events run.
-Raising anywhere undoes the whole save.
+Raising anywhere undoes the whole save. A deletion, from any door, is checked
+against the workflow first and runs the apps' after_delete events after.
 """
 
 from apps.lowcode.doctype.events import run_doc_event
@@ -27,6 +28,12 @@ def before_delete(user, doc) -> None:
     refusal = engine.delete_refusal(user, doc)
     if refusal:
         raise PermissionError(refusal)
+
+
+def after_delete(user, doc) -> None:
+    """Call once ``doc`` is deleted, in the same transaction: the apps' after_delete events see it gone
+    from the database (``doc`` keeps its fields and links in memory)."""
+    run_doc_event(doc, "after_delete", user=user)
 
 
 def ensure_editable(user, doc) -> "engine.EditRights":

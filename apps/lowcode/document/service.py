@@ -303,3 +303,4 @@ def delete_document(user, meta: DocTypeMeta, name):
     except ProtectedError as exc:
         linked = "、".join(sorted({f"{o._meta.verbose_name} {o}" for o in list(exc.protected_objects)[:5]}))
         raise LinkExistsError(f"无法删除{meta.label} {name}：仍被 {linked} 引用") from None
+    lifecycle.after_delete(user, obj)

@@ -131,3 +131,15 @@ def cell_number(cell, places: int = 4, limit: Decimal = Decimal(10) ** 16) -> De
     if abs(number) >= limit:
         raise ValueError(value)
     return number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def template_mark(workbook, sheet_name: str, label: str, rows: int = 6) -> str:
+    """What a template wrote beside ``label`` in the first rows of its notes sheet (the period or the
+    indicator it was made for), "" where the workbook has no such sheet or line: an import refuses a
+    template made for something else."""
+    if sheet_name not in workbook.sheetnames:
+        return ""
+    for _, cells in zip(range(rows), workbook[sheet_name].iter_rows(max_col=2)):
+        if len(cells) == 2 and cell_text(cells[0]) == label:
+            return cell_text(cells[1])
+    return ""

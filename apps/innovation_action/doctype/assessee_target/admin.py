@@ -1,27 +1,22 @@
 """考评目标 in the admin: the list by indicator and assessee, and the 按年度导入目标 page.
 
-The import page (a button on the list) takes an indicator and a wide xlsx
-sheet (rows of assessees, a column per year) and shows what was created and
-updated, or every problem with its row number; the business rules are in
-services/assessee_targets.py, shared with the API.
+The import page (a button on the list, lowcode/admin/sheet_import.py) takes an
+indicator and a wide xlsx sheet (rows of assessees, a column per year, and its
+不允许值 columns) and shows what was created and updated, or every problem with
+its row number; the business rules are in services/assessee_targets.py, shared
+with the API.
 """
 
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
-from django.utils.http import content_disposition_header
 
 from apps.innovation_action.doctype.assessee_target.model import AssesseeTarget
 from apps.innovation_action.doctype.indicator.model import Indicator
 from apps.innovation_action.services import assessee_targets
-from apps.innovation_action.services.assessee_targets import TargetImportError
 from apps.lowcode.admin.base import DocumentAdmin
-from apps.lowcode.exceptions import FrappeError
+from apps.lowcode.admin.sheet_import import SheetImportAdminMixin
 from apps.lowcode.numbers import number_text
-from apps.lowcode.permissions import can
 
 
 class IndicatorChoice(forms.ModelChoiceField):
@@ -40,7 +35,8 @@ class ImportForm(forms.Form):
     )
     file = forms.FileField(
         label="xlsx 文件",
-        help_text="每行一个考评对象，每列一个年度（如 2021、2022、2023）；留空的单元格不修改已有目标",
+        help_text="每行一个考评对象，每列一个年度（如 2021、2022、2023）；不允许值填在“2023年不允许值”这样的列中；"
+        "留空的单元格不修改已有目标",
         widget=forms.ClearableFileInput(
             attrs={"class": "form-control", "accept": ".xlsx", "style": "max-width: 32rem"}
         ),
@@ -48,13 +44,16 @@ class ImportForm(forms.Form):
 
 
 @admin.register(AssesseeTarget)
-class AssesseeTargetAdmin(DocumentAdmin):
+class AssesseeTargetAdmin(SheetImportAdminMixin, DocumentAdmin):
     list_display = ("assessee_display", "indicator", "applies_display", "target_display", "floor_display", "source")
     list_display_links = ("assessee_display", "indicator")
     list_filter = ("indicator__group__plan", "year", "period", "indicator", "county", "unit")
     list_select_related = ("county", "unit", "indicator__group__plan", "period__plan")
     search_fields = ("county__name", "county__aliases", "unit__name", "indicator__title", "source", "note")
     change_list_template = "admin/innovation_action/assessee_target/change_list.html"
+    sheet_import_title = "按年度导入目标"
+    sheet_import_form = ImportForm
+    sheet_import_template = "admin/innovation_action/assessee_target/import.html"
     fields = (
         "name",
         "indicator",
@@ -88,68 +87,19 @@ class AssesseeTargetAdmin(DocumentAdmin):
     def floor_display(self, obj):
         return number_text(obj.floor) or "—"
 
-    def get_urls(self):
-        view = self.admin_site.admin_view
-        return [
-            path("import/", view(self.import_view), name="innovation_action_assesseetarget_import"),
-            path("template/", view(self.template_view), name="innovation_action_assesseetarget_template"),
-            *super().get_urls(),
-        ]
+    # ------------------------------------------------------------ 按年度导入目标 (lowcode/admin/sheet_import.py)
 
-    def changelist_view(self, request, extra_context=None):
-        context = {
-            "can_import": can(request.user, "create", AssesseeTarget),
-            "import_url": reverse("admin:innovation_action_assesseetarget_import"),
-        }
-        return super().changelist_view(request, {**(extra_context or {}), **context})
+    def import_sheet(self, request, form, upload):
+        return assessee_targets.import_year_targets(request.user, form.cleaned_data["indicator"], upload)
 
-    def import_view(self, request):
-        """按年度导入目标: GET shows the form, POST imports and shows the outcome on the same page."""
-        if not can(request.user, "create", AssesseeTarget):
-            raise PermissionDenied
-        result = problems = error = None
-        if request.method == "POST":
-            form = ImportForm(request.POST, request.FILES)
-            if form.is_valid():
-                try:
-                    result = assessee_targets.import_year_targets(
-                        request.user, form.cleaned_data["indicator"], form.cleaned_data["file"]
-                    )
-                except TargetImportError as exc:
-                    problems = exc.problems
-                except FrappeError as exc:
-                    error = exc.message
-        else:
-            chosen = request.GET.get("indicator")
-            form = ImportForm(initial={"indicator": chosen} if str(chosen or "").isdigit() else None)
-        return TemplateResponse(
-            request,
-            "admin/innovation_action/assessee_target/import.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": "按年度导入目标",
-                "opts": self.model._meta,
-                "form": form,
-                "result": result,
-                "problems": problems,
-                "error": error,
-                "template_url": reverse("admin:innovation_action_assesseetarget_template"),
-                "changelist_url": reverse("admin:innovation_action_assesseetarget_changelist"),
-            },
-        )
+    def sheet_import_initial(self, request):
+        chosen = request.GET.get("indicator")
+        return {"indicator": chosen} if str(chosen or "").isdigit() else None
 
-    def template_view(self, request):
-        """下载导入模板 of the indicator in ?indicator= (an id)."""
-        if not can(request.user, "create", AssesseeTarget):
-            raise PermissionDenied
+    def sheet_template(self, request):
+        """The template of the indicator in ?indicator= (an id)."""
         chosen = request.GET.get("indicator")
         indicator = Indicator.objects.filter(pk=chosen).first() if str(chosen or "").isdigit() else None
         if indicator is None:
             raise PermissionDenied("请先选择考评指标")
-        response = HttpResponse(
-            assessee_targets.year_template(indicator), content_type=assessee_targets.XLSX_CONTENT_TYPE
-        )
-        response["Content-Disposition"] = content_disposition_header(
-            True, assessee_targets.template_file_name(indicator)
-        )
-        return response
+        return assessee_targets.year_template(indicator), assessee_targets.template_file_name(indicator)

@@ -4,11 +4,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from apps.innovation_action.doctype.assessee import require_one_assessee
+from apps.innovation_action.doctype.assessee import AssesseeRecord, assessee_fields, require_one_assessee
 from apps.innovation_action.doctype.assessment_period.model import AssessmentPeriod
-from apps.innovation_action.doctype.county.model import County
 from apps.innovation_action.doctype.indicator.model import Indicator, Scheme
-from apps.innovation_action.doctype.unit.model import Unit
 from apps.lowcode.doctype import Document
 from apps.lowcode.numbers import number_text
 from apps.lowcode.permissions import only_through
@@ -22,7 +20,7 @@ def period_year(period: AssessmentPeriod) -> int:
     return period.end_date.year
 
 
-class AssesseeTarget(Document):
+class AssesseeTarget(AssesseeRecord, Document):
     """考评目标: one assessee's own target (and 不允许值) for an indicator, for a year or for one period.
 
     Plans publish yearly target tables (rows of assessees, a column per year);
@@ -35,17 +33,7 @@ class AssesseeTarget(Document):
     doctype = "Assessee Target"
 
     indicator = models.ForeignKey(Indicator, verbose_name="考评指标", on_delete=models.CASCADE, related_name="+")
-    county = models.ForeignKey(
-        County,
-        verbose_name="县（市、区）",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="assessee_targets",
-    )
-    unit = models.ForeignKey(
-        Unit, verbose_name="市直单位", null=True, blank=True, on_delete=models.CASCADE, related_name="assessee_targets"
-    )
+    county, unit = assessee_fields("assessee_targets", on_delete=models.CASCADE)
     year = models.PositiveSmallIntegerField(
         "年度", null=True, blank=True, help_text="适用于该年度的各考评周期；与考评周期二选一"
     )
@@ -77,10 +65,6 @@ class AssesseeTarget(Document):
             models.UniqueConstraint(fields=["indicator", "unit", "year"], name="unique_unit_year_target"),
             models.UniqueConstraint(fields=["indicator", "unit", "period"], name="unique_unit_period_target"),
         ]
-
-    @property
-    def assessee(self):
-        return self.county or self.unit
 
     @property
     def applies_to(self) -> str:

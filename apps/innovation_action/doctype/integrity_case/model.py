@@ -3,14 +3,12 @@ from django.db import models
 from django.db.models import Q
 
 from apps.innovation_action.doctype.action_plan.model import ActionPlan
-from apps.innovation_action.doctype.assessee import require_one_assessee
-from apps.innovation_action.doctype.county.model import County
-from apps.innovation_action.doctype.unit.model import Unit
+from apps.innovation_action.doctype.assessee import AssesseeRecord, assessee_fields, require_one_assessee
 from apps.lowcode.doctype import Document
 from apps.lowcode.permissions import only_through
 
 
-class IntegrityCase(Document):
+class IntegrityCase(AssesseeRecord, Document):
     """科研诚信问题: a major case in a county or unit removes its eligibility for praise that year (附件3 五)."""
 
     doctype = "Integrity Case"
@@ -18,17 +16,7 @@ class IntegrityCase(Document):
     plan = models.ForeignKey(
         ActionPlan, verbose_name="工作方案", on_delete=models.CASCADE, related_name="integrity_cases"
     )
-    county = models.ForeignKey(
-        County,
-        verbose_name="县（市、区）",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="integrity_cases",
-    )
-    unit = models.ForeignKey(
-        Unit, verbose_name="市直单位", null=True, blank=True, on_delete=models.PROTECT, related_name="integrity_cases"
-    )
+    county, unit = assessee_fields("integrity_cases")
     title = models.CharField("问题概述", max_length=200)
     found_on = models.DateField("认定日期")
     is_major = models.BooleanField(

@@ -3,15 +3,13 @@ from django.db import models
 from django.db.models import Q
 
 from apps.innovation_action.doctype.action_plan.model import ActionPlan
-from apps.innovation_action.doctype.assessee import require_one_assessee
+from apps.innovation_action.doctype.assessee import AssesseeRecord, assessee_fields, require_one_assessee
 from apps.innovation_action.doctype.assessment_category.model import AssesseeType, AssessmentCategory
-from apps.innovation_action.doctype.county.model import County
-from apps.innovation_action.doctype.unit.model import Unit
 from apps.lowcode.doctype import Document
 from apps.lowcode.permissions import only_through
 
 
-class PlanAssessee(Document):
+class PlanAssessee(AssesseeRecord, Document):
     """考评对象: a county (or a district's 街办、镇) or a unit that takes part in a plan, in one of its categories.
 
     Opening a period creates self-assessments for these only (services/periods.py), and
@@ -24,17 +22,7 @@ class PlanAssessee(Document):
     category = models.ForeignKey(
         AssessmentCategory, verbose_name="考评分类", on_delete=models.PROTECT, related_name="assessees"
     )
-    county = models.ForeignKey(
-        County,
-        verbose_name="县（市、区）",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="plan_assessees",
-    )
-    unit = models.ForeignKey(
-        Unit, verbose_name="单位", null=True, blank=True, on_delete=models.PROTECT, related_name="plan_assessees"
-    )
+    county, unit = assessee_fields("plan_assessees", unit_label="单位")
 
     class Meta:
         verbose_name = "考评对象"
@@ -54,10 +42,6 @@ class PlanAssessee(Document):
         row = cls.objects.filter(plan_id=plan_id, county_id=county_id, unit_id=unit_id).select_related("category")
         row = row.first()
         return row.category if row else None
-
-    @property
-    def assessee(self):
-        return self.county or self.unit
 
     def __str__(self):
         return str(self.assessee) if self.assessee else self.name

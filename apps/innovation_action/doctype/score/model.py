@@ -2,11 +2,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from apps.innovation_action.doctype.assessee import AssesseeRecord, assessee_fields
 from apps.innovation_action.doctype.assessment_period.model import AssessmentPeriod
-from apps.innovation_action.doctype.county.model import County
 from apps.innovation_action.doctype.indicator.model import Indicator, Scheme
 from apps.innovation_action.doctype.self_assessment.model import SelfAssessment
-from apps.innovation_action.doctype.unit.model import Unit
 from apps.lowcode.doctype import ChildDocument, Document
 
 SCORE = dict(max_digits=6, decimal_places=2)
@@ -19,7 +18,7 @@ class Outcome(models.TextChoices):
     INTERVIEW = "约谈", "约谈"
 
 
-class Score(Document):
+class Score(AssesseeRecord, Document):
     """考评得分: the result of an approved self-assessment, frozen at the leading group's approval.
 
     Written by the scoring service only (apps/innovation_action/services/scoring.py);
@@ -37,12 +36,7 @@ class Score(Document):
         SelfAssessment, verbose_name="自评报告", on_delete=models.CASCADE, related_name="score"
     )
     scheme = models.CharField("考评方案", max_length=4, choices=Scheme.choices)
-    county = models.ForeignKey(
-        County, verbose_name="县（市、区）", null=True, blank=True, on_delete=models.PROTECT, related_name="scores"
-    )
-    unit = models.ForeignKey(
-        Unit, verbose_name="市直单位", null=True, blank=True, on_delete=models.PROTECT, related_name="scores"
-    )
+    county, unit = assessee_fields("scores")
     category = models.CharField(
         "排名类别", max_length=50, help_text="考评分类的简称（一类、市直单位…）：在本类别内排名"
     )
@@ -71,10 +65,6 @@ class Score(Document):
 
     def autoname(self):
         return self.self_assessment.name
-
-    @property
-    def assessee(self):
-        return self.county or self.unit
 
     def __str__(self):
         return f"{self.assessee} {self.period} 得分" if self.period_id else self.name

@@ -4,11 +4,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, Sum
 
+from apps.innovation_action.doctype.assessee import AssesseeRecord, assessee_fields
 from apps.innovation_action.doctype.assessment_period.model import AssessmentPeriod
 from apps.innovation_action.doctype.county.model import County
 from apps.innovation_action.doctype.indicator.model import BonusRule, Indicator, Scheme
 from apps.innovation_action.doctype.plan_assessee.model import PlanAssessee
-from apps.innovation_action.doctype.unit.model import Unit
 from apps.lowcode.doctype import ChildDocument, Document
 from apps.lowcode.doctype.methods import doc_method
 from apps.lowcode.numbers import number_text
@@ -17,7 +17,7 @@ from apps.lowcode.permissions import only_through
 SCORE = dict(max_digits=6, decimal_places=2, null=True, blank=True)
 
 
-class SelfAssessment(Document):
+class SelfAssessment(AssesseeRecord, Document):
     """自评报告: one assessee (a county, or a city unit) for one period, one line per indicator.
 
     The assessee fills value, self score, evidence and analysis; the office
@@ -33,17 +33,7 @@ class SelfAssessment(Document):
     scheme = models.CharField(
         "考评方案", max_length=4, choices=Scheme.choices, blank=True, help_text="留空则按考评对象自动确定"
     )
-    county = models.ForeignKey(
-        County,
-        verbose_name="县（市、区）",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="self_assessments",
-    )
-    unit = models.ForeignKey(
-        Unit, verbose_name="市直单位", null=True, blank=True, on_delete=models.PROTECT, related_name="self_assessments"
-    )
+    county, unit = assessee_fields("self_assessments")
     summary = models.TextField("自评总体情况", blank=True)
     self_total = models.DecimalField("自评总分", **SCORE, editable=False)
     reviewed_total = models.DecimalField("初审总分", **SCORE, editable=False)
@@ -59,10 +49,6 @@ class SelfAssessment(Document):
 
     def autoname(self):
         return f"{self.period.name}-{self.assessee.name}"
-
-    @property
-    def assessee(self):
-        return self.county or self.unit
 
     def __str__(self):
         return f"{self.assessee} {self.period}自评报告" if self.period_id and self.assessee else self.name
