@@ -121,7 +121,9 @@ def amount_text(wan: Decimal) -> str:
 
 
 def percent_text(value: Decimal) -> str:
-    return number_text(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    """A shortfall in percent to two decimals; one too small to show says so rather than "0%"."""
+    rounded = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return f"{number_text(rounded)}%" if rounded else "不足 0.01%"
 
 
 def deadline_text(month: AssessmentPeriod) -> str:
@@ -185,12 +187,12 @@ def project_light(project: Project, month: AssessmentPeriod, as_of: date | None 
     if shortfall <= margin:
         light.color = YELLOW
         light.explanation = (
-            f"{head}，低于序时进度 {percent_text(shortfall)}%，在黄灯幅度 {number_text(margin)} 个百分点以内，亮黄灯"
+            f"{head}，低于序时进度 {percent_text(shortfall)}，在黄灯幅度 {number_text(margin)} 个百分点以内，亮黄灯"
         )
     else:
         light.color = RED
         light.explanation = (
-            f"{head}，低于序时进度 {percent_text(shortfall)}%，超过黄灯幅度 {number_text(margin)} 个百分点，亮红灯"
+            f"{head}，低于序时进度 {percent_text(shortfall)}，超过黄灯幅度 {number_text(margin)} 个百分点，亮红灯"
         )
     return light
 
