@@ -119,7 +119,7 @@ def test_loading_an_unchanged_file_changes_nothing_twice():
     for _ in range(2):
         result = load_config(data)
         assert total(result, "created") == total(result, "updated") == 0
-        assert total(result, "unchanged") == 35
+        assert total(result, "unchanged") == 36
     assert snapshot() == before  # not even a history record
 
 
@@ -170,8 +170,8 @@ def test_loading_the_export_back_restores_what_was_changed():
     assert updated["2023-C-15"] == ["加分规则：新增 1 行"]
     assert updated["工作方案印发通知"] == ["内容块：修改 1 行"]
     assert updated["Project-custom_partner"] == ["标签"]
-    assert result.summary() == "已导入：新增 1 条、更新 6 条、未变化 30 条"
-    assert total(load_config(data), "unchanged") == 37  # and a second load finds nothing to do
+    assert result.summary() == "已导入：新增 1 条、更新 6 条、未变化 31 条"
+    assert total(load_config(data), "unchanged") == 38  # and a second load finds nothing to do
 
 
 @pytest.mark.both_databases
@@ -198,12 +198,12 @@ def test_loading_into_a_clean_site_recreates_everything():
     result = load_config(data)
 
     assert {model.__name__: model.objects.count() for model in CONFIG_MODELS} == before
-    assert total(result, "created") == 37 and total(result, "updated") == 0
+    assert total(result, "created") == 38 and total(result, "updated") == 0
     group = IndicatorGroup.objects.get(plan__year=2023, scheme="县级", order=2)
     assert group.name == "2023-C2" and group.indicators.count() == 2
     notice = next(f for f in data["doctypes"]["Print Format"] if f["name"] == "工作方案印发通知")
     assert PrintFormat.objects.get(name="工作方案印发通知").letter_head.name == notice["letter_head"]
-    assert total(load_config(data), "unchanged") == 37
+    assert total(load_config(data), "unchanged") == 38
 
 
 @pytest.mark.both_databases
@@ -364,7 +364,7 @@ def test_a_dry_run_reports_and_saves_nothing():
     Indicator.objects.filter(name="2023-C-11").update(points=7)
     before = snapshot()
     result = load_config(data, dry_run=True)
-    assert result.summary() == "试运行（未保存）：新增 0 条、更新 1 条、未变化 34 条"
+    assert result.summary() == "试运行（未保存）：新增 0 条、更新 1 条、未变化 35 条"
     assert snapshot() == before
     assert Indicator.objects.get(name="2023-C-11").points == 7
 
@@ -449,12 +449,12 @@ def test_the_administrator_exports_previews_and_confirms(login, media):
     counts = {
         d.doctype: (len(d.created), len(d.updated), len(d.unchanged)) for d in preview.context["preview"].doctypes
     }
-    assert counts["Indicator"] == (0, 1, 19) and counts["Workflow"] == (0, 0, 2)
+    assert counts["Indicator"] == (0, 1, 19) and counts["Workflow"] == (0, 0, 3)
     assert Indicator.objects.get(name="2023-C-11").points == 7  # a preview saves nothing
 
     done = client.post(reverse("config-confirm"), {"sha256": preview.context["sha256"], "scope_year": ""})
     assert done.status_code == 302 and done.url == reverse("config-transfer")
-    assert "赣州2023配置.yaml 已导入：新增 0 条、更新 1 条、未变化 34 条" in str(
+    assert "赣州2023配置.yaml 已导入：新增 0 条、更新 1 条、未变化 35 条" in str(
         list(get_messages(done.wsgi_request))[-1]
     )
     indicator = Indicator.objects.get(name="2023-C-11")

@@ -136,7 +136,11 @@ def test_new_site_on_mariadb_is_empty_but_ready(district):
     assert site["users"] == [["Administrator", True, True]]
     # The roles, the default workflows and the print formats, ready to adapt.
     assert site["roles"] == sorted(["县级填报员", "市直单位联络员", "领导小组办公室", "领导小组", "系统管理员"])
-    assert site["workflows"] == {"自评报告审核流程": "SelfAssessment", "月度调度报送流程": "Progress Report"}
+    assert site["workflows"] == {
+        "自评报告审核流程": "SelfAssessment",
+        "月度调度报送流程": "Progress Report",
+        "项目月报审核流程": "Project Report",
+    }
     assert site["print_formats"] == sorted(
         ["工作方案印发通知", "季度排名通报", "年度考评结果通报", "评分明细表", "自评报告表"]
     )

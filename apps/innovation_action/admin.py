@@ -18,6 +18,9 @@ from apps.innovation_action.doctype.integrity_case import (
     admin as _integrity_case,  # noqa: F401
 )
 from apps.innovation_action.doctype.liaison import admin as _liaison  # noqa: F401
+from apps.innovation_action.doctype.light_setting import (
+    admin as _light_setting,  # noqa: F401
+)
 from apps.innovation_action.doctype.official_value import (
     admin as _official_value,  # noqa: F401
 )
@@ -28,6 +31,9 @@ from apps.innovation_action.doctype.progress_report import (
     admin as _progress_report,  # noqa: F401
 )
 from apps.innovation_action.doctype.project import admin as _project  # noqa: F401
+from apps.innovation_action.doctype.project_report import (
+    admin as _project_report,  # noqa: F401
+)
 from apps.innovation_action.doctype.score import admin as _score  # noqa: F401
 from apps.innovation_action.doctype.self_assessment import (
     admin as _self_assessment,  # noqa: F401

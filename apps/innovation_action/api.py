@@ -1,7 +1,10 @@
 """The app's own whitelisted methods, called as /api/method/innovation_action.api.<name>."""
 
+from datetime import date
+
 from django.db.models import Count, Sum
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 
 from apps.innovation_action.models import ActionPlan, AssessmentPeriod, Project
@@ -11,6 +14,7 @@ from apps.innovation_action.services import (
     official_data,
     periods,
     scoring,
+    status_lights,
 )
 from apps.lowcode.doctype.meta import get_meta
 from apps.lowcode.doctype.serialize import doc_to_dict
@@ -167,3 +171,61 @@ def copy_plan(request, plan, year, title=None):
     new_year.ensure_can_copy(request.user)
     source = get_document(request.user, get_meta(ActionPlan.doctype), plan)  # 404 also outside the user's scope
     return doc_to_dict(new_year.copy_plan(source, year, request.user, title))
+
+
+# ------------------------------------------------------------------ 红黄绿灯
+
+
+def as_of_date(value) -> date | None:
+    """The optional ``date`` a method judges lights on (YYYY-MM-DD); today when not given."""
+    if value in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise ValidationError(f"日期“{value}”格式不正确，应为 YYYY-MM-DD") from None
+
+
+def visible_period(user, name) -> AssessmentPeriod:
+    """A period the user may see (404 outside the plans it takes part in)."""
+    return get_document(user, get_meta(AssessmentPeriod.doctype), name)
+
+
+@whitelist("innovation_action.api.get_status_lights", methods=("GET",))
+def get_status_lights(request, period, kind="project", group_by=None, date=None):
+    """红黄绿灯：一个周期（月度、季度或年度）的重点项目（kind=project）、重点任务（task）或考评对象（assessee）
+    的亮灯情况及说明，可按 group_by 汇总（项目：section、county；任务：section、unit；考评对象：category、county、
+    unit），每个数字附列出其记录的筛选条件。县级用户只看到本县（市、区）的。date 为判断日期（默认今天）。"""
+    if kind not in status_lights.KINDS:
+        raise ValidationError(f"kind 只能取：{'、'.join(status_lights.KINDS)}")
+    if group_by not in (None, "") and group_by not in status_lights.GROUPINGS[kind]:
+        raise ValidationError(f"group_by 只能取：{'、'.join(status_lights.GROUPINGS[kind])}")
+    period = visible_period(request.user, period)
+    as_of = as_of_date(date)
+    lights = status_lights.KINDS[kind](request.user, period, as_of)
+    month = status_lights.light_month(period, as_of or timezone.localdate())
+    setting = status_lights.setting_of(period.plan)
+    return {
+        "period": period.name,
+        "month": month.name if month else None,
+        "month_title": month.title if month else None,
+        "kind": kind,
+        "settings": {"yellow_margin": float(setting.yellow_margin), "late_is_yellow": setting.late_is_yellow},
+        "lights": [light.as_dict() for light in lights],
+        "groups": status_lights.summary(lights, group_by or None),
+    }
+
+
+@whitelist("innovation_action.api.get_status_light", methods=("GET",))
+def get_status_light(request, doctype, name, period, date=None):
+    """一条记录（Project、Task、County、Unit）在一个周期的红黄绿灯及说明；只能查看有权查看的记录。"""
+    kinds = {"Project": "project", "Task": "task", "County": "assessee", "Unit": "assessee"}
+    if doctype not in kinds:
+        raise ValidationError(f"doctype 只能取：{'、'.join(kinds)}")
+    period = visible_period(request.user, period)
+    get_document(request.user, get_meta(doctype), name)  # 404 outside the user's scope
+    lights = status_lights.KINDS[kinds[doctype]](request.user, period, as_of_date(date))
+    found = next((light for light in lights if light.doctype == doctype and light.name == name), None)
+    if found is None:
+        raise ValidationError(f"{name} 不在{period.title}的亮灯范围内")
+    return found.as_dict()

@@ -36,6 +36,10 @@ doc_events = {
         "after_insert": "apps.innovation_action.doctype.progress_report.events.prefill_lines",
         "after_transition": "apps.innovation_action.doctype.progress_report.events.stamp_submission",
     },
+    "Project Report": {
+        # 报送时间 as for a task report: the first time it leaves its draft state.
+        "after_transition": "apps.innovation_action.doctype.progress_report.events.stamp_submission",
+    },
 }
 
 # What clients write before it is checked: a task's roles by their labels, groups of units for their members.

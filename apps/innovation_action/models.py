@@ -17,6 +17,7 @@ from apps.innovation_action.doctype.indicator.model import (
 )
 from apps.innovation_action.doctype.integrity_case.model import IntegrityCase
 from apps.innovation_action.doctype.liaison.model import Liaison
+from apps.innovation_action.doctype.light_setting.model import LightSetting
 from apps.innovation_action.doctype.official_value.model import OfficialValue
 from apps.innovation_action.doctype.plan_assessee.model import PlanAssessee
 from apps.innovation_action.doctype.progress_report.model import (
@@ -25,6 +26,7 @@ from apps.innovation_action.doctype.progress_report.model import (
     TaskStatus,
 )
 from apps.innovation_action.doctype.project.model import Project
+from apps.innovation_action.doctype.project_report.model import ProjectReport, ProjectStage
 from apps.innovation_action.doctype.score.model import (
     Outcome,
     Score,
@@ -53,6 +55,7 @@ __all__ = [
     "IndicatorGroup",
     "IntegrityCase",
     "Liaison",
+    "LightSetting",
     "OfficialValue",
     "Outcome",
     "PeriodKind",
@@ -61,6 +64,8 @@ __all__ = [
     "ProgressReport",
     "ProgressReportLine",
     "Project",
+    "ProjectReport",
+    "ProjectStage",
     "Scheme",
     "Score",
     "ScoreLine",

@@ -32,14 +32,23 @@ PLAN_DATA = (
     "OfficialValue",
     "AssesseeTarget",
     "IntegrityCase",
+    # 红黄绿灯设置: the office sets the yellow margin of its plan.
+    "LightSetting",
 )
 # Self-assessments: assessees and the office fill them in; what each may change
 # or delete in which state is the workflow's business (fixtures/defaults/workflows.yaml):
 # a draft can be deleted by its assessee, nothing once submitted.
-# Monthly progress reports follow the same pattern (their own workflow).
+# Monthly progress reports and project reports follow the same pattern (their own workflows).
 ASSESSMENT = {
     f"innovation_action.{name}": ("view", "add", "change", "delete")
-    for name in ("SelfAssessment", "SelfAssessmentLine", "BonusClaim", "ProgressReport", "ProgressReportLine")
+    for name in (
+        "SelfAssessment",
+        "SelfAssessmentLine",
+        "BonusClaim",
+        "ProgressReport",
+        "ProgressReportLine",
+        "ProjectReport",
+    )
 }
 VIEW = ("view",)
 WORKFLOW_MODELS = ("lowcode.Workflow", "lowcode.WorkflowState", "lowcode.WorkflowTransition", "lowcode.WorkflowLog")

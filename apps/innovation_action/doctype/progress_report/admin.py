@@ -14,8 +14,8 @@ from apps.lowcode.permissions import restrictions
 
 class ProgressReportLineInline(ChildTableInline):
     model = ProgressReportLine
-    fields = ("task", "status", "progress", "evidence")
-    readonly_fields = ("task",)
+    fields = ("task", "requirements", "status", "progress", "evidence")
+    readonly_fields = ("task", "requirements")
     can_delete = False
 
     def has_add_permission(self, request, obj=None):

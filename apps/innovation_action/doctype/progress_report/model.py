@@ -66,6 +66,8 @@ class ProgressReportLine(ChildDocument):
 
     report = models.ForeignKey(ProgressReport, verbose_name="月度调度", on_delete=models.CASCADE, related_name="lines")
     task = models.ForeignKey(Task, verbose_name="重点任务", on_delete=models.PROTECT, related_name="+")
+    # The task's 具体任务及要求, copied when the report is made: the unit reports against what it read.
+    requirements = models.TextField("任务要求", blank=True, editable=False)
     status = models.CharField("完成情况", max_length=4, choices=TaskStatus.choices, default=TaskStatus.IN_PROGRESS)
     progress = models.TextField("进展情况", blank=True)
     evidence = models.TextField("佐证说明", blank=True)
