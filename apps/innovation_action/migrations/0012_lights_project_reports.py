@@ -20,7 +20,7 @@ def copy_requirements(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("innovation_action", "0010_district_neutral_examples"),
+        ("innovation_action", "0011_prints_notice_words"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
