@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.utils.html import format_html
 
 from apps.lowcode.admin.base import DocumentAdmin
+from apps.lowcode.admin.doctype_filter import doctype_list_filter
 from apps.lowcode.models import ApiKey, File, UserPermission
 
 
@@ -26,7 +27,7 @@ class FileAdmin(DocumentAdmin):
         "creation",
         "download",
     )
-    list_filter = ("attached_to_doctype",)
+    list_filter = (doctype_list_filter("attached_to_doctype", "所属单据类型"),)
     search_fields = ("file_name", "attached_to_name")
     readonly_fields = [f.name for f in File._meta.concrete_fields if f.name != "id"]
 
