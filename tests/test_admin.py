@@ -159,13 +159,12 @@ def test_county_user_cannot_open_another_countys_record(login):
 
 
 def test_scoped_editor_link_choices_are_scoped(login, django_user_model):
-    from django.contrib.auth.models import Group
 
     from apps.innovation_action import roles
     from apps.lowcode.models import UserPermission
 
     user = django_user_model.objects.create_user("zg_office2", password="pw-123456", is_staff=True)
-    user.groups.add(Group.objects.get(name=roles.OFFICE))
+    user.groups.add(roles.group(roles.OFFICE))
     UserPermission.objects.create(user=user, allow="County", for_value="章贡区")
     from django.test import Client
 
