@@ -3,7 +3,7 @@
 import base64
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 
 from apps.innovation_action import roles
 from apps.innovation_action.models import Project
@@ -90,7 +90,7 @@ def test_office_and_leading_group_see_everything(api):
 def scoped_editor():
     """An office user restricted to 章贡区: may edit projects, but only that county's."""
     user = User.objects.create_user("zg_office", password="pw-123456", is_staff=True)
-    user.groups.add(Group.objects.get(name=roles.OFFICE))
+    user.groups.add(roles.group(roles.OFFICE))
     UserPermission.objects.create(user=user, allow="County", for_value="章贡区")
     return user
 

@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
+from apps.innovation_action import roles
 from apps.innovation_action.models import ActionPlan, AssessmentPeriod, Project
 from apps.innovation_action.services import (
     assessee_targets,
@@ -52,7 +53,7 @@ def get_project_totals(request, plan="2023"):
 def period_for(user, name):
     """The Assessment Period a method names, refused unless the user may open periods (the office)."""
     if not can(user, "write", AssessmentPeriod):  # the office (plan data), not the assessees
-        raise PermissionError("只有领导小组办公室可以开启考评或重新计算得分")
+        raise PermissionError(f"只有{roles.name(roles.OFFICE)}可以开启考评或重新计算得分")
     return periods.named(name)
 
 

@@ -69,8 +69,9 @@ print_format_fit = {
 }
 
 # The app's configuration that travels with the platform's (apps/lowcode/fixtures): the indicators
-# and their scoring of one year's plan, loaded into the plan of a year chosen at load time.
-fixture_scopes = {"Action Plan": {"by": "year"}}
+# and their scoring of one plan, chosen by its name (plans may span years, two may share a year),
+# loaded into the plan chosen at load time (--plan, default: the plan of the file's name).
+fixture_scopes = {"Action Plan": {"by": "name", "option": "plan"}}
 fixtures = [
     {"doctype": "Indicator Group", "key": ["plan", "scheme", "order"], "scope": "plan"},
     # Bonus rules by position, as the plan's fixtures number them; claims link to them, so a

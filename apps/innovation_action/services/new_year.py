@@ -33,6 +33,7 @@ from datetime import date
 
 from django.db import IntegrityError, transaction
 
+from apps.innovation_action import roles
 from apps.innovation_action.models import ActionPlan, County, Indicator
 from apps.lowcode.doctype.meta import get_meta
 from apps.lowcode.document import lifecycle
@@ -111,7 +112,7 @@ def may_copy(user) -> bool:
 
 def ensure_can_copy(user) -> None:
     if not may_copy(user):
-        raise PermissionError("没有复制年度工作方案的权限（需领导小组办公室或系统管理员）")
+        raise PermissionError(f"没有复制年度工作方案的权限（需{roles.office_or_administrator()}）")
 
 
 def parse_year(value) -> int:

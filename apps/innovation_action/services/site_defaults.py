@@ -16,7 +16,6 @@ from apps.innovation_action import roles
 from apps.innovation_action.doctype.task_role.model import DEFAULT_ROLES, TaskRole
 from apps.lowcode.exceptions import ValidationError
 from apps.lowcode.print_format.loader import PrintFormatDataError, load_print_formats
-from apps.lowcode.roles import sync_roles
 from apps.lowcode.workflow.loader import load_workflows
 
 
@@ -50,7 +49,7 @@ def install_task_roles() -> None:
 @transaction.atomic
 def install_defaults() -> None:
     # Workflows name roles: make sure they exist first.
-    sync_roles(roles.role_spec())
+    roles.sync()
     install_task_roles()
     install_workflows(read_workflows(Path(settings.DEFAULT_FIXTURES_DIR) / "workflows.yaml"))
     try:

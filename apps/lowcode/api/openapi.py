@@ -190,6 +190,7 @@ METHOD_DOCS = {
     "login": ("登录（会话 Cookie）", {"usr": {"type": "string"}, "pwd": {"type": "string"}}, ["usr", "pwd"]),
     "logout": ("退出登录", {}, []),
     "frappe.auth.get_logged_user": ("当前登录用户名", {}, []),
+    "frappe.core.doctype.user.user.get_roles": ("当前用户的角色（角色名称）", {}, []),
     "frappe.client.get_count": ("计数", {"doctype": {"type": "string"}, "filters": {"type": "string"}}, ["doctype"]),
     "frappe.client.get_list": (
         "列表（参数同 /api/resource）",
