@@ -24,7 +24,7 @@ def adopt_groups(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("innovation_action", "0010_district_neutral_examples"),
+        ("innovation_action", "0012_lights_project_reports"),
         ("lowcode", "0011_roles_role_key"),
     ]
 
