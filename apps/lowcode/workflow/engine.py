@@ -18,6 +18,7 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from apps.lowcode.doctype import doctype_registry
@@ -134,20 +135,24 @@ def approver_ids(doc, transition: WorkflowTransition) -> set[int] | None:
     if not paths:
         return None
     User = get_user_model()
+    targets = [path_target(type(doc), path) for path in paths]
+    # Every path's value in one query; a record's name straight from the join (User Permissions name
+    # records by name). Each column's values are its own path's, whatever the others join.
+    columns = [path if target is User else f"{path}__name" for path, target in zip(paths, targets, strict=True)]
+    rows = list(type(doc)._default_manager.filter(pk=doc.pk).values_list(*columns))
     ids: set[int] = set()
-    for path in paths:
-        target = path_target(type(doc), path)
-        # A record's name straight from the join: User Permissions name records by name.
-        column = path if target is User else f"{path}__name"
-        values = [v for v in type(doc)._default_manager.filter(pk=doc.pk).values_list(column, flat=True) if v]
+    records = {}  # {doctype: record names}
+    for index, target in enumerate(targets):
+        values = {row[index] for row in rows if row[index]}
         if target is User:
             ids.update(values)
         elif values:
-            ids.update(
-                UserPermission.objects.filter(allow=target.doctype, for_value__in=values).values_list(
-                    "user_id", flat=True
-                )
-            )
+            records.setdefault(target.doctype, set()).update(values)
+    if records:  # the users of every record named, in one query
+        allowed = Q()
+        for doctype, names in records.items():
+            allowed |= Q(allow=doctype, for_value__in=sorted(names))
+        ids.update(UserPermission.objects.filter(allowed).values_list("user_id", flat=True))
     return ids
 
 
