@@ -10,13 +10,17 @@ from apps.innovation_action.services import (
     new_year,
     official_data,
     periods,
+    reminders,
     scoring,
 )
+from apps.innovation_action.services.deadlines import deadline_of
 from apps.lowcode.doctype.meta import get_meta
 from apps.lowcode.doctype.serialize import doc_to_dict
-from apps.lowcode.document.service import get_document
+from apps.lowcode.document.service import get_document, meta_for
 from apps.lowcode.exceptions import PermissionError, ValidationError
 from apps.lowcode.permissions import can, scope_queryset
+from apps.lowcode.reminder.service import logs_of, may_remind
+from apps.lowcode.reminder.service import remind as remind_document
 from apps.lowcode.whitelist import whitelist
 
 
@@ -167,3 +171,45 @@ def copy_plan(request, plan, year, title=None):
     new_year.ensure_can_copy(request.user)
     source = get_document(request.user, get_meta(ActionPlan.doctype), plan)  # 404 also outside the user's scope
     return doc_to_dict(new_year.copy_plan(source, year, request.user, title))
+
+
+# ------------------------------------------------------------------ deadlines and 催办
+
+
+def _document(user, doctype, name):
+    if doctype not in ("Progress Report", "SelfAssessment"):
+        raise ValidationError("只有月度调度和自评报告有报送截止日期")
+    meta = meta_for(doctype)
+    return get_document(user, meta, name)
+
+
+@whitelist("innovation_action.api.get_deadline", methods=("GET",))
+def get_deadline(request, doctype, name):
+    """单据的报送截止日期、剩余时间（还剩 3 天 / 已逾期 2 天）与提醒记录。"""
+    doc = _document(request.user, doctype, name)
+    return {**deadline_of(doc).as_dict(), "reminders": logs_of(request.user, doc)}
+
+
+@whitelist("innovation_action.api.remind", methods=("POST",))
+def remind(request, doctype, name, note=""):
+    """催办一份未报送的单据：向须填报的人员发送站内消息（站点有邮件服务器时同时发邮件），并记录。仅领导小组办公室。"""
+    if not may_remind(request.user):
+        raise PermissionError("只有领导小组办公室可以催办")
+    doc = _document(request.user, doctype, name)
+    sent = remind_document(request.user, doc, str(note or ""))
+    recipients = sorted({log.recipient.get_username() for log in sent})
+    return {"reminders": len(sent), "recipients": recipients, "message": f"已催办，发出提醒 {len(sent)} 条"}
+
+
+@whitelist("innovation_action.api.remind_late", methods=("POST",))
+def remind_late(request, period, note=""):
+    """一键催办本周期所有逾期未报送的单据。仅领导小组办公室。"""
+    if not may_remind(request.user):
+        raise PermissionError("只有领导小组办公室可以催办")
+    done = reminders.remind_late(request.user, periods.named(period), str(note or ""))
+    return {
+        "documents": done.documents,
+        "reminders": done.reminders,
+        "skipped": done.skipped,
+        "message": done.message,
+    }

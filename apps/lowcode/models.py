@@ -11,6 +11,7 @@ from apps.lowcode.print_format.model import (
     PrintFormat,
     PrintFormatBlock,
 )
+from apps.lowcode.reminder.model import ReminderLog, ReminderRule
 from apps.lowcode.website.model import WebsiteSettings
 from apps.lowcode.workflow.model import (
     Workflow,
@@ -31,6 +32,8 @@ __all__ = [
     "PrintFormat",
     "PrintFormatBlock",
     "PropertySetter",
+    "ReminderLog",
+    "ReminderRule",
     "UserPermission",
     "WebsiteSettings",
     "Workflow",
