@@ -100,6 +100,16 @@ def test_a_rule_gives_each_period_its_deadline_and_a_period_date_overrides_it(pl
     assert deadlines.due_date(assessment) == date(2023, 4, 10)
 
 
+def test_the_ganzhou_plan_ships_its_rules_switched_off(plan):
+    """The seed sets no deadline: the rules are there for the office to switch on, and 2023 keeps no deadline."""
+    assert sorted((str(r), r.enabled) for r in DeadlineRule.objects.filter(plan=plan)) == [
+        ("月度调度（月度）：次月5日前报送", False),
+        ("自评报告（季度）：周期结束后10日内报送", False),
+        ("自评报告（年度）：周期结束后15日内报送", False),
+    ]
+    assert {deadlines.period_due_date(p) for p in AssessmentPeriod.objects.filter(plan=plan)} == {None}
+
+
 def test_a_rule_must_fit_its_document(plan):
     rule = DeadlineRule(plan=plan, document_type="Progress Report", period_kind="季度", basis="次月日", days=5)
     with pytest.raises(Exception) as error:
@@ -321,8 +331,11 @@ def test_the_office_reminds_one_document_or_every_late_one(plan, login):
     changelist = reverse("admin:innovation_action_progressreport_changelist")
     with at(2023, 4, 11):
         response = admin.post(changelist, {"action": "remind_selected", "_selected_action": [gongxin.pk]})
-    assert response.status_code == 302
-    assert ReminderLog.objects.filter(recipient__username="gongxin", sender__username="office").count() == 2
+        assert response.status_code == 302
+        periods = reverse("admin:innovation_action_assessmentperiod_changelist")
+        march = AssessmentPeriod.objects.get(name="2023-M03")
+        assert admin.post(periods, {"action": "remind_late", "_selected_action": [march.pk]}).status_code == 302
+    assert ReminderLog.objects.filter(recipient__username="gongxin", sender__username="office").count() == 3
     page = admin.get(reverse("admin:innovation_action_progressreport_change", args=[gongxin.pk])).content.decode()
     assert "提醒记录" in page and "催办" in page
 
