@@ -10,7 +10,7 @@ from apps.lowcode.permissions.scope import restrictions
 
 # What a message template may say, and what each placeholder becomes.
 PLACEHOLDERS = {
-    "单据": "the document, as its list names it (章贡区 2023年3月调度)",
+    "单据": "the document, as its list names it",
     "单据类型": "the doctype's label (月度调度)",
     "截止日期": "2023年4月5日",
     "剩余天数": "days left (3), 0 on the day",
