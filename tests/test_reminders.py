@@ -95,7 +95,7 @@ def test_a_rule_gives_each_period_its_deadline_and_a_period_date_overrides_it(pl
     assert deadlines.due_date(stored_report("市工信局", 2, submitted=False)) is None
 
     # 自评报告 of a quarter: N days after it ends.
-    DeadlineRule.objects.create(plan=plan, document_type="SelfAssessment", period_kind="季度", basis="期满后", days=10)
+    DeadlineRule.objects.filter(plan=plan, document_type="SelfAssessment", period_kind="季度").update(enabled=True)
     assessment = SelfAssessment(period=AssessmentPeriod.objects.get(name="2023-Q1"))
     assert deadlines.due_date(assessment) == date(2023, 4, 10)
 
