@@ -15,6 +15,8 @@ from django.contrib.auth.models import User
 from django.core import mail
 from django.db import connection
 from django.urls import reverse
+from rq import SimpleWorker
+from rq.cron import CronScheduler
 
 from apps.innovation_action.models import AssessmentPeriod, DeadlineRule, ProgressReport, SelfAssessment, Unit
 from apps.innovation_action.services import deadlines
@@ -30,9 +32,9 @@ BEIJING = ZoneInfo("Asia/Shanghai")
 JOB = "apps.lowcode.reminder.service.send_due_reminders"
 
 
-def at(year, month, day, hour=9):
-    """The clock at ``hour`` o'clock Beijing time on that day (frozen)."""
-    return time_machine.travel(datetime(year, month, day, hour, tzinfo=BEIJING), tick=False)
+def at(year, month, day, hour=9, tick=False):
+    """The clock at ``hour`` o'clock Beijing time on that day (frozen, unless it ticks on)."""
+    return time_machine.travel(datetime(year, month, day, hour, tzinfo=BEIJING), tick=tick)
 
 
 def monthly_rule(days=5, enabled=True) -> DeadlineRule:
@@ -269,6 +271,25 @@ def test_a_rule_checks_its_template_and_channels():
 
 def test_the_job_is_registered_with_the_scheduler():
     assert ("0 8 * * *", JOB) in scheduled_jobs()
+
+
+@pytest.mark.redis
+def test_rq_cron_enqueues_the_reminders_and_a_worker_sends_them(plan, redis_queue):
+    """What the Procfile's scheduler and worker do at 8 o'clock: the cron job goes on the queue, the worker runs it."""
+    monthly_rule(5)
+    reminder_rule()
+    drafts(3)
+    scheduler = CronScheduler(connection=redis_queue.connection)
+    scheduler.load_config_from_file("apps.lowcode.jobs.cron")
+    [cron_job] = [job for job in scheduler.get_jobs() if job.args == (JOB,)]
+    assert (cron_job.cron, cron_job.queue_name) == ("0 8 * * *", "default")
+    with at(2023, 4, 6, 8, tick=True):
+        job = cron_job.enqueue(redis_queue.connection)
+        SimpleWorker([redis_queue], connection=redis_queue.connection).work(burst=True)
+    job.refresh()
+    assert job.get_status() == "finished", job.latest_result().exc_string
+    assert job.return_value() == 2
+    assert [user for user, _doc, _occasion in received()] == ["gongxin", "zhanggong"]
 
 
 # ------------------------------------------------------------------ 催办 by hand
