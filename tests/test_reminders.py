@@ -32,6 +32,12 @@ BEIJING = ZoneInfo("Asia/Shanghai")
 JOB = "apps.lowcode.reminder.service.send_due_reminders"
 
 
+@pytest.fixture(autouse=True)
+def only_the_tests_rules(db):
+    """The site's default reminder rules (fixtures/defaults/reminders.yaml) are switched off: each test sets its own."""
+    ReminderRule.objects.update(enabled=False)
+
+
 def at(year, month, day, hour=9, tick=False):
     """The clock at ``hour`` o'clock Beijing time on that day (frozen, unless it ticks on)."""
     return time_machine.travel(datetime(year, month, day, hour, tzinfo=BEIJING), tick=tick)
@@ -100,6 +106,13 @@ def test_a_rule_gives_each_period_its_deadline_and_a_period_date_overrides_it(pl
     DeadlineRule.objects.filter(plan=plan, document_type="SelfAssessment", period_kind="季度").update(enabled=True)
     assessment = SelfAssessment(period=AssessmentPeriod.objects.get(name="2023-Q1"))
     assert deadlines.due_date(assessment) == date(2023, 4, 10)
+
+
+def test_every_site_has_the_default_reminder_rules():
+    assert sorted(ReminderRule.objects.values_list("title", "document_type", "days_before", "every_days_late")) == [
+        ("月度调度报送提醒", "Progress Report", 3, 3),
+        ("自评报告报送提醒", "SelfAssessment", 5, 3),
+    ]
 
 
 def test_the_ganzhou_plan_ships_its_rules_switched_off(plan):
@@ -373,6 +386,7 @@ def test_two_scheduler_runs_at_once_send_once():
 
     load_plan(PLAN_FOLDER)
     create_demo_accounts()
+    ReminderRule.objects.update(enabled=False)  # the defaults, as in the other tests
     monthly_rule(5)
     reminder_rule()
     drafts(3)
