@@ -123,6 +123,8 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Workflow notifications go by email too only when the site has a mail server.
 EMAIL_NOTIFICATIONS = bool(SITE_CONFIG.get("email_host"))
+# Reminder channels beyond 站内消息 and email, by name: {"sms": "dotted.path.SmsChannel"} (apps/lowcode/reminder/channels.py).
+REMINDER_CHANNELS = SITE_CONFIG.get("reminder_channels", {})
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -234,7 +234,7 @@ def test_app_method_is_whitelisted_and_scoped(api):
 def test_my_api_keys_page(login, api):
     client = login("zhanggong")
     page = client.get("/admin/my-api-keys/")
-    assert page.status_code == 200 and "您还没有 API 密钥" in page.content.decode()
+    assert page.status_code == 200 and "你还没有 API 密钥" in page.content.decode()
     generated = client.post("/admin/my-api-keys/", {"action": "generate"}).content.decode()
     import re
 

@@ -14,14 +14,18 @@ from apps.innovation_action.services import (
     new_year,
     official_data,
     periods,
+    reminders,
     scoring,
     status_lights,
 )
+from apps.innovation_action.services.deadlines import deadline_of
 from apps.lowcode.doctype.meta import get_meta
 from apps.lowcode.doctype.serialize import doc_to_dict
-from apps.lowcode.document.service import get_document
+from apps.lowcode.document.service import get_document, meta_for
 from apps.lowcode.exceptions import PermissionError, ValidationError
 from apps.lowcode.permissions import can, scope_queryset
+from apps.lowcode.reminder.service import ensure_may_remind, logs_of
+from apps.lowcode.reminder.service import remind as remind_document
 from apps.lowcode.whitelist import whitelist
 
 
@@ -230,3 +234,43 @@ def get_status_light(request, doctype, name, period, date=None):
     if found is None:
         raise ValidationError(f"{name} 不在{period.title}的亮灯范围内")
     return found.as_dict()
+
+
+# ------------------------------------------------------------------ deadlines and 催办
+
+
+def _document(user, doctype, name):
+    if doctype not in ("Progress Report", "SelfAssessment"):
+        raise ValidationError("只有月度调度和自评报告有报送截止日期")
+    meta = meta_for(doctype)
+    return get_document(user, meta, name)
+
+
+@whitelist("innovation_action.api.get_deadline", methods=("GET",))
+def get_deadline(request, doctype, name):
+    """单据的报送截止日期、剩余时间（还剩 3 天 / 已逾期 2 天）与提醒记录。"""
+    doc = _document(request.user, doctype, name)
+    return {**deadline_of(doc).as_dict(), "reminders": logs_of(request.user, doc)}
+
+
+@whitelist("innovation_action.api.remind", methods=("POST",))
+def remind(request, doctype, name, note=""):
+    """催办一份未报送的单据：向须填报的人员发送站内消息（站点有邮件服务器时同时发邮件），并记录。仅领导小组办公室。"""
+    ensure_may_remind(request.user)
+    doc = _document(request.user, doctype, name)
+    sent = remind_document(request.user, doc, str(note or ""))
+    recipients = sorted({log.recipient.get_username() for log in sent})
+    return {"reminders": len(sent), "recipients": recipients, "message": f"已催办，发出提醒 {len(sent)} 条"}
+
+
+@whitelist("innovation_action.api.remind_late", methods=("POST",))
+def remind_late(request, period, note=""):
+    """一键催办本周期所有逾期未报送的单据。仅领导小组办公室。"""
+    ensure_may_remind(request.user)
+    done = reminders.remind_late(request.user, periods.named(period), str(note or ""))
+    return {
+        "documents": done.documents,
+        "reminders": done.reminders,
+        "skipped": done.skipped,
+        "message": done.message,
+    }

@@ -63,6 +63,7 @@ PLAN_DATA = (
     "Project",
     "Liaison",
     "AssessmentPeriod",
+    "DeadlineRule",
     "OfficialValue",
     "AssesseeTarget",
     "IntegrityCase",
@@ -138,6 +139,14 @@ def role_spec() -> dict:
     assessee = {**everything, **ASSESSMENT}
     office.update(ASSESSMENT)
     office["lowcode.Workflow"] = VIEW
+    # Reminders: the office sets the rules and 催办s by hand; everyone reads the reminders they may see
+    # (an assessee's user those sent to them, Reminder Log's scope).
+    for spec in (everything, office, administration):
+        spec["lowcode.ReminderLog"] = VIEW
+    for spec in (office, administration):
+        spec["lowcode.ReminderRule"] = ALL_ACTIONS
+        spec["lowcode.ReminderLog"] = ("view", "remind")
+    assessee["lowcode.ReminderLog"] = VIEW
     return {
         COUNTY_USER: assessee,
         UNIT_LIAISON: assessee,

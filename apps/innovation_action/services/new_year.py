@@ -232,7 +232,7 @@ def copy_averaged_indicators(copies: dict[int, Indicator]) -> None:
 
 def copy_periods(source: ActionPlan, new: ActionPlan, user, reason: str) -> None:
     """The same months, quarters and year, moved to the new year; not opened yet (no documents exist).
-    A deadline the office set moves with its period.
+    A deadline the office set moves with its period, and the plan's deadline rules come along.
 
     Not plan_loader.load_periods: it builds periods from fixture rows (kind, number, start, end) and
     would drop the deadline and any field added later; the rules of a period (its name 2024-Q1, its
@@ -250,6 +250,8 @@ def copy_periods(source: ActionPlan, new: ActionPlan, user, reason: str) -> None
             deadline=shift_years(period.deadline, years),
             opened_at=None,
         )
+    for rule in source.deadline_rules.order_by("pk"):  # 报送截止规则 hold for every year of a plan alike
+        copy_document(rule, user, reason, plan=new)
 
 
 def copy_summary(plan: ActionPlan) -> str:

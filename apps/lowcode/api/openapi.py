@@ -17,7 +17,7 @@ ERROR_TEXT = {
     "400": "CSRF 校验失败",
     "401": "未登录或凭据错误（AuthenticationError）",
     "403": "没有权限（PermissionError）",
-    "404": "单据不存在或不在您的数据权限范围内（DoesNotExistError）",
+    "404": "单据不存在或不在你的数据权限范围内（DoesNotExistError）",
     "405": "请求方法不被支持",
     "409": "与已有记录重复（DuplicateEntryError）",
     "413": "文件过大（FileTooLargeError）",

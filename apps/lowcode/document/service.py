@@ -269,7 +269,7 @@ def save_document(user, meta: DocTypeMeta, data: dict, name=None):
         raise DuplicateEntryError(f"与已有记录重复：{exc.args[-1] if exc.args else ''}") from None
     lifecycle.after_save(user, obj, creating, before)
     if not scope_queryset(user, meta.model).filter(pk=obj.pk).exists():
-        raise PermissionError("保存后的记录超出您的数据权限范围")
+        raise PermissionError("保存后的记录超出你的数据权限范围")
     return obj
 
 

@@ -217,11 +217,11 @@ def refusal(user, doc, transition: WorkflowTransition, values: _DocValues | None
         return f"“{action}”只能由以下角色办理：{'、'.join(transition.allowed_roles())}"
     approvers = approver_ids(doc, transition)
     if approvers is not None and user.pk not in approvers:
-        return f"您不是本单据“{action}”的审批人"
+        return f"你不是本单据“{action}”的审批人"
     if not transition.allow_self_approval and doc.owner_id == user.pk:
         return f"“{action}”不能由单据创建人本人办理"
     if transition.approvals_required > 1 and user.pk in approvals_so_far(doc, transition):
-        return f"您已办理过“{action}”，正在等待其他审批人"
+        return f"你已办理过“{action}”，正在等待其他审批人"
     if transition.condition.strip():
         try:
             if not evaluate(transition.condition, {"doc": (values or _DocValues(doc)).get()}):
@@ -383,7 +383,7 @@ class ActionResult:
     def message(self) -> str:
         if self.moved:
             return f"已办理：{self.from_state} → {self.to_state}"
-        return f"已记录您的审批（{self.approvals}/{self.approvals_required}），等待其他审批人"
+        return f"已记录你的审批（{self.approvals}/{self.approvals_required}），等待其他审批人"
 
 
 def apply_workflow(
@@ -410,7 +410,7 @@ def apply_workflow(
             raise DoesNotExistError(f"{model._meta.verbose_name} {name} 不存在")
         if seen_state not in (None, "") and seen_state != doc.workflow_state:
             raise TimestampMismatchError(
-                f"{doc.name} 的状态已变为“{doc.workflow_state}”（您看到的是“{seen_state}”），请刷新后再办理"
+                f"{doc.name} 的状态已变为“{doc.workflow_state}”（你看到的是“{seen_state}”），请刷新后再办理"
             )
         if seen_modified and str(seen_modified) != format_value(doc.modified):
             raise TimestampMismatchError(f"{doc.name} 已被他人修改，请刷新后再办理")
@@ -423,7 +423,7 @@ def apply_workflow(
         if not candidates:
             offered = "、".join(t.action for t in get_transitions(user, doc, workflow)) or "无"
             raise WorkflowTransitionError(
-                f"单据当前状态为“{doc.workflow_state}”，不能执行“{action}”（您可以执行：{offered}）"
+                f"单据当前状态为“{doc.workflow_state}”，不能执行“{action}”（你可以执行：{offered}）"
             )
         values = _DocValues(doc)
         reasons = [refusal(user, doc, t, values) for t in candidates]
