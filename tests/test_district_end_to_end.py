@@ -501,6 +501,11 @@ def test_a_district_sets_up_runs_ranks_and_prints_its_plan_without_code():
     assert "某区科技创新工作领导小组" in text and "某科创字〔2021〕1号" in text, text
     assert "2021—2023年某区科技创新工作任务清单" in text.replace("\n", ""), text
     assert not demo_words_in(text), text
+    #     Its task list has a column for each role its tasks use, 配合单位 included, and the plan's text
+    #     names each role's units: the group 配合 expanded to its members.
+    flat = text.replace("\n", "").replace(" ", "")
+    assert all(label in flat for label in ("牵头单位", "责任单位", "配合单位")), text
+    assert "牵头单位：区科技局；责任单位：区科技局、区发改委；配合单位：" + "、".join(members) in flat, text
 
     # 12. No word of the demo on what the district's users see.
     #     The office: every admin page linked from its menu, and the district's records' pages.

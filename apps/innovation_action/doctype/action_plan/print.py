@@ -11,6 +11,7 @@ from operator import attrgetter
 from apps.innovation_action.doctype.action_plan.words import PlanWords, plan_words
 from apps.innovation_action.doctype.indicator.model import IndicatorGroup
 from apps.innovation_action.doctype.project.model import Project
+from apps.innovation_action.doctype.task_role.model import TaskRole
 
 
 @dataclass
@@ -56,6 +57,10 @@ class PlanContext:
     projects: list[Project]
     indicator_groups: list[IndicatorGroup]
     words: PlanWords  # the plan's own words: its action, office, assessees, addressees
+    # {role short name: its label} of the roles the plan's tasks use, in the roles' order: a task-list
+    # column headed {{ role_labels.配合 }} prints only in a plan that has 配合 units (an empty heading
+    # leaves its column out), and under the label the administrator gave the role.
+    role_labels: dict[str, str]
 
 
 def task_row(task) -> TaskRow:
@@ -77,10 +82,12 @@ def task_row(task) -> TaskRow:
 
 def context(plan) -> PlanContext:
     tasks = [task_row(task) for task in plan.tasks.prefetch_related("units__unit", "units__role", "units__liaison")]
+    used = {entry.role: entry.label for task in tasks for entry in task.roles}
     return PlanContext(
         tasks=tasks,
         task_sections=[TaskSection(title, list(rows)) for title, rows in groupby(tasks, attrgetter("section"))],
         projects=list(plan.projects.select_related("county")),
         indicator_groups=list(plan.indicator_groups.order_by("scheme", "order")),
         words=plan_words(plan),
+        role_labels=dict(TaskRole.objects.filter(name__in=used).values_list("name", "label")),
     )
