@@ -127,7 +127,7 @@ def listed(username, behind) -> list[str]:
 # ------------------------------------------------------------------ the independent count
 
 
-def expected_statuses(county=None) -> dict:
+def expected_statuses(county=None, unit=None) -> dict:
     """Per status, counted plainly: documents by their state and log, and the slots without one."""
     q1, months = period("2023-Q1"), AssessmentPeriod.objects.filter(name__in=MONTHS)
     assessees = PlanAssessee.objects.filter(plan=q1.plan)
@@ -143,6 +143,10 @@ def expected_statuses(county=None) -> dict:
         sas = sas.filter(Q(county__name=county) | Q(unit__county__name=county))
         progress = progress.filter(unit__county__name=county)
         project_reports = project_reports.filter(county__name=county)
+    if unit:  # a unit's liaison: its unit's self-assessment and 月度调度, no projects
+        assessees, sas = assessees.filter(unit__name=unit), sas.filter(unit__name=unit)
+        units, progress = units.filter(name=unit), progress.filter(unit__name=unit)
+        projects, project_reports = projects.none(), project_reports.none()
     slots = assessees.count() + 3 * units.count() + 3 * projects.count()
     logged = set(WorkflowLog.objects.values_list("reference_name", flat=True))
     counts = {"submitted": 0, "approved": 0, "returned": 0, "draft": 0}
@@ -161,9 +165,13 @@ def expected_statuses(county=None) -> dict:
 
 
 def test_submission_status_equals_a_plain_count_as_the_office_and_as_a_county(seeded):
-    for username, county in (("office", None), ("zhanggong", "章贡区")):
+    for username, county, unit in (
+        ("office", None, None),
+        ("zhanggong", "章贡区", None),
+        ("gongxin", None, "市工信局"),
+    ):
         result = method(username, "get_submission_status", period="2023-Q1")
-        expected = expected_statuses(county)
+        expected = expected_statuses(county, unit)
         assert {s: v["count"] for s, v in result["counts"].items()} == expected, username
         assert result["total"] == sum(expected.values())
         # Every status's documents are listed by its filters, as the same user; the rest are missing.
@@ -176,6 +184,8 @@ def test_submission_status_equals_a_plain_count_as_the_office_and_as_a_county(se
         assert sum(k["total"] for k in result["by_kind"]) == result["total"]
     mine = method("zhanggong", "get_submission_status", period="2023-Q1")
     assert {g["group"] for g in mine["by_county"]} == {"章贡区"}
+    liaison = method("gongxin", "get_submission_status", period="2023-Q1")
+    assert ([g["group"] for g in liaison["by_unit"]], liaison["by_county"]) == (["市工信局"], [])
     submitted = mine["by_county"][0]["counts"]["submitted"]
     assert submitted["count"] == expected_statuses("章贡区")["submitted"]
 
