@@ -274,6 +274,20 @@ def test_waiting_on_the_user(seeded):
     for row in counts.values():
         assert len(listed("office", row)) == row["count"]
     assert office["total"] == sum(row["count"] for row in counts.values())
+    # 章贡区's user: its county's drafts wait on it to 提交/报送 (returned ones too).
+    mine = {row["doctype"]: row["count"] for row in method("zhanggong", "get_waiting_counts")["doctypes"]}
+    assert mine == {
+        doctype: count
+        for doctype, count in (
+            ("SelfAssessment", SelfAssessment.objects.filter(workflow_state="草稿", county__name="章贡区").count()),
+            (
+                "Progress Report",
+                ProgressReport.objects.filter(workflow_state="草稿", unit__county__name="章贡区").count(),
+            ),
+            ("Project Report", ProjectReport.objects.filter(workflow_state="草稿", county__name="章贡区").count()),
+        )
+        if count
+    }
 
 
 def test_the_whole_dashboard_and_bad_parameters(seeded):
