@@ -301,5 +301,11 @@ def test_the_whole_dashboard_and_bad_parameters(seeded):
     bad = client("office").get("/api/method/innovation_action.api.get_dashboard", {"period": "2023-Q1", "date": "昨天"})
     assert refused(bad, 417, "ValidationError") == "日期“昨天”格式不正确，应为 YYYY-MM-DD"
     missing = client("office").get("/api/method/innovation_action.api.get_submission_status")
-    assert missing.status_code in (400, 417)
+    assert refused(missing, 417, "ValidationError") == "缺少参数 period"
+    # A county user cannot reach a period of a plan it has no part in: as if it did not exist.
+    refused(
+        client("zhanggong").get("/api/method/innovation_action.api.get_investment_progress", {"period": "2099-M01"}),
+        404,
+        "DoesNotExistError",
+    )
     assert status_lights.months_of(period("2023-Q1"))
