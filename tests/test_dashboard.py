@@ -23,6 +23,7 @@ from apps.innovation_action.models import (
     ProjectReport,
     Score,
     SelfAssessment,
+    Task,
 )
 from apps.innovation_action.services import periods, ranking, status_lights
 from apps.lowcode.workflow.model import WorkflowLog
@@ -79,7 +80,8 @@ def seeded(db):
             project=project,
             county=project.county,
             planned_investment=project.planned_investment,
-            year_investment=Decimal(100 + 10 * i),
+            # ahead of 序时进度 (3/12 of the plan), 4% short of it, far behind: green, yellow, red once submitted
+            year_investment=(project.planned_investment or Decimal(0)) * Decimal(("0.3", "0.24", "0.1")[i % 3]),
             owner=office,
             modified_by=office,
         )
@@ -209,20 +211,48 @@ def test_per_assessee_counts(seeded):
         assert group["total"] == projects + units, name
 
 
+def expected_project_colours(county=None) -> dict:
+    """Projects' lights for March as of April 11 (its deadline passed), counted plainly: no submitted
+    report → red; else against 序时进度 (plan × 3/12) with the default 10-point yellow margin."""
+    colours = {}
+    projects = Project.objects.filter(plan__year=2023)
+    if county:
+        projects = projects.filter(county__name=county)
+    for project in projects:
+        report = ProjectReport.objects.filter(
+            period__name="2023-M03", project=project, submitted_at__isnull=False
+        ).first()
+        schedule = (project.planned_investment or Decimal(0)) * 3 / 12
+        if report is None:
+            colour = "red"
+        elif schedule <= 0 or report.year_investment >= schedule:
+            colour = "green"
+        elif (schedule - report.year_investment) * 100 / schedule <= 10:
+            colour = "yellow"
+        else:
+            colour = "red"
+        colours.setdefault(project.county.name, {"green": 0, "yellow": 0, "red": 0, "grey": 0})[colour] += 1
+    return colours
+
+
 def test_lights_are_status_lights_summaries(seeded):
     result = method("office", "get_dashboard_lights", period="2023-M03", date=AS_OF)
-    by_county = {g["group"]: g for g in result["project"]["by_county"]}
-    for county, group in by_county.items():
-        assert group["total"] == Project.objects.filter(plan__year=2023, county__name=county).count()
+    expected = expected_project_colours()
+    assert all(sum(c[colour] for c in expected.values()) for colour in ("green", "yellow", "red"))
+    assert {g["group"]: g["counts"] for g in result["project"]["by_county"]} == expected
     total = result["project"]["total"][0]
     assert total["total"] == Project.objects.filter(plan__year=2023).count()
-    # A project without a submitted March report is red after the deadline: count them plainly.
-    submitted = ProjectReport.objects.filter(period__name="2023-M03", submitted_at__isnull=False)
-    unreported = Project.objects.filter(plan__year=2023).exclude(reports__in=submitted).count()
-    assert total["counts"]["red"] >= unreported
     assert len(listed("office", total["filters"]["red"])) == total["counts"]["red"]
+    for group in result["task"]["by_unit"]:
+        tasks = Task.objects.filter(plan__year=2023, units__unit__name=group["group"]).distinct().count()
+        assert group["total"] == tasks, group["group"]
+    sections = {g["group"]: g["total"] for g in result["project"]["by_section"]}
+    assert (
+        sections == {s: Project.objects.filter(plan__year=2023, section=s).count() for s in sections}
+        and sum(sections.values()) == total["total"]
+    )
     mine = method("zhanggong", "get_dashboard_lights", period="2023-M03", date=AS_OF)
-    assert [g["group"] for g in mine["project"]["by_county"]] == ["章贡区"]
+    assert {g["group"]: g["counts"] for g in mine["project"]["by_county"]} == expected_project_colours("章贡区")
     assert len(listed("zhanggong", mine["project"]["total"][0]["all"])) == mine["project"]["total"][0]["total"]
     assert {g["group"] for g in mine["assessee"]["by_county"]} == {"章贡区"}
 
