@@ -26,7 +26,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.contrib.auth.models import Group, User  # noqa: E402
+from django.contrib.auth.models import User  # noqa: E402
 from django.db import transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
@@ -78,7 +78,7 @@ def seed_projects():
 def county_user(county) -> User:
     user, created = User.objects.get_or_create(username=f"bench-{county.pk}", defaults={"first_name": county.name})
     if created:
-        user.groups.add(Group.objects.get(name=roles.COUNTY_USER))
+        user.groups.add(roles.group(roles.COUNTY_USER))
         UserPermission.objects.create(user=user, allow="County", for_value=county.name)
     return user
 

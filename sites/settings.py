@@ -123,6 +123,8 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Workflow notifications go by email too only when the site has a mail server.
 EMAIL_NOTIFICATIONS = bool(SITE_CONFIG.get("email_host"))
+# Reminder channels beyond 站内消息 and email, by name: {"sms": "dotted.path.SmsChannel"} (apps/lowcode/reminder/channels.py).
+REMINDER_CHANNELS = SITE_CONFIG.get("reminder_channels", {})
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -261,7 +263,20 @@ JAZZMIN_SETTINGS = {
         "lowcode",
         "auth",
     ],
+    # Every app and every model in the admin has its own icon (tests/test_admin.py checks it): a new
+    # doctype's admin gets one here, else the side menu shows jazzmin's generic dot.
     "icons": {
+        "innovation_action": "fas fa-rocket",
+        "lowcode": "fas fa-cogs",
+        "auth": "fas fa-shield-alt",
+        "django_rq": "fas fa-server",
+        "django_rq.Dashboard": "fas fa-stream",
+        "lowcode.WebsiteSettings": "fas fa-globe",
+        "innovation_action.AssessmentCategory": "fas fa-tags",
+        "innovation_action.PlanAssessee": "fas fa-user-check",
+        "innovation_action.AssesseeTarget": "fas fa-bullseye",
+        "innovation_action.TaskRole": "fas fa-user-tag",
+        "innovation_action.UnitGroup": "fas fa-object-group",
         "lowcode.PrintFormat": "fas fa-print",
         "lowcode.LetterHead": "fas fa-heading",
         "lowcode.PrintFont": "fas fa-font",

@@ -159,13 +159,12 @@ def test_county_user_cannot_open_another_countys_record(login):
 
 
 def test_scoped_editor_link_choices_are_scoped(login, django_user_model):
-    from django.contrib.auth.models import Group
 
     from apps.innovation_action import roles
     from apps.lowcode.models import UserPermission
 
     user = django_user_model.objects.create_user("zg_office2", password="pw-123456", is_staff=True)
-    user.groups.add(Group.objects.get(name=roles.OFFICE))
+    user.groups.add(roles.group(roles.OFFICE))
     UserPermission.objects.create(user=user, allow="County", for_value="章贡区")
     from django.test import Client
 
@@ -173,3 +172,30 @@ def test_scoped_editor_link_choices_are_scoped(login, django_user_model):
     client.login(username="zg_office2", password="pw-123456")
     form = client.get(reverse("admin:innovation_action_project_add")).context["adminform"].form
     assert [c.name for c in form.fields["county"].queryset] == ["章贡区"]
+
+
+def test_every_app_and_model_in_the_menu_has_an_icon_of_its_own(login):
+    """No model in the side menu falls back to jazzmin's generic icon, and every icon is one the bundled
+    Font Awesome draws (a misspelt class shows nothing)."""
+    import re
+    from pathlib import Path
+
+    import jazzmin
+    from django.contrib import admin
+    from jazzmin.settings import get_settings
+
+    options = get_settings()
+    icons, generic = options["icons"], {options["default_icon_children"], options["default_icon_parents"]}
+    registered = {model._meta.label.lower() for model in admin.site._registry}
+    apps = {label.split(".")[0] for label in registered}
+    assert sorted(label for label in registered | apps if label not in icons) == []
+    assert not generic & {icons[label] for label in registered | apps}
+
+    css = (Path(jazzmin.__file__).parent / "static/vendor/fontawesome-free/css/all.min.css").read_text()
+    drawn = set(re.findall(r"\.fa-([a-z0-9-]+):before", css))
+    assert sorted(i for i in icons.values() if i.split()[-1].removeprefix("fa-") not in drawn) == []
+
+    # The side menu of an administrator shows them: the newer doctypes included.
+    html = login("admin").get("/admin/").content.decode()
+    for label in ("innovation_action.assesseetarget", "innovation_action.unitgroup", "lowcode.websitesettings"):
+        assert icons[label] in html, label

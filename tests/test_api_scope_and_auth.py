@@ -3,7 +3,7 @@
 import base64
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 
 from apps.innovation_action import roles
 from apps.innovation_action.models import Project
@@ -90,7 +90,7 @@ def test_office_and_leading_group_see_everything(api):
 def scoped_editor():
     """An office user restricted to 章贡区: may edit projects, but only that county's."""
     user = User.objects.create_user("zg_office", password="pw-123456", is_staff=True)
-    user.groups.add(Group.objects.get(name=roles.OFFICE))
+    user.groups.add(roles.group(roles.OFFICE))
     UserPermission.objects.create(user=user, allow="County", for_value="章贡区")
     return user
 
@@ -234,7 +234,7 @@ def test_app_method_is_whitelisted_and_scoped(api):
 def test_my_api_keys_page(login, api):
     client = login("zhanggong")
     page = client.get("/admin/my-api-keys/")
-    assert page.status_code == 200 and "您还没有 API 密钥" in page.content.decode()
+    assert page.status_code == 200 and "你还没有 API 密钥" in page.content.decode()
     generated = client.post("/admin/my-api-keys/", {"action": "generate"}).content.decode()
     import re
 

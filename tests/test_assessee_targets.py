@@ -158,6 +158,41 @@ def test_deleting_a_target_from_any_door_rescores_against_the_indicators_target(
     )
 
 
+def test_restoring_a_deleted_target_rescores_as_saving_it_does(district, office, client):
+    """已删除的记录 → 恢复 is a save like any other: validated, and the apps' events run (the line goes back
+    to the sub-district's own target at once)."""
+    target = set_target(office, district, 3, SUB_DISTRICT, 15)
+    set_target(office, district, 3, "沙河镇", 20)
+    own = create(SUB_DISTRICT)
+    edit(own, lines={3: {"value": "12"}})
+    client.force_login(office)
+    delete_by_api(client, target)
+    assert line(own, 3).self_score == D("0.14")
+    version = AssesseeTarget.history.filter(id=target.pk, history_type="-").get()
+    deleted = client.get(reverse("admin:innovation_action_assesseetarget_deleted"))
+    assert deleted.status_code == 200 and SUB_DISTRICT in deleted.content.decode()
+    restore = reverse("admin:innovation_action_assesseetarget_restore", args=[version.history_id])
+    assert client.post(restore).status_code == 302
+    assert AssesseeTarget.objects.get(pk=target.pk).target == 15
+    assert line(own, 3).self_score == D("4.80")
+    assert "目标值 15（本单位2023年目标）" in line(own, 3).self_note
+
+
+def test_a_deleted_target_that_no_longer_validates_is_not_restored(district, office, client):
+    """A version that no longer passes the indicator's rule (完成率法 needs a target above 0; the history
+    row is edited here to stand for a rule changed since) is refused with a message, and nothing is written."""
+    target = set_target(office, district, 3, SUB_DISTRICT, 15)
+    client.force_login(office)
+    delete_by_api(client, target)
+    AssesseeTarget.history.filter(id=target.pk, history_type="-").update(target=D(0))
+    version = AssesseeTarget.history.filter(id=target.pk, history_type="-").get()
+    restore = reverse("admin:innovation_action_assesseetarget_restore", args=[version.history_id])
+    answer = client.post(restore, follow=True)
+    assert answer.status_code == 200
+    assert "无法恢复" in answer.content.decode()
+    assert not AssesseeTarget.objects.filter(pk=target.pk).exists()
+
+
 def test_efficacy_coefficient_with_the_assessees_target_and_floor(district, office):
     configure(district, 4, scoring_method="efficacy_coefficient", target=D(2), floor=D(0))
     set_target(office, district, 4, SUB_DISTRICT, 10, floor=5)

@@ -79,7 +79,7 @@ def customize_project():
 def test_export_holds_the_configuration_with_links_as_names():
     data = exported()
     assert (data["format"], data["version"]) == ("lowcode-config", 1)
-    assert data["scopes"] == {"Action Plan": {"name": "2023", "year": 2023}}
+    assert data["scopes"] == {"Action Plan": {"name": "2023"}}
     assert list(data["doctypes"]) == [
         "Custom Field",
         "Property Setter",
@@ -104,9 +104,9 @@ def test_export_holds_the_configuration_with_links_as_names():
 
 
 @pytest.mark.both_databases
-def test_export_of_a_year_without_a_plan_is_refused():
-    with pytest.raises(ConfigError, match="本站点没有年度为 2030 的年度工作方案"):
-        export_config({"Action Plan": 2030})
+def test_export_of_a_plan_the_site_lacks_is_refused():
+    with pytest.raises(ConfigError, match="本站点没有编号为 2030 的年度工作方案"):
+        export_config({"Action Plan": "2030"})
 
 
 # --- loading back ------------------------------------------------------------------------------------------------
@@ -207,7 +207,7 @@ def test_loading_into_a_clean_site_recreates_everything():
 
 
 @pytest.mark.both_databases
-def test_indicators_go_to_the_plan_of_the_year_chosen():
+def test_indicators_go_to_the_plan_chosen():
     data = exported()
     plan = ActionPlan.objects.create(
         name="2024",
@@ -218,9 +218,9 @@ def test_indicators_go_to_the_plan_of_the_year_chosen():
     )
     before_2023 = Indicator.objects.filter(group__plan__year=2023).count()
 
-    result = load_config(data, scope_values={"Action Plan": 2024})
+    result = load_config(data, scope_values={"Action Plan": "2024"})
 
-    assert result.scopes == ["年度工作方案：2024年赣州市科技创新赋能行动工作方案（年度 2024）"]
+    assert result.scopes == ["年度工作方案：2024年赣州市科技创新赋能行动工作方案（编号 2024）"]
     assert sorted(plan.indicator_groups.values_list("name", flat=True)) == [
         "2024-C1",
         "2024-C2",
@@ -238,14 +238,58 @@ def test_indicators_go_to_the_plan_of_the_year_chosen():
 
 
 @pytest.mark.both_databases
-def test_a_year_without_a_plan_is_refused_in_chinese():
+def test_a_plan_the_site_lacks_is_refused_in_chinese():
     before = snapshot()
     with pytest.raises(ConfigError) as error:
-        load_config(exported(), scope_values={"Action Plan": 2030})
+        load_config(exported(), scope_values={"Action Plan": "2030"})
     assert error.value.problems == [
-        "本站点没有年度为 2030 的年度工作方案，无法导入指标类别、考评指标。请先建立该年度工作方案，或选择其他年度"
+        "本站点没有编号为 2030 的年度工作方案，无法导入指标类别、考评指标。请先建立该年度工作方案，或选择其他编号"
     ]
     assert snapshot() == before
+
+
+def district_plan_of_2023() -> ActionPlan:
+    """A second plan of 2023 on the same site, with one indicator of its own."""
+    plan = ActionPlan.objects.create(
+        name="城区2023",
+        start_date=date(2023, 1, 1),
+        end_date=date(2023, 12, 31),
+        title="某区2023年科技创新工作方案",
+        issuer="某区科技创新工作领导小组",
+    )
+    group = IndicatorGroup.objects.create(plan=plan, scheme="县级", order=1, title="重点指标", points=100)
+    Indicator.objects.create(group=group, number=1, title="研发投入增长", points=100)
+    return plan
+
+
+@pytest.mark.both_databases
+def test_two_plans_of_one_year_are_exported_and_loaded_by_their_names():
+    district = district_plan_of_2023()
+    assert ActionPlan.objects.filter(year=2023).count() == 2
+
+    data = parse(export_text({"Action Plan": "城区2023"}).encode("utf-8"))
+    assert data["scopes"] == {"Action Plan": {"name": "城区2023"}}
+    assert [g["title"] for g in data["doctypes"]["Indicator Group"]] == ["重点指标"]
+    assert [i["title"] for i in data["doctypes"]["Indicator"]] == ["研发投入增长"]
+    ganzhou = exported()  # the default: the first plan in the plans' own order, 赣州's
+    assert ganzhou["scopes"] == {"Action Plan": {"name": "2023"}} and len(ganzhou["doctypes"]["Indicator"]) == 20
+
+    # Loaded back, each file goes to the plan of its own name, not to whichever plan has the year.
+    Indicator.objects.filter(group__plan=district).update(points=50)
+    result = load_config(data)
+    assert result.scopes == ["年度工作方案：某区2023年科技创新工作方案（编号 城区2023）"]
+    assert Indicator.objects.get(group__plan=district).points == 100
+    assert total(load_config(ganzhou), "updated") == 0 and Indicator.objects.filter(group__plan=district).count() == 1
+
+
+def test_the_administrator_picks_one_of_two_plans_of_a_year(login, media):
+    district_plan_of_2023()
+    client = login("admin")
+    page = client.get(reverse("config-transfer")).content.decode()
+    assert '<option value="城区2023">城区2023：某区2023年科技创新工作方案</option>' in page
+    download = client.get(reverse("config-export"), {"export-scope_plan": "城区2023"})
+    assert parse(download.content)["scopes"]["Action Plan"] == {"name": "城区2023"}
+    assert len(parse(download.content)["doctypes"]["Indicator"]) == 1
 
 
 @pytest.mark.both_databases
@@ -259,7 +303,7 @@ def test_custom_field_values_travel_with_the_field():
     ActionPlan.objects.create(
         name="2024", start_date=date(2024, 1, 1), end_date=date(2024, 12, 31), title="2024年方案", issuer="领导小组"
     )
-    load_config(data, scope_values={"Action Plan": 2024})
+    load_config(data, scope_values={"Action Plan": "2024"})
     assert Indicator.objects.get(name="2024-C-02").custom_values["custom_data_source"] == "市统计局"
 
 
@@ -397,8 +441,8 @@ def test_a_load_is_in_the_change_history_and_can_be_reverted():
 @pytest.mark.both_databases
 def test_the_commands_export_and_load(tmp_path, capsys):
     path = tmp_path / "config.yaml"
-    call_command("export_config", str(path), year="2023")
-    assert yaml.safe_load(path.read_text(encoding="utf-8"))["scopes"]["Action Plan"]["year"] == 2023
+    call_command("export_config", str(path), plan="2023")
+    assert yaml.safe_load(path.read_text(encoding="utf-8"))["scopes"]["Action Plan"] == {"name": "2023"}
     Indicator.objects.filter(name="2023-C-11").update(points=7)
 
     call_command("load_config", str(path), dry_run=True)
@@ -410,8 +454,8 @@ def test_the_commands_export_and_load(tmp_path, capsys):
     assert Indicator.objects.get(name="2023-C-11").points == 10
     assert Indicator.objects.get(name="2023-C-11").history.first().history_change_reason == "导入配置：config.yaml"
 
-    with pytest.raises(CommandError, match="本站点没有年度为 2030 的年度工作方案"):
-        call_command("load_config", str(path), year="2030")
+    with pytest.raises(CommandError, match="本站点没有编号为 2030 的年度工作方案"):
+        call_command("load_config", str(path), plan="2030")
 
 
 # --- the admin page ----------------------------------------------------------------------------------------------
@@ -433,12 +477,12 @@ def test_the_administrator_exports_previews_and_confirms(login, media):
     assert page.status_code == 200
     assert "导出配置" in page.content.decode() and "导入配置" in page.content.decode()
 
-    download = client.get(reverse("config-export"), {"export-scope_year": "2023"})
+    download = client.get(reverse("config-export"), {"export-scope_plan": "2023"})
     assert download.status_code == 200
     assert download["Content-Type"] == "application/x-yaml; charset=utf-8"
     assert "attachment" in download["Content-Disposition"] and ".yaml" in download["Content-Disposition"]
     raw = download.content
-    assert parse(raw)["scopes"]["Action Plan"]["year"] == 2023
+    assert parse(raw)["scopes"]["Action Plan"] == {"name": "2023"}
 
     Indicator.objects.filter(name="2023-C-11").update(points=7)
     preview = upload(client, raw, name="赣州2023配置.yaml")
@@ -452,7 +496,7 @@ def test_the_administrator_exports_previews_and_confirms(login, media):
     assert counts["Indicator"] == (0, 1, 19) and counts["Workflow"] == (0, 0, 3)
     assert Indicator.objects.get(name="2023-C-11").points == 7  # a preview saves nothing
 
-    done = client.post(reverse("config-confirm"), {"sha256": preview.context["sha256"], "scope_year": ""})
+    done = client.post(reverse("config-confirm"), {"sha256": preview.context["sha256"], "scope_plan": ""})
     assert done.status_code == 302 and done.url == reverse("config-transfer")
     assert "赣州2023配置.yaml 已导入：新增 0 条、更新 1 条、未变化 35 条" in str(
         list(get_messages(done.wsgi_request))[-1]
@@ -466,17 +510,17 @@ def test_the_administrator_exports_previews_and_confirms(login, media):
     assert "要导入的文件已失效" in str(list(get_messages(again.wsgi_request))[-1])
 
 
-def test_the_administrator_loads_into_another_year(login, media):
+def test_the_administrator_loads_into_another_plan(login, media):
     client = login("admin")
     raw = client.get(reverse("config-export")).content
     ActionPlan.objects.create(
         name="2024", start_date=date(2024, 1, 1), end_date=date(2024, 12, 31), title="2024年方案", issuer="领导小组"
     )
     page = client.get(reverse("config-transfer"))
-    assert '<option value="2024">2024</option>' in page.content.decode()
-    preview = upload(client, raw, scope_year="2024")
+    assert '<option value="2024">2024：2024年方案</option>' in page.content.decode()
+    preview = upload(client, raw, scope_plan="2024")
     assert preview.context["preview"].count("created") == 26
-    client.post(reverse("config-confirm"), {"sha256": preview.context["sha256"], "scope_year": "2024"})
+    client.post(reverse("config-confirm"), {"sha256": preview.context["sha256"], "scope_plan": "2024"})
     assert Indicator.objects.filter(group__plan__year=2024).count() == 20
 
 

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
@@ -123,7 +123,7 @@ def office(db):
 def zhanggong_office(db):
     """An office account limited to 章贡区 (User Permission), as a county-level office would have."""
     account = User.objects.create_user("zg_office", password=DEMO_PASSWORD, is_staff=True)
-    account.groups.add(Group.objects.get(name=roles.OFFICE))
+    account.groups.add(roles.group(roles.OFFICE))
     UserPermission.objects.create(user=account, allow="County", for_value="章贡区")
     return account
 

@@ -97,8 +97,8 @@ def assessee_header(client) -> str:
 
 
 def add_user(client, username, role, staff=False):
-    """认证和授权 → 用户 → 增加: Django's own two forms (the account, then its roles)."""
-    from django.contrib.auth.models import Group
+    """认证和授权 → 用户 → 增加: Django's own two forms (the account, then its roles, found by their keys)."""
+    from apps.innovation_action import roles
 
     response = client.post(
         reverse("admin:auth_user_add"),
@@ -109,7 +109,7 @@ def add_user(client, username, role, staff=False):
     admin_save(
         client,
         reverse("admin:auth_user_change", args=[user.pk]),
-        groups=[Group.objects.get(name=role).pk],
+        groups=[roles.group(role).pk],
         is_staff="on" if staff else "",
         # Django's split date and time widget posts two fields; form_data() reads the form's one value.
         date_joined_0=f"{user.date_joined:%Y-%m-%d}",

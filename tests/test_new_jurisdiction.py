@@ -4,7 +4,7 @@ per county — then a county runs its self-assessment through the workflow and t
 No code knows this jurisdiction; everything below goes through the generic machinery."""
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 
 from apps.innovation_action import roles
 from apps.innovation_action.models import AssessmentPeriod, County, SelfAssessment, Task
@@ -213,7 +213,7 @@ def test_a_new_jurisdiction_from_the_admin_and_xlsx_only(client):
 
     # 3. The county's user, then the self-assessment through the workflow.
     county_user = User.objects.create_user("donghu", password="x", is_staff=True)
-    county_user.groups.add(Group.objects.get(name=roles.COUNTY_USER))
+    county_user.groups.add(roles.group(roles.COUNTY_USER))
     UserPermission.objects.create(user=county_user, allow="County", for_value="东湖区")
     period = AssessmentPeriod.objects.get(plan__name="2025")
     opened = periods.open_period(user("office"), period)

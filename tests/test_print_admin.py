@@ -213,7 +213,7 @@ def test_who_may_not_issue_only_previews(login, username):
     assert response.status_code == 200
     page = response.content.decode()
     assert "预览 PDF" in page and 'name="issue_date"' not in page
-    assert "公文由领导小组办公室印发" in page
+    assert "公文由领导小组办公室或系统管理员印发" in page
 
 
 def test_a_county_prints_its_own_self_assessment_and_no_other(login, assessment_form):
@@ -286,7 +286,7 @@ def test_issue_errors_come_back_as_messages(login, project_format):
     leader = login("leader")
     response = issued(leader, "Project", "2023-P01", PROJECT_FORMAT)
     assert response.status_code == 302 and response["Location"] == print_url("Project", "2023-P01")
-    assert message_texts(response) == ["印发失败：只有领导小组办公室可以印发公文"]
+    assert message_texts(response) == ["印发失败：只有领导小组办公室或系统管理员可以印发公文"]
 
     office = login("office")
     response = issued(office, "Project", "2023-P01", PROJECT_FORMAT, issue_date="2023-02-30")

@@ -346,7 +346,7 @@ def test_only_the_office_issues_and_forms_are_not_issued(api, project_notice_for
         {"doctype": "Project", "name": "2023-P01", "format": "项目督办通知"},
         format="json",
     )
-    assert answer.status_code == 403 and "只有领导小组办公室可以印发公文" in answer.json()["exception"]
+    assert answer.status_code == 403 and "只有领导小组办公室或系统管理员可以印发公文" in answer.json()["exception"]
     project_notice_format.layout = "表单"
     project_notice_format.save()
     with pytest.raises(ValidationError, match="表单格式，只能打印"):

@@ -302,7 +302,7 @@ def test_the_units_liaison_account_may_submit():
     liaison_of(None, "stranger")
     Liaison.objects.filter(name="市工信局-顾宏诚").update(user=linked)
     assert actions("stranger", name) == []
-    assert refused(act("stranger", name, "报送"), 403, "WorkflowPermissionError") == "您不是本单据“报送”的审批人"
+    assert refused(act("stranger", name, "报送"), 403, "WorkflowPermissionError") == "你不是本单据“报送”的审批人"
     assert actions("gongxin_deputy", name) == ["报送"]
     assert ok(act("gongxin_deputy", name, "报送"))["workflow_state"] == "已报送"
 

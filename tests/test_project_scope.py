@@ -10,7 +10,7 @@ export, the project totals method, attachments, and the admin list and pages.
 import io
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from openpyxl import load_workbook
 
 from apps.innovation_action import roles
@@ -33,7 +33,7 @@ def names(response):
 def county_government_liaison(db):
     """The liaison of 章贡区人民政府, a unit that belongs to 章贡区."""
     account = User.objects.create_user("zgzf", password=DEMO_PASSWORD, is_staff=True)
-    account.groups.add(Group.objects.get(name=roles.UNIT_LIAISON))
+    account.groups.add(roles.group(roles.UNIT_LIAISON))
     UserPermission.objects.create(user=account, allow="Unit", for_value="章贡区人民政府")
     return account
 

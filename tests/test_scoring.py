@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 
 from apps.innovation_action import roles
 from apps.innovation_action.models import (
@@ -50,7 +50,7 @@ def assessee_user(kind, name) -> User:
     if account is None:
         account = User.objects.create(username=username, first_name=name, is_staff=True)
         role = roles.COUNTY_USER if kind == "County" else roles.UNIT_LIAISON
-        account.groups.add(Group.objects.get(name=role))
+        account.groups.add(roles.group(role))
         UserPermission.objects.create(user=account, allow=kind, for_value=name)
     return account
 

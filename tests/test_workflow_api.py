@@ -336,11 +336,11 @@ def test_action_not_offered_in_the_current_state():
     name = create_assessment()["name"]
     assert (
         refused(act("zhanggong", name, "审定通过"), 417, "WorkflowTransitionError")
-        == "单据当前状态为“草稿”，不能执行“审定通过”（您可以执行：提交）"
+        == "单据当前状态为“草稿”，不能执行“审定通过”（你可以执行：提交）"
     )
     assert (
         refused(act("office", name, "不存在的操作"), 417, "WorkflowTransitionError")
-        == "单据当前状态为“草稿”，不能执行“不存在的操作”（您可以执行：无）"
+        == "单据当前状态为“草稿”，不能执行“不存在的操作”（你可以执行：无）"
     )
     assert len(moves(name)) == 1
 
@@ -433,7 +433,7 @@ def test_action_on_a_copy_in_an_older_state_is_refused():
     ok(act("office", name, "退回修改", "请补充"))
     # Another office member's screen still shows 待初审.
     message = refused(act("office", name, "初审通过", workflow_state="待初审"), 417, "TimestampMismatchError")
-    assert message == f"{name} 的状态已变为“草稿”（您看到的是“待初审”），请刷新后再办理"
+    assert message == f"{name} 的状态已变为“草稿”（你看到的是“待初审”），请刷新后再办理"
     assert state_of(name) == ("草稿", 0)
     assert moves(name)[-1][:3] == ("待初审", "退回修改", "草稿")
 
@@ -475,7 +475,7 @@ def test_bulk_approval_reports_each_document():
     assert result == {
         "succeeded": [zhanggong, xinfeng],
         "failed": [
-            {"name": nankang, "message": "单据当前状态为“草稿”，不能执行“初审通过”（您可以执行：无）"},
+            {"name": nankang, "message": "单据当前状态为“草稿”，不能执行“初审通过”（你可以执行：无）"},
             {"name": "2023-Y-不存在", "message": "自评报告 2023-Y-不存在 不存在"},
         ],
     }
@@ -614,7 +614,7 @@ def test_a_partial_approval_says_so_over_the_api():
     assert ok(response)["workflow_state"] == "待初审"
     assert (
         json.loads(json.loads(response.json()["_server_messages"])[0])["message"]
-        == "已记录您的审批（1/2），等待其他审批人"
+        == "已记录你的审批（1/2），等待其他审批人"
     )
 
 

@@ -2,6 +2,7 @@
 the states and transitions are edited; a document's page shows where the document stands on it. A
 transition's states, the roles and the document type are picked from lists; unknown values are refused."""
 
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -285,3 +286,36 @@ def test_the_workflow_list_names_each_doctype_as_its_users_know_it(login):
     table = listing[listing.index('id="result_list"') :]
     assert "自评报告" in table and "月度调度" in table
     assert "SelfAssessment" not in table and "Progress Report" not in table
+
+
+@pytest.mark.django_db
+def test_the_workflow_list_filter_names_each_doctype_as_its_users_know_it(login):
+    from apps.lowcode.doctype.customization import PropertySetter
+
+    PropertySetter.objects.create(doc_type="SelfAssessment", field_name="", label="自评材料")
+    admin = login("admin")
+    listing = admin.get("/admin/lowcode/workflow/")
+    spec = next(s for s in listing.context["cl"].filter_specs if s.parameter_name == "document_type__exact")
+    assert spec.lookup_choices == [("Progress Report", "月度调度"), ("SelfAssessment", "自评材料")]
+    html = listing.content.decode()
+    sidebar = html[html.index('id="changelist-filter"') :] if 'id="changelist-filter"' in html else html
+    shown = re.sub(r"\s+", " ", re.sub(r"<[^>]*>", " ", sidebar))  # the words on the page, not the links' values
+    assert "自评材料" in shown and "SelfAssessment" not in shown and "Progress Report" not in shown
+
+    only = admin.get("/admin/lowcode/workflow/", {"document_type__exact": "SelfAssessment"})
+    assert [w.name for w in only.context["cl"].result_list] == ["自评报告审核流程"]
+
+
+@pytest.mark.django_db
+def test_the_workflow_log_filter_names_doctypes_by_their_labels_too(login):
+    from apps.lowcode.workflow.model import WorkflowLog
+
+    WorkflowLog.objects.create(
+        reference_doctype="SelfAssessment", reference_name="x", action="提交", from_state="草稿", to_state="待初审"
+    )
+    listing = login("admin").get("/admin/lowcode/workflowlog/")
+    spec = next(
+        s for s in listing.context["cl"].filter_specs if getattr(s, "parameter_name", "") == "reference_doctype__exact"
+    )
+    assert ("SelfAssessment", "自评报告") in spec.lookup_choices
+    assert all(label != value for value, label in spec.lookup_choices)

@@ -71,14 +71,14 @@ def two_leaders(db):
 def test_first_of_two_approvals_records_without_moving(two_leaders):
     name = reviewed()
     result = engine.apply_workflow(User.objects.get(username="leader"), SelfAssessment, name, "审定通过", "同意")
-    assert (result.moved, result.message) == (False, "已记录您的审批（1/2），等待其他审批人")
+    assert (result.moved, result.message) == (False, "已记录你的审批（1/2），等待其他审批人")
     assert state_of(name) == ("待审定", 1)
     assert moves(name)[-1] == ("待审定", "审定通过", "待审定", "leader", "同意", False)
     assert [e["moved"] for e in ok(timeline("office", name))["log"]][-1] == 0
 
     assert actions("leader", name) == ["退回初审"]
     message = refused(act("leader", name, "审定通过"), 403, "WorkflowPermissionError")
-    assert message == "您已办理过“审定通过”，正在等待其他审批人"
+    assert message == "你已办理过“审定通过”，正在等待其他审批人"
     assert actions("leader2", name) == ["审定通过", "退回初审"]
 
     assert ok(act("leader2", name, "审定通过"))["workflow_state"] == "已审定"
@@ -100,7 +100,7 @@ def test_a_return_starts_the_approvals_again(two_leaders):
     # The earlier approval counts no more: leader may approve again, and one approval is not enough.
     assert actions("leader", name) == ["审定通过", "退回初审"]
     result = engine.apply_workflow(User.objects.get(username="leader"), SelfAssessment, name, "审定通过")
-    assert (result.moved, result.message) == (False, "已记录您的审批（1/2），等待其他审批人")
+    assert (result.moved, result.message) == (False, "已记录你的审批（1/2），等待其他审批人")
     assert state_of(name) == ("待审定", 1)
     assert ok(act("leader2", name, "审定通过"))["workflow_state"] == "已审定"
     assert [(m[1], m[2], m[3], m[5]) for m in moves(name)[3:]] == [
@@ -197,7 +197,7 @@ def test_only_the_countys_own_users_submit_its_assessment(db):
     fill_in("zhanggong", name)
     assert get_doc("county_any", name)["name"] == name
     assert actions("county_any", name) == []
-    assert refused(act("county_any", name, "提交"), 403, "WorkflowPermissionError") == "您不是本单据“提交”的审批人"
+    assert refused(act("county_any", name, "提交"), 403, "WorkflowPermissionError") == "你不是本单据“提交”的审批人"
     assert actions("zhanggong2", name) == ["提交"]
     assert ok(act("zhanggong2", name, "提交"))["workflow_state"] == "待初审"
 
@@ -210,7 +210,7 @@ def test_unit_assessment_is_submitted_by_the_units_liaison(db):
     name = doc["name"]
     assert (name, doc["scheme"], doc["workflow_state"]) == ("2023-Y-市工信局", "市直", "草稿")
     assert actions("gongxin2", name) == []
-    assert refused(act("gongxin2", name, "提交"), 403, "WorkflowPermissionError") == "您不是本单据“提交”的审批人"
+    assert refused(act("gongxin2", name, "提交"), 403, "WorkflowPermissionError") == "你不是本单据“提交”的审批人"
     assert actions("gongxin", name) == ["提交"]
     fill_in("gongxin", name)
     assert ok(act("gongxin", name, "提交"))["workflow_state"] == "待初审"

@@ -13,6 +13,7 @@ from apps.innovation_action.doctype.assessment_period import (
     admin as _assessment_period,  # noqa: F401
 )
 from apps.innovation_action.doctype.county import admin as _county  # noqa: F401
+from apps.innovation_action.doctype.deadline_rule import admin as _deadline_rule  # noqa: F401
 from apps.innovation_action.doctype.indicator import admin as _indicator  # noqa: F401
 from apps.innovation_action.doctype.integrity_case import (
     admin as _integrity_case,  # noqa: F401

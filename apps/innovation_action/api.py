@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
+from apps.innovation_action import roles
 from apps.innovation_action.models import ActionPlan, AssessmentPeriod, Project
 from apps.innovation_action.services import (
     assessee_targets,
@@ -14,14 +15,18 @@ from apps.innovation_action.services import (
     new_year,
     official_data,
     periods,
+    reminders,
     scoring,
     status_lights,
 )
+from apps.innovation_action.services.deadlines import deadline_of
 from apps.lowcode.doctype.meta import get_meta
 from apps.lowcode.doctype.serialize import doc_to_dict
-from apps.lowcode.document.service import get_document
+from apps.lowcode.document.service import get_document, meta_for
 from apps.lowcode.exceptions import PermissionError, ValidationError
 from apps.lowcode.permissions import can, scope_queryset
+from apps.lowcode.reminder.service import ensure_may_remind, logs_of
+from apps.lowcode.reminder.service import remind as remind_document
 from apps.lowcode.whitelist import whitelist
 
 
@@ -53,7 +58,7 @@ def get_project_totals(request, plan="2023"):
 def period_for(user, name):
     """The Assessment Period a method names, refused unless the user may open periods (the office)."""
     if not can(user, "write", AssessmentPeriod):  # the office (plan data), not the assessees
-        raise PermissionError("只有领导小组办公室可以开启考评或重新计算得分")
+        raise PermissionError(f"只有{roles.name(roles.OFFICE)}可以开启考评或重新计算得分")
     return periods.named(name)
 
 
@@ -270,3 +275,43 @@ def get_category_rankings(request, period):
 def get_waiting_counts(request, period=None):
     """待我处理：当前用户现在可以办理的单据数，按单据类型，并列出其中属于本周期的。"""
     return dashboard.waiting(request.user, visible_period(request.user, period) if period not in (None, "") else None)
+
+
+# ------------------------------------------------------------------ deadlines and 催办
+
+
+def _document(user, doctype, name):
+    if doctype not in ("Progress Report", "SelfAssessment"):
+        raise ValidationError("只有月度调度和自评报告有报送截止日期")
+    meta = meta_for(doctype)
+    return get_document(user, meta, name)
+
+
+@whitelist("innovation_action.api.get_deadline", methods=("GET",))
+def get_deadline(request, doctype, name):
+    """单据的报送截止日期、剩余时间（还剩 3 天 / 已逾期 2 天）与提醒记录。"""
+    doc = _document(request.user, doctype, name)
+    return {**deadline_of(doc).as_dict(), "reminders": logs_of(request.user, doc)}
+
+
+@whitelist("innovation_action.api.remind", methods=("POST",))
+def remind(request, doctype, name, note=""):
+    """催办一份未报送的单据：向须填报的人员发送站内消息（站点有邮件服务器时同时发邮件），并记录。仅领导小组办公室。"""
+    ensure_may_remind(request.user)
+    doc = _document(request.user, doctype, name)
+    sent = remind_document(request.user, doc, str(note or ""))
+    recipients = sorted({log.recipient.get_username() for log in sent})
+    return {"reminders": len(sent), "recipients": recipients, "message": f"已催办，发出提醒 {len(sent)} 条"}
+
+
+@whitelist("innovation_action.api.remind_late", methods=("POST",))
+def remind_late(request, period, note=""):
+    """一键催办本周期所有逾期未报送的单据。仅领导小组办公室。"""
+    ensure_may_remind(request.user)
+    done = reminders.remind_late(request.user, periods.named(period), str(note or ""))
+    return {
+        "documents": done.documents,
+        "reminders": done.reminders,
+        "skipped": done.skipped,
+        "message": done.message,
+    }

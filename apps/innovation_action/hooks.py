@@ -5,6 +5,7 @@ INTEGRITY_CASE = "apps.innovation_action.doctype.integrity_case.events"
 
 doc_events = {
     "SelfAssessment": {
+        "onload": "apps.innovation_action.services.deadlines.onload",
         "after_insert": f"{SELF_ASSESSMENT}.prefill_lines",
         "on_update": f"{SELF_ASSESSMENT}.refresh_scores",
         "before_transition": f"{SELF_ASSESSMENT}.check_scores",
@@ -33,6 +34,8 @@ doc_events = {
         "on_update": "apps.innovation_action.doctype.task.events.sync_lead_unit",
     },
     "Progress Report": {
+        # The form's deadline, time left and reminders (frappe.desk.form.load.getdoc's __onload).
+        "onload": "apps.innovation_action.services.deadlines.onload",
         "after_insert": "apps.innovation_action.doctype.progress_report.events.prefill_lines",
         "after_transition": "apps.innovation_action.doctype.progress_report.events.stamp_submission",
     },
@@ -40,6 +43,12 @@ doc_events = {
         # 报送时间 as for a task report: the first time it leaves its draft state.
         "after_transition": "apps.innovation_action.doctype.progress_report.events.stamp_submission",
     },
+}
+
+# When each kind of report is due (services/deadlines.py): reminders (apps/lowcode/reminder) ask here.
+deadlines = {
+    "Progress Report": "apps.innovation_action.services.deadlines.due_date",
+    "SelfAssessment": "apps.innovation_action.services.deadlines.due_date",
 }
 
 # What clients write before it is checked: a task's roles by their labels, groups of units for their members.
@@ -69,8 +78,9 @@ print_format_fit = {
 }
 
 # The app's configuration that travels with the platform's (apps/lowcode/fixtures): the indicators
-# and their scoring of one year's plan, loaded into the plan of a year chosen at load time.
-fixture_scopes = {"Action Plan": {"by": "year"}}
+# and their scoring of one plan, chosen by its name (plans may span years, two may share a year),
+# loaded into the plan chosen at load time (--plan, default: the plan of the file's name).
+fixture_scopes = {"Action Plan": {"by": "name", "option": "plan"}}
 fixtures = [
     {"doctype": "Indicator Group", "key": ["plan", "scheme", "order"], "scope": "plan"},
     # Bonus rules by position, as the plan's fixtures number them; claims link to them, so a

@@ -8,6 +8,7 @@ from apps.innovation_action.doctype.assessment_period.model import (
     PeriodKind,
 )
 from apps.innovation_action.doctype.county.model import County
+from apps.innovation_action.doctype.deadline_rule.model import DeadlineRule
 from apps.innovation_action.doctype.indicator.model import (
     BonusRule,
     Indicator,
@@ -51,6 +52,7 @@ __all__ = [
     "BonusClaim",
     "BonusRule",
     "County",
+    "DeadlineRule",
     "Indicator",
     "IndicatorGroup",
     "IntegrityCase",

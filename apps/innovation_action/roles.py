@@ -2,17 +2,51 @@
 
 Record-level scope (a county user sees only their county) comes from
 User Permission rows, not from these model permissions.
+
+The code names a role by its key (``OFFICE``); users read its group's name, which
+is ``STANDARD_NAMES`` when the site is set up and whatever an administrator renames
+it to afterwards (a district's 街镇填报员). A message naming a role asks ``name``.
 """
 
 from django.apps import apps
+from django.contrib.auth.models import Group
 
-from apps.lowcode.roles import ALL_ACTIONS
+from apps.lowcode.roles import ALL_ACTIONS, role_group, role_name, sync_roles
 
-COUNTY_USER = "县级填报员"
-UNIT_LIAISON = "市直单位联络员"
-OFFICE = "领导小组办公室"
-LEADING_GROUP = "领导小组"
-ADMINISTRATOR = "系统管理员"
+COUNTY_USER = "county_user"
+UNIT_LIAISON = "unit_liaison"
+OFFICE = "office"
+LEADING_GROUP = "leading_group"
+ADMINISTRATOR = "administrator"
+
+STANDARD_NAMES = {
+    COUNTY_USER: "县级填报员",
+    UNIT_LIAISON: "市直单位联络员",
+    OFFICE: "领导小组办公室",
+    LEADING_GROUP: "领导小组",
+    ADMINISTRATOR: "系统管理员",
+}
+
+
+def name(key: str) -> str:
+    """The role's name as users read it now (街镇填报员 once an administrator renamed 县级填报员)."""
+    return role_name(key, default=STANDARD_NAMES[key])
+
+
+def office_or_administrator() -> str:
+    """“领导小组办公室或系统管理员”, as the roles are called now: who sets up and loads plan data."""
+    return f"{name(OFFICE)}或{name(ADMINISTRATOR)}"
+
+
+def group(key: str) -> Group:
+    """The role's group, found by its key whatever it is called."""
+    return role_group(key, standard_name=STANDARD_NAMES[key])
+
+
+def sync() -> dict[str, Group]:
+    """Every role with exactly its permissions: {key: group}."""
+    return sync_roles(role_spec(), STANDARD_NAMES)
+
 
 # Plan data the office sets up each year; the rest (counties, units,
 # indicators) is configuration that only administrators change.
@@ -29,6 +63,7 @@ PLAN_DATA = (
     "Project",
     "Liaison",
     "AssessmentPeriod",
+    "DeadlineRule",
     "OfficialValue",
     "AssesseeTarget",
     "IntegrityCase",
@@ -104,6 +139,14 @@ def role_spec() -> dict:
     assessee = {**everything, **ASSESSMENT}
     office.update(ASSESSMENT)
     office["lowcode.Workflow"] = VIEW
+    # Reminders: the office sets the rules and 催办s by hand; everyone reads the reminders they may see
+    # (an assessee's user those sent to them, Reminder Log's scope).
+    for spec in (everything, office, administration):
+        spec["lowcode.ReminderLog"] = VIEW
+    for spec in (office, administration):
+        spec["lowcode.ReminderRule"] = ALL_ACTIONS
+        spec["lowcode.ReminderLog"] = ("view", "remind")
+    assessee["lowcode.ReminderLog"] = VIEW
     return {
         COUNTY_USER: assessee,
         UNIT_LIAISON: assessee,

@@ -15,6 +15,13 @@ doc_events = {
     },
 }
 
+# Jobs the RQ cron scheduler runs (apps/lowcode/jobs/scheduler.py), as Frappe's scheduler_events:
+# "hourly", "daily" or a cron line in the scheduler's local time. Reminders go out at 8 every morning;
+# a second or overlapping run sends nothing twice.
+scheduler_events = {
+    "cron": {"0 8 * * *": ["apps.lowcode.reminder.service.send_due_reminders"]},
+}
+
 # The only fields a document's current state lets its editors change (None: every field); a required field
 # nobody may fill in now is not asked for (apps/lowcode/doctype/required.py).
 editable_fields = "apps.lowcode.workflow.required_fields.fields_editable_now"

@@ -11,6 +11,8 @@ from apps.lowcode.print_format.model import (
     PrintFormat,
     PrintFormatBlock,
 )
+from apps.lowcode.reminder.model import ReminderLog, ReminderRule
+from apps.lowcode.roles.model import RoleKey
 from apps.lowcode.website.model import WebsiteSettings
 from apps.lowcode.workflow.model import (
     Workflow,
@@ -31,6 +33,9 @@ __all__ = [
     "PrintFormat",
     "PrintFormatBlock",
     "PropertySetter",
+    "ReminderLog",
+    "ReminderRule",
+    "RoleKey",
     "UserPermission",
     "WebsiteSettings",
     "Workflow",

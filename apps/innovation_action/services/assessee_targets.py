@@ -40,6 +40,7 @@ from django.db import transaction
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from apps.innovation_action import roles
 from apps.innovation_action.doctype.assessee_target.model import (
     AssesseeTarget,
     period_year,
@@ -110,7 +111,7 @@ class ImportResult:
 
 def ensure_can_import(user) -> None:
     if not can(user, "create", AssesseeTarget) or not can(user, "write", AssesseeTarget):
-        raise PermissionError("没有导入考评目标的权限（需领导小组办公室或系统管理员）")
+        raise PermissionError(f"没有导入考评目标的权限（需{roles.office_or_administrator()}）")
 
 
 def resolve_indicator(indicator) -> Indicator:

@@ -9,7 +9,6 @@ from django.utils import timezone
 from apps.innovation_action import roles
 from apps.innovation_action.models import AssessmentPeriod, Liaison
 from apps.lowcode.models import UserPermission
-from apps.lowcode.roles import sync_roles
 
 DEMO_PASSWORD = "ganzhou2023"
 # Reports are started only in a period the office has opened (SelfAssessment.clean). The demo's year is
@@ -41,7 +40,7 @@ DEMO_ACCOUNTS = (
 
 @transaction.atomic
 def create_demo_accounts(password: str = DEMO_PASSWORD) -> list[DemoAccount]:
-    groups = sync_roles(roles.role_spec())
+    groups = roles.sync()
     User = get_user_model()
     for account in DEMO_ACCOUNTS:
         user, _ = User.objects.get_or_create(username=account.username)

@@ -21,6 +21,7 @@ from apps.innovation_action.doctype.progress_report.model import (
     TaskStatus,
 )
 from apps.innovation_action.doctype.task.model import Task
+from apps.innovation_action.services.deadlines import due_dates, period_due_date
 from apps.lowcode.numbers import number_text
 
 
@@ -66,19 +67,21 @@ def submission_date(submitted_at: datetime | None, as_of: date) -> date | None:
     return day if day <= as_of else None
 
 
-def verdict(month: AssessmentPeriod, submitted_at: datetime | None, as_of: date) -> str:
-    """按时 / 迟报 / 漏报 for a month whose deadline has passed; otherwise why it does not count yet."""
-    if month.deadline is None:
+def verdict(deadline: date | None, submitted_at: datetime | None, as_of: date) -> str:
+    """按时 / 迟报 / 漏报 for a month whose deadline (services/deadlines.py) has passed; otherwise why it
+    does not count yet."""
+    if deadline is None:
         return NO_DEADLINE
     submitted = submission_date(submitted_at, as_of)
     if submitted is not None:
-        return LATE if submitted > month.deadline else ON_TIME
-    return MISSING if month.deadline < as_of else NOT_DUE
+        return LATE if submitted > deadline else ON_TIME
+    return MISSING if deadline < as_of else NOT_DUE
 
 
 def report_verdict(report: ProgressReport, as_of: date | None = None) -> str:
     """The verdict on one report as of today (the admin's 是否逾期 column)."""
-    return verdict(report.period, report.submitted_at, as_of or timezone.localdate())
+    deadline = period_due_date(report.period, ProgressReport.doctype)
+    return verdict(deadline, report.submitted_at, as_of or timezone.localdate())
 
 
 def late_reports(unit, period, as_of: date | None = None) -> Counted:
@@ -94,17 +97,19 @@ def late_reports(unit, period, as_of: date | None = None) -> Counted:
         return Counted(Decimal(0), f"{period.title}内无月度调度周期，不计")
     stamps = dict(ProgressReport.objects.filter(unit=unit, period__in=months).values_list("period_id", "submitted_at"))
     year = period.year
+    deadlines = due_dates(months, ProgressReport.doctype)
     issues, on_time, undated, not_due = [], 0, [], []
     for month in months:
         submitted_at = stamps.get(month.pk)
-        outcome = verdict(month, submitted_at, as_of)
+        deadline = deadlines[month.pk]
+        outcome = verdict(deadline, submitted_at, as_of)
         if outcome == LATE:
             issues.append(
                 f"{month.title}迟报（{day_text(timezone.localdate(submitted_at), year)}报送，"
-                f"截止{day_text(month.deadline, year)}）"
+                f"截止{day_text(deadline, year)}）"
             )
         elif outcome == MISSING:
-            issues.append(f"{month.title}漏报（截止{day_text(month.deadline, year)}）")
+            issues.append(f"{month.title}漏报（截止{day_text(deadline, year)}）")
         elif outcome == ON_TIME:
             on_time += 1
         elif outcome == NO_DEADLINE:

@@ -33,6 +33,7 @@ from datetime import date
 
 from django.db import IntegrityError, transaction
 
+from apps.innovation_action import roles
 from apps.innovation_action.models import ActionPlan, County, Indicator
 from apps.lowcode.doctype.meta import get_meta
 from apps.lowcode.document import lifecycle
@@ -111,7 +112,7 @@ def may_copy(user) -> bool:
 
 def ensure_can_copy(user) -> None:
     if not may_copy(user):
-        raise PermissionError("没有复制年度工作方案的权限（需领导小组办公室或系统管理员）")
+        raise PermissionError(f"没有复制年度工作方案的权限（需{roles.office_or_administrator()}）")
 
 
 def parse_year(value) -> int:
@@ -231,7 +232,7 @@ def copy_averaged_indicators(copies: dict[int, Indicator]) -> None:
 
 def copy_periods(source: ActionPlan, new: ActionPlan, user, reason: str) -> None:
     """The same months, quarters and year, moved to the new year; not opened yet (no documents exist).
-    A deadline the office set moves with its period.
+    A deadline the office set moves with its period, and the plan's deadline rules come along.
 
     Not plan_loader.load_periods: it builds periods from fixture rows (kind, number, start, end) and
     would drop the deadline and any field added later; the rules of a period (its name 2024-Q1, its
@@ -249,6 +250,8 @@ def copy_periods(source: ActionPlan, new: ActionPlan, user, reason: str) -> None
             deadline=shift_years(period.deadline, years),
             opened_at=None,
         )
+    for rule in source.deadline_rules.order_by("pk"):  # 报送截止规则 hold for every year of a plan alike
+        copy_document(rule, user, reason, plan=new)
 
 
 def copy_summary(plan: ActionPlan) -> str:

@@ -37,6 +37,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from apps.innovation_action import roles
 from apps.innovation_action.doctype.assessment_period.model import AssessmentPeriod
 from apps.innovation_action.doctype.county.model import County
 from apps.innovation_action.doctype.indicator.model import (
@@ -207,7 +208,7 @@ def why_not_importable(indicator: Indicator) -> str:
 
 def ensure_can_import(user) -> None:
     if not can(user, "create", OfficialValue) or not can(user, "write", OfficialValue):
-        raise PermissionError("没有导入核定数据的权限（需领导小组办公室或系统管理员）")
+        raise PermissionError(f"没有导入核定数据的权限（需{roles.office_or_administrator()}）")
 
 
 # ------------------------------------------------------------------ the template

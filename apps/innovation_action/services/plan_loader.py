@@ -18,6 +18,7 @@ import yaml
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 
+from apps.innovation_action.doctype.deadline_rule.model import DeadlineBasis, DeadlineDocument, DeadlineRule
 from apps.innovation_action.doctype.task_role.model import LEAD, RESPONSIBLE
 from apps.innovation_action.models import (
     ActionPlan,
@@ -54,7 +55,7 @@ from apps.lowcode.scoring.rules import Method
 from apps.lowcode.website.model import WebsiteSettings
 
 FILES = ("plan", "categories", "counties", "units", "tasks", "projects", "indicators", "periods")
-OPTIONAL_FILES = ("workflows", "letter_heads")
+OPTIONAL_FILES = ("workflows", "letter_heads", "deadlines")
 
 
 class PlanDataError(ValueError):
@@ -91,6 +92,7 @@ def load_plan(folder) -> ActionPlan:
     load_indicators(plan, data["indicators"])
     load_averaged_indicators(plan, data["counties"])
     load_periods(plan, data["periods"])
+    load_deadline_rules(plan, data.get("deadlines") or [])
     try:
         install_defaults()
         if data.get("workflows"):
@@ -439,3 +441,24 @@ def load_periods(plan: ActionPlan, rows: list) -> None:
         elif (period.start_date, period.end_date) != (start, end):
             period.start_date, period.end_date = start, end
             period.save()
+
+
+def load_deadline_rules(plan: ActionPlan, rows: list) -> None:
+    """报送截止规则 by their labels (月度调度, 月度, 次月第 N 日); created once, the office's changes kept."""
+    documents = {label: value for value, label in DeadlineDocument.choices}
+    bases = {label: value for value, label in DeadlineBasis.choices}
+    for row in rows:
+        where = f"deadlines.yaml：{row}"
+        if row.get("document") not in documents or row.get("basis") not in bases:
+            raise PlanDataError(f"{where}：单据类型应为{'、'.join(documents)}，截止方式应为{'、'.join(bases)}")
+        lookup = {"plan": plan, "document_type": documents[row["document"]], "period_kind": PeriodKind(row["period"])}
+        if DeadlineRule.objects.filter(**lookup).exists():
+            continue
+        rule = DeadlineRule(
+            **lookup, basis=bases[row["basis"]], days=int(row["days"]), enabled=bool(row.get("enabled", True))
+        )
+        try:
+            rule.full_clean()
+        except DjangoValidationError as exc:
+            raise PlanDataError(f"{where}：{'；'.join(exc.messages)}") from None
+        rule.save()

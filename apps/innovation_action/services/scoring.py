@@ -29,12 +29,14 @@ from enum import Enum
 from functools import cached_property
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q, Value, prefetch_related_objects
 from django.utils import timezone
 
 from apps.innovation_action.doctype.assessee_target.model import period_year
 from apps.innovation_action.models import (
     AssesseeTarget,
+    BonusClaim,
+    County,
     OfficialValue,
     PlanAssessee,
     Score,
@@ -89,29 +91,94 @@ def category_of(assessment) -> str:
     return category.short_name
 
 
-def category_assessments(period, category: str):
-    """The period's self-assessments of the assessees the plan puts in ``category``."""
-    members = PlanAssessee.objects.filter(plan_id=period.plan_id, category__short_name=category)
-    assessments = SelfAssessment.objects.filter(period=period).filter(
+def category_documents(period_id: int, category: str):
+    """The period's self-assessments of the assessees its plan puts in ``category`` (the rows only)."""
+    members = PlanAssessee.objects.filter(plan__periods=period_id, category__short_name=category)
+    return SelfAssessment.objects.filter(period_id=period_id).filter(
         Q(county__in=members.filter(county__isnull=False).values("county"))
         | Q(unit__in=members.filter(unit__isnull=False).values("unit"))
     )
-    return assessments.select_related("county", "unit", "period__plan").prefetch_related(
-        "lines__indicator__group__indicators", "bonus_claims__rule__indicator__group", "county__averaged_indicators"
+
+
+# What a document is scored with: its lines with their indicators (a bonus item's points share its
+# group's), its bonus claims with the catalogue's rules.
+SCORED_WITH = (
+    Prefetch("lines", SelfAssessmentLine.objects.select_related("indicator__group")),
+    "lines__indicator__group__indicators",
+    Prefetch("bonus_claims", BonusClaim.objects.select_related("rule")),
+)
+
+
+def category_assessments(period, category: str):
+    """The period's self-assessments of ``category``, each with all it is scored with."""
+    return (
+        category_documents(period.pk, category)
+        .select_related("county", "unit", "period__plan")
+        .prefetch_related(*SCORED_WITH)
     )
+
+
+class PeerLine:
+    """What scoring one document needs of a peer's line: its value and the scores typed beside it
+    (a county scored by the category's average scores its peers' lines). No model instance."""
+
+    FIELDS = (
+        "value",
+        "self_score",
+        "reviewed_score",
+        "reviewed_note",
+        "reviewed_computed",
+        "reviewed_overridden",
+        "review_comment",
+    )
+    __slots__ = ("assessment_id", "indicator_id", "indicator", *FIELDS)
+
+    def __init__(self, indicator, row):
+        self.indicator, self.indicator_id = indicator, indicator.pk
+        for name, value in zip(("assessment_id", *self.FIELDS), row, strict=True):
+            setattr(self, name, value)
 
 
 class CategoryScorer:
     """Scores the self-assessments of one period and category at one stage."""
 
-    def __init__(self, period, category: str, stage: Stage):
+    def __init__(self, period, category: str, stage: Stage, focus: int | None = None):
+        """``focus``: the pk of the one document to be scored. Its peers are then read for what
+        scoring it looks at (their lines' values and typed scores, as ``PeerLine``), not with
+        everything a document is scored with; without ``focus`` every document is read in full.
+        With ``focus``, ``period`` may be the period's pk: the period comes with the documents."""
         self.period, self.category, self.stage = period, category, stage
-        self.assessments = {a.pk: a for a in category_assessments(period, category)}
         self._values, self._peers = {}, {}  # what one scoring pass looks up again and again
+        if focus is None:
+            self.assessments = {a.pk: a for a in category_assessments(period, category)}
+            return
+        documents = category_documents(getattr(period, "pk", period), category)
+        self.assessments = {a.pk: a for a in documents.select_related("county", "unit", "period__plan")}
+        document = self.assessments[focus]
+        self.period = document.period
+        prefetch_related_objects([document], *SCORED_WITH)
+        indicators = {line.indicator_id: line.indicator for line in document.lines.all()}
+        lines = {(focus, line.indicator_id): line for line in document.lines.all()}
+        peers = [pk for pk in self.assessments if pk != focus]
+        if peers and indicators:
+            rows = SelfAssessmentLine.objects.filter(assessment_id__in=peers, indicator_id__in=indicators)
+            for row in rows.order_by().values_list("assessment_id", "indicator_id", *PeerLine.FIELDS):
+                lines[row[0], row[1]] = PeerLine(indicators[row[1]], (row[0], *row[2:]))
+        self.__dict__["_lines"] = lines
 
     @classmethod
     def of(cls, assessment, stage: Stage) -> "CategoryScorer":
-        return cls(assessment.period, category_of(assessment), stage)
+        """A scorer of the category that scores ``assessment`` (its peers read lean)."""
+        category = (
+            PlanAssessee.objects.filter(
+                plan__periods=assessment.period_id, county_id=assessment.county_id, unit_id=assessment.unit_id
+            )
+            .values_list("category__short_name", flat=True)
+            .first()
+        )
+        if category is None:
+            category = category_of(assessment)  # says why it cannot be scored
+        return cls(assessment.period_id, category, stage, focus=assessment.pk)
 
     def at(self, stage: Stage) -> "CategoryScorer":
         """The category as this scorer read it, scored at ``stage``: the passes of one workflow action
@@ -128,8 +195,9 @@ class CategoryScorer:
         other.period, other.category, other.stage = self.period, self.category, stage
         other.assessments = self.assessments
         other._values, other._peers = {}, {}
-        if "official_values" in self.__dict__:
-            other.__dict__["official_values"] = self.official_values
+        for shared in ("_facts", "_lines"):
+            if shared in self.__dict__:
+                other.__dict__[shared] = self.__dict__[shared]
         return other
 
     # -- values ---------------------------------------------------------------
@@ -161,11 +229,33 @@ class CategoryScorer:
         return value, "填报值", f"填报值 {text(value)}" if value is not None else ""
 
     @cached_property
+    def _facts(self) -> tuple[dict, set]:
+        """``official_values`` and ``averaged``, which every pass needs, in one query (a UNION ALL)."""
+        counties = {a.county_id for a in self.assessments.values() if a.county_id}
+        official = (
+            OfficialValue.objects.filter(period=self.period)
+            .order_by()
+            .annotate(averaged=Value(False))
+            .values_list("county_id", "indicator_id", "value", "averaged")
+        )
+        averaged = (
+            County.averaged_indicators.through.objects.filter(county_id__in=counties or [0])
+            .order_by()
+            .annotate(value=Value(None, output_field=OfficialValue._meta.get_field("value")), averaged=Value(True))
+            .values_list("county_id", "indicator_id", "value", "averaged")
+        )
+        values, pairs = {}, set()
+        for county, indicator, value, is_averaged in official.union(averaged, all=True):
+            if is_averaged:
+                pairs.add((county, indicator))
+            else:
+                values[county, indicator] = value
+        return values, pairs
+
+    @property
     def official_values(self) -> dict:
         """{(county pk, indicator pk): value} confirmed by the departments; the lines carry a copy for display."""
-        return {
-            (row.county_id, row.indicator_id): row.value for row in OfficialValue.objects.filter(period=self.period)
-        }
+        return self._facts[0]
 
     def official_of(self, assessment, indicator) -> Decimal | None:
         return self.official_values.get((assessment.county_id, indicator.pk)) if assessment.county_id else None
@@ -247,9 +337,13 @@ class CategoryScorer:
 
     # -- scores ---------------------------------------------------------------
 
-    @staticmethod
-    def is_averaged(assessment, indicator) -> bool:
-        return bool(assessment.county_id) and indicator in assessment.county.averaged_indicators.all()
+    @property
+    def averaged(self) -> set:
+        """{(county pk, indicator pk)} of the category's counties scored by the category's average."""
+        return self._facts[1]
+
+    def is_averaged(self, assessment, indicator) -> bool:
+        return bool(assessment.county_id) and (assessment.county_id, indicator.pk) in self.averaged
 
     def result(self, assessment, line) -> LineResult:
         indicator = line.indicator
@@ -385,16 +479,42 @@ def refresh(
     results = scorer.results(scorer.assessments[assessment.pk])
     if stage is Stage.REVIEWED:
         ensure_override_reasons(results)
+    changed, fields = [], [stage.score_field, stage.note_field]
+    if stage is Stage.REVIEWED:
+        fields += ["reviewed_computed", "reviewed_overridden"]
     for line, result in results:
-        values = {stage.score_field: result.score, stage.note_field: result.explanation}
-        if stage is Stage.REVIEWED:
-            values.update(reviewed_computed=result.computed, reviewed_overridden=result.overridden)
+        values = dict(zip(fields, (result.score, result.explanation, result.computed, result.overridden)))
         if any(getattr(line, field) != value for field, value in values.items()):
-            SelfAssessmentLine.objects.filter(pk=line.pk).update(**values)
             for field, value in values.items():
                 setattr(line, field, value)
-    assessment.update_totals()
+            changed.append(line)
+    if changed:  # one statement for the lines whose scores changed
+        SelfAssessmentLine.objects.bulk_update(changed, fields)
+    write_totals(assessment, scorer.assessments[assessment.pk], [line for line, _ in results])
     return results
+
+
+def write_totals(assessment, read, lines) -> None:
+    """The totals of the document's lines (``SelfAssessment.update_totals`` without reading them back).
+
+    ``lines``: every line of the document as the scorer holds them, equal to what was written;
+    ``read``: the document as the scorer read it, with the totals its row holds. The row is written
+    only when its totals change; ``assessment`` (the caller's instance) gets them either way.
+    """
+
+    def total(scores):
+        scores = [score for score in scores if score is not None]
+        return rounded(sum(scores)) if scores else None  # as SQL's SUM: NULL when nothing is scored
+
+    totals = {
+        "self_total": total(line.self_score for line in lines),
+        "reviewed_total": total(line.reviewed_score for line in lines),
+    }
+    if any(getattr(read, name) != value for name, value in totals.items()):
+        SelfAssessment.objects.filter(pk=read.pk).update(**totals)
+    for name, value in totals.items():
+        setattr(read, name, value)
+        setattr(assessment, name, value)
 
 
 def ensure_override_reasons(results) -> None:

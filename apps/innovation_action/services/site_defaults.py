@@ -1,5 +1,6 @@
 """What every site of the app starts with, whatever its jurisdiction: the roles, the task roles (牵头、责任、
-配合), the default workflows (fixtures/defaults/workflows.yaml) and the print formats (print_formats/).
+配合), the default workflows (fixtures/defaults/workflows.yaml), the reminder rules (reminders.yaml) and
+the print formats (print_formats/).
 
 Installed on a new site by `manage.py new_site` (the app's ``after_install`` hook, as Frappe's) and by
 every plan's fixtures (`manage.py load_plan`). Idempotent: a workflow that exists is left as its
@@ -16,7 +17,7 @@ from apps.innovation_action import roles
 from apps.innovation_action.doctype.task_role.model import DEFAULT_ROLES, TaskRole
 from apps.lowcode.exceptions import ValidationError
 from apps.lowcode.print_format.loader import PrintFormatDataError, load_print_formats
-from apps.lowcode.roles import sync_roles
+from apps.lowcode.reminder.loader import load_reminder_rules
 from apps.lowcode.workflow.loader import load_workflows
 
 
@@ -24,7 +25,7 @@ class DefaultsDataError(ValueError):
     """A defaults file that cannot be loaded; the message says which, in Chinese."""
 
 
-def read_workflows(path: Path) -> list:
+def read_rows(path: Path) -> list:
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8")) or []
     except yaml.YAMLError as exc:
@@ -50,9 +51,13 @@ def install_task_roles() -> None:
 @transaction.atomic
 def install_defaults() -> None:
     # Workflows name roles: make sure they exist first.
-    sync_roles(roles.role_spec())
+    roles.sync()
     install_task_roles()
-    install_workflows(read_workflows(Path(settings.DEFAULT_FIXTURES_DIR) / "workflows.yaml"))
+    install_workflows(read_rows(Path(settings.DEFAULT_FIXTURES_DIR) / "workflows.yaml"))
+    try:
+        load_reminder_rules(read_rows(Path(settings.DEFAULT_FIXTURES_DIR) / "reminders.yaml"))
+    except ValidationError as exc:
+        raise DefaultsDataError(f"reminders.yaml：{exc.message}") from None
     try:
         load_print_formats(settings.PRINT_FORMATS_DIR)
     except PrintFormatDataError as exc:

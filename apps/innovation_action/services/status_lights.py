@@ -35,6 +35,7 @@ from apps.innovation_action.doctype.project.model import Project
 from apps.innovation_action.doctype.project_report.model import ProjectReport
 from apps.innovation_action.doctype.task.model import Task
 from apps.innovation_action.doctype.unit.model import Unit
+from apps.innovation_action.services.deadlines import period_due_date
 from apps.innovation_action.services.monthly_reports import (
     LATE,
     MISSING,
@@ -89,9 +90,18 @@ def months_of(period: AssessmentPeriod) -> list[AssessmentPeriod]:
     )
 
 
+def month_deadline(month: AssessmentPeriod) -> date | None:
+    """The month's 报送截止 (its own date, else the plan's rule for 月度调度, services/deadlines.py); project
+    reports keep the month's rhythm. Kept on the instance: a light reads it once per report."""
+    if not hasattr(month, "_light_deadline"):
+        month._light_deadline = period_due_date(month)
+    return month._light_deadline
+
+
 def is_due(month: AssessmentPeriod, as_of: date) -> bool:
     """A month's reports are due once its deadline has passed (the deadline day itself is still on time)."""
-    return month.deadline is not None and month.deadline < as_of
+    deadline = month_deadline(month)
+    return deadline is not None and deadline < as_of
 
 
 def light_month(period: AssessmentPeriod, as_of: date) -> AssessmentPeriod | None:
@@ -127,7 +137,8 @@ def percent_text(value: Decimal) -> str:
 
 
 def deadline_text(month: AssessmentPeriod) -> str:
-    return f"截止{day_text(month.deadline, month.year)}" if month.deadline else "未设截止日期"
+    deadline = month_deadline(month)
+    return f"截止{day_text(deadline, month.year)}" if deadline else "未设截止日期"
 
 
 def joined(parts: Iterable[str]) -> str:
@@ -201,7 +212,7 @@ def project_light(project: Project, month: AssessmentPeriod, as_of: date | None 
 
 
 def unit_report_verdict(report: ProgressReport | None, month: AssessmentPeriod, as_of: date) -> str:
-    return verdict(month, report.submitted_at if report else None, as_of)
+    return verdict(month_deadline(month), report.submitted_at if report else None, as_of)
 
 
 def task_light(
@@ -304,7 +315,7 @@ def county_submissions(county: County, months: list[AssessmentPeriod], as_of: da
     for month in months:
         for project in projects:
             report = reports.get((project.pk, month.pk))
-            outcome = verdict(month, report.submitted_at if report else None, as_of)
+            outcome = verdict(month_deadline(month), report.submitted_at if report else None, as_of)
             found.append(Submission(f"“{project.project_name}”项目月报", month, outcome, report.name if report else ""))
     for unit in Unit.objects.filter(county=county).order_by("order", "id"):
         found.extend(unit_submissions(unit, months, as_of))
@@ -319,7 +330,7 @@ def unit_submissions(unit: Unit, months: list[AssessmentPeriod], as_of: date) ->
     found = []
     for month in months:
         report = reports.get(month.pk)
-        outcome = verdict(month, report.submitted_at if report else None, as_of)
+        outcome = verdict(month_deadline(month), report.submitted_at if report else None, as_of)
         found.append(Submission(f"{unit.name}月度调度", month, outcome, report.name if report else ""))
     return found
 

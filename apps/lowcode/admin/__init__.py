@@ -15,6 +15,7 @@ from apps.lowcode.admin import (  # noqa: F401  (registers the admins)
     notification,
     platform,
     print_format,
+    reminder,
     website,
     workflow,
 )

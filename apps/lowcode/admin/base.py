@@ -152,7 +152,7 @@ class DocumentAdmin(
         obj.modified_by = request.user
         super().save_model(request, obj, form, change)
         # The admin wraps the save in a transaction: refusing here undoes it.
-        ensure_in_scope(request.user, obj, "保存后的记录超出您的数据权限范围")
+        ensure_in_scope(request.user, obj, "保存后的记录超出你的数据权限范围")
 
 
 class ChildTableInline(ScopedAdminMixin, WorkflowInlineMixin, admin.TabularInline):

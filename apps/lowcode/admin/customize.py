@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin, messages
 
 from apps.lowcode.admin.base import DocumentAdmin
+from apps.lowcode.admin.doctype_filter import doctype_list_filter
 from apps.lowcode.data_import.columns import form_fields
 from apps.lowcode.doctype.customization import (
     CustomField,
@@ -106,7 +107,7 @@ class CustomFieldAdmin(RequiredFieldNoticeMixin, DocumentAdmin):
     form = CustomFieldForm
     list_display = ("dt", "label", "fieldname", "fieldtype", "reqd", "in_list_view", "in_standard_filter", "modified")
     list_display_links = ("label",)
-    list_filter = ("dt", "fieldtype")
+    list_filter = (doctype_list_filter("dt"), "fieldtype")
     search_fields = ("label", "fieldname", "dt")
     fields = (
         "dt",
@@ -170,7 +171,7 @@ class PropertySetterAdmin(RequiredFieldNoticeMixin, DocumentAdmin):
     form = PropertySetterForm
     list_display = ("doc_type", "field_display", "label", "description", "reqd", "hidden", "idx", "modified")
     list_display_links = ("field_display",)
-    list_filter = ("doc_type",)
+    list_filter = (doctype_list_filter("doc_type"),)
     search_fields = ("doc_type", "field_name", "label")
     fields = ("doc_type", "field_name", "label", "choice_labels", "description", "reqd", "hidden", "idx")
 

@@ -2,7 +2,10 @@
 
 Every document keeps its history (django-simple-history), including the last
 version before deletion; restoring saves that version again under its old
-primary key and name, with the child-table rows deleted with it.
+primary key and name, with the child-table rows deleted with it. As Frappe's
+restore inserts the document, the version is validated as any save is and the
+apps' after_insert and on_update events run (a restored target rescores its
+periods), all in one transaction.
 """
 
 from datetime import timedelta
@@ -15,7 +18,10 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from apps.lowcode.doctype.events import run_doc_event
 from apps.lowcode.doctype.meta import get_meta
+from apps.lowcode.document.service import validate
+from apps.lowcode.exceptions import FrappeError
 from apps.lowcode.permissions import restrictions
 
 # Child rows go within the same second as their parent (one delete, one transaction).
@@ -28,13 +34,17 @@ def deleted_versions(model):
     return model.history.filter(history_type="-").exclude(id__in=existing).order_by("-history_date")
 
 
-def restore(version):
-    """Save the deleted version again, and the child rows deleted with it; returns the record."""
+def restore(user, version):
+    """Save the deleted version again, and the child rows deleted with it; returns the record.
+
+    Raises ValidationError (in Chinese) when the version no longer passes the doctype's checks, e.g. a
+    link to a record deleted since."""
     model = version.instance_type
     meta = get_meta(model.doctype)
     with transaction.atomic():
         record = version.instance
         record._change_reason = "从已删除的记录恢复"
+        validate(meta, record)
         record.save(force_insert=True)
         for table in meta.tables.values():
             child_model = get_meta(table.doctype).model
@@ -47,6 +57,8 @@ def restore(version):
                 child = row.instance
                 child._change_reason = "从已删除的记录恢复"
                 child.save(force_insert=True)
+        run_doc_event(record, "after_insert", user=user)
+        run_doc_event(record, "on_update", user=user)
     return record
 
 
@@ -98,7 +110,12 @@ class DeletedRecordsAdminMixin:
             )
         version = get_object_or_404(deleted_versions(self.model), history_id=history_id)
         try:
-            record = restore(version)
+            record = restore(request.user, version)
+        except FrappeError as exc:
+            messages.error(request, f"无法恢复“{version.instance}”：{exc.message}")
+            return HttpResponseRedirect(
+                reverse(f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_deleted")
+            )
         except IntegrityError:
             messages.error(request, f"无法恢复“{version.instance}”：已有同名或同编号的记录，请先修改或删除那一条")
             return HttpResponseRedirect(

@@ -22,6 +22,7 @@ from django_rq.models import Dashboard
 from rq.exceptions import NoSuchJobError
 
 from apps.lowcode.jobs import may_see_queues
+from apps.lowcode.roles import roles_phrase
 
 
 def administrators_only(view):
@@ -29,7 +30,7 @@ def administrators_only(view):
     def wrapper(request, *args, **kwargs):
         # The JSON statistics also answer a monitoring token without a session: the view checks that token itself.
         if request.user.is_authenticated and not may_see_queues(request.user):
-            raise PermissionDenied("只有系统管理员可以查看和操作后台任务队列")
+            raise PermissionDenied(f"只有{roles_phrase('django_rq.admin')}可以查看和操作后台任务队列")
         return view(request, *args, **kwargs)
 
     return wrapper

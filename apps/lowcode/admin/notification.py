@@ -3,6 +3,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 
 from apps.lowcode.admin.base import ScopedAdminMixin, change_url
+from apps.lowcode.admin.doctype_filter import doctype_list_filter
 from apps.lowcode.doctype import doctype_registry
 from apps.lowcode.notification.model import NotificationLog
 
@@ -12,7 +13,7 @@ class NotificationLogAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """我的消息: each user sees only their own; opening one marks it read and goes to its document."""
 
     list_display = ("subject", "read", "creation")
-    list_filter = ("read", "document_type")
+    list_filter = ("read", doctype_list_filter("document_type"))
     search_fields = ("subject", "document_name")
     actions = ["mark_read"]
 

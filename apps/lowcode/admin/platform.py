@@ -1,10 +1,14 @@
 """The admin of the platform's own records that belong to no engine: user permissions, files, API keys."""
 
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin
+from django.contrib.auth.models import Group
 from django.utils.html import format_html
 
 from apps.lowcode.admin.base import DocumentAdmin
+from apps.lowcode.admin.doctype_filter import doctype_list_filter
 from apps.lowcode.models import ApiKey, File, UserPermission
+from apps.lowcode.roles.model import RoleKey
 
 
 @admin.register(UserPermission)
@@ -26,7 +30,7 @@ class FileAdmin(DocumentAdmin):
         "creation",
         "download",
     )
-    list_filter = ("attached_to_doctype",)
+    list_filter = (doctype_list_filter("attached_to_doctype", "所属单据类型"),)
     search_fields = ("file_name", "attached_to_name")
     readonly_fields = [f.name for f in File._meta.concrete_fields if f.name != "id"]
 
@@ -56,3 +60,28 @@ class ApiKeyAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+class RoleAdmin(GroupAdmin):
+    """Roles (Django groups): an administrator may rename one as Frappe renames a Role. The new name shows
+    on users' forms, in workflows (their role texts follow) and in messages; the code keeps finding the
+    role by its key, so a renamed role keeps its permissions, its users and its workflow transitions."""
+
+    list_display = ("name", "standard_name")
+
+    @admin.display(description="出厂名称")
+    def standard_name(self, obj):
+        role_key = RoleKey.objects.filter(group=obj).first()
+        return role_key.standard_name if role_key is not None else "—"
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if "name" in form.base_fields:
+            form.base_fields[
+                "name"
+            ].help_text = "用户看到的角色名称，可以改名（如“街镇填报员”）；工作流中的该角色随之改名"
+        return form
+
+
+admin.site.unregister(Group)
+admin.site.register(Group, RoleAdmin)

@@ -15,6 +15,7 @@ from django.db import models
 from django.utils.html import format_html
 
 from apps.lowcode.admin.base import ChildTableStackedInline, DocumentAdmin, change_url
+from apps.lowcode.admin.doctype_filter import doctype_list_filter
 from apps.lowcode.admin.workflow import document_type_choices
 from apps.lowcode.doctype import doctype_registry
 from apps.lowcode.exceptions import FrappeError
@@ -126,7 +127,7 @@ class PrintFormatAdmin(PrintSettingsAdmin):
     form = PrintFormatForm
     change_form_template = "lowcode/print/print_format_change_form.html"
     list_display = ("format_name", "doc_type_display", "layout_display", "letter_head", "disabled")
-    list_filter = ("doc_type", "layout", "disabled")
+    list_filter = (doctype_list_filter("doc_type"), "layout", "disabled")
     search_fields = ("name", "doc_type", "title")
     list_select_related = ("letter_head",)
     inlines = [PrintFormatBlockInline]

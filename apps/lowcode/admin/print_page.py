@@ -19,6 +19,7 @@ from apps.lowcode.exceptions import DoesNotExistError, FrappeError, PermissionEr
 from apps.lowcode.permissions import can
 from apps.lowcode.print_format import numbering, service
 from apps.lowcode.print_format.model import Notice
+from apps.lowcode.roles import roles_phrase
 
 PENDING = (Notice.Status.QUEUED, Notice.Status.RENDERING)
 
@@ -46,6 +47,7 @@ def print_page(request, doctype, name):
         {
             **admin.site.each_context(request),
             **_page_context(request, doctype, doc),
+            "notice_issuers": roles_phrase("lowcode.add_notice", default="有权印发公文的角色"),
         },
     )
 

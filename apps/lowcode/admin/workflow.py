@@ -20,6 +20,7 @@ from django.urls import path, reverse
 from django.utils.safestring import mark_safe
 
 from apps.lowcode.admin.base import ChildTableStackedInline, DocumentAdmin
+from apps.lowcode.admin.doctype_filter import doctype_label, doctype_list_filter
 from apps.lowcode.workflow.diagram import render_svg, workflow_rows
 from apps.lowcode.workflow.model import (
     Workflow,
@@ -190,7 +191,7 @@ class WorkflowForm(forms.ModelForm):
 class WorkflowAdmin(DocumentAdmin):
     form = WorkflowForm
     list_display = ("name", "document_type_label", "is_active", "modified")
-    list_filter = ("document_type", "is_active")
+    list_filter = (doctype_list_filter("document_type"), "is_active")
     fields = ("name", "document_type", "is_active", "send_email_alert", "owner", "creation", "modified", "modified_by")
     inlines = [WorkflowStateInline, WorkflowTransitionInline]
 
@@ -200,10 +201,7 @@ class WorkflowAdmin(DocumentAdmin):
     @admin.display(description="单据类型", ordering="document_type")
     def document_type_label(self, obj):
         """The doctype as its users know it (自评报告), not its internal name (SelfAssessment)."""
-        from apps.lowcode.doctype import doctype_registry
-
-        model = doctype_registry.get(obj.document_type)
-        return model._meta.verbose_name if model else obj.document_type
+        return doctype_label(obj.document_type)
 
     def get_urls(self):
         return [
@@ -265,7 +263,7 @@ class WorkflowLogAdmin(admin.ModelAdmin):
     )
     # A date filter, not date_hierarchy: that one groups dates in SQL with CONVERT_TZ, which needs the
     # MariaDB server's time zone tables (often not loaded) and otherwise fails the whole page.
-    list_filter = ("creation", "reference_doctype", "action", "to_state")
+    list_filter = ("creation", doctype_list_filter("reference_doctype"), "action", "to_state")
     search_fields = ("reference_name", "comment", "user__username")
 
     def has_add_permission(self, request):

@@ -10,6 +10,7 @@ runs a method the doctype declares and answers ``{"docs": [doc], "message": resu
 from apps.lowcode.api import docinfo
 from apps.lowcode.api.client_methods import WHOLE_BODY, get_count, list_query
 from apps.lowcode.api.params import bool_param, dict_param, json_param, text_param
+from apps.lowcode.doctype.events import run_doc_event
 from apps.lowcode.doctype.meta import get_meta
 from apps.lowcode.doctype.meta_doc import meta_bundle
 from apps.lowcode.doctype.serialize import doc_to_dict
@@ -32,9 +33,12 @@ def getdoc(request, doctype, name, user=None, **_):
         doc = get_document(request.user, meta, text_param(name, "name"))
     except DoesNotExistError:
         return []  # Frappe's answer for a missing document: nothing, and no message
-    return FullResponse(
-        docs=[doc_to_dict(doc, meta)], docinfo=docinfo.get_docinfo(request.user, meta, doc), _link_titles={}
-    )
+    data = doc_to_dict(doc, meta)
+    onload = {}  # Frappe's doc.set_onload(): what the form shows besides the fields (a deadline, reminders)
+    run_doc_event(doc, "onload", user=request.user, onload=onload)
+    if onload:
+        data["__onload"] = onload
+    return FullResponse(docs=[data], docinfo=docinfo.get_docinfo(request.user, meta, doc), _link_titles={})
 
 
 def _parents_of(meta) -> list:

@@ -17,7 +17,7 @@ ERROR_TEXT = {
     "400": "CSRF 校验失败",
     "401": "未登录或凭据错误（AuthenticationError）",
     "403": "没有权限（PermissionError）",
-    "404": "单据不存在或不在您的数据权限范围内（DoesNotExistError）",
+    "404": "单据不存在或不在你的数据权限范围内（DoesNotExistError）",
     "405": "请求方法不被支持",
     "409": "与已有记录重复（DuplicateEntryError）",
     "413": "文件过大（FileTooLargeError）",
@@ -190,6 +190,7 @@ METHOD_DOCS = {
     "login": ("登录（会话 Cookie）", {"usr": {"type": "string"}, "pwd": {"type": "string"}}, ["usr", "pwd"]),
     "logout": ("退出登录", {}, []),
     "frappe.auth.get_logged_user": ("当前登录用户名", {}, []),
+    "frappe.core.doctype.user.user.get_roles": ("当前用户的角色（角色名称）", {}, []),
     "frappe.client.get_count": ("计数", {"doctype": {"type": "string"}, "filters": {"type": "string"}}, ["doctype"]),
     "frappe.client.get_list": (
         "列表（参数同 /api/resource）",

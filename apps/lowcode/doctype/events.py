@@ -35,6 +35,7 @@ EVENTS = (
     "before_issue",  # the document is about to be issued as a numbered notice; raise to refuse
     "before_rename",  # the document is about to be renamed (old_name, new_name); raise to refuse
     "after_rename",  # it was renamed and the references by name follow; update an app's own ones
+    "onload",  # a form loads the document (getdoc): add what it shows besides its fields to context["onload"]
 )
 
 

@@ -177,7 +177,7 @@ def _assign(user, meta: DocTypeMeta, obj, data: dict, creating: bool) -> dict:
     return tables
 
 
-def _validate(meta: DocTypeMeta, obj, exclude=()):
+def validate(meta: DocTypeMeta, obj, exclude=()):
     try:
         obj.full_clean(exclude=list(exclude), validate_unique=False, validate_constraints=False)
     except DjangoValidationError as exc:
@@ -230,7 +230,7 @@ def _save_children(user, meta: DocTypeMeta, parent, tables: dict):
             try:
                 _assign(user, child_meta, row, row_data, creating=row.pk is None)
                 row.idx = idx
-                _validate(child_meta, row, exclude=[table.parent_fk])
+                validate(child_meta, row, exclude=[table.parent_fk])
             except ValidationError as exc:
                 exc.message = f"子表“{table.label}”第{idx}行：{exc.message}"
                 raise
@@ -261,7 +261,7 @@ def save_document(user, meta: DocTypeMeta, data: dict, name=None):
     data = prepare_client_data(user, meta.doctype, data, name=None if creating else obj.name)
     tables = _assign(user, meta, obj, data, creating)
     obj.modified_by = user
-    _validate(meta, obj)
+    validate(meta, obj)
     try:
         obj.save()
         _save_children(user, meta, obj, tables)
@@ -269,7 +269,7 @@ def save_document(user, meta: DocTypeMeta, data: dict, name=None):
         raise DuplicateEntryError(f"与已有记录重复：{exc.args[-1] if exc.args else ''}") from None
     lifecycle.after_save(user, obj, creating, before)
     if not scope_queryset(user, meta.model).filter(pk=obj.pk).exists():
-        raise PermissionError("保存后的记录超出您的数据权限范围")
+        raise PermissionError("保存后的记录超出你的数据权限范围")
     return obj
 
 

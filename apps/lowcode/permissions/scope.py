@@ -124,7 +124,7 @@ def in_scope(user, obj) -> bool:
 
 def ensure_in_scope(user, obj, message: str = "") -> None:
     if not in_scope(user, obj):
-        raise PermissionDenied(message or "超出您的数据权限范围")
+        raise PermissionDenied(message or "超出你的数据权限范围")
 
 
 def _permission_model(model):

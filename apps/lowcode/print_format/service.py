@@ -27,6 +27,7 @@ from apps.lowcode.print_format.fitness import unfit_reason
 from apps.lowcode.print_format.model import Notice, PrintFormat
 from apps.lowcode.print_format.pdf import render_pdf
 from apps.lowcode.print_format.template import cn_date, render
+from apps.lowcode.roles import roles_phrase
 
 logger = logging.getLogger(__name__)
 
@@ -145,7 +146,7 @@ def notice_date(print_format: PrintFormat, doc, typed: date | None) -> date:
 def issue(user, doctype: str, name: str, format_name: str | None = None, issue_date: date | None = None) -> Notice:
     """印发: number the document and record the Notice; the PDF follows from a background job."""
     if not can(user, "create", Notice):
-        raise PermissionError("只有领导小组办公室可以印发公文")
+        raise PermissionError(f"只有{roles_phrase('lowcode.add_notice')}可以印发公文")
     doc = readable_document(user, doctype, name)
     print_format = format_for(doc, format_name)
     if not print_format.is_official or print_format.letter_head is None:
@@ -254,7 +255,7 @@ def generate_notice_pdf(notice_pk: int) -> str:
 def regenerate(user, notice: Notice) -> Notice:
     """Make the PDF again (after a format fix), keeping the 发文字号."""
     if not can(user, "write", Notice):
-        raise PermissionError("只有领导小组办公室可以重新生成公文")
+        raise PermissionError(f"只有{roles_phrase('lowcode.change_notice')}可以重新生成公文")
     if notice.status == Notice.Status.VOID:
         raise ValidationError("已作废的公文不能重新生成")
     if notice.status in (Notice.Status.QUEUED, Notice.Status.RENDERING):
@@ -270,5 +271,5 @@ def regenerate(user, notice: Notice) -> Notice:
 def void(user, notice: Notice) -> None:
     """作废: the number stays taken (never reused); the document can then be issued anew."""
     if not can(user, "write", Notice):
-        raise PermissionError("只有领导小组办公室可以作废公文")
+        raise PermissionError(f"只有{roles_phrase('lowcode.change_notice')}可以作废公文")
     Notice.objects.filter(pk=notice.pk).update(status=Notice.Status.VOID, modified_by=user)

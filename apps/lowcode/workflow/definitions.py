@@ -3,9 +3,9 @@
 The engine asks for a doctype's workflow on every action and on every read or write of a document
 under a workflow (edit rights, the state check). Building it (the workflow with its states and
 transitions as model instances) costs three ORM queries and a few dozen instances, ~10× more than
-reading the three small tables' raw rows. So each call reads those rows, in the caller's transaction
-and through the same connection, and builds the workflows again only when they differ from the
-rows the cached ones were built from.
+reading the three small tables' raw rows. So each call reads those rows (in one query), in the
+caller's transaction and through the same connection, and builds the workflows again only when
+they differ from the rows the cached ones were built from.
 
 The key is the content itself, not a version or a timestamp: any change, by any process, through
 any door (the admin, the API, an import, ``QuerySet.update``, raw SQL), is seen by the very next
@@ -25,7 +25,7 @@ TABLES = (Workflow, WorkflowState, WorkflowTransition)
 # (key, {doctype: workflow}): replaced as a whole, never changed in place, so a thread that read
 # the pair uses workflows that belong to its key.
 _cache: tuple = (None, {})
-_queries: dict[str, list[str]] = {}  # by database alias: one SELECT of every column per table
+_queries: dict[str, str] = {}  # by database alias: every column of the three tables in one SELECT
 
 
 def _connection():
@@ -33,22 +33,27 @@ def _connection():
 
 
 def table_rows(connection=None) -> tuple:
-    """Every row of the workflow tables, every column, in a stable order: what the cache is keyed on."""
+    """Every row of the workflow tables, every column, in a stable order: what the cache is keyed on.
+
+    One query (a round trip per action, not three): the tables' rows as one UNION ALL, each row
+    tagged with its table and padded to the widest table with NULLs. The database may give a column
+    shared by different types as text; it does so the same way every time, so the key stays exact.
+    """
     connection = connection or _connection()
-    queries = _queries.get(connection.alias)
-    if queries is None:
+    sql = _queries.get(connection.alias)
+    if sql is None:
         quote = connection.ops.quote_name
-        queries = _queries[connection.alias] = [
-            f"SELECT {', '.join(quote(f.column) for f in model._meta.concrete_fields)} "
-            f"FROM {quote(model._meta.db_table)} ORDER BY {quote(model._meta.pk.column)}"
-            for model in TABLES
-        ]
-    rows = []
+        width = max(len(model._meta.concrete_fields) for model in TABLES)
+        selects = []
+        for tag, model in enumerate(TABLES):
+            columns = [quote(f.column) for f in model._meta.concrete_fields]
+            columns = [quote(model._meta.pk.column), *(c for c in columns if c != quote(model._meta.pk.column))]
+            padding = ["NULL"] * (width - len(columns))
+            selects.append(f"SELECT {tag}, {', '.join(columns + padding)} FROM {quote(model._meta.db_table)}")
+        sql = _queries[connection.alias] = " UNION ALL ".join(selects) + " ORDER BY 1, 2"
     with connection.cursor() as cursor:
-        for sql in queries:
-            cursor.execute(sql)
-            rows.append(tuple(cursor.fetchall()))
-    return tuple(rows)
+        cursor.execute(sql)
+        return tuple(cursor.fetchall())
 
 
 def active_workflow(doctype: str, build):

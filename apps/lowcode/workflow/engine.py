@@ -18,6 +18,7 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from apps.lowcode.doctype import doctype_registry
@@ -134,20 +135,24 @@ def approver_ids(doc, transition: WorkflowTransition) -> set[int] | None:
     if not paths:
         return None
     User = get_user_model()
+    targets = [path_target(type(doc), path) for path in paths]
+    # Every path's value in one query; a record's name straight from the join (User Permissions name
+    # records by name). Each column's values are its own path's, whatever the others join.
+    columns = [path if target is User else f"{path}__name" for path, target in zip(paths, targets, strict=True)]
+    rows = list(type(doc)._default_manager.filter(pk=doc.pk).values_list(*columns))
     ids: set[int] = set()
-    for path in paths:
-        target = path_target(type(doc), path)
-        # A record's name straight from the join: User Permissions name records by name.
-        column = path if target is User else f"{path}__name"
-        values = [v for v in type(doc)._default_manager.filter(pk=doc.pk).values_list(column, flat=True) if v]
+    records = {}  # {doctype: record names}
+    for index, target in enumerate(targets):
+        values = {row[index] for row in rows if row[index]}
         if target is User:
             ids.update(values)
         elif values:
-            ids.update(
-                UserPermission.objects.filter(allow=target.doctype, for_value__in=values).values_list(
-                    "user_id", flat=True
-                )
-            )
+            records.setdefault(target.doctype, set()).update(values)
+    if records:  # the users of every record named, in one query
+        allowed = Q()
+        for doctype, names in records.items():
+            allowed |= Q(allow=doctype, for_value__in=sorted(names))
+        ids.update(UserPermission.objects.filter(allowed).values_list("user_id", flat=True))
     return ids
 
 
@@ -212,11 +217,11 @@ def refusal(user, doc, transition: WorkflowTransition, values: _DocValues | None
         return f"“{action}”只能由以下角色办理：{'、'.join(transition.allowed_roles())}"
     approvers = approver_ids(doc, transition)
     if approvers is not None and user.pk not in approvers:
-        return f"您不是本单据“{action}”的审批人"
+        return f"你不是本单据“{action}”的审批人"
     if not transition.allow_self_approval and doc.owner_id == user.pk:
         return f"“{action}”不能由单据创建人本人办理"
     if transition.approvals_required > 1 and user.pk in approvals_so_far(doc, transition):
-        return f"您已办理过“{action}”，正在等待其他审批人"
+        return f"你已办理过“{action}”，正在等待其他审批人"
     if transition.condition.strip():
         try:
             if not evaluate(transition.condition, {"doc": (values or _DocValues(doc)).get()}):
@@ -378,7 +383,7 @@ class ActionResult:
     def message(self) -> str:
         if self.moved:
             return f"已办理：{self.from_state} → {self.to_state}"
-        return f"已记录您的审批（{self.approvals}/{self.approvals_required}），等待其他审批人"
+        return f"已记录你的审批（{self.approvals}/{self.approvals_required}），等待其他审批人"
 
 
 def apply_workflow(
@@ -405,7 +410,7 @@ def apply_workflow(
             raise DoesNotExistError(f"{model._meta.verbose_name} {name} 不存在")
         if seen_state not in (None, "") and seen_state != doc.workflow_state:
             raise TimestampMismatchError(
-                f"{doc.name} 的状态已变为“{doc.workflow_state}”（您看到的是“{seen_state}”），请刷新后再办理"
+                f"{doc.name} 的状态已变为“{doc.workflow_state}”（你看到的是“{seen_state}”），请刷新后再办理"
             )
         if seen_modified and str(seen_modified) != format_value(doc.modified):
             raise TimestampMismatchError(f"{doc.name} 已被他人修改，请刷新后再办理")
@@ -418,7 +423,7 @@ def apply_workflow(
         if not candidates:
             offered = "、".join(t.action for t in get_transitions(user, doc, workflow)) or "无"
             raise WorkflowTransitionError(
-                f"单据当前状态为“{doc.workflow_state}”，不能执行“{action}”（您可以执行：{offered}）"
+                f"单据当前状态为“{doc.workflow_state}”，不能执行“{action}”（你可以执行：{offered}）"
             )
         values = _DocValues(doc)
         reasons = [refusal(user, doc, t, values) for t in candidates]

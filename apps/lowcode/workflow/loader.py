@@ -3,12 +3,18 @@
 from django.db import transaction
 
 from apps.lowcode.exceptions import ValidationError
-from apps.lowcode.workflow.model import Workflow, WorkflowState, WorkflowTransition
+from apps.lowcode.roles import current_role_name
+from apps.lowcode.workflow.model import Workflow, WorkflowState, WorkflowTransition, split_lines
 from apps.lowcode.workflow.validation import workflow_errors
 
 
 def _lines(value) -> str:
     return "\n".join(value) if isinstance(value, list) else (value or "")
+
+
+def _roles(value) -> str:
+    """Roles as the fixtures name them (their standard names), as this site calls them now."""
+    return "\n".join(current_role_name(name) for name in split_lines(_lines(value)))
 
 
 @transaction.atomic
@@ -23,11 +29,11 @@ def load_workflows(rows: list[dict]) -> list[str]:
         if Workflow.objects.filter(name=row["name"]).exists():
             continue
         states = [
-            {**s, "allow_edit": _lines(s.get("allow_edit")), "editable_fields": _lines(s.get("editable_fields"))}
+            {**s, "allow_edit": _roles(s.get("allow_edit")), "editable_fields": _lines(s.get("editable_fields"))}
             for s in row["states"]
         ]
         transitions = [
-            {**t, "allowed": _lines(t.get("allowed")), "approver_field": _lines(t.get("approver_field"))}
+            {**t, "allowed": _roles(t.get("allowed")), "approver_field": _lines(t.get("approver_field"))}
             for t in row["transitions"]
         ]
         errors = workflow_errors(row["document_type"], states, transitions)

@@ -13,6 +13,7 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
 from apps.lowcode.doctype import ChildDocument, Document
+from apps.lowcode.roles import role_renamed
 
 
 def split_lines(text: str) -> list[str]:
@@ -182,3 +183,15 @@ def forget_deleted_document(sender, instance, **kwargs):
     """A deleted document takes its workflow log along, as Frappe deletes a document's comments."""
     if isinstance(instance, Document) and sender.doctype:
         WorkflowLog.objects.filter(reference_doctype=sender.doctype, reference_name=instance.name).delete()
+
+
+@receiver(role_renamed, dispatch_uid="lowcode.workflow.follow_role_rename")
+def follow_role_rename(sender, old_name: str, new_name: str, **kwargs):
+    """A renamed role keeps its places in every workflow: the states it edits in, the transitions it takes."""
+    for model, fieldname in ((WorkflowState, "allow_edit"), (WorkflowTransition, "allowed")):
+        for row in model.objects.filter(**{f"{fieldname}__contains": old_name}):
+            names = split_lines(getattr(row, fieldname))
+            if old_name in names:
+                setattr(row, fieldname, "\n".join(new_name if name == old_name else name for name in names))
+                row._change_reason = f"角色“{old_name}”改名为“{new_name}”"
+                row.save(update_fields=[fieldname])

@@ -1,14 +1,16 @@
 from django.contrib import admin, messages
 
 from apps.innovation_action.doctype.assessment_period.model import AssessmentPeriod
-from apps.innovation_action.services import periods, scoring
+from apps.innovation_action.services import periods, reminders, scoring
+from apps.innovation_action.services.deadlines import period_due_date
 from apps.lowcode.admin.base import DocumentAdmin
 from apps.lowcode.exceptions import FrappeError
+from apps.lowcode.reminder import service as reminder_service
 
 
 @admin.register(AssessmentPeriod)
 class AssessmentPeriodAdmin(DocumentAdmin):
-    list_display = ("name", "title", "kind", "start_date", "end_date", "deadline", "opened_at")
+    list_display = ("name", "title", "kind", "start_date", "end_date", "deadline", "due_date", "opened_at")
     list_filter = ("plan", "kind")
     fields = (
         "name",
@@ -25,11 +27,29 @@ class AssessmentPeriodAdmin(DocumentAdmin):
         "modified_by",
     )
     readonly_fields = (*DocumentAdmin.readonly_fields, "opened_at")
-    actions = ["open_periods", "recompute_scores"]
+    actions = ["open_periods", "recompute_scores", "remind_late"]
 
     @admin.display(description="名称")
     def title(self, obj):
         return obj.title
+
+    @admin.display(description="实际截止日期")
+    def due_date(self, obj):
+        """The period's own date, else the plan's 报送截止规则's (services/deadlines.py)."""
+        return period_due_date(obj) or "未设"
+
+    def has_remind_permission(self, request):
+        return reminder_service.may_remind(request.user)
+
+    @admin.action(description="催办：本周期逾期未报送的单据", permissions=["remind"])
+    def remind_late(self, request, queryset):
+        for period in queryset.order_by("start_date"):
+            try:
+                done = reminders.remind_late(request.user, period)
+            except FrappeError as exc:
+                self.message_user(request, f"{period}：{exc.message}", messages.ERROR)
+            else:
+                self.message_user(request, f"{period}：{done.message}", messages.SUCCESS)
 
     def has_open_permission(self, request):
         return self.has_change_permission(request)  # the office, who sets up periods

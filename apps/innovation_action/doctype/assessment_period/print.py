@@ -13,6 +13,7 @@ preview says so, and ``before_issue`` refuses to number and issue the notice.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from apps.innovation_action import roles
 from apps.innovation_action.doctype.action_plan.model import ActionPlan
 from apps.innovation_action.doctype.action_plan.words import PlanWords, plan_words
 from apps.innovation_action.doctype.assessment_category.model import AssesseeType, chinese_count
@@ -292,4 +293,6 @@ def before_print(period, event=None, user=None, print_format=None, **kwargs) -> 
     if user is None or not restrictions(user):
         return
     if context(period).provisional:
-        raise PermissionError("考评结果审定前，通报仅领导小组办公室和领导小组可以预览")
+        raise PermissionError(
+            f"考评结果审定前，通报仅{roles.name(roles.OFFICE)}和{roles.name(roles.LEADING_GROUP)}可以预览"
+        )

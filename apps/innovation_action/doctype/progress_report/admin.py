@@ -8,7 +8,9 @@ from apps.innovation_action.doctype.progress_report.model import (
 )
 from apps.innovation_action.doctype.unit.model import Unit
 from apps.innovation_action.services import monthly_reports
+from apps.innovation_action.services.deadlines import deadline_text
 from apps.lowcode.admin.base import ChildTableInline, DocumentAdmin
+from apps.lowcode.admin.reminder import RemindersAdminMixin
 from apps.lowcode.permissions import restrictions
 
 
@@ -61,8 +63,8 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(ProgressReport)
-class ProgressReportAdmin(DocumentAdmin):
-    list_display = ("name", "unit", "period", "workflow_state", "submitted_at", "overdue")
+class ProgressReportAdmin(RemindersAdminMixin, DocumentAdmin):
+    list_display = ("name", "unit", "period", "workflow_state", "submitted_at", "deadline_status", "overdue")
     list_filter = (
         OverdueFilter,
         ("period", admin.RelatedOnlyFieldListFilter),
@@ -75,6 +77,17 @@ class ProgressReportAdmin(DocumentAdmin):
         "period",
         "unit",
         "summary",
+        "deadline_status",
+        "submitted_at",
+        "workflow_state",
+        "owner",
+        "creation",
+        "modified",
+        "modified_by",
+        "reminder_list",
+    )
+    readonly_fields = (
+        "deadline_status",
         "submitted_at",
         "workflow_state",
         "owner",
@@ -82,8 +95,11 @@ class ProgressReportAdmin(DocumentAdmin):
         "modified",
         "modified_by",
     )
-    readonly_fields = ("submitted_at", "workflow_state", "owner", "creation", "modified", "modified_by")
     inlines = [ProgressReportLineInline]
+
+    @admin.display(description="报送截止")
+    def deadline_status(self, obj):
+        return deadline_text(obj)
 
     @admin.display(description="是否逾期")
     def overdue(self, obj):

@@ -6,7 +6,9 @@ from apps.innovation_action.doctype.self_assessment.model import (
     SelfAssessment,
     SelfAssessmentLine,
 )
+from apps.innovation_action.services.deadlines import deadline_text
 from apps.lowcode.admin.base import ChildTableInline, DocumentAdmin
+from apps.lowcode.admin.reminder import RemindersAdminMixin
 from apps.lowcode.numbers import number_text
 
 
@@ -101,8 +103,17 @@ def bonus_heading(indicators) -> str:
 
 
 @admin.register(SelfAssessment)
-class SelfAssessmentAdmin(DocumentAdmin):
-    list_display = ("name", "assessee", "period", "scheme", "self_total", "reviewed_total", "modified")
+class SelfAssessmentAdmin(RemindersAdminMixin, DocumentAdmin):
+    list_display = (
+        "name",
+        "assessee",
+        "period",
+        "scheme",
+        "self_total",
+        "reviewed_total",
+        "deadline_status",
+        "modified",
+    )
     list_filter = ("period", "scheme", "county__plan_assessees__category")
     search_fields = ("name", "county__name", "unit__name")
     fields = (
@@ -112,6 +123,18 @@ class SelfAssessmentAdmin(DocumentAdmin):
         "unit",
         "scheme",
         "summary",
+        "deadline_status",
+        "self_total",
+        "reviewed_total",
+        "workflow_state",
+        "owner",
+        "creation",
+        "modified",
+        "modified_by",
+        "reminder_list",
+    )
+    readonly_fields = (
+        "deadline_status",
         "self_total",
         "reviewed_total",
         "workflow_state",
@@ -120,8 +143,11 @@ class SelfAssessmentAdmin(DocumentAdmin):
         "modified",
         "modified_by",
     )
-    readonly_fields = ("self_total", "reviewed_total", "workflow_state", "owner", "creation", "modified", "modified_by")
     inlines = [SelfAssessmentLineInline, BonusClaimInline]
+
+    @admin.display(description="报送截止")
+    def deadline_status(self, obj):
+        return deadline_text(obj)
 
     @admin.display(description="考评对象")
     def assessee(self, obj):

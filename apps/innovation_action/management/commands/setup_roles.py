@@ -6,7 +6,6 @@ from apps.innovation_action.services.demo_accounts import (
     DEMO_PASSWORD,
     create_demo_accounts,
 )
-from apps.lowcode.roles import sync_roles
 
 
 class Command(BaseCommand):
@@ -16,10 +15,10 @@ class Command(BaseCommand):
         parser.add_argument("--demo", action="store_true", help="建立演示账号")
 
     def handle(self, demo=False, **options):
-        sync_roles(roles.role_spec())
-        self.stdout.write("角色已就绪：" + "、".join(roles.role_spec()))
+        groups = roles.sync()
+        self.stdout.write("角色已就绪：" + "、".join(group.name for group in groups.values()))
         if demo:
             create_demo_accounts()
             self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
             for account in DEMO_ACCOUNTS:
-                self.stdout.write(f"  {account.username:<10} {account.role:<8} {account.full_name}")
+                self.stdout.write(f"  {account.username:<10} {groups[account.role].name:<8} {account.full_name}")

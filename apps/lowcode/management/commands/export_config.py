@@ -15,7 +15,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="导出到的文件，例如 config.yaml；“-”为标准输出")
-        add_scope_arguments(parser, "导出哪个{by}的{scope}所属的配置（默认最新的）")
+        add_scope_arguments(parser, "导出哪个{scope}（按{by}）所属的配置（默认最新的）")
 
     def handle(self, file, **options):
         try:

@@ -21,7 +21,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", help="配置文件，例如 config.yaml")
         parser.add_argument("--dry-run", action="store_true", help="只检查并列出将新增、更新的记录，不保存")
-        add_scope_arguments(parser, "导入到哪个{by}的{scope}（默认与导出时相同）")
+        add_scope_arguments(parser, "导入到哪个{scope}（按{by}；默认与导出时同{by}的）")
 
     def handle(self, file, dry_run=False, **options):
         path = Path(file)
