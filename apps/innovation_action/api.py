@@ -11,6 +11,7 @@ from apps.innovation_action import roles
 from apps.innovation_action.models import ActionPlan, AssessmentPeriod, Project
 from apps.innovation_action.services import (
     assessee_targets,
+    dashboard,
     new_year,
     official_data,
     periods,
@@ -234,6 +235,46 @@ def get_status_light(request, doctype, name, period, date=None):
     if found is None:
         raise ValidationError(f"{name} 不在{period.title}的亮灯范围内")
     return found.as_dict()
+
+
+# ------------------------------------------------------------------ 工作台（仪表盘）的数字
+
+
+@whitelist("innovation_action.api.get_dashboard", methods=("GET",))
+def get_dashboard(request, period, date=None):
+    """一个周期的全部工作台数字：报送情况、红黄绿灯、投资完成、各类别逐季排名、待我处理；每个数字附筛选条件。"""
+    return dashboard.dashboard(request.user, visible_period(request.user, period), as_of_date(date))
+
+
+@whitelist("innovation_action.api.get_submission_status", methods=("GET",))
+def get_submission_status(request, period):
+    """报送情况：本周期的自评报告及其各月的月度调度、项目月报，按未启动、草稿、已提交、已退回、已审定计数，
+    按县（市、区）和单位汇总；每个数字附列出其单据的筛选条件（没有单据的列在 missing）。"""
+    return dashboard.submissions(request.user, visible_period(request.user, period))
+
+
+@whitelist("innovation_action.api.get_dashboard_lights", methods=("GET",))
+def get_dashboard_lights(request, period, date=None):
+    """红黄绿灯汇总：重点项目按板块和县（市、区），重点任务按板块和单位，考评对象按县（市、区）和单位。"""
+    return dashboard.lights(request.user, visible_period(request.user, period), as_of_date(date))
+
+
+@whitelist("innovation_action.api.get_investment_progress", methods=("GET",))
+def get_investment_progress(request, period, date=None):
+    """各县（市、区）重点项目年度计划投资、序时进度与累计完成投资（取亮灯所依据月份已报送的项目月报）。"""
+    return dashboard.investment(request.user, visible_period(request.user, period), as_of_date(date))
+
+
+@whitelist("innovation_action.api.get_category_rankings", methods=("GET",))
+def get_category_rankings(request, period):
+    """各考评类别在本方案年度各季度的排名与总分（已审定的得分）。"""
+    return dashboard.rankings(request.user, visible_period(request.user, period))
+
+
+@whitelist("innovation_action.api.get_waiting_counts", methods=("GET",))
+def get_waiting_counts(request, period=None):
+    """待我处理：当前用户现在可以办理的单据数，按单据类型，并列出其中属于本周期的。"""
+    return dashboard.waiting(request.user, visible_period(request.user, period) if period not in (None, "") else None)
 
 
 # ------------------------------------------------------------------ deadlines and 催办
