@@ -29,32 +29,49 @@ def shipped_messages(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('lowcode', '0010_district_neutral_examples'),
+        ("lowcode", "0010_district_neutral_examples"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalworkflowtransition',
-            name='message',
-            field=models.TextField(blank=True, help_text='单据经此操作进入下一状态后，消息里说的话，例如 {title}已被退回[：{comment}]。请修改后重新提交。可用占位符：{title} 单据标题、{doctype} 单据类型、{name} 编号、{action} 操作、{from_state} 原状态、{state} 新状态、{user} 办理人、{comment} 意见；方括号内的部分在其占位符为空时省略。留空则用通用说法', verbose_name='通知内容'),
+            model_name="historicalworkflowtransition",
+            name="message",
+            field=models.TextField(
+                blank=True,
+                help_text="单据经此操作进入下一状态后，消息里说的话，例如 {title}已被退回[：{comment}]。请修改后重新提交。可用占位符：{title} 单据标题、{doctype} 单据类型、{name} 编号、{action} 操作、{from_state} 原状态、{state} 新状态、{user} 办理人、{comment} 意见；方括号内的部分在其占位符为空时省略。留空则用通用说法",
+                verbose_name="通知内容",
+            ),
         ),
         migrations.AddField(
-            model_name='notificationlog',
-            name='from_user',
-            field=models.ForeignKey(blank=True, help_text='办理了引起此消息的操作的人；系统发出的为空', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='发送人'),
+            model_name="notificationlog",
+            name="from_user",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="办理了引起此消息的操作的人；系统发出的为空",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="发送人",
+            ),
         ),
         migrations.AddField(
-            model_name='notificationlog',
-            name='type',
-            field=models.CharField(default='Alert', help_text='Frappe 的消息类型，例如 Alert', max_length=20, verbose_name='类型'),
+            model_name="notificationlog",
+            name="type",
+            field=models.CharField(
+                default="Alert", help_text="Frappe 的消息类型，例如 Alert", max_length=20, verbose_name="类型"
+            ),
         ),
         migrations.AddField(
-            model_name='workflowtransition',
-            name='message',
-            field=models.TextField(blank=True, help_text='单据经此操作进入下一状态后，消息里说的话，例如 {title}已被退回[：{comment}]。请修改后重新提交。可用占位符：{title} 单据标题、{doctype} 单据类型、{name} 编号、{action} 操作、{from_state} 原状态、{state} 新状态、{user} 办理人、{comment} 意见；方括号内的部分在其占位符为空时省略。留空则用通用说法', verbose_name='通知内容'),
+            model_name="workflowtransition",
+            name="message",
+            field=models.TextField(
+                blank=True,
+                help_text="单据经此操作进入下一状态后，消息里说的话，例如 {title}已被退回[：{comment}]。请修改后重新提交。可用占位符：{title} 单据标题、{doctype} 单据类型、{name} 编号、{action} 操作、{from_state} 原状态、{state} 新状态、{user} 办理人、{comment} 意见；方括号内的部分在其占位符为空时省略。留空则用通用说法",
+                verbose_name="通知内容",
+            ),
         ),
         migrations.RunPython(shipped_messages, migrations.RunPython.noop),
     ]
