@@ -210,7 +210,7 @@ def tracked(job_id: str) -> Tracked | None:
         id=job.id,
         title=meta.get("lowcode_title", ""),
         owner=meta.get("lowcode_owner"),
-        status=str(job.get_status(refresh=False) or "queued"),
+        status=_status_value(job.get_status(refresh=False)),
         progress=Progress(progress.get("done", 0), progress.get("total", 0), progress.get("text", "")),
         result=meta.get("lowcode_result"),
         error=meta.get("lowcode_error", ""),
@@ -219,6 +219,11 @@ def tracked(job_id: str) -> Tracked | None:
     if record.status == "failed" and not record.error:
         record.error = "任务执行出错，请联系系统管理员查看日志"
     return record
+
+
+def _status_value(value) -> str:
+    """RQ's JobStatus (an enum in RQ 3) as its plain value: "queued", "finished", …"""
+    return str(getattr(value, "value", value) or "queued")
 
 
 def status(user, job_id) -> dict:
