@@ -32,7 +32,7 @@ STATUS_TEXT = {
     "stopped": "已停止",
     "canceled": "已取消",
 }
-INLINE_TTL = 24 * 3600  # how long the record of a job run inline is kept (RQ keeps its own results)
+KEEP_FOR = 24 * 3600  # how long a finished job's record is kept, on RQ and inline alike
 _inline = threading.local()  # the record of the job running inline in this thread, if any
 
 
@@ -114,7 +114,17 @@ def start(user, title: str, func, *args, queue: str = "default", **kwargs) -> Tr
     if not jobs.redis_configured():
         _run_inline(tracked, path, args, kwargs)
         return tracked
-    jobs.enqueue(run, path, args, kwargs, queue=queue, job_id=tracked.id, meta=_meta_of(tracked))
+    jobs.enqueue(
+        run,
+        path,
+        args,
+        kwargs,
+        queue=queue,
+        job_id=tracked.id,
+        meta=_meta_of(tracked),
+        result_ttl=KEEP_FOR,  # RQ's default (500 s) would forget the job while its page may still be open
+        failure_ttl=KEEP_FOR,
+    )
     return tracked
 
 
@@ -159,7 +169,7 @@ def _run_inline(tracked: Tracked, path: str, args, kwargs) -> None:
             tracked.progress.done = tracked.progress.total
     finally:
         _inline.current = None
-    cache.set(_cache_key(tracked.id), dataclasses.replace(tracked, exception=None), INLINE_TTL)
+    cache.set(_cache_key(tracked.id), dataclasses.replace(tracked, exception=None), KEEP_FOR)
 
 
 def publish_progress(done: int, total: int, text: str = "") -> None:
