@@ -14,7 +14,7 @@ what, and the comment. ``check`` refuses an unknown placeholder when the workflo
 import re
 
 PLACEHOLDERS = {
-    "title": "单据标题，例如“章贡区的2023年第一季度自评报告”",
+    "title": "单据标题，例如“某县的2023年第一季度自评报告”",
     "doctype": "单据类型，例如“自评报告”",
     "name": "单据编号",
     "action": "操作，例如“退回修改”",
