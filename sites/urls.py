@@ -4,6 +4,7 @@ from django.views.generic import RedirectView
 
 from apps.lowcode.admin import attachment_views
 from apps.lowcode.admin import inbox as workflow_views
+from apps.lowcode.admin import job_progress as job_views
 from apps.lowcode.admin import print_page as print_views
 from apps.lowcode.api import errors as api_errors
 from apps.lowcode.api.key_views import my_api_keys
@@ -16,6 +17,7 @@ urlpatterns = [
     path("", site_root, {"home_view": RedirectView.as_view(url="/admin/", permanent=False)}),
     path("health/", health, name="health"),
     path("admin/my-api-keys/", my_api_keys, name="my-api-keys"),
+    path("admin/jobs/<str:job_id>/", admin.site.admin_view(job_views.job_progress), name="job-progress"),
     path("admin/inbox/", admin.site.admin_view(workflow_views.inbox), name="workflow-inbox"),
     path("admin/workflow/apply/", admin.site.admin_view(workflow_views.apply_action), name="workflow-apply"),
     path(

@@ -25,6 +25,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
+from rq import SimpleWorker
 
 from tests.admin_forms import form_data
 
@@ -186,7 +187,8 @@ def demo_words_in(text: str) -> list[str]:
 # ------------------------------------------------------------------ the test
 
 
-def test_a_district_sets_up_runs_ranks_and_prints_its_plan_without_code():
+@pytest.mark.redis
+def test_a_district_sets_up_runs_ranks_and_prints_its_plan_without_code(redis_queue):
     # 1. A new site: nothing of any jurisdiction, the defaults every site gets, one Administrator.
     call_command("flush", interactive=False, verbosity=0)
     call_command("install_defaults", verbosity=0)
@@ -403,7 +405,9 @@ def test_a_district_sets_up_runs_ranks_and_prints_its_plan_without_code():
     office = Client()
     assert office.login(username="keji", password=PASSWORD)
     response = office.post(url("assessmentperiod"), {"action": "open_periods", "_selected_action": [period.pk]})
-    assert response.status_code == 302
+    assert response.status_code == 302 and response["Location"].startswith("/admin/jobs/")  # a background job
+    SimpleWorker([redis_queue], connection=redis_queue.connection).work(burst=True)
+    assert "已生成 6 份" in office.get(response["Location"]).content.decode()
     from apps.innovation_action.models import Score, SelfAssessment
 
     assert SelfAssessment.objects.filter(period=period).count() == 6

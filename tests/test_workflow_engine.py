@@ -324,11 +324,8 @@ def test_a_move_notifies_each_recipient_once(db, redis_queue, run_jobs, django_c
         ok(act("zhanggong", name, "提交"))
     assert redis_queue.count == 1
     assert run_jobs() == [2]
-    body = f"章贡区 填报员 执行了“提交”，自评报告 {name} 现为“待初审”。"
-    assert notifications() == [
-        ("office", f"自评报告 {name}：提交 → 待初审", body, name),
-        ("office2", f"自评报告 {name}：提交 → 待初审", body, name),
-    ]
+    text = "章贡区的2023年度自评报告已提交，请初审。"
+    assert notifications() == [("office", text, text, name), ("office2", text, text, name)]
 
     log_id = WorkflowLog.objects.get(reference_name=name, action="提交").pk
     with django_capture_on_commit_callbacks(execute=True):
@@ -367,14 +364,8 @@ def test_a_job_for_a_state_already_left_notifies_no_one(db, redis_queue, run_job
         ok(act("office", name, "退回修改", "第2项缺少证明材料"))
     # The job for 待初审 finds the document back in 草稿: only the return is notified, to the county.
     assert run_jobs() == [0, 1]
-    assert notifications() == [
-        (
-            "zhanggong",
-            f"自评报告 {name}：退回修改 → 草稿",
-            f"赋能办 初审员 执行了“退回修改”，自评报告 {name} 现为“草稿”。\n意见：第2项缺少证明材料",
-            name,
-        )
-    ]
+    text = "章贡区的2023年度自评报告已被退回：第2项缺少证明材料。请修改后重新提交。"
+    assert notifications() == [("zhanggong", text, text, name)]
 
 
 @pytest.mark.redis
@@ -383,7 +374,7 @@ def test_the_final_approval_notifies_the_creator(db, redis_queue, run_jobs, djan
     with django_capture_on_commit_callbacks(execute=True):
         ok(act("leader", name, "审定通过"))
     assert run_jobs() == [1]
-    assert [n[:2] for n in notifications()] == [("zhanggong", f"自评报告 {name}：审定通过 → 已审定")]
+    assert [n[:2] for n in notifications()] == [("zhanggong", "章贡区的2023年度自评报告已审定通过。")]
 
 
 @pytest.mark.redis
@@ -398,7 +389,7 @@ def test_only_the_recipient_reads_and_marks_a_notification(
     fields = {"fields": '["name", "subject", "document_type", "document_name", "read"]'}
     [note] = ok(client("office").get("/api/resource/Notification Log", fields))
     assert (note["subject"], note["document_type"], note["document_name"], note["read"]) == (
-        f"自评报告 {name}：提交 → 待初审",
+        "章贡区的2023年度自评报告已提交，请初审。",
         DOCTYPE,
         name,
         0,
@@ -427,10 +418,8 @@ def test_notification_by_email_when_the_site_sends_mail(
         ok(act("zhanggong", name, "提交"))
     run_jobs()
     [message] = mail.outbox
-    assert (message.to, message.subject) == (["office@example.com"], f"【待办】自评报告 {name}：提交 → 待初审")
-    assert (
-        message.body == f"章贡区 填报员 执行了“提交”，自评报告 {name} 现为“待初审”。\n\n科技创新赋能行动领导小组办公室"
-    )
+    assert (message.to, message.subject) == (["office@example.com"], "【待办】章贡区的2023年度自评报告")
+    assert message.body == "章贡区的2023年度自评报告已提交，请初审。\n\n科技创新赋能行动领导小组办公室"
     assert NotificationLog.objects.get(for_user__username="office").email_sent
 
     with django_capture_on_commit_callbacks(execute=True):

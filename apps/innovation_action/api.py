@@ -24,6 +24,7 @@ from apps.lowcode.doctype.meta import get_meta
 from apps.lowcode.doctype.serialize import doc_to_dict
 from apps.lowcode.document.service import get_document, meta_for
 from apps.lowcode.exceptions import PermissionError, ValidationError
+from apps.lowcode.jobs import progress
 from apps.lowcode.permissions import can, scope_queryset
 from apps.lowcode.reminder.service import ensure_may_remind, logs_of
 from apps.lowcode.reminder.service import remind as remind_document
@@ -62,23 +63,34 @@ def period_for(user, name):
     return periods.named(name)
 
 
+def job_answer(job) -> dict:
+    """A long operation's answer: the job to poll (lowcode.api.get_job_status), and its result once it is done.
+
+    Without Redis the job ran inline, so the result (or the error) is there at once, as it always was.
+    """
+    if job.exception is not None:
+        raise job.exception
+    return {"job_id": job.id, "status": job.status, **(job.result or {})}
+
+
 @whitelist("innovation_action.api.open_period", methods=("POST",))
 def open_period(request, period):
-    """开启考评：为本方案的各考评对象生成本周期的自评报告（月度周期生成月度调度），已有的不重复生成。"""
-    opened = periods.open_period(request.user, period_for(request.user, period))
-    return {"created": opened.created, "existing": opened.existing, "message": opened.message}
+    """开启考评：为本方案的各考评对象生成本周期的自评报告（月度周期生成月度调度），已有的不重复生成。
+    在后台执行：返回 job_id，用 lowcode.api.get_job_status 查看进度和结果。"""
+    period = period_for(request.user, period)
+    job = progress.start(
+        request.user, f"开启考评：{period.title}", periods.open_period_job, request.user.pk, period.name
+    )
+    return job_answer(job)
 
 
 @whitelist("innovation_action.api.recompute_scores", methods=("POST",))
 def recompute_scores(request, period):
-    """重新计算本周期的得分与排名；已审定的得分不变，与现有数据不一致的列出。"""
-    result = scoring.recompute_period(period_for(request.user, period))
-    return {
-        "refreshed": result.refreshed,
-        "frozen": result.frozen,
-        "differences": result.differences,
-        "message": result.message,
-    }
+    """重新计算本周期的得分与排名；已审定的得分不变，与现有数据不一致的列出。
+    在后台执行：返回 job_id，用 lowcode.api.get_job_status 查看进度和结果。"""
+    period = period_for(request.user, period)
+    job = progress.start(request.user, f"重新计算得分：{period.title}", scoring.recompute_period_job, period.name)
+    return job_answer(job)
 
 
 @whitelist("innovation_action.api.get_ranking", methods=("GET",))

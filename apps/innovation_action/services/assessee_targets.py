@@ -56,6 +56,7 @@ from apps.lowcode.exceptions import (
     PermissionError,
     ValidationError,
 )
+from apps.lowcode.jobs.progress import publish_progress
 from apps.lowcode.numbers import number_text
 from apps.lowcode.permissions import can, scope_queryset
 from apps.lowcode.scoring.rules import Method
@@ -420,7 +421,8 @@ def save_changes(user, indicator: Indicator, changes: list[Change], result: Impo
     problems = []
     token = _importing.set(True)
     try:
-        for change in changes:
+        for done, change in enumerate(changes):
+            publish_progress(done, len(changes), f"正在保存年度目标：第 {done + 1} 条，共 {len(changes)} 条")
             stored = existing.get((change.assessee.pk, change.year))
             label = f"第{change.row}行：{change.assessee.name} {change.year}年"
             if stored is None and change.target is None:

@@ -56,6 +56,7 @@ from apps.lowcode.exceptions import (
     PermissionError,
     ValidationError,
 )
+from apps.lowcode.jobs.progress import publish_progress
 from apps.lowcode.numbers import number_text
 from apps.lowcode.permissions import can, scope_queryset
 from apps.lowcode.scoring.rules import Method
@@ -590,7 +591,8 @@ def save_changes(user, period: AssessmentPeriod, changes: list[Change], result: 
     problems = []
     token = _importing.set(True)
     try:
-        for change in changes:
+        for done, change in enumerate(changes):
+            publish_progress(done, len(changes), f"正在保存核定数据：第 {done + 1} 条，共 {len(changes)} 条")
             try:
                 save_change(user, period, change, existing.get((change.county.pk, change.indicator.pk)), result)
             except FrappeError as exc:

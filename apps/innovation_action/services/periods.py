@@ -24,6 +24,7 @@ from apps.innovation_action.models import (
 from apps.lowcode.doctype.meta import get_meta
 from apps.lowcode.document.service import save_document
 from apps.lowcode.exceptions import DoesNotExistError
+from apps.lowcode.jobs.progress import publish_progress
 
 
 @dataclass
@@ -71,11 +72,23 @@ def open_period(user, period) -> Opened:
         doctype, model = "SelfAssessment", SelfAssessment
         wanted = assessees(period.plan)
     meta = get_meta(doctype)
-    for assessee in wanted:
+    label = model._meta.verbose_name
+    for done, assessee in enumerate(wanted):
+        who = next(iter(assessee.values()))
+        publish_progress(done, len(wanted), f"正在生成{who}的{label}（第 {done + 1} 份，共 {len(wanted)} 份）")
         lookup = {f"{key}__name": value for key, value in assessee.items()}
         if model.objects.filter(period=period, **lookup).exists():
             opened.existing += 1
             continue
         document = save_document(user, meta, {"period": period.name, **assessee})
         opened.created.append(document.name)
+    publish_progress(len(wanted), len(wanted), f"{period.title}：{opened.message}")
     return opened
+
+
+def open_period_job(user_id: int, period_name: str) -> dict:
+    """开启考评 as a background job (periods with many assessees take a while): the answer the API gives."""
+    from django.contrib.auth import get_user_model
+
+    opened = open_period(get_user_model().objects.get(pk=user_id), named(period_name))
+    return {"created": opened.created, "existing": opened.existing, "message": opened.message}

@@ -14,6 +14,7 @@ from django.utils import timezone
 from apps.innovation_action.models import AssessmentPeriod, PeriodKind, ProgressReport, SelfAssessment
 from apps.innovation_action.services.deadlines import due_dates
 from apps.lowcode.exceptions import ValidationError
+from apps.lowcode.jobs.progress import publish_progress
 from apps.lowcode.reminder import service as reminder
 
 
@@ -53,7 +54,9 @@ def remind_late(user, period: AssessmentPeriod, note: str = "", today: date | No
     """催办 every late document of the period; each document's reminders are logged as the user's."""
     reminder.ensure_may_remind(user)
     done = Reminded()
-    for doc in late_documents(period, today):
+    late = list(late_documents(period, today))
+    for number, doc in enumerate(late, 1):
+        publish_progress(number - 1, len(late), f"正在催办：{doc}")
         try:
             with transaction.atomic():
                 sent = reminder.remind(user, doc, note, today=today)
@@ -62,4 +65,5 @@ def remind_late(user, period: AssessmentPeriod, note: str = "", today: date | No
             continue
         done.documents.append(doc.name)
         done.reminders += len(sent)
+    publish_progress(len(late), len(late), done.message)
     return done

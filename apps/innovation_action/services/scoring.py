@@ -47,6 +47,7 @@ from apps.innovation_action.models import (
 )
 from apps.innovation_action.services import monthly_reports, ranking
 from apps.lowcode.exceptions import ValidationError
+from apps.lowcode.jobs.progress import publish_progress
 from apps.lowcode.scoring.methods import ScoringError, rounded, text
 from apps.lowcode.scoring.rules import Method, Peers, Rule, apply, parse_value
 from apps.lowcode.workflow import engine
@@ -663,7 +664,11 @@ def recompute_period(period) -> Recomputed:
     """
     result = Recomputed()
     scorers = {}  # one per category: frozen scores are compared, never written, so its data stays current
-    for assessment in SelfAssessment.objects.filter(period=period).select_related("county", "unit", "period"):
+    assessments = list(SelfAssessment.objects.filter(period=period).select_related("county", "unit", "period"))
+    for done, assessment in enumerate(assessments):
+        publish_progress(
+            done, len(assessments), f"正在计算{assessment.assessee}的得分（第 {done + 1} 份，共 {len(assessments)} 份）"
+        )
         if engine.is_final(assessment):
             score = Score.objects.filter(self_assessment=assessment).select_related("county", "unit").first()
             if score is not None:
@@ -675,5 +680,20 @@ def recompute_period(period) -> Recomputed:
             continue
         refresh_current(assessment)
         result.refreshed += 1
+    publish_progress(len(assessments), len(assessments), "正在排名")
     ranking.rerank_period(period)
+    publish_progress(len(assessments), len(assessments), f"{period.title}：{result.message}")
     return result
+
+
+def recompute_period_job(period_name: str) -> dict:
+    """重新计算得分与排名 as a background job: the answer the API gives."""
+    from apps.innovation_action.services.periods import named
+
+    result = recompute_period(named(period_name))
+    return {
+        "refreshed": result.refreshed,
+        "frozen": result.frozen,
+        "differences": result.differences,
+        "message": result.message,
+    }

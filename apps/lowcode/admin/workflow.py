@@ -163,6 +163,7 @@ class WorkflowTransitionInline(RolesInlineMixin, ChildTableStackedInline):
         ("approver_field", "approvals_required"),
         "condition",
         ("allow_self_approval", "comment_required"),
+        "message",
     )
     role_fields = ("allowed",)
 

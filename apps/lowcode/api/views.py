@@ -20,6 +20,7 @@ from apps.lowcode.api import (
     desk_methods,  # noqa: F401  (getdoc, getdoctype, run_doc_method)
 )
 from apps.lowcode.api import data_import as _data_import_methods  # noqa: F401
+from apps.lowcode.api import jobs as _job_methods  # noqa: F401
 from apps.lowcode.api import notification as _notification_methods  # noqa: F401
 from apps.lowcode.api import print_format as _print_methods  # noqa: F401
 from apps.lowcode.api import workflow as _workflow_methods  # noqa: F401

@@ -49,6 +49,7 @@ from apps.lowcode.exceptions import (
     PermissionError,
     ValidationError,
 )
+from apps.lowcode.jobs.progress import publish_progress
 from apps.lowcode.permissions import can
 from apps.lowcode.xlsx import reader
 from apps.lowcode.xlsx.reader import cell_text
@@ -519,7 +520,11 @@ def import_workbook(
     )
     with transaction.atomic(), history_user(user):
         importer = RecordImporter(user, meta, sheet.columns, key)
-        report.rows = [importer.run(record) for record in sheet.records]
+        total = len(sheet.records)
+        for done, record in enumerate(sheet.records):
+            publish_progress(done, total, f"正在{'检查' if dry_run else '导入'}第 {done + 1} 行，共 {total} 行")
+            report.rows.append(importer.run(record))
+        publish_progress(total, total, f"已{'检查' if dry_run else '导入'} {total} 行")
         written = any(r.status in (CREATED, UPDATED) for r in report.rows)
         if dry_run or (all_or_nothing and report.errors) or not written:
             transaction.set_rollback(True)

@@ -94,6 +94,19 @@ class Document(BaseDocument):
     class Meta:
         abstract = True
 
+    def get_title(self) -> str:
+        """What people call this document (Frappe's ``Document.get_title``), e.g. in messages about it.
+
+        Its name (编号) unless the doctype says better, as SelfAssessment does with
+        "章贡区的2023年第一季度自评报告"; see also ``title_or_label``.
+        """
+        return str(self.name)
+
+    def title_or_label(self) -> str:
+        """The title, or "<doctype label> <name>" when the doctype has no title of its own."""
+        title = self.get_title()
+        return title if title and title != str(self.name) else f"{self._meta.verbose_name} {self.name}"
+
     def __getattr__(self, name):
         """``doc.custom_x`` reads a custom field, as in Frappe (templates, the admin's read-only fields)."""
         if name.startswith("custom_"):

@@ -1,7 +1,9 @@
 """Background jobs: RQ on Redis when the site configures it, inline otherwise.
 
 Callers use :func:`enqueue` and never care which; a development site with no
-Redis still runs every job, synchronously, with the same result record.
+Redis still runs every job, synchronously, with the same result record. Long
+operations that a person waits for start through :mod:`.progress`, which records
+who started them and how far they got.
 """
 
 from collections.abc import Callable
@@ -52,6 +54,11 @@ def enqueue(func: Callable | str, *args, queue: str = "default", **kwargs):
             func = import_string(func)
         return InlineJob(id="inline", result=func(*args, **kwargs))
     return _queue(queue, settings.RQ_QUEUES[queue]["URL"]).enqueue(func, *args, **kwargs)
+
+
+def connection(queue: str = "default"):
+    """The Redis connection of a queue (where RQ keeps jobs, their meta and results)."""
+    return _queue(queue, settings.RQ_QUEUES[queue]["URL"]).connection
 
 
 @cache

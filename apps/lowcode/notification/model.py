@@ -21,6 +21,16 @@ class NotificationLog(BaseDocument):
     for_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="接收人", on_delete=models.CASCADE, related_name="notifications"
     )
+    from_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="发送人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="办理了引起此消息的操作的人；系统发出的为空",
+    )
+    type = models.CharField("类型", max_length=20, default="Alert", help_text="Frappe 的消息类型，例如 Alert")
     subject = models.CharField("标题", max_length=300)
     email_content = models.TextField("内容", blank=True)
     document_type = models.CharField("单据类型", max_length=140, blank=True)

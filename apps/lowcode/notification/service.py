@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from apps.lowcode.doctype import doctype_registry
 from apps.lowcode.notification.model import NotificationLog
 from apps.lowcode.website import site
-from apps.lowcode.workflow import engine
+from apps.lowcode.workflow import engine, messages
 from apps.lowcode.workflow.model import WorkflowLog
 
 
@@ -24,24 +24,23 @@ def notify_state_entered(log_id: int) -> int:
     doc = model._default_manager.filter(name=log.reference_name).first() if model else None
     if doc is None or doc.workflow_state != log.to_state:
         return 0  # deleted, or already moved on: the later move notifies
-    recipients = engine.users_who_can_act(doc, log.workflow)
-    if not recipients and doc.owner is not None:
-        recipients = [doc.owner]
+    can_act = engine.users_who_can_act(doc, log.workflow)
+    recipients = can_act or ([doc.owner] if doc.owner is not None else [])
     recipients = [user for user in recipients if user.pk != log.user_id]
-    label = model._meta.verbose_name
-    subject = f"{label} {doc.name}：{log.action} → {log.to_state}"
-    actor = (log.user.get_full_name() or log.user.get_username()) if log.user else "系统"
-    body = f"{actor} 执行了“{log.action}”，{label} {doc.name} 现为“{log.to_state}”。"
-    if log.comment:
-        body += f"\n意见：{log.comment}"
+    said = message_for(doc, log)
+    # Whoever must act now is told so, unless the transition's own text already says what to do.
+    to_act = said if _asks(said) else said + messages.PLEASE_ACT
+    acting = {user.pk for user in can_act}
     count = 0
     for user in recipients:
         try:
             with transaction.atomic():
+                text = to_act if user.pk in acting else said
                 note = NotificationLog.objects.create(
                     for_user=user,
-                    subject=subject,
-                    email_content=body,
+                    from_user_id=log.user_id,
+                    subject=text[:300],
+                    email_content=text,
                     document_type=log.reference_doctype,
                     document_name=doc.name,
                     event_key=f"workflow-log:{log.pk}",
@@ -50,9 +49,37 @@ def notify_state_entered(log_id: int) -> int:
             continue  # already notified by an earlier run of this job
         count += 1
         if log.workflow and log.workflow.send_email_alert and settings.EMAIL_NOTIFICATIONS and user.email:
-            send_mail(f"【待办】{subject}", f"{body}\n\n{site.footer()}", None, [user.email])  # signed by the site
+            heading = f"【待办】{doc.title_or_label()}" if user.pk in acting else f"【消息】{doc.title_or_label()}"
+            send_mail(heading, f"{text}\n\n{site.footer()}", None, [user.email])  # signed by the site
             NotificationLog.objects.filter(pk=note.pk).update(email_sent=True)
     return count
+
+
+def message_for(doc, log: WorkflowLog) -> str:
+    """What happened to ``doc`` and what to do, in plain Chinese: the transition's 通知内容, or a general sentence."""
+    transition = None
+    if log.workflow is not None:
+        transition = (
+            log.workflow.transitions.filter(state=log.from_state, action=log.action, next_state=log.to_state)
+            .exclude(message="")
+            .first()
+        )
+    values = {
+        "title": doc.title_or_label(),
+        "doctype": type(doc)._meta.verbose_name,
+        "name": doc.name,
+        "action": log.action,
+        "from_state": log.from_state,
+        "state": log.to_state,
+        "user": (log.user.get_full_name() or log.user.get_username()) if log.user else "系统",
+        "comment": messages.clean_comment(log.comment),
+    }
+    return messages.render(transition.message if transition else messages.DEFAULT_MESSAGE, values)
+
+
+def _asks(text: str) -> bool:
+    """The message already says what to do ("请初审。"), so "请及时办理" would repeat it."""
+    return "请" in text
 
 
 def unread_count(user) -> int:

@@ -19,7 +19,8 @@ from apps.lowcode.doctype.events import run_doc_event
 from apps.lowcode.doctype.meta import get_meta
 from apps.lowcode.document.service import get_document
 from apps.lowcode.exceptions import DoesNotExistError, PermissionError, ValidationError
-from apps.lowcode.jobs import enqueue
+from apps.lowcode.jobs import progress, redis_configured
+from apps.lowcode.jobs.progress import publish_progress
 from apps.lowcode.permissions import can
 from apps.lowcode.print_format import numbering
 from apps.lowcode.print_format.compose import ComposeError, compose, document_context
@@ -198,8 +199,9 @@ def title_of(print_format: PrintFormat, doc, number: str, issue_date: date) -> s
 
 
 def start_job(notice: Notice) -> None:
-    job = enqueue(generate_notice_pdf, notice.pk)
-    if job is not None and getattr(job, "id", "inline") != "inline":
+    """Generate the PDF as a tracked job: its progress is on the Notice and at lowcode.api.get_job_status."""
+    job = progress.start(notice.issued_by, f"生成公文 {notice.number}", generate_notice_pdf, notice.pk)
+    if redis_configured():
         Notice.objects.filter(pk=notice.pk).update(rq_job=job.id)
 
 
@@ -214,6 +216,7 @@ class ProgressReporter:
         if percent - self.last >= 2 or fraction >= 1:
             self.last = percent
             Notice.objects.filter(pk=self.notice_pk).update(progress=percent, progress_note=note[:200])
+            publish_progress(percent, 100, note)  # also where the job's status is read (lowcode.api.get_job_status)
 
 
 def generate_notice_pdf(notice_pk: int) -> str:

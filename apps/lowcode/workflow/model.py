@@ -131,6 +131,14 @@ class WorkflowTransition(ChildDocument):
     approvals_required = models.PositiveSmallIntegerField(
         "所需审批人数", default=1, help_text="需要几位不同的人执行此操作后单据才进入下一状态（N 人会签）"
     )
+    message = models.TextField(
+        "通知内容",
+        blank=True,
+        help_text="单据经此操作进入下一状态后，消息里说的话，例如 {title}已被退回[：{comment}]。请修改后重新提交。"
+        "可用占位符：{title} 单据标题、{doctype} 单据类型、{name} 编号、{action} 操作、{from_state} 原状态、"
+        "{state} 新状态、{user} 办理人、{comment} 意见；方括号内的部分在其占位符为空时省略。"
+        "留空则用通用说法",
+    )
 
     class Meta(ChildDocument.Meta):
         verbose_name = "工作流转换"

@@ -4,6 +4,7 @@ from django.contrib.auth.models import Group
 from django.db.models import Count
 
 from apps.lowcode.expressions import ExpressionError, Record, check
+from apps.lowcode.workflow import messages
 from apps.lowcode.workflow.model import StateType
 
 
@@ -70,6 +71,8 @@ def workflow_errors(document_type: str, states: list[dict], transitions: list[di
                 check(t["condition"], condition_names(document_type) if meta is not None else {"doc": None})
             except ExpressionError as exc:
                 errors.append(f"{where}：条件{exc}")
+        for problem in messages.check(t.get("message") or ""):
+            errors.append(f"{where}：{problem}")
         if (t.get("approvals_required") or 1) < 1:
             errors.append(f"{where}：所需审批人数至少为 1")
     if active and model is not None and names:
@@ -133,7 +136,14 @@ def validate_saved_workflow(workflow, **context) -> None:
         list(workflow.states.values("state", "state_type", "allow_edit", "editable_fields")),
         list(
             workflow.transitions.values(
-                "state", "action", "next_state", "allowed", "approver_field", "condition", "approvals_required"
+                "state",
+                "action",
+                "next_state",
+                "allowed",
+                "approver_field",
+                "condition",
+                "approvals_required",
+                "message",
             )
         ),
         active=workflow.is_active,

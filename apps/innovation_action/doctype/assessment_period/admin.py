@@ -1,10 +1,13 @@
 from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 
 from apps.innovation_action.doctype.assessment_period.model import AssessmentPeriod
 from apps.innovation_action.services import periods, reminders, scoring
 from apps.innovation_action.services.deadlines import period_due_date
 from apps.lowcode.admin.base import DocumentAdmin
 from apps.lowcode.exceptions import FrappeError
+from apps.lowcode.jobs import progress
 from apps.lowcode.reminder import service as reminder_service
 
 
@@ -56,17 +59,44 @@ class AssessmentPeriodAdmin(DocumentAdmin):
 
     @admin.action(description="开启考评：为各考评对象生成自评报告（月度为月度调度）", permissions=["open"])
     def open_periods(self, request, queryset):
+        started = []
         for period in queryset.order_by("start_date"):
-            try:
-                opened = periods.open_period(request.user, period)
-            except FrappeError as exc:
-                self.message_user(request, f"{period}：{exc.message}", messages.ERROR)
-            else:
-                self.message_user(request, f"{period}：{opened.message}", messages.SUCCESS)
+            job = progress.start(
+                request.user, f"开启考评：{period.title}", periods.open_period_job, request.user.pk, period.name
+            )
+            started.append(self.finished_or_running(request, period, job))
+        return self.progress_page(request, started)
 
     @admin.action(description="重新计算得分与排名", permissions=["open"])
     def recompute_scores(self, request, queryset):
+        started = []
         for period in queryset.order_by("start_date"):
-            result = scoring.recompute_period(period)
-            level = messages.WARNING if result.differences else messages.SUCCESS
-            self.message_user(request, f"{period}：{result.message}", level)
+            job = progress.start(
+                request.user, f"重新计算得分：{period.title}", scoring.recompute_period_job, period.name
+            )
+            started.append(
+                self.finished_or_running(request, period, job, warn=bool((job.result or {}).get("differences")))
+            )
+        return self.progress_page(request, started)
+
+    def finished_or_running(self, request, period, job, warn=False):
+        """A job that ran inline (no Redis) is done: its message is shown here, as before. Else its id."""
+        if job.status == "finished":
+            self.message_user(
+                request, f"{period}：{job.result['message']}", messages.WARNING if warn else messages.SUCCESS
+            )
+        elif job.status == "failed":
+            self.message_user(request, f"{period}：{job.error}", messages.ERROR)
+        else:
+            return job.id
+        return None
+
+    def progress_page(self, request, started):
+        """On Redis the jobs run in the background: follow the (last) one on its progress page."""
+        started = [job_id for job_id in started if job_id]
+        if not started:
+            return None
+        if len(started) > 1:
+            self.message_user(request, f"已在后台开始 {len(started)} 项任务", messages.INFO)
+        back = reverse("admin:innovation_action_assessmentperiod_changelist")
+        return HttpResponseRedirect(f"{reverse('job-progress', args=[started[-1]])}?next={back}")

@@ -48,6 +48,12 @@ class ProgressReport(Document):
     def autoname(self):
         return f"{self.period.name}-{self.unit.name}"
 
+    def get_title(self) -> str:
+        """市科技局的2023年1月月度调度: what messages and lists call it."""
+        if not (self.period_id and self.unit_id):
+            return str(self.name)
+        return f"{self.unit}的{self.period.title}{self._meta.verbose_name}"
+
     def __str__(self):
         return f"{self.unit} {self.period}调度" if self.period_id and self.unit_id else self.name
 

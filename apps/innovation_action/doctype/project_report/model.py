@@ -77,6 +77,12 @@ class ProjectReport(Document):
     def autoname(self):
         return f"{self.period.name}-{self.project.name}"
 
+    def get_title(self) -> str:
+        """章贡区“某某项目”2023年3月项目月报: what messages and lists call it."""
+        if not (self.period_id and self.project_id):
+            return str(self.name)
+        return f"{self.project.county}“{self.project.project_name}”{self.period.title}{self._meta.verbose_name}"
+
     def __str__(self):
         return f"{self.project.project_name} {self.period}月报" if self.period_id and self.project_id else self.name
 

@@ -50,6 +50,12 @@ class SelfAssessment(AssesseeRecord, Document):
     def autoname(self):
         return f"{self.period.name}-{self.assessee.name}"
 
+    def get_title(self) -> str:
+        """章贡区的2023年第一季度自评报告: what messages and lists call it."""
+        if not (self.period_id and self.assessee):
+            return str(self.name)
+        return f"{self.assessee}的{self.period.title}{self._meta.verbose_name}"
+
     def __str__(self):
         return f"{self.assessee} {self.period}自评报告" if self.period_id and self.assessee else self.name
 
