@@ -305,5 +305,10 @@ JAZZMIN_SETTINGS = {
         "lowcode.Workflow": "fas fa-project-diagram",
         "lowcode.WorkflowLog": "fas fa-history",
         "lowcode.NotificationLog": "fas fa-bell",
+        "lowcode.ReminderRule": "fas fa-stopwatch",
+        "lowcode.ReminderLog": "fas fa-paper-plane",
+        "innovation_action.DeadlineRule": "fas fa-hourglass-half",
+        "innovation_action.ProjectReport": "fas fa-clipboard-list",
+        "innovation_action.LightSetting": "fas fa-traffic-light",
     },
 }

@@ -296,7 +296,11 @@ def test_the_workflow_list_filter_names_each_doctype_as_its_users_know_it(login)
     admin = login("admin")
     listing = admin.get("/admin/lowcode/workflow/")
     spec = next(s for s in listing.context["cl"].filter_specs if s.parameter_name == "document_type__exact")
-    assert spec.lookup_choices == [("Progress Report", "月度调度"), ("SelfAssessment", "自评材料")]
+    assert spec.lookup_choices == [
+        ("Progress Report", "月度调度"),
+        ("SelfAssessment", "自评材料"),
+        ("Project Report", "项目月报"),
+    ]  # by label
     html = listing.content.decode()
     sidebar = html[html.index('id="changelist-filter"') :] if 'id="changelist-filter"' in html else html
     shown = re.sub(r"\s+", " ", re.sub(r"<[^>]*>", " ", sidebar))  # the words on the page, not the links' values
