@@ -410,3 +410,37 @@ def test_two_scheduler_runs_at_once_send_once():
     assert ReminderLog.objects.count() == 2
     assert sorted(ReminderLog.objects.values_list("recipient__username", flat=True)) == ["gongxin", "zhanggong"]
     assert NotificationLog.objects.filter(event_key__startswith="reminder:").count() == 2
+
+
+# ------------------------------------------------------------------ the rules' admin speaks Chinese
+
+
+def test_the_office_picks_a_rules_document_type_and_channels_by_their_labels(login):
+    """No internal name on the rule's page: the doctypes with deadlines and the channels are offered by
+    their labels (月度调度, 邮件), and what is picked is stored by name as the scheduler reads it."""
+    office = login("office")
+    add = reverse("admin:lowcode_reminderrule_add")
+    page = office.get(add).content.decode()
+    assert "月度调度" in page and "邮件" in page
+    assert "Progress Report</option>" not in page and ">email<" not in page
+    answer = office.post(
+        add,
+        {
+            "title": "月度调度提前两天提醒",
+            "document_type": "Progress Report",
+            "enabled": "on",
+            "days_before": "2",
+            "subject": "{单据类型}报送提醒：{单据}",
+            "message": "{单据}的报送截止日期为{截止日期}，{时间}。",
+            "channel_list": ["email"],
+        },
+    )
+    assert answer.status_code == 302, answer.content.decode()[:2000]
+    rule = ReminderRule.objects.get(title="月度调度提前两天提醒")
+    assert (rule.document_type, rule.channel_names) == ("Progress Report", ["email"])
+    listing = office.get(reverse("admin:lowcode_reminderrule_changelist")).content.decode()
+    assert "站内消息、邮件" in listing and "月度调度" in listing
+    refused_page = office.post(
+        add, {"title": "x", "document_type": "SelfAssessmentLine", "subject": "a", "message": "b"}
+    )
+    assert refused_page.status_code == 200 and "errorlist" in refused_page.content.decode()

@@ -46,7 +46,7 @@ class ReminderRule(Document):
     doctype = "Reminder Rule"
 
     title = models.CharField("规则名称", max_length=140)
-    document_type = models.CharField("单据类型", max_length=140, help_text="有截止日期的单据类型，如 Progress Report")
+    document_type = models.CharField("单据类型", max_length=140, help_text="有报送截止日期的单据类型")
     enabled = models.BooleanField("启用", default=True)
     days_before = models.PositiveSmallIntegerField(
         "提前提醒天数", null=True, blank=True, help_text="截止前 N 天提醒一次；留空不提前提醒"
