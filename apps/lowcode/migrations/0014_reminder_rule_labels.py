@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('lowcode', '0013_notify_messages'),
+        ("lowcode", "0013_notify_messages"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='historicalreminderrule',
-            name='document_type',
-            field=models.CharField(help_text='有报送截止日期的单据类型', max_length=140, verbose_name='单据类型'),
+            model_name="historicalreminderrule",
+            name="document_type",
+            field=models.CharField(help_text="有报送截止日期的单据类型", max_length=140, verbose_name="单据类型"),
         ),
         migrations.AlterField(
-            model_name='reminderrule',
-            name='document_type',
-            field=models.CharField(help_text='有报送截止日期的单据类型', max_length=140, verbose_name='单据类型'),
+            model_name="reminderrule",
+            name="document_type",
+            field=models.CharField(help_text="有报送截止日期的单据类型", max_length=140, verbose_name="单据类型"),
         ),
     ]
