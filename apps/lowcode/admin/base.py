@@ -36,6 +36,19 @@ class ScopedAdminMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class ReadOnlyAdminMixin:
+    """A record nobody adds, edits or deletes from the admin (logs, computed rows): it is only read."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class DocumentAdmin(
     ScopedAdminMixin,
     AttachmentsAdminMixin,

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.html import format_html, format_html_join
 
-from apps.lowcode.admin.base import DocumentAdmin, ScopedAdminMixin
+from apps.lowcode.admin.base import DocumentAdmin, ReadOnlyAdminMixin, ScopedAdminMixin
 from apps.lowcode.admin.doctype_filter import doctype_label, doctype_list_filter
 from apps.lowcode.exceptions import FrappeError
 from apps.lowcode.reminder import channels, deadlines, service
@@ -94,7 +94,7 @@ class ReminderRuleAdmin(DocumentAdmin):
 
 
 @admin.register(ReminderLog)
-class ReminderLogAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class ReminderLogAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     """Every reminder sent (who, whom, when, why, how); nobody edits or deletes one."""
 
     list_display = (
@@ -122,15 +122,6 @@ class ReminderLogAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class RemindersAdminMixin:

@@ -19,7 +19,7 @@ from django.http import HttpResponse, HttpResponseNotAllowed
 from django.urls import path, reverse
 from django.utils.safestring import mark_safe
 
-from apps.lowcode.admin.base import ChildTableStackedInline, DocumentAdmin
+from apps.lowcode.admin.base import ChildTableStackedInline, DocumentAdmin, ReadOnlyAdminMixin
 from apps.lowcode.admin.doctype_filter import doctype_label, doctype_list_filter
 from apps.lowcode.workflow.diagram import render_svg, workflow_rows
 from apps.lowcode.workflow.model import (
@@ -248,7 +248,7 @@ class WorkflowAdmin(DocumentAdmin):
 
 
 @admin.register(WorkflowLog)
-class WorkflowLogAdmin(admin.ModelAdmin):
+class WorkflowLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The record of every action; written by the engine only."""
 
     list_display = (
@@ -266,12 +266,3 @@ class WorkflowLogAdmin(admin.ModelAdmin):
     # MariaDB server's time zone tables (often not loaded) and otherwise fails the whole page.
     list_filter = ("creation", doctype_list_filter("reference_doctype"), "action", "to_state")
     search_fields = ("reference_name", "comment", "user__username")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

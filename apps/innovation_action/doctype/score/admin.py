@@ -14,22 +14,11 @@ from django.utils.http import urlencode
 from apps.innovation_action.doctype.assessment_period.model import AssessmentPeriod
 from apps.innovation_action.doctype.score.model import Score, ScoreLine
 from apps.innovation_action.services.ranking_report import BADGE_STYLES, VETO_LABEL
-from apps.lowcode.admin.base import ChildTableInline, DocumentAdmin
+from apps.lowcode.admin.base import ChildTableInline, DocumentAdmin, ReadOnlyAdminMixin
 from apps.lowcode.numbers import number_text
 
 
-class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ScoreLineInline(ReadOnlyMixin, ChildTableInline):
+class ScoreLineInline(ReadOnlyAdminMixin, ChildTableInline):
     model = ScoreLine
     fields = ("indicator", "points", "reported_value", "official", "basis", "result", "explanation")
     readonly_fields = fields
@@ -41,7 +30,7 @@ class ScoreLineInline(ReadOnlyMixin, ChildTableInline):
 
 
 @admin.register(Score)
-class ScoreAdmin(ReadOnlyMixin, DocumentAdmin):
+class ScoreAdmin(ReadOnlyAdminMixin, DocumentAdmin):
     list_display = ("assessee", "period", "category", "subtotal", "bonus", "total", "rank", "outcome_badges")
     list_display_links = ("assessee",)
     list_filter = ("period", "category", "outcome", "veto")
