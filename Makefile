@@ -9,6 +9,12 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PLAN ?= fixtures/ganzhou-2023
+# The locks (requirements/*.txt, `make lock`): every Python package, transitive ones included, with
+# the hashes of its files, resolved for CPython 3.11 on Linux x86_64. pip and uv are pinned here.
+PIP_VERSION := 26.3
+UV_VERSION := 0.13.8
+LOCK := $(VENV)/bin/uv pip compile pyproject.toml --generate-hashes --python-version 3.11 \
+	--python-platform x86_64-manylinux_2_28 --custom-compile-command "make lock" -q $(LOCK_FLAGS)
 
 # mysqlclient compiles against the MariaDB client headers; the fonts are the
 # embeddable TrueType CJK fonts for printing (Song, Kai, Hei).
@@ -17,7 +23,7 @@ RUN_PACKAGES := default-libmysqlclient-dev pkg-config gcc fonts-arphic-uming fon
 # runs the real Frappe client library (frappe-js-sdk) against the server.
 TEST_PACKAGES := chromium poppler-utils
 
-.PHONY: run test bench bench-http setup site clean
+.PHONY: run test bench bench-http bench-load lock setup site clean
 
 run: setup
 	@$(PY) manage.py setup_roles --demo
@@ -38,19 +44,34 @@ site: $(VENV)/.installed
 test: $(VENV)/.installed-test
 	bash scripts/run_tests.sh
 
-$(VENV)/.installed: pyproject.toml
+# Exactly the locked versions (pip refuses a file whose hash differs, or a package missing from the
+# lock), then the project itself without resolving anything again.
+$(VENV)/.installed: requirements/run.txt pyproject.toml
 	bash scripts/ensure_system_packages.sh $(RUN_PACKAGES)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e .
+	$(PY) -m pip install -q pip==$(PIP_VERSION)
+	$(PY) -m pip install -q --require-hashes -r requirements/run.txt
+	$(PY) -m pip install -q --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-test: $(VENV)/.installed tests/frappe_client/package-lock.json
+# The test and bench extras: requirements/test.txt holds requirements/run.txt's versions and more.
+# The Node packages of the Frappe client test come from their package-lock.json (npm ci checks each
+# package's integrity hash).
+$(VENV)/.installed-test: $(VENV)/.installed requirements/test.txt tests/frappe_client/package-lock.json
 	bash scripts/ensure_system_packages.sh $(TEST_PACKAGES)
 	command -v npm >/dev/null || bash scripts/ensure_system_packages.sh nodejs npm
-	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q --require-hashes -r requirements/test.txt
 	cd tests/frappe_client && npm ci --no-audit --no-fund --silent
 	touch $@
+
+# The locks again from pyproject.toml, after a pin there changed. Versions already locked are kept
+# where they still fit; `make lock LOCK_FLAGS=--upgrade` moves the transitive ones to their newest.
+# requirements/test.txt is constrained by requirements/run.txt: both install the same shared versions.
+lock:
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q uv==$(UV_VERSION)
+	$(LOCK) -o requirements/run.txt
+	$(LOCK) --extra test --extra bench -c requirements/run.txt -o requirements/test.txt
 
 bench: setup
 	@$(PY) manage.py setup_roles --demo >/dev/null
