@@ -85,5 +85,11 @@ bench: setup
 bench-http: $(VENV)/.installed
 	$(PY) bench/api_http.py
 
+# Roles' realistic mixes at 50 and 200 concurrent users with Locust, the API against bare views in the
+# same run (gunicorn as the Procfile runs it, an RQ worker, MariaDB, Redis): its own site "loadbench"
+# (database innovation_action_loadbench, Redis db 12); see README.md, Benchmarks.
+bench-load: $(VENV)/.installed-test
+	$(PY) bench/load.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) staticfiles sites/default/db.sqlite3

@@ -98,7 +98,7 @@ def set_up(site: str, redis_db: int) -> dict:
     return json.loads(manage(site, "-m", "bench.seed", capture=True).strip().splitlines()[-1])
 
 
-def start_server(site: str, port: int, workers: int, threads: int) -> subprocess.Popen:
+def start_server(site: str, port: int, workers: int, threads: int, extra: tuple = ()) -> subprocess.Popen:
     # No collected static files in a checkout: WhiteNoise says so once per worker, which is noise here.
     env = {
         **os.environ,
@@ -122,6 +122,7 @@ def start_server(site: str, port: int, workers: int, threads: int) -> subprocess
             "2048",
             "--log-level",
             "warning",
+            *extra,
         ],
         cwd=ROOT,
         env=env,

@@ -43,6 +43,7 @@ from apps.lowcode.document.service import save_document  # noqa: E402
 from apps.lowcode.permissions.user_permission import UserPermission  # noqa: E402
 
 LIST_USER = "zhanggong"
+LEADER = "leader"  # a demo account (领导小组): the load benchmark's leader (bench/locustfile.py)
 LIST_COUNTY = "章贡区"
 PERIODS = ["2023-Q1", "2023-Q2", "2023-Q3", "2023-Q4"]
 DRAFT = "草稿"
@@ -102,7 +103,7 @@ def main():
     seed_projects()
     office = User.objects.get(username="office")
     docs = seed_assessments(office)
-    users = {LIST_USER, "office", *(d["user"] for d in docs)}
+    users = {LIST_USER, "office", LEADER, *(d["user"] for d in docs)}
     tokens = {}
     for username in sorted(users):
         key, secret = generate_keys(User.objects.get(username=username))
@@ -118,6 +119,7 @@ def main():
                 "lines": read_doc.lines.count(),
                 "workflow_docs": docs,
                 "reviewer": "office",
+                "leader": LEADER,
                 "visible_projects": Project.objects.filter(county__name=LIST_COUNTY).count(),
             },
             ensure_ascii=False,

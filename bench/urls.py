@@ -10,5 +10,11 @@ urlpatterns = [
     path("bench/assessment/<str:name>", bare_views.assessment),
     path("bench/workflow/<str:name>", bare_views.workflow_action),
     path("bench/reset", bare_views.reset),
+    path("bench/assessments", bare_views.assessment_list),
+    path("bench/save/<str:name>", bare_views.save_summary),
+    path("bench/inbox", bare_views.inbox),
+    path("bench/dashboard", bare_views.dashboard),
+    path("bench/ranking", bare_views.ranking),
+    path("bench/pdf/<str:name>", bare_views.pdf),
     *site_urlpatterns,
 ]

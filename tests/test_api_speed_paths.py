@@ -101,6 +101,35 @@ def test_the_bare_views_query_what_the_api_does(settings, assessment):
     assert moved.json()["message"]["workflow_state"] == "待初审"
 
 
+def test_the_load_benchmarks_bare_views_see_what_the_api_sees(settings, assessment):
+    """bench/locustfile.py's baseline: each bare view answers for the same records as its API call."""
+    settings.ROOT_URLCONF = "bench.urls"
+    county, office = token_client("zhanggong"), token_client("office")
+    fields = json.dumps(["name", "county", "period", "workflow_state", "self_total", "modified"])
+    params = {"fields": fields, "limit_page_length": 20, "order_by": "modified desc"}
+    api_list = data(county.get("/api/resource/SelfAssessment", params))
+    bare_list = data(county.get("/bench/assessments"))
+    assert [row["name"] for row in api_list] == [row["name"] for row in bare_list] == [assessment.name]
+    assert data(token_client("xinfeng").get("/bench/assessments")) == []  # another county's scope
+
+    saved = county.post(f"/bench/save/{assessment.name}", json.dumps({"summary": "基准"}), "application/json")
+    assert data(saved)["summary"] == "基准" and SelfAssessment.objects.get(pk=assessment.pk).summary == "基准"
+
+    county.post(f"/bench/workflow/{assessment.name}", {"action": "提交"})  # 待初审: the office's to review
+    api_inbox = office.get("/api/method/lowcode.workflow.get_pending_documents").json()["message"]
+    bare_inbox = office.get("/bench/inbox").json()["message"]
+    assert assessment.name in {row["name"] for row in bare_inbox}
+    assert {row["name"] for row in api_inbox if row["doctype"] == "SelfAssessment"} == {r["name"] for r in bare_inbox}
+
+    figures = office.get("/bench/dashboard", {"period": "2023-Q1"}).json()["message"]
+    assert {"county__name": "章贡区", "workflow_state": "待初审", "count": 1} in figures["submissions"][
+        "SelfAssessment"
+    ]
+    assert office.get("/bench/ranking", {"period": "2023-Q1"}).status_code == 200
+    pdf = county.get(f"/bench/pdf/{assessment.name}")
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+
+
 @pytest.mark.mariadb
 def test_locking_a_document_for_a_county_user_leaves_the_county_row_free():
     """Two writes in one county do not wait for each other: the lock is the document's row alone
