@@ -110,10 +110,17 @@ def client_program(*names: str) -> str:
 @contextmanager
 def mariadb_options(host: str, port, user: str, password: str):
     """A client option file (mode 0600) for the MariaDB tools, so the password never shows in the process list."""
+
+    def quoted(value) -> str:  # option files read "…" with \\ and \" escapes: any password survives
+        return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
     handle, path = tempfile.mkstemp(prefix="backup-", suffix=".cnf")
     try:
         with os.fdopen(handle, "w") as f:
-            f.write(f"[client]\nhost={host or '127.0.0.1'}\nport={port or 3306}\nuser={user}\npassword={password}\n")
+            f.write(
+                f"[client]\nhost={quoted(host or '127.0.0.1')}\nport={int(port or 3306)}\n"
+                f"user={quoted(user)}\npassword={quoted(password)}\n"
+            )
         yield f"--defaults-extra-file={path}"
     finally:
         os.unlink(path)

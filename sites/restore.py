@@ -82,7 +82,9 @@ def restore(
         _make_site(name, config, manifest, staging, server, say)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    left_out = [key for key in manifest.get("secrets_left_out", []) if key not in SITE_OWN_KEYS]
+    left_out = [
+        key for key in manifest.get("secrets_left_out", []) if key not in SITE_OWN_KEYS and "redis_url" not in key
+    ]
     if left_out:
         say(f"备份不含机密项，请在 sites/{name}/site_config.json 中补上：{'、'.join(left_out)}。")
     return manifest

@@ -189,7 +189,7 @@ def test_a_site_in_use_restores_into_a_new_site_identical_table_by_table(setting
     archive = backup(tmp_path / "backups")
     assert archive.parent == tmp_path / "backups"
     assert archive.name.endswith(f"-{settings.SITE_NAME}-backup.tar.gz")
-    assert datetime.strptime(archive.name[:15], "%Y%m%d_%H%M%S")
+    datetime.strptime(archive.name[:15], "%Y%m%d_%H%M%S")  # named by its time, as Frappe names backups
     # The checksum beside it is sha256sum's, and the archive holds no secret of the site.
     check = subprocess.run(["sha256sum", "-c", archive.name + ".sha256"], cwd=archive.parent, capture_output=True)
     assert check.returncode == 0, check.stdout
