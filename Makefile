@@ -17,8 +17,9 @@ LOCK := $(VENV)/bin/uv pip compile pyproject.toml --generate-hashes --python-ver
 	--python-platform x86_64-manylinux_2_28 --custom-compile-command "make lock" -q $(LOCK_FLAGS)
 
 # mysqlclient compiles against the MariaDB client headers; the fonts are the
-# embeddable TrueType CJK fonts for printing (Song, Kai, Hei).
-RUN_PACKAGES := default-libmysqlclient-dev pkg-config gcc fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei
+# embeddable TrueType CJK fonts for printing (Song, Kai, Hei); mariadb-client's mariadb-dump and mariadb
+# write and load a MariaDB site's backup (manage.py backup / restore).
+RUN_PACKAGES := default-libmysqlclient-dev pkg-config gcc mariadb-client fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei
 # Debian's Chromium for the browser tests (never `playwright install`); Node.js
 # runs the real Frappe client library (frappe-js-sdk) against the server.
 TEST_PACKAGES := chromium poppler-utils

@@ -109,6 +109,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
+# Backups (`manage.py backup`, the daily job of apps/lowcode/hooks.py; sites/backup.py): where the archives go
+# (production: another disk or a mounted share) and how many of the newest the daily job keeps.
+BACKUP_DIR = Path(SITE_CONFIG.get("backup_path") or SITE_DIR / "backups")
+BACKUP_KEEP = max(1, int(SITE_CONFIG.get("backup_keep", 7)))
+
 # Background jobs: RQ on Redis when the site names one, inline otherwise.
 REDIS_URL = test_worker_redis_url(SITE_CONFIG.get("redis_url"))
 RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 1800}}

@@ -13,6 +13,8 @@ inline, DEBUG off. Keys understood (all optional):
     https         true when served over HTTPS: secure cookies, HSTS, redirect to https
     allowed_hosts list of host names
     email_host, email_port, email_user, email_password, email_from
+    backup_path   where `manage.py backup` and the daily backup put the archives (default sites/<site>/backups)
+    backup_keep   how many of the newest archives the daily backup keeps (default 7)
     trusted_proxies  reverse proxies (IPs or networks, e.g. ["127.0.0.1"]) whose
                   X-Forwarded-For gives the client's address; without it REMOTE_ADDR
 """

@@ -17,9 +17,13 @@ doc_events = {
 
 # Jobs the RQ cron scheduler runs (apps/lowcode/jobs/scheduler.py), as Frappe's scheduler_events:
 # "hourly", "daily" or a cron line in the scheduler's local time. Reminders go out at 8 every morning;
-# a second or overlapping run sends nothing twice.
+# a second or overlapping run sends nothing twice. The site is backed up at 2 every night, keeping the newest
+# backup_keep archives (sites/backup.py; an overlapping run is refused by a lock).
 scheduler_events = {
-    "cron": {"0 8 * * *": ["apps.lowcode.reminder.service.send_due_reminders"]},
+    "cron": {
+        "0 8 * * *": ["apps.lowcode.reminder.service.send_due_reminders"],
+        "0 2 * * *": ["sites.backup.daily_backup"],
+    },
 }
 
 # The only fields a document's current state lets its editors change (None: every field); a required field
