@@ -14,6 +14,8 @@ import shutil
 import sqlite3
 import subprocess
 import tempfile
+import uuid
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from sites.backup import (
@@ -24,8 +26,16 @@ from sites.backup import (
     mariadb_options,
     open_archive,
 )
-from sites.site_config import MARIADB_CHARSET, MARIADB_COLLATION, SITES_DIR
-from sites.site_setup import MariaDB, check_name, drop_site, run_on_site, site_config, site_exists
+from sites.site_config import MARIADB_CHARSET, MARIADB_COLLATION, SITES_DIR, load_site_config
+from sites.site_setup import (
+    MariaDB,
+    check_name,
+    database_name,
+    drop_site,
+    run_on_site,
+    site_config,
+    site_exists,
+)
 
 # What belongs to the new site and never comes from the archive (the old site's backup folder is not the new one's).
 SITE_OWN_KEYS = {
@@ -73,13 +83,8 @@ def restore(
                 raise BackupError(
                     f"数据库 {config['db_name']} 已存在（不属于任何站点文件夹），没有做任何恢复。要删除它重建，加 --force。"
                 )
-        if force:
-            if site_exists(name):
-                say(f"删除现有站点 {name}……")
-                drop_site(name)
-            if db_type == "mariadb":
-                server.execute(f"DROP DATABASE IF EXISTS `{config['db_name']}`")
-        _make_site(name, config, manifest, staging, server, say)
+        with _replacing(name, config, server, say) if force else nullcontext():
+            _make_site(name, config, manifest, staging, server, say)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     left_out = [
@@ -88,6 +93,37 @@ def restore(
     if left_out:
         say(f"备份不含机密项，请在 sites/{name}/site_config.json 中补上：{'、'.join(left_out)}。")
     return manifest
+
+
+@contextmanager
+def _replacing(name: str, config: dict, server: MariaDB, say):
+    """Keep the site being replaced (its folder moved aside, its database untouched) until the new one is
+    complete: the new site loads into a database of another name; a restore that fails puts the old back."""
+    old_folder = SITES_DIR / name
+    old_config = load_site_config(name) if site_exists(name) else None
+    token = uuid.uuid4().hex[:8]
+    aside = SITES_DIR / f".replaced-{name}-{token}"
+    if old_config is not None:
+        old_folder.rename(aside)
+    if config.get("db_type") == "mariadb" and server.database_exists(config["db_name"]):
+        config["db_name"] = f"{config['db_name']}_{token}"
+    try:
+        yield
+    except BaseException:
+        if old_config is not None:
+            aside.rename(old_folder)
+            say(f"恢复失败，站点 {name} 保持原样。")
+        raise
+    old_databases = {database_name(name)}
+    if old_config is not None and old_config.get("db_type") == "mariadb":
+        old_databases.add(old_config["db_name"])
+        old_server = MariaDB.of(old_config)
+    else:
+        old_server = server
+    say(f"新站点已就绪，删除被替换的站点 {name} 的旧数据……")
+    for database in old_databases - {config.get("db_name")}:
+        old_server.execute(f"DROP DATABASE IF EXISTS `{database}`")
+    shutil.rmtree(aside, ignore_errors=True)
 
 
 def _make_site(name: str, config: dict, manifest: dict, staging: Path, server: MariaDB, say) -> None:

@@ -29,7 +29,7 @@ from django.db import connection
 from rq import SimpleWorker
 from rq.cron import CronScheduler
 
-from sites.backup import backup_lock, backups_of
+from sites.backup import BackupError, backup_lock, backups_of
 from sites.site_config import SITES_DIR, load_site_config
 from sites.site_setup import ROOT, MariaDB, database_name, drop_site
 from tests.test_workflow_api import act, client, create_assessment, fill_in, ok
@@ -163,7 +163,9 @@ def probe(site: str, *args: str) -> dict:
 
 @pytest.mark.both_databases
 @pytest.mark.django_db(transaction=True)
-def test_a_site_in_use_restores_into_a_new_site_identical_table_by_table(settings, tmp_path, new_site_name):
+def test_a_site_in_use_restores_into_a_new_site_identical_table_by_table(
+    settings, tmp_path, new_site_name, monkeypatch
+):
     settings.MEDIA_ROOT = tmp_path / "files"
     # The county fills in its report with two attachments (one binary, one with a Chinese name) and
     # takes it through the workflow: history rows, the workflow log, files.
@@ -231,6 +233,22 @@ def test_a_site_in_use_restores_into_a_new_site_identical_table_by_table(setting
         restore(archive, new_site_name)
     assert "恢复为站点" in restore(archive, new_site_name, "--force")
     assert tables(site_database(new_site_name)) == restored
+
+    # A replacement that fails half-way (here: the upgrade after loading) leaves the site as it was, its
+    # configuration, database and files; nothing of the attempt remains.
+    replaced_config = load_site_config(new_site_name)
+
+    def upgrade_fails(*args):
+        raise BackupError("升级数据表失败")
+
+    monkeypatch.setattr("sites.restore.run_on_site", upgrade_fails)
+    with pytest.raises(CommandError, match="升级数据表失败"):
+        restore(archive, new_site_name, "--force")
+    assert load_site_config(new_site_name) == replaced_config
+    assert tables(site_database(new_site_name)) == restored
+    assert files_of(SITES_DIR / new_site_name / "files") == files
+    assert not list(SITES_DIR.glob(f".replaced-{new_site_name}-*"))
+    assert not list(SITES_DIR.glob(f".restore-{new_site_name}-*"))
 
 
 # ------------------------------------------------------------------ archives that are refused
