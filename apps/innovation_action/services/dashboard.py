@@ -119,7 +119,7 @@ def returned_names(doctype: str, names: list[str]) -> set[str]:
     )
 
 
-def submission_slots(user, period: AssessmentPeriod) -> list[Slot]:
+def submission_slots(user, period: AssessmentPeriod, months=None) -> list[Slot]:
     plan = period.plan
     counties, units = in_scope_assessees(user, plan)
     slots: list[Slot] = []
@@ -149,16 +149,17 @@ def submission_slots(user, period: AssessmentPeriod) -> list[Slot]:
                 Slot(SelfAssessment.doctype, period.name, county, unit.name, status, doc.name if doc else "", unit.name)
             )
 
-    months = status_lights.months_of(period)
+    months = status_lights.months_of(period) if months is None else months
     unit_ids = {u.pk for u in units}
     reporting = [u for u in periods.reporting_units(plan).select_related("county") if u.pk in unit_ids]
     reporting.sort(key=lambda u: (u.order, u.pk))
-    docs = scope_queryset(user, ProgressReport).filter(period__in=months)
+    judged = ("name", "workflow_state", "modified_by_id", "period_id")  # what a slot needs of its document
+    docs = scope_queryset(user, ProgressReport).filter(period__in=months).only(*judged, "unit_id")
     found = {(d.period_id, d.unit_id): (d, s) for d, s in judge(ProgressReport, docs).items()}
     projects = list(
         scope_queryset(user, Project).filter(plan=plan).select_related("county").order_by("county__order", "number")
     )
-    project_docs = scope_queryset(user, ProjectReport).filter(period__in=months)
+    project_docs = scope_queryset(user, ProjectReport).filter(period__in=months).only(*judged, "project_id")
     found_projects = {(d.period_id, d.project_id): (d, s) for d, s in judge(ProjectReport, project_docs).items()}
     for month in months:
         for unit in reporting:
@@ -198,8 +199,8 @@ def status_counts(slots: list[Slot]) -> dict:
     return result
 
 
-def submissions(user, period: AssessmentPeriod) -> dict:
-    slots = submission_slots(user, period)
+def submissions(user, period: AssessmentPeriod, months=None) -> dict:
+    slots = submission_slots(user, period, months)
     kinds = []
     for doctype, label in KIND_LABELS.items():
         members = [s for s in slots if s.doctype == doctype]
@@ -227,16 +228,16 @@ def submissions(user, period: AssessmentPeriod) -> dict:
 # ------------------------------------------------------------------ 2. lights
 
 
-def lights(user, period: AssessmentPeriod, as_of: date | None = None) -> dict:
+def lights(user, period: AssessmentPeriod, as_of: date | None = None, months=None) -> dict:
     """status_lights' own summaries: projects by section and county, tasks by section and unit,
-    assessees by county and unit."""
+    assessees by county and unit (``months``: the period's, status_lights.months_of, when read already)."""
     result = {}
     for kind, groupings in (
         ("project", ("section", "county")),
         ("task", ("section", "unit")),
         ("assessee", ("county", "unit")),
     ):
-        found = status_lights.KINDS[kind](user, period, as_of)
+        found = status_lights.KINDS[kind](user, period, as_of, months)
         result[kind] = {
             "total": status_lights.summary(found, None),
             **{f"by_{g}": status_lights.summary(found, g) for g in groupings},
@@ -251,11 +252,11 @@ def quantized(value: Decimal) -> float:
     return float(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
-def investment(user, period: AssessmentPeriod, as_of: date | None = None) -> dict:
+def investment(user, period: AssessmentPeriod, as_of: date | None = None, months=None) -> dict:
     """Per county: planned investment of the year, 序时进度 at the judged month, completed (cumulative of the
     submitted reports of that month), and the filters of the projects and reports behind them."""
     as_of = as_of or timezone.localdate()
-    month = status_lights.light_month(period, as_of)
+    month = status_lights.light_month(period, as_of, months)
     projects = scope_queryset(user, Project).filter(plan_id=period.plan_id).select_related("county")
     reports = (
         scope_queryset(user, ProjectReport).filter(period=month, submitted_at__isnull=False, project__in=projects)
@@ -337,10 +338,12 @@ def rankings(user, period: AssessmentPeriod) -> list[dict]:
 # ------------------------------------------------------------------ 5. waiting on the user
 
 
-def waiting(user, period: AssessmentPeriod | None = None) -> dict:
+def waiting(user, period: AssessmentPeriod | None = None, months=None) -> dict:
     """What the user can act on now (待我处理), per kind of document, and among them those of the period."""
     pending = engine.pending_documents(user)
-    months = {m.pk for m in status_lights.months_of(period)} | {period.pk} if period else set()
+    if period and months is None:
+        months = status_lights.months_of(period)
+    months = {m.pk for m in months} | {period.pk} if period else set()
     by_doctype: dict[str, dict] = {}
     for doc, _transitions in pending:
         doctype = type(doc).doctype
@@ -363,12 +366,13 @@ def waiting(user, period: AssessmentPeriod | None = None) -> dict:
 
 
 def dashboard(user, period: AssessmentPeriod, as_of: date | None = None) -> dict:
+    months = status_lights.months_of(period)  # read once for all the parts, with their deadlines
     return {
         "period": period.name,
         "title": period.title,
-        "submissions": submissions(user, period),
-        "lights": lights(user, period, as_of),
-        "investment": investment(user, period, as_of),
+        "submissions": submissions(user, period, months),
+        "lights": lights(user, period, as_of, months),
+        "investment": investment(user, period, as_of, months),
         "rankings": rankings(user, period),
-        "waiting": waiting(user, period),
+        "waiting": waiting(user, period, months),
     }

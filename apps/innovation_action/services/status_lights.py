@@ -33,15 +33,14 @@ from apps.innovation_action.doctype.plan_assessee.model import PlanAssessee
 from apps.innovation_action.doctype.progress_report.model import ProgressReport, TaskStatus
 from apps.innovation_action.doctype.project.model import Project
 from apps.innovation_action.doctype.project_report.model import ProjectReport
-from apps.innovation_action.doctype.task.model import Task
+from apps.innovation_action.doctype.task.model import Task, TaskUnit
 from apps.innovation_action.doctype.unit.model import Unit
-from apps.innovation_action.services.deadlines import period_due_date
+from apps.innovation_action.services.deadlines import due_dates, period_due_date
 from apps.innovation_action.services.monthly_reports import (
     LATE,
     MISSING,
     ON_TIME,
     day_text,
-    tasks_of_unit,
     verdict,
 )
 from apps.lowcode.numbers import number_text
@@ -51,6 +50,7 @@ GREEN, YELLOW, RED, GREY = "green", "yellow", "red", "grey"
 LABELS = {GREEN: "绿灯", YELLOW: "黄灯", RED: "红灯", GREY: "未亮灯"}
 COLORS = (GREEN, YELLOW, RED, GREY)
 HUNDRED = Decimal(100)
+UNREAD = object()  # an argument not given: the function reads it itself
 
 
 @dataclass
@@ -80,7 +80,7 @@ def months_of(period: AssessmentPeriod) -> list[AssessmentPeriod]:
     """The monthly periods of the period's plan lying within it (a month gives itself)."""
     if period.kind == PeriodKind.MONTH:
         return [period]
-    return list(
+    months = list(
         AssessmentPeriod.objects.filter(
             plan_id=period.plan_id,
             kind=PeriodKind.MONTH,
@@ -88,6 +88,10 @@ def months_of(period: AssessmentPeriod) -> list[AssessmentPeriod]:
             end_date__lte=period.end_date,
         ).order_by("start_date")
     )
+    deadlines = due_dates(months)
+    for month in months:
+        month._light_deadline = deadlines[month.pk]  # what month_deadline gives, for all of them in one query
+    return months
 
 
 def month_deadline(month: AssessmentPeriod) -> date | None:
@@ -104,10 +108,13 @@ def is_due(month: AssessmentPeriod, as_of: date) -> bool:
     return deadline is not None and deadline < as_of
 
 
-def light_month(period: AssessmentPeriod, as_of: date) -> AssessmentPeriod | None:
+def light_month(
+    period: AssessmentPeriod, as_of: date, months: list[AssessmentPeriod] | None = None
+) -> AssessmentPeriod | None:
     """The month a period's lights are judged on: the month itself, or in a quarter or year the latest
-    month whose deadline has passed, else the latest month that has ended, else its first month."""
-    months = months_of(period)
+    month whose deadline has passed, else the latest month that has ended, else its first month
+    (``months``: the period's, when read already)."""
+    months = months_of(period) if months is None else months
     if not months:
         return None
     due = [m for m in months if is_due(m, as_of)]
@@ -148,11 +155,15 @@ def joined(parts: Iterable[str]) -> str:
 # ------------------------------------------------------------------ projects
 
 
-def project_light(project: Project, month: AssessmentPeriod, as_of: date | None = None, setting=None) -> Light:
-    """The project's light for ``month``, from its report of that month, as of ``as_of`` (today)."""
+def project_light(
+    project: Project, month: AssessmentPeriod, as_of: date | None = None, setting=None, report=UNREAD
+) -> Light:
+    """The project's light for ``month``, from its report of that month (read here unless given: the
+    report or None), as of ``as_of`` (today)."""
     as_of = as_of or timezone.localdate()
     setting = setting or setting_of(project.plan)
-    report = ProjectReport.objects.filter(project=project, period=month).first()
+    if report is UNREAD:
+        report = ProjectReport.objects.filter(project=project, period=month).first()
     planned = project.planned_investment or Decimal(0)
     elapsed = months_elapsed(month)
     schedule = planned * elapsed / 12
@@ -211,22 +222,56 @@ def project_light(project: Project, month: AssessmentPeriod, as_of: date | None 
 # ------------------------------------------------------------------ tasks
 
 
+class TaskReads:
+    """What the lights of some tasks for a month are judged on, read once for all of them (three queries):
+    each task's units in its table's order, the month's reports of those units and their lines."""
+
+    def __init__(self, tasks: list[Task], month: AssessmentPeriod):
+        self.units: dict[int, list[Unit]] = {task.pk: [] for task in tasks}
+        rows = TaskUnit.objects.filter(task__in=[t.pk for t in tasks]).select_related("unit").order_by("task", "idx")
+        for row in rows:
+            if row.unit not in self.units[row.task_id]:
+                self.units[row.task_id].append(row.unit)
+        unit_ids = {u.pk for units in self.units.values() for u in units}
+        # In the reports' own order (period, unit order, id), as a query per task would give them.
+        self.reports = list(
+            ProgressReport.objects.filter(period=month, unit__in=unit_ids).prefetch_related("lines") if unit_ids else []
+        )
+        self.statuses = {
+            (report.pk, line.task_id): line.status for report in self.reports for line in report.lines.all()
+        }
+
+    def reports_of(self, units: list[Unit]) -> dict[int, ProgressReport]:
+        """{unit id: its report of the month} for those units, in the reports' order."""
+        ids = {u.pk for u in units}
+        return {r.unit_id: r for r in self.reports if r.unit_id in ids}
+
+    def status(self, report: ProgressReport, task: Task) -> str | None:
+        """The status the report gives the task (None when it has no line for it)."""
+        return self.statuses.get((report.pk, task.pk))
+
+
 def unit_report_verdict(report: ProgressReport | None, month: AssessmentPeriod, as_of: date) -> str:
     return verdict(month_deadline(month), report.submitted_at if report else None, as_of)
 
 
 def task_light(
-    task: Task, month: AssessmentPeriod, as_of: date | None = None, setting=None, units: list[Unit] | None = None
+    task: Task,
+    month: AssessmentPeriod,
+    as_of: date | None = None,
+    setting=None,
+    units: list[Unit] | None = None,
+    read: "TaskReads | None" = None,
 ) -> Light:
-    """The task's light for ``month`` from the monthly reports of its units (or of ``units`` among them)."""
+    """The task's light for ``month`` from the monthly reports of its units (or of ``units`` among them);
+    ``read`` holds the task's units and the month's reports when read for many tasks at once."""
     as_of = as_of or timezone.localdate()
     setting = setting or setting_of(task.plan)
-    task_units = list(dict.fromkeys(row.unit for row in task.units.select_related("unit").order_by("idx")))
+    read = read or TaskReads([task], month)
+    task_units = read.units[task.pk]
     if units is not None:
         task_units = [u for u in task_units if u in units]
-    reports = {
-        r.unit_id: r for r in ProgressReport.objects.filter(period=month, unit__in=task_units).prefetch_related("lines")
-    }
+    reports = read.reports_of(task_units)
     light = Light(
         doctype=Task.doctype,
         name=task.name,
@@ -248,7 +293,7 @@ def task_light(
             late.append(unit.name)
         if report.docstatus == 0:
             returned.append(unit.name)
-        status = next((line.status for line in report.lines.all() if line.task_id == task.pk), None)
+        status = read.status(report, task)
         if status == TaskStatus.NOT_STARTED:
             not_started.append(unit.name)
         elif status == TaskStatus.DONE:
@@ -298,56 +343,112 @@ class Submission:
     report: str = ""
 
 
-def county_submissions(county: County, months: list[AssessmentPeriod], as_of: date) -> list[Submission]:
+class AssesseeReads:
+    """What the lights of some assessees over some months are judged on, read once for all of them (five
+    queries): the plan's projects of their counties, their monthly reports, the counties' units, which
+    units take part in the plan's tasks, and the units' monthly task reports."""
+
+    def __init__(self, months: list[AssessmentPeriod], counties: list[County], units: list[Unit]):
+        self.months = months
+        self.light_month: AssessmentPeriod | None = None
+        self.projects: dict[int, list[Project]] = {c.pk: [] for c in counties}
+        self.units: dict[int, list[Unit]] = {c.pk: [] for c in counties}
+        self.project_reports: dict[tuple, ProjectReport] = {}
+        self.progress_reports: dict[tuple, ProgressReport] = {}
+        self.in_tasks: set[int] = set()
+        if not months:
+            return
+        plan_id = months[0].plan_id
+        if counties:
+            projects = Project.objects.filter(plan_id=plan_id, county__in=list(self.projects)).order_by("number")
+            for project in projects.only("name", "project_name", "county_id", "number"):  # what a submission names
+                self.projects[project.county_id].append(project)
+            project_ids = [p.pk for projects in self.projects.values() for p in projects]
+            self.project_reports = {
+                (r.project_id, r.period_id): r
+                for r in ProjectReport.objects.filter(project__in=project_ids, period__in=months).only(
+                    "name", "project_id", "period_id", "submitted_at"
+                )
+            }
+            units_of = Unit.objects.filter(county__in=list(self.units)).order_by("order", "id")
+            for unit in units_of.only("name", "county_id", "order"):
+                self.units[unit.county_id].append(unit)
+        unit_ids = {u.pk for u in units} | {u.pk for county_units in self.units.values() for u in county_units}
+        self.in_tasks = set(  # the units taking part in the plan's tasks (tasks_of_unit is not empty)
+            TaskUnit.objects.filter(task__plan_id=plan_id, unit__in=unit_ids).values_list("unit_id", flat=True)
+        )
+        self.progress_reports = {
+            (r.unit_id, r.period_id): r
+            for r in ProgressReport.objects.filter(unit__in=self.in_tasks & unit_ids, period__in=months).only(
+                "name", "unit_id", "period_id", "submitted_at"
+            )
+        }
+
+    @classmethod
+    def of_period(cls, period: AssessmentPeriod, as_of: date, counties: list[County], units: list[Unit], months=None):
+        """For the lights of a period as of a day: its months begun by then, and the month it is judged on
+        (``months``: the period's, when read already)."""
+        months = months_of(period) if months is None else months
+        read = cls([m for m in months if m.start_date <= as_of], counties, units)
+        read.light_month = light_month(period, as_of, months)
+        return read
+
+
+def county_submissions(
+    county: County, months: list[AssessmentPeriod], as_of: date, read: AssesseeReads | None = None
+) -> list[Submission]:
     """What the county had to report in those months: each of its projects' monthly reports, and the
     monthly task report of each of its units taking part in tasks (its 人民政府)."""
     found = []
     if not months:
         return found
-    plan_id = months[0].plan_id
-    projects = list(Project.objects.filter(plan_id=plan_id, county=county).order_by("number"))
-    reports = {
-        (r.project_id, r.period_id): r
-        for r in ProjectReport.objects.filter(project__in=projects, period__in=months).only(
-            "name", "project_id", "period_id", "submitted_at"
-        )
-    }
+    read = read or AssesseeReads(months, [county], [])
     for month in months:
-        for project in projects:
-            report = reports.get((project.pk, month.pk))
+        for project in read.projects[county.pk]:
+            report = read.project_reports.get((project.pk, month.pk))
             outcome = verdict(month_deadline(month), report.submitted_at if report else None, as_of)
             found.append(Submission(f"“{project.project_name}”项目月报", month, outcome, report.name if report else ""))
-    for unit in Unit.objects.filter(county=county).order_by("order", "id"):
-        found.extend(unit_submissions(unit, months, as_of))
+    for unit in read.units[county.pk]:
+        found.extend(unit_submissions(unit, months, as_of, read))
     return found
 
 
-def unit_submissions(unit: Unit, months: list[AssessmentPeriod], as_of: date) -> list[Submission]:
+def unit_submissions(
+    unit: Unit, months: list[AssessmentPeriod], as_of: date, read: AssesseeReads | None = None
+) -> list[Submission]:
     """The unit's monthly task reports (月度调度) in those months, when it takes part in tasks."""
-    if not months or not tasks_of_unit(months[0].plan, unit).exists():
+    if not months:
         return []
-    reports = {r.period_id: r for r in ProgressReport.objects.filter(unit=unit, period__in=months)}
+    read = read or AssesseeReads(months, [], [unit])
+    if unit.pk not in read.in_tasks:
+        return []
     found = []
     for month in months:
-        report = reports.get(month.pk)
+        report = read.progress_reports.get((unit.pk, month.pk))
         outcome = verdict(month_deadline(month), report.submitted_at if report else None, as_of)
         found.append(Submission(f"{unit.name}月度调度", month, outcome, report.name if report else ""))
     return found
 
 
-def assessee_light(assessee, period: AssessmentPeriod, as_of: date | None = None, setting=None) -> Light:
-    """A county's or unit's light from its submissions over the months of ``period`` due by ``as_of``."""
+def assessee_light(
+    assessee, period: AssessmentPeriod, as_of: date | None = None, setting=None, read: AssesseeReads | None = None
+) -> Light:
+    """A county's or unit's light from its submissions over the months of ``period`` due by ``as_of``
+    (``read``: what the lights of many assessees of the period are judged on, read for all at once)."""
     as_of = as_of or timezone.localdate()
     setting = setting or setting_of(period.plan)
-    months = [m for m in months_of(period) if m.start_date <= as_of]
+    if read is None:
+        counties, units = ([assessee], []) if isinstance(assessee, County) else ([], [assessee])
+        read = AssesseeReads.of_period(period, as_of, counties, units)
+    months = read.months
     if isinstance(assessee, County):
-        submissions = county_submissions(assessee, months, as_of)
+        submissions = county_submissions(assessee, months, as_of, read)
     else:
-        submissions = unit_submissions(assessee, months, as_of)
+        submissions = unit_submissions(assessee, months, as_of, read)
     counted = [s for s in submissions if s.outcome in (ON_TIME, LATE, MISSING)]
     missing = [s for s in counted if s.outcome == MISSING]
     late = [s for s in counted if s.outcome == LATE]
-    month = light_month(period, as_of)
+    month = read.light_month
     light = Light(
         doctype=type(assessee).doctype,
         name=assessee.name,
@@ -393,22 +494,28 @@ def own_units(user):
     return Unit.objects.filter(Q(name__in=allowed.get("Unit", ())) | Q(county__name__in=allowed.get("County", ())))
 
 
-def project_lights(user, period: AssessmentPeriod, as_of: date | None = None) -> list[Light]:
-    """Lights of the plan's projects the user may see (a county user: its own county's)."""
+def project_lights(user, period: AssessmentPeriod, as_of: date | None = None, months=None) -> list[Light]:
+    """Lights of the plan's projects the user may see (a county user: its own county's); ``months``: the
+    period's (months_of), when read already, as for the other kinds."""
     as_of = as_of or timezone.localdate()
-    month = light_month(period, as_of)
+    month = light_month(period, as_of, months)
     if month is None:
         return []
     setting = setting_of(period.plan)
-    projects = scope_queryset(user, Project).filter(plan_id=period.plan_id).select_related("county", "plan")
-    return [project_light(p, month, as_of, setting) for p in projects.order_by("number")]
+    projects = list(
+        scope_queryset(user, Project).filter(plan_id=period.plan_id).select_related("county", "plan").order_by("number")
+    )
+    reports = {}
+    for report in ProjectReport.objects.filter(period=month, project__in=[p.pk for p in projects]):
+        reports.setdefault(report.project_id, report)  # the first in the reports' order, as .first() gives
+    return [project_light(p, month, as_of, setting, reports.get(p.pk)) for p in projects]
 
 
-def task_lights(user, period: AssessmentPeriod, as_of: date | None = None) -> list[Light]:
+def task_lights(user, period: AssessmentPeriod, as_of: date | None = None, months=None) -> list[Light]:
     """Lights of the plan's tasks; a county or unit user sees those its own units take part in, judged
     on its own units' reports only (another unit's lateness is not theirs to see)."""
     as_of = as_of or timezone.localdate()
-    month = light_month(period, as_of)
+    month = light_month(period, as_of, months)
     if month is None:
         return []
     setting = setting_of(period.plan)
@@ -417,10 +524,12 @@ def task_lights(user, period: AssessmentPeriod, as_of: date | None = None) -> li
     if units is not None:
         units = list(units)
         tasks = tasks.filter(units__unit__in=units).distinct()
-    return [task_light(t, month, as_of, setting, units) for t in tasks]
+    tasks = list(tasks)
+    read = TaskReads(tasks, month)
+    return [task_light(t, month, as_of, setting, units, read) for t in tasks]
 
 
-def assessee_lights(user, period: AssessmentPeriod, as_of: date | None = None) -> list[Light]:
+def assessee_lights(user, period: AssessmentPeriod, as_of: date | None = None, months=None) -> list[Light]:
     """Lights of the plan's assessees; a county or unit user sees its own only."""
     as_of = as_of or timezone.localdate()
     setting = setting_of(period.plan)
@@ -429,9 +538,13 @@ def assessee_lights(user, period: AssessmentPeriod, as_of: date | None = None) -
     if allowed:
         mine = Q(county__name__in=allowed.get("County", ())) | Q(unit__in=own_units(user))
         rows = rows.filter(mine)
+    rows = list(rows)
+    read = AssesseeReads.of_period(
+        period, as_of, [r.county for r in rows if r.county_id], [r.unit for r in rows if r.unit_id], months
+    )
     lights = []
     for row in rows:
-        light = assessee_light(row.assessee, period, as_of, setting)
+        light = assessee_light(row.assessee, period, as_of, setting, read)
         light.group["category"] = row.category.name
         lights.append(light)
     return lights
