@@ -12,7 +12,7 @@ import pytest
 from apps.innovation_action.models import Liaison, SelfAssessment
 from apps.lowcode.notification.model import NotificationLog
 from apps.lowcode.workflow.model import WorkflowLog
-from tests.faults import Stack, is_json, wait_for
+from tests.faults import Stack, is_json, submitted_assessment, wait_for
 
 pytestmark = [pytest.mark.faults, pytest.mark.mariadb, pytest.mark.redis]
 
@@ -135,19 +135,8 @@ def test_a_database_restart_under_load_fails_cleanly_and_recovers(stack):
 
 
 def test_fifty_concurrent_approvals_apply_once(stack):
-    county = stack.session("zhanggong")
-    created = county.post(stack.url("/api/resource/SelfAssessment"), json={"period": "2023-Y", "county": "章贡区"})
-    assert created.status_code == 200, created.text
-    doc = created.json()["data"]
-    name = doc["name"]
-    lines = [{**line, "self_score": 2, "evidence": "统计局年报数据"} for line in doc["lines"]]
-    saved = county.put(
-        stack.url(f"/api/resource/SelfAssessment/{name}"), json={"lines": lines, "modified": doc["modified"]}
-    )
-    assert saved.status_code == 200, saved.text
+    name = submitted_assessment(stack)
     apply = stack.url("/api/method/frappe.model.workflow.apply_workflow")
-    submitted = county.post(apply, json={"doc": {"doctype": "SelfAssessment", "name": name}, "action": "提交"})
-    assert submitted.status_code == 200, submitted.text
 
     office = stack.session("office")  # one login, 50 connections carrying its session
     barrier = threading.Barrier(50)

@@ -20,7 +20,7 @@ from django.core.cache import cache
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from apps.lowcode.exceptions import DoesNotExistError, FrappeError
+from apps.lowcode.exceptions import DoesNotExistError, FrappeError, ServiceUnavailableError
 
 STATUS_TEXT = {
     "queued": "排队中",
@@ -218,6 +218,8 @@ def tracked(job_id: str) -> Tracked | None:
         job = Job.fetch(job_id, connection=jobs.connection())
     except NoSuchJobError:
         return None
+    except jobs.UNREACHABLE:
+        raise ServiceUnavailableError("后台任务服务暂时无法连接，请稍后再查看任务进度") from None
     meta = job.meta or {}
     if "lowcode_title" not in meta:
         return None  # an RQ job, but not one started here: its details are for the queues' dashboard
