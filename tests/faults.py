@@ -346,7 +346,8 @@ class Stack:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        wait_for(lambda: self.redis_client().keys("rq:worker:*"), 60, "the RQ worker")
+        known = set(self.redis_client().keys("rq:worker:*"))
+        wait_for(lambda: set(self.redis_client().keys("rq:worker:*")) - known, 60, "the RQ worker")
 
     def worker_children(self) -> set[int]:
         """The processes the worker forked: its scheduler (--with-scheduler) and the work horse of a running job."""

@@ -12,6 +12,7 @@ import pytest
 
 from apps.lowcode.notification.model import NotificationLog
 from apps.lowcode.print_format.model import Notice, NumberSeries
+from apps.lowcode.reminder.model import ReminderKind, ReminderLog
 from apps.lowcode.workflow.model import WorkflowLog
 from tests.faults import Stack, apply_workflow, submitted_assessment, wait_for
 
@@ -46,6 +47,14 @@ def test_redis_down_pages_and_api_work_and_no_notification_is_lost_or_doubled(st
     name = submitted_assessment(stack)
     wait_for(lambda: "提交" in notified(stack, name), 60, "the worker's notification of 提交")
     office = stack.session("office")
+    # A late draft to be reminded of: the year's reports were due on 31 January 2024.
+    deadline = office.put(stack.url("/api/resource/Assessment Period/2023-Y"), json={"deadline": "2024-01-31"})
+    assert deadline.status_code == 200, deadline.text
+    late = stack.session("xinfeng").post(
+        stack.url("/api/resource/SelfAssessment"), json={"period": "2023-Y", "county": "信丰县"}
+    )
+    assert late.status_code == 200, late.text
+    late = late.json()["data"]["name"]
     stack.stop_redis()
     try:
         # Pages and the API keep working; logging in (its failure counts live in the cache) too.
@@ -65,13 +74,37 @@ def test_redis_down_pages_and_api_work_and_no_notification_is_lost_or_doubled(st
         )
         assert recomputed.status_code == 200, recomputed.text
         assert recomputed.json()["message"]["status"] == "finished", recomputed.text
+        # 催办 of the late reports reaches their authors.
+        reminded = office.post(stack.url("/api/method/innovation_action.api.remind_late"), json={"period": "2023-Y"})
+        assert reminded.status_code == 200 and reminded.json()["message"]["documents"] == [late], reminded.text
+        assert reminded.json()["message"]["reminders"] >= 1
         worker_survived = stack.worker.poll() is None
     finally:
         stack.start_redis()
 
-    if not worker_survived:  # the Procfile's process manager starts a worker that exited again
+    # RQ's worker waits for Redis while it is idle, but exits when Redis goes away in the middle of a job;
+    # the process manager (systemd's Restart=always, a Procfile runner that restarts) starts it again.
+    if not worker_survived:
         stack.start_worker()
-    wait_for(lambda: stack.redis_client().keys("rq:worker:*"), 60, "the worker back on Redis")
+    # The scheduler's daily reminder run, twice (a run missed while Redis was down is made up; an overlap
+    # sends nothing twice).
+    from rq import Queue
+
+    queue = Queue("default", connection=stack.redis_client())
+    runs = [
+        queue.enqueue(
+            "apps.lowcode.jobs.scheduler.run_scheduled_job", "apps.lowcode.reminder.service.send_due_reminders"
+        )
+        for _ in range(2)
+    ]
+    wait_for(lambda: all(run.get_status(refresh=True) == "finished" for run in runs), 60, "the reminder runs")
+    reminders = stack.sql(
+        f"SELECT kind, occasion, recipient_id, channel, COUNT(*) FROM {ReminderLog._meta.db_table} "
+        "WHERE document_name = %s GROUP BY kind, occasion, recipient_id, channel",
+        late,
+    )
+    assert {row[0] for row in reminders} == {ReminderKind.MANUAL, ReminderKind.AUTOMATIC}, reminders
+    assert all(row[-1] == 1 for row in reminders), reminders
     approved = apply_workflow(stack, stack.session("leader"), name, "审定通过")
     assert approved.status_code == 200, approved.text
     wait_for(lambda: "审定通过" in notified(stack, name), 60, "the queued notification of 审定通过, run by the worker")
