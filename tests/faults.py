@@ -124,7 +124,7 @@ class MariaDB:
             command.append("--user=root")
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        wait_for(lambda: self.query("SELECT 1", database=None), 60, f"MariaDB on port {self.port}")
+        wait_for(lambda: self.query("SELECT 1", database=None), 60, f"MariaDB on port {self.port} (log: {self.log})")
 
     def connect(self, database: str | None = None):
         import MySQLdb
@@ -139,9 +139,9 @@ class MariaDB:
         try:
             cursor = connection.cursor()
             cursor.execute(sql, args or None)
-            rows = cursor.fetchall()
+            rows = list(cursor.fetchall())
             connection.commit()
-            return rows if rows else [()]
+            return rows
         finally:
             connection.close()
 
