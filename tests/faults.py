@@ -221,7 +221,9 @@ def template_datadir() -> Path:
     base = Path(tempfile.gettempdir()) / f"innovation_action_faults_{code_hash()}"
     ready = base / "ready"
     if ready.exists():
+        ready.touch()  # in use: kept by forget_old_templates
         return base / "db"
+    forget_old_templates()
     base.mkdir(parents=True, exist_ok=True)
     with open(base / "lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # another test worker may be building it right now
@@ -250,6 +252,13 @@ def template_datadir() -> Path:
             shutil.rmtree(ROOT / "sites" / site, ignore_errors=True)
         ready.touch()
     return base / "db"
+
+
+def forget_old_templates(days: float = 2.0) -> None:
+    """Templates of older code states (about 140 MB each) not used for ``days``; other checkouts keep theirs."""
+    for ready in Path(tempfile.gettempdir()).glob("innovation_action_faults_*/ready"):
+        if time.time() - ready.stat().st_mtime > days * 86400:
+            shutil.rmtree(ready.parent, ignore_errors=True)
 
 
 # ------------------------------------------------------------------ the stack
