@@ -358,6 +358,13 @@ class Stack:
         known = set(self.redis_client().keys("rq:worker:*"))
         wait_for(lambda: set(self.redis_client().keys("rq:worker:*")) - known, 60, "the RQ worker")
 
+    def jobs_idle(self) -> bool:
+        """No job waits on the queue and none is running."""
+        from rq import Queue
+
+        queue = Queue("default", connection=self.redis_client())
+        return queue.count == 0 and queue.started_job_registry.count == 0
+
     def worker_children(self) -> set[int]:
         """The processes the worker forked: its scheduler (--with-scheduler) and the work horse of a running job."""
         if self.worker is None:
