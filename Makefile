@@ -22,7 +22,7 @@ LOCK := $(VENV)/bin/uv pip compile pyproject.toml --generate-hashes --python-ver
 RUN_PACKAGES := default-libmysqlclient-dev pkg-config gcc mariadb-client fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei
 # Debian's Chromium for the browser tests (never `playwright install`); Node.js
 # runs the real Frappe client library (frappe-js-sdk) against the server.
-TEST_PACKAGES := chromium poppler-utils
+TEST_PACKAGES := chromium poppler-utils mariadb-server-core redis-server
 
 .PHONY: run test bench bench-http bench-load lock setup site clean
 

@@ -163,12 +163,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Shared by every web process when the site has Redis (login lockout counts, …).
+# Shared by every web process when the site has Redis (login lockout counts, …); while Redis is down each
+# process falls back to a cache of its own (sites/cache.py) instead of failing every request.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "sites.cache.FallbackRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": SITE_NAME,
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 5},
     }
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}

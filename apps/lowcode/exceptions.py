@@ -81,6 +81,13 @@ class FileTooLargeError(ValidationError):
     exc_type = "FileTooLargeError"
 
 
+class InsufficientStorageError(FrappeError):
+    """The server's disk is full: the upload is refused and nothing of it is kept."""
+
+    http_status = 507
+    exc_type = "InsufficientStorageError"
+
+
 class RequestTooLargeError(FrappeError):
     http_status = 413
     exc_type = "RequestTooLargeError"
@@ -94,6 +101,13 @@ class MethodNotAllowedError(FrappeError):
 class UnsupportedMediaTypeError(FrappeError):
     http_status = 415
     exc_type = "UnsupportedMediaTypeError"
+
+
+class ServiceUnavailableError(FrappeError):
+    """A service the request needs (the database) cannot be reached now: try again in a moment."""
+
+    http_status = 503
+    exc_type = "ServiceUnavailableError"
 
 
 class TooManyRequestsError(FrappeError):

@@ -11,13 +11,16 @@ refusals included: see :func:`csrf_failure` and :func:`server_error`.
 """
 
 import json
+import sys
 
 from django.core.exceptions import (
     PermissionDenied,
     RequestDataTooBig,
     TooManyFieldsSent,
 )
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
+from django.template import loader
 from django.views import defaults
 from django.views.csrf import csrf_failure as django_csrf_failure
 from rest_framework import exceptions as drf
@@ -30,11 +33,29 @@ from apps.lowcode.exceptions import (
     MethodNotAllowedError,
     PermissionError,
     RequestTooLargeError,
+    ServiceUnavailableError,
     TooManyRequestsError,
     UnsupportedMediaTypeError,
     ValidationError,
 )
 from apps.lowcode.whitelist import server_messages
+
+# MySQLdb's client error codes for a server that is not there: cannot connect (2002, 2003), gone away (2006),
+# lost during the query (2013), and a server shutting down (1053). Other operational errors (a deadlock, a
+# lock wait timeout) are not an outage.
+UNREACHABLE_CODES = {1053, 2002, 2003, 2006, 2013}
+DATABASE_DOWN = "数据库暂时无法连接，本次操作未生效，请稍后重试"
+RETRY_AFTER_SECONDS = "10"
+
+
+def database_unreachable(exc: BaseException | None) -> bool:
+    """Whether ``exc`` says the database server cannot be reached (restarting, down), not that a query was bad."""
+    if isinstance(exc, InterfaceError):
+        return True
+    if isinstance(exc, OperationalError):
+        code = exc.args[0] if exc.args and isinstance(exc.args[0], int) else None
+        return code in UNREACHABLE_CODES
+    return False
 
 
 class ServerError(FrappeError):
@@ -47,26 +68,39 @@ class ServerError(FrappeError):
 def error_response(error: FrappeError) -> JsonResponse:
     """REST API v1 (and the legacy door): Frappe's ``exc_type``/``exception``/``exc``/``_server_messages``."""
     exception = f"frappe.exceptions.{error.exc_type}: {error.message}"
-    return JsonResponse(
-        {
-            "exc_type": error.exc_type,
-            "exception": exception,
-            "exc": json.dumps([exception], ensure_ascii=False),
-            "message": error.message,
-            "_server_messages": server_messages(error.message, "red"),
-        },
-        status=error.http_status,
-        json_dumps_params={"ensure_ascii": False},
+    return _retry_later(
+        error,
+        JsonResponse(
+            {
+                "exc_type": error.exc_type,
+                "exception": exception,
+                "exc": json.dumps([exception], ensure_ascii=False),
+                "message": error.message,
+                "_server_messages": server_messages(error.message, "red"),
+            },
+            status=error.http_status,
+            json_dumps_params={"ensure_ascii": False},
+        ),
     )
 
 
 def v2_error_response(error: FrappeError) -> JsonResponse:
     """REST API v2: the error and its message in one entry of ``errors``."""
-    return JsonResponse(
-        {"errors": [{"type": error.exc_type, "message": error.message, "indicator": "red"}]},
-        status=error.http_status,
-        json_dumps_params={"ensure_ascii": False},
+    return _retry_later(
+        error,
+        JsonResponse(
+            {"errors": [{"type": error.exc_type, "message": error.message, "indicator": "red"}]},
+            status=error.http_status,
+            json_dumps_params={"ensure_ascii": False},
+        ),
     )
+
+
+def _retry_later(error: FrappeError, response):
+    """A 503 tells clients (and load balancers) when to try again."""
+    if error.http_status == 503:
+        response["Retry-After"] = RETRY_AFTER_SECONDS
+    return response
 
 
 def is_v2(request) -> bool:
@@ -91,6 +125,8 @@ def as_frappe_error(exc: Exception) -> FrappeError | None:
     """The Frappe error for an exception raised while handling an API request."""
     if isinstance(exc, FrappeError):
         return exc
+    if database_unreachable(exc):
+        return ServiceUnavailableError(DATABASE_DOWN)
     if isinstance(exc, RequestDataTooBig):
         return RequestTooLargeError("请求内容过大；附件请通过 upload_file 上传")
     if isinstance(exc, TooManyFieldsSent):
@@ -136,7 +172,26 @@ def csrf_failure(request, reason=""):
 
 
 def server_error(request, *args, **kwargs):
-    """handler500: the API answers an unexpected failure in JSON, never with an HTML page."""
+    """handler500: the API answers an unexpected failure in JSON, never with an HTML page.
+
+    Django calls it while handling the exception, so ``sys.exc_info()`` still names it: a database that
+    cannot be reached (restarting, down) is a 503 that says so and asks to retry, in JSON for the API and
+    as a Chinese page for the web; anything else is the 500 it is.
+    """
+    exc = sys.exc_info()[1]
+    if database_unreachable(exc):
+        if speaks_json(request):
+            return answer(request, ServiceUnavailableError(DATABASE_DOWN))
+        return service_unavailable(request)
     if speaks_json(request):
         return answer(request, ServerError("服务器内部错误，请稍后重试或联系管理员"))
     return defaults.server_error(request, *args, **kwargs)
+
+
+def service_unavailable(request):
+    """The web's page when the database cannot be reached: rendered without it (no site name from the database)."""
+    from django.http import HttpResponse
+
+    response = HttpResponse(loader.get_template("503.html").render(), status=503)
+    response["Retry-After"] = RETRY_AFTER_SECONDS
+    return response

@@ -1,5 +1,7 @@
 """Accepting uploads safely: size, type by name and by content, clean names, scope."""
 
+import contextlib
+import errno
 import hashlib
 import os
 import re
@@ -10,7 +12,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from apps.lowcode.exceptions import FileTooLargeError, ValidationError
+from apps.lowcode.exceptions import FileTooLargeError, InsufficientStorageError, ValidationError
 from apps.lowcode.file.model import File
 
 DEFAULT_MAX_FILE_SIZE = 20 * 1024 * 1024
@@ -102,7 +104,29 @@ def save_upload(user, upload, doctype: str, docname: str, fieldname: str = "") -
         owner=user,
         modified_by=user,
     )
-    record.content.save(stored, ContentFile(data), save=False)
-    record.file_url = "/" + record.content.name.replace(os.sep, "/")
-    record.save()
+    # Where the storage will write it (the random prefix makes the name new): known before the write, so
+    # a write that fails half-way can be removed.
+    target = record.content.field.generate_filename(record, stored)
+    try:
+        record.content.save(stored, ContentFile(data), save=False)
+        record.file_url = "/" + record.content.name.replace(os.sep, "/")
+        record.save()
+    except BaseException as exc:
+        _remove_partial(record, target)
+        if isinstance(exc, OSError) and exc.errno in DISK_FULL:
+            raise InsufficientStorageError(
+                f"服务器存储空间不足，文件“{file_name}”未保存，请联系系统管理员清理空间后重新上传"
+            ) from None
+        raise
     return record
+
+
+# A full disk (ENOSPC), a full quota (EDQUOT), a file beyond the size the process may write (EFBIG).
+DISK_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+
+
+def _remove_partial(record: File, target: str) -> None:
+    """Whatever part of the upload reached the disk before the failure: no half-written file is left behind."""
+    for name in {record.content.name or target, target}:
+        with contextlib.suppress(OSError):
+            record.content.storage.delete(name)

@@ -20,7 +20,7 @@ from django.core.cache import cache
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from apps.lowcode.exceptions import DoesNotExistError, FrappeError
+from apps.lowcode.exceptions import DoesNotExistError, FrappeError, ServiceUnavailableError
 
 STATUS_TEXT = {
     "queued": "排队中",
@@ -95,12 +95,14 @@ def _meta_of(tracked: Tracked) -> dict:
     }
 
 
-def start(user, title: str, func, *args, queue: str = "default", **kwargs) -> Tracked:
+def start(user, title: str, func, *args, queue: str = "default", retries: int = 0, **kwargs) -> Tracked:
     """Run ``func(*args, **kwargs)`` (a function or its dotted path) as a tracked job; its record at once.
 
     Its result must be JSON-ready (a dict of plain values): a client reads it from the status. On RQ
     the job is queued when the caller's transaction commits, as :func:`apps.lowcode.jobs.enqueue` does;
-    the id is chosen here, so it is known before then.
+    the id is chosen here, so it is known before then; when Redis cannot be reached it runs inline.
+    ``retries``: how many times RQ runs the job again when it fails or its worker dies in the middle
+    (killed, out of memory), for jobs that are safe to run twice.
     """
     from apps.lowcode import jobs
 
@@ -114,12 +116,16 @@ def start(user, title: str, func, *args, queue: str = "default", **kwargs) -> Tr
     if not jobs.redis_configured():
         _run_inline(tracked, path, args, kwargs)
         return tracked
+    from rq import Retry
+
     jobs.enqueue(
         run,
         path,
         args,
         kwargs,
         queue=queue,
+        fallback=lambda: _run_inline(tracked, path, args, kwargs),
+        retry=Retry(max=retries) if retries else None,
         job_id=tracked.id,
         meta=_meta_of(tracked),
         result_ttl=KEEP_FOR,  # RQ's default (500 s) would forget the job while its page may still be open
@@ -212,6 +218,8 @@ def tracked(job_id: str) -> Tracked | None:
         job = Job.fetch(job_id, connection=jobs.connection())
     except NoSuchJobError:
         return None
+    except jobs.UNREACHABLE:
+        raise ServiceUnavailableError("后台任务服务暂时无法连接，请稍后再查看任务进度") from None
     meta = job.meta or {}
     if "lowcode_title" not in meta:
         return None  # an RQ job, but not one started here: its details are for the queues' dashboard

@@ -200,7 +200,9 @@ def title_of(print_format: PrintFormat, doc, number: str, issue_date: date) -> s
 
 def start_job(notice: Notice) -> None:
     """Generate the PDF as a tracked job: its progress is on the Notice and at lowcode.api.get_job_status."""
-    job = progress.start(notice.issued_by, f"生成公文 {notice.number}", generate_notice_pdf, notice.pk)
+    # Safe to run again (the number was taken when the notice was issued; the job only lays out the PDF),
+    # so a worker that dies in the middle (killed, out of memory) leaves the job to run once more.
+    job = progress.start(notice.issued_by, f"生成公文 {notice.number}", generate_notice_pdf, notice.pk, retries=2)
     if redis_configured():
         Notice.objects.filter(pk=notice.pk).update(rq_job=job.id)
 
