@@ -384,7 +384,11 @@ def main():
         if "workflow action" in pairs and not args.only:
             reset_workflow(args.port, data)
         server.terminate()
-        server.wait(10)
+        try:
+            server.wait(30)
+        except subprocess.TimeoutExpired:  # a loaded machine: workers still finishing; the port must be free
+            server.kill()
+            server.wait()
     for failure in failures:
         print(failure)
     sys.exit(1 if any("失败" in f for f in failures) else 0)

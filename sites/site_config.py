@@ -7,6 +7,8 @@ inline, DEBUG off. Keys understood (all optional):
 
     db_type       "sqlite" (default) or "mariadb"
     db_name, db_host, db_port, db_user, db_password    MariaDB connection
+    db_conn_max_age  seconds a worker keeps its MariaDB connection between requests
+                  (default 60; 0 opens one per request); checked before reuse
     redis_url     e.g. "redis://127.0.0.1:6379/0"; without it jobs run inline
     secret_key    default: a random key kept in sites/<site>/secret_key
     debug         true/false (default false: error pages never show code or settings)
@@ -63,6 +65,10 @@ def database_settings(config: dict, directory: Path) -> dict:
                 "init_command": "SET sql_mode='STRICT_TRANS_TABLES'",
             },
             "TEST": {"CHARSET": MARIADB_CHARSET, "COLLATION": MARIADB_COLLATION},
+            # A worker keeps its connection between requests instead of connecting (TCP, login, the
+            # init command) for each one; a connection the server dropped is noticed and replaced.
+            "CONN_MAX_AGE": int(config.get("db_conn_max_age", 60)),
+            "CONN_HEALTH_CHECKS": True,
         }
     return {
         "ENGINE": "django.db.backends.sqlite3",

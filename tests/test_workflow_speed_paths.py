@@ -15,9 +15,9 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from apps.innovation_action.models import OfficialValue, SelfAssessment, SelfAssessmentLine
+from apps.innovation_action.models import OfficialValue, PlanAssessee, SelfAssessment, SelfAssessmentLine
 from apps.innovation_action.services import scoring
-from apps.lowcode.exceptions import WorkflowPermissionError, WorkflowTransitionError
+from apps.lowcode.exceptions import ValidationError, WorkflowPermissionError, WorkflowTransitionError
 from apps.lowcode.workflow import engine
 from apps.lowcode.workflow.model import WorkflowState, WorkflowTransition
 from tests.test_scoring import act, create, edit, manual_scores, rule, scored_by_hand, user
@@ -225,7 +225,9 @@ def test_a_submission_costs_a_fixed_number_of_queries(plan):
     """提交 reads the category once, lean (its lines with the indicators, the peers' values), writes the
     lines whose scores changed in one statement and the totals only when they change. A regression (a
     query per line, per peer, per approver path or per scoring pass) shows as a higher count; the
-    first 提交 below took 46 queries before the peers were read lean and the workflow tables in one query."""
+    first 提交 below took 46 queries before the peers were read lean and the workflow tables in one query,
+    20 before the assessee's category was found by the category's query itself and the approvers'
+    users by one query with the records' names as subqueries."""
     zhanggong = varied_category()["章贡区"]
     edit(zhanggong, lines=scored_by_hand(4, 1, 4, 5, 6, 7, 8, 9, 10))
     county_user, office = user("County-章贡区"), user("office")
@@ -238,11 +240,24 @@ def test_a_submission_costs_a_fixed_number_of_queries(plan):
     first = submit()  # every 初审得分 is new: the 15 lines in one UPDATE, then the totals
     line_writes = [q for q in first if q.startswith("UPDATE `innovation_action_selfassessmentline`")]
     assert len(line_writes) == 1 and line_writes[0].count("WHEN") == 15 * 4  # four fields of 15 lines
-    assert len(first) == 20, "\n".join(first)
+    assert len(first) == 18, "\n".join(first)
     engine.apply_workflow(office, SelfAssessment, zhanggong.name, "退回修改", "请补充")
     again = submit()  # the same scores: no line and no total written
     assert not [q for q in again if q.startswith("UPDATE `innovation_action_selfassessmentline`")]
-    assert len(again) == 16, "\n".join(again)
+    assert len(again) == 14, "\n".join(again)
     saved = SelfAssessment.objects.get(pk=zhanggong.pk)
     assert (saved.self_total, saved.reviewed_total) == (Decimal("70.00"), Decimal("70.00"))
     assert saved.lines.filter(reviewed_score=None).count() == 0
+
+
+def test_the_scorer_finds_the_category_in_the_documents_query_and_says_why_an_outsider_cannot_be_scored(plan):
+    """``CategoryScorer.of`` finds the assessee's category inside the query of the category's documents;
+    an assessee the plan does not rank gets the same message as before, from ``category_of``."""
+    zhanggong = create("章贡区")
+    scorer = scoring.CategoryScorer.of(zhanggong, scoring.Stage.SELF)
+    assert scorer.category == scoring.category_of(zhanggong) == "一类"
+    assert zhanggong.pk in scorer.assessments
+    PlanAssessee.objects.filter(plan=zhanggong.period.plan_id, county=zhanggong.county_id).delete()
+    with pytest.raises(ValidationError) as caught:
+        scoring.CategoryScorer.of(zhanggong, scoring.Stage.SELF)
+    assert caught.value.message == f"章贡区 不是“{zhanggong.period.plan}”的考评对象，无法计分排名"

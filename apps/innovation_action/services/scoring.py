@@ -29,7 +29,7 @@ from enum import Enum
 from functools import cached_property
 
 from django.db import transaction
-from django.db.models import Prefetch, Q, Value, prefetch_related_objects
+from django.db.models import Prefetch, Q, Subquery, Value, prefetch_related_objects
 from django.utils import timezone
 
 from apps.innovation_action.doctype.assessee_target.model import period_year
@@ -92,9 +92,14 @@ def category_of(assessment) -> str:
     return category.short_name
 
 
-def category_documents(period_id: int, category: str):
-    """The period's self-assessments of the assessees its plan puts in ``category`` (the rows only)."""
-    members = PlanAssessee.objects.filter(plan__periods=period_id, category__short_name=category)
+def category_documents(period_id: int, category):
+    """The period's self-assessments of the assessees its plan puts in ``category`` (the rows only).
+
+    ``category``: a short name, or a query of the category's pk (then it is part of the one query)."""
+    if isinstance(category, str):
+        members = PlanAssessee.objects.filter(plan__periods=period_id, category__short_name=category)
+    else:
+        members = PlanAssessee.objects.filter(plan__periods=period_id, category=Subquery(category))
     return SelfAssessment.objects.filter(period_id=period_id).filter(
         Q(county__in=members.filter(county__isnull=False).values("county"))
         | Q(unit__in=members.filter(unit__isnull=False).values("unit"))
@@ -140,22 +145,37 @@ class PeerLine:
             setattr(self, name, value)
 
 
+class NotInCategoryError(LookupError):
+    """The document to be scored is not among its category's documents."""
+
+
 class CategoryScorer:
     """Scores the self-assessments of one period and category at one stage."""
 
-    def __init__(self, period, category: str, stage: Stage, focus: int | None = None):
+    def __init__(self, period, category, stage: Stage, focus: int | None = None):
         """``focus``: the pk of the one document to be scored. Its peers are then read for what
         scoring it looks at (their lines' values and typed scores, as ``PeerLine``), not with
         everything a document is scored with; without ``focus`` every document is read in full.
-        With ``focus``, ``period`` may be the period's pk: the period comes with the documents."""
+        With ``focus``, ``period`` may be the period's pk: the period comes with the documents, and
+        ``category`` may be a query of the category's short name and pk (``of``): the documents'
+        query finds it."""
         self.period, self.category, self.stage = period, category, stage
         self._values, self._peers = {}, {}  # what one scoring pass looks up again and again
         if focus is None:
             self.assessments = {a.pk: a for a in category_assessments(period, category)}
             return
-        documents = category_documents(getattr(period, "pk", period), category)
+        if isinstance(category, str):
+            documents = category_documents(getattr(period, "pk", period), category)
+        else:
+            documents = category_documents(getattr(period, "pk", period), category.values("category")).annotate(
+                category_short_name=Subquery(category.values("category__short_name"))
+            )
         self.assessments = {a.pk: a for a in documents.select_related("county", "unit", "period__plan")}
+        if focus not in self.assessments:
+            raise NotInCategoryError(focus)
         document = self.assessments[focus]
+        if not isinstance(category, str):
+            self.category = document.category_short_name
         self.period = document.period
         prefetch_related_objects([document], *SCORED_WITH)
         indicators = {line.indicator_id: line.indicator for line in document.lines.all()}
@@ -169,17 +189,18 @@ class CategoryScorer:
 
     @classmethod
     def of(cls, assessment, stage: Stage) -> "CategoryScorer":
-        """A scorer of the category that scores ``assessment`` (its peers read lean)."""
-        category = (
-            PlanAssessee.objects.filter(
-                plan__periods=assessment.period_id, county_id=assessment.county_id, unit_id=assessment.unit_id
-            )
-            .values_list("category__short_name", flat=True)
-            .first()
-        )
-        if category is None:
-            category = category_of(assessment)  # says why it cannot be scored
-        return cls(assessment.period_id, category, stage, focus=assessment.pk)
+        """A scorer of the category that scores ``assessment`` (its peers read lean).
+
+        The assessee's category is found by the documents' query itself (a subquery): when the
+        assessee is in none, no document comes back and ``category_of`` says why it cannot be scored.
+        """
+        own = PlanAssessee.objects.filter(
+            plan__periods=assessment.period_id, county_id=assessment.county_id, unit_id=assessment.unit_id
+        ).order_by("pk")[:1]
+        try:
+            return cls(assessment.period_id, own, stage, focus=assessment.pk)
+        except NotInCategoryError:  # not an assessee of the plan (or not in the period)
+            return cls(assessment.period_id, category_of(assessment), stage, focus=assessment.pk)
 
     def at(self, stage: Stage) -> "CategoryScorer":
         """The category as this scorer read it, scored at ``stage``: the passes of one workflow action

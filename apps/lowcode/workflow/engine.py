@@ -136,10 +136,16 @@ def approver_ids(doc, transition: WorkflowTransition) -> set[int] | None:
         return None
     User = get_user_model()
     targets = [path_target(type(doc), path) for path in paths]
+    this = type(doc)._default_manager.filter(pk=doc.pk)
+    if User not in targets:  # records only: their users in one query, the names read by subqueries
+        allowed = Q()
+        for path, target in zip(paths, targets, strict=True):
+            allowed |= Q(allow=target.doctype, for_value__in=this.values(f"{path}__name"))
+        return set(UserPermission.objects.filter(allowed).values_list("user_id", flat=True))
     # Every path's value in one query; a record's name straight from the join (User Permissions name
     # records by name). Each column's values are its own path's, whatever the others join.
     columns = [path if target is User else f"{path}__name" for path, target in zip(paths, targets, strict=True)]
-    rows = list(type(doc)._default_manager.filter(pk=doc.pk).values_list(*columns))
+    rows = list(this.values_list(*columns))
     ids: set[int] = set()
     records = {}  # {doctype: record names}
     for index, target in enumerate(targets):
