@@ -65,6 +65,8 @@ def child_args(args) -> list[str]:
         str(args.rows),
         "--quarter",
         str(args.quarter),
+        "--quarters",
+        str(args.quarters),
     ]
 
 
@@ -138,6 +140,7 @@ def parse_args():
     parser.add_argument("--per-category", type=int, default=100)
     parser.add_argument("--rows", type=int, default=10_000, help="rows of the imported xlsx")
     parser.add_argument("--quarter", type=int, default=1, help="the quarter scored, approved, ranked and printed")
+    parser.add_argument("--quarters", type=int, default=4, help="quarters opened and filled by the setup")
     parser.add_argument("--step", help=argparse.SUPPRESS)
     return parser.parse_args()
 
@@ -202,7 +205,10 @@ def plan_folder(args, folder: Path) -> None:
     write("units", [])
     write("tasks", {"sections": [], "tasks": []})
     write("projects", {"sections": [], "projects": []})
-    ratio = [{"number": n, "title": f"创新指标{n}", "points": 5, "scoring": {"method": "ratio_to_best"}} for n in range(1, 13)]
+    ratio = [
+        {"number": n, "title": f"创新指标{n}", "points": 5, "scoring": {"method": "ratio_to_best"}}
+        for n in range(1, 13)
+    ]
     completion = [
         {"number": n, "title": f"目标指标{n}", "points": 5, "scoring": {"method": "completion_rate", "target": 100}}
         for n in range(13, 17)
@@ -263,7 +269,7 @@ def child_setup(args):
             load_plan(folder)
     loaded = time.monotonic() - started
     user, opened = bench_user(), []
-    for period in quarters():
+    for period in quarters()[: args.quarters]:
         started_q = time.monotonic()
         result = periods.open_period(user, period)
         fill(period)
@@ -280,14 +286,17 @@ def child_quarter(args):
     """Under review, 初审得分 (measured), approved, ranked (measured)."""
     from django.db import transaction
 
-    from apps.innovation_action.models import Score, SelfAssessment
+    from apps.innovation_action.models import Score, SelfAssessment, SelfAssessmentLine
     from apps.innovation_action.services import ranking, scoring
 
     period, user = the_quarter(args), bench_user()
     documents = SelfAssessment.objects.filter(period=period)
-    with transaction.atomic():
+    with transaction.atomic():  # as a first review finds them: no 初审得分 yet
         Score.objects.filter(period=period).delete()
-        documents.update(workflow_state="待初审")
+        documents.update(workflow_state="待初审", reviewed_total=None)
+        SelfAssessmentLine.objects.filter(assessment__period=period).update(
+            reviewed_score=None, reviewed_note="", reviewed_computed=None, reviewed_overridden=False
+        )
     started = time.monotonic()
     scoring.recompute_period(period)
     score_seconds = time.monotonic() - started

@@ -531,15 +531,21 @@ def ensure_override_reasons(results) -> None:
         )
 
 
-def refresh_current(assessment) -> None:
-    """The scores of the stage the document is in: 自评 in a draft, 初审 under review; approved ones stand."""
-    current = engine.current_state(assessment)
+def refresh_current(assessment, scorer_at=None, workflow=None) -> None:
+    """The scores of the stage the document is in: 自评 in a draft, 初审 under review; approved ones stand.
+
+    ``scorer_at(assessment, stage)``: the scorer of the document's category read earlier in the same
+    pass (see ``recompute_period``); without it the category is read for this document. ``workflow``:
+    the document's workflow, read once for a pass over many."""
+    current = engine.current_state(assessment, workflow)
     if current is None or current.state_type == StateType.EDITABLE:
-        refresh(assessment, Stage.SELF)
+        stage = Stage.SELF
     elif current.state_type == StateType.SUBMITTED:
-        refresh(assessment, Stage.REVIEWED)
+        stage = Stage.REVIEWED
     else:
         assessment.update_totals()
+        return
+    refresh(assessment, stage, scorer_at(assessment, stage) if scorer_at else None)
 
 
 def missing_scores(results) -> str:
@@ -663,22 +669,45 @@ def recompute_period(period) -> Recomputed:
     office learns when data changed after an approval. Then every category is re-ranked.
     """
     result = Recomputed()
-    scorers = {}  # one per category: frozen scores are compared, never written, so its data stays current
+    # One read of each category serves all its documents, at both stages (``CategoryScorer.at`` shares
+    # the lines): ``refresh`` keeps the lines it holds equal to what it writes, frozen scores are
+    # compared, never written, so the data stays current through the pass — as reading the category
+    # again for every document would see it, without 3,000 documents reading 3,000 times.
+    scorers = {}
+    categories = {
+        (county, unit): category
+        for county, unit, category in PlanAssessee.objects.filter(plan=period.plan_id).values_list(
+            "county_id", "unit_id", "category__short_name"
+        )
+    }
+
+    def scorer_at(assessment, stage: Stage) -> CategoryScorer | None:
+        category = categories.get((assessment.county_id, assessment.unit_id))
+        if category is None:
+            return None  # not an assessee of the plan: refresh reads it alone and says why
+        if (category, stage) not in scorers:
+            read = scorers.get((category, Stage.REVIEWED)) or scorers.get((category, Stage.SELF))
+            if read is None:
+                read = CategoryScorer(period, category, stage)
+                read._lines  # noqa: B018 -- read now, so that the other stage shares the lines
+            scorers[category, stage] = read.at(stage)
+        return scorers[category, stage]
+
     assessments = list(SelfAssessment.objects.filter(period=period).select_related("county", "unit", "period"))
+    workflow = engine.workflow_of(assessments[0]) if assessments else None
     for done, assessment in enumerate(assessments):
         publish_progress(
             done, len(assessments), f"正在计算{assessment.assessee}的得分（第 {done + 1} 份，共 {len(assessments)} 份）"
         )
-        if engine.is_final(assessment):
+        if engine.is_final(assessment, workflow):
             score = Score.objects.filter(self_assessment=assessment).select_related("county", "unit").first()
             if score is not None:
-                category = category_of(assessment)
-                if category not in scorers:
-                    scorers[category] = CategoryScorer(period, category, Stage.REVIEWED)
                 result.frozen += 1
-                result.differences += frozen_differences(score, scorers[category])
+                result.differences += frozen_differences(
+                    score, scorer_at(assessment, Stage.REVIEWED) or CategoryScorer.of(assessment, Stage.REVIEWED)
+                )
             continue
-        refresh_current(assessment)
+        refresh_current(assessment, scorer_at, workflow)
         result.refreshed += 1
     publish_progress(len(assessments), len(assessments), "正在排名")
     ranking.rerank_period(period)
