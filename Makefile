@@ -17,7 +17,7 @@ RUN_PACKAGES := default-libmysqlclient-dev pkg-config gcc fonts-arphic-uming fon
 # runs the real Frappe client library (frappe-js-sdk) against the server.
 TEST_PACKAGES := chromium poppler-utils
 
-.PHONY: run test bench bench-http setup site clean
+.PHONY: run test bench bench-http bench-national setup site clean
 
 run: setup
 	@$(PY) manage.py setup_roles --demo
@@ -63,6 +63,11 @@ bench: setup
 # the local MariaDB (root@127.0.0.1, no password) unless sites/bench/site_config.json says otherwise.
 bench-http: $(VENV)/.installed
 	$(PY) bench/api_http.py
+
+# National scale (issue 19): 3,000 assessees in 30 categories × 20 indicators × 4 quarters on its own
+# MariaDB site "national" (database innovation_action_national, Redis db 13). ARGS=--skip-setup reuses it.
+bench-national: $(VENV)/.installed
+	$(PY) bench/national.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles sites/default/db.sqlite3
