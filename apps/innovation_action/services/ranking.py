@@ -28,6 +28,7 @@ from apps.innovation_action.models import (
     Score,
     Unit,
 )
+from apps.lowcode.bulk import update_rows
 from apps.lowcode.scoring.methods import competition_ranks
 
 
@@ -106,7 +107,7 @@ def rerank(period, category: str) -> list[Score]:
     # Only the scores whose place changed are written: one approval in a category of 100 moves a few.
     changed = [score for score in scores if tuple(getattr(score, name) for name in fields) != before[score.pk]]
     if changed:
-        Score.objects.bulk_update(changed, fields)
+        update_rows(changed, fields)
     return scores
 
 

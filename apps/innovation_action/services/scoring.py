@@ -46,6 +46,7 @@ from apps.innovation_action.models import (
     ValueSource,
 )
 from apps.innovation_action.services import monthly_reports, ranking
+from apps.lowcode.bulk import update_rows
 from apps.lowcode.exceptions import ValidationError
 from apps.lowcode.jobs.progress import publish_progress
 from apps.lowcode.scoring.methods import ScoringError, rounded, text
@@ -465,8 +466,24 @@ class CategoryScorer:
 # -- writing scores ----------------------------------------------------------
 
 
+class Writes:
+    """The writes of a pass over many documents (``recompute_period``), sent together at its end:
+    the changed lines in a few statements instead of one per document. Safe while nothing in the
+    pass reads back what it wrote (the scorers hold the lines as written)."""
+
+    def __init__(self):
+        self.lines: dict[tuple, list] = {}  # the fields written -> the lines
+        self.totals: dict[int, SelfAssessment] = {}
+
+    def flush(self) -> None:
+        for fields, lines in self.lines.items():
+            update_rows(lines, list(fields))
+        update_rows(list(self.totals.values()), ["self_total", "reviewed_total"])
+        self.lines, self.totals = {}, {}
+
+
 def refresh(
-    assessment, stage: Stage, scorer: CategoryScorer | None = None
+    assessment, stage: Stage, scorer: CategoryScorer | None = None, writes: Writes | None = None
 ) -> list[tuple[SelfAssessmentLine, LineResult]]:
     """Write a stage's scores and their explanations onto the lines, and the totals onto the assessment.
 
@@ -475,6 +492,7 @@ def refresh(
 
     ``scorer``: the category as an earlier pass of the same action read it (see ``CategoryScorer.at``);
     the lines it holds are updated with what is written here, so that the next pass needs no new read.
+    ``writes``: collects the writes instead of sending them (see ``Writes``).
     """
     scorer = scorer.at(stage) if scorer is not None else CategoryScorer.of(assessment, stage)
     results = scorer.results(scorer.assessments[assessment.pk])
@@ -489,13 +507,15 @@ def refresh(
             for field, value in values.items():
                 setattr(line, field, value)
             changed.append(line)
-    if changed:  # one statement for the lines whose scores changed
-        SelfAssessmentLine.objects.bulk_update(changed, fields)
-    write_totals(assessment, scorer.assessments[assessment.pk], [line for line, _ in results])
+    if changed and writes is not None:
+        writes.lines.setdefault(tuple(fields), []).extend(changed)
+    elif changed:  # one statement for the lines whose scores changed
+        update_rows(changed, fields)
+    write_totals(assessment, scorer.assessments[assessment.pk], [line for line, _ in results], writes)
     return results
 
 
-def write_totals(assessment, read, lines) -> None:
+def write_totals(assessment, read, lines, writes: Writes | None = None) -> None:
     """The totals of the document's lines (``SelfAssessment.update_totals`` without reading them back).
 
     ``lines``: every line of the document as the scorer holds them, equal to what was written;
@@ -512,7 +532,10 @@ def write_totals(assessment, read, lines) -> None:
         "reviewed_total": total(line.reviewed_score for line in lines),
     }
     if any(getattr(read, name) != value for name, value in totals.items()):
-        SelfAssessment.objects.filter(pk=read.pk).update(**totals)
+        if writes is not None:
+            writes.totals[read.pk] = read  # written as they are set below
+        else:
+            SelfAssessment.objects.filter(pk=read.pk).update(**totals)
     for name, value in totals.items():
         setattr(read, name, value)
         setattr(assessment, name, value)
@@ -531,7 +554,7 @@ def ensure_override_reasons(results) -> None:
         )
 
 
-def refresh_current(assessment, scorer_at=None, workflow=None) -> None:
+def refresh_current(assessment, scorer_at=None, workflow=None, writes: Writes | None = None) -> None:
     """The scores of the stage the document is in: 自评 in a draft, 初审 under review; approved ones stand.
 
     ``scorer_at(assessment, stage)``: the scorer of the document's category read earlier in the same
@@ -545,7 +568,7 @@ def refresh_current(assessment, scorer_at=None, workflow=None) -> None:
     else:
         assessment.update_totals()
         return
-    refresh(assessment, stage, scorer_at(assessment, stage) if scorer_at else None)
+    refresh(assessment, stage, scorer_at(assessment, stage) if scorer_at else None, writes)
 
 
 def missing_scores(results) -> str:
@@ -695,6 +718,7 @@ def recompute_period(period) -> Recomputed:
 
     assessments = list(SelfAssessment.objects.filter(period=period).select_related("county", "unit", "period"))
     workflow = engine.workflow_of(assessments[0]) if assessments else None
+    writes = Writes()  # the lines' and totals' writes, sent together before the ranking
     for done, assessment in enumerate(assessments):
         publish_progress(
             done, len(assessments), f"正在计算{assessment.assessee}的得分（第 {done + 1} 份，共 {len(assessments)} 份）"
@@ -707,8 +731,9 @@ def recompute_period(period) -> Recomputed:
                     score, scorer_at(assessment, Stage.REVIEWED) or CategoryScorer.of(assessment, Stage.REVIEWED)
                 )
             continue
-        refresh_current(assessment, scorer_at, workflow)
+        refresh_current(assessment, scorer_at, workflow, writes)
         result.refreshed += 1
+    writes.flush()
     publish_progress(len(assessments), len(assessments), "正在排名")
     ranking.rerank_period(period)
     publish_progress(len(assessments), len(assessments), f"{period.title}：{result.message}")
