@@ -293,8 +293,9 @@ def child_quarter(args):
 
     period, user = the_quarter(args), bench_user()
     documents = SelfAssessment.objects.filter(period=period)
-    with transaction.atomic():  # as a first review finds them: no 初审得分 yet
-        Score.objects.filter(period=period).delete()
+    # As a first review finds them: no 初审得分 yet. Approved Scores are kept: approving again replaces
+    # them, as the app does (deleting 3,000 Scores writes 63,000 history rows).
+    with transaction.atomic():
         documents.update(workflow_state="待初审", reviewed_total=None)
         SelfAssessmentLine.objects.filter(assessment_id__in=list(documents.values_list("pk", flat=True))).update(
             reviewed_score=None, reviewed_note="", reviewed_computed=None, reviewed_overridden=False
@@ -303,6 +304,7 @@ def child_quarter(args):
     scoring.recompute_period(period)
     score_seconds = time.monotonic() - started
     rss_scored = maxrss_mb()
+    print(f"初审得分 {score_seconds:.2f} 秒，{rss_scored:.0f} MB；审定中……", file=sys.stderr, flush=True)
 
     started = time.monotonic()
     documents.update(workflow_state="待审定")
