@@ -357,8 +357,15 @@ def child_sql(args):
     done(seconds=time.monotonic() - started, rows=len(rows), what=f"one SQL SUM/GROUP BY + RANK() ({len(rows)} rows)")
 
 
+def results(name: str) -> Path:
+    """A file the steps hand on (the notice, the workbook), in bench/results/ (not in git)."""
+    folder = ROOT / "bench" / "results"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{os.environ['SITE']}_{name}"
+
+
 def notice_pdf() -> Path:
-    return ROOT / "sites" / os.environ["SITE"] / "national_notice.pdf"
+    return results("notice.pdf")
 
 
 def child_notice(args):
@@ -399,7 +406,7 @@ def child_reportlab(args):
 
 
 def import_file(args) -> Path:
-    return ROOT / "sites" / os.environ["SITE"] / f"national_projects_{args.rows}.xlsx"
+    return results(f"projects_{args.rows}.xlsx")
 
 
 def project_rows(args, header):
