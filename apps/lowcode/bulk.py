@@ -10,7 +10,7 @@ No signals, no history: like ``bulk_update`` and ``QuerySet.update``, for derive
 
 from django.db import connections, router
 
-BATCH = 500  # rows per statement: (fields × 2 + 1) × 500 parameters stay well within every backend's limit
+BATCH = 100  # rows per statement: a CASE of 100 (measured: 60,000 lines 1.5 s, against 2.7 s in batches of 500)
 
 
 def update_rows(objs: list, fields: list[str]) -> int:
