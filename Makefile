@@ -24,7 +24,7 @@ RUN_PACKAGES := default-libmysqlclient-dev pkg-config gcc mariadb-client fonts-a
 # runs the real Frappe client library (frappe-js-sdk) against the server.
 TEST_PACKAGES := chromium poppler-utils mariadb-server-core redis-server
 
-.PHONY: run test bench bench-http bench-load lock setup site clean
+.PHONY: run test bench bench-http bench-load bench-national lock setup site clean
 
 run: setup
 	@$(PY) manage.py setup_roles --demo
@@ -91,6 +91,11 @@ bench-http: $(VENV)/.installed
 # (database innovation_action_loadbench, Redis db 12); see README.md, Benchmarks.
 bench-load: $(VENV)/.installed-test
 	$(PY) bench/load.py $(BENCH_ARGS)
+
+# National scale (issue 19): 3,000 assessees in 30 categories × 20 indicators × 4 quarters on its own
+# MariaDB site "national" (database innovation_action_national, Redis db 13). BENCH_ARGS=--skip-setup reuses it.
+bench-national: $(VENV)/.installed
+	$(PY) bench/national.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles sites/default/db.sqlite3

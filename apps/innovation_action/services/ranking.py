@@ -28,6 +28,7 @@ from apps.innovation_action.models import (
     Score,
     Unit,
 )
+from apps.lowcode.bulk import update_rows
 from apps.lowcode.scoring.methods import competition_ranks
 
 
@@ -76,9 +77,14 @@ def rerank(period, category: str) -> list[Score]:
     kind = (County if found.assessee_field == "county" else Unit)._meta.verbose_name if found else ""
     cases = vetoes(period) if has_outcomes else {}
     interviewed = interviewed_from(list(ranks.values()), found.interviewed if found else 0)
+    by_rank = {}
+    for score in scores:
+        by_rank.setdefault(ranks[score.pk], []).append(score)
+    fields = ["rank", "outcome", "veto", "outcome_note"]
+    before = {score.pk: tuple(getattr(score, name) for name in fields) for score in scores}
     for score in scores:
         rank = ranks[score.pk]
-        tied = [s.assessee.name for s in scores if s is not score and ranks[s.pk] == rank]
+        tied = [s.assessee.name for s in by_rank[rank] if s is not score]
         place = f"{'与' + '、'.join(tied) + '并列' if tied else ''}第{rank}名"
         case = cases.get(score.county_id)
         score.rank, score.veto, score.outcome = rank, case is not None, ""
@@ -98,12 +104,16 @@ def rerank(period, category: str) -> list[Score]:
             )
         else:
             score.outcome_note = f"{category}{place}"
-    Score.objects.bulk_update(scores, ["rank", "outcome", "veto", "outcome_note"])
+    # Only the scores whose place changed are written: one approval in a category of 100 moves a few.
+    changed = [score for score in scores if tuple(getattr(score, name) for name in fields) != before[score.pk]]
+    if changed:
+        update_rows(changed, fields)
     return scores
 
 
 def rerank_period(period) -> None:
-    for category in Score.objects.filter(period=period).values_list("category", flat=True).distinct():
+    # order_by(): the model's ordering would make DISTINCT return a category once per score.
+    for category in Score.objects.filter(period=period).order_by().values_list("category", flat=True).distinct():
         rerank(period, category)
 
 

@@ -46,6 +46,7 @@ from apps.innovation_action.models import (
     ValueSource,
 )
 from apps.innovation_action.services import monthly_reports, ranking
+from apps.lowcode.bulk import update_rows
 from apps.lowcode.exceptions import ValidationError
 from apps.lowcode.jobs.progress import publish_progress
 from apps.lowcode.scoring.methods import ScoringError, rounded, text
@@ -486,8 +487,24 @@ class CategoryScorer:
 # -- writing scores ----------------------------------------------------------
 
 
+class Writes:
+    """The writes of a pass over many documents (``recompute_period``), sent together at its end:
+    the changed lines in a few statements instead of one per document. Safe while nothing in the
+    pass reads back what it wrote (the scorers hold the lines as written)."""
+
+    def __init__(self):
+        self.lines: dict[tuple, list] = {}  # the fields written -> the lines
+        self.totals: dict[int, SelfAssessment] = {}
+
+    def flush(self) -> None:
+        for fields, lines in self.lines.items():
+            update_rows(lines, list(fields))
+        update_rows(list(self.totals.values()), ["self_total", "reviewed_total"])
+        self.lines, self.totals = {}, {}
+
+
 def refresh(
-    assessment, stage: Stage, scorer: CategoryScorer | None = None
+    assessment, stage: Stage, scorer: CategoryScorer | None = None, writes: Writes | None = None
 ) -> list[tuple[SelfAssessmentLine, LineResult]]:
     """Write a stage's scores and their explanations onto the lines, and the totals onto the assessment.
 
@@ -496,6 +513,7 @@ def refresh(
 
     ``scorer``: the category as an earlier pass of the same action read it (see ``CategoryScorer.at``);
     the lines it holds are updated with what is written here, so that the next pass needs no new read.
+    ``writes``: collects the writes instead of sending them (see ``Writes``).
     """
     scorer = scorer.at(stage) if scorer is not None else CategoryScorer.of(assessment, stage)
     results = scorer.results(scorer.assessments[assessment.pk])
@@ -510,13 +528,15 @@ def refresh(
             for field, value in values.items():
                 setattr(line, field, value)
             changed.append(line)
-    if changed:  # one statement for the lines whose scores changed
-        SelfAssessmentLine.objects.bulk_update(changed, fields)
-    write_totals(assessment, scorer.assessments[assessment.pk], [line for line, _ in results])
+    if changed and writes is not None:
+        writes.lines.setdefault(tuple(fields), []).extend(changed)
+    elif changed:  # one statement for the lines whose scores changed
+        update_rows(changed, fields)
+    write_totals(assessment, scorer.assessments[assessment.pk], [line for line, _ in results], writes)
     return results
 
 
-def write_totals(assessment, read, lines) -> None:
+def write_totals(assessment, read, lines, writes: Writes | None = None) -> None:
     """The totals of the document's lines (``SelfAssessment.update_totals`` without reading them back).
 
     ``lines``: every line of the document as the scorer holds them, equal to what was written;
@@ -533,7 +553,10 @@ def write_totals(assessment, read, lines) -> None:
         "reviewed_total": total(line.reviewed_score for line in lines),
     }
     if any(getattr(read, name) != value for name, value in totals.items()):
-        SelfAssessment.objects.filter(pk=read.pk).update(**totals)
+        if writes is not None:
+            writes.totals[read.pk] = read  # written as they are set below
+        else:
+            SelfAssessment.objects.filter(pk=read.pk).update(**totals)
     for name, value in totals.items():
         setattr(read, name, value)
         setattr(assessment, name, value)
@@ -552,15 +575,21 @@ def ensure_override_reasons(results) -> None:
         )
 
 
-def refresh_current(assessment) -> None:
-    """The scores of the stage the document is in: 自评 in a draft, 初审 under review; approved ones stand."""
-    current = engine.current_state(assessment)
+def refresh_current(assessment, scorer_at=None, workflow=None, writes: Writes | None = None) -> None:
+    """The scores of the stage the document is in: 自评 in a draft, 初审 under review; approved ones stand.
+
+    ``scorer_at(assessment, stage)``: the scorer of the document's category read earlier in the same
+    pass (see ``recompute_period``); without it the category is read for this document. ``workflow``:
+    the document's workflow, read once for a pass over many."""
+    current = engine.current_state(assessment, workflow)
     if current is None or current.state_type == StateType.EDITABLE:
-        refresh(assessment, Stage.SELF)
+        stage = Stage.SELF
     elif current.state_type == StateType.SUBMITTED:
-        refresh(assessment, Stage.REVIEWED)
+        stage = Stage.REVIEWED
     else:
         assessment.update_totals()
+        return
+    refresh(assessment, stage, scorer_at(assessment, stage) if scorer_at else None, writes)
 
 
 def missing_scores(results) -> str:
@@ -684,23 +713,48 @@ def recompute_period(period) -> Recomputed:
     office learns when data changed after an approval. Then every category is re-ranked.
     """
     result = Recomputed()
-    scorers = {}  # one per category: frozen scores are compared, never written, so its data stays current
+    # One read of each category serves all its documents, at both stages (``CategoryScorer.at`` shares
+    # the lines): ``refresh`` keeps the lines it holds equal to what it writes, frozen scores are
+    # compared, never written, so the data stays current through the pass — as reading the category
+    # again for every document would see it, without 3,000 documents reading 3,000 times.
+    scorers = {}
+    categories = {
+        (county, unit): category
+        for county, unit, category in PlanAssessee.objects.filter(plan=period.plan_id).values_list(
+            "county_id", "unit_id", "category__short_name"
+        )
+    }
+
+    def scorer_at(assessment, stage: Stage) -> CategoryScorer | None:
+        category = categories.get((assessment.county_id, assessment.unit_id))
+        if category is None:
+            return None  # not an assessee of the plan: refresh reads it alone and says why
+        if (category, stage) not in scorers:
+            read = scorers.get((category, Stage.REVIEWED)) or scorers.get((category, Stage.SELF))
+            if read is None:
+                read = CategoryScorer(period, category, stage)
+                read._lines  # noqa: B018 -- read now, so that the other stage shares the lines
+            scorers[category, stage] = read.at(stage)
+        return scorers[category, stage]
+
     assessments = list(SelfAssessment.objects.filter(period=period).select_related("county", "unit", "period"))
+    workflow = engine.workflow_of(assessments[0]) if assessments else None
+    writes = Writes()  # the lines' and totals' writes, sent together before the ranking
     for done, assessment in enumerate(assessments):
         publish_progress(
             done, len(assessments), f"正在计算{assessment.assessee}的得分（第 {done + 1} 份，共 {len(assessments)} 份）"
         )
-        if engine.is_final(assessment):
+        if engine.is_final(assessment, workflow):
             score = Score.objects.filter(self_assessment=assessment).select_related("county", "unit").first()
             if score is not None:
-                category = category_of(assessment)
-                if category not in scorers:
-                    scorers[category] = CategoryScorer(period, category, Stage.REVIEWED)
                 result.frozen += 1
-                result.differences += frozen_differences(score, scorers[category])
+                result.differences += frozen_differences(
+                    score, scorer_at(assessment, Stage.REVIEWED) or CategoryScorer.of(assessment, Stage.REVIEWED)
+                )
             continue
-        refresh_current(assessment)
+        refresh_current(assessment, scorer_at, workflow, writes)
         result.refreshed += 1
+    writes.flush()
     publish_progress(len(assessments), len(assessments), "正在排名")
     ranking.rerank_period(period)
     publish_progress(len(assessments), len(assessments), f"{period.title}：{result.message}")

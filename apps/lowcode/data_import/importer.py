@@ -54,7 +54,7 @@ from apps.lowcode.permissions import can
 from apps.lowcode.xlsx import reader
 from apps.lowcode.xlsx.reader import cell_text
 
-MAX_ROWS = 5000  # data rows, continuation rows included
+MAX_ROWS = 10_000  # data rows, continuation rows included (issue 19: 10,000-row imports)
 MAX_COLUMNS = 300
 HEADER_SEARCH_ROWS = 10
 # Kept from doc_to_dict when telling whether a save changed anything.
