@@ -205,6 +205,10 @@ def test_per_assessee_counts(seeded):
             assert counted == ["submitted"]
             assert listed("office", group["counts"]["submitted"]["filters"][0]) == [report.name]
     by_county = {g["group"]: g for g in result["by_county"]}
+    expected_counties = set(Project.objects.filter(plan__year=2023).values_list("county__name", flat=True)) | set(
+        periods.reporting_units(period("2023-M03").plan).exclude(county=None).values_list("county__name", flat=True)
+    )
+    assert set(by_county) == expected_counties  # all of them, none left out
     for name, group in by_county.items():
         projects = Project.objects.filter(plan__year=2023, county__name=name).count()
         units = periods.reporting_units(period("2023-M03").plan).filter(county__name=name).count()
@@ -261,6 +265,13 @@ def test_investment_by_county(seeded):
     for username in ("office", "zhanggong"):
         result = method(username, "get_investment_progress", period="2023-Q1", date=AS_OF)
         assert result["month"] == "2023-M03"
+        # Every county with a project of the plan has its row (the county user: only its own), none other.
+        counties = Project.objects.filter(plan__year=2023)
+        if username == "zhanggong":
+            counties = counties.filter(county__name="章贡区")
+        assert sorted(row["county"] for row in result["counties"]) == sorted(
+            set(counties.values_list("county__name", flat=True))
+        )
         for row in result["counties"]:
             projects = Project.objects.filter(plan__year=2023, county__name=row["county"])
             planned = projects.aggregate(s=Sum("planned_investment"))["s"] or Decimal(0)

@@ -334,6 +334,15 @@ def test_the_office_reminds_one_document_or_every_late_one(
             "催办：请今天报送",
         )
         assert "已逾期 5 天" in log.message and "催办说明：请今天报送" in log.message
+        # The bell names who pressed 催办, with their name as Frappe's user_info gives it.
+        bell = ok(
+            client("zhanggong").get(
+                "/api/method/frappe.desk.doctype.notification_log.notification_log.get_notification_logs"
+            )
+        )
+        assert bell["notification_logs"][0]["from_user"] == "office"
+        info = bell["user_info"]["office"]
+        assert (info["fullname"], info["image"], info["name"]) == ("赋能办 初审员", None, "office")
         submitted = ProgressReport.objects.get(unit__name="市科技局", period__name="2023-M03")
         refused(
             client("office").post(url, {"doctype": "Progress Report", "name": submitted.name}), 417, "ValidationError"
