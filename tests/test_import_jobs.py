@@ -140,6 +140,7 @@ def test_a_refused_sheet_fails_the_job_with_its_problems_by_row_in_chinese(
     assert job["status"] == "finished" and job["result"]["created"] == 1
     value = OfficialValue.objects.get(period__name="2023-Y", county__name="章贡区", indicator__number=2)
     assert value.value == Decimal("2.35") and value.owner.username == "office"
+    assert value.history.latest().history_user.username == "office"  # the change history names the uploader
 
 
 def test_the_admin_follows_an_import_on_its_progress_page_then_shows_the_report(

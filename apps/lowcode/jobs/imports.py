@@ -73,7 +73,7 @@ def import_job(path: str, user_id: int, source, args: list, kwargs: dict, rollba
     """The job: the import, as the user who started it, of the stored file (or of the upload itself inline)."""
     upload = take(source) if isinstance(source, dict) else source
     user = get_user_model().objects.get(pk=user_id)
-    with transaction.atomic():
+    with transaction.atomic():  # each import names its user in the change history itself (no request here)
         result = import_string(path)(user, *args, upload, **kwargs)
         if rollback:
             transaction.set_rollback(True)
