@@ -316,6 +316,7 @@ JAZZMIN_SETTINGS = {
         "lowcode.ReminderLog": "fas fa-paper-plane",
         "innovation_action.DeadlineRule": "fas fa-hourglass-half",
         "innovation_action.ProjectReport": "fas fa-clipboard-list",
+        "innovation_action.ProjectStage": "fas fa-layer-group",
         "innovation_action.LightSetting": "fas fa-traffic-light",
     },
 }

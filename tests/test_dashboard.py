@@ -195,16 +195,23 @@ def test_submission_status_equals_a_plain_count_as_the_office_and_as_a_county(se
 def test_per_assessee_counts(seeded):
     result = method("office", "get_submission_status", period="2023-M03")
     by_unit = {g["group"]: g for g in result["by_unit"]}
-    for unit in periods.reporting_units(period("2023-M03").plan):
-        report = ProgressReport.objects.filter(period__name="2023-M03", unit=unit).first()
-        state = report.workflow_state if report else None
+    units = periods.reporting_units(period("2023-M03").plan).order_by("order", "id")
+    assert set(by_unit) == set(units.values_list("name", flat=True))  # every unit, none left out
+    # Each unit's one status, from the state it was seeded in (UNIT_STATES by its position).
+    status_of = {None: "not_started", "draft": "draft", "已报送": "submitted", "returned": "returned"}
+    for i, unit in enumerate(units):
+        report = ProgressReport.objects.get(period__name="2023-M03", unit=unit)
         group = by_unit[unit.name]
         assert group["total"] == 1
         counted = [s for s, v in group["counts"].items() if v["count"]]
-        if state == "已报送":
-            assert counted == ["submitted"]
-            assert listed("office", group["counts"]["submitted"]["filters"][0]) == [report.name]
+        assert counted == [status_of[UNIT_STATES[i % len(UNIT_STATES)]]], unit.name
+        if counted != ["not_started"]:
+            assert [n for b in group["counts"][counted[0]]["filters"] for n in listed("office", b)] == [report.name]
     by_county = {g["group"]: g for g in result["by_county"]}
+    expected_counties = set(Project.objects.filter(plan__year=2023).values_list("county__name", flat=True)) | set(
+        periods.reporting_units(period("2023-M03").plan).exclude(county=None).values_list("county__name", flat=True)
+    )
+    assert set(by_county) == expected_counties  # all of them, none left out
     for name, group in by_county.items():
         projects = Project.objects.filter(plan__year=2023, county__name=name).count()
         units = periods.reporting_units(period("2023-M03").plan).filter(county__name=name).count()
@@ -261,6 +268,13 @@ def test_investment_by_county(seeded):
     for username in ("office", "zhanggong"):
         result = method(username, "get_investment_progress", period="2023-Q1", date=AS_OF)
         assert result["month"] == "2023-M03"
+        # Every county with a project of the plan has its row (the county user: only its own), none other.
+        counties = Project.objects.filter(plan__year=2023)
+        if username == "zhanggong":
+            counties = counties.filter(county__name="章贡区")
+        assert sorted(row["county"] for row in result["counties"]) == sorted(
+            set(counties.values_list("county__name", flat=True))
+        )
         for row in result["counties"]:
             projects = Project.objects.filter(plan__year=2023, county__name=row["county"])
             planned = projects.aggregate(s=Sum("planned_investment"))["s"] or Decimal(0)

@@ -238,6 +238,7 @@ def test_drop_site_asks_before_dropping_and_refuses_an_unknown_site(site_name, m
 @pytest.mark.django_db
 def test_installing_the_defaults_again_keeps_what_the_administrators_made_their_own():
     """The letterhead and the workflows are the site's once installed; the 赣州 plan sets its own letterheads."""
+    from apps.innovation_action.models import ProjectStage
     from apps.innovation_action.services.site_defaults import install_defaults
     from apps.lowcode.print_format.model import LetterHead
     from apps.lowcode.workflow.model import Workflow
@@ -245,6 +246,12 @@ def test_installing_the_defaults_again_keeps_what_the_administrators_made_their_
     assert LetterHead.objects.get(name="领导小组").issuer_mark == "赣州市科技创新赋能行动领导小组"  # the demo's
     LetterHead.objects.filter(name="领导小组").update(issuer_mark="某某区科技创新赋能行动领导小组")
     Workflow.objects.filter(name="自评报告审核流程").update(is_active=False)
+    ProjectStage.objects.filter(name="停缓建").delete()  # the office's list of project stages is theirs
     install_defaults()
     assert LetterHead.objects.get(name="领导小组").issuer_mark == "某某区科技创新赋能行动领导小组"
     assert not Workflow.objects.get(name="自评报告审核流程").is_active
+    assert list(ProjectStage.objects.values_list("name", flat=True)) == ["前期", "在建", "竣工", "投产"]
+    # An emptied database (flush) gets the stages back, as migrate gave them.
+    ProjectStage.objects.all().delete()
+    install_defaults()
+    assert ProjectStage.default().name == "在建" and ProjectStage.objects.count() == 5

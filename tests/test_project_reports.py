@@ -127,7 +127,7 @@ def test_bad_figures_are_refused_in_chinese():
     assert "月度" in refused(post("zhanggong", period="2023-Q1"), 417, "ValidationError")
     message = refused(post("zhanggong", month_investment="很多"), 417, "ValidationError")
     assert "本月完成投资" in message
-    message = refused(post("zhanggong", stage="规划中"), 417, "ValidationError")
+    message = refused(post("zhanggong", stage="规划中"), 417, "LinkValidationError")
     assert "项目阶段" in message
     assert ProjectReport.objects.count() == 0
 
@@ -239,3 +239,75 @@ def test_the_office_reads_figures_as_entered():
         Decimal("12.34"),
         "章贡区",
     )
+
+
+# ------------------------------------------------------------------ 项目阶段 as data
+
+
+def test_the_office_adds_a_stage_without_code_and_counties_report_it():
+    from apps.innovation_action.models import ProjectStage
+
+    assert list(ProjectStage.objects.values_list("name", flat=True)) == ["前期", "在建", "竣工", "投产", "停缓建"]
+    assert (
+        refused(post("zhanggong", stage="试生产"), 417, "LinkValidationError")
+        == "字段“项目阶段”：找不到项目阶段“试生产”"
+    )
+    # A county may not extend the list; the office may, like any plan data.
+    refused(
+        client("zhanggong").post("/api/resource/Project Stage", {"name": "试生产"}, format="json"),
+        403,
+        "PermissionError",
+    )
+    ok(client("office").post("/api/resource/Project Stage", {"name": "试生产", "order": 4}, format="json"))
+    doc = create(period="2023-M01", month_investment=100, stage="试生产")
+    assert doc["stage"] == "试生产"
+    # Left empty, a report starts in the default stage; the office may make another one the default.
+    ProjectStage.objects.filter(name="在建").update(is_default=False)
+    ProjectStage.objects.filter(name="前期").update(is_default=True)
+    assert create(period="2023-M02", month_investment=0)["stage"] == "前期"
+    # A stage in use cannot be deleted: the reports would lose it.
+    refused(client("office").delete("/api/resource/Project Stage/试生产"), 417, "LinkExistsError")
+
+
+@pytest.mark.mariadb
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_links_each_reports_stage_text_to_a_stage_record():
+    """Existing reports keep their stage: 在建 links the default record, a value outside the list becomes one."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from apps.innovation_action.services.demo_accounts import create_demo_accounts
+    from apps.innovation_action.services.plan_loader import load_plan
+    from tests.conftest import PLAN_FOLDER
+
+    load_plan(PLAN_FOLDER)
+    create_demo_accounts()
+    first = create(period="2023-M01", month_investment=100)["name"]
+    second = create(period="2023-M02", month_investment=100)["name"]
+    before, after = (
+        ("innovation_action", "0014_remind_deadline_rules"),
+        ("innovation_action", "0015_rhythm_project_stages"),
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate([before])
+    old = executor.loader.project_state([before]).apps.get_model("innovation_action", "ProjectReport")
+    assert old.objects.get(name=first).stage == "在建"  # back to text, as the reports had it
+    old.objects.filter(name=second).update(stage="规划中")  # a value an old site may have stored
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate([after])
+    reports = {r.name: r.stage.name for r in ProjectReport.objects.select_related("stage")}
+    assert reports == {first: "在建", second: "规划中"}
+    from apps.innovation_action.models import ProjectStage
+
+    assert set(ProjectStage.objects.values_list("name", flat=True)) == {
+        "前期",
+        "在建",
+        "竣工",
+        "投产",
+        "停缓建",
+        "规划中",
+    }
+    assert ProjectStage.default().name == "在建"
+    assert {h.stage.name for h in ProjectReport.history.filter(name=first)} == {"在建"}

@@ -308,7 +308,10 @@ def test_rq_cron_enqueues_the_reminders_and_a_worker_sends_them(plan, redis_queu
 # ------------------------------------------------------------------ 催办 by hand
 
 
-def test_the_office_reminds_one_document_or_every_late_one(plan, login):
+@pytest.mark.redis
+def test_the_office_reminds_one_document_or_every_late_one(
+    plan, login, redis_queue, django_capture_on_commit_callbacks
+):
     monthly_rule(5)
     gongxin, zhanggong, education = drafts(3)
     stored_report("市科技局", 3, submitted_at=beijing(2023, 4, 1, 10))  # submitted: never reminded
@@ -331,13 +334,31 @@ def test_the_office_reminds_one_document_or_every_late_one(plan, login):
             "催办：请今天报送",
         )
         assert "已逾期 5 天" in log.message and "催办说明：请今天报送" in log.message
+        # The bell names who pressed 催办, with their name as Frappe's user_info gives it.
+        bell = ok(
+            client("zhanggong").get(
+                "/api/method/frappe.desk.doctype.notification_log.notification_log.get_notification_logs"
+            )
+        )
+        assert bell["notification_logs"][0]["from_user"] == "office"
+        info = bell["user_info"]["office"]
+        assert (info["fullname"], info["image"], info["name"]) == ("赋能办 初审员", None, "office")
         submitted = ProgressReport.objects.get(unit__name="市科技局", period__name="2023-M03")
         refused(
             client("office").post(url, {"doctype": "Progress Report", "name": submitted.name}), 417, "ValidationError"
         )
 
-        # Every late one of March at once: 市教育局 has nobody to remind and is named.
-        answer = ok(client("office").post("/api/method/innovation_action.api.remind_late", {"period": "2023-M03"}))
+        # Every late one of March at once, as a job (RQ's worker) as the office: 市教育局 has nobody to remind.
+        with django_capture_on_commit_callbacks(execute=True):
+            queued = ok(client("office").post("/api/method/innovation_action.api.remind_late", {"period": "2023-M03"}))
+        assert queued == {"job_id": queued["job_id"], "status": "queued"}
+        assert ReminderLog.objects.filter(recipient__username="gongxin").count() == 0  # the worker sends them
+        SimpleWorker([redis_queue], connection=redis_queue.connection).work(burst=True)
+        job = ok(client("office").get("/api/method/lowcode.api.get_job_status", {"job_id": queued["job_id"]}))
+        assert (job["title"], job["status"], job["error"]) == ("催办：2023年3月", "finished", "")
+        assert job["progress"]["done"] == job["progress"]["total"] == 3
+        answer = job["result"]
+        assert ReminderLog.objects.get(recipient__username="gongxin").sender.username == "office"
         assert answer["documents"] == [gongxin.name, zhanggong.name]
         assert answer["skipped"] == [str(education)]
         assert answer["message"] == f"已催办 2 份逾期单据，发出提醒 2 条；1 份没有可催办的填报人员：{education}"
@@ -368,7 +389,11 @@ def test_the_office_reminds_one_document_or_every_late_one(plan, login):
         assert response.status_code == 302
         periods = reverse("admin:innovation_action_assessmentperiod_changelist")
         march = AssessmentPeriod.objects.get(name="2023-M03")
-        assert admin.post(periods, {"action": "remind_late", "_selected_action": [march.pk]}).status_code == 302
+        with django_capture_on_commit_callbacks(execute=True):
+            response = admin.post(periods, {"action": "remind_late", "_selected_action": [march.pk]})
+        assert response.status_code == 302 and response["Location"].startswith("/admin/jobs/")
+        SimpleWorker([redis_queue], connection=redis_queue.connection).work(burst=True)
+        assert "已催办 2 份逾期单据" in admin.get(response["Location"]).content.decode()
     assert ReminderLog.objects.filter(recipient__username="gongxin", sender__username="office").count() == 3
     page = admin.get(reverse("admin:innovation_action_progressreport_change", args=[gongxin.pk])).content.decode()
     assert "提醒记录" in page and "催办" in page

@@ -35,6 +35,7 @@ from apps.innovation_action.doctype.project import admin as _project  # noqa: F4
 from apps.innovation_action.doctype.project_report import (
     admin as _project_report,  # noqa: F401
 )
+from apps.innovation_action.doctype.project_stage import admin as _project_stage  # noqa: F401
 from apps.innovation_action.doctype.score import admin as _score  # noqa: F401
 from apps.innovation_action.doctype.self_assessment import (
     admin as _self_assessment,  # noqa: F401

@@ -24,7 +24,7 @@ from apps.lowcode.doctype.meta import get_meta
 from apps.lowcode.doctype.serialize import doc_to_dict
 from apps.lowcode.document.service import get_document, meta_for
 from apps.lowcode.exceptions import PermissionError, ValidationError
-from apps.lowcode.jobs import progress
+from apps.lowcode.jobs import imports, progress
 from apps.lowcode.permissions import can, scope_queryset
 from apps.lowcode.reminder.service import ensure_may_remind, logs_of
 from apps.lowcode.reminder.service import remind as remind_document
@@ -63,16 +63,6 @@ def period_for(user, name):
     return periods.named(name)
 
 
-def job_answer(job) -> dict:
-    """A long operation's answer: the job to poll (lowcode.api.get_job_status), and its result once it is done.
-
-    Without Redis the job ran inline, so the result (or the error) is there at once, as it always was.
-    """
-    if job.exception is not None:
-        raise job.exception
-    return {"job_id": job.id, "status": job.status, **(job.result or {})}
-
-
 @whitelist("innovation_action.api.open_period", methods=("POST",))
 def open_period(request, period):
     """开启考评：为本方案的各考评对象生成本周期的自评报告（月度周期生成月度调度），已有的不重复生成。
@@ -81,7 +71,7 @@ def open_period(request, period):
     job = progress.start(
         request.user, f"开启考评：{period.title}", periods.open_period_job, request.user.pk, period.name
     )
-    return job_answer(job)
+    return progress.answer(job)
 
 
 @whitelist("innovation_action.api.recompute_scores", methods=("POST",))
@@ -90,7 +80,7 @@ def recompute_scores(request, period):
     在后台执行：返回 job_id，用 lowcode.api.get_job_status 查看进度和结果。"""
     period = period_for(request.user, period)
     job = progress.start(request.user, f"重新计算得分：{period.title}", scoring.recompute_period_job, period.name)
-    return job_answer(job)
+    return progress.answer(job)
 
 
 @whitelist("innovation_action.api.get_ranking", methods=("GET",))
@@ -121,9 +111,15 @@ def import_official_values(request, period, file=None):
     """导入核定数据（multipart：period、file）；任何一行有误则全部不保存，按行号列出问题。"""
     official_data.ensure_can_import(request.user)
     upload = request.FILES.get("file")
-    if upload is None and file not in (None, ""):
-        raise ValidationError("请以 multipart/form-data 上传 .xlsx 文件（字段 file）")
-    return official_data.import_official_values(request.user, period, upload).as_dict()
+    if upload is None:
+        if file not in (None, ""):
+            raise ValidationError("请以 multipart/form-data 上传 .xlsx 文件（字段 file）")
+        return official_data.import_official_values(request.user, period, upload).as_dict()  # its own refusal
+    found = official_data.resolve_period(period)
+    job = imports.start_import(
+        request.user, f"导入核定数据：{found.title}", official_data.import_official_values, (found.name,), upload
+    )
+    return progress.answer(job)
 
 
 @whitelist(
@@ -164,9 +160,15 @@ def import_year_targets(request, indicator, file=None):
     """按年度导入考评目标（multipart：indicator、file）；任何一行有误则全部不保存，按行号列出问题。"""
     assessee_targets.ensure_can_import(request.user)
     upload = request.FILES.get("file")
-    if upload is None and file not in (None, ""):
-        raise ValidationError("请以 multipart/form-data 上传 .xlsx 文件（字段 file）")
-    return assessee_targets.import_year_targets(request.user, indicator, upload).as_dict()
+    if upload is None:
+        if file not in (None, ""):
+            raise ValidationError("请以 multipart/form-data 上传 .xlsx 文件（字段 file）")
+        return assessee_targets.import_year_targets(request.user, indicator, upload).as_dict()  # its own refusal
+    found = assessee_targets.resolve_indicator(indicator)
+    job = imports.start_import(
+        request.user, f"导入年度目标：{found.name}", assessee_targets.import_year_targets, (found.name,), upload
+    )
+    return progress.answer(job)
 
 
 @whitelist(
@@ -318,12 +320,11 @@ def remind(request, doctype, name, note=""):
 
 @whitelist("innovation_action.api.remind_late", methods=("POST",))
 def remind_late(request, period, note=""):
-    """一键催办本周期所有逾期未报送的单据。仅领导小组办公室。"""
+    """一键催办本周期所有逾期未报送的单据。仅领导小组办公室。
+    在后台执行：返回 job_id，用 lowcode.api.get_job_status 查看进度和结果。"""
     ensure_may_remind(request.user)
-    done = reminders.remind_late(request.user, periods.named(period), str(note or ""))
-    return {
-        "documents": done.documents,
-        "reminders": done.reminders,
-        "skipped": done.skipped,
-        "message": done.message,
-    }
+    found = periods.named(period)
+    job = progress.start(
+        request.user, f"催办：{found.title}", reminders.remind_late_job, request.user.pk, found.name, str(note or "")
+    )
+    return progress.answer(job)

@@ -27,7 +27,8 @@ from apps.innovation_action.doctype.progress_report.model import (
     TaskStatus,
 )
 from apps.innovation_action.doctype.project.model import Project
-from apps.innovation_action.doctype.project_report.model import ProjectReport, ProjectStage
+from apps.innovation_action.doctype.project_report.model import ProjectReport
+from apps.innovation_action.doctype.project_stage.model import ProjectStage
 from apps.innovation_action.doctype.score.model import (
     Outcome,
     Score,

@@ -69,6 +69,8 @@ PLAN_DATA = (
     "IntegrityCase",
     # 红黄绿灯设置: the office sets the yellow margin of its plan.
     "LightSetting",
+    # 项目阶段: the office extends the stages a project report may name (前期、在建 …).
+    "ProjectStage",
 )
 # Self-assessments: assessees and the office fill them in; what each may change
 # or delete in which state is the workflow's business (fixtures/defaults/workflows.yaml):

@@ -271,8 +271,8 @@ def investment(user, period: AssessmentPeriod, as_of: date | None = None, months
         )
         row["planned"] += project.planned_investment or Decimal(0)
         row["projects"].append(project.name)
-    for report in reports.select_related("county"):
-        row = by_county[report.county.name]
+    for report in reports.select_related("project__county"):
+        row = by_county[report.project.county.name]  # the project's county now, as its row above
         row["completed"] += report.year_investment or Decimal(0)
         row["reports"].append(report.name)
     rows = []

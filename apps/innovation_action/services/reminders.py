@@ -67,3 +67,13 @@ def remind_late(user, period: AssessmentPeriod, note: str = "", today: date | No
         done.reminders += len(sent)
     publish_progress(len(late), len(late), done.message)
     return done
+
+
+def remind_late_job(user_id: int, period_name: str, note: str = "") -> dict:
+    """催办 of a period's late documents as a background job (as the office user who pressed it): its answer."""
+    from django.contrib.auth import get_user_model
+
+    from apps.innovation_action.services.periods import named
+
+    done = remind_late(get_user_model().objects.get(pk=user_id), named(period_name), note)
+    return {"documents": done.documents, "reminders": done.reminders, "skipped": done.skipped, "message": done.message}

@@ -1,5 +1,5 @@
 """What every site of the app starts with, whatever its jurisdiction: the roles, the task roles (牵头、责任、
-配合), the default workflows (fixtures/defaults/workflows.yaml), the reminder rules (reminders.yaml) and
+配合), the project stages (前期、在建 …), the default workflows (fixtures/defaults/workflows.yaml), the reminder rules (reminders.yaml) and
 the print formats (print_formats/).
 
 Installed on a new site by `manage.py new_site` (the app's ``after_install`` hook, as Frappe's) and by
@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 
 from apps.innovation_action import roles
+from apps.innovation_action.doctype.project_stage.model import DEFAULT_STAGES, ProjectStage
 from apps.innovation_action.doctype.task_role.model import DEFAULT_ROLES, TaskRole
 from apps.lowcode.exceptions import ValidationError
 from apps.lowcode.print_format.loader import PrintFormatDataError, load_print_formats
@@ -48,11 +49,20 @@ def install_task_roles() -> None:
             TaskRole.objects.create(**role)
 
 
+def install_project_stages() -> None:
+    """The default project stages, as the data migration creates them, unless the site has stages already
+    (the office's list is theirs: a stage they deleted is not brought back)."""
+    if not ProjectStage.objects.exists():
+        for stage in DEFAULT_STAGES:
+            ProjectStage.objects.create(**stage)
+
+
 @transaction.atomic
 def install_defaults() -> None:
     # Workflows name roles: make sure they exist first.
     roles.sync()
     install_task_roles()
+    install_project_stages()
     install_workflows(read_rows(Path(settings.DEFAULT_FIXTURES_DIR) / "workflows.yaml"))
     try:
         load_reminder_rules(read_rows(Path(settings.DEFAULT_FIXTURES_DIR) / "reminders.yaml"))

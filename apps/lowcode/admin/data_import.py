@@ -9,6 +9,7 @@ an hour, so it is not uploaded twice.
 """
 
 import secrets
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -21,8 +22,10 @@ from django.urls import path, reverse
 
 from apps.lowcode.data_import import exporter, importer
 from apps.lowcode.data_import.exporter import xlsx_response
+from apps.lowcode.data_import.report import ImportReport
 from apps.lowcode.doctype.meta import get_meta
 from apps.lowcode.exceptions import FrappeError, ValidationError
+from apps.lowcode.jobs import imports, progress
 from apps.lowcode.permissions import can
 from apps.lowcode.xlsx import reader
 
@@ -119,18 +122,35 @@ class DataImportAdminMixin:
             raise PermissionDenied
         meta = get_meta(self.model.doctype)
         report = error = None
-        token = ""
-        all_or_nothing = request.method == "POST" and bool(request.POST.get("all_or_nothing"))
+        token = request.GET.get("token", "")
+        all_or_nothing = bool(request.POST.get("all_or_nothing") or request.GET.get("all_or_nothing"))
         if request.method == "POST":
             dry_run = request.POST.get("action") != "import"
             try:
                 upload, token = self._upload(request)
-                report = importer.import_workbook(
-                    request.user, meta.doctype, upload, dry_run=dry_run, all_or_nothing=all_or_nothing
+                job = imports.start_import(
+                    request.user,
+                    f"{'试导入' if dry_run else '导入'}{meta.label}：{upload.name}",
+                    importer.import_workbook,
+                    (meta.doctype,),
+                    upload,
+                    {"dry_run": dry_run, "all_or_nothing": all_or_nothing},
                 )
-                token = stash(request.user, upload, token) if dry_run else drop(request.user, token)
             except FrappeError as exc:
                 error = exc.message
+            else:
+                if job.status != "failed":  # a dry run keeps the file for the import; an import lets it go
+                    token = stash(request.user, upload, token) if dry_run else drop(request.user, token)
+                if job.status not in ("finished", "failed"):  # a big file: the worker imports it
+                    back = (
+                        self._excel_url("import")
+                        + "?"
+                        + urlencode({"job": job.id, "token": token, "all_or_nothing": "1" if all_or_nothing else ""})
+                    )
+                    return HttpResponseRedirect(f"{reverse('job-progress', args=[job.id])}?{urlencode({'next': back})}")
+                report, error = ImportReport.from_dict(job.result) if job.result else None, job.error or None
+        elif request.GET.get("job"):  # back from the progress page: the job's report
+            report, error = self._job_report(request)
         opts = self.model._meta
         return TemplateResponse(
             request,
@@ -151,6 +171,16 @@ class DataImportAdminMixin:
                 "changelist_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
             },
         )
+
+    def _job_report(self, request):
+        """(report, error) of the import job the page names; its progress page while it still runs."""
+        try:
+            job = progress.status(request.user, request.GET["job"])
+        except FrappeError as exc:
+            return None, exc.message
+        if job["status"] == "finished":
+            return ImportReport.from_dict(job["result"]), None
+        return None, job["error"] or f"导入尚未完成（{job['status_text']}），请稍后刷新本页"
 
     def _upload(self, request):
         """The file just chosen, or the one a dry run kept (its token)."""
@@ -180,6 +210,7 @@ def stash(user, upload, token: str = "") -> str:
     token = token or secrets.token_urlsafe(16)
     upload.seek(0)
     cache.set(stash_key(user, token), {"name": upload.name, "data": upload.read()}, STASH_SECONDS)
+    upload.seek(0)  # for the import that reads it next
     return token
 
 

@@ -10,17 +10,18 @@ which a doctype's own template extends) and the permissions are the same for all
 The business rules stay in the app's services, shared with the API.
 """
 
+from urllib.parse import urlencode
+
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.http import content_disposition_header
 
 from apps.lowcode.admin.data_import import drop, kept_upload, stash
 from apps.lowcode.exceptions import FrappeError
+from apps.lowcode.jobs import imports, progress
 from apps.lowcode.permissions import can
-from apps.lowcode.xlsx.problems import SheetProblemsError
 from apps.lowcode.xlsx.styles import XLSX_CONTENT_TYPE
 
 
@@ -31,9 +32,11 @@ class SheetImportAdminMixin:
 
     # ------------------------------------------------------------ what a doctype says
 
-    def import_sheet(self, request, form, upload):
-        """Import ``upload`` for what the valid form chose; the result the page shows. Raise SheetProblemsError
-        or a FrappeError. A preview runs it too, in a transaction then rolled back."""
+    def sheet_import_call(self, request, form) -> tuple:
+        """(the job's title, the import function, its arguments) for what the valid form chose: the function
+        is called as ``func(user, *args, upload)`` and returns an object with ``as_dict()`` (the result the
+        page shows), or raises SheetProblemsError or a FrappeError. It runs as a job
+        (apps/lowcode/jobs/imports.py); a preview runs it too, in a transaction then rolled back."""
         raise NotImplementedError
 
     def sheet_template(self, request) -> tuple[bytes, str]:
@@ -85,17 +88,25 @@ class SheetImportAdminMixin:
             if form.is_valid():
                 try:
                     upload, token = kept_upload(request)
-                    with transaction.atomic():
-                        result = self.import_sheet(request, form, upload)
-                        if preview:  # nothing of it is saved: the scores recomputed in it neither
-                            transaction.set_rollback(True)
-                    token = stash(request.user, upload, token) if preview else drop(request.user, token)
-                except SheetProblemsError as exc:
-                    problems = exc.problems
+                    title, func, args = self.sheet_import_call(request, form)
+                    # A preview saves nothing: the scores recomputed in it neither.
+                    job = imports.start_import(request.user, title, func, args, upload, rollback=preview)
                 except FrappeError as exc:
                     error = exc.message
+                else:
+                    if job.status != "failed":  # a preview keeps the file for 确认导入; an import lets it go
+                        token = stash(request.user, upload, token) if preview else drop(request.user, token)
+                    if job.status not in ("finished", "failed"):  # a big file: the worker imports it
+                        return self._follow(request, job.id, form, token, preview)
+                    result, problems, error = self._outcome(job.as_dict())
         else:
             form = self.sheet_import_form(initial=self.sheet_import_initial(request))
+            if request.GET.get("job"):  # back from the progress page: the job's outcome
+                preview, token = request.GET.get("preview") == "1", request.GET.get("token", "")
+                try:
+                    result, problems, error = self._outcome(progress.status(request.user, request.GET["job"]))
+                except FrappeError as exc:
+                    error = exc.message
         return TemplateResponse(
             request,
             self.sheet_import_template,
@@ -115,6 +126,27 @@ class SheetImportAdminMixin:
                 **self.sheet_import_context(request, form),
             },
         )
+
+    def _follow(self, request, job_id, form, token, preview):
+        """The job's progress page, whose 返回 comes back here to show the outcome (and 确认导入 after a preview)."""
+        chooser = next(name for name in form.fields if name != "file")
+        back = (
+            self._sheet_url("import")
+            + "?"
+            + urlencode(
+                {"job": job_id, "token": token, "preview": "1" if preview else "", chooser: form[chooser].value()}
+            )
+        )
+        return HttpResponseRedirect(f"{reverse('job-progress', args=[job_id])}?{urlencode({'next': back})}")
+
+    @staticmethod
+    def _outcome(job: dict) -> tuple:
+        """(result, problems, error) of a finished or failed import job, as the page shows them."""
+        if job["status"] == "finished":
+            return job["result"], None, None
+        if job["problems"]:
+            return None, job["problems"], None
+        return None, None, job["error"] or f"导入尚未完成（{job['status_text']}），请稍后刷新本页"
 
     def sheet_template_view(self, request):
         """下载导入模板 of what the request chose."""

@@ -4,6 +4,7 @@ from apps.lowcode.data_import import exporter, importer
 from apps.lowcode.data_import.exporter import xlsx_response
 from apps.lowcode.document.query import parse_json, table_dotted
 from apps.lowcode.exceptions import ValidationError
+from apps.lowcode.jobs import imports, progress
 from apps.lowcode.whitelist import whitelist
 from apps.lowcode.xlsx.styles import XLSX_CONTENT_TYPE
 
@@ -81,17 +82,20 @@ def download_template(request, doctype, export_fields=None, **_):
 
 @whitelist("frappe.core.doctype.data_import.data_import.import_file", methods=("POST",), request_content=IMPORT_BODY)
 def import_file(request, doctype, dry_run=None, all_or_nothing=None, key=None, **_):
-    """导入 Excel（multipart：doctype、file）：默认试导入（dry_run=1，不保存）；返回每行的结果（新建/更新/未变化/错误）及原因。"""
+    """导入 Excel（multipart：doctype、file）：默认试导入（dry_run=1，不保存）；返回每行的结果（新建/更新/未变化/错误）及原因。
+    大文件在后台导入：先返回 job_id（status 为 queued），用 lowcode.api.get_job_status 查看进度，完成后其 result 即每行的结果。"""
     upload = request.FILES.get("file")
     if upload is None:
         raise ValidationError("请以 multipart/form-data 上传 .xlsx 文件（字段 file）")
     key = parse_json(key, "key") if isinstance(key, str) and key.strip().startswith("[") else key
-    report = importer.import_workbook(
+    meta = importer.importable_meta(request.user, _doctype(doctype))  # refused here, before anything is queued
+    dry_run = flag(dry_run, True)
+    job = imports.start_import(
         request.user,
-        _doctype(doctype),
+        f"{'试导入' if dry_run else '导入'}{meta.label}：{upload.name}",
+        importer.import_workbook,
+        (meta.doctype,),
         upload,
-        dry_run=flag(dry_run, True),
-        all_or_nothing=flag(all_or_nothing, False),
-        key=key,
+        {"dry_run": dry_run, "all_or_nothing": flag(all_or_nothing, False), "key": key},
     )
-    return report.as_dict()
+    return progress.answer(job)

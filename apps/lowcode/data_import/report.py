@@ -63,6 +63,7 @@ class ImportReport:
     def as_dict(self) -> dict:
         return {
             "doctype": self.doctype,
+            "label": self.label,
             "dry_run": self.dry_run,
             "all_or_nothing": self.all_or_nothing,
             "saved": self.saved,
@@ -71,3 +72,17 @@ class ImportReport:
             "warnings": self.warnings,
             "rows": [r.as_dict() for r in self.rows],
         }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "ImportReport":
+        """The report again from its answer (a job's result), for the page that shows it."""
+        fields = ("row", "status", "name", "message", "last_row")
+        return cls(
+            data["doctype"],
+            data.get("label", data["doctype"]),
+            dry_run=data["dry_run"],
+            all_or_nothing=data["all_or_nothing"],
+            rows=[RowResult(**{key: row[key] for key in fields if key in row}) for row in data["rows"]],
+            warnings=list(data.get("warnings", [])),
+            saved=data.get("saved", False),
+        )

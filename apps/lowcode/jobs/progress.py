@@ -63,6 +63,7 @@ class Tracked:
     progress: Progress = field(default_factory=Progress)
     result: Any = None
     error: str = ""
+    problems: list[str] = field(default_factory=list)  # a refused sheet's problems by row ("第5行：…")
     creation: str = ""
     # A job run inline: what it raised, for the caller to answer as it would have without a job.
     exception: Exception | None = field(default=None, repr=False, compare=False)
@@ -76,6 +77,7 @@ class Tracked:
             "progress": self.progress.as_dict(),
             "result": self.result,
             "error": self.error,
+            "problems": self.problems,
             "creation": self.creation,
         }
 
@@ -95,8 +97,12 @@ def _meta_of(tracked: Tracked) -> dict:
     }
 
 
-def start(user, title: str, func, *args, queue: str = "default", retries: int = 0, **kwargs) -> Tracked:
+def start(
+    user, title: str, func, *args, queue: str = "default", retries: int = 0, inline: bool = False, **kwargs
+) -> Tracked:
     """Run ``func(*args, **kwargs)`` (a function or its dotted path) as a tracked job; its record at once.
+
+    ``inline`` runs it here and now even on Redis (an import of a small file answers at once).
 
     Its result must be JSON-ready (a dict of plain values): a client reads it from the status. On RQ
     the job is queued when the caller's transaction commits, as :func:`apps.lowcode.jobs.enqueue` does;
@@ -113,7 +119,7 @@ def start(user, title: str, func, *args, queue: str = "default", retries: int = 
         owner=getattr(user, "pk", None),
         creation=timezone.localtime().strftime("%Y-%m-%d %H:%M:%S"),
     )
-    if not jobs.redis_configured():
+    if inline or not jobs.redis_configured():
         _run_inline(tracked, path, args, kwargs)
         return tracked
     from rq import Retry
@@ -144,6 +150,7 @@ def run(path: str, args, kwargs):
     except Exception as exc:
         if job is not None:
             job.meta["lowcode_error"] = failure_text(exc)
+            job.meta["lowcode_problems"] = problems_of(exc)
             job.save_meta()
         raise
     if job is not None:
@@ -162,6 +169,20 @@ def failure_text(exc: Exception) -> str:
     return f"任务执行出错（{type(exc).__name__}），请联系系统管理员查看日志"
 
 
+def problems_of(exc: Exception) -> list[str]:
+    """What a refused sheet lists row by row (SheetProblemsError.problems), for the page to list them."""
+    return [str(problem) for problem in getattr(exc, "problems", None) or []]
+
+
+def answer(job: Tracked) -> dict:
+    """A long operation's answer over the API: the job to poll (lowcode.api.get_job_status), and its result
+    once it is done. A job that ran inline is done: its result is there at once, and its error is raised,
+    answered with its own status code as it always was."""
+    if job.exception is not None:
+        raise job.exception
+    return {"job_id": job.id, "status": job.status, **(job.result or {})}
+
+
 def _run_inline(tracked: Tracked, path: str, args, kwargs) -> None:
     tracked.status = "started"
     _inline.current = tracked
@@ -169,6 +190,7 @@ def _run_inline(tracked: Tracked, path: str, args, kwargs) -> None:
         tracked.result = import_string(path)(*args, **kwargs)
     except Exception as exc:  # noqa: BLE001 - recorded for the status, as RQ records a failed job
         tracked.status, tracked.error, tracked.exception = "failed", failure_text(exc), exc
+        tracked.problems = problems_of(exc)
     else:
         tracked.status = "finished"
         if tracked.progress.total:
@@ -232,6 +254,7 @@ def tracked(job_id: str) -> Tracked | None:
         progress=Progress(progress.get("done", 0), progress.get("total", 0), progress.get("text", "")),
         result=meta.get("lowcode_result"),
         error=meta.get("lowcode_error", ""),
+        problems=meta.get("lowcode_problems") or [],
         creation=meta.get("lowcode_creation", ""),
     )
     if record.status == "failed" and not record.error:

@@ -43,6 +43,7 @@ class InAppChannel(Channel):
             for_user=log.recipient,
             event_key=f"reminder:{log.pk}",
             defaults={
+                "from_user": log.sender,  # who pressed 催办; none for the scheduler's reminders
                 "subject": log.subject,
                 "email_content": log.message,
                 "document_type": log.document_type,

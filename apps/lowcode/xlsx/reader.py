@@ -39,6 +39,16 @@ def open_workbook(upload, max_size: int = MAX_FILE_SIZE):
     ``upload`` is a Django UploadedFile (or any object with ``read`` and
     ``name``). Raises ValidationError (FileTooLargeError for size) in Chinese.
     """
+    data = checked_bytes(upload, max_size)
+    try:
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 - openpyxl raises many kinds on malformed parts
+        raise ValidationError(guard.BROKEN) from None
+
+
+def checked_bytes(upload, max_size: int = MAX_FILE_SIZE) -> bytes:
+    """The uploaded file's content once it passed every check short of parsing it: name, size, kind, and the
+    zip's own guard. Cheap: a request checks a file this way before a job imports it."""
     if upload is None or not hasattr(upload, "read"):
         raise ValidationError("请选择要导入的 Excel 文件（.xlsx）")
     name = str(getattr(upload, "name", "") or "")
@@ -61,10 +71,7 @@ def open_workbook(upload, max_size: int = MAX_FILE_SIZE):
     if not data.startswith(ZIP_SIGNATURE):
         raise ValidationError("文件内容不是 .xlsx 格式的 Excel 工作簿（可能是其他类型的文件改了扩展名）")
     guard.check_upload(data)  # before openpyxl builds anything
-    try:
-        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - openpyxl raises many kinds on malformed parts
-        raise ValidationError(guard.BROKEN) from None
+    return data
 
 
 def iter_rows(sheet, max_columns: int = MAX_COLUMNS):

@@ -89,8 +89,9 @@ class AssesseeTargetAdmin(SheetImportAdminMixin, DocumentAdmin):
 
     # ------------------------------------------------------------ 按年度导入目标 (lowcode/admin/sheet_import.py)
 
-    def import_sheet(self, request, form, upload):
-        return assessee_targets.import_year_targets(request.user, form.cleaned_data["indicator"], upload)
+    def sheet_import_call(self, request, form):
+        indicator = form.cleaned_data["indicator"]
+        return f"导入年度目标：{indicator.name}", assessee_targets.import_year_targets, (indicator.name,)
 
     def sheet_import_initial(self, request):
         chosen = request.GET.get("indicator")

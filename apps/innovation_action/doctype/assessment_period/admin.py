@@ -6,7 +6,6 @@ from apps.innovation_action.doctype.assessment_period.model import AssessmentPer
 from apps.innovation_action.services import periods, reminders, scoring
 from apps.innovation_action.services.deadlines import period_due_date
 from apps.lowcode.admin.base import DocumentAdmin
-from apps.lowcode.exceptions import FrappeError
 from apps.lowcode.jobs import progress
 from apps.lowcode.reminder import service as reminder_service
 
@@ -44,15 +43,15 @@ class AssessmentPeriodAdmin(DocumentAdmin):
     def has_remind_permission(self, request):
         return reminder_service.may_remind(request.user)
 
-    @admin.action(description="催办：本周期逾期未报送的单据", permissions=["remind"])
+    @admin.action(description="催办：本周期逾期未报送的单据", permissions=["remind"])  # checked before queueing
     def remind_late(self, request, queryset):
+        started = []
         for period in queryset.order_by("start_date"):
-            try:
-                done = reminders.remind_late(request.user, period)
-            except FrappeError as exc:
-                self.message_user(request, f"{period}：{exc.message}", messages.ERROR)
-            else:
-                self.message_user(request, f"{period}：{done.message}", messages.SUCCESS)
+            job = progress.start(
+                request.user, f"催办：{period.title}", reminders.remind_late_job, request.user.pk, period.name
+            )
+            started.append(self.finished_or_running(request, period, job))
+        return self.progress_page(request, started)
 
     def has_open_permission(self, request):
         return self.has_change_permission(request)  # the office, who sets up periods

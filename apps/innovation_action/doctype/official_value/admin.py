@@ -84,8 +84,9 @@ class OfficialValueAdmin(SheetImportAdminMixin, DocumentAdmin):
 
     # ------------------------------------------------------------ 导入核定数据 (lowcode/admin/sheet_import.py)
 
-    def import_sheet(self, request, form, upload):
-        return official_data.import_official_values(request.user, form.cleaned_data["period"], upload)
+    def sheet_import_call(self, request, form):
+        period = official_data.resolve_period(form.cleaned_data["period"])
+        return f"导入核定数据：{period.title}", official_data.import_official_values, (period.name,)
 
     def sheet_import_initial(self, request):
         return {"period": default_period(request)}

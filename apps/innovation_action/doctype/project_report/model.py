@@ -7,19 +7,10 @@ from django.db.models import Q
 from apps.innovation_action.doctype.assessment_period.model import AssessmentPeriod, PeriodKind
 from apps.innovation_action.doctype.county.model import County
 from apps.innovation_action.doctype.project.model import Project
+from apps.innovation_action.doctype.project_stage.model import ProjectStage, default_stage
 from apps.lowcode.doctype import Document
 from apps.lowcode.numbers import number_text
 from apps.lowcode.permissions import restrictions
-
-
-class ProjectStage(models.TextChoices):
-    """A project's stage as its county reports it; an administrator relabels them (选项显示文字)."""
-
-    PREPARATION = "前期", "前期"
-    CONSTRUCTION = "在建", "在建"
-    COMPLETED = "竣工", "竣工"
-    IN_OPERATION = "投产", "投产"
-    SUSPENDED = "停缓建", "停缓建"
 
 
 class ProjectReport(Document):
@@ -47,7 +38,15 @@ class ProjectReport(Document):
     planned_investment = models.DecimalField(
         "年度投资计划（万元）", max_digits=14, decimal_places=2, editable=False, default=Decimal(0)
     )
-    stage = models.CharField("项目阶段", max_length=10, choices=ProjectStage.choices, default=ProjectStage.CONSTRUCTION)
+    stage = models.ForeignKey(
+        ProjectStage,
+        verbose_name="项目阶段",
+        on_delete=models.PROTECT,
+        related_name="reports",
+        default=default_stage,
+        blank=True,  # left empty: the default stage (clean); the office keeps the list in 项目阶段
+        help_text="留空则为默认阶段；阶段列表由领导小组办公室在“项目阶段”中维护",
+    )
     month_investment = models.DecimalField("本月完成投资（万元）", max_digits=14, decimal_places=2, default=Decimal(0))
     year_investment = models.DecimalField(
         "本年累计完成投资（万元）",
@@ -97,6 +96,10 @@ class ProjectReport(Document):
 
     def clean(self):
         super().clean()
+        if self.stage_id is None:
+            self.stage = ProjectStage.default()
+            if self.stage is None:
+                raise ValidationError({"stage": "尚未设置项目阶段，请先在“项目阶段”中添加"})
         if not (self.period_id and self.project_id):
             return  # the required-field check names what is missing
         period, project = self.period, self.project
