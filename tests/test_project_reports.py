@@ -286,7 +286,7 @@ def test_the_migration_links_each_reports_stage_text_to_a_stage_record():
     second = create(period="2023-M02", month_investment=100)["name"]
     before, after = (
         ("innovation_action", "0014_remind_deadline_rules"),
-        ("innovation_action", "0015_rhythm_project_stages"),
+        ("innovation_action", "0015_project_stages"),
     )
     executor = MigrationExecutor(connection)
     executor.migrate([before])
