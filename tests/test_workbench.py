@@ -79,13 +79,13 @@ def test_the_county_user_sees_the_shell_and_the_returned_report_first_in_todo(wo
     message.first.wait_for()
     check_page(page, "todo-bell")
     message.first.click()
-    page.wait_for_url(f"**/app/self-assessment/{name}")
+    page.wait_for_url(f"**/app/self-assessment/{quote(name)}")
     page.wait_for_load_state("networkidle")
     assert page.get_by_test_id("unread-count").count() == 0
     check_page(page)
 
     # Logging out through the user menu leads to the login page.
-    page.get_by_role("button", name="账号菜单").click()
+    page.get_by_test_id("user-menu").click()
     page.get_by_role("menuitem", name="退出登录").click()
     page.wait_for_url("**/app/login")
     check_page(page, "logged-out")

@@ -147,8 +147,8 @@ def overflow(page) -> list[str]:
                 if (box.width === 0 || box.height === 0) continue;
                 const style = getComputedStyle(el);
                 if (style.visibility === 'hidden' || style.display === 'none') continue;
-                // Screen-reader-only text (Tailwind's sr-only) is clipped to one pixel.
-                if (style.position === 'absolute' && box.width <= 1 && box.height <= 1) continue;
+                // Screen-reader-only text (sr-only) and a dialog's focus guards are one pixel: nothing to see.
+                if (box.width <= 1 && box.height <= 1) continue;
                 if (box.width > width + 1 || box.right > width + 1 || box.left < -1) {
                     const text = (el.innerText || '').trim().slice(0, 30);
                     const where = `${Math.round(box.left)}–${Math.round(box.right)}px`;

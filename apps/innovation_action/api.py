@@ -343,3 +343,9 @@ def get_workbench_session(request):
 def get_todo(request):
     """待办：我现在可以办理的单据，被退回的在前（附退回人、时间和原因），其余按报送截止日期，附剩余时间和可执行的操作。"""
     return workbench.todo(request.user)
+
+
+@whitelist("innovation_action.api.get_self_assessment_page", methods=("GET",))
+def get_self_assessment_page(request, name):
+    """自评报告页面的指标信息：每行的序号、考核指标、类别、分值、计分标准、计分方法、目标值，以及报送截止日期与剩余时间。"""
+    return workbench.self_assessment_page(request.user, name)

@@ -4,6 +4,8 @@ from django.utils import timezone
 
 from apps.innovation_action import roles
 from apps.innovation_action.services.deadlines import deadline_of
+from apps.lowcode.document.service import get_document, meta_for
+from apps.lowcode.scoring.rules import Method
 from apps.lowcode.website.site import site_name
 from apps.lowcode.workflow import engine
 from apps.lowcode.workflow.model import Workflow, WorkflowLog
@@ -94,3 +96,35 @@ def todo(user) -> list[dict]:
         return (item["returned"] is None, due is None, due or "", item["modified"])
 
     return sorted(items, key=key)
+
+
+def self_assessment_page(user, name: str) -> dict:
+    """What the self-assessment page shows beside the document (read through the resource route): per line
+    its indicator (number, title, category, points, scoring standard and method, target, whether the score
+    is typed or computed), the report's deadline, and the full names of the people in its timeline. Only for a report the user may read."""
+    doc = get_document(user, meta_for("SelfAssessment"), name)
+    lines = doc.lines.select_related("indicator__group").order_by("idx")
+    people = {
+        log.user.get_username(): log.user.get_full_name() or log.user.get_username()
+        for log in engine.history(doc)
+        if log.user
+    }
+    return {
+        "people": people,
+        "name": doc.name,
+        "title": doc.get_title(),
+        "deadline": deadline_of(doc).as_dict(),
+        "indicators": {
+            line.name: {
+                "number": line.indicator.number,
+                "title": line.indicator.title,
+                "group": line.indicator.group.title,
+                "points": float(line.indicator.weight),
+                "scoring_standard": line.indicator.scoring_standard,
+                "method": line.indicator.get_scoring_method_display(),
+                "manual": line.indicator.scoring_method == Method.MANUAL,
+                "target": float(line.indicator.target) if line.indicator.target is not None else None,
+            }
+            for line in lines
+        },
+    }

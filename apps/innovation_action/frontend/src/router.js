@@ -12,7 +12,12 @@ const routes = [
   { path: '/', name: 'home', redirect: () => homePath() },
   { path: '/todo', name: 'todo', component: () => import('./pages/TodoPage.vue'), meta: { title: '待办' } },
   { path: '/self-assessment', name: 'self-assessments', component: placeholder, meta: { title: '自评报告' } },
-  { path: '/self-assessment/:name', name: 'self-assessment', component: placeholder, meta: { title: '自评报告' } },
+  {
+    path: '/self-assessment/:name',
+    name: 'self-assessment',
+    component: () => import('./pages/SelfAssessmentPage.vue'),
+    meta: { title: '自评报告' },
+  },
   { path: '/monthly', name: 'monthly', component: placeholder, meta: { title: '月度调度' } },
   { path: '/monthly/:name', name: 'monthly-report', component: placeholder, meta: { title: '月度调度' } },
   { path: '/dashboard', name: 'dashboard', component: placeholder, meta: { title: '仪表盘' } },
