@@ -24,11 +24,17 @@ RUN_PACKAGES := default-libmysqlclient-dev pkg-config gcc mariadb-client fonts-a
 # runs the real Frappe client library (frappe-js-sdk) against the server.
 TEST_PACKAGES := chromium poppler-utils mariadb-server-core redis-server
 
-.PHONY: run test bench bench-http bench-load bench-national lock setup site clean
+# The workbench (/app/): a Vue app built with Vite from its sources; rebuilt only when they or the lock change.
+FRONTEND := apps/innovation_action/frontend
+FRONTEND_BUILT := apps/innovation_action/static/workbench/.built
+FRONTEND_SOURCES := $(shell find $(FRONTEND)/src -type f 2>/dev/null) $(wildcard $(FRONTEND)/*.js $(FRONTEND)/*.html)
 
-run: setup
+.PHONY: run test bench bench-http bench-load bench-national lock setup site clean frontend
+
+run: setup frontend
 	@$(PY) manage.py setup_roles --demo
 	@echo "系统已就绪：http://$(HOST):$(PORT)/admin/"
+	@echo "工作台：http://$(HOST):$(PORT)/app/"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 setup: $(VENV)/.installed
@@ -42,8 +48,20 @@ site: $(VENV)/.installed
 	@test -n "$(NAME)" || { echo "用法：make site NAME=district [DB=mariadb|sqlite] ADMIN_PASSWORD=…" >&2; exit 2; }
 	$(PY) manage.py new_site $(NAME) $(if $(DB),--db-type $(DB))
 
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test frontend
 	bash scripts/run_tests.sh
+
+frontend: $(FRONTEND_BUILT)
+
+# npm ci only when the lock changed (node_modules/.installed); the build writes the stamp last.
+$(FRONTEND)/node_modules/.installed: $(FRONTEND)/package-lock.json
+	command -v npm >/dev/null || bash scripts/ensure_system_packages.sh nodejs npm
+	cd $(FRONTEND) && npm ci --no-audit --no-fund --silent
+	touch $@
+
+$(FRONTEND_BUILT): $(FRONTEND)/node_modules/.installed $(FRONTEND)/package.json $(FRONTEND_SOURCES)
+	cd $(FRONTEND) && npm run build --silent
+	touch $@
 
 # Exactly the locked versions (pip refuses a file whose hash differs, or a package missing from the
 # lock), then the project itself without resolving anything again.
@@ -98,4 +116,4 @@ bench-national: $(VENV)/.installed
 	$(PY) bench/national.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) staticfiles sites/default/db.sqlite3
+	rm -rf $(VENV) staticfiles sites/default/db.sqlite3 $(FRONTEND)/node_modules apps/innovation_action/static/workbench

@@ -103,6 +103,14 @@ MEDIA_ROOT = SITE_DIR / "files"
 # Without collected static files (a development checkout, the tests), WhiteNoise serves the
 # apps' own static folders, so pages are styled with DEBUG off too.
 WHITENOISE_USE_FINDERS = not STATIC_ROOT.exists()
+
+
+def _immutable_file(path: str, url: str) -> bool:
+    """The workbench's built assets carry a content hash in their names (Vite): cached for a year."""
+    return url.startswith(f"/{STATIC_URL}workbench/assets/")
+
+
+WHITENOISE_IMMUTABLE_FILE_TEST = _immutable_file
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # No manifest: pages render even before collectstatic (tests, first start).

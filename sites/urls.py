@@ -37,6 +37,9 @@ urlpatterns = [
     path("admin/config/", include("apps.lowcode.fixtures.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("apps.lowcode.api.urls")),
+    # The workbench (a single-page app): /app/ and every /app/… answer the same page.
+    path("app/", include("apps.innovation_action.workbench.urls")),
+    path("app", RedirectView.as_view(url="/app/", permanent=False)),
     re_path(r"^api$", not_found),
     path("private/files/<path:path>", PrivateFileView.as_view(), name="private-file"),
 ]

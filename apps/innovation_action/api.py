@@ -18,6 +18,7 @@ from apps.innovation_action.services import (
     reminders,
     scoring,
     status_lights,
+    workbench,
 )
 from apps.innovation_action.services.deadlines import deadline_of
 from apps.lowcode.doctype.meta import get_meta
@@ -328,3 +329,24 @@ def remind_late(request, period, note=""):
         request.user, f"催办：{found.title}", reminders.remind_late_job, request.user.pk, found.name, str(note or "")
     )
     return progress.answer(job)
+
+
+# ------------------------------------------------------------------ the workbench (/app/)
+
+
+@whitelist("innovation_action.api.get_workbench_session", methods=("GET",))
+def get_workbench_session(request):
+    """工作台的当前用户：用户名、姓名、角色（county_user、unit_liaison、office、leading_group、administrator）与站点名称。"""
+    return workbench.session_info(request.user)
+
+
+@whitelist("innovation_action.api.get_todo", methods=("GET",))
+def get_todo(request):
+    """待办：我现在可以办理的单据，被退回的在前（附退回人、时间和原因），其余按报送截止日期，附剩余时间和可执行的操作。"""
+    return workbench.todo(request.user)
+
+
+@whitelist("innovation_action.api.get_self_assessment_page", methods=("GET",))
+def get_self_assessment_page(request, name):
+    """自评报告页面的指标信息：每行的序号、考核指标、类别、分值、计分标准、计分方法、目标值，以及报送截止日期与剩余时间。"""
+    return workbench.self_assessment_page(request.user, name)

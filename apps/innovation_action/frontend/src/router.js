@@ -1,0 +1,52 @@
+// Routes of the workbench, under /app/ (Django answers every /app/… with the same page).
+// A page: a component in pages/, a route here (lazy import: each page is its own chunk, so the
+// first page stays within its JavaScript budget), and a nav entry in nav.js if it belongs in the menu.
+import { createRouter, createWebHistory } from 'vue-router'
+import { homePath } from './nav'
+import { loadSession, session } from './session'
+
+const placeholder = () => import('./pages/PlaceholderPage.vue')
+
+const routes = [
+  { path: '/login', name: 'login', component: () => import('./pages/LoginPage.vue'), meta: { public: true } },
+  { path: '/', name: 'home', redirect: () => homePath() },
+  { path: '/todo', name: 'todo', component: () => import('./pages/TodoPage.vue'), meta: { title: '待办' } },
+  { path: '/self-assessment', name: 'self-assessments', component: placeholder, meta: { title: '自评报告' } },
+  {
+    path: '/self-assessment/:name',
+    name: 'self-assessment',
+    component: () => import('./pages/SelfAssessmentPage.vue'),
+    meta: { title: '自评报告' },
+  },
+  { path: '/monthly', name: 'monthly', component: placeholder, meta: { title: '月度调度' } },
+  { path: '/monthly/:name', name: 'monthly-report', component: placeholder, meta: { title: '月度调度' } },
+  { path: '/dashboard', name: 'dashboard', component: placeholder, meta: { title: '仪表盘' } },
+  { path: '/review', name: 'review', component: placeholder, meta: { title: '审核' } },
+  { path: '/approval', name: 'approval', component: placeholder, meta: { title: '审定' } },
+  { path: '/ranking', name: 'ranking', component: placeholder, meta: { title: '排名' } },
+  { path: '/notifications', name: 'notifications', component: placeholder, meta: { title: '消息' } },
+  {
+    path: '/:pathMatch(.*)*',
+    name: 'not-found',
+    component: () => import('./pages/NotFoundPage.vue'),
+    meta: { title: '页面不存在' },
+  },
+]
+
+export const router = createRouter({ history: createWebHistory('/app/'), routes })
+
+router.beforeEach(async (to) => {
+  if (to.meta.public) {
+    return session.loggedIn && to.name === 'login' ? { path: '/' } : true
+  }
+  if (!session.loggedIn) {
+    return { name: 'login', query: { next: to.fullPath } }
+  }
+  await loadSession()
+  return true
+})
+
+router.afterEach((to) => {
+  const title = to.meta.title
+  document.title = [title, session.siteName || '工作台'].filter(Boolean).join(' - ')
+})
