@@ -79,7 +79,7 @@ def test_the_county_user_sees_the_shell_and_the_returned_report_first_in_todo(wo
     message.first.wait_for()
     check_page(page, "todo-bell")
     message.first.click()
-    page.wait_for_url(f"**/app/self-assessment/{quote(name)}")
+    page.wait_for_url(f"**/app/self-assessment/{quote(name)}")  # the address is percent-encoded
     page.wait_for_load_state("networkidle")
     assert page.get_by_test_id("unread-count").count() == 0
     check_page(page)

@@ -8,8 +8,9 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 
 from apps.innovation_action import roles
-from apps.innovation_action.models import ActionPlan, AssessmentPeriod, Project
+from apps.innovation_action.models import ActionPlan, AssessmentPeriod, Project, Score
 from apps.innovation_action.services import (
+    approval,
     assessee_targets,
     dashboard,
     new_year,
@@ -19,6 +20,7 @@ from apps.innovation_action.services import (
     scoring,
     status_lights,
     workbench,
+    worklist,
 )
 from apps.innovation_action.services.deadlines import deadline_of
 from apps.lowcode.doctype.meta import get_meta
@@ -26,7 +28,7 @@ from apps.lowcode.doctype.serialize import doc_to_dict
 from apps.lowcode.document.service import get_document, meta_for
 from apps.lowcode.exceptions import PermissionError, ValidationError
 from apps.lowcode.jobs import imports, progress
-from apps.lowcode.permissions import can, scope_queryset
+from apps.lowcode.permissions import can, ensure_can, scope_queryset
 from apps.lowcode.reminder.service import ensure_may_remind, logs_of
 from apps.lowcode.reminder.service import remind as remind_document
 from apps.lowcode.whitelist import whitelist
@@ -350,3 +352,36 @@ def get_todo(request):
 def get_self_assessment_page(request, name):
     """自评报告页面的指标信息：每行的序号、考核指标、类别、分值、计分标准、计分方法、目标值，以及报送截止日期与剩余时间。"""
     return workbench.self_assessment_page(request.user, name)
+
+
+@whitelist("innovation_action.api.get_done", methods=("GET",))
+def get_done(request):
+    """已办：我办理过的单据（提交、初审、审定、退回……），最近办理的在前，附我的操作、意见和单据现在的状态。"""
+    return worklist.done(request.user)
+
+
+@whitelist("innovation_action.api.get_finished", methods=("GET",))
+def get_finished(request):
+    """办结：我可以查看的、已走完流程的单据（已审定、已审核），最近的在前。"""
+    return worklist.finished(request.user)
+
+
+@whitelist("innovation_action.api.search_documents", methods=("GET",))
+def search_documents(request, text=""):
+    """按名称查找我可以查看的单据（自评报告、月度调度、项目月报），多个词以空格分隔，须全部包含。"""
+    return worklist.search(request.user, text)
+
+
+@whitelist("innovation_action.api.get_approval_queue", methods=("GET",))
+def get_approval_queue(request):
+    """待审定：我现在可以审定的自评报告，附自评与初审总分、初审调整了哪些指标及调整分值、加分核定和办公室意见。"""
+    return approval.approval_queue(request.user)
+
+
+@whitelist("innovation_action.api.get_ranking_periods", methods=("GET",))
+def get_ranking_periods(request):
+    """有审定得分的考评周期（最近的在前），供排名页选择：[{name, title}]。"""
+    from apps.innovation_action.services.ranking_report import periods_with_scores
+
+    ensure_can(request.user, "read", Score)
+    return [{"name": period.name, "title": period.title} for period in periods_with_scores()]

@@ -14,6 +14,7 @@ export const NAV = [
   { label: '审核', to: '/review', icon: 'clipboard-check', roles: OFFICE },
   { label: '审定', to: '/approval', icon: 'stamp', roles: LEADER },
   { label: '排名', to: '/ranking', icon: 'trophy', roles: [...OFFICE, ...LEADER] },
+  { label: '待办', to: '/todo', icon: 'inbox', roles: [...OFFICE, ...LEADER] },
 ]
 
 export function navItems() {

@@ -9,7 +9,8 @@ const placeholder = () => import('./pages/PlaceholderPage.vue')
 
 const routes = [
   { path: '/login', name: 'login', component: () => import('./pages/LoginPage.vue'), meta: { public: true } },
-  { path: '/', name: 'home', redirect: () => homePath() },
+  // Not a `redirect`: redirects are resolved before the guards below load the session (and its roles).
+  { path: '/', name: 'home', component: placeholder, beforeEnter: () => homePath() },
   { path: '/todo', name: 'todo', component: () => import('./pages/TodoPage.vue'), meta: { title: '待办' } },
   { path: '/self-assessment', name: 'self-assessments', component: placeholder, meta: { title: '自评报告' } },
   {
@@ -22,9 +23,9 @@ const routes = [
   { path: '/monthly/:name', name: 'monthly-report', component: placeholder, meta: { title: '月度调度' } },
   { path: '/dashboard', name: 'dashboard', component: placeholder, meta: { title: '仪表盘' } },
   { path: '/review', name: 'review', component: placeholder, meta: { title: '审核' } },
-  { path: '/approval', name: 'approval', component: placeholder, meta: { title: '审定' } },
-  { path: '/ranking', name: 'ranking', component: placeholder, meta: { title: '排名' } },
-  { path: '/notifications', name: 'notifications', component: placeholder, meta: { title: '消息' } },
+  { path: '/approval', name: 'approval', component: () => import('./pages/ApprovalPage.vue'), meta: { title: '审定' } },
+  { path: '/ranking', name: 'ranking', component: () => import('./pages/RankingPage.vue'), meta: { title: '排名' } },
+  { path: '/notifications', name: 'notifications', component: () => import('./pages/NotificationsPage.vue'), meta: { title: '消息' } },
   {
     path: '/:pathMatch(.*)*',
     name: 'not-found',
