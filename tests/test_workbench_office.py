@@ -1,6 +1,7 @@
 """The office's workbench pages in a real browser: the dashboard with its click-through records and 催办,
 and the review (queue, 自评 beside 初审, return with a reason, pass, bulk pass), at a desktop and a phone width."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -76,9 +77,10 @@ def test_the_dashboard_clicks_through_to_records_and_reminds_a_late_unit(workben
     page.get_by_test_id("submission-row").first.wait_for()
     check_page(page, "dashboard")
 
-    # 章贡区's row: its draft is counted and listed, and can be reminded.
+    # 章贡区's row: its report (a draft, or returned if it has been back before) is counted and listed,
+    # and can be reminded.
     row = page.get_by_test_id("submission-row").filter(has_text="章贡区").first
-    row.get_by_test_id("count-link").filter(has_text="草稿").first.click()
+    row.get_by_test_id("count-link").filter(has_text=re.compile("草稿|退回")).first.click()
     page.get_by_test_id("record").first.wait_for()
     assert draft in page.get_by_test_id("records-group").first.inner_text()
     check_page(page, "records")
