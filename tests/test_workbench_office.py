@@ -3,6 +3,7 @@ and the review (queue, 自评 beside 初审, return with a reason, pass, bulk pa
 
 import re
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -33,12 +34,20 @@ def test_the_office_reviews_a_report_line_by_line_and_passes_or_returns_it(workb
     page.get_by_test_id("review-item").first.get_by_role("link").click()
     page.get_by_test_id("review-line").first.wait_for()
     check_page(page, "review-doc")
+    assert "科技强省战略及创新能力建设" in page.get_by_test_id("review-line").first.inner_text()
     if size == DESKTOP:
+        # The office changes line 1's score, with its reason, and saves: kept, and the total follows.
+        page.get_by_test_id("score-1").fill("1.5")
+        page.get_by_test_id("comment-1").fill("佐证材料只覆盖半年，酌减")
+        page.get_by_test_id("save-review").click()
+        page.get_by_text("已保存，初审总分").wait_for()
+        line = SelfAssessment.objects.get(name=name).lines.get(idx=1)
+        assert (line.reviewed_score, line.review_comment) == (Decimal("1.5"), "佐证材料只覆盖半年，酌减")
         page.get_by_test_id("pass").click()
         check_page(page, "review-pass-confirm")
         page.get_by_test_id("confirm-ok").click()
-        page.get_by_test_id("review-outcome").wait_for()
-        assert "已报领导小组审定" in page.get_by_test_id("review-outcome").inner_text()
+        page.get_by_test_id("review-outcome").filter(has_text="已初审通过").wait_for()
+        assert "初审总分 27.5 分，已报领导小组审定" in page.get_by_test_id("review-outcome").inner_text()
         assert SelfAssessment.objects.get(name=name).workflow_state == "待审定"
     else:
         page.get_by_test_id("return").click()
