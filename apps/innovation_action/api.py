@@ -19,6 +19,7 @@ from apps.innovation_action.services import (
     scoring,
     status_lights,
     workbench,
+    workbench_monthly,
 )
 from apps.innovation_action.services.deadlines import deadline_of
 from apps.lowcode.doctype.meta import get_meta
@@ -343,3 +344,15 @@ def get_workbench_session(request):
 def get_todo(request):
     """待办：我现在可以办理的单据，被退回的在前（附退回人、时间和原因），其余按报送截止日期，附剩余时间和可执行的操作。"""
     return workbench.todo(request.user)
+
+
+@whitelist("innovation_action.api.get_monthly_reports", methods=("GET",))
+def get_monthly_reports(request):
+    """我的月度调度：我报送的单位在方案内已开始的各月份，附报告状态、报送截止日期和剩余时间（未填报的月份也列出）。"""
+    return workbench_monthly.overview(request.user)
+
+
+@whitelist("innovation_action.api.get_monthly_report", methods=("GET",))
+def get_monthly_report(request, name):
+    """一份月度调度：单据、各任务的序号与名称、截止情况、退回原因、我可执行的操作。"""
+    return workbench_monthly.report(request.user, name)
