@@ -32,9 +32,10 @@ JS_BUDGET = 300 * 1024
 PHONE = (390, 844)
 DESKTOP = (1440, 900)
 
-# Latin words a user may read: names of formats and products. Period names (2023-Q1, 2023-Y) and other
+# Latin words a user may read: names of formats and products, and industry terms the plan's own text uses
+# (任务要求 of 附件1 names PCB and LED industries). Period names (2023-Q1, 2023-Y) and other
 # codes with digits are not words and are removed before looking.
-ALLOWED_WORDS = {"PDF", "Excel", "Word", "WPS", "ID", "API"}
+ALLOWED_WORDS = {"PDF", "Excel", "Word", "WPS", "ID", "API", "PCB", "LED"}
 CODE = re.compile(r"[A-Za-z0-9_.:/-]*\d[A-Za-z0-9_.:/-]*")
 WORD = re.compile(r"[A-Za-z]{2,}")
 
@@ -147,8 +148,9 @@ def overflow(page) -> list[str]:
                 if (box.width === 0 || box.height === 0) continue;
                 const style = getComputedStyle(el);
                 if (style.visibility === 'hidden' || style.display === 'none') continue;
-                // Screen-reader-only text (Tailwind's sr-only) is clipped to one pixel.
-                if (style.position === 'absolute' && box.width <= 1 && box.height <= 1) continue;
+                // Screen-reader-only text (Tailwind's sr-only, the toasts' live region) is clipped to one pixel.
+                const placed = style.position === 'absolute' || style.position === 'fixed';
+                if (placed && box.width <= 1 && box.height <= 1) continue;
                 if (box.width > width + 1 || box.right > width + 1 || box.left < -1) {
                     const text = (el.innerText || '').trim().slice(0, 30);
                     const where = `${Math.round(box.left)}–${Math.round(box.right)}px`;

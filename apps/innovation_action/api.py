@@ -20,6 +20,7 @@ from apps.innovation_action.services import (
     status_lights,
     workbench,
     workbench_monthly,
+    workbench_projects,
 )
 from apps.innovation_action.services.deadlines import deadline_of
 from apps.lowcode.doctype.meta import get_meta
@@ -356,3 +357,15 @@ def get_monthly_reports(request):
 def get_monthly_report(request, name):
     """一份月度调度：单据、各任务的序号与名称、截止情况、退回原因、我可执行的操作。"""
     return workbench_monthly.report(request.user, name)
+
+
+@whitelist("innovation_action.api.get_project_reports", methods=("GET",))
+def get_project_reports(request, period=None):
+    """项目月报：我能看到的重点项目在某月（默认最近一个已开始的月份）的月报情况，未填报的附上月可沿用的内容。"""
+    return workbench_projects.overview(request.user, period or None)
+
+
+@whitelist("innovation_action.api.get_project_report", methods=("GET",))
+def get_project_report(request, name):
+    """一份项目月报：单据、年度计划、上月累计、序时进度与黄灯幅度、当前的灯、截止情况、退回原因、可执行的操作。"""
+    return workbench_projects.report(request.user, name)

@@ -17,7 +17,7 @@ from apps.lowcode.workflow.model import WorkflowLog
 DOCTYPE = "Progress Report"
 
 
-def _missing_deadline(due, today) -> dict:
+def missing_deadline(due, today) -> dict:
     """The deadline of a month not reported yet (no document to ask)."""
     if due is None:
         return Deadline(None, None, "未设截止日期", False).as_dict()
@@ -60,18 +60,18 @@ def overview(user) -> dict:
                     "returned": bool(report and report.docstatus == 0 and report.submitted_at),
                     "deadline": deadline_of(report, today).as_dict()
                     if report
-                    else _missing_deadline(deadlines[month.pk], today),
+                    else missing_deadline(deadlines[month.pk], today),
                 }
             )
     return {"units": [u.name for u in units], "months": rows}
 
 
 def returned_reason(doc) -> dict | None:
-    """Who sent the report back, when and why, while it waits to be reported again."""
+    """Who sent a report back, when and why, while it waits to be reported again."""
     if doc.docstatus != 0 or doc.submitted_at is None:
         return None
     move = (
-        WorkflowLog.objects.filter(reference_doctype=DOCTYPE, reference_name=doc.name, moved=True)
+        WorkflowLog.objects.filter(reference_doctype=type(doc).doctype, reference_name=doc.name, moved=True)
         .select_related("user")
         .order_by("-id")
         .first()

@@ -19,6 +19,12 @@ const routes = [
     name: 'monthly-report',
     component: () => import('./pages/MonthlyReportPage.vue'),
     meta: { title: '月度调度' } },
+  {
+    path: '/monthly/project/:name',
+    name: 'project-report',
+    component: () => import('./pages/ProjectReportPage.vue'),
+    meta: { title: '项目月报' },
+  },
   { path: '/dashboard', name: 'dashboard', component: placeholder, meta: { title: '仪表盘' } },
   { path: '/review', name: 'review', component: placeholder, meta: { title: '审核' } },
   { path: '/approval', name: 'approval', component: placeholder, meta: { title: '审定' } },
