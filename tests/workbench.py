@@ -32,9 +32,10 @@ JS_BUDGET = 300 * 1024
 PHONE = (390, 844)
 DESKTOP = (1440, 900)
 
-# Latin words a user may read: names of formats and products. Period names (2023-Q1, 2023-Y) and other
+# Latin words a user may read: names of formats and products, and industry terms the plan's own text uses
+# (任务要求 of 附件1 names PCB and LED industries). Period names (2023-Q1, 2023-Y) and other
 # codes with digits are not words and are removed before looking.
-ALLOWED_WORDS = {"PDF", "Excel", "Word", "WPS", "ID", "API"}
+ALLOWED_WORDS = {"PDF", "Excel", "Word", "WPS", "ID", "API", "PCB", "LED"}
 CODE = re.compile(r"[A-Za-z0-9_.:/-]*\d[A-Za-z0-9_.:/-]*")
 WORD = re.compile(r"[A-Za-z]{2,}")
 

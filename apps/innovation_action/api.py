@@ -21,6 +21,8 @@ from apps.innovation_action.services import (
     status_lights,
     workbench,
     worklist,
+    workbench_monthly,
+    workbench_projects,
 )
 from apps.innovation_action.services.deadlines import deadline_of
 from apps.lowcode.doctype.meta import get_meta
@@ -385,3 +387,27 @@ def get_ranking_periods(request):
 
     ensure_can(request.user, "read", Score)
     return [{"name": period.name, "title": period.title} for period in periods_with_scores()]
+
+
+@whitelist("innovation_action.api.get_monthly_reports", methods=("GET",))
+def get_monthly_reports(request):
+    """我的月度调度：我报送的单位在方案内已开始的各月份，附报告状态、报送截止日期和剩余时间（未填报的月份也列出）。"""
+    return workbench_monthly.overview(request.user)
+
+
+@whitelist("innovation_action.api.get_monthly_report", methods=("GET",))
+def get_monthly_report(request, name):
+    """一份月度调度：单据、各任务的序号与名称、截止情况、退回原因、我可执行的操作。"""
+    return workbench_monthly.report(request.user, name)
+
+
+@whitelist("innovation_action.api.get_project_reports", methods=("GET",))
+def get_project_reports(request, period=None):
+    """项目月报：我能看到的重点项目在某月（默认最近一个已开始的月份）的月报情况，未填报的附上月可沿用的内容。"""
+    return workbench_projects.overview(request.user, period or None)
+
+
+@whitelist("innovation_action.api.get_project_report", methods=("GET",))
+def get_project_report(request, name):
+    """一份项目月报：单据、年度计划、上月累计、序时进度与黄灯幅度、当前的灯、截止情况、退回原因、可执行的操作。"""
+    return workbench_projects.report(request.user, name)

@@ -2,6 +2,7 @@
 const PAGES = {
   SelfAssessment: 'self-assessment',
   'Progress Report': 'monthly-report',
+  'Project Report': 'project-report',
 }
 
 export function docRoute(doctype, name) {
