@@ -20,9 +20,9 @@ from apps.innovation_action.services import (
     scoring,
     status_lights,
     workbench,
-    worklist,
     workbench_monthly,
     workbench_projects,
+    worklist,
 )
 from apps.innovation_action.services.deadlines import deadline_of
 from apps.lowcode.doctype.meta import get_meta
