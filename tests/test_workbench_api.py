@@ -51,3 +51,16 @@ def test_the_county_withdraws_a_submitted_report_until_the_office_acts(db):
     assert act("office", name, "初审通过").status_code == 200
     assert "撤回" not in actions("zhanggong", name)
     assert act("zhanggong", name, "撤回").status_code >= 400
+
+
+def test_todo_lists_a_returned_project_report_with_its_deadline(db):
+    from tests.test_project_reports import act as report_act
+    from tests.test_project_reports import create as create_project_report
+
+    AssessmentPeriod.objects.filter(name="2023-M03").update(deadline="2099-04-10")
+    name = create_project_report(period="2023-M03", month_investment=2600, stage="在建")["name"]
+    ok(report_act("zhanggong", name, "提交"))
+    ok(report_act("office", name, "退回修改", "请补充现场照片说明"))
+    [item] = [item for item in ok(client("zhanggong").get(METHOD + "get_todo")) if item["doctype"] == "Project Report"]
+    assert item["name"] == name and item["returned"]["reason"] == "请补充现场照片说明"
+    assert item["deadline"]["due_date"] == "2099-04-10" and item["deadline"]["text"].startswith("已退回，还剩")

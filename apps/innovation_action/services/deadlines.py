@@ -77,7 +77,7 @@ def submitted_on(document) -> date | None:
 class Deadline:
     due_date: date | None
     days_left: int | None  # negative: days late; None: no deadline, or submitted
-    text: str  # 还剩 3 天 / 今天截止 / 已逾期 2 天 / 已按时报送 / 逾期 2 天报送 / 未设截止日期
+    text: str  # 还剩 3 天 / 今天截止 / 已逾期 2 天 / 已按时报送 / 逾期 2 天报送 / 未设截止日期 / 已退回，还剩 3 天
     late: bool
 
     def as_dict(self) -> dict:
@@ -95,18 +95,21 @@ def deadline_of(document, today: date | None = None) -> Deadline:
     if due is None:
         return Deadline(None, None, "未设截止日期", False)
     today = today or timezone.localdate()
-    if document.docstatus != 0 or submitted_on(document):
+    if document.docstatus != 0:
         day = submitted_on(document)
         if day is None:
             return Deadline(due, None, "已报送", False)
         late = (day - due).days
         return Deadline(due, None, f"逾期 {late} 天报送" if late > 0 else "已按时报送", late > 0)
+    # A draft again after a submission was returned: it counts down (or is late) until it is sent again;
+    # the first submission's day still decides lateness deductions (monthly_reports).
+    again = "已退回，" if submitted_on(document) else ""
     left = (due - today).days
     if left > 0:
-        return Deadline(due, left, f"还剩 {left} 天", False)
+        return Deadline(due, left, f"{again}还剩 {left} 天", False)
     if left == 0:
-        return Deadline(due, 0, "今天截止", False)
-    return Deadline(due, left, f"已逾期 {-left} 天", True)
+        return Deadline(due, 0, f"{again}今天截止", False)
+    return Deadline(due, left, f"{again}已逾期 {-left} 天", True)
 
 
 def deadline_text(document) -> str:

@@ -11,7 +11,7 @@ from apps.lowcode.workflow import engine
 from apps.lowcode.workflow.model import Workflow, WorkflowLog
 
 # Documents that are due by a date (a period's deadline): their 待办 items show the time left.
-DUE_DOCTYPES = ("SelfAssessment", "Progress Report")
+DUE_DOCTYPES = ("SelfAssessment", "Progress Report", "Project Report")
 
 
 def session_info(user) -> dict:

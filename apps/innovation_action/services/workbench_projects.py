@@ -8,7 +8,8 @@ from django.utils import timezone
 from apps.innovation_action.doctype.assessment_period.model import AssessmentPeriod, PeriodKind
 from apps.innovation_action.doctype.light_setting.model import setting_of
 from apps.innovation_action.doctype.project.model import Project
-from apps.innovation_action.doctype.project_report.model import ProjectReport, ProjectStage
+from apps.innovation_action.doctype.project_report.model import ProjectReport
+from apps.innovation_action.doctype.project_stage.model import ProjectStage
 from apps.innovation_action.services import status_lights
 from apps.innovation_action.services.deadlines import deadline_of
 from apps.innovation_action.services.workbench_monthly import missing_deadline, returned_reason
@@ -54,7 +55,7 @@ def overview(user, period: str | None = None) -> dict:
         ProjectReport.objects.filter(
             project__in=projects, period__start_date__lt=month.start_date, period__start_date__year=month.year
         )
-        .select_related("period")
+        .select_related("period", "stage")
         .order_by("period__start_date")
     ):
         earlier[report.project_id] = report  # the latest earlier month wins
@@ -74,7 +75,7 @@ def overview(user, period: str | None = None) -> dict:
                 "workflow_state": report.workflow_state if report else "未填报",
                 "returned": bool(report and report.docstatus == 0 and report.submitted_at),
                 "deadline": deadline_of(report, today).as_dict() if report else missing_deadline(deadline, today),
-                "prefill": {field: getattr(before, field) for field in CARRIED} if before and not report else None,
+                "prefill": _carried(before) if before and not report else None,
             }
         )
     return {
@@ -83,6 +84,13 @@ def overview(user, period: str | None = None) -> dict:
         "months": [{"name": m.name, "title": m.title} for m in months if m.plan_id == month.plan_id],
         "projects": rows,
     }
+
+
+def _carried(report: ProjectReport) -> dict:
+    """What a new month starts from, as the API writes it (the stage by its name, a link)."""
+    values = {field: getattr(report, field) for field in CARRIED}
+    values["stage"] = report.stage.name if report.stage_id else None
+    return values
 
 
 def report(user, name) -> dict:
@@ -97,7 +105,7 @@ def report(user, name) -> dict:
     return {
         "doc": doc_to_dict(doc),
         "title": doc.get_title(),
-        "stages": [value for value, _label in ProjectStage.choices],
+        "stages": list(ProjectStage.objects.order_by("order", "id").values_list("name", flat=True)),
         "project": {
             "name": project.name,
             "title": project.project_name,
