@@ -29,9 +29,12 @@ from django.db import connection
 from rq import SimpleWorker
 from rq.cron import CronScheduler
 
+from apps.innovation_action.services.demo_accounts import create_demo_accounts
+from apps.innovation_action.services.plan_loader import load_plan
 from sites.backup import BackupError, backup_lock, backups_of
 from sites.site_config import SITES_DIR, load_site_config
 from sites.site_setup import ROOT, MariaDB, database_name, drop_site
+from tests.conftest import PLAN_FOLDER
 from tests.test_workflow_api import act, client, create_assessment, fill_in, ok
 
 TAG = os.getpid()  # two checkouts testing at once make different sites
@@ -167,6 +170,8 @@ def test_a_site_in_use_restores_into_a_new_site_identical_table_by_table(
     settings, tmp_path, new_site_name, monkeypatch
 ):
     settings.MEDIA_ROOT = tmp_path / "files"
+    load_plan(PLAN_FOLDER)  # a transactional test may start from a database an earlier one emptied
+    create_demo_accounts()
     # The county fills in its report with two attachments (one binary, one with a Chinese name) and
     # takes it through the workflow: history rows, the workflow log, files.
     name = create_assessment()["name"]
