@@ -13,8 +13,7 @@ from tests.workbench import DESKTOP, PHONE, check_page, log_in, visit, workbench
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-# At 390 px the confirmation dialog does not open yet (known, under investigation): desktop only for now.
-@pytest.mark.parametrize("size", [DESKTOP], ids=["desktop"])
+@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_the_score_is_computed_as_the_user_types_saved_and_the_report_submitted_with_its_total(workbench, size):
     name = create_assessment()["name"]
     fill_in("zhanggong", name)  # every line scored and evidenced, as before 提交
