@@ -10,7 +10,17 @@ from rq import SimpleWorker
 
 from apps.innovation_action.models import AssessmentPeriod
 from tests.test_workflow_api import act, create_assessment, fill_in
-from tests.workbench import DESKTOP, PHONE, check_page, first_page_javascript, log_in, visit, workbench  # noqa: F401
+from tests.workbench import (  # noqa: F401
+    DESKTOP,
+    PHONE,
+    check_page,
+    english_words,
+    first_page_javascript,
+    log_in,
+    visible_text,
+    visit,
+    workbench,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -89,6 +99,22 @@ def test_the_county_user_sees_the_shell_and_the_returned_report_first_in_todo(wo
     page.get_by_role("menuitem", name="退出登录").click()
     page.wait_for_url("**/app/login")
     check_page(page, "logged-out")
+
+
+def test_the_english_check_hears_what_a_screen_reader_says(workbench):
+    """Labels a screen reader speaks count as text a user meets, on fixed elements (toasts, dialogs) too;
+    elements not laid out or hidden from screen readers do not."""
+    page = workbench.page(*PHONE)
+    visit(page, "/login")
+    page.evaluate(
+        """() => document.body.insertAdjacentHTML('beforeend', `
+            <div style="position: fixed; bottom: 0" aria-roledescription="Notification">
+              <button aria-label="Close">×</button><span title="Dismiss">·</span>
+            </div>
+            <button style="display: none" aria-label="Hidden">·</button>
+            <div aria-hidden="true"><span aria-label="Decoration">·</span></div>`)"""
+    )
+    assert english_words(visible_text(page)) == ["Close", "Dismiss", "Notification"]
 
 
 def test_todo_is_empty_and_says_so_for_a_user_with_nothing_to_do(workbench):

@@ -13,8 +13,7 @@ from tests.workbench import DESKTOP, PHONE, check_page, log_in, visit, workbench
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-# At 390 px the confirmation dialog does not open yet (known, under investigation): desktop only for now.
-@pytest.mark.parametrize("size", [DESKTOP], ids=["desktop"])
+@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_the_score_is_computed_as_the_user_types_saved_and_the_report_submitted_with_its_total(workbench, size):
     name = create_assessment()["name"]
     fill_in("zhanggong", name)  # every line scored and evidenced, as before 提交
@@ -46,9 +45,11 @@ def test_the_score_is_computed_as_the_user_types_saved_and_the_report_submitted_
     assert SelfAssessment.objects.get(name=name).workflow_state == "待初审"
     page.wait_for_load_state("networkidle")
     assert "提交" in page.get_by_test_id("timeline").inner_text()
-    # The toast says what happened; its screen-reader announcement (reka's "Notification" label, which
-    # frappe-ui does not translate) goes with it.
-    page.get_by_text("已提交，等待领导小组办公室初审", exact=True).wait_for(state="hidden", timeout=15000)
+    # The toast says what happened, in a live region that screen readers announce as it is: no English
+    # word before it, a Chinese label on its close button (check_page reads the aria labels too).
+    toast = page.get_by_role("status").get_by_test_id("toast")
+    assert toast.inner_text() == "已提交，等待领导小组办公室初审"
+    assert toast.get_by_role("button").get_attribute("aria-label") == "关闭提示"
     check_page(page, "self-assessment-submitted")
 
     # Nobody has acted yet: the county takes it back, after a confirmation, and may edit it again.
@@ -58,8 +59,10 @@ def test_the_score_is_computed_as_the_user_types_saved_and_the_report_submitted_
     page.get_by_role("button", name="提交", exact=True).wait_for()
     assert SelfAssessment.objects.get(name=name).workflow_state == "草稿"
     assert page.get_by_test_id("line").first.get_by_label("事实依据").is_enabled()
-    page.get_by_text("已撤回，报告回到草稿，你可以修改后重新提交", exact=True).wait_for(state="hidden", timeout=15000)
+    page.get_by_role("status").get_by_text("已撤回，报告回到草稿，你可以修改后重新提交", exact=True).wait_for()
     check_page(page, "self-assessment-withdrawn")
+    # It goes by itself.
+    toast.first.wait_for(state="detached", timeout=15000)
 
 
 def test_an_edit_made_elsewhere_meanwhile_is_shown_as_a_conflict_and_nothing_is_overwritten(workbench):

@@ -114,17 +114,24 @@ def visit(page, path: str, name: str | None = None):
     return page
 
 
+# Attributes a user reads (placeholder, title on hover) or hears from a screen reader (the aria ones).
+READ_ATTRIBUTES = ("placeholder", "title", "aria-label", "aria-roledescription", "aria-valuetext")
+
+
 def visible_text(page) -> str:
-    """What a user reads: the visible text, and the placeholders and titles of visible elements."""
+    """What a user reads or hears: the visible text, and the READ_ATTRIBUTES of every element that is laid out
+    (fixed ones such as toasts and dialogs included) and not hidden from screen readers."""
     return page.evaluate(
-        """() => {
+        """(attributes) => {
             const parts = [document.body.innerText];
-            for (const el of document.querySelectorAll('[placeholder], [title]')) {
-                if (el.offsetParent === null) continue;
-                parts.push(el.getAttribute('placeholder') || '', el.getAttribute('title') || '');
+            const selector = attributes.map((name) => `[${name}]`).join(', ');
+            for (const el of document.querySelectorAll(selector)) {
+                if (el.getClientRects().length === 0 || el.closest('[aria-hidden="true"]')) continue;
+                for (const name of attributes) parts.push(el.getAttribute(name) || '');
             }
             return parts.join('\\n');
-        }"""
+        }""",
+        list(READ_ATTRIBUTES),
     )
 
 

@@ -3,7 +3,8 @@
 // `message` is the server's Chinese text (exc_type, _server_messages, message), and is shown as a toast
 // unless the caller passes { silent: true }. frappe-ui's createResource / createListResource /
 // createDocumentResource use the same fetcher (see setup() below).
-import { setConfig, toast } from 'frappe-ui'
+import { setConfig } from 'frappe-ui'
+import { toast } from './toast'
 import { boot } from './boot'
 
 export class ApiError extends Error {
