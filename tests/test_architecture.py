@@ -108,3 +108,17 @@ def test_ruff_passes_here_and_refuses_an_unused_import(tmp_path):
     )
     assert dirty.returncode != 0
     assert "F401" in dirty.stdout
+
+
+def test_workbench_pages_use_the_workbench_toast_not_frappe_uis():
+    """frappe-ui's toast has nothing on screen to show it in the workbench (src/components/ToastHost.vue
+    shows src/toast.js's, labelled in Chinese for screen readers): a page importing it would show nothing."""
+    import re
+
+    source = ROOT / "apps/innovation_action/frontend/src"
+    offenders = [
+        str(path.relative_to(source))
+        for path in [*source.rglob("*.vue"), *source.rglob("*.js")]
+        if re.search(r"import\s*\{[^}]*\btoast\b[^}]*\}\s*from\s*'frappe-ui'", path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
