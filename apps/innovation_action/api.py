@@ -20,6 +20,7 @@ from apps.innovation_action.services import (
     scoring,
     status_lights,
     workbench,
+    workbench_assessments,
     workbench_monthly,
     workbench_projects,
     worklist,
@@ -387,6 +388,12 @@ def get_ranking_periods(request):
 
     ensure_can(request.user, "read", Score)
     return [{"name": period.name, "title": period.title} for period in periods_with_scores()]
+
+
+@whitelist("innovation_action.api.get_self_assessments", methods=("GET",))
+def get_self_assessments(request):
+    """我的自评报告：已开启考评的各季度、年度（最近的在前），我报送的考评对象的报告状态、自评总分和截止情况（未填写的也列出）。"""
+    return workbench_assessments.overview(request.user)
 
 
 @whitelist("innovation_action.api.get_monthly_reports", methods=("GET",))

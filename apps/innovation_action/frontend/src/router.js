@@ -12,7 +12,7 @@ const routes = [
   // Not a `redirect`: redirects are resolved before the guards below load the session (and its roles).
   { path: '/', name: 'home', component: placeholder, beforeEnter: () => homePath() },
   { path: '/todo', name: 'todo', component: () => import('./pages/TodoPage.vue'), meta: { title: '待办' } },
-  { path: '/self-assessment', name: 'self-assessments', component: placeholder, meta: { title: '自评报告' } },
+  { path: '/self-assessment', name: 'self-assessments', component: () => import('./pages/SelfAssessmentListPage.vue'), meta: { title: '自评报告' } },
   {
     path: '/self-assessment/:name',
     name: 'self-assessment',
