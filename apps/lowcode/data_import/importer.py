@@ -5,6 +5,10 @@ columns) is read, matched to the record it updates (keys.py), and saved in
 its own savepoint: a bad row is rolled back alone and reported with its sheet
 row number and ``save_document``'s Chinese message, naming the field.
 
+Batches of rows that only create records take the set-based path of bulk.py:
+the same steps and messages, their queries made once a batch; a batch it cannot
+decide alone comes back here, row by row.
+
 A dry run does everything a real run does inside one transaction and rolls
 it back at the end, so it reports exactly what the real run would, later rows
 that link to records created by earlier ones included. With
