@@ -22,7 +22,7 @@ from apps.lowcode.doctype.meta import get_meta
 from apps.lowcode.workflow.model import Workflow, WorkflowLog
 from tests.test_data_import import fill, office, project, upload, user, zhanggong_office  # noqa: F401
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 STAMPS = {"id", "creation", "modified", "history_id", "history_date"}
 
