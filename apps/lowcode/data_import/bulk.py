@@ -25,9 +25,9 @@ user's scope after saving. So the rows, messages and history are the ones the
 per-row path gives; only the fast case is faster.
 
 A doctype goes row by row throughout (``reason_for_rows`` says why) when its
-sheet has child tables, its model overrides ``save`` or has other save signals,
-many-to-many fields or links to itself (a later row may link an earlier one),
-or when its controller (``clean``) or ``validate``/``after_insert``/``on_update``
+sheet has child tables or an explicit key, its model overrides ``save`` or has
+other save signals, many-to-many fields, a conditional unique constraint or
+links to itself (a later row may link an earlier one), or when its controller (``clean``) or ``validate``/``after_insert``/``on_update``
 events might read other rows of the same import, unless the model declares
 ``import_in_batches = True`` (its checks look at the document alone).
 """
@@ -88,14 +88,22 @@ def reason_for_rows(importer) -> str:
         for doctype in (meta.doctype, "*"):
             if any(events.get(doctype, {}).get(event) for event in ROW_EVENTS):
                 return "document events"
+    for constraint in model._meta.constraints:
+        if isinstance(constraint, models.UniqueConstraint) and (constraint.condition or constraint.expressions):
+            return "a conditional unique constraint"  # two rows of one batch could break it unseen
     for column in importer.parent_columns:
-        if column.docfield.fieldtype == "Link" and column.docfield.options == meta.doctype:
+        if column.docfield.fieldtype in ("Link", "Table MultiSelect") and column.docfield.options == meta.doctype:
             return "a link to the same doctype"
     return ""
 
 
 def _receivers(signal, model) -> list:
-    return [r for r in signal._live_receivers(model)[0]] if hasattr(signal, "_live_receivers") else []
+    """The receivers ``signal`` would call for a save of ``model``; unknowable (another Django): one unknown."""
+    try:
+        sync, asynchronous = signal._live_receivers(model)
+    except (AttributeError, TypeError, ValueError):
+        return [None]
+    return [*sync, *asynchronous]
 
 
 def _is_history(receiver) -> bool:
