@@ -270,11 +270,14 @@ def render_svg(
     labels = []
     for edge in edges.values():
         is_taken = (edge.source, edge.target) in taken
-        commented = all(t["comment_required"] for t in edge.transitions)
+        # Styled by the tasks it carries (a 撤回 beside a 退回修改 leaves that arrow red and dashed);
+        # an arrow of transitions that are no one's task only is dotted.
+        tasks = [t for t in edge.transitions if t["is_task"]]
+        commented = bool(tasks) and all(t["comment_required"] for t in tasks)
         colour = TAKEN_COLOUR if is_taken else (COMMENT_COLOUR if commented else EDGE_COLOUR)
         marker = "taken" if is_taken else ("comment" if commented else "plain")
         path, label_x, label_y, anchor_below = _edge_path(edge, box, below_heights, above_heights, rows_bottom, top)
-        not_task = not any(t["is_task"] for t in edge.transitions)
+        not_task = not tasks
         dash = ' stroke-dasharray="6 4"' if commented else (' stroke-dasharray="2 4"' if not_task else "")
         parts.append(
             f'<path class="wf-edge{" wf-taken" if is_taken else ""}{" wf-not-task" if not_task else ""}" data-from="{escape(edge.source)}" '
