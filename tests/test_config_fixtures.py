@@ -151,6 +151,7 @@ def test_loading_the_export_back_restores_what_was_changed():
     ).exists()
     assert [t.action for t in Workflow.objects.get(name=SELF_ASSESSMENT_FLOW).transitions.order_by("idx")] == [
         "提交",
+        "撤回",
         "初审通过",
         "退回修改",
         "审定通过",

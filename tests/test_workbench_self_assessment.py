@@ -7,7 +7,6 @@ from urllib.parse import quote
 import pytest
 
 from apps.innovation_action.models import SelfAssessment
-from tests.test_workbench_api import add_withdraw_transition
 from tests.test_workflow_api import create_assessment, edit_lines, fill_in, get_doc
 from tests.workbench import DESKTOP, PHONE, check_page, log_in, visit, workbench  # noqa: F401
 
@@ -16,7 +15,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_the_score_is_computed_as_the_user_types_saved_and_the_report_submitted_with_its_total(workbench, size):
-    add_withdraw_transition()  # the site's workflow lets the county take a report back before 初审
     name = create_assessment()["name"]
     fill_in("zhanggong", name)  # every line scored and evidenced, as before 提交
     page = workbench.page(*size)

@@ -65,7 +65,8 @@ def test_self_assessment_three_stages_in_the_browser(browser_page, tmp_path, set
     act(page, "提交")
     expect(page.locator(".alert-success")).to_contain_text("草稿 → 待初审")
     expect(page.locator("#workflow-state")).to_have_text("待初审")
-    assert page.locator("button.workflow-action").count() == 0  # nothing left for the county to do
+    # Nothing waits on the county now; it may only take the report back until the office acts.
+    assert [text.strip() for text in page.locator("button.workflow-action").all_inner_texts()] == ["撤回"]
     assert page.locator("input[name=_save]").count() == 0  # and no editing while under review
 
     # The office finds it in 待我处理 and returns it: first without a reason (refused), then with one.
@@ -166,13 +167,13 @@ def test_administrator_adds_a_state_in_the_admin_and_new_documents_follow_it(bro
     # …reached from 待初审 by 初审通过, and left by 核实通过 to 待审定.
     # The transitions' state lists offer the state just typed, before anything is saved.
     page.get_by_role("tab", name="转换").click()
-    page.select_option("select[name=transitions-1-next_state]", "现场核实", force=True)
+    page.select_option("select[name=transitions-2-next_state]", "现场核实", force=True)  # 初审通过 (after 撤回)
     page.get_by_text("添加另一个 工作流转换").click()
-    page.fill("input[name=transitions-5-idx]", "6")
-    page.select_option("select[name=transitions-5-state]", "现场核实", force=True)
-    page.fill("input[name=transitions-5-action]", "核实通过")
-    page.select_option("select[name=transitions-5-next_state]", "待审定", force=True)
-    page.check("input[name=transitions-5-allowed][value=领导小组办公室]")
+    page.fill("input[name=transitions-6-idx]", "7")
+    page.select_option("select[name=transitions-6-state]", "现场核实", force=True)
+    page.fill("input[name=transitions-6-action]", "核实通过")
+    page.select_option("select[name=transitions-6-next_state]", "待审定", force=True)
+    page.check("input[name=transitions-6-allowed][value=领导小组办公室]")
     page.click("input[name=_continue]")
     expect(page.locator(".alert-success")).to_contain_text("成功")
 
@@ -194,13 +195,14 @@ def test_a_workflow_with_a_transition_to_a_missing_state_is_refused_and_nothing_
     page.get_by_role("tab", name="状态").click()
     page.fill("input[name=states-2-state]", "待复核")
     page.get_by_role("tab", name="转换").click()
-    expect(page.locator("select[name=transitions-1-next_state] option:checked")).to_have_text("待审定（不在状态中）")
+    # 初审通过, the third transition (after 提交 and 撤回).
+    expect(page.locator("select[name=transitions-2-next_state] option:checked")).to_have_text("待审定（不在状态中）")
     with page.expect_navigation():  # the refusal is the next page, not anything on this one
         page.click("input[name=_save]")
     expect(page.locator(".errornote, .alert-danger").first).to_be_visible()
     assert "状态“待审定”不在本工作流的状态中" in page.content(), page.locator(".errorlist").all_inner_texts()
     assert page.locator("input[name=states-2-state]").input_value() == "待复核"  # the edit is still there
-    assert page.locator("select[name=transitions-1-next_state]").input_value() == "待审定"
+    assert page.locator("select[name=transitions-2-next_state]").input_value() == "待审定"
     from apps.lowcode.models import WorkflowTransition
 
     assert WorkflowTransition.objects.get(workflow__name="自评报告审核流程", action="初审通过").next_state == "待审定"

@@ -22,6 +22,7 @@ SVG = "{http://www.w3.org/2000/svg}"
 STATES = {"草稿": "editable", "待初审": "submitted", "待审定": "submitted", "已审定": "final"}
 TRANSITIONS = {
     ("草稿", "提交", "待初审"),
+    ("待初审", "撤回", "草稿"),
     ("待初审", "初审通过", "待审定"),
     ("待初审", "退回修改", "草稿"),
     ("待审定", "审定通过", "已审定"),
@@ -250,7 +251,7 @@ def test_the_diagram_redraws_when_a_state_is_added_in_the_browser(browser_page, 
 
     # Picked the way a person picks it, in the theme's select2 box (which speaks through jQuery only).
     page.get_by_role("tab", name="转换").click()
-    page.locator("select[name=transitions-1-next_state] + .select2-container").click()
+    page.locator("select[name=transitions-2-next_state] + .select2-container").click()  # 初审通过 (after 撤回)
     page.locator(".select2-results__option", has_text="现场核实").click()
     expect(box.locator("tspan.wf-action[data-action='初审通过'][data-to='现场核实']")).to_have_count(1)
     page.screenshot(path=tmp_path / "workflow-edited.png", full_page=True)

@@ -60,13 +60,18 @@ def todo(user) -> list[dict]:
     docs = [doc for doc, _transitions in pending]
     order = _state_order({type(doc).doctype for doc in docs})
     moves = _last_moves(docs)
+    workflows = {doctype: engine.get_workflow(doctype) for doctype in order}
     items = []
     for doc, transitions in pending:
         doctype = type(doc).doctype
         move = moves.get((doctype, doc.name))
         states = order.get(doctype, {})
+        # Sent back by whoever it waited on (退回), not taken back by its own people (撤回: no one's task).
         returned = bool(
-            move and states.get(move.from_state, -1) > states.get(move.to_state, len(states)) and move.from_state
+            move
+            and states.get(move.from_state, -1) > states.get(move.to_state, len(states))
+            and move.from_state
+            and engine.is_task_move(workflows.get(doctype), move)
         )
         deadline = deadline_of(doc).as_dict() if doctype in DUE_DOCTYPES else None
         items.append(
