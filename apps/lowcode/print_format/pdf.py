@@ -36,6 +36,7 @@ from reportlab.platypus import (
 from reportlab.platypus import (
     Table as PdfTable,
 )
+from reportlab.platypus.tables import CellStyle
 
 from apps.lowcode.print_format import (
     linebreak,  # noqa: F401  (Chinese 避头尾 for reportlab)
@@ -68,6 +69,7 @@ ALIGN = {"左": TA_LEFT, "中": TA_CENTER, "右": TA_RIGHT}
 CELL_PADDING = 3  # left and right, in points
 CELL_LEADING = 1.3  # a cell's line height, times its font size
 CELL_ALIGN = {"左": "LEFT", "中": "CENTER", "右": "RIGHT"}
+FILLER_LEADING = CellStyle("filler").leading  # reportlab's default, of the empty cells under a spanned title
 
 Progress = Callable[[float, str], None]
 
@@ -420,7 +422,9 @@ def table_flowables(table: Table, styles: Styles, available_width: float) -> lis
         style = body_style + (headed(0) if with_header else [])
         for position, index in enumerate(part):
             if index in spans:
-                style += [("SPAN", (0, position + offset), (-1, position + offset)), *headed(position + offset)]
+                row = position + offset
+                # The spanned cells keep the table's default leading: they count in the row's height.
+                style += [("SPAN", (0, row), (-1, row)), *headed(row), ("LEADING", (1, row), (-1, row), FILLER_LEADING)]
         return PdfTable(data, colWidths=widths, repeatRows=1 if with_header else 0, style=TableStyle(style))
 
     tail_rows = range(split, len(rows))
