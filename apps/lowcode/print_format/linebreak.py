@@ -85,3 +85,23 @@ def split_keeping_openers(word, widths, max_widths):
 
 textsplit.dumbSplit = split_keeping_openers
 textsplit.getCharWidths = char_widths
+
+
+class Paragraph(paragraph.Paragraph):
+    """A Paragraph that breaks its lines once per width.
+
+    A paragraph that moves on to the next page is wrapped again there at the same width (first at
+    the foot of the page it did not fit, then at the top of the next one): for the remainder of a
+    long paragraph with a heading in another font (reportlab's per-character path), that doubled
+    the work of the longest paragraphs of a notice.
+    """
+
+    def breakLinesCJK(self, maxWidths):
+        key = tuple(maxWidths) if isinstance(maxWidths, (list, tuple)) else (maxWidths,)
+        cached = self.__dict__.get("_lines_by_width")
+        if cached is not None and cached[0] == key and not self.bulletText:
+            self.height = 0  # as reportlab's own does before breaking
+            return cached[1]
+        lines = super().breakLinesCJK(maxWidths)
+        self._lines_by_width = (key, lines)
+        return lines

@@ -29,7 +29,6 @@ from reportlab.platypus import (
     NextPageTemplate,
     PageBreak,
     PageTemplate,
-    Paragraph,
     Spacer,
     TableStyle,
 )
@@ -38,11 +37,9 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.tables import CellStyle
 
-from apps.lowcode.print_format import (
-    linebreak,  # noqa: F401  (Chinese 避头尾 for reportlab)
-)
 from apps.lowcode.print_format.compose import Block, Composed, Table
 from apps.lowcode.print_format.fonts import FontSet, font_set, markup
+from apps.lowcode.print_format.linebreak import Paragraph  # Chinese 避头尾, lines broken once per width
 from apps.lowcode.print_format.long_table import LongRows
 from apps.lowcode.print_format.model import PrintFont
 from apps.lowcode.website import site
@@ -120,7 +117,7 @@ class Styles:
                 return Paragraph(html, self.body if rest else self.heading)
         return Paragraph(self.text(text), self.body)
 
-    def cell(self, text: str, size: float, align: str, width: float, header: bool = False) -> Paragraph | str:
+    def cell(self, text: str, size: float, align: str, width: float, header: bool = False) -> Paragraph | str | list:
         """A table cell ``width`` wide inside its padding: a header cell (and a group title) centred in 黑体.
 
         Text that stands on one line in the cell's font is handed to the table as it is: the table draws
@@ -129,6 +126,8 @@ class Styles:
         table. Anything else (wrapping, spaces, characters the font lacks) is a Paragraph.
         """
         font = self.fonts.heading if header else self.fonts.body
+        if not text:
+            return []  # nothing to draw, no height: as an empty Paragraph, without making one
         if one_line(text, font, size, width):
             return text
         return Paragraph(self.text(text, font), cell_style(font, size, TA_CENTER if header else ALIGN[align]))
