@@ -120,7 +120,7 @@ admin.site.register(Group, RoleAdmin)
 class DeskUserAdmin(UserAdmin):
     """Users: 职员状态 (is_staff) is not ticked by hand, it follows the roles' 可进入后台."""
 
-    readonly_fields = ("is_staff", "last_login", "date_joined")
+    readonly_fields = ("is_staff",)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
