@@ -122,8 +122,11 @@ def test_the_diagram_is_drawn_from_the_form_being_edited_and_nothing_is_saved(lo
     assert "已审定" not in Drawing(admin.post(workflow_url("diagram"), deleted).content.decode()).states
 
     assert admin.get(workflow_url("diagram")).status_code == 405
-    county = login("zhanggong")  # not an admin user
+    county = login("zhanggong")  # not an admin user: sent to the workbench
     response = county.post(workflow_url("diagram"), data)
+    assert response.status_code == 302 and response["Location"] == "/app/"
+    reader = login("leader")  # an admin user who may not change workflows
+    response = reader.post(workflow_url("diagram"), data)
     assert response.status_code == 403 and b"<svg" not in response.content
 
 
