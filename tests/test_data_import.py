@@ -922,7 +922,7 @@ def test_a_county_user_may_export_but_not_import_units(login, api):
     assert template.status_code == 403 and template.json()["exc_type"] == "PermissionError"
     imported = client.post(
         "/api/method/frappe.core.doctype.data_import.data_import.import_file",
-        {"doctype": "Unit", "file": upload(fill(template_bytes_for_office("Unit"), []))},
+        {"doctype": "Unit", "file": upload(fill(template_bytes_for_admin("Unit"), []))},
         format="multipart",
     )
     assert imported.status_code == 403 and imported.json()["exc_type"] == "PermissionError"
@@ -931,10 +931,10 @@ def test_a_county_user_may_export_but_not_import_units(login, api):
         assert admin_pages.get(reverse(f"admin:innovation_action_unit_{name}"))["Location"] == "/app/"
 
 
-def template_bytes_for_office(doctype):
+def template_bytes_for_admin(doctype):
     from django.contrib.auth.models import User
 
-    return template(User.objects.get(username="office"), doctype)
+    return template(User.objects.get(username="admin"), doctype)
 
 
 def test_admin_export_is_the_filtered_list(login):

@@ -154,7 +154,7 @@ def get_pages(findings, client, who, targets, logged_out, workbench_user=False):
                 findings.add(who, "GET", target.url, str(response.status_code))
             if logged_out and target.route.name != "login" and not refused(response, target.url):
                 findings.add(who, "GET", target.url, f"{response.status_code}: not sent to the login page")
-            if workbench_user and target.route.name != "logout" and not sent_to_workbench(response):
+            if workbench_user and not sent_to_workbench(response):
                 findings.add(who, "GET", target.url, f"{response.status_code}: not sent to the workbench")
             if not target.in_scope and not refused(response, target.url):
                 findings.add(who, "GET", target.url, f"{response.status_code} for a record outside the scope")

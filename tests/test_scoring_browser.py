@@ -57,8 +57,7 @@ def test_open_a_period_claim_a_bonus_and_review_it(browser_page, redis_queue):
     assert "填报值 2.4；比最优法：得分 = 6 × 2.4 ÷ 同类最优 2.4 = 6.00" in notes[2]
     assert "合计 3 分" in notes[15]
     assert ok(api.act("zhanggong", assessment.name, "提交"))["workflow_state"] == "待初审"
-    # The office reads the same explanation in the admin.
-    log_in(page, "office")
+    # The office (still logged in) reads the same explanation in the admin.
     page.goto(f"{page.base_url}/admin/innovation_action/selfassessment/{assessment.pk}/change/")
     page.get_by_role("tab", name="自评明细").click()
     expect(page.locator("td.field-indicator_and_notes").nth(1)).to_contain_text(
