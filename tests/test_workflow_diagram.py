@@ -123,8 +123,11 @@ def test_the_diagram_is_drawn_from_the_form_being_edited_and_nothing_is_saved(lo
     assert "已审定" not in Drawing(admin.post(workflow_url("diagram"), deleted).content.decode()).states
 
     assert admin.get(workflow_url("diagram")).status_code == 405
-    county = login("zhanggong")  # not an admin user
+    county = login("zhanggong")  # not an admin user: sent to the workbench
     response = county.post(workflow_url("diagram"), data)
+    assert response.status_code == 302 and response["Location"] == "/app/"
+    reader = login("leader")  # an admin user who may not change workflows
+    response = reader.post(workflow_url("diagram"), data)
     assert response.status_code == 403 and b"<svg" not in response.content
 
 
@@ -276,7 +279,7 @@ def test_a_document_page_highlights_its_state_in_the_browser(browser_page, tmp_p
         assert page.evaluate("document.documentElement.scrollWidth") <= width
     box = page.locator("#workflow-diagram-box")
     assert box.evaluate("b => b.scrollWidth > b.clientWidth && b.scrollLeft > 0")
-    log_out_and_in(page, "zhanggong")
+    log_out_and_in(page, "leader")  # a reader sees it too (county users are not admin users, issue 18)
     page.goto(f"{page.base_url}/admin/innovation_action/selfassessment/{pk}/change/")
     expect(page.locator("#workflow-diagram-box g.wf-current")).to_have_attribute("data-state", "待初审")
 
