@@ -46,12 +46,12 @@ class Opened:
     @property
     def summary(self) -> str:
         """已为 18 个县（市、区）和 10 个单位生成自评报告，截止 2023-04-10: what 开启考评 did, in one sentence."""
-        whom = "和".join(
+        whom = "和 ".join(
             f"{count} 个{get_meta(doctype).label}"
             for key, doctype in (("county", "County"), ("unit", "Unit"))
             if (count := self.created_for.get(key))
         )
-        done = f"已为 {whom} 生成{self.document_label}" if whom else f"没有需要新生成的{self.document_label}"
+        done = f"已为 {whom}生成{self.document_label}" if whom else f"没有需要新生成的{self.document_label}"
         kept = f"（已有 {self.existing} 份保持不变）" if self.existing else ""
         due = f"，截止 {self.due.isoformat()}" if self.due else "，未设报送截止日期"
         return f"{done}{kept}{due}"
