@@ -129,6 +129,7 @@ def method(username, name, verb="get", **params):
     return getattr(client(username), verb)(f"/api/method/innovation_action.api.{name}", params)
 
 
+@pytest.mark.django_db  # not transactional: conftest gives it the plan again after a browser test's flush
 def test_a_county_user_reaches_none_of_the_offices_methods():
     refusals = [
         method("zhanggong", "get_periods"),
