@@ -123,6 +123,10 @@ def test_bonus_claims_and_the_files_of_a_line_are_kept_shown_in_place_and_read_b
     )
     assert assessment.lines.get(indicator__number=15).self_score == 3
     assert "申报加分合计 3 分（上限 15 分）" in bonus.get_by_test_id("bonus-total").inner_text()
+    # The 加分项 line's score is computed from the claims, with its explanation.
+    bonus_line = page.get_by_test_id("line").filter(has=bonus)
+    assert bonus_line.get_by_test_id("score").inner_text() == "3"
+    assert "合计 3 分" in bonus_line.get_by_test_id("score-note").inner_text()
     check_page(page, "self-assessment-bonus")
 
     # Files of the first line: a PDF and a photo; a file of a kind the server refuses is refused at once, in Chinese.
@@ -195,3 +199,15 @@ def test_bonus_claims_and_the_files_of_a_line_are_kept_shown_in_place_and_read_b
     assert "统计年报（PDF）" in office.get_by_test_id("review-line").first.get_by_test_id("line-files").inner_text()
     assert "赣州某某科技有限公司等3家瞪羚企业" in office.get_by_test_id("review-claim").first.inner_text()
     check_page(office, "review-doc-files")
+    if size == DESKTOP:
+        # The office decides the claim (核定数量, with its reason) and saves it with its review.
+        decided = office.get_by_test_id("review-claim").first
+        decided.get_by_label("核定数量（0 为不予认定）").fill("2")
+        decided.get_by_label("核定意见").fill("其中1家认定文件不在本年度")
+        office.get_by_test_id("save-review").click()
+        office.get_by_text("已保存，初审总分").wait_for()
+        assessment = SelfAssessment.objects.get(name=name)
+        claim = assessment.bonus_claims.get()
+        assert (claim.accepted_quantity, claim.review_comment) == (2, "其中1家认定文件不在本年度")
+        assert assessment.lines.get(indicator__number=15).reviewed_score == 2
+        check_page(office, "review-doc-claim-decided")
