@@ -147,10 +147,10 @@ def test_the_pass_holds_one_category_at_a_time(plan, monkeypatch):
     assert {category for kind, category in events if kind == "read"} == {"一类", "二类", "市直单位"}
 
 
-def test_rows_written_through_a_temporary_table_are_stored_as_a_case_update_stores_them(plan, monkeypatch):
+def test_rows_of_values_are_stored_as_djangos_bulk_update_stores_them(plan):
     periods.open_period(user("office"), plan.periods.get(name="2023-Q1"))
     lines = list(SelfAssessmentLine.objects.filter(assessment__period__name="2023-Q1").order_by("id"))
-    assert len(lines) >= bulk.JOINED_FROM
+    assert len(lines) > bulk.BATCH  # more than one statement
     fields = ["self_score", "self_note", "reviewed_computed", "reviewed_overridden"]
     values = [
         (
@@ -170,11 +170,32 @@ def test_rows_written_through_a_temporary_table_are_stored_as_a_case_update_stor
             .values_list("id", *fields)
         )
 
-    bulk.update_values(SelfAssessmentLine, fields, values)  # MariaDB: through a temporary table
-    joined = stored()
+    assert bulk.update_values(SelfAssessmentLine, fields, values) == len(lines)
+    written = stored()
+    for row, (_, *new) in zip(lines, values, strict=True):
+        for name, value in zip(fields, new, strict=True):
+            setattr(row, name, value)
     bulk.update_values(SelfAssessmentLine, fields, [(row.pk, None, "", None, False) for row in lines])
-    assert stored() != joined
-    monkeypatch.setattr(bulk, "JOINED_FROM", 10**9)
-    bulk.update_values(SelfAssessmentLine, fields, values)  # CASEs of 100 rows
-    assert stored() == joined
-    assert joined[1][1:] == (D("1.13"), "说明1", D("1.50"), False)  # as saving the line rounds and stores it
+    assert stored() != written
+    SelfAssessmentLine.objects.bulk_update(lines, fields)  # Django's own, the reference
+    assert stored() == written
+    assert written[1][1:] == (D("1.13"), "说明1", D("1.50"), False)
+
+
+def test_reranking_locks_the_scores_alone_not_their_counties(plan):
+    """A join under FOR UPDATE would lock the county rows too and wait on an import's foreign-key checks."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    doc = create("章贡区")
+    edit(
+        doc,
+        lines={2: {"value": "2"}, **{n: {"self_score": 5} for n in (1, 3, 4, 5, 6, 7, 8, 9, 10)}, **manual_scores(8)},
+    )
+    approve(doc)
+    with CaptureQueriesContext(connection) as captured:
+        scores = ranking.rerank(doc.period, "一类")
+    locking = [q["sql"] for q in captured.captured_queries if "FOR UPDATE" in q["sql"]]
+    assert len(locking) == 1 and "JOIN" not in locking[0]
+    assert [(s.assessee.name, s.rank) for s in scores] == [("章贡区", 1)]
+    assert Score.objects.get(self_assessment=doc).outcome_note.startswith("一类暂列第1名")

@@ -359,6 +359,13 @@ class CategoryScorer:
                 values[assessment.pk] = None
         return values
 
+    def peers(self, indicator) -> Peers:
+        """``Peers`` of ``peer_values``, built once per indicator (their known values worked out once)."""
+        built = self.__dict__.setdefault("_peer_sets", {})
+        if indicator.pk not in built:
+            built[indicator.pk] = Peers(self.peer_values(indicator))
+        return built[indicator.pk]
+
     # -- scores ---------------------------------------------------------------
 
     @property
@@ -403,7 +410,7 @@ class CategoryScorer:
             return LineResult(typed, f"未填写指标值，无法自动计分；{by_hand}", manual_basis)
         note = f"{note}；{target_note}" if target_note else note
         try:
-            peers = Peers(self.peer_values(line.indicator)) if rule.needs_peers else None
+            peers = self.peers(line.indicator) if rule.needs_peers else None
             scored = apply(rule, value, assessment.pk, peers, official=self.official_of(assessment, line.indicator))
         except ScoringError as exc:
             return LineResult(None, f"{note}；{rule.label}无法计分：{exc}", basis, value)
@@ -422,7 +429,9 @@ class CategoryScorer:
         """
         if computed.score is None:
             return computed  # nothing computed yet (an undecided bonus claim): the line is incomplete
-        computed = replace(computed, computed=computed.score)
+        computed = LineResult(  # replace(computed, computed=computed.score), without its cost
+            computed.score, computed.explanation, computed.basis, computed.value, computed.score, computed.overridden
+        )
         typed = line.reviewed_score
         if self.stage is not Stage.REVIEWED or typed is None or typed == computed.score:
             return computed
@@ -498,7 +507,13 @@ class Writes:
         self.totals: dict[int, SelfAssessment] = {}
 
     def flush(self) -> None:
+        by_fields = {}  # a ``LeanLine`` writes only the fields that differ from what was read
         for fields, lines in self.lines.items():
+            for line in lines:
+                changed = line.changed(fields) if isinstance(line, LeanLine) else fields
+                if changed:
+                    by_fields.setdefault(changed, []).append(line)
+        for fields, lines in by_fields.items():
             update_values(
                 SelfAssessmentLine, list(fields), [(line.pk, *map(line.__getattribute__, fields)) for line in lines]
             )
@@ -715,10 +730,11 @@ class LeanLine:
         "reviewed_overridden",
         "review_comment",
     )
-    __slots__ = (*FIELDS, "indicator")
+    __slots__ = (*FIELDS, "indicator", "read")
+    INDEX = {name: index for index, name in enumerate(FIELDS)}
 
     def __init__(self, indicator, row):
-        self.indicator = indicator
+        self.indicator, self.read = indicator, row
         (
             self.id,
             self.assessment_id,
@@ -736,6 +752,10 @@ class LeanLine:
     @property
     def pk(self) -> int:
         return self.id
+
+    def changed(self, fields) -> tuple:
+        """Those of ``fields`` whose value differs from the one read."""
+        return tuple(name for name in fields if getattr(self, name) != self.read[self.INDEX[name]])
 
 
 class BulkScorer(CategoryScorer):
@@ -835,6 +855,9 @@ def recompute_period(period) -> Recomputed:
             return scorers[stage]
 
         writes = Writes()  # the category's lines and totals, sent together when it is done
+        final = [assessment.pk for assessment in documents if engine.is_final(assessment, workflow)]
+        frozen = Score.objects.filter(self_assessment__in=final).select_related("county", "unit") if final else []
+        frozen = {score.self_assessment_id: score for score in frozen}
         for assessment in documents:
             publish_progress(
                 done,
@@ -843,7 +866,7 @@ def recompute_period(period) -> Recomputed:
             )
             done += 1
             if engine.is_final(assessment, workflow):
-                score = Score.objects.filter(self_assessment=assessment).select_related("county", "unit").first()
+                score = frozen.get(assessment.pk)
                 if score is not None:
                     result.frozen += 1
                     result.differences += frozen_differences(
