@@ -111,15 +111,48 @@ def test_trailing_slashes_and_v1_prefix(api):
     assert login.json()["message"] == "Logged In"
 
 
-def test_methods_take_get_and_post_unless_they_say_otherwise(api):
+def test_methods_take_get_post_put_and_delete_unless_they_say_otherwise(api):
     client = api.as_user("office")
     assert client.get("/api/method/frappe.client.get_count", {"doctype": "Project"}).json() == {"message": 29}
     assert client.post("/api/method/frappe.client.get_count", {"doctype": "Project"}).json() == {"message": 29}
     assert client.post("/api/method/frappe.client.get_count", {"doctype": "Project"}, format="json").json() == {
         "message": 29
     }
+    # frappe.whitelist's default: GET, POST, PUT and DELETE (frappe-js-sdk's call().put / call().delete).
+    assert client.put("/api/method/frappe.client.get_count", {"doctype": "Project"}, format="json").json() == {
+        "message": 29
+    }
     frappe_error(client.get("/api/method/login"), 405, "MethodNotAllowedError")
-    frappe_error(client.put("/api/method/frappe.client.get_count"), 405, "MethodNotAllowedError")
+    frappe_error(client.patch("/api/method/frappe.client.get_count"), 405, "MethodNotAllowedError")
+
+
+def test_writing_client_methods_take_the_verbs_frappe_gives_them(api):
+    """set_value, insert, save, submit, cancel, rename_doc, bulk_update: POST or PUT; delete: POST or DELETE;
+    never GET, so a link cannot change data."""
+    client = api.as_user("admin")
+    changed = client.put(
+        "/api/method/frappe.client.set_value",
+        {"doctype": "Project", "name": "2023-P01", "fieldname": "project_code", "value": "PUT-1"},
+        format="json",
+    )
+    assert changed.status_code == 200, changed.content
+    assert changed.json()["message"]["project_code"] == "PUT-1"
+    frappe_error(
+        client.get(
+            "/api/method/frappe.client.set_value",
+            {"doctype": "Project", "name": "2023-P01", "fieldname": "project_code", "value": "GET-1"},
+        ),
+        405,
+        "MethodNotAllowedError",
+    )
+    frappe_error(
+        client.put("/api/method/frappe.client.delete", {"doctype": "Project", "name": "2023-P29"}, format="json"),
+        405,
+        "MethodNotAllowedError",
+    )
+    deleted = client.delete("/api/method/frappe.client.delete?doctype=Project&name=2023-P29")
+    assert deleted.status_code == 200, deleted.content
+    assert client.get("/api/resource/Project/2023-P29").status_code == 404
 
 
 # ------------------------------------------------------------------ JSON for every /api answer

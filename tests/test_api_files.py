@@ -2,7 +2,9 @@
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from rest_framework.test import APIClient
 
+from apps.innovation_action.services.demo_accounts import DEMO_PASSWORD
 from apps.lowcode.models import File
 
 pytestmark = pytest.mark.django_db
@@ -106,13 +108,36 @@ def test_path_in_file_name_is_dropped(api, tmp_path):
     assert stored.startswith(str(tmp_path))
 
 
-def test_upload_needs_a_document(api):
+def test_a_file_without_a_document_is_its_uploaders_alone(api):
+    """Frappe's upload without doctype/docname (frappe-js-sdk's uploadFile with only a folder): the file is the
+    uploader's own, seen and downloaded by no one else until it is attached to a document."""
     office = api.as_user("office")
-    response = office.post("/api/method/upload_file", {"file": SimpleUploadedFile("a.pdf", PDF)}, format="multipart")
-    assert response.status_code == 417 and "所属的单据" in response.json()["message"]
+    response = office.post(
+        "/api/method/upload_file", {"file": SimpleUploadedFile("草稿.pdf", PDF), "folder": "Home"}, format="multipart"
+    )
+    assert response.status_code == 200, response.content.decode()
+    doc = response.json()["message"]
+    assert doc["attached_to_doctype"] == "" and doc["is_private"] == 1
+    assert office.get(doc["file_url"]).status_code == 200
+    assert office.get(f"/api/resource/File/{doc['name']}").status_code == 200
+
+    other = APIClient()
+    assert other.post("/api/method/login", {"usr": "zhanggong", "pwd": DEMO_PASSWORD}, format="json").status_code == 200
+    assert other.get(doc["file_url"]).status_code in (403, 404)
+    assert other.get(f"/api/resource/File/{doc['name']}").status_code == 404
+
+
+def test_upload_names_both_or_neither_document_key(api):
+    office = api.as_user("office")
+    half = office.post(
+        "/api/method/upload_file", {"file": SimpleUploadedFile("a.pdf", PDF), "doctype": "Project"}, format="multipart"
+    )
+    assert half.status_code == 417 and "doctype 和 docname" in half.json()["message"]
     assert upload(office, "a.pdf", PDF, docname="2099-P99").status_code == 404
     no_file = office.post("/api/method/upload_file", {"doctype": "Project", "docname": "2023-P12"}, format="multipart")
     assert no_file.status_code == 417 and "请选择要上传的文件" in no_file.json()["message"]
+    nothing = office.post("/api/method/upload_file", {}, format="multipart")
+    assert nothing.status_code == 417 and "请选择要上传的文件" in nothing.json()["message"]
 
 
 def test_files_cannot_be_written_as_plain_resources(api):

@@ -122,3 +122,18 @@ def test_workbench_pages_use_the_workbench_toast_not_frappe_uis():
         if re.search(r"import\s*\{[^}]*\btoast\b[^}]*\}\s*from\s*'frappe-ui'", path.read_text(encoding="utf-8"))
     ]
     assert offenders == []
+
+
+def test_workbench_dialogs_use_the_named_close_button():
+    """frappe-ui's Dialog closes by an icon button without a name; src/components/AppDialog.vue wraps it with a
+    named one (关闭), so it is the only file that imports Dialog from frappe-ui."""
+    import re
+
+    source = ROOT / "apps/innovation_action/frontend/src"
+    offenders = [
+        str(path.relative_to(source))
+        for path in [*source.rglob("*.vue"), *source.rglob("*.js")]
+        if path.name != "AppDialog.vue"
+        and re.search(r"import\s*\{[^}]*\bDialog\b[^}]*\}\s*from\s*'frappe-ui'", path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []

@@ -157,7 +157,7 @@ def test_messages_done_finished_and_search(workbench, redis_queue, size):
     check_page(page, "todo-finished")
 
     page.get_by_test_id("search-input").fill("章贡 2023")
-    page.get_by_role("button", name="查找").click()
+    page.get_by_role("button", name="查找", exact=True).click()
     page.get_by_test_id("search-item").first.wait_for()
     assert (
         name in page.get_by_test_id("search-list").inner_text()
@@ -165,5 +165,5 @@ def test_messages_done_finished_and_search(workbench, redis_queue, size):
     )
     check_page(page, "todo-search")
     page.get_by_test_id("search-input").fill("不存在的单据")
-    page.get_by_role("button", name="查找").click()
+    page.get_by_role("button", name="查找", exact=True).click()
     page.get_by_test_id("search-empty").wait_for()

@@ -26,6 +26,11 @@ from apps.innovation_action.workbench.views import BUILD_DIR, INDEX
 from tests.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.conftest import PLAN_FOLDER, ROOT
 
+# axe-core (Deque's accessibility engine, pinned in the front end's devDependencies): run in the page by
+# check_page against WCAG 2.1 A and AA (labels, names, contrast, landmarks, ARIA use).
+AXE = ROOT / "apps/innovation_action/frontend/node_modules/axe-core/axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
 SCREENSHOTS = ROOT / "test-screenshots"
 # Gzipped JavaScript the first page may load (issue 18: "under 300 KB").
 JS_BUDGET = 300 * 1024
@@ -189,6 +194,25 @@ def check_page(page, name: str | None = None, expected_errors=()) -> None:
     assert overflow(page) == [], f"{page.url} 横向超出窗口（截图 {path}）：{overflow(page)}"
     words = english_words(visible_text(page))
     assert words == [], f"{page.url} 出现英文（截图 {path}）：{words}"
+    problems = accessibility_problems(page)
+    assert problems == [], f"{page.url} 无障碍检查未通过（截图 {path}）：{problems}"
+
+
+def accessibility_problems(page) -> list[str]:
+    """What axe-core finds against WCAG 2.1 AA on the page as it is: each rule broken, with the first
+    elements that break it."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    found = page.evaluate(
+        """async (tags) => {
+            const result = await window.axe.run(document, { runOnly: { type: 'tag', values: tags } });
+            return result.violations.map((rule) => `${rule.id}（${rule.impact}）：` +
+                rule.nodes.slice(0, 3).map((node) => node.target.join(' ') +
+                    (node.any[0] ? ` — ${node.any[0].message}` : '')).join('；'));
+        }""",
+        AXE_TAGS,
+    )
+    return found
 
 
 def gzipped_size(url: str) -> int:

@@ -43,12 +43,14 @@ class FullResponse(dict):
 
 def whitelist(
     name: str | None = None,
-    methods=("GET", "POST"),
+    methods=("GET", "POST", "PUT", "DELETE"),
     allow_guest: bool = False,
     request_content: dict | None = None,
     response_content: dict | None = None,
 ):
     """Expose a function as ``/api/method/<name>``; it takes ``request`` first, then keyword parameters.
+
+    Like ``frappe.whitelist``, a method takes GET, POST, PUT and DELETE unless ``methods`` narrows them.
 
     It may return an HttpResponse (a download) instead of a value; ``request_content`` and
     ``response_content`` then describe the body and the answer in the OpenAPI document.

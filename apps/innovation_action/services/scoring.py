@@ -47,6 +47,7 @@ from apps.innovation_action.models import (
     ValueSource,
 )
 from apps.innovation_action.services import monthly_reports, ranking
+from apps.lowcode import prepared
 from apps.lowcode.bulk import update_rows, update_values
 from apps.lowcode.exceptions import ValidationError
 from apps.lowcode.jobs.progress import publish_progress
@@ -117,6 +118,87 @@ SCORED_WITH = (
 )
 
 
+def assessee_documents(period_id: int, county_id: int | None, unit_id: int | None):
+    """The period's documents of the category the plan puts the assessee in (its first row), each with
+    ``category_short_name``; none when the assessee is in no category of the period's plan."""
+    own = PlanAssessee.objects.filter(plan__periods=period_id, county_id=county_id, unit_id=unit_id).order_by("pk")[:1]
+    return (
+        category_documents(period_id, own.values("category"))
+        .annotate(category_short_name=Subquery(own.values("category__short_name")))
+        .select_related("county", "unit", "period__plan")
+    )
+
+
+def peer_lines(assessments: list[int], indicators: list[int]):
+    """What ``PeerLine`` takes of the lines of ``indicators`` in ``assessments``."""
+    lines = SelfAssessmentLine.objects.filter(assessment_id__in=assessments, indicator_id__in=indicators)
+    return lines.order_by().values_list("assessment_id", "indicator_id", *PeerLine.FIELDS)
+
+
+def period_facts(period_id: int, counties: list[int]):
+    """(county, indicator, value, False) of the period's official values, then (county, indicator, None,
+    True) of what ``counties`` are scored on by their category's average: one query (a UNION ALL)."""
+    official = (
+        OfficialValue.objects.filter(period_id=period_id)
+        .order_by()
+        .annotate(averaged=Value(False))
+        .values_list("county_id", "indicator_id", "value", "averaged")
+    )
+    averaged = (
+        County.averaged_indicators.through.objects.filter(county_id__in=counties)
+        .order_by()
+        .annotate(value=Value(None, output_field=OfficialValue._meta.get_field("value")), averaged=Value(True))
+        .values_list("county_id", "indicator_id", "value", "averaged")
+    )
+    return official.union(averaged, all=True)
+
+
+def scored_lines(assessment_id: int):
+    return SelfAssessmentLine.objects.filter(assessment_id=assessment_id).order_by("idx")
+
+
+def indicator_groups(indicators: list[int]):
+    """Every indicator of the groups of ``indicators``, with its group, in number order."""
+    wanted = Indicator.objects.filter(pk__in=indicators).order_by().values("group_id")
+    return Indicator.objects.filter(group_id__in=wanted).select_related("group").order_by("number")
+
+
+def bonus_claims(assessment_id: int):
+    return BonusClaim.objects.filter(assessment_id=assessment_id).select_related("rule").order_by("idx")
+
+
+def read_scored(document) -> None:
+    """What ``SCORED_WITH`` prefetches, for one document, in as many queries and with less Python
+    (a third of the CPU: no prefetch machinery, one instance per indicator): its lines, their
+    indicators with every indicator of their groups (an indicator without points of its own shares
+    what its group's leave), its bonus claims with their rules."""
+    lines = prepared.run(scored_lines, document.pk)
+    wanted = sorted({line.indicator_id for line in lines})
+    indicators, siblings, groups = {}, {}, {}  # by pk; each group's indicators in number order (Meta.ordering)
+    for indicator in prepared.run(indicator_groups, wanted) if wanted else ():
+        indicator.group = groups.setdefault(indicator.group_id, indicator.group)
+        indicators[indicator.pk] = indicator
+        siblings.setdefault(indicator.group_id, []).append(indicator)
+    for group_id, members in siblings.items():
+        _prefetched(groups[group_id], "indicators", members)
+    for line in lines:
+        line.indicator, line.assessment = indicators[line.indicator_id], document
+    claims = prepared.run(bonus_claims, document.pk)
+    for claim in claims:
+        claim.assessment = document
+    _prefetched(document, "lines", lines)
+    _prefetched(document, "bonus_claims", claims)
+
+
+def _prefetched(instance, relation: str, rows: list) -> None:
+    """``instance.<relation>.all()`` answers ``rows`` without a query, as after prefetch_related."""
+    queryset = getattr(instance, relation).all()
+    queryset._result_cache, queryset._prefetch_done = rows, True
+    if not hasattr(instance, "_prefetched_objects_cache"):
+        instance._prefetched_objects_cache = {}
+    instance._prefetched_objects_cache[relation] = queryset
+
+
 def category_assessments(period, category: str):
     """The period's self-assessments of ``category``, each with all it is scored with."""
     return (
@@ -159,33 +241,32 @@ class CategoryScorer:
         scoring it looks at (their lines' values and typed scores, as ``PeerLine``), not with
         everything a document is scored with; without ``focus`` every document is read in full.
         With ``focus``, ``period`` may be the period's pk: the period comes with the documents, and
-        ``category`` may be a query of the category's short name and pk (``of``): the documents'
-        query finds it."""
+        ``category`` may be the assessee as ``(county pk, unit pk)`` (``of``): the documents' query
+        finds its category. The focused read's queries are compiled once per process
+        (``apps.lowcode.prepared``)."""
         self.period, self.category, self.stage = period, category, stage
         self._values, self._peers = {}, {}  # what one scoring pass looks up again and again
         if focus is None:
             self.assessments = {a.pk: a for a in category_assessments(period, category)}
             return
+        period_id = getattr(period, "pk", period)
         if isinstance(category, str):
-            documents = category_documents(getattr(period, "pk", period), category)
+            documents = category_documents(period_id, category).select_related("county", "unit", "period__plan")
         else:
-            documents = category_documents(getattr(period, "pk", period), category.values("category")).annotate(
-                category_short_name=Subquery(category.values("category__short_name"))
-            )
-        self.assessments = {a.pk: a for a in documents.select_related("county", "unit", "period__plan")}
+            documents = prepared.run(assessee_documents, period_id, *category)
+        self.assessments = {a.pk: a for a in documents}
         if focus not in self.assessments:
             raise NotInCategoryError(focus)
         document = self.assessments[focus]
         if not isinstance(category, str):
             self.category = document.category_short_name
         self.period = document.period
-        prefetch_related_objects([document], *SCORED_WITH)
+        read_scored(document)
         indicators = {line.indicator_id: line.indicator for line in document.lines.all()}
         lines = {(focus, line.indicator_id): line for line in document.lines.all()}
         peers = [pk for pk in self.assessments if pk != focus]
         if peers and indicators:
-            rows = SelfAssessmentLine.objects.filter(assessment_id__in=peers, indicator_id__in=indicators)
-            for row in rows.order_by().values_list("assessment_id", "indicator_id", *PeerLine.FIELDS):
+            for row in prepared.run(peer_lines, sorted(peers), sorted(indicators)):
                 lines[row[0], row[1]] = PeerLine(indicators[row[1]], (row[0], *row[2:]))
         self.__dict__["_lines"] = lines
 
@@ -196,11 +277,8 @@ class CategoryScorer:
         The assessee's category is found by the documents' query itself (a subquery): when the
         assessee is in none, no document comes back and ``category_of`` says why it cannot be scored.
         """
-        own = PlanAssessee.objects.filter(
-            plan__periods=assessment.period_id, county_id=assessment.county_id, unit_id=assessment.unit_id
-        ).order_by("pk")[:1]
         try:
-            return cls(assessment.period_id, own, stage, focus=assessment.pk)
+            return cls(assessment.period_id, (assessment.county_id, assessment.unit_id), stage, focus=assessment.pk)
         except NotInCategoryError:  # not an assessee of the plan (or not in the period)
             return cls(assessment.period_id, category_of(assessment), stage, focus=assessment.pk)
 
@@ -255,21 +333,10 @@ class CategoryScorer:
     @cached_property
     def _facts(self) -> tuple[dict, set]:
         """``official_values`` and ``averaged``, which every pass needs, in one query (a UNION ALL)."""
-        counties = {a.county_id for a in self.assessments.values() if a.county_id}
-        official = (
-            OfficialValue.objects.filter(period=self.period)
-            .order_by()
-            .annotate(averaged=Value(False))
-            .values_list("county_id", "indicator_id", "value", "averaged")
-        )
-        averaged = (
-            County.averaged_indicators.through.objects.filter(county_id__in=counties or [0])
-            .order_by()
-            .annotate(value=Value(None, output_field=OfficialValue._meta.get_field("value")), averaged=Value(True))
-            .values_list("county_id", "indicator_id", "value", "averaged")
-        )
+        counties = sorted({a.county_id for a in self.assessments.values() if a.county_id}) or [0]
+        rows = prepared.run(period_facts, self.period.pk, counties)
         values, pairs = {}, set()
-        for county, indicator, value, is_averaged in official.union(averaged, all=True):
+        for county, indicator, value, is_averaged in rows:
             if is_averaged:
                 pairs.add((county, indicator))
             else:

@@ -76,10 +76,15 @@ def revoke_keys(request, user=None):
 
 @whitelist("upload_file", methods=("POST",))
 def upload_file(request, doctype=None, docname=None, fieldname="", **_):
-    """Frappe's upload: multipart ``file`` attached to ``doctype``/``docname``."""
+    """Frappe's upload: multipart ``file`` attached to ``doctype``/``docname``, or, without them, a file of
+    the uploader's own (Frappe's Home folder), which only they can see until it is attached to a document
+    (by its file_url in an Attach field)."""
     from apps.lowcode.file.attach import attach
+    from apps.lowcode.file.upload import save_upload
 
+    if not doctype and not docname:
+        return doc_to_dict(save_upload(request.user, request.FILES.get("file"), "", ""))
     if not doctype or not docname:
-        raise ValidationError("请指定附件所属的单据（doctype 和 docname）")
+        raise ValidationError("请同时指定附件所属的单据类型和单据编号（doctype 和 docname）")
     record = attach(request.user, meta_for(doctype), docname, request.FILES.get("file"), fieldname)
     return doc_to_dict(record)

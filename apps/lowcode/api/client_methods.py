@@ -64,6 +64,10 @@ def doc_ref(doc) -> tuple:
 # ------------------------------------------------------------------ reading
 
 
+# The HTTP verbs Frappe v15 lets its writing frappe.client methods take (delete takes POST and DELETE).
+WRITE = ("POST", "PUT")
+
+
 @whitelist("frappe.client.get_count")
 def get_count(request, doctype, filters=None, or_filters=None, **_):
     meta = meta_for(doctype)
@@ -224,26 +228,26 @@ def _values(fieldname, value) -> dict:
     return {fieldname: value}
 
 
-@whitelist("frappe.client.set_value", methods=("POST",))
+@whitelist("frappe.client.set_value", methods=WRITE)
 def set_value(request, doctype, name, fieldname, value=None, **_):
     """修改单据的一个或几个字段（fieldname 为字段名，或 {字段名: 值}）；子表行按其上级单据保存"""
     meta = meta_for(doctype)
     return doc_to_dict(set_values(request.user, meta, text_param(name, "name"), _values(fieldname, value)))
 
 
-@whitelist("frappe.client.insert", methods=("POST",))
+@whitelist("frappe.client.insert", methods=WRITE)
 def insert(request, doc=None, **_):
     """新建单据；带 parent、parenttype、parentfield 的子表行追加到上级单据"""
     return doc_to_dict(insert_document(request.user, batch.client_doc(dict_param(doc, "doc"))))
 
 
-@whitelist("frappe.client.insert_many", methods=("POST",))
+@whitelist("frappe.client.insert_many", methods=WRITE)
 def insert_many(request, docs=None, **_):
     """一次新建多张单据（最多 200 张），全部成功或全部不保存；返回单据编号列表"""
     return batch.insert_many(request.user, list_param(docs, "docs"))
 
 
-@whitelist("frappe.client.save", methods=("POST",))
+@whitelist("frappe.client.save", methods=WRITE)
 def save(request, doc, **_):
     """保存单据（含 name 为修改，带 modified 时检查是否已被他人修改；无 name 或 __islocal 为新建）"""
     raw = dict_param(doc, "doc")
@@ -255,13 +259,13 @@ def save(request, doc, **_):
     return doc_to_dict(save_document(request.user, meta, data, name=text_param(name, "name")))
 
 
-@whitelist("frappe.client.bulk_update", methods=("POST",))
+@whitelist("frappe.client.bulk_update", methods=WRITE)
 def bulk_update(request, docs, **_):
     """批量修改单据（每项含 doctype、docname 和要改的字段），逐张保存，返回失败的单据及原因"""
     return {"failed_docs": batch.bulk_update(request.user, list_param(docs, "docs"))}
 
 
-@whitelist("frappe.client.delete", methods=("POST",), response_content=WHOLE_BODY)
+@whitelist("frappe.client.delete", methods=("POST", "DELETE"), response_content=WHOLE_BODY)
 def delete(request, doctype, name, **_):
     """删除单据；子表行从其上级单据中删除"""
     meta = meta_for(doctype)
@@ -273,27 +277,27 @@ def delete(request, doctype, name, **_):
     return FullResponse()  # Frappe answers a method that returns nothing with an empty body: {}
 
 
-@whitelist("frappe.client.rename_doc", methods=("POST",))
+@whitelist("frappe.client.rename_doc", methods=WRITE)
 def rename_doc(request, doctype, old_name, new_name, merge=False, **_):
     """重命名单据（仅允许重命名的单据类型），返回新名称；引用它的权限、日志、附件随之更新"""
     meta = meta_for(doctype)
     return rename.rename_document(request.user, meta, text_param(old_name, "old_name"), new_name, merge)
 
 
-@whitelist("frappe.client.submit", methods=("POST",))
+@whitelist("frappe.client.submit", methods=WRITE)
 def submit(request, doc, **_):
     """提交单据：有工作流的单据须通过工作流操作（apply_workflow）提交"""
     meta, name, _data = doc_ref(doc)
     docstatus.submit_document(request.user, meta, name)
 
 
-@whitelist("frappe.client.cancel", methods=("POST",))
+@whitelist("frappe.client.cancel", methods=WRITE)
 def cancel(request, doctype, name, **_):
     """作废单据：有工作流的单据须通过工作流操作（apply_workflow）办理"""
     docstatus.cancel_document(request.user, meta_for(doctype), text_param(name, "name"))
 
 
-@whitelist("frappe.client.attach_file", methods=("POST",))
+@whitelist("frappe.client.attach_file", methods=WRITE)
 def attach_file(
     request,
     filename=None,

@@ -157,11 +157,10 @@ class MethodView(FrappeView):
     def called_method(self, request, method_name=None, **kwargs):
         return method_name
 
-    def get(self, request, method_name):
+    def handle(self, request, method_name):
         return v1_response(run_method(request, method_name))
 
-    def post(self, request, method_name):
-        return v1_response(run_method(request, method_name))
+    get = post = put = patch = delete = handle
 
 
 class LegacyCommandView(FrappeView):

@@ -15,12 +15,15 @@ checked that the user can see the document at all (record scope).
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import cache
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from apps.lowcode import prepared
 from apps.lowcode.doctype import doctype_registry
 from apps.lowcode.doctype.events import run_doc_event
 from apps.lowcode.exceptions import (
@@ -115,9 +118,14 @@ def transitions_from(workflow: Workflow, state: str) -> list[WorkflowTransition]
 def user_roles(user) -> set[str]:
     cached = getattr(user, "_role_names", None)
     if cached is None:
-        cached = set(user.groups.values_list("name", flat=True)) if user.is_authenticated else set()
+        cached = set(prepared.run(role_names, user.pk)) if user.is_authenticated else set()
         user._role_names = cached
     return cached
+
+
+def role_names(user_id: int):
+    """The names of the user's roles (``user.groups``), for ``prepared.run``."""
+    return Group.objects.filter(user=user_id).values_list("name", flat=True)
 
 
 def has_any_role(user, roles: list[str]) -> bool:
@@ -138,10 +146,9 @@ def approver_ids(doc, transition: WorkflowTransition) -> set[int] | None:
     targets = [path_target(type(doc), path) for path in paths]
     this = type(doc)._default_manager.filter(pk=doc.pk)
     if User not in targets:  # records only: their users in one query, the names read by subqueries
-        allowed = Q()
-        for path, target in zip(paths, targets, strict=True):
-            allowed |= Q(allow=target.doctype, for_value__in=this.values(f"{path}__name"))
-        return set(UserPermission.objects.filter(allowed).values_list("user_id", flat=True))
+        if type(doc.pk) is int:
+            return set(prepared.run(_record_approvers(type(doc), tuple(paths)), doc.pk))
+        return set(_record_approvers(type(doc), tuple(paths))(doc.pk))
     # Every path's value in one query; a record's name straight from the join (User Permissions name
     # records by name). Each column's values are its own path's, whatever the others join.
     columns = [path if target is User else f"{path}__name" for path, target in zip(paths, targets, strict=True)]
@@ -160,6 +167,22 @@ def approver_ids(doc, transition: WorkflowTransition) -> set[int] | None:
             allowed |= Q(allow=doctype, for_value__in=sorted(names))
         ids.update(UserPermission.objects.filter(allowed).values_list("user_id", flat=True))
     return ids
+
+
+@cache
+def _record_approvers(model, paths: tuple[str, ...]):
+    """The query of the users whose User Permissions allow the records ``paths`` reach from a document
+    of ``model`` (by its pk), one function per model and paths, so that ``prepared.run`` compiles it once."""
+    targets = [path_target(model, path) for path in paths]
+
+    def users(pk):
+        this = model._default_manager.filter(pk=pk)
+        allowed = Q()
+        for path, target in zip(paths, targets, strict=True):
+            allowed |= Q(allow=target.doctype, for_value__in=this.values(f"{path}__name"))
+        return UserPermission.objects.filter(allowed).values_list("user_id", flat=True)
+
+    return users
 
 
 def path_target(model, path: str):
