@@ -313,11 +313,11 @@ def child_quarter(args):
 
     started = time.monotonic()
     documents.update(workflow_state="待审定")
-    scorers = {}
+    scorers = {}  # one category's at a time: the documents come category by category
     for document in documents.select_related("county", "period"):
         category = scoring.category_of(document)
         if category not in scorers:
-            scorers[category] = scoring.CategoryScorer(period, category, scoring.Stage.REVIEWED)
+            scorers = {category: scoring.CategoryScorer(period, category, scoring.Stage.REVIEWED)}
         scoring.freeze(document, user, scorers[category])
     documents.update(workflow_state="已审定")
     approve_seconds = time.monotonic() - started
@@ -331,9 +331,10 @@ def child_quarter(args):
         documents=count,
         score_seconds=score_seconds,
         rank_seconds=rank_seconds,
-        maxrss_mb=max(rss_scored, maxrss_mb()),
+        maxrss_mb=rss_scored,  # the scoring's peak (ru_maxrss only grows: the approvals come after it)
+        approve_maxrss_mb=maxrss_mb(),
         message=(
-            f"{count} 份计算初审得分 {score_seconds:.1f} 秒，审定 {approve_seconds:.0f} 秒，"
+            f"{count} 份计算初审得分 {score_seconds:.1f} 秒（{rss_scored:.0f} MB），审定 {approve_seconds:.0f} 秒，"
             f"排名 {rank_seconds:.1f} 秒；予以表扬 {praised} 个"
         ),
     )
