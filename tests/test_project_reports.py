@@ -316,3 +316,12 @@ def test_the_migration_links_each_reports_stage_text_to_a_stage_record():
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_the_workbench_search_finds_a_project_report_by_its_project():
+    """查找 matches a doctype's search_fields besides the name: 稀土 finds 章贡区's report on 2023-P12
+    (赣江虔东稀土新材料产业园), for its county and not for another."""
+    name = create()["name"]
+    found = ok(client("zhanggong").get("/api/method/innovation_action.api.search_documents", {"text": "稀土 2023"}))
+    assert [(d["doctype"], d["name"]) for d in found] == [(DOCTYPE, name)]
+    assert ok(client("xinfeng").get("/api/method/innovation_action.api.search_documents", {"text": "稀土"})) == []
