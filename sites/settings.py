@@ -166,6 +166,10 @@ CSRF_FAILURE_VIEW = "apps.lowcode.api.errors.csrf_failure"
 AUTHENTICATION_BACKENDS = ["apps.lowcode.auth.backends.LockoutModelBackend"]
 # Reverse proxies whose X-Forwarded-For is believed (IPs or networks); the login lockout counts per client address.
 TRUSTED_PROXIES = SITE_CONFIG.get("trusted_proxies", [])
+# Forgotten passwords (apps/lowcode/auth/password_reset.py): a link is good for one day, as Frappe's
+# reset_password_link_expiry, and opens this page of the workbench with ?key=….
+PASSWORD_RESET_TIMEOUT = 24 * 60 * 60
+PASSWORD_RESET_PAGE = "/app/update-password"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

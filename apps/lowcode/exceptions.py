@@ -113,3 +113,10 @@ class ServiceUnavailableError(FrappeError):
 class TooManyRequestsError(FrappeError):
     http_status = 429
     exc_type = "TooManyRequestsError"
+
+
+class LinkExpired(FrappeError):
+    """A one-time link (a password reset key) that is unknown, used or expired: Frappe's 410."""
+
+    http_status = 410
+    exc_type = "LinkExpired"

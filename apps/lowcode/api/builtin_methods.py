@@ -1,9 +1,13 @@
-"""The Frappe methods outside frappe.client: login, session, API keys, uploads."""
+"""The Frappe methods outside frappe.client: login, session, passwords, API keys, uploads."""
 
-from django.contrib.auth import authenticate, get_user_model, login, logout
+from urllib.parse import urlencode
 
-from apps.lowcode.auth import api_key, lockout
+from django.conf import settings
+from django.contrib.auth import authenticate, get_user_model, login, logout, update_session_auth_hash
+
+from apps.lowcode.auth import api_key, lockout, password_reset
 from apps.lowcode.auth.client_address import client_address
+from apps.lowcode.auth.passwords import password_problems
 from apps.lowcode.doctype.serialize import doc_to_dict
 from apps.lowcode.document.service import (
     meta_for,
@@ -11,11 +15,13 @@ from apps.lowcode.document.service import (
 from apps.lowcode.exceptions import (
     AuthenticationError,
     DoesNotExistError,
+    LinkExpired,
     PermissionError,
     TooManyRequestsError,
     ValidationError,
 )
 from apps.lowcode.roles.desk import workbench_url
+from apps.lowcode.website import site
 from apps.lowcode.whitelist import FullResponse, whitelist
 
 
@@ -41,6 +47,63 @@ def login_(request, usr, pwd, **_):
 def logout_(request):
     logout(request)
     return None
+
+
+@whitelist("frappe.core.doctype.user.user.reset_password", methods=("POST",), allow_guest=True)
+def reset_password(request, user, **_):
+    """Email a one-time link to set a new password; the same answer whether or not the account exists."""
+    if not isinstance(user, str) or not user.strip():
+        raise ValidationError("请输入账号或邮箱")
+    if password_reset.over_limit(user, client_address(request)):
+        raise TooManyRequestsError(password_reset.TOO_MANY)
+    account = password_reset.find_user(user)
+    if account is not None:
+        query = urlencode({"key": password_reset.make_key(account)})
+        link = request.build_absolute_uri(f"{settings.PASSWORD_RESET_PAGE}?{query}")
+        password_reset.send_link(account, link, site.site_name(), site.footer())
+    return password_reset.SENT
+
+
+@whitelist("frappe.core.doctype.user.user.update_password", methods=("POST",), allow_guest=True)
+def update_password(request, new_password, logout_all_sessions=0, key=None, old_password=None, **_):
+    """Set a new password with a reset link's key, or, logged in, with the old password; answers the home path.
+
+    Every other session of the user ends (Django's session hash holds the password's); the one that
+    changed it stays logged in unless ``logout_all_sessions``. API keys are left as they are.
+    """
+    if not isinstance(new_password, str) or not new_password:
+        raise ValidationError("请输入新密码")
+    address = client_address(request)
+    if key:
+        user = password_reset.user_for_key(key)
+        if user is None:
+            raise LinkExpired(password_reset.INVALID_KEY)
+    elif request.user.is_authenticated and old_password is not None:
+        if not isinstance(old_password, str):
+            raise ValidationError("原密码应为文本")
+        username = request.user.get_username()
+        until = lockout.locked_until(username, address)
+        if until is not None:
+            raise TooManyRequestsError(lockout.message(until))
+        user = authenticate(request, username=username, password=old_password)  # counts toward the lockout
+        if user is None:  # not a 401: the session is fine, and clients take 401 for "log in again"
+            raise ValidationError("原密码不正确")
+    elif request.user.is_authenticated:
+        raise ValidationError("请输入原密码")
+    else:
+        raise AuthenticationError("请通过邮件中的重置密码链接设置新密码，或登录后修改密码")
+    problems = password_problems(new_password, user)
+    if problems:
+        raise ValidationError(problems)
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    lockout.clear(user.get_username(), address)
+    if request.user.is_authenticated and request.user.pk == user.pk:
+        if str(logout_all_sessions).strip().lower() in ("1", "true"):
+            logout(request)
+        else:
+            update_session_auth_hash(request, user)
+    return "/app/"
 
 
 @whitelist("frappe.auth.get_logged_user")
