@@ -62,3 +62,37 @@ def test_frappe_js_sdk_session_and_token(sdk_results):
         assert run["deleted"] == {"message": "ok"}
         assert run["afterDelete"] == {"httpStatus": 404, "exc_type": "DoesNotExistError"}
         assert run["user"] == "office"
+
+
+def test_frappe_js_sdk_forget_password(live_server):
+    """auth().forgetPassword(user) sends the link; its key sets the password once (issue 15)."""
+    import re
+
+    from django.contrib.auth import get_user_model
+    from django.core import mail
+
+    create_demo_accounts()
+    get_user_model().objects.filter(username="office").update(email="office@example.cn")
+
+    def run(*args):
+        completed = subprocess.run(
+            ["node", "password_reset.mjs", live_server.url, *args],
+            cwd=CLIENT_DIR,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert completed.returncode == 0, completed.stderr
+        return json.loads(completed.stdout)
+
+    assert run("forget", "office") == {"forget": {"ok": True, "value": None}}
+    assert run("forget", "nobody-here") == {"forget": {"ok": True, "value": None}}  # the same, nothing sent
+    assert [m.to for m in mail.outbox] == [["office@example.cn"]]
+    key = re.search(r"/app/update-password\?key=([\w.\-]+)", mail.outbox[0].body)[1]
+
+    results = run("update", key, "office", "Sdk-new-password-2026")
+    assert results["update"] == {"ok": True, "value": {"message": "/app/"}}
+    assert results["again"]["ok"] is False and results["again"]["httpStatus"] == 410
+    assert results["again"]["exc_type"] == "LinkExpired"
+    assert results["login"]["ok"] is True and results["login"]["value"]["message"] == "Logged In"

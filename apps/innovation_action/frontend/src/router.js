@@ -9,6 +9,18 @@ const placeholder = () => import('./pages/PlaceholderPage.vue')
 
 const routes = [
   { path: '/login', name: 'login', component: () => import('./pages/LoginPage.vue'), meta: { public: true } },
+  {
+    path: '/forgot-password',
+    name: 'forgot-password',
+    component: () => import('./pages/ForgotPasswordPage.vue'),
+    meta: { public: true, title: '忘记密码' },
+  },
+  {
+    path: '/update-password',
+    name: 'update-password',
+    component: () => import('./pages/UpdatePasswordPage.vue'),
+    meta: { public: true, title: '设置新密码' },
+  },
   // Not a `redirect`: redirects are resolved before the guards below load the session (and its roles).
   { path: '/', name: 'home', component: placeholder, beforeEnter: () => homePath() },
   { path: '/todo', name: 'todo', component: () => import('./pages/TodoPage.vue'), meta: { title: '待办' } },
