@@ -23,6 +23,14 @@ ERROR_TEXT = {
     "413": "文件过大（FileTooLargeError）",
     "415": "请求内容类型不被支持",
     "417": "数据校验失败（ValidationError 及其子类，如 TimestampMismatchError）",
+    "410": "链接无效、已使用过或已过期（LinkExpired）",
+    "429": "请求过于频繁（TooManyRequestsError）",
+}
+# Answers only some methods give: the login lockout and the password reset's rate limit and one-time keys.
+METHOD_ERRORS = {
+    "login": ("429",),
+    "frappe.core.doctype.user.user.reset_password": ("429",),
+    "frappe.core.doctype.user.user.update_password": ("410", "429"),
 }
 
 
@@ -253,7 +261,7 @@ def method_paths() -> dict:
             }
         else:
             ok = {"type": "object", "properties": {"message": {}}, "required": ["message"]}
-        errors = ("400", "403", "404", "405", "409", "413", "415", "417")
+        errors = ("400", "403", "404", "405", "409", "413", "415", "417", *METHOD_ERRORS.get(name, ()))
         if name == "upload_file":
             operation["summary"] = "上传附件"
             operation["requestBody"] = {
