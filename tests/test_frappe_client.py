@@ -64,12 +64,14 @@ def test_frappe_js_sdk_session_and_token(sdk_results):
         assert run["user"] == "office"
 
 
-def test_frappe_js_sdk_forget_password(live_server):
-    """auth().forgetPassword(user) sends the link; its key sets the password once (issue 15)."""
+@pytest.mark.redis
+def test_frappe_js_sdk_forget_password(live_server, redis_queue):
+    """auth().forgetPassword(user) sends the link (an RQ job); its key sets the password once (issue 15)."""
     import re
 
     from django.contrib.auth import get_user_model
     from django.core import mail
+    from rq import SimpleWorker
 
     create_demo_accounts()
     get_user_model().objects.filter(username="office").update(email="office@example.cn")
@@ -88,6 +90,7 @@ def test_frappe_js_sdk_forget_password(live_server):
 
     assert run("forget", "office") == {"forget": {"ok": True, "value": None}}
     assert run("forget", "nobody-here") == {"forget": {"ok": True, "value": None}}  # the same, nothing sent
+    SimpleWorker([redis_queue], connection=redis_queue.connection).work(burst=True)
     assert [m.to for m in mail.outbox] == [["office@example.cn"]]
     key = re.search(r"/app/update-password\?key=([\w.\-]+)", mail.outbox[0].body)[1]
 

@@ -6,16 +6,17 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
+from rq import SimpleWorker
 
 from tests.workbench import DESKTOP, PHONE, app_url, check_page, log_in, workbench  # noqa: F401
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 SIZES = pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
 NEW_PASSWORD = "Zhanggong-new-2026"
 
 
 @SIZES
-def test_a_forgotten_password_is_reset_through_the_emailed_link(workbench, size):
+def test_a_forgotten_password_is_reset_through_the_emailed_link(workbench, redis_queue, size):
     get_user_model().objects.filter(username="zhanggong").update(email="zhanggong@example.cn")
     page = workbench.page(*size)
     page.goto(app_url(page, "/login"))
@@ -28,6 +29,7 @@ def test_a_forgotten_password_is_reset_through_the_emailed_link(workbench, size)
         "如果该账号存在并登记了邮箱，重置密码的链接已发送到其邮箱。"
     ).wait_for()
     check_page(page, "forgot-password-sent")
+    SimpleWorker([redis_queue], connection=redis_queue.connection).work(burst=True)  # the email's job
     assert [m.to for m in mail.outbox] == [["zhanggong@example.cn"]]
     link = re.search(r"http://\S+/app/update-password\?key=\S+", mail.outbox[0].body)[0]
 

@@ -5,13 +5,15 @@ the user's password and last login, so it stops working once the password is set
 and after settings.PASSWORD_RESET_TIMEOUT (one day, Frappe's reset_password_link_expiry). Nothing is stored.
 
 Asking for a link answers the same sentence whether or not the account exists, is active, or has an
-email address: nobody learns which accounts exist. The requests are counted per client address and per
+email address, and the email goes out as a background job (:func:`send_link_job`), so neither the answer
+nor its timing tells which accounts exist. The requests are counted per client address and per
 account name (hashed cache keys, like the login lockout), so the form can neither flood a mailbox nor
 be used to probe many names.
 """
 
 import hashlib
 import logging
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -82,6 +84,14 @@ def user_for_key(key) -> object | None:
     if user is None or not default_token_generator.check_token(user, token):
         return None
     return user
+
+
+def send_link_job(user_pk: int, page_url: str, site_name: str, signature: str) -> bool:
+    """The background job: make the user's key and email the link to ``page_url?key=…``."""
+    user = get_user_model().objects.filter(pk=user_pk, is_active=True).first()
+    if user is None:
+        return False
+    return send_link(user, f"{page_url}?{urlencode({'key': make_key(user)})}", site_name, signature)
 
 
 def send_link(user, link: str, site_name: str, signature: str) -> bool:
