@@ -64,7 +64,7 @@ def reset_password(request, user, **_):
 
 @whitelist("frappe.core.doctype.user.user.update_password", methods=("POST",), allow_guest=True)
 def update_password(request, new_password, logout_all_sessions=0, key=None, old_password=None, **_):
-    """Set a new password with a reset link's key, or, logged in, with the old password; answers the home path.
+    """Set a new password with a reset link's key, or, logged in, with the old password; answers the home page.
 
     Every other session of the user ends (Django's session hash holds the password's); the one that
     changed it stays logged in unless ``logout_all_sessions``. API keys are left as they are.
@@ -101,7 +101,7 @@ def update_password(request, new_password, logout_all_sessions=0, key=None, old_
             logout(request)
         else:
             update_session_auth_hash(request, user)
-    return "/app/"
+    return "/admin/" if user.is_staff else workbench_url()  # the home page, as login answers it
 
 
 @whitelist("frappe.auth.get_logged_user")
