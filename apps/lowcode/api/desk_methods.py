@@ -107,6 +107,7 @@ def reportview_get(
     page_length=None,
     limit_start=None,
     limit_page_length=None,
+    parent=None,
     **_,
 ):
     """The desk's list view: the same query as get_list, answered compressed as {"keys": [...], "values": [[...]]}."""
@@ -117,6 +118,6 @@ def reportview_get(
 
 
 @whitelist("frappe.desk.reportview.get_count")
-def reportview_get_count(request, doctype, filters=None, or_filters=None, **_):
+def reportview_get_count(request, doctype, filters=None, or_filters=None, parent=None, **_):
     """The desk's list count: the same as frappe.client.get_count."""
-    return get_count(request, doctype, filters=filters, or_filters=or_filters)
+    return get_count(request, doctype, filters=filters, or_filters=or_filters, parent=parent)
