@@ -165,6 +165,11 @@ def test_other_doors_take_parent_too(api):
     )
     assert sorted(r["name"] for r in v1) == sorted(r["name"] for r in v2) == expected
     assert sorted(v[0] for v in desk["values"]) == expected and v2_count == len(expected)
+    desk_count = client.get(
+        "/api/method/frappe.desk.reportview.get_count",
+        {"doctype": "Task Unit", "parent_doctype": "Task", "filters": filters},
+    )
+    assert message(desk_count) == len(expected)
 
 
 @pytest.mark.parametrize(
