@@ -59,6 +59,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Users whose roles have no desk access are sent from the admin to the workbench (WORKBENCH_URL).
+    "apps.lowcode.admin.desk.DeskAccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -218,6 +220,8 @@ CONTENT_SECURITY_POLICY = {
 }
 
 LOGIN_URL = "admin:login"
+# The workbench: where users without desk access (counties, units) work and log in (apps/lowcode/admin/desk.py).
+WORKBENCH_URL = "/app/"
 # Jazzmin's login form carries no "next" field: land on the admin, not /accounts/profile/.
 LOGIN_REDIRECT_URL = "admin:index"
 

@@ -9,6 +9,7 @@ scope one record inside and one outside it.
 import hashlib
 import re
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import admin
@@ -242,3 +243,31 @@ class Findings:
 
     def add(self, who: str, method: str, url: str, what: str):
         self.problems.append(f"{who} {method} {url}: {what}")
+
+
+# ------------------------------------------------------------------ the workbench's routes (/app/…)
+
+ROUTER_JS = settings.BASE_DIR / "apps" / "innovation_action" / "frontend" / "src" / "router.js"
+_ROUTE_PATH = re.compile(r"path:\s*'(?P<path>/[^']*)'")
+
+
+def workbench_routes() -> list[str]:
+    """The SPA's route paths as router.js declares them ('/self-assessment/:name'), read from the source so that
+    a page added tomorrow is crawled tomorrow."""
+    return _ROUTE_PATH.findall(ROUTER_JS.read_text(encoding="utf-8"))
+
+
+def workbench_urls(names: list[str]) -> list[str]:
+    """Every route under /app/, each ``:param`` filled with each of ``names`` (records in and out of scope, hostile
+    text); the catch-all with a path nobody declared."""
+    urls = []
+    for path in workbench_routes():
+        if path.startswith("/:pathMatch"):
+            urls.append("/app/no/such/page")
+            continue
+        if ":" not in path:
+            urls.append("/app" + path)
+            continue
+        for name in names:
+            urls.append("/app" + re.sub(r":\w+", lambda _: quote(str(name), safe=""), path))
+    return urls

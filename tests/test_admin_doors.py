@@ -63,7 +63,7 @@ VIEW_ONLY_REVERTS = [
 
 
 @pytest.mark.both_databases
-@pytest.mark.parametrize("username", ["xinfeng", "leader"])
+@pytest.mark.parametrize("username", ["leader"])
 @pytest.mark.parametrize(
     ("model", "lookup", "field", "value"), VIEW_ONLY_REVERTS, ids=[m.__name__ for m, *_ in VIEW_ONLY_REVERTS]
 )
@@ -82,12 +82,40 @@ def test_a_view_only_role_cannot_revert(login, username, model, lookup, field, v
     assert obj.modified_by is None or obj.modified_by.username != username
 
 
+def scoped_office_user():
+    """An admin (staff) user limited to 章贡区: the office role with a County user permission."""
+    from django.contrib.auth.models import User
+
+    from apps.innovation_action import roles
+    from apps.lowcode.models import UserPermission
+
+    user = User.objects.create_user("zg_office_doors", password="pw-123456")
+    user.groups.add(roles.group(roles.OFFICE))
+    UserPermission.objects.create(user=user, allow="County", for_value="章贡区")
+    return user
+
+
 @pytest.mark.both_databases
-def test_a_revert_outside_the_scope_is_refused(login):
+def test_a_revert_outside_the_scope_is_refused(client):
     county = County.objects.get(name="信丰县")
     version = county.history.first()
-    response = login("zhanggong").post(version_url(county, version), {"aliases": "信丰", "_save": "1"})
+    client.force_login(scoped_office_user())
+    response = client.post(version_url(county, version), {"aliases": "信丰", "_save": "1"})
     assert response.status_code == 403
+    county.refresh_from_db()
+    assert county.aliases == ""
+
+
+@pytest.mark.both_databases
+@pytest.mark.parametrize("username", ["xinfeng", "zhanggong"])
+def test_a_county_user_never_reaches_a_version_page(login, username):
+    """County users are not admin users (issue 18): the version pages send them to the workbench, nothing changes."""
+    county = County.objects.get(name="信丰县")
+    version = county.history.first()
+    client = login(username)
+    assert client.get(version_url(county, version))["Location"] == "/app/"
+    response = client.post(version_url(county, version), {"aliases": "信丰", "_save": "1"})
+    assert response.status_code == 302 and response["Location"] == "/app/"
     county.refresh_from_db()
     assert county.aliases == ""
 
@@ -203,6 +231,11 @@ def test_an_issued_notice_is_never_reverted(login, plan):
 @pytest.mark.parametrize("username", ["xinfeng", "office", "leader", "gongxin"])
 def test_the_job_queues_are_closed_to_other_roles(login, username):
     client = login(username)
+    if username in ("xinfeng", "gongxin"):  # not admin users (issue 18): sent to the workbench from every page
+        for url in ("/admin/django_rq/dashboard/", "/admin/django_rq/dashboard/stats.json/", "/admin/"):
+            assert client.get(url)["Location"] == "/app/"
+        assert client.post("/admin/django_rq/dashboard/queues/0/empty/")["Location"] == "/app/"
+        return
     dashboard = client.get("/admin/django_rq/dashboard/")
     assert dashboard.status_code == 403
     assert "6379" not in dashboard.content.decode()

@@ -77,7 +77,7 @@ def test_two_reviewers_at_once_against_a_live_server(live_server, settings):
     create_demo_accounts()
     from apps.innovation_action.services.demo_accounts import DEMO_PASSWORD
 
-    second = User.objects.create(username="office2", is_staff=True)
+    second = User.objects.create(username="office2")
     second.set_password(DEMO_PASSWORD)
     second.save()
     second.groups.add(Group.objects.get(name="领导小组办公室"))

@@ -147,9 +147,26 @@ def test_files_cannot_be_written_as_plain_resources(api):
     assert response.status_code == 403
 
 
-def test_admin_attachment_list_is_scoped(api, login):
+def test_attachment_lists_are_scoped(api, login, django_user_model):
     office = api.as_user("office")
     upload(office, "own.pdf", PDF, docname="2023-P12")
     upload(office, "other.pdf", PDF, docname="2023-P21")
-    page = login("zhanggong").get("/admin/lowcode/file/")
+    office.post("/api/method/logout")
+    # A county user's list (the API: county users are not admin users, issue 18).
+    county = api.as_user("zhanggong")
+    assert [f["file_name"] for f in county.get("/api/resource/File", {"fields": '["file_name"]'}).json()["data"]] == [
+        "own.pdf"
+    ]
+    # The admin's list, for an admin user limited to 章贡区.
+    from apps.innovation_action import roles
+    from apps.lowcode.models import UserPermission
+
+    scoped = django_user_model.objects.create_user("zg_office_files", password="pw-123456")
+    scoped.groups.add(roles.group(roles.OFFICE))
+    UserPermission.objects.create(user=scoped, allow="County", for_value="章贡区")
+    from django.test import Client
+
+    client = Client()
+    client.force_login(scoped)
+    page = client.get("/admin/lowcode/file/")
     assert [f.file_name for f in page.context["cl"].result_list] == ["own.pdf"]

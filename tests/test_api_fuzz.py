@@ -667,3 +667,162 @@ def test_the_yearly_target_import_answers_hostile_input_with_a_chinese_4xx(
         assert AssesseeTarget.objects.count() == before
     elif response.status_code == 200 and not get_template:
         assert {"created", "updated", "unchanged", "summary"} <= set(response.json()["message"])
+
+
+# ------------------------------------------------------------------ the workbench's methods, as every role, hostile
+#
+# County users and unit liaisons work only in the workbench (issue 18), so its methods are their door: every
+# method the workbench's source calls (read from apps/innovation_action/frontend/src, so a method a page starts
+# using tomorrow is fuzzed tomorrow) and every other GET method of the app's api, called as every demo account and
+# as nobody, with no arguments, with real names in and out of the caller's scope, and with hostile values. Every
+# answer is a success or a 4xx with a Chinese message, never a 5xx; nobody is asked to be an admin (staff) user.
+
+FRONTEND_SRC = os.path.join(os.path.dirname(__file__), "..", "apps", "innovation_action", "frontend", "src")
+METHOD_NAME = re.compile(r"\b((?:innovation_action|lowcode)\.api\.\w+|frappe(?:\.\w+)+)\b")
+WORKBENCH_USERS = ["zhanggong", "xinfeng", "gongxin", "office", "leader", "admin", None]
+HOSTILE = [
+    "",
+    " ",
+    "no-such-record",
+    "2023-Y",
+    "2023-Q1",
+    "2023-M03",
+    "SelfAssessment",
+    "Progress Report",
+    "Project Report",
+    "提交",
+    "../../etc/passwd",
+    "'; DROP TABLE auth_user; --",
+    "<script>alert(1)</script>",
+    "\x00",
+    "%",
+    "[]",
+    "{}",
+    '["a", 1]',
+    '{"name": ["in", ["x"]]}',
+    "null",
+    "-1",
+    "99999999999999999999",
+    "1e308",
+    "2023-13-45",
+    "章" * 3000,
+]
+
+
+def workbench_methods() -> list[str]:
+    """The whitelisted methods the workbench calls, and the app's own GET methods."""
+    from apps.lowcode.whitelist import registry
+
+    called = set()
+    for folder, _, files in os.walk(FRONTEND_SRC):
+        for file in files:
+            if file.endswith((".js", ".vue")):
+                with open(os.path.join(folder, file), encoding="utf-8") as source:
+                    called.update(METHOD_NAME.findall(source.read()))
+    app_reads = {
+        name for name, m in registry.items() if name.startswith("innovation_action.api.") and "GET" in m.http_methods
+    }
+    return sorted(name for name in called | app_reads if name in registry)
+
+
+def method_parameters(name: str) -> list[str]:
+    import inspect
+
+    from apps.lowcode.whitelist import registry
+
+    signature = inspect.signature(registry[name].func)
+    return [p for p in list(signature.parameters)[1:] if p not in ("_", "request")]
+
+
+def call_method(api, name: str, args: dict):
+    from apps.lowcode.whitelist import registry
+
+    url = f"/api/method/{name}"
+    if "GET" in registry[name].http_methods:
+        return api.get(url, args)
+    return api.post(url, args, format="json")
+
+
+def assert_answer_is_sound(who, name, args, response):
+    context = f"{who} {name} {args!r:.300}: {response.status_code} {response.content[:1000]!r}"
+    assert response.status_code < 500, context
+    if response.status_code >= 400 and response.get("Content-Type", "").startswith("application/json"):
+        body = response.json()
+        assert CJK.search(str(body.get("message") or body.get("exc") or body)), context
+
+
+@pytest.fixture
+def workbench_names(db):
+    """Real record names: zhanggong's report (in one county's scope, out of the others'), a month, a project."""
+    from apps.innovation_action.models import AssessmentPeriod, Project, SelfAssessment
+    from tests.test_workflow_api import create_assessment
+
+    own = create_assessment("zhanggong", "章贡区")["name"]
+    return {
+        "assessment": own,
+        "period": AssessmentPeriod.objects.order_by("name").values_list("name", flat=True).first(),
+        "project": Project.objects.order_by("name").values_list("name", flat=True).first(),
+        "others": list(SelfAssessment.objects.values_list("name", flat=True)[:3]),
+    }
+
+
+@pytest.mark.django_db
+def test_every_workbench_method_as_every_role_never_answers_5xx(workbench_names):
+    """Deterministic: every method × every user, with no arguments and with each argument a real name."""
+    from django.contrib.auth.models import User
+    from rest_framework.test import APIClient
+
+    methods = workbench_methods()
+    assert {
+        "innovation_action.api.get_workbench_session",
+        "innovation_action.api.get_todo",
+        "innovation_action.api.get_self_assessment_page",
+        "innovation_action.api.get_done",
+        "innovation_action.api.get_finished",
+        "innovation_action.api.search_documents",
+        "innovation_action.api.get_approval_queue",
+        "innovation_action.api.get_ranking_periods",
+        "innovation_action.api.get_monthly_reports",
+        "frappe.model.workflow.apply_workflow",
+        "frappe.utils.print_format.download_pdf",
+    } <= set(methods), methods
+    real = [workbench_names["assessment"], workbench_names["period"], workbench_names["project"], "SelfAssessment"]
+    for username in WORKBENCH_USERS:
+        api = APIClient()
+        if username:
+            api.force_login(User.objects.get(username=username))
+        for name in methods:
+            parameters = method_parameters(name)
+            for args in [{}, *({p: value for p in parameters} for value in real)]:
+                assert_answer_is_sound(username, name, args, call_method(api, name, args))
+    # A county user's door needs no admin access: zhanggong (not staff) reads their own report's page.
+    zhanggong = User.objects.get(username="zhanggong")
+    assert not zhanggong.is_staff
+    api = APIClient()
+    api.force_login(zhanggong)
+    page = api.get(
+        "/api/method/innovation_action.api.get_self_assessment_page", {"name": workbench_names["assessment"]}
+    )
+    assert page.status_code == 200, page.content[:500]
+
+
+@pytest.mark.django_db
+@given(data=st.data())
+@settings(max_examples=120, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+def test_workbench_methods_answer_hostile_arguments_with_a_chinese_4xx(data, workbench_names):
+    from django.contrib.auth.models import User
+    from rest_framework.test import APIClient
+
+    name = data.draw(st.sampled_from(workbench_methods()), label="method")
+    username = data.draw(st.sampled_from(WORKBENCH_USERS), label="user")
+    values = st.one_of(
+        st.sampled_from(HOSTILE + workbench_names["others"] + [workbench_names["assessment"]]),
+        st.text(max_size=50),
+        st.integers(),
+    )
+    parameters = method_parameters(name) + ["unexpected"]
+    args = {p: data.draw(values, label=p) for p in parameters if data.draw(st.booleans(), label=f"send {p}")}
+    api = APIClient()
+    if username:
+        api.force_login(User.objects.get(username=username))
+    assert_answer_is_sound(username, name, args, call_method(api, name, args))

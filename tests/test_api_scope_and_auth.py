@@ -89,7 +89,7 @@ def test_office_and_leading_group_see_everything(api):
 @pytest.fixture
 def scoped_editor():
     """An office user restricted to 章贡区: may edit projects, but only that county's."""
-    user = User.objects.create_user("zg_office", password="pw-123456", is_staff=True)
+    user = User.objects.create_user("zg_office", password="pw-123456")
     user.groups.add(roles.group(roles.OFFICE))
     UserPermission.objects.create(user=user, allow="County", for_value="章贡区")
     return user
@@ -232,7 +232,7 @@ def test_app_method_is_whitelisted_and_scoped(api):
 
 
 def test_my_api_keys_page(login, api):
-    client = login("zhanggong")
+    client = login("office")
     page = client.get("/admin/my-api-keys/")
     assert page.status_code == 200 and "你还没有 API 密钥" in page.content.decode()
     generated = client.post("/admin/my-api-keys/", {"action": "generate"}).content.decode()
@@ -244,10 +244,24 @@ def test_my_api_keys_page(login, api):
 
     token = APIClient()
     token.credentials(HTTP_AUTHORIZATION=f"token {key}:{secret}")
-    assert token.get("/api/method/frappe.auth.get_logged_user").json() == {"message": "zhanggong"}
+    assert token.get("/api/method/frappe.auth.get_logged_user").json() == {"message": "office"}
     assert "api-secret" not in client.get("/admin/my-api-keys/").content.decode()  # shown once
     client.post("/admin/my-api-keys/", {"action": "revoke"})
     assert token.get("/api/method/frappe.auth.get_logged_user").status_code == 401
+
+
+def test_a_county_user_gets_api_keys_through_the_api(login, api):
+    """County users are not admin users (issue 18): the key page sends them to the workbench; Frappe's own
+    generate_keys gives them theirs."""
+    assert login("zhanggong").get("/admin/my-api-keys/")["Location"] == "/app/"
+    keys = api.as_user("zhanggong").post("/api/method/frappe.core.doctype.user.user.generate_keys", format="json")
+    assert keys.status_code == 200, keys.content[:300]
+    message = keys.json()["message"]
+    from rest_framework.test import APIClient
+
+    token = APIClient()
+    token.credentials(HTTP_AUTHORIZATION=f"token {message['api_key']}:{message['api_secret']}")
+    assert token.get("/api/method/frappe.auth.get_logged_user").json() == {"message": "zhanggong"}
 
 
 def test_repeated_wrong_passwords_lock_the_account(api, client):

@@ -2,6 +2,7 @@
 
 import pytest
 
+from apps.innovation_action.services.demo_accounts import DEMO_PASSWORD
 from tests.browser import (  # noqa: F401  (browser_page is a fixture)
     browser_page,
     log_in,
@@ -29,10 +30,22 @@ def test_office_browses_projects_by_county_with_totals(browser_page, tmp_path):
     page.screenshot(path=tmp_path / "projects.png", full_page=True)
 
 
-def test_county_user_sees_chinese_admin_without_edit_buttons(browser_page):
+def test_county_user_is_sent_from_the_admin_login_to_the_workbench(browser_page, tmp_path):
+    """Issue 18: a county user who tries the admin is told in Chinese to use the workbench, follows the link,
+    logs in there and lands on their 待办; from then on any admin address brings them back to the workbench."""
     page = browser_page
-    log_in(page, "zhanggong")
+    page.goto(f"{page.base_url}/admin/login/")
+    page.fill("input[name=username]", "zhanggong")
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    refusal = page.locator(".callout-danger").inner_text()
+    assert "请到工作台登录" in refusal and "/app/login" in refusal
+    page.screenshot(path=tmp_path / "admin-login-refused.png", full_page=True)
+    page.get_by_role("link", name="工作台登录").click()
+    page.wait_for_url(f"{page.base_url}/app/login**")
+    page.get_by_label("账号").fill("zhanggong")
+    page.get_by_label("密码").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"{page.base_url}/app/todo")
     page.goto(f"{page.base_url}/admin/innovation_action/task/")
-    assert page.locator(".app-content-header h3").inner_text().strip() == "重点任务"
-    assert page.get_by_text("增加 重点任务").count() == 0
-    assert page.locator("#result_list tbody tr").count() == 29
+    page.wait_for_url(f"{page.base_url}/app/todo")

@@ -97,8 +97,9 @@ def assessee_header(client) -> str:
     return header[3]
 
 
-def add_user(client, username, role, staff=False):
-    """认证和授权 → 用户 → 增加: Django's own two forms (the account, then its roles, found by their keys)."""
+def add_user(client, username, role):
+    """认证和授权 → 用户 → 增加: Django's own two forms (the account, then its roles, found by their keys). Whether
+    the user may use the admin follows the role (可进入后台), not a box ticked on the form."""
     from apps.innovation_action import roles
 
     response = client.post(
@@ -111,11 +112,11 @@ def add_user(client, username, role, staff=False):
         client,
         reverse("admin:auth_user_change", args=[user.pk]),
         groups=[roles.group(role).pk],
-        is_staff="on" if staff else "",
         # Django's split date and time widget posts two fields; form_data() reads the form's one value.
         date_joined_0=f"{user.date_joined:%Y-%m-%d}",
         date_joined_1=f"{user.date_joined:%H:%M:%S}",
     )
+    assert User.objects.get(pk=user.pk).is_staff == roles.DESK_ACCESS[role]
 
 
 def ok(response):
@@ -393,7 +394,7 @@ def test_a_district_sets_up_runs_ranks_and_prints_its_plan_without_code(redis_qu
         "lingdao": role_names.LEADING_GROUP,
     }
     for username, role in people.items():
-        add_user(admin, username, role, staff=role == role_names.OFFICE)
+        add_user(admin, username, role)
     admin_import(
         admin,
         "userpermission",

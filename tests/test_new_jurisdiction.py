@@ -212,7 +212,7 @@ def test_a_new_jurisdiction_from_the_admin_and_xlsx_only(client):
     assert ("东湖区", 101, None, 2.6, 40) in exported
 
     # 3. The county's user, then the self-assessment through the workflow.
-    county_user = User.objects.create_user("donghu", password="x", is_staff=True)
+    county_user = User.objects.create_user("donghu", password="x")
     county_user.groups.add(roles.group(roles.COUNTY_USER))
     UserPermission.objects.create(user=county_user, allow="County", for_value="东湖区")
     period = AssessmentPeriod.objects.get(plan__name="2025")

@@ -386,7 +386,9 @@ def test_the_button_is_on_the_plans_form_for_the_office_only(plan, login, client
     page = login("office").get(change).content.decode()
     assert 'id="copy-plan-button"' in page and copy_url(plan) in page
     client.logout()
-    county = login("zhanggong")
+    assert login("zhanggong").get(change)["Location"] == "/app/"  # not an admin user (issue 18)
+    client.logout()
+    county = login("leader")  # a reader of the plan
     page = county.get(change).content.decode()
     assert 'id="copy-plan-button"' not in page
     actions = county.get(reverse(CHANGELIST)).content.decode()

@@ -43,7 +43,7 @@ def quarter(db):
 
 
 def county_user(username, county):
-    user = User.objects.create(username=username, first_name=f"{county} 填报员二", is_staff=True)
+    user = User.objects.create(username=username, first_name=f"{county} 填报员二")
     user.groups.add(Group.objects.get(name="县级填报员"))
     UserPermission.objects.create(user=user, allow="County", for_value=county)
     return user

@@ -87,7 +87,7 @@ def test_error_pages_are_chinese(client, login):
     assert response.status_code == 404
     text = response.content.decode()
     assert "页面不存在" in text and "Not Found" not in text
-    response = login("zhanggong").get("/admin/config/")
+    response = login("leader").get("/admin/config/")
     assert response.status_code == 403
     assert "系统管理员" in response.content.decode()
 

@@ -74,6 +74,7 @@ def test_the_workflow_ships_as_data():
     ]
     assert [(t.state, t.action, t.next_state, t.comment_required) for t in workflow.transitions.order_by("idx")] == [
         ("草稿", "提交", "已提交", False),
+        ("已提交", "撤回", "草稿", False),
         ("已提交", "审核通过", "已审核", False),
         ("已提交", "退回修改", "草稿", True),
     ]
@@ -203,7 +204,7 @@ def test_submit_return_and_approve_through_the_api():
     # Submitted: the county can no longer change it nor add attachments.
     refused(put("zhanggong", name, problems="改"), 403, "PermissionError")
     assert upload("zhanggong", name).status_code == 403
-    assert actions("zhanggong", name) == []
+    assert actions("zhanggong", name) == ["撤回"]  # until the office acts (no one's task: not in their 待办)
     assert actions("office", name) == ["审核通过", "退回修改"]
 
     # The office returns it, with a reason only.
@@ -315,3 +316,12 @@ def test_the_migration_links_each_reports_stage_text_to_a_stage_record():
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_the_workbench_search_finds_a_project_report_by_its_project():
+    """查找 matches a doctype's search_fields besides the name: 稀土 finds 章贡区's report on 2023-P12
+    (赣江虔东稀土新材料产业园), for its county and not for another."""
+    name = create()["name"]
+    found = ok(client("zhanggong").get("/api/method/innovation_action.api.search_documents", {"text": "稀土 2023"}))
+    assert [(d["doctype"], d["name"]) for d in found] == [(DOCTYPE, name)]
+    assert ok(client("xinfeng").get("/api/method/innovation_action.api.search_documents", {"text": "稀土"})) == []

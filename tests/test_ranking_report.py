@@ -282,7 +282,7 @@ def test_a_shared_rank_is_marked_even_when_the_other_county_is_out_of_scope(peri
     """龙南市's user cannot see 南康区's row, but is told the 2nd place is shared."""
     from apps.lowcode.models import UserPermission
 
-    longnan = User.objects.create_user("longnan", password="x", is_staff=True)
+    longnan = User.objects.create_user("longnan", password="x")
     longnan.groups.set(user("zhanggong").groups.all())
     UserPermission.objects.create(user=longnan, allow="County", for_value="龙南市")
     [table] = ranking_table(longnan, period)
@@ -337,7 +337,14 @@ def test_the_api_says_so_when_nothing_is_approved_yet(db, api):
 
 @pytest.mark.both_databases
 def test_without_view_permission_on_scores_there_is_no_ranking(period, api, client):
-    User.objects.create_user("guest", password="x", is_staff=True)  # no role at all
+    # No permission at all, in a role that opens the admin (a user with no role is sent to the workbench).
+    from django.contrib.auth.models import Group
+
+    from apps.lowcode.roles.desk import set_desk_access
+
+    empty = Group.objects.create(name="空角色")
+    set_desk_access(empty, True)
+    User.objects.create_user("guest", password="x").groups.add(empty)
     client.force_login(User.objects.get(username="guest"))
     assert client.get("/admin/rankings/").status_code == 403
     assert client.get("/admin/rankings/export/", {"period": PERIOD}).status_code == 403
@@ -455,10 +462,13 @@ def test_the_ranking_page_and_its_export(period, login):
 
 
 @pytest.mark.both_databases
-def test_the_ranking_page_of_a_county_user(period, login):
-    html = login("zhanggong").get("/admin/rankings/").content.decode()
-    assert "章贡区" in html and "南康区" not in html and "信丰县" not in html
-    assert html.count('class="score-row"') == 1
+def test_the_ranking_of_a_county_user(period, login, api):
+    """The workbench's door (county users are not admin users, issue 18): only their own row."""
+    assert login("zhanggong").get("/admin/rankings/")["Location"] == "/app/"
+    response = api.as_user("zhanggong").get("/api/method/innovation_action.api.get_ranking", {"period": PERIOD})
+    assert response.status_code == 200, response.content
+    text = str(response.json()["message"])
+    assert "章贡区" in text and "南康区" not in text and "信丰县" not in text
 
 
 @pytest.mark.both_databases
@@ -496,11 +506,14 @@ def test_scores_are_read_only_in_the_admin_even_for_superusers(period, client):
 
 
 @pytest.mark.both_databases
-def test_a_county_user_finds_only_their_score_in_the_admin(period, login):
-    html = login("zhanggong").get("/admin/innovation_action/score/").content.decode()
-    assert "章贡区" in html and "南康区" not in html
+def test_a_county_user_finds_only_their_score(period, login, api):
+    """At the API (county users are not admin users, issue 18; the admin sends them to the workbench)."""
+    assert login("zhanggong").get("/admin/innovation_action/score/")["Location"] == "/app/"
+    county = api.as_user("zhanggong")
+    listed = county.get("/api/resource/Score", {"fields": '["name", "county"]', "limit_page_length": 0})
+    assert [row["county"] for row in listed.json()["data"]] == ["章贡区"]
     other = Score.objects.get(county__name="南康区")
-    assert login("zhanggong").get(f"/admin/innovation_action/score/{other.pk}/change/").status_code in (302, 404)
+    assert county.get(f"/api/resource/Score/{other.name}").status_code == 404
 
 
 # ------------------------------------------------------------------ in the browser

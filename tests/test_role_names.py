@@ -120,11 +120,12 @@ def test_a_renamed_county_role_logs_in_submits_and_is_reviewed(renamed, api):
     assert ok(act("office", name, "初审通过"))["workflow_state"] == "待审定"
     assert ok(act("leader", name, "审定通过"))["workflow_state"] == "已审定"
 
-    # The document's page, as the county user sees it, draws the workflow with the new names.
-    county = Client()
-    assert county.login(username="zhanggong", password="ganzhou2023")
+    # The document's page draws the workflow with the new names (the office's admin page: county users are not
+    # admin users, issue 18).
+    office = Client()
+    assert office.login(username="office", password="ganzhou2023")
     pk = SelfAssessment.objects.get(name=name).pk
-    page = county.get(reverse("admin:innovation_action_selfassessment_change", args=[pk])).content.decode()
+    page = office.get(reverse("admin:innovation_action_selfassessment_change", args=[pk])).content.decode()
     assert "街镇填报员" in page and not any(old in page for old in OLD)
 
 

@@ -1,10 +1,11 @@
-"""Every admin URL, for every kind of user, read and posted back: the guard behind issue 14's doors.
+"""Every admin URL and every workbench route, for every kind of user: the guard behind issue 14's doors.
 
-The URLs come from the URL conf (tests/route_crawler.py walks the resolver), so
-a page added later is crawled without touching this file. For each user — no
-one, an active user who is not staff, a staff user with no role, and each demo
-account — every page is fetched (GET) and its own form posted back with one
-field changed (POST; a page that refuses the user is posted the form the
+The URLs come from the URL conf (tests/route_crawler.py walks the resolver) and
+from the workbench's router.js, so a page added later is crawled without
+touching this file. For each user — no one, an active user with no role, a user
+whose only role opens the admin but grants nothing, and each demo account —
+every admin page is fetched (GET) and its own form posted back with one field
+changed (POST; a page that refuses the user is posted the form the
 administrator sees there). It must hold that:
 
 - no page answers 5xx;
@@ -12,24 +13,29 @@ administrator sees there). It must hold that:
   refused or out-of-scope user) changes nothing in the database (checksum of
   every table before and after);
 - a record outside the user's scope is refused (403/404, or the admin's
-  "does not exist" redirect to its index), and anonymous and non-staff users
-  are sent to the login page.
+  "does not exist" redirect to its index); anonymous users are sent to the
+  login page, and users whose roles have no desk access (county users, unit
+  liaisons: issue 18) to the workbench, from every admin page;
+- every workbench route (/app/…, its record pages with a record in and out of
+  the user's scope and hostile names) answers its page to every user.
 
-The administrator is crawled last: its posts may delete the records the others
-look at.
+Scope in the workbench is the API's (tests/test_api_fuzz.py calls every workbench
+method as every role). The administrator is crawled last: its posts may delete
+the records the others look at.
 """
 
 from datetime import date
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
 from apps.innovation_action.services.demo_accounts import DEMO_ACCOUNTS
 from apps.lowcode.print_format.model import Notice, PrintFormat
+from apps.lowcode.roles.desk import set_desk_access, workbench_url
 from tests import route_crawler as crawler
 from tests.html_forms import main_form
 from tests.test_workflow_api import act, create_assessment, fill_in, ok
@@ -38,9 +44,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 # Crawled in this order; the administrator last (see above), the office just before.
 DEMO_ORDER = ["xinfeng", "zhanggong", "gongxin", "leader", "office", "admin"]
-# zhanggong has xinfeng's role: only the pages that depend on the scope (records, their print pages) differ.
-SAME_ROLE_AS = {"zhanggong": "xinfeng"}
 ANONYMOUS, NOT_STAFF, NO_ROLE = "（未登录）", "no_staff_user", "staff_without_role"
+# Users whose roles have no desk access: every admin page sends them to the workbench.
+WORKBENCH_USERS = {NOT_STAFF, "xinfeng", "zhanggong", "gongxin"}
 # Posting these would end the crawling user's session.
 NO_POST = {"logout"}
 CHANGED = "（爬虫改动）"
@@ -62,8 +68,12 @@ def crawl_data(plan):
         print_format=PrintFormat.objects.filter(doc_type="Action Plan").first(),
         issue_date=date(2023, 2, 21),
     )
-    User.objects.create_user(NOT_STAFF, password="crawl-pw-123", is_staff=False)
-    User.objects.create_user(NO_ROLE, password="crawl-pw-123", is_staff=True)
+    User.objects.create_user(NOT_STAFF, password="crawl-pw-123")
+    # A role that opens the admin and grants nothing: its user is staff with no permission at all.
+    empty_role = Group.objects.create(name="爬虫空角色")
+    set_desk_access(empty_role, True)
+    User.objects.create_user(NO_ROLE, password="crawl-pw-123").groups.add(empty_role)
+    assert User.objects.get(username=NO_ROLE).is_staff and not User.objects.get(username=NOT_STAFF).is_staff
     job = None
     if settings.REDIS_URL:
         import django_rq
@@ -129,7 +139,11 @@ def request(findings, client, who, method, url, data=None):
         return None
 
 
-def get_pages(findings, client, who, targets, logged_out):
+def sent_to_workbench(response) -> bool:
+    return response.status_code == 302 and response["Location"] == workbench_url()
+
+
+def get_pages(findings, client, who, targets, logged_out, workbench_user=False):
     """GET every target; [(target, status, the page's own form or None)]."""
     pages = []
     for target in targets:
@@ -140,6 +154,8 @@ def get_pages(findings, client, who, targets, logged_out):
                 findings.add(who, "GET", target.url, str(response.status_code))
             if logged_out and target.route.name != "login" and not refused(response, target.url):
                 findings.add(who, "GET", target.url, f"{response.status_code}: not sent to the login page")
+            if workbench_user and not sent_to_workbench(response):
+                findings.add(who, "GET", target.url, f"{response.status_code}: not sent to the workbench")
             if not target.in_scope and not refused(response, target.url):
                 findings.add(who, "GET", target.url, f"{response.status_code} for a record outside the scope")
             if status == 200 and "html" in response.get("Content-Type", ""):
@@ -208,17 +224,16 @@ def test_every_admin_url_for_every_user(crawl_data):
 
     assert {d.username for d in DEMO_ACCOUNTS} == set(DEMO_ORDER)
     for who in [ANONYMOUS, NOT_STAFF, NO_ROLE, *DEMO_ORDER]:
-        logged_out = who in (ANONYMOUS, NOT_STAFF)
+        logged_out = who == ANONYMOUS
+        workbench_user = who in WORKBENCH_USERS
         if who == "admin":
             client, pages = admin_client, admin_pages
         else:
             client = client_of(who)
             user = User.objects.get(username=who) if who != ANONYMOUS else None
-            # Logged-out users see no record at all: they try the administrator's URLs.
-            targets = targets_of(admin_user if logged_out else user)
-            if who in SAME_ROLE_AS:
-                targets = [t for t in targets if t.record is not None]
-            pages = get_pages(findings, client, who, targets, logged_out)
+            # Logged-out users and those who do not use the admin try the administrator's URLs.
+            targets = targets_of(admin_user if logged_out or workbench_user else user)
+            pages = get_pages(findings, client, who, targets, logged_out, workbench_user)
         watched, allowed = [], []
         for target, _, form in pages:
             if target.route.name in NO_POST or target.url in formless:
@@ -229,10 +244,39 @@ def test_every_admin_url_for_every_user(crawl_data):
                 and any(name != "index" for name, _ in form.submits)
                 and target.in_scope
                 and not logged_out
+                and not workbench_user
             )
             (allowed if may_save else watched).append((target, changed_data(form, admin_forms.get(target.url))))
         post_pages(findings, client, who, watched, tables, watched=True)
         post_pages(findings, client, who, allowed, tables, watched=False)
 
     print(f"{len(routes)} admin URL patterns, {findings.requests} requests")
+    assert not findings.problems, "\n" + "\n".join(findings.problems)
+
+
+def test_every_workbench_route_for_every_user(crawl_data):
+    """Every route of the workbench's router.js, as every kind of user, with record names in and out of each
+    user's scope and hostile ones: the page (the same single-page app) answers, never a 5xx. What a page then
+    shows comes from the API, whose scope tests/test_api_fuzz.py holds."""
+    from apps.innovation_action.models import SelfAssessment
+
+    routes = crawler.workbench_routes()
+    assert {"/login", "/todo", "/self-assessment/:name", "/monthly/project/:name", "/ranking"} <= set(routes)
+    names = [*SelfAssessment.objects.order_by("name").values_list("name", flat=True)[:2]]
+    names += ["no-such-record", "../../admin/", "<script>alert(1)</script>", "%00", "章贡区' OR 1=1 --"]
+    urls = crawler.workbench_urls(names)
+    findings = crawler.Findings()
+    for who in [ANONYMOUS, NOT_STAFF, NO_ROLE, *DEMO_ORDER]:
+        client = client_of(who)
+        for url in urls:
+            response = request(findings, client, who, "GET", url)
+            if response is None:
+                continue
+            if response.status_code != 200 or b"workbench-boot" not in response.content:
+                findings.add(who, "GET", url, f"{response.status_code}: not the workbench page")
+            for method in ("POST", "PUT", "DELETE"):
+                other = client.generic(method, url)
+                if other.status_code >= 500:
+                    findings.add(who, method, url, str(other.status_code))
+    print(f"{len(routes)} workbench routes, {findings.requests} requests")
     assert not findings.problems, "\n" + "\n".join(findings.problems)

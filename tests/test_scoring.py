@@ -50,7 +50,7 @@ def assessee_user(kind, name) -> User:
     username = f"{kind}-{name}"
     account = User.objects.filter(username=username).first()
     if account is None:
-        account = User.objects.create(username=username, first_name=name, is_staff=True)
+        account = User.objects.create(username=username, first_name=name)
         role = roles.COUNTY_USER if kind == "County" else roles.UNIT_LIAISON
         account.groups.add(roles.group(role))
         UserPermission.objects.create(user=account, allow=kind, for_value=name)

@@ -40,28 +40,7 @@ def test_the_page_information_is_only_for_a_report_the_user_may_read(db):
     refused(client("xinfeng").get(METHOD + "get_self_assessment_page", {"name": name}), 404, "DoesNotExistError")
 
 
-def add_withdraw_transition() -> None:
-    """撤回 (待初审 → 草稿, for whoever may 提交), added to the self-assessment workflow as an administrator
-    adds a transition. Not shipped: the engine would count a submitted report as waiting on its submitter
-    too (待办, waiting counts, notifications) until a transition can say it is no one's task."""
-    from apps.lowcode.workflow.model import WorkflowTransition
-
-    submit = WorkflowTransition.objects.get(workflow__document_type="SelfAssessment", action="提交")
-    WorkflowTransition.objects.create(
-        workflow=submit.workflow,
-        name="withdraw",
-        idx=99,
-        state="待初审",
-        action="撤回",
-        next_state="草稿",
-        allowed=submit.allowed,
-        approver_field=submit.approver_field,
-        message="{title}已由填报单位撤回，修改后将重新提交。",
-    )
-
-
 def test_the_county_withdraws_a_submitted_report_until_the_office_acts(db):
-    add_withdraw_transition()
     name = create_assessment()["name"]
     fill_in("zhanggong", name)
     assert act("zhanggong", name, "提交").status_code == 200

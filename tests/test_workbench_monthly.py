@@ -114,3 +114,19 @@ def test_a_county_user_reports_a_project_month_with_the_light_shown_as_they_type
     page.get_by_text("已提交，等待审核", exact=True).wait_for(state="hidden", timeout=15000)
     assert ProjectReport.objects.get(name="2023-M03-2023-P12").workflow_state == "已提交"
     check_page(page, "project-report-submitted")
+
+    # Nobody has reviewed it yet: the county takes it back, after a confirmation; a draft again, not returned.
+    page.get_by_role("button", name="撤回", exact=True).click()
+    page.get_by_test_id("withdraw-text").wait_for()
+    page.get_by_role("dialog").get_by_role("button", name="确认撤回").click()
+    page.get_by_text("已撤回，月报回到草稿，你可以修改后重新提交", exact=True).wait_for()
+    page.get_by_role("button", name="提交", exact=True).wait_for()
+    assert ProjectReport.objects.get(name="2023-M03-2023-P12").workflow_state == "草稿"
+    assert page.get_by_test_id("returned-reason").count() == 0
+    page.get_by_text("已撤回，月报回到草稿，你可以修改后重新提交", exact=True).wait_for(state="hidden", timeout=15000)
+    check_page(page, "project-report-withdrawn")
+    visit(page, "/monthly?tab=projects", "monthly-projects-withdrawn")
+    page.get_by_label("月份").select_option("2023-M03")
+    row = page.locator('[data-testid="project-row"][data-project="2023-P12"]')
+    row.get_by_text("草稿").wait_for()
+    assert "已退回" not in row.inner_text()

@@ -585,7 +585,7 @@ def test_saving_a_workflow_with_an_unknown_state_changes_nothing():
     message = refused(save_workflow(workflow), 417, "ValidationError")
     assert message == "转换“待初审 —初审通过→ 不存在的状态”：状态“不存在的状态”不在本工作流的状态中"
     assert workflow_as_admin() == before
-    assert WorkflowTransition.objects.filter(workflow__name=WORKFLOW).count() == 5
+    assert WorkflowTransition.objects.filter(workflow__name=WORKFLOW).count() == 6  # 撤回 included
 
     name = submitted()
     assert ok(act("office", name, "初审通过"))["workflow_state"] == "待审定"

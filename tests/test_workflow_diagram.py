@@ -22,6 +22,7 @@ SVG = "{http://www.w3.org/2000/svg}"
 STATES = {"草稿": "editable", "待初审": "submitted", "待审定": "submitted", "已审定": "final"}
 TRANSITIONS = {
     ("草稿", "提交", "待初审"),
+    ("待初审", "撤回", "草稿"),
     ("待初审", "初审通过", "待审定"),
     ("待初审", "退回修改", "草稿"),
     ("待审定", "审定通过", "已审定"),
@@ -122,8 +123,11 @@ def test_the_diagram_is_drawn_from_the_form_being_edited_and_nothing_is_saved(lo
     assert "已审定" not in Drawing(admin.post(workflow_url("diagram"), deleted).content.decode()).states
 
     assert admin.get(workflow_url("diagram")).status_code == 405
-    county = login("zhanggong")  # not an admin user
+    county = login("zhanggong")  # not an admin user: sent to the workbench
     response = county.post(workflow_url("diagram"), data)
+    assert response.status_code == 302 and response["Location"] == "/app/"
+    reader = login("leader")  # an admin user who may not change workflows
+    response = reader.post(workflow_url("diagram"), data)
     assert response.status_code == 403 and b"<svg" not in response.content
 
 
@@ -250,7 +254,7 @@ def test_the_diagram_redraws_when_a_state_is_added_in_the_browser(browser_page, 
 
     # Picked the way a person picks it, in the theme's select2 box (which speaks through jQuery only).
     page.get_by_role("tab", name="转换").click()
-    page.locator("select[name=transitions-1-next_state] + .select2-container").click()
+    page.locator("select[name=transitions-2-next_state] + .select2-container").click()  # 初审通过 (after 撤回)
     page.locator(".select2-results__option", has_text="现场核实").click()
     expect(box.locator("tspan.wf-action[data-action='初审通过'][data-to='现场核实']")).to_have_count(1)
     page.screenshot(path=tmp_path / "workflow-edited.png", full_page=True)
@@ -275,7 +279,7 @@ def test_a_document_page_highlights_its_state_in_the_browser(browser_page, tmp_p
         assert page.evaluate("document.documentElement.scrollWidth") <= width
     box = page.locator("#workflow-diagram-box")
     assert box.evaluate("b => b.scrollWidth > b.clientWidth && b.scrollLeft > 0")
-    log_out_and_in(page, "zhanggong")
+    log_out_and_in(page, "leader")  # a reader sees it too (county users are not admin users, issue 18)
     page.goto(f"{page.base_url}/admin/innovation_action/selfassessment/{pk}/change/")
     expect(page.locator("#workflow-diagram-box g.wf-current")).to_have_attribute("data-state", "待初审")
 

@@ -50,7 +50,7 @@ both_databases = pytest.mark.both_databases
 
 def add_user(username, role, scope=None) -> User:
     """A second account of a role, e.g. another member of the leading group; scope is (doctype, value)."""
-    user = User.objects.create(username=username, first_name=username, is_staff=True)
+    user = User.objects.create(username=username, first_name=username)
     user.groups.add(Group.objects.get(name=role))
     if scope:
         UserPermission.objects.create(user=user, allow=scope[0], for_value=scope[1])

@@ -22,6 +22,7 @@ from apps.innovation_action.services import (
     workbench,
     workbench_assessments,
     workbench_monthly,
+    workbench_periods,
     workbench_projects,
     worklist,
 )
@@ -418,3 +419,25 @@ def get_project_reports(request, period=None):
 def get_project_report(request, name):
     """一份项目月报：单据、年度计划、上月累计、序时进度与黄灯幅度、当前的灯、截止情况、退回原因、可执行的操作。"""
     return workbench_projects.report(request.user, name)
+
+
+# ------------------------------------------------------------------ the office's 考评周期 page (/app/periods)
+
+
+@whitelist("innovation_action.api.get_periods", methods=("GET",))
+def get_periods(request):
+    """考评周期：各周期的状态（未开启、已开启）、报送截止日期及其来源、应报、已生成、已提交、逾期未报送的单据数。
+    仅领导小组办公室（和系统管理员）。"""
+    return workbench_periods.period_rows(request.user)
+
+
+@whitelist("innovation_action.api.get_period_opening", methods=("GET",))
+def get_period_opening(request, period):
+    """开启考评前的确认：将为哪些县（市、区）和单位生成哪种单据（已有的不重复生成）、建议的报送截止日期。"""
+    return workbench_periods.opening(request.user, period)
+
+
+@whitelist("innovation_action.api.get_unsubmitted", methods=("GET",))
+def get_unsubmitted(request, period):
+    """一个周期未提交的单据（逾期的在前）：截止情况、催办会通知到的填报人员、已催办次数。仅可以催办的用户。"""
+    return workbench_periods.unsubmitted(request.user, period)

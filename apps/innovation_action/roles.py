@@ -27,6 +27,18 @@ STANDARD_NAMES = {
     ADMINISTRATOR: "系统管理员",
 }
 
+# Which roles use the admin (可进入后台, Frappe's Role.desk_access): the administrators (configuration), the
+# office (its data maintenance) and the leading group, which reads everything: its 审定 and the rankings are
+# in the workbench, but the issued notices, the plan's records and their history only in the admin.
+# Counties and units work only in the workbench (/app/). A new site's default; administrators change it.
+DESK_ACCESS = {
+    COUNTY_USER: False,
+    UNIT_LIAISON: False,
+    OFFICE: True,
+    LEADING_GROUP: True,
+    ADMINISTRATOR: True,
+}
+
 
 def name(key: str) -> str:
     """The role's name as users read it now (街镇填报员 once an administrator renamed 县级填报员)."""
@@ -45,7 +57,7 @@ def group(key: str) -> Group:
 
 def sync() -> dict[str, Group]:
     """Every role with exactly its permissions: {key: group}."""
-    return sync_roles(role_spec(), STANDARD_NAMES)
+    return sync_roles(role_spec(), STANDARD_NAMES, DESK_ACCESS)
 
 
 # Plan data the office sets up each year; the rest (counties, units,

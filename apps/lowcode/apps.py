@@ -10,6 +10,9 @@ class LowcodeConfig(AppConfig):
         from django.contrib import admin
 
         from apps.lowcode.auth.forms import LockoutAdminAuthenticationForm
+        from apps.lowcode.roles import desk  # noqa: F401 (is_staff follows the roles: its signals)
 
         # The admin's login says when a locked login may try again (apps/lowcode/auth/lockout.py).
         admin.site.login_form = LockoutAdminAuthenticationForm
+        # ... and points users who work in the workbench to its own login.
+        admin.site.login_template = "lowcode/admin/login.html"

@@ -12,7 +12,7 @@ from apps.lowcode.print_format.model import (
     PrintFormatBlock,
 )
 from apps.lowcode.reminder.model import ReminderLog, ReminderRule
-from apps.lowcode.roles.model import RoleKey
+from apps.lowcode.roles.model import RoleKey, RoleProfile
 from apps.lowcode.website.model import WebsiteSettings
 from apps.lowcode.workflow.model import (
     Workflow,
@@ -36,6 +36,7 @@ __all__ = [
     "ReminderLog",
     "ReminderRule",
     "RoleKey",
+    "RoleProfile",
     "UserPermission",
     "WebsiteSettings",
     "Workflow",

@@ -111,12 +111,16 @@ def state_editors(workflow) -> dict[str, set[int]]:
 
 def returned_names(doctype: str, names: list[str]) -> set[str]:
     """Documents whose latest move brought them back (a 退回): any move at all, with the document now
-    in an editable state, means it went out and came back."""
-    return set(
-        WorkflowLog.objects.filter(reference_doctype=doctype, reference_name__in=names, moved=True).values_list(
-            "reference_name", flat=True
-        )
-    )
+    in an editable state, means it went out and came back; unless that move was no one's task (the
+    assessee's own 撤回): then it is their draft again, not returned."""
+    logs = WorkflowLog.objects.filter(reference_doctype=doctype, reference_name__in=names, moved=True)
+    taken_back = engine.not_task_moves(engine.get_workflow(doctype))
+    if not taken_back:
+        return set(logs.values_list("reference_name", flat=True))
+    latest = {}
+    for name, *move in logs.order_by("id").values_list("reference_name", "from_state", "action", "to_state"):
+        latest[name] = tuple(move)
+    return {name for name, move in latest.items() if move not in taken_back}
 
 
 def submission_slots(user, period: AssessmentPeriod, months=None) -> list[Slot]:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from apps.innovation_action.doctype.assessment_period.model import AssessmentPeriod, PeriodKind
 from apps.innovation_action.doctype.deadline_rule.model import DeadlineBasis, DeadlineDocument, DeadlineRule
 from apps.lowcode.reminder.service import logs_of
+from apps.lowcode.workflow import engine
 
 # The document a period of each kind is due with.
 DOCUMENT_OF_KIND = {
@@ -102,14 +103,19 @@ def deadline_of(document, today: date | None = None) -> Deadline:
         late = (day - due).days
         return Deadline(due, None, f"逾期 {late} 天报送" if late > 0 else "已按时报送", late > 0)
     # A draft again after a submission was returned: it counts down (or is late) until it is sent again;
-    # the first submission's day still decides lateness deductions (monthly_reports).
-    again = "已退回，" if submitted_on(document) else ""
+    # the first submission's day still decides lateness deductions (monthly_reports). Taken back by its
+    # own people (撤回) it was not returned.
+    again = "已退回，" if submitted_on(document) and not _taken_back(document) else ""
     left = (due - today).days
     if left > 0:
         return Deadline(due, left, f"{again}还剩 {left} 天", False)
     if left == 0:
         return Deadline(due, 0, f"{again}今天截止", False)
     return Deadline(due, left, f"{again}已逾期 {-left} 天", True)
+
+
+def _taken_back(document) -> bool:
+    return document.name in engine.withdrawn_names(type(document).doctype, [document.name])
 
 
 def deadline_text(document) -> str:

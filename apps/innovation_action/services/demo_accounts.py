@@ -45,7 +45,7 @@ def create_demo_accounts(password: str = DEMO_PASSWORD) -> list[DemoAccount]:
     for account in DEMO_ACCOUNTS:
         user, _ = User.objects.get_or_create(username=account.username)
         user.first_name = account.full_name
-        user.is_staff = True
+        # is_staff follows the roles (可进入后台): office and admin use the admin, the others the workbench.
         user.set_password(password)
         user.save()
         user.groups.set([groups[account.role]])

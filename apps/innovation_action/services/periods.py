@@ -9,6 +9,7 @@ transaction; opening again creates only what is missing.
 """
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
@@ -21,6 +22,7 @@ from apps.innovation_action.models import (
     SelfAssessment,
     Unit,
 )
+from apps.innovation_action.services.deadlines import period_due_date
 from apps.lowcode.doctype.meta import get_meta
 from apps.lowcode.document.service import save_document
 from apps.lowcode.exceptions import DoesNotExistError
@@ -31,11 +33,28 @@ from apps.lowcode.jobs.progress import publish_progress
 class Opened:
     created: list[str] = field(default_factory=list)
     existing: int = 0
+    # {"county": 18, "unit": 10}: for whom documents were created, for the summary the office reads
+    created_for: dict[str, int] = field(default_factory=dict)
+    document_label: str = ""
+    due: date | None = None
 
     @property
     def message(self) -> str:
         kept = f"，已有 {self.existing} 份保持不变" if self.existing else ""
         return f"已生成 {len(self.created)} 份{kept}"
+
+    @property
+    def summary(self) -> str:
+        """已为 18 个县（市、区）和 10 个单位生成自评报告，截止 2023-04-10: what 开启考评 did, in one sentence."""
+        whom = "和 ".join(
+            f"{count} 个{get_meta(doctype).label}"
+            for key, doctype in (("county", "County"), ("unit", "Unit"))
+            if (count := self.created_for.get(key))
+        )
+        done = f"已为 {whom}生成{self.document_label}" if whom else f"没有需要新生成的{self.document_label}"
+        kept = f"（已有 {self.existing} 份保持不变）" if self.existing else ""
+        due = f"，截止 {self.due.isoformat()}" if self.due else "，未设报送截止日期"
+        return f"{done}{kept}{due}"
 
 
 def named(name) -> AssessmentPeriod:
@@ -72,7 +91,9 @@ def open_period(user, period) -> Opened:
         doctype, model = "SelfAssessment", SelfAssessment
         wanted = assessees(period.plan)
     meta = get_meta(doctype)
-    label = model._meta.verbose_name
+    label = meta.label
+    opened.document_label = label
+    opened.due = period_due_date(period)
     for done, assessee in enumerate(wanted):
         who = next(iter(assessee.values()))
         publish_progress(done, len(wanted), f"正在生成{who}的{label}（第 {done + 1} 份，共 {len(wanted)} 份）")
@@ -82,6 +103,8 @@ def open_period(user, period) -> Opened:
             continue
         document = save_document(user, meta, {"period": period.name, **assessee})
         opened.created.append(document.name)
+        key = next(iter(assessee))
+        opened.created_for[key] = opened.created_for.get(key, 0) + 1
     publish_progress(len(wanted), len(wanted), f"{period.title}：{opened.message}")
     return opened
 
@@ -91,4 +114,9 @@ def open_period_job(user_id: int, period_name: str) -> dict:
     from django.contrib.auth import get_user_model
 
     opened = open_period(get_user_model().objects.get(pk=user_id), named(period_name))
-    return {"created": opened.created, "existing": opened.existing, "message": opened.message}
+    return {
+        "created": opened.created,
+        "existing": opened.existing,
+        "message": opened.message,
+        "summary": opened.summary,
+    }

@@ -61,11 +61,14 @@ def vetoes(period) -> dict:
 
 @transaction.atomic
 def rerank(period, category: str) -> list[Score]:
+    # The Score rows alone are locked: a join (select_related) would lock the county and unit rows too,
+    # and wait on whatever holds them (an import's foreign-key checks on a county); MariaDB has no
+    # FOR UPDATE OF. The assessees' names come by a plain read.
     scores = list(
         Score.objects.select_for_update()
         .filter(period=period, category=category)
-        .select_related("county", "unit")
         .order_by("pk")
+        .prefetch_related("county", "unit")
     )
     if not scores:
         return []

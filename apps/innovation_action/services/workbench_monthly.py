@@ -42,6 +42,9 @@ def overview(user) -> dict:
         )
     )
     deadlines = due_dates(months, DOCTYPE)
+    taken_back = engine.withdrawn_names(
+        DOCTYPE, [r.name for r in reports.values() if r.docstatus == 0 and r.submitted_at]
+    )
     rows = []
     for unit in units:
         unit_plans = set(Task.objects.filter(units__unit=unit).values_list("plan_id", flat=True))
@@ -57,7 +60,9 @@ def overview(user) -> dict:
                     "report": report.name if report else None,
                     "workflow_state": report.workflow_state if report else "未填报",
                     "editable": bool(report and report.docstatus == 0),
-                    "returned": bool(report and report.docstatus == 0 and report.submitted_at),
+                    "returned": bool(
+                        report and report.docstatus == 0 and report.submitted_at and report.name not in taken_back
+                    ),
                     "deadline": deadline_of(report, today).as_dict()
                     if report
                     else missing_deadline(deadlines[month.pk], today),
@@ -67,7 +72,8 @@ def overview(user) -> dict:
 
 
 def returned_reason(doc) -> dict | None:
-    """Who sent a report back, when and why, while it waits to be reported again."""
+    """Who sent a report back, when and why, while it waits to be reported again (None when its own
+    people took it back: 撤回, no one's task)."""
     if doc.docstatus != 0 or doc.submitted_at is None:
         return None
     move = (
@@ -76,7 +82,7 @@ def returned_reason(doc) -> dict | None:
         .order_by("-id")
         .first()
     )
-    if move is None:
+    if move is None or not engine.is_task_move(engine.workflow_of(doc), move):
         return None
     by = (move.user.get_full_name() or move.user.get_username()) if move.user else ""
     on = timezone.localtime(move.creation).strftime("%Y-%m-%d %H:%M")

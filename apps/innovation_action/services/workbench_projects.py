@@ -60,6 +60,9 @@ def overview(user, period: str | None = None) -> dict:
     ):
         earlier[report.project_id] = report  # the latest earlier month wins
     deadline = status_lights.month_deadline(month)
+    taken_back = engine.withdrawn_names(
+        DOCTYPE, [r.name for r in reports.values() if r.docstatus == 0 and r.submitted_at]
+    )
     rows = []
     for project in projects:
         if project.plan_id != month.plan_id:
@@ -73,7 +76,9 @@ def overview(user, period: str | None = None) -> dict:
                 "county": str(project.county),
                 "report": report.name if report else None,
                 "workflow_state": report.workflow_state if report else "未填报",
-                "returned": bool(report and report.docstatus == 0 and report.submitted_at),
+                "returned": bool(
+                    report and report.docstatus == 0 and report.submitted_at and report.name not in taken_back
+                ),
                 "deadline": deadline_of(report, today).as_dict() if report else missing_deadline(deadline, today),
                 "prefill": _carried(before) if before and not report else None,
             }

@@ -3,11 +3,16 @@
 - 已办: the documents the user moved through their workflow (submitted, passed, returned…), the latest act
   on each first, with where the document is now.
 - 办结: documents in a final state of their workflow (a state no transition leaves), latest first.
-- Search: documents whose name (自评报告 2023-Q1-章贡区, …) contains the words typed.
+- Search: documents whose name (自评报告 2023-Q1-章贡区, …) or search_fields (a project report's project)
+  contain the words typed.
 
 Everything through scope_queryset and the read permission, like the resource routes.
 """
 
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q
 from django.utils import timezone
 
 from apps.lowcode.doctype import doctype_registry
@@ -87,7 +92,8 @@ def finished(user) -> list[dict]:
 
 
 def search(user, text) -> list[dict]:
-    """Documents whose name contains every word of ``text`` (章贡 2023), latest first."""
+    """Documents where every word of ``text`` (章贡 2023, 稀土) is in the name or in one of the doctype's
+    ``search_fields`` (a project report's project), latest first."""
     words = str(text or "").split()
     if not words:
         raise ValidationError("请输入要查找的名称，例如 章贡区 或 2023-Q1")
@@ -96,7 +102,8 @@ def search(user, text) -> list[dict]:
     items = []
     for doctype, model in _readable(user).items():
         docs = scope_queryset(user, model)
+        fields = ("name", *getattr(model, "search_fields", ()))
         for word in words:
-            docs = docs.filter(name__icontains=word)
+            docs = docs.filter(reduce(or_, (Q(**{f"{field}__icontains": word}) for field in fields)))
         items += [_item(doctype, doc) for doc in docs.order_by("-modified")[:LIMIT]]
     return sorted(items, key=lambda item: item["modified"], reverse=True)[:LIMIT]

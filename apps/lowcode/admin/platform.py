@@ -1,14 +1,17 @@
 """The admin of the platform's own records that belong to no engine: user permissions, files, API keys."""
 
+from django import forms
 from django.contrib import admin
-from django.contrib.auth.admin import GroupAdmin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.utils.html import format_html
 
 from apps.lowcode.admin.base import DocumentAdmin
 from apps.lowcode.admin.doctype_filter import doctype_list_filter
 from apps.lowcode.models import ApiKey, File, UserPermission
-from apps.lowcode.roles.model import RoleKey
+from apps.lowcode.roles import desk
+from apps.lowcode.roles.model import RoleKey, RoleProfile
 
 
 @admin.register(UserPermission)
@@ -62,12 +65,39 @@ class ApiKeyAdmin(admin.ModelAdmin):
         return False
 
 
+class RoleForm(forms.ModelForm):
+    desk_access = forms.BooleanField(
+        label=RoleProfile._meta.get_field("desk_access").verbose_name,
+        required=False,
+        help_text=RoleProfile._meta.get_field("desk_access").help_text,
+    )
+
+    class Meta:
+        model = Group
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        profile = RoleProfile.objects.filter(group_id=self.instance.pk).first() if self.instance.pk else None
+        self.fields["desk_access"].initial = bool(profile and profile.desk_access)
+
+
 class RoleAdmin(GroupAdmin):
     """Roles (Django groups): an administrator may rename one as Frappe renames a Role. The new name shows
     on users' forms, in workflows (their role texts follow) and in messages; the code keeps finding the
-    role by its key, so a renamed role keeps its permissions, its users and its workflow transitions."""
+    role by its key, so a renamed role keeps its permissions, its users and its workflow transitions.
+    可进入后台 decides whether its users are admin users (apps/lowcode/roles/desk.py)."""
 
-    list_display = ("name", "standard_name")
+    form = RoleForm
+    list_display = ("name", "standard_name", "desk_access")
+
+    @admin.display(description="可进入后台", boolean=True)
+    def desk_access(self, obj):
+        return RoleProfile.objects.filter(group=obj, desk_access=True).exists()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        desk.set_desk_access(form.instance, form.cleaned_data.get("desk_access", False))
 
     @admin.display(description="出厂名称")
     def standard_name(self, obj):
@@ -85,3 +115,21 @@ class RoleAdmin(GroupAdmin):
 
 admin.site.unregister(Group)
 admin.site.register(Group, RoleAdmin)
+
+
+class DeskUserAdmin(UserAdmin):
+    """Users: 职员状态 (is_staff) is not ticked by hand, it follows the roles' 可进入后台."""
+
+    readonly_fields = ("is_staff",)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if "groups" in form.base_fields:
+            form.base_fields[
+                "groups"
+            ].help_text = "用户拥有的角色；有“可进入后台”角色的用户可以登录后台，其他用户只在工作台办理业务"
+        return form
+
+
+admin.site.unregister(get_user_model())
+admin.site.register(get_user_model(), DeskUserAdmin)

@@ -114,7 +114,9 @@ def posted_states(data) -> list[dict]:
 
 
 def posted_transitions(data) -> list[dict]:
-    return posted_rows(data, TRANSITIONS_PREFIX, ("state", "action", "next_state", "comment_required"), ("allowed",))
+    return posted_rows(
+        data, TRANSITIONS_PREFIX, ("state", "action", "next_state", "comment_required", "is_task"), ("allowed",)
+    )
 
 
 class StateSelect(forms.Select):
@@ -162,7 +164,7 @@ class WorkflowTransitionInline(RolesInlineMixin, ChildTableStackedInline):
         "allowed",
         ("approver_field", "approvals_required"),
         "condition",
-        ("allow_self_approval", "comment_required"),
+        ("allow_self_approval", "comment_required", "is_task"),
         "message",
     )
     role_fields = ("allowed",)

@@ -15,6 +15,7 @@ from apps.lowcode.exceptions import (
     TooManyRequestsError,
     ValidationError,
 )
+from apps.lowcode.roles.desk import workbench_url
 from apps.lowcode.whitelist import FullResponse, whitelist
 
 
@@ -30,7 +31,10 @@ def login_(request, usr, pwd, **_):
     if user is None:
         raise AuthenticationError("用户名或密码错误")
     login(request, user)
-    return FullResponse(message="Logged In", home_page="/admin/", full_name=user.get_full_name() or user.username)
+    # Frappe sends system users to the Desk and website users elsewhere: here the admin, or the workbench for
+    # users whose roles have no desk access (apps/lowcode/roles/desk.py).
+    home_page = "/admin/" if user.is_staff else workbench_url()
+    return FullResponse(message="Logged In", home_page=home_page, full_name=user.get_full_name() or user.username)
 
 
 @whitelist("logout", methods=("GET", "POST"))

@@ -9,6 +9,7 @@ from apps.lowcode.document.service import get_document
 from apps.lowcode.exceptions import DoesNotExistError, ValidationError
 from apps.lowcode.print_format import service
 from apps.lowcode.print_format.model import Notice
+from apps.lowcode.website.framing import framable_by_this_site
 from apps.lowcode.whitelist import whitelist
 
 PDF = {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}
@@ -23,7 +24,8 @@ def _text(value, what: str) -> str:
 def pdf_response(pdf: bytes, file_name: str, inline: bool = False) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(not inline, file_name)
-    return response
+    # Shown in place (the workbench previews a report's PDF inside its page): framable by this site only.
+    return framable_by_this_site(response) if inline else response
 
 
 @whitelist("frappe.utils.print_format.download_pdf", methods=("GET",), response_content=PDF)

@@ -33,6 +33,7 @@ def transition_dict(transition) -> dict:
         "condition": transition.condition,
         "comment_required": int(transition.comment_required),
         "approvals_required": transition.approvals_required,
+        "is_task": int(transition.is_task),
     }
 
 
@@ -107,9 +108,10 @@ def get_pending_documents(request, **_):
 
 @whitelist("lowcode.workflow.get_timeline")
 def get_timeline(request, doctype, name, **_):
-    """单据的办理记录与在各状态停留的时间"""
+    """单据的办理记录与在各状态停留的时间；is_task 为 0 的记录是不计入待办的操作（例如提交人撤回，不是退回）"""
     obj = get_document(request.user, meta_for(doctype), _text(name, "name"))
     logs = engine.history(obj)
+    taken_back = engine.not_task_moves(engine.workflow_of(obj))
     return {
         "log": [
             {
@@ -117,6 +119,7 @@ def get_timeline(request, doctype, name, **_):
                 "from_state": log.from_state,
                 "to_state": log.to_state,
                 "moved": int(log.moved),
+                "is_task": int((log.from_state, log.action, log.to_state) not in taken_back),
                 "user": log.user.get_username() if log.user else None,
                 "comment": log.comment,
                 "creation": format_value(log.creation),

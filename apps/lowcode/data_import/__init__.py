@@ -11,9 +11,10 @@ administrator renamed and the custom fields they added appear with no code:
   continuation rows (parent columns empty) adding rows to the record above.
 
 Every row is written through ``save_document``, the API's write path, so an
-import is validated, scoped and recorded exactly like an API write. Modules:
-``columns`` (the layout), ``cells`` (cell ⇄ value), ``keys`` (which existing
-record a row updates), ``importer``, ``exporter``, ``workbook`` (writing),
+import is validated, scoped and recorded exactly like an API write; batches of
+new records take ``bulk``, the same steps with their queries made once a batch.
+Modules: ``columns`` (the layout), ``cells`` (cell ⇄ value), ``keys`` (which
+existing record a row updates), ``importer``, ``bulk``, ``exporter``, ``workbook`` (writing),
 ``admin`` (the admin pages) and ``api`` (the whitelisted methods).
 """
 

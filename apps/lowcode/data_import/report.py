@@ -6,6 +6,14 @@ CREATED, UPDATED, UNCHANGED, ERROR = "新建", "更新", "未变化", "错误"
 STATUSES = (CREATED, UPDATED, UNCHANGED, ERROR)
 
 
+class RowError(Exception):
+    """A row (or record) refused, with its Chinese message."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
 @dataclass
 class RowResult:
     row: int  # the sheet row of the record (its first row when it has continuation rows)

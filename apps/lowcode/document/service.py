@@ -145,8 +145,12 @@ def _custom_value(user, docfield, value):
     return stored
 
 
-def field_value(user, meta: DocTypeMeta, fieldname, value):
-    """A client value converted for the model field, or a ValidationError naming the field."""
+def field_value(user, meta: DocTypeMeta, fieldname, value, links: dict | None = None):
+    """A client value converted for the model field, or a ValidationError naming the field.
+
+    ``links`` ({fieldname: {name: record}}) are linked records already looked up, in the user's
+    scope, for many documents at once (a set-based import); a name not among them is looked up here.
+    """
     docfield = meta.fields[fieldname]
     model_field = docfield.model_field
     if docfield.is_link:
@@ -155,6 +159,9 @@ def field_value(user, meta: DocTypeMeta, fieldname, value):
         if not isinstance(value, str | int):
             raise ValidationError(f"字段“{docfield.label}”应为所链接单据的编号（文本）")
         target = model_field.related_model
+        known = (links or {}).get(fieldname, {}).get(str(value))
+        if known is not None:
+            return known
         if docfield.options == "User":
             found = target._default_manager.filter(username=str(value)).first()
         else:
@@ -183,7 +190,7 @@ def field_value(user, meta: DocTypeMeta, fieldname, value):
         raise ValidationError(f"字段“{docfield.label}”：{'；'.join(messages)}") from None
 
 
-def _assign(user, meta: DocTypeMeta, obj, data: dict, creating: bool) -> dict:
+def _assign(user, meta: DocTypeMeta, obj, data: dict, creating: bool, links: dict | None = None) -> dict:
     """Set the plain and link fields of ``obj`` from ``data``; returns the child tables given."""
     if not isinstance(data, dict):
         raise ValidationError("单据数据应为 JSON 对象")
@@ -211,15 +218,18 @@ def _assign(user, meta: DocTypeMeta, obj, data: dict, creating: bool) -> dict:
         if meta.fields[key].custom:
             obj.custom_values = {**(obj.custom_values or {}), key: _custom_value(user, meta.fields[key], value)}
             continue
-        setattr(obj, key, field_value(user, meta, key, value))
+        setattr(obj, key, field_value(user, meta, key, value, links))
     return tables
 
 
-def validate(meta: DocTypeMeta, obj, exclude=()):
+def validate(meta: DocTypeMeta, obj, exclude=(), unique=True):
+    """The model's own validation; ``unique=False`` leaves uniqueness to a caller checking many at once."""
     try:
         obj.full_clean(exclude=list(exclude), validate_unique=False, validate_constraints=False)
     except DjangoValidationError as exc:
         raise _translated(meta, exc) from None
+    if not unique:
+        return
     try:
         obj.validate_unique()
         obj.validate_constraints()

@@ -4,6 +4,11 @@ Runs as a background job (RQ) after the transaction that moved the document
 commits. Only real moves are notified (saves that change nothing never reach
 here), and each (user, log entry) pair is notified once even if the job runs
 again.
+
+Who is told: whose task the document is now (engine.users_who_can_act: task
+transitions only), asked to act. A move by a transition that is no one's task
+(计入待办 unchecked, e.g. the submitter's 撤回) also tells those whose task the
+document was in the state it left, as news: it no longer waits on them.
 """
 
 from django.conf import settings
@@ -24,10 +29,14 @@ def notify_state_entered(log_id: int) -> int:
     doc = model._default_manager.filter(name=log.reference_name).first() if model else None
     if doc is None or doc.workflow_state != log.to_state:
         return 0  # deleted, or already moved on: the later move notifies
+    transitions = _transitions_of(log)
     can_act = engine.users_who_can_act(doc, log.workflow)
     recipients = can_act or ([doc.owner] if doc.owner is not None else [])
-    recipients = [user for user in recipients if user.pk != log.user_id]
-    said = message_for(doc, log)
+    if transitions and not any(t.is_task for t in transitions) and log.from_state:
+        # Taken back (撤回): it left the queue of whoever was to act on it; they hear why.
+        recipients = recipients + engine.users_who_can_act(doc, log.workflow, state=log.from_state)
+    recipients = list({user.pk: user for user in recipients if user.pk != log.user_id}.values())
+    said = message_for(doc, log, transitions)
     # Whoever must act now is told so, unless the transition's own text already says what to do.
     to_act = said if _asks(said) else said + messages.PLEASE_ACT
     acting = {user.pk for user in can_act}
@@ -55,15 +64,21 @@ def notify_state_entered(log_id: int) -> int:
     return count
 
 
-def message_for(doc, log: WorkflowLog) -> str:
-    """What happened to ``doc`` and what to do, in plain Chinese: the transition's 通知内容, or a general sentence."""
-    transition = None
-    if log.workflow is not None:
-        transition = (
-            log.workflow.transitions.filter(state=log.from_state, action=log.action, next_state=log.to_state)
-            .exclude(message="")
-            .first()
+def _transitions_of(log: WorkflowLog) -> list:
+    """The workflow's transitions that could have made this move (one, unless rows repeat it for other roles)."""
+    if log.workflow is None:
+        return []
+    return list(
+        log.workflow.transitions.filter(state=log.from_state, action=log.action, next_state=log.to_state).order_by(
+            "idx", "pk"
         )
+    )
+
+
+def message_for(doc, log: WorkflowLog, transitions: list | None = None) -> str:
+    """What happened to ``doc`` and what to do, in plain Chinese: the transition's 通知内容, or a general sentence."""
+    transitions = _transitions_of(log) if transitions is None else transitions
+    transition = next((t for t in transitions if t.message), None)
     values = {
         "title": doc.title_or_label(),
         "doctype": type(doc)._meta.verbose_name,

@@ -33,7 +33,7 @@ from apps.lowcode.print_format.safe import (
     value_of,
 )
 from apps.lowcode.print_format.sandbox import context_hooks
-from apps.lowcode.print_format.template import cn_date, render
+from apps.lowcode.print_format.template import cn_date, render, render_each
 
 Progress = Callable[[float, str], None]
 
@@ -143,13 +143,14 @@ def compose_table(block: PrintFormatBlock, context: dict, progress: Callable[[in
     else:
         groups = [group_record(None, records, 1)]
     rows: list[list[str] | str] = []
+    templates = [c.template for c in columns]
     done = 0
     for group in groups:
         if block.table_group_by:
             rows.append(render(block.table_group_title, {**context, "group": group}).strip() or str(group))
         for number, record in enumerate(group["rows"], 1):
             row_context = {**context, "row": record, "row_number": number, "group": group}
-            rows.append([render(c.template, row_context).strip() for c in columns])
+            rows.append([cell.strip() for cell in render_each(templates, row_context)])
             done += 1
             progress(done, len(records))
     return Table(headers, rows, float(block.table_font_size or 12))

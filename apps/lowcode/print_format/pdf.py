@@ -29,19 +29,18 @@ from reportlab.platypus import (
     NextPageTemplate,
     PageBreak,
     PageTemplate,
-    Paragraph,
     Spacer,
     TableStyle,
 )
 from reportlab.platypus import (
     Table as PdfTable,
 )
+from reportlab.platypus.tables import CellStyle
 
-from apps.lowcode.print_format import (
-    linebreak,  # noqa: F401  (Chinese 避头尾 for reportlab)
-)
 from apps.lowcode.print_format.compose import Block, Composed, Table
 from apps.lowcode.print_format.fonts import FontSet, font_set, markup
+from apps.lowcode.print_format.linebreak import Paragraph  # Chinese 避头尾, lines broken once per width
+from apps.lowcode.print_format.long_table import LongRows
 from apps.lowcode.print_format.model import PrintFont
 from apps.lowcode.website import site
 
@@ -64,6 +63,10 @@ RED = colors.Color(0.9, 0, 0)
 HEADING_1 = re.compile(r"^[一二三四五六七八九十]+、")
 HEADING_2 = re.compile(r"^（[一二三四五六七八九十]+）")
 ALIGN = {"左": TA_LEFT, "中": TA_CENTER, "右": TA_RIGHT}
+CELL_PADDING = 3  # left and right, in points
+CELL_LEADING = 1.3  # a cell's line height, times its font size
+CELL_ALIGN = {"左": "LEFT", "中": "CENTER", "右": "RIGHT"}
+FILLER_LEADING = CellStyle("filler").leading  # reportlab's default, of the empty cells under a spanned title
 
 Progress = Callable[[float, str], None]
 
@@ -114,15 +117,39 @@ class Styles:
                 return Paragraph(html, self.body if rest else self.heading)
         return Paragraph(self.text(text), self.body)
 
-    def cell(self, text: str, size: float, align: str, header: bool = False) -> Paragraph:
+    def cell(self, text: str, size: float, align: str, width: float, header: bool = False) -> Paragraph | str | list:
+        """A table cell ``width`` wide inside its padding: a header cell (and a group title) centred in 黑体.
+
+        Text that stands on one line in the cell's font is handed to the table as it is: the table draws
+        it where a one-line Paragraph of the same leading would stand (centred in the row, aligned as the
+        column says), without the Paragraph's markup parsing and line breaking — most cells of a long
+        table. Anything else (wrapping, spaces, characters the font lacks) is a Paragraph.
+        """
         font = self.fonts.heading if header else self.fonts.body
+        if not text:
+            return []  # nothing to draw, no height: as an empty Paragraph, without making one
+        if one_line(text, font, size, width):
+            return text
         return Paragraph(self.text(text, font), cell_style(font, size, TA_CENTER if header else ALIGN[align]))
+
+
+@lru_cache(maxsize=8192)  # a long table repeats its short cells (ranks, results, scores)
+def one_line(text: str, font: str, size: float, width: float) -> bool:
+    """Whether ``text`` is drawn as one line of ``font`` by a Paragraph ``width`` wide, markup-free."""
+    if not text or any(char.isspace() for char in text):
+        return False  # a Paragraph collapses and breaks at spaces (the full-width one included)
+    glyphs = pdfmetrics.getFont(font).face.charToGlyph
+    if any(ord(char) not in glyphs for char in text):
+        return False  # drawn in the fallback font
+    return pdfmetrics.stringWidth(text, font, size) <= width - 0.01
 
 
 @lru_cache(maxsize=64)
 def cell_style(font: str, size: float, alignment: int) -> ParagraphStyle:
     """One style per font, size and alignment, shared by the cells of a table (hundreds of them)."""
-    return ParagraphStyle("cell", fontName=font, fontSize=size, leading=size * 1.3, wordWrap="CJK", alignment=alignment)
+    return ParagraphStyle(
+        "cell", fontName=font, fontSize=size, leading=size * CELL_LEADING, wordWrap="CJK", alignment=alignment
+    )
 
 
 def ascent(font: str, size: float) -> float:
@@ -338,49 +365,70 @@ def _number(canvas, fonts: FontSet, left: float, width: float, bottom: float):
 TAIL_ROWS = 2  # a table never ends with a single row alone on a page
 
 
+def column_alignments(columns) -> list[tuple]:
+    """ALIGN commands for the columns, one per run of columns aligned alike (fewer commands, faster tables)."""
+    commands, first = [], 0
+    for index, column in enumerate(columns):
+        if index + 1 == len(columns) or columns[index + 1].align != column.align:
+            commands.append(("ALIGN", (first, 0), (index, -1), CELL_ALIGN[column.align]))
+            first = index + 1
+    return commands
+
+
 def table_flowables(table: Table, styles: Styles, available_width: float) -> list[Flowable]:
     """The table, its header row repeated on every page, and its last rows kept together.
 
     Rows break between pages, never inside. The last rows (:data:`TAIL_ROWS`, a group title
     counting as one) are a flowable of their own, kept together, so that the table's end never
-    leaves a lone row on a page; the 版记 can then join them (:func:`keep_with_last`).
+    leaves a lone row on a page; the 版记 can then join them (:func:`keep_with_last`). The rows
+    before them are laid out a page at a time (:class:`~.long_table.LongRows`).
     """
     widths = [c.width_mm * mm for c in table.columns]
     scale = min(1.0, available_width / sum(widths))
     widths = [w * scale for w in widths]
+    inner = [w - 2 * CELL_PADDING for w in widths]
     size = table.font_size
-    header = [styles.cell(c.header, size, "中", header=True) for c in table.columns]
+    header = [styles.cell(c.header, size, "中", width, header=True) for c, width in zip(table.columns, inner)]
     rows = []
     for row in table.rows:
         if isinstance(row, str):  # a group title across the whole row
-            rows.append([styles.cell(row, size, "左", header=True)] + [""] * (len(table.columns) - 1))
+            title = styles.cell(row, size, "左", sum(widths) - 2 * CELL_PADDING, header=True)
+            rows.append([title] + [""] * (len(table.columns) - 1))
         else:
-            rows.append([styles.cell(text, size, c.align) for text, c in zip(row, table.columns)])
+            rows.append([styles.cell(text, size, c.align, width) for text, c, width in zip(row, table.columns, inner)])
     spans = {index for index, row in enumerate(table.rows) if isinstance(row, str)}
     split = max(len(rows) - TAIL_ROWS, 0)
+    # Cells given as text (Styles.cell) are drawn by the table in these fonts and alignments.
+    body_style = [
+        ("FONTNAME", (0, 0), (-1, -1), styles.fonts.body),  # the empty cells of a spanned row too
+        ("FONTSIZE", (0, 0), (-1, -1), size),
+        ("LEADING", (0, 0), (-1, -1), size * CELL_LEADING),
+        *column_alignments(table.columns),
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+    ]
+
+    def headed(row: int) -> list:  # the header row and group titles: 黑体, centred
+        return [("FONTNAME", (0, row), (-1, row), styles.fonts.heading), ("ALIGN", (0, row), (-1, row), "CENTER")]
 
     def pdf_table(part: range, with_header: bool) -> PdfTable:
         data = ([header] if with_header else []) + [rows[i] for i in part]
         offset = 1 if with_header else 0
-        style = [
-            ("FONTNAME", (0, 0), (-1, -1), styles.fonts.body),  # the empty cells of a spanned row too
-            ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ("LEFTPADDING", (0, 0), (-1, -1), 3),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-            ("TOPPADDING", (0, 0), (-1, -1), 3),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-        ]
-        style += [
-            ("SPAN", (0, position + offset), (-1, position + offset))
-            for position, index in enumerate(part)
-            if index in spans
-        ]
+        style = body_style + (headed(0) if with_header else [])
+        for position, index in enumerate(part):
+            if index in spans:
+                row = position + offset
+                # The spanned cells keep the table's default leading: they count in the row's height.
+                style += [("SPAN", (0, row), (-1, row)), *headed(row), ("LEADING", (1, row), (-1, row), FILLER_LEADING)]
         return PdfTable(data, colWidths=widths, repeatRows=1 if with_header else 0, style=TableStyle(style))
 
     tail_rows = range(split, len(rows))
     tail = TableTail(pdf_table(tail_rows, True), pdf_table(tail_rows, False) if split else None)
-    head = [pdf_table(range(split), True)] if split else []
+    head = [LongRows.of(pdf_table, split, sum(widths))] if split else []
     return head + [KeepTogether([tail])]
 
 

@@ -110,11 +110,24 @@ def document_record(obj) -> Record:
 
 def dataclass_values(obj) -> dict:
     """A dataclass's fields and properties, as plain data."""
-    values = {f.name: plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
-    for name, attribute in vars_of_class(type(obj)).items():
-        if isinstance(attribute, property) and not name.startswith("_"):
-            values[name] = plain(getattr(obj, name))
+    fields, properties = dataclass_shape(type(obj))
+    values = {name: plain(getattr(obj, name)) for name in fields}
+    for name in properties:
+        values[name] = plain(getattr(obj, name))
     return values
+
+
+@cache
+def dataclass_shape(cls) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A dataclass's field names and public property names, read once per class (a notice converts
+    thousands of rows of one class)."""
+    fields = tuple(f.name for f in dataclasses.fields(cls))
+    properties = tuple(
+        name
+        for name, attribute in vars_of_class(cls).items()
+        if isinstance(attribute, property) and not name.startswith("_")
+    )
+    return fields, properties
 
 
 def vars_of_class(cls) -> dict:

@@ -124,3 +124,17 @@ def render(text: str, context: dict) -> str:
     if "{" not in text:
         return text
     return compile_template(text).render(Context(context, autoescape=False))
+
+
+def render_each(texts: list[str], context: dict) -> list[str]:
+    """Several templates filled from one context (the cells of a table row), sharing one Context."""
+    shared = None
+    filled = []
+    for text in texts:
+        if not text or "{" not in text:
+            filled.append(text or "")
+            continue
+        if shared is None:
+            shared = Context(context, autoescape=False)
+        filled.append(compile_template(text).render(shared))
+    return filled

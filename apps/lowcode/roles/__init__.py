@@ -27,8 +27,15 @@ ALL_ACTIONS = ("view", "add", "change", "delete")
 role_renamed = Signal()
 
 
-def sync_roles(spec: dict[str, dict[str, tuple[str, ...]]], names: dict[str, str]) -> dict[str, Group]:
-    """{key: group}: each role of ``spec`` found by its key (created under ``names[key]`` when new)."""
+def sync_roles(
+    spec: dict[str, dict[str, tuple[str, ...]]], names: dict[str, str], desk_access: dict[str, bool] | None = None
+) -> dict[str, Group]:
+    """{key: group}: each role of ``spec`` found by its key (created under ``names[key]`` when new).
+
+    ``desk_access`` is each role's default 可进入后台 (roles/desk.py), given to a role that has no setting
+    yet; an administrator's later choice stays."""
+    from apps.lowcode.roles import desk
+
     groups = {}
     for key, models in spec.items():
         group = role_group(key, standard_name=names[key])
@@ -43,6 +50,7 @@ def sync_roles(spec: dict[str, dict[str, tuple[str, ...]]], names: dict[str, str
                     )
                 )
         group.permissions.set(permissions)
+        desk.ensure_desk_access(group, (desk_access or {}).get(key, False))
         groups[key] = group
     return groups
 

@@ -21,3 +21,26 @@ class RoleKey(models.Model):
 
     def __str__(self):
         return f"{self.group.name}（{self.key}）"
+
+
+class RoleProfile(models.Model):
+    """What a role opens besides its permissions: Frappe's Role.desk_access.
+
+    Users with a role that has desk access are admin (staff) users; everyone else works in the site's
+    workbench and is sent there from the admin. ``is_staff`` is derived from this, never set by hand
+    (apps/lowcode/roles/desk.py).
+    """
+
+    group = models.OneToOneField(Group, verbose_name="角色", on_delete=models.CASCADE, related_name="role_profile")
+    desk_access = models.BooleanField(
+        "可进入后台",
+        default=False,
+        help_text="勾选后，有此角色的用户可以登录后台（数据维护与配置）；不勾选的只在工作台办理业务",
+    )
+
+    class Meta:
+        verbose_name = "角色设置"
+        verbose_name_plural = "角色设置"
+
+    def __str__(self):
+        return f"{self.group.name}：{'可进入后台' if self.desk_access else '只用工作台'}"

@@ -16,3 +16,11 @@ def site_name() -> str:
 @register.simple_tag
 def site_footer() -> str:
     return site.footer()
+
+
+@register.simple_tag
+def workbench_login_url() -> str:
+    """The workbench's login (``/app/login``), for the admin's login page to point there."""
+    from apps.lowcode.roles.desk import workbench_login_url as url
+
+    return url()

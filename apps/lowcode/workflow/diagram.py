@@ -2,7 +2,8 @@
 
 States are boxes coloured by their type, in columns by their distance from the first state (breadth
 first along the transitions), in the order the administrator gave them within a column. Transitions
-are arrows labelled with the action, the roles allowed and whether a comment is required. An arrow to
+are arrows labelled with the action, the roles allowed, whether a comment is required and whether the
+transition is no one's task (不计入待办: an arrow of such transitions only is dotted). An arrow to
 the next column is straight; one going back (退回) bends below the boxes and one skipping columns (or
 looping on its state) bends above, each on its own track so that arrows and labels do not overlap.
 Transitions between the same two states share one arrow and stack their labels.
@@ -36,6 +37,7 @@ STYLE = {
 EDGE_COLOUR = "#7a8591"
 TAKEN_COLOUR = "#1f2d3d"
 COMMENT_COLOUR = "#c0392b"
+NOT_TASK_COLOUR = "#5a6673"
 
 
 def text_width(text: str, size: int) -> float:
@@ -60,6 +62,8 @@ class _Edge:
                 lines.append((line, "wf-roles", t))
             if t["comment_required"]:
                 lines.append(("须填写意见", "wf-comment", t))
+            if not t["is_task"]:
+                lines.append(("不计入待办", "wf-not-task", t))
         return lines
 
     def label_size(self) -> tuple[float, float]:
@@ -140,7 +144,7 @@ def render_svg(
     """The SVG of a workflow given as plain rows.
 
     states: dicts with state and state_type; transitions: dicts with state, action, next_state,
-    allowed (newline-separated text or a list) and comment_required. ``current``, ``visited`` (state
+    allowed (newline-separated text or a list), comment_required and is_task (True when left out). ``current``, ``visited`` (state
     names) and ``taken`` ((from, to) pairs) highlight a document's way through it.
     """
     states = [s for s in states if (s.get("state") or "").strip()]
@@ -158,6 +162,7 @@ def render_svg(
             "next_state": t.get("next_state") or "",
             "roles": t["allowed"] if isinstance(t.get("allowed"), list) else split_lines(t.get("allowed") or ""),
             "comment_required": bool(t.get("comment_required")),
+            "is_task": bool(t.get("is_task", True)),
         }
         for t in transitions
         if t.get("state") in known and t.get("next_state") in known and (t.get("action") or "").strip()
@@ -265,13 +270,17 @@ def render_svg(
     labels = []
     for edge in edges.values():
         is_taken = (edge.source, edge.target) in taken
-        commented = all(t["comment_required"] for t in edge.transitions)
+        # Styled by the tasks it carries (a 撤回 beside a 退回修改 leaves that arrow red and dashed);
+        # an arrow of transitions that are no one's task only is dotted.
+        tasks = [t for t in edge.transitions if t["is_task"]]
+        commented = bool(tasks) and all(t["comment_required"] for t in tasks)
         colour = TAKEN_COLOUR if is_taken else (COMMENT_COLOUR if commented else EDGE_COLOUR)
         marker = "taken" if is_taken else ("comment" if commented else "plain")
         path, label_x, label_y, anchor_below = _edge_path(edge, box, below_heights, above_heights, rows_bottom, top)
-        dash = ' stroke-dasharray="6 4"' if commented else ""
+        not_task = not tasks
+        dash = ' stroke-dasharray="6 4"' if commented else (' stroke-dasharray="2 4"' if not_task else "")
         parts.append(
-            f'<path class="wf-edge{" wf-taken" if is_taken else ""}" data-from="{escape(edge.source)}" '
+            f'<path class="wf-edge{" wf-taken" if is_taken else ""}{" wf-not-task" if not_task else ""}" data-from="{escape(edge.source)}" '
             f'data-to="{escape(edge.target)}" d="{path}" fill="none" stroke="{colour}" '
             f'stroke-width="{2.4 if is_taken else 1.5}"{dash} marker-end="url(#{dom_id}-arrow-{marker})"/>'
         )
@@ -374,7 +383,12 @@ def _label(edge: _Edge, x: float, y: float, _below: bool) -> str:
     tspans = []
     for i, (text, cls, t) in enumerate(edge.label_lines()):
         size = NAME_FONT - 1 if cls == "wf-action" else SMALL_FONT
-        colour = {"wf-action": "#1f2d3d", "wf-roles": "#5a6673", "wf-comment": COMMENT_COLOUR}[cls]
+        colour = {
+            "wf-action": "#1f2d3d",
+            "wf-roles": "#5a6673",
+            "wf-comment": COMMENT_COLOUR,
+            "wf-not-task": NOT_TASK_COLOUR,
+        }[cls]
         weight = ' font-weight="bold"' if cls == "wf-action" else ""
         data = (
             f' data-from="{escape(t["state"])}" data-action="{escape(t["action"])}" data-to="{escape(t["next_state"])}"'
@@ -401,6 +415,7 @@ def workflow_rows(workflow) -> tuple[list[dict], list[dict]]:
             "next_state": t.next_state,
             "allowed": t.allowed,
             "comment_required": t.comment_required,
+            "is_task": t.is_task,
         }
         for t in sorted(workflow.transitions.all(), key=_idx)
     ]

@@ -11,6 +11,13 @@ is one of the approvers it takes from the document (if it names any), is not
 the document's creator when self-approval is off, has not already approved it
 in this round (N-of-M), and the condition holds. The caller has already
 checked that the user can see the document at all (record scope).
+
+Whose task a document is: a transition is a task (``is_task``, 计入待办) unless the
+administrator says otherwise. Everything that asks who must act (待我处理, 待办 and
+its counts, "please act" notifications, reminders) looks at task transitions only;
+the actions offered on the document itself (its buttons, apply_workflow) are all of
+them. So the submitter's 撤回 from 待初审 is a button for them, but the report does not
+wait on them: it waits on the office.
 """
 
 from dataclasses import dataclass, field
@@ -108,8 +115,9 @@ def is_final(doc, workflow: Workflow | None = None) -> bool:
     return state is not None and state.state_type == StateType.FINAL
 
 
-def transitions_from(workflow: Workflow, state: str) -> list[WorkflowTransition]:
-    return [t for t in workflow.transitions.all() if t.state == state]
+def transitions_from(workflow: Workflow, state: str, tasks_only: bool = False) -> list[WorkflowTransition]:
+    """The transitions leaving ``state``; with ``tasks_only``, those that make the document someone's task."""
+    return [t for t in workflow.transitions.all() if t.state == state and (t.is_task or not tasks_only)]
 
 
 # ------------------------------------------------------------------ who may act
@@ -262,14 +270,15 @@ def refusal(user, doc, transition: WorkflowTransition, values: _DocValues | None
     return None
 
 
-def get_transitions(user, doc, workflow: Workflow | None = None) -> list[WorkflowTransition]:
-    """The transitions the user may take on the document now (one per action)."""
+def get_transitions(user, doc, workflow: Workflow | None = None, tasks_only: bool = False) -> list[WorkflowTransition]:
+    """The transitions the user may take on the document now (one per action); with ``tasks_only``, only
+    those that make it the user's task (not, say, the submitter's 撤回)."""
     workflow = workflow or workflow_of(doc)
     if workflow is None:
         return []
     values = _DocValues(doc)
     offered = {}
-    for transition in transitions_from(workflow, doc.workflow_state):
+    for transition in transitions_from(workflow, doc.workflow_state, tasks_only):
         if transition.action not in offered and refusal(user, doc, transition, values) is None:
             offered[transition.action] = transition
     return list(offered.values())
@@ -284,15 +293,17 @@ def common_actions(user, docs) -> list[str]:
     return actions or []
 
 
-def users_who_can_act(doc, workflow: Workflow | None = None) -> list:
-    """Active users who could take some transition on the document now (for notifications)."""
+def users_who_can_act(doc, workflow: Workflow | None = None, state: str | None = None) -> list:
+    """Active users whose task the document is now: who could take one of its task transitions (for
+    notifications and reminders). ``state``: whose task it was in that state instead (the one it just
+    left), with the document's data as it is now."""
     workflow = workflow or workflow_of(doc)
     if workflow is None:
         return []
     User = get_user_model()
     values = _DocValues(doc)
     found = {}
-    for transition in transitions_from(workflow, doc.workflow_state):
+    for transition in transitions_from(workflow, doc.workflow_state if state is None else state, tasks_only=True):
         candidates = User.objects.filter(is_active=True, is_superuser=False)
         if transition.allowed_roles():
             candidates = candidates.filter(groups__name__in=transition.allowed_roles())
@@ -541,20 +552,51 @@ def _notify_on_commit(log: WorkflowLog) -> None:
 
 
 def pending_documents(user) -> list[tuple[object, list[WorkflowTransition]]]:
-    """待我处理: documents on which the user may take an action now, oldest first."""
+    """待我处理: documents that are the user's task now (they may take a task transition), oldest first,
+    each with those transitions."""
     pending = []
     for workflow in Workflow.objects.filter(is_active=True).prefetch_related("states", "transitions"):
         model = doctype_registry.get(workflow.document_type)
         if model is None or not can(user, "read", model):
             continue
-        states = {t.state for t in workflow.transitions.all() if has_any_role(user, t.allowed_roles())}
+        states = {t.state for t in workflow.transitions.all() if t.is_task and has_any_role(user, t.allowed_roles())}
         if not states:
             continue
         for doc in scope_queryset(user, model).filter(workflow_state__in=states).order_by("modified"):
-            transitions = get_transitions(user, doc, workflow)
+            transitions = get_transitions(user, doc, workflow, tasks_only=True)
             if transitions:
                 pending.append((doc, transitions))
     return pending
+
+
+def not_task_moves(workflow: Workflow | None) -> set[tuple[str, str, str]]:
+    """(from state, action, to state) of the workflow's transitions that are no one's task (撤回)."""
+    if workflow is None:
+        return set()
+    return {(t.state, t.action, t.next_state) for t in workflow.transitions.all() if not t.is_task}
+
+
+def is_task_move(workflow: Workflow | None, log: WorkflowLog) -> bool:
+    """Whether a logged move was a task someone was asked for (初审通过, 退回修改), not the submitter's 撤回.
+
+    A document back in its draft by a task move was returned; by a move that is no one's task, it was
+    taken back by its own people, and nobody returned it.
+    """
+    return (log.from_state, log.action, log.to_state) not in not_task_moves(workflow)
+
+
+def withdrawn_names(doctype: str, names) -> set[str]:
+    """Of the named documents, those whose latest move was no one's task (taken back, not returned).
+    No query when the doctype's workflow has no such transition."""
+    moves = not_task_moves(get_workflow(doctype))
+    names = list(names)
+    if not moves or not names:
+        return set()
+    latest = {}
+    logs = WorkflowLog.objects.filter(reference_doctype=doctype, reference_name__in=names, moved=True).order_by("id")
+    for name, *move in logs.values_list("reference_name", "from_state", "action", "to_state"):
+        latest[name] = tuple(move)
+    return {name for name, move in latest.items() if move in moves}
 
 
 @dataclass(frozen=True)

@@ -128,6 +128,12 @@ class WorkflowTransition(ChildDocument):
     )
     allow_self_approval = models.BooleanField("创建人可自行办理", default=True)
     comment_required = models.BooleanField("必须填写意见", default=False, help_text="例如退回时必须说明原因")
+    is_task = models.BooleanField(
+        "计入待办",
+        default=True,
+        help_text="取消勾选：此操作不算待办，不通知、不计入待处理数，例如提交人撤回。"
+        "可以执行的人仍能在单据上看到并执行它",
+    )
     approvals_required = models.PositiveSmallIntegerField(
         "所需审批人数", default=1, help_text="需要几位不同的人执行此操作后单据才进入下一状态（N 人会签）"
     )

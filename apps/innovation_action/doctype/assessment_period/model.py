@@ -82,6 +82,8 @@ class AssessmentPeriod(Document):
             raise ValidationError({"number": f"{self.get_kind_display()}序号应在 1 到 {limit} 之间"})
         if self.start_date and self.end_date and self.start_date > self.end_date:
             raise ValidationError({"end_date": "结束日期不能早于开始日期"})
+        if self.deadline and self.start_date and self.deadline < self.start_date:
+            raise ValidationError({"deadline": f"不能早于考评周期的开始日期（{self.start_date}）"})
         if self.start_date and self.end_date and self.start_date.year != self.end_date.year:
             raise ValidationError({"end_date": "考评周期的开始日期和结束日期应在同一年内"})
         plan = self.plan if self.plan_id else None

@@ -27,6 +27,8 @@ class ProgressReport(Document):
     """
 
     doctype = "Progress Report"
+    # Frappe's DocType.search_fields: what a search matches besides the name (the workbench's 查找).
+    search_fields = ("unit__name",)
 
     period = models.ForeignKey(
         AssessmentPeriod,

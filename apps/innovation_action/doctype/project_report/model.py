@@ -23,6 +23,8 @@ class ProjectReport(Document):
     """
 
     doctype = "Project Report"
+    # Frappe's DocType.search_fields: what a search matches besides the name (the workbench's 查找).
+    search_fields = ("project__project_name", "project__construction_unit")
 
     period = models.ForeignKey(
         AssessmentPeriod,

@@ -12,6 +12,8 @@ export const NAV = [
   { label: '月度调度', to: '/monthly', icon: 'calendar', roles: COUNTY },
   { label: '仪表盘', to: '/dashboard', icon: 'layout-dashboard', roles: OFFICE },
   { label: '审核', to: '/review', icon: 'clipboard-check', roles: OFFICE },
+  { label: '考评周期', to: '/periods', icon: 'calendar-clock', roles: OFFICE },
+  { label: '核定数据', to: '/official-data', icon: 'sheet', roles: OFFICE },
   { label: '审定', to: '/approval', icon: 'stamp', roles: LEADER },
   { label: '排名', to: '/ranking', icon: 'trophy', roles: [...OFFICE, ...LEADER] },
   { label: '待办', to: '/todo', icon: 'inbox', roles: [...OFFICE, ...LEADER] },

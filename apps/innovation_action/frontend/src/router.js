@@ -2,8 +2,8 @@
 // A page: a component in pages/, a route here (lazy import: each page is its own chunk, so the
 // first page stays within its JavaScript budget), and a nav entry in nav.js if it belongs in the menu.
 import { createRouter, createWebHistory } from 'vue-router'
-import { homePath } from './nav'
-import { loadSession, session } from './session'
+import { OFFICE, homePath } from './nav'
+import { hasRole, loadSession, session } from './session'
 
 const placeholder = () => import('./pages/PlaceholderPage.vue')
 
@@ -38,6 +38,15 @@ const routes = [
   { path: '/review/:name', name: 'review-doc', component: () => import('./pages/ReviewDocPage.vue'), meta: { title: '审核' } },
   { path: '/approval', name: 'approval', component: () => import('./pages/ApprovalPage.vue'), meta: { title: '审定' } },
   { path: '/ranking', name: 'ranking', component: () => import('./pages/RankingPage.vue'), meta: { title: '排名' } },
+  // The office's pages (meta.roles: the guard below sends others to 没有权限; the server refuses them anyway).
+  { path: '/periods', name: 'periods', component: () => import('./pages/PeriodsPage.vue'), meta: { title: '考评周期', roles: OFFICE } },
+  {
+    path: '/official-data',
+    name: 'official-data',
+    component: () => import('./pages/OfficialDataPage.vue'),
+    meta: { title: '核定数据导入', roles: OFFICE },
+  },
+  { path: '/forbidden', name: 'forbidden', component: () => import('./pages/ForbiddenPage.vue'), meta: { title: '没有权限' } },
   { path: '/notifications', name: 'notifications', component: () => import('./pages/NotificationsPage.vue'), meta: { title: '消息' } },
   {
     path: '/:pathMatch(.*)*',
@@ -57,6 +66,9 @@ router.beforeEach(async (to) => {
     return { name: 'login', query: { next: to.fullPath } }
   }
   await loadSession()
+  if (to.meta.roles && !hasRole(...to.meta.roles)) {
+    return { name: 'forbidden', query: { from: to.fullPath } }
+  }
   return true
 })
 

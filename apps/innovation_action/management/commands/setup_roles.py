@@ -6,6 +6,7 @@ from apps.innovation_action.services.demo_accounts import (
     DEMO_PASSWORD,
     create_demo_accounts,
 )
+from apps.lowcode.models import RoleProfile
 
 
 class Command(BaseCommand):
@@ -21,4 +22,9 @@ class Command(BaseCommand):
             create_demo_accounts()
             self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
             for account in DEMO_ACCOUNTS:
-                self.stdout.write(f"  {account.username:<10} {groups[account.role].name:<8} {account.full_name}")
+                # Where each works: the admin only for roles with desk access (可进入后台); everyone has the workbench.
+                desk = RoleProfile.objects.filter(group=groups[account.role], desk_access=True).exists()
+                place = "工作台和后台" if desk else "工作台"
+                self.stdout.write(
+                    f"  {account.username:<10} {groups[account.role].name:<8} {account.full_name}（{place}）"
+                )
