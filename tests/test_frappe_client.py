@@ -52,6 +52,11 @@ def test_frappe_js_sdk_session_and_token(sdk_results):
         assert [p["name"] for p in run["orList"]] == ["2023-P01", "2023-P28"]
         assert run["count"] == 11
         assert run["doc"]["lead_unit"] == "市卫健委" and len(run["doc"]["units"]) == 3
+        child = run["childValue"]
+        assert (child["parent"], child["parenttype"], child["parentfield"]) == ("2023-T08", "Task", "units")
+        assert {"unit": child["unit"], "idx": child["idx"]} in [
+            {"unit": row["unit"], "idx": row["idx"]} for row in run["doc"]["units"]
+        ]
         assert run["updatedTitle"] == f"已修改（{mode}）"
         assert run["value"] == {"title": f"已修改（{mode}）", "lead_unit": "市科技局"}
         assert run["valueName"] == {"name": run["created"]}

@@ -34,6 +34,11 @@ async function exercise(app, label) {
   });
   out.count = await db.getCount("Project", [["section", "=", "新开工"]]);
   out.doc = await db.getDoc("Task", "2023-T08");
+  // A child table's row read directly: getValue's last argument is Frappe's parent (the parent doctype).
+  out.childValue = (
+    await db.getValue("Task Unit", ["unit", "parent", "parenttype", "parentfield", "idx"], { parent: "2023-T08" },
+      true, false, "Task")
+  ).message;
   const created = await db.createDoc("Task", {
     plan: "2023", section_number: 7, section: "（七）广聚各类优秀人才，提升创新创业活力", number: label === "session" ? 41 : 42,
     title: `客户端测试任务（${label}）`, content: "由 frappe-js-sdk 创建。", lead_unit: "市科技局",

@@ -35,6 +35,7 @@ from apps.lowcode.document.service import (
     get_document,
     list_documents,
     meta_for,
+    readable_rows,
     save_document,
     visible,
 )
@@ -69,9 +70,10 @@ WRITE = ("POST", "PUT")
 
 
 @whitelist("frappe.client.get_count")
-def get_count(request, doctype, filters=None, or_filters=None, **_):
+def get_count(request, doctype, filters=None, or_filters=None, parent=None, **_):
     meta = meta_for(doctype)
-    return count_documents(request.user, meta, filter_condition(meta, {"filters": filters, "or_filters": or_filters}))
+    condition = filter_condition(meta, {"filters": filters, "or_filters": or_filters})
+    return count_documents(request.user, meta, condition, parent=parent)
 
 
 @whitelist("frappe.client.get_list")
@@ -87,15 +89,17 @@ def get_list(
     limit_page_length=None,
     limit=None,
     pluck=None,
+    parent=None,
     **_,
 ):
-    """Rows as frappe.get_list gives them; ``debug`` is accepted and ignored (no SQL is ever echoed)."""
+    """Rows as frappe.get_list gives them; ``debug`` is accepted and ignored (no SQL is ever echoed).
+    A child doctype's rows are listed with ``parent`` naming the parent doctype, as in Frappe."""
     page_length = limit_page_length if limit_page_length is not None else limit
     _, rows = list_query(request.user, doctype, locals(), limit_start, page_length)
     return rows
 
 
-LIST_PARAMETERS = ("fields", "filters", "or_filters", "order_by", "group_by", "pluck")
+LIST_PARAMETERS = ("fields", "filters", "or_filters", "order_by", "group_by", "pluck", "parent")
 
 
 def list_query(user, doctype, params: dict, limit_start, limit_page_length):
@@ -109,22 +113,29 @@ def list_query(user, doctype, params: dict, limit_start, limit_page_length):
 
 
 @whitelist("frappe.client.get")
-def get(request, doctype, name=None, filters=None, **_):
+def get(request, doctype, name=None, filters=None, parent=None, **_):
     meta = meta_for(doctype)
     if name is None:
         if filters is None:
             raise ValidationError("请提供 name 或 filters")
-        query = parse_list_query(meta, {"filters": filters, "fields": '["name"]', "limit_page_length": 1})
+        query = parse_list_query(
+            meta, {"filters": filters, "fields": '["name"]', "limit_page_length": 1, "parent": parent}
+        )
         rows = list_documents(request.user, meta, query)
         if not rows:
             raise DoesNotExistError(f"没有符合条件的{meta.label}")
         name = rows[0]["name"]
+    if meta.istable:  # a child row, read through its parent doctype as get_list reads it
+        row = readable_rows(request.user, meta, parent).filter(name=text_param(name, "name")).first()
+        if row is None:
+            raise DoesNotExistError(f"{meta.label} {name} 不存在")
+        return doc_to_dict(row, meta)
     return doc_to_dict(get_document(request.user, meta, name))
 
 
-def first_row(request, meta, fields, filters) -> tuple[dict | None, list[str]]:
+def first_row(request, meta, fields, filters, parent=None) -> tuple[dict | None, list[str]]:
     """The first matching row the user may see (Frappe's get_value order: newest first), and its keys."""
-    query = parse_list_query(meta, {"fields": fields, "filters": filters, "limit_page_length": 1})
+    query = parse_list_query(meta, {"fields": fields, "filters": filters, "limit_page_length": 1, "parent": parent})
     rows = list_documents(request.user, meta, query)
     return (rows[0], query.fields) if rows else (None, query.fields)
 
@@ -134,7 +145,7 @@ def get_value(request, doctype, fieldname, filters=None, as_dict=True, debug=Fal
     """单据的一个或几个字段值（filters 为单据编号、条件对象或条件列表；as_dict=0 时只返回值）"""
     meta = meta_for(doctype)
     fields = fieldnames_param(fieldname)
-    row, keys = first_row(request, meta, fields, filters_param(filters))
+    row, keys = first_row(request, meta, fields, filters_param(filters), parent)
     if bool_param(as_dict, "as_dict"):
         return row or {}
     if row is None:

@@ -107,9 +107,13 @@ def reportview_get(
     page_length=None,
     limit_start=None,
     limit_page_length=None,
+    parent=None,
+    parent_doctype=None,
     **_,
 ):
-    """The desk's list view: the same query as get_list, answered compressed as {"keys": [...], "values": [[...]]}."""
+    """The desk's list view: the same query as get_list, answered compressed as {"keys": [...], "values": [[...]]}.
+    A child doctype's rows take their parent doctype as ``parent_doctype`` (DatabaseQuery's name) or ``parent``."""
+    parent = parent if parent is not None else parent_doctype
     start = limit_start if limit_start is not None else start
     page_length = limit_page_length if limit_page_length is not None else page_length
     query, rows = list_query(request.user, doctype, locals(), start, page_length)
@@ -117,6 +121,7 @@ def reportview_get(
 
 
 @whitelist("frappe.desk.reportview.get_count")
-def reportview_get_count(request, doctype, filters=None, or_filters=None, **_):
+def reportview_get_count(request, doctype, filters=None, or_filters=None, parent=None, parent_doctype=None, **_):
     """The desk's list count: the same as frappe.client.get_count."""
-    return get_count(request, doctype, filters=filters, or_filters=or_filters)
+    parent = parent if parent is not None else parent_doctype
+    return get_count(request, doctype, filters=filters, or_filters=or_filters, parent=parent)

@@ -120,6 +120,9 @@ def envelope(key: str, schema: dict) -> dict:
     return {"type": "object", "properties": {key: schema}, "required": [key]}
 
 
+PARENT_PARAMETER = {"type": "string", "description": "查询子表（如 Task Unit）时为其上级单据类型（如 Task）"}
+
+
 def query_parameters() -> list[dict]:
     def param(name, description, schema):
         return {"name": name, "in": "query", "required": False, "description": description, "schema": schema}
@@ -199,7 +202,11 @@ METHOD_DOCS = {
     "logout": ("退出登录", {}, []),
     "frappe.auth.get_logged_user": ("当前登录用户名", {}, []),
     "frappe.core.doctype.user.user.get_roles": ("当前用户的角色（角色名称）", {}, []),
-    "frappe.client.get_count": ("计数", {"doctype": {"type": "string"}, "filters": {"type": "string"}}, ["doctype"]),
+    "frappe.client.get_count": (
+        "计数",
+        {"doctype": {"type": "string"}, "filters": {"type": "string"}, "parent": PARENT_PARAMETER},
+        ["doctype"],
+    ),
     "frappe.client.get_list": (
         "列表（参数同 /api/resource）",
         {
@@ -210,6 +217,7 @@ METHOD_DOCS = {
             "order_by": {"type": "string"},
             "limit_start": {"type": "integer", "minimum": 0},
             "limit_page_length": {"type": "integer", "minimum": 0, "maximum": MAX_PAGE_LENGTH},
+            "parent": PARENT_PARAMETER,
         },
         ["doctype"],
     ),

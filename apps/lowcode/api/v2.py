@@ -150,7 +150,9 @@ class CountView(FrappeView):
     def get(self, request, doctype):
         meta = meta_for(doctype)
         params = form_dict(request)
-        return envelope(count_documents(request.user, meta, filter_condition(meta, params)))
+        return envelope(
+            count_documents(request.user, meta, filter_condition(meta, params), parent=params.get("parent"))
+        )
 
 
 urlpatterns = [

@@ -70,6 +70,7 @@ class ListQuery:
     page_length: int
     aggregation: Aggregation | None = None  # group_by and/or aggregate columns
     pluck: str | None = None  # answer a flat list of this key's values
+    parent: object = None  # a child doctype's rows are read through this parent doctype (Frappe's ``parent``)
 
 
 def parse_json(value, name: str):
@@ -285,6 +286,7 @@ def parse_list_query(meta: DocTypeMeta, params) -> ListQuery:
         "fields": keys,
         "filters": filter_condition(meta, params),
         "pluck": pluck,
+        "parent": params.get("parent"),
         "page_length": page_length,
         "start": min(parse_int(params.get("limit_start", params.get("start")), "limit_start", 0), MAX_START),
     }

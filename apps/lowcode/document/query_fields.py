@@ -24,6 +24,7 @@ from django.db.models.functions import Cast
 from apps.lowcode.doctype.meta import DocTypeMeta
 from apps.lowcode.doctype.serialize import format_value
 from apps.lowcode.document.query_names import (
+    PARENT_FIELDS,
     Column,
     column,
     split_name,
@@ -98,7 +99,7 @@ def select(meta: DocTypeMeta, raw: str) -> list[Selected]:
             doctype = (split_name(text[:-2] + ".x") or (text[:-2], ""))[0]
             if doctype != meta.doctype:
                 raise DataError(f"请逐个列出子表 {doctype} 的字段，如 `tab{doctype}`.`字段名`")
-        return [plain(meta, name) for name in meta.fields]
+        return [plain(meta, name) for name in [*meta.fields, *child_row_fields(meta)]]
     expr, alias = text, None
     if match := WITH_ALIAS.match(text):
         expr = match["expr"].strip()
@@ -106,6 +107,11 @@ def select(meta: DocTypeMeta, raw: str) -> list[Selected]:
     if "(" in expr or ")" in expr:
         return [aggregate(meta, expr, alias)]
     return [plain(meta, expr, alias)]
+
+
+def child_row_fields(meta: DocTypeMeta) -> list[str]:
+    """A child row's parent, parenttype and parentfield: part of ``*`` as in Frappe, where they are columns."""
+    return [name for name in PARENT_FIELDS if name not in meta.fields] if meta.istable and meta.parent_fk else []
 
 
 def plain(meta: DocTypeMeta, name: str, alias: str | None = None) -> Selected:

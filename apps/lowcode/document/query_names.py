@@ -36,6 +36,12 @@ PLAIN = re.compile(r"^(?:`(?P<qf>[^`.]+)`|(?P<f>[^`.\s]+))$")
 TABLE_DOTTED = re.compile(r"^`?(?P<table>[A-Za-z_]\w*)`?\.(?:`(?P<qf>[^`]+)`|(?P<f>[^`.\s]+))$")
 MAX_NAME_LENGTH = 300  # no doctype and field name is that long
 
+# A child row's place, as Frappe keeps it in columns: its parent's name, the parent doctype and the table field.
+# ``parent`` is the child's foreign key; the other two are the same for every row of a child doctype (each has
+# one parent table), so the child-row queryset carries them as constant annotations of these names.
+PARENT_FIELDS = {"parent": "上级单据", "parenttype": "上级单据类型", "parentfield": "上级单据的子表字段"}
+PARENT_ANNOTATIONS = {"parenttype": "lc_parenttype", "parentfield": "lc_parentfield"}
+
 
 def split_name(name: str) -> tuple[str | None, str] | None:
     """(doctype or None, fieldname) of a field name as Frappe writes it; None when it is no field name."""
@@ -86,6 +92,8 @@ def child_column(meta: DocTypeMeta, child_doctype: str, fieldname: str) -> Colum
     if table is None:
         raise DataError(f"{child_doctype[:100]} 不是 {meta.doctype} 的子表")
     child_meta = get_meta(table.doctype)
+    if fieldname in PARENT_ANNOTATIONS and fieldname not in child_meta.fields:
+        raise DataError(f"字段 {fieldname} 只能在查询子表 {child_doctype[:100]} 本身时使用（带参数 parent）")
     docfield = docfield_of(child_meta, fieldname)
     return Column(child_meta, docfield, f"{table.fieldname}__{own_path(child_meta, fieldname)}", child=True)
 
@@ -107,6 +115,8 @@ def table_dotted(meta: DocTypeMeta, name):
 
 def docfield_of(meta: DocTypeMeta, fieldname: str) -> DocField:
     docfield = meta.fields.get(fieldname)
+    if docfield is None and meta.istable and meta.parent_fk and fieldname in PARENT_FIELDS:
+        return DocField(fieldname=fieldname, fieldtype="Data", label=PARENT_FIELDS[fieldname], read_only=True)
     if docfield is None:
         raise DataError(f"字段 {fieldname[:100]} 不存在于 {meta.doctype}")
     return docfield
@@ -114,6 +124,8 @@ def docfield_of(meta: DocTypeMeta, fieldname: str) -> DocField:
 
 def own_path(meta: DocTypeMeta, fieldname: str) -> str:
     """The ORM lookup path of the doctype's own field; links compare by the linked record's name."""
+    if fieldname not in meta.fields and meta.istable and meta.parent_fk and fieldname in PARENT_FIELDS:
+        return PARENT_ANNOTATIONS.get(fieldname) or f"{meta.parent_fk}__name"
     docfield = docfield_of(meta, fieldname)
     if docfield.custom:
         return f"custom_values__{fieldname}"

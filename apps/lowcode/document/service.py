@@ -11,15 +11,16 @@ from functools import partial
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import ProtectedError
+from django.db.models import CharField, ProtectedError, Value
 
 from apps.lowcode.doctype.events import prepare_client_data
 from apps.lowcode.doctype.fieldtypes import FieldValueError, LinkNotFound, to_stored
-from apps.lowcode.doctype.meta import STANDARD_FIELDS, DocTypeMeta, get_meta
+from apps.lowcode.doctype.meta import STANDARD_FIELDS, ChildTable, DocTypeMeta, get_meta
 from apps.lowcode.doctype.serialize import format_value, link_fields
 from apps.lowcode.document import lifecycle
 from apps.lowcode.document.query import ListQuery, apply_filters
 from apps.lowcode.document.query_fields import aggregated_rows
+from apps.lowcode.document.query_names import PARENT_ANNOTATIONS
 from apps.lowcode.exceptions import (
     DataError,
     DoesNotExistError,
@@ -70,10 +71,48 @@ def ensure_readable(user, meta: DocTypeMeta):
         raise PermissionError(f"没有查看“{meta.label}”的权限")
 
 
+def parent_table(meta: DocTypeMeta) -> tuple[DocTypeMeta, ChildTable] | None:
+    """(parent meta, its table field) of a child doctype; each child doctype belongs to one parent table."""
+    if not meta.istable or not meta.parent_fk:
+        return None
+    parent_meta = get_meta(meta.model._meta.get_field(meta.parent_fk).related_model.doctype)
+    table = next((t for t in parent_meta.tables.values() if t.doctype == meta.doctype), None)
+    return (parent_meta, table) if table is not None else None
+
+
+def readable_rows(user, meta: DocTypeMeta, parent=None):
+    """The records of a list or count query the user may read.
+
+    A child doctype's rows are read as Frappe's check_parent_permission allows: ``parent``
+    names the parent doctype, which must have a table of them and which the user must
+    be able to read; only rows of parent documents within the user's scope are found.
+    Each row carries the parent doctype and table field (annotations; see query_names).
+    """
+    if not meta.istable:
+        ensure_readable(user, meta)
+        return visible(user, meta)
+    if parent in (None, ""):
+        raise PermissionError(f"请为子表 {meta.doctype} 指定有效的上级单据类型（参数 parent）")
+    if not isinstance(parent, str):
+        raise ValidationError("参数 parent 应为上级单据类型的名称（文本）")
+    place = parent_table(meta)
+    if place is None or place[0].doctype != parent:
+        raise PermissionError(f"{parent[:100]} 没有 {meta.doctype} 子表，请为其指定有效的上级单据类型（参数 parent）")
+    parent_meta, table = place
+    ensure_readable(user, parent_meta)
+    parents = visible(user, parent_meta).order_by().values("pk")
+    rows = meta.model._default_manager.filter(**{f"{meta.parent_fk}__in": parents})
+    return rows.annotate(
+        **{
+            PARENT_ANNOTATIONS["parenttype"]: Value(parent_meta.doctype, output_field=CharField()),
+            PARENT_ANNOTATIONS["parentfield"]: Value(table.fieldname, output_field=CharField()),
+        }
+    )
+
+
 def list_documents(user, meta: DocTypeMeta, query: ListQuery) -> list:
     """A page of rows ({key: value}), or a flat list of one key's values when the query plucks."""
-    ensure_readable(user, meta)
-    queryset = apply_filters(visible(user, meta), query.filters)
+    queryset = apply_filters(readable_rows(user, meta, query.parent), query.filters)
     if query.aggregation is not None:
         rows = aggregated_rows(queryset, query.aggregation, query.start, query.page_length)
     else:
@@ -84,9 +123,8 @@ def list_documents(user, meta: DocTypeMeta, query: ListQuery) -> list:
     return [row[query.pluck] for row in rows] if query.pluck else rows
 
 
-def count_documents(user, meta: DocTypeMeta, condition) -> int:
-    ensure_readable(user, meta)
-    return apply_filters(visible(user, meta), condition).count()
+def count_documents(user, meta: DocTypeMeta, condition, parent=None) -> int:
+    return apply_filters(readable_rows(user, meta, parent), condition).count()
 
 
 # ---------------------------------------------------------------- writing

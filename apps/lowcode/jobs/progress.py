@@ -238,7 +238,7 @@ def tracked(job_id: str) -> Tracked | None:
 
     try:
         job = Job.fetch(job_id, connection=jobs.connection())
-    except NoSuchJobError:
+    except (NoSuchJobError, ValueError):  # ValueError: RQ refuses ids with other characters, so no such job
         return None
     except jobs.UNREACHABLE:
         raise ServiceUnavailableError("后台任务服务暂时无法连接，请稍后再查看任务进度") from None
