@@ -203,6 +203,8 @@ def accessibility_problems(page) -> list[str]:
     elements that break it."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE))
+    # A dialog fading in or out is half transparent: its colours would be measured mid-way.
+    page.evaluate("() => Promise.all(document.getAnimations().map((animation) => animation.finished))")
     found = page.evaluate(
         """async (tags) => {
             const result = await window.axe.run(document, { runOnly: { type: 'tag', values: tags } });

@@ -109,7 +109,7 @@ def period_rows(user) -> list[dict]:
 
 def suggested_deadline(period: AssessmentPeriod) -> date:
     """The date the deadline picker starts on: the period's own, else its rule's (even a rule switched off,
-    as 赣州's are), else ten days after the period ends."""
+    as a plan may ship them), else ten days after the period ends."""
     if period.deadline:
         return period.deadline
     found = DeadlineRule.objects.filter(

@@ -48,6 +48,7 @@ from apps.lowcode.doctype.base import BaseDocument, Document
 from apps.lowcode.doctype.events import doc_events, prepare_client_data
 from apps.lowcode.doctype.required import apply_defaults
 from apps.lowcode.document import lifecycle
+from apps.lowcode.document.query_names import own_path
 from apps.lowcode.document.service import _assign, ensure_can_or_403, validate
 from apps.lowcode.exceptions import FrappeError
 from apps.lowcode.permissions import scope_queryset
@@ -190,7 +191,7 @@ class BatchImporter:
                     wanted[_loose(found.values())] = found
             if not wanted:
                 continue
-            paths = [f"{f}__name" if self.meta.fields[f].is_link else f for f in key]
+            paths = [own_path(self.meta, f) for f in key]  # a link by its name (a User link by username)
             sets = {path: {v for found in wanted.values() for v in [found[f]]} for path, f in zip(paths, key)}
             stored = manager.filter(**{f"{path}__in": values for path, values in sets.items()}).values_list(*paths)
             if any(_loose(values) in wanted for values in stored):
