@@ -203,8 +203,11 @@ def accessibility_problems(page) -> list[str]:
     elements that break it."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE))
-    # A dialog fading in or out is half transparent: its colours would be measured mid-way.
-    page.evaluate("() => Promise.all(document.getAnimations().map((animation) => animation.finished))")
+    # A dialog fading in or out is half transparent: its colours would be measured mid-way. (An animation
+    # cancelled meanwhile, its element gone, rejects its promise: nothing left to wait for.)
+    page.evaluate(
+        "() => Promise.all(document.getAnimations().map((animation) => animation.finished.catch(() => null)))"
+    )
     found = page.evaluate(
         """async (tags) => {
             const result = await window.axe.run(document, { runOnly: { type: 'tag', values: tags } });
