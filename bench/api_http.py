@@ -8,7 +8,9 @@ views of bench/bare_views.py under /bench/, and measures three pairs:
             vs /bench/projects;
 - document: GET /api/resource/SelfAssessment/<name> (with its child rows) vs /bench/assessment/<name>;
 - workflow: POST frappe.model.workflow.apply_workflow (提交 by the county's user, 退回修改 by the
-            office, alternately) vs /bench/workflow/<name> (the state and a log row in a transaction).
+            office, alternately) vs /bench/workflow/<name> (the state and a log row in a transaction);
+            and the same API requests vs /bench/workflow-scored/<name>, which also runs the app's
+            scoring on 提交 as plain function calls: the API's own cost, the business rule on both sides.
 
 At concurrency 1 the API and the bare request alternate, so both see the same load on the
 machine; the ratio is of the medians. At 50 connections (no think time) each side runs on its
@@ -36,6 +38,9 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 LIST_FIELDS = ["name", "project_name", "county", "section", "total_investment", "planned_investment"]
 TARGET_RATIO, TARGET_P95_MS = 2.0, 150.0
+# The same API requests against a bare view that also runs the app's scoring on 提交 (the business rule,
+# called straight): the ratio of what the API adds, with the scoring's cost on both sides.
+WORKFLOW_SCORED = "workflow action (bare scores)"
 
 
 # ---------------------------------------------------------------- the site and the server
@@ -206,14 +211,17 @@ def scenarios(data: dict) -> dict:
             body,
         )
 
-    def workflow_bare(conn, i):
-        user, action, _ = workflow_step(conn, i)
-        return (
-            "POST",
-            f"/bench/workflow/{quote(docs[conn % len(docs)]['name'])}",
-            auth(user, {"Content-Type": "application/x-www-form-urlencoded"}),
-            urlencode({"action": action}).encode(),
-        )
+    def workflow_bare(view):
+        def request(conn, i):
+            user, action, _ = workflow_step(conn, i)
+            return (
+                "POST",
+                f"/bench/{view}/{quote(docs[conn % len(docs)]['name'])}",
+                auth(user, {"Content-Type": "application/x-www-form-urlencoded"}),
+                urlencode({"action": action}).encode(),
+            )
+
+        return request
 
     list_user, read_user = data["list_user"], data["read_user"]
     return {
@@ -225,7 +233,8 @@ def scenarios(data: dict) -> dict:
             lambda c, i: ("GET", f"/api/resource/SelfAssessment/{read_doc}", auth(read_user), None),
             lambda c, i: ("GET", f"/bench/assessment/{read_doc}", auth(read_user), None),
         ),
-        "workflow action": (workflow_api, workflow_bare),
+        "workflow action": (workflow_api, workflow_bare("workflow")),
+        WORKFLOW_SCORED: (workflow_api, workflow_bare("workflow-scored")),
     }
 
 
@@ -348,18 +357,19 @@ def main():
         for name, (api, bare) in pairs.items():
             if args.only and args.only not in name:
                 continue
-            if name == "workflow action":
+            workflow = name.startswith("workflow action")
+            if workflow:
                 reset_workflow(args.port, data)
             api_c1, bare_c1, errors = sequential(args.port, api, bare, args.repeat, 0, 1)
-            if name == "workflow action":
+            if workflow:
                 reset_workflow(args.port, data)
             api_cn, api_rps, api_errors = concurrent(args.port, api, args.connections, args.per_connection)
-            if name == "workflow action":
+            if workflow:
                 reset_workflow(args.port, data)
             bare_cn, bare_rps, bare_errors = concurrent(args.port, bare, args.connections, args.per_connection)
             errors += api_errors + bare_errors
             rows = [(name, lambda i: True, f"{api_rps:>8.0f} {bare_rps:>8.0f}")]
-            if name == "workflow action":  # the two actions differ: 提交 runs the app's scoring hooks
+            if workflow:  # the two actions differ: 提交 runs the app's scoring hooks
                 rows += [
                     ("  submit (with scoring hooks)", lambda i: i % 2 == 0, ""),
                     ("  return for correction", lambda i: i % 2 == 1, ""),
@@ -381,7 +391,7 @@ def main():
                 failures.append(f"{name}: {len(errors)} 个请求失败，例如 {errors[0]}")
         print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     finally:
-        if "workflow action" in pairs and not args.only:
+        if not args.only:
             reset_workflow(args.port, data)
         server.terminate()
         try:

@@ -30,6 +30,8 @@ from apps.innovation_action.models import (
     SelfAssessment,
     SelfAssessmentLine,
 )
+from apps.innovation_action.services import scoring
+from apps.innovation_action.services.scoring import Stage
 from apps.lowcode.auth.api_key import user_for_token
 from apps.lowcode.permissions import locked_in_scope, scope_queryset
 from apps.lowcode.workflow.model import Workflow, WorkflowLog, WorkflowTransition
@@ -85,6 +87,19 @@ def assessment(request, name):
 @csrf_exempt
 def workflow_action(request, name):
     """草稿 ↔ 待初审 with a log row, in one transaction, locking the document as the engine does."""
+    return _move(request, name, scored=False)
+
+
+@csrf_exempt
+def scored_workflow_action(request, name):
+    """``workflow_action`` plus the app's business rule on 提交, called straight: every line must have a
+    自评分 (the category scored at the 自评 stage), and the 初审得分 are computed at once — what the
+    SelfAssessment hooks do inside the engine (apps/innovation_action/doctype/self_assessment/events.py).
+    Against this view the API's ratio is its own cost, the scoring being the same work on both sides."""
+    return _move(request, name, scored=True)
+
+
+def _move(request, name, scored: bool):
     user = _user(request)
     if user is None:
         return JsonResponse({"error": "unauthorised"}, status=401)
@@ -93,6 +108,10 @@ def workflow_action(request, name):
         if doc is None:
             return JsonResponse({"error": "not found"}, status=404)
         source = doc.workflow_state
+        scorer = None
+        if scored and source == DRAFT:
+            scorer = scoring.CategoryScorer.of(doc, Stage.SELF)
+            scoring.ensure_complete(doc, Stage.SELF, scorer=scorer)
         doc.workflow_state = SUBMITTED if source == DRAFT else DRAFT
         doc.docstatus = 1 if doc.workflow_state == SUBMITTED else 0
         doc.modified_by = user
@@ -107,6 +126,8 @@ def workflow_action(request, name):
             user=user,
             moved=True,
         )
+        if scorer is not None:
+            scoring.refresh(doc, Stage.REVIEWED, scorer)
     return _json({"message": {"name": doc.name, "workflow_state": doc.workflow_state}})
 
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("bench/projects", bare_views.project_list),
     path("bench/assessment/<str:name>", bare_views.assessment),
     path("bench/workflow/<str:name>", bare_views.workflow_action),
+    path("bench/workflow-scored/<str:name>", bare_views.scored_workflow_action),
     path("bench/reset", bare_views.reset),
     path("bench/assessments", bare_views.assessment_list),
     path("bench/save/<str:name>", bare_views.save_summary),

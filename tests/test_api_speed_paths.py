@@ -101,6 +101,27 @@ def test_the_bare_views_query_what_the_api_does(settings, assessment):
     assert moved.json()["message"]["workflow_state"] == "待初审"
 
 
+def test_the_scoring_bare_view_scores_as_the_api_submission_does(settings, assessment):
+    """/bench/workflow-scored runs on 提交 what the SelfAssessment hooks do: the same 初审得分, the same notes."""
+    settings.ROOT_URLCONF = "bench.urls"
+    client = token_client("zhanggong")
+
+    def reviewed():
+        return list(assessment.lines.order_by("idx").values_list("reviewed_score", "reviewed_note"))
+
+    moved = client.post(f"/bench/workflow-scored/{assessment.name}", {"action": "提交"})
+    assert moved.json()["message"]["workflow_state"] == "待初审"
+    by_bare_view = reviewed()
+    assert by_bare_view and all(score is not None and note for score, note in by_bare_view)
+
+    assessment.lines.update(reviewed_score=None, reviewed_note="")
+    SelfAssessment.objects.filter(pk=assessment.pk).update(workflow_state="草稿", docstatus=0)
+    body = {"doc": {"doctype": "SelfAssessment", "name": assessment.name}, "action": "提交"}
+    api = client.post("/api/method/frappe.model.workflow.apply_workflow", json.dumps(body), "application/json")
+    assert api.status_code == 200, api.content.decode()
+    assert reviewed() == by_bare_view
+
+
 def test_the_load_benchmarks_bare_views_see_what_the_api_sees(settings, assessment):
     """bench/locustfile.py's baseline: each bare view answers for the same records as its API call."""
     settings.ROOT_URLCONF = "bench.urls"

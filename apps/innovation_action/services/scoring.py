@@ -29,7 +29,7 @@ from enum import Enum
 from functools import cached_property
 
 from django.db import transaction
-from django.db.models import Prefetch, Q, Subquery, Value, prefetch_related_objects
+from django.db.models import Prefetch, Q, Subquery, TextField, Value, prefetch_related_objects
 from django.utils import timezone
 
 from apps.innovation_action.doctype.assessee_target.model import period_year
@@ -95,6 +95,27 @@ def category_of(assessment) -> str:
     return category.short_name
 
 
+RECORD_KEEPING = ("owner", "creation", "modified", "modified_by", "docstatus", "workflow_state")
+
+
+def unread(model, *related: str, texts: tuple[str, ...] = ()) -> list[str]:
+    """What the focused read of a category leaves out (``QuerySet.defer``) of ``model`` and its ``related``
+    paths: the record-keeping columns, a few hundred datetimes per action to convert, and the long texts
+    of the ``texts`` paths ("" for ``model`` itself): a document's 工作总结, its plan's notice (KBs a row).
+    Scoring reads none of them; the model's own workflow state stays (the engine reads it)."""
+    names = []
+    for path in ("", *related):
+        target = model
+        for part in filter(None, path.split("__")):
+            target = target._meta.get_field(part).related_model
+        prefix = f"{path}__" if path else ""
+        for column in target._meta.concrete_fields:
+            keeping = column.name in RECORD_KEEPING and not (path == "" and column.name == "workflow_state")
+            if keeping or (path in texts and isinstance(column, TextField)):
+                names.append(prefix + column.name)
+    return names
+
+
 def category_documents(period_id: int, category):
     """The period's self-assessments of the assessees its plan puts in ``category`` (the rows only).
 
@@ -122,11 +143,30 @@ def assessee_documents(period_id: int, county_id: int | None, unit_id: int | Non
     """The period's documents of the category the plan puts the assessee in (its first row), each with
     ``category_short_name``; none when the assessee is in no category of the period's plan."""
     own = PlanAssessee.objects.filter(plan__periods=period_id, county_id=county_id, unit_id=unit_id).order_by("pk")[:1]
+    related = ("county", "unit", "period")
     return (
         category_documents(period_id, own.values("category"))
         .annotate(category_short_name=Subquery(own.values("category__short_name")))
-        .select_related("county", "unit", "period__plan")
+        .select_related(*related)
+        .defer(*unread(SelfAssessment, *related, texts=("",)))
+        .order_by()  # sorted by the caller (``in_order``): sorting joined rows costs the database more
     )
+
+
+def in_order(documents) -> list:
+    """A period's documents in their Meta.ordering (the county's order, the unit's, the id; none first)."""
+
+    def key(document):
+        county, unit = document.county, document.unit
+        return (
+            county is not None,
+            county.order if county else 0,
+            unit is not None,
+            unit.order if unit else 0,
+            document.pk,
+        )
+
+    return sorted(documents, key=key)
 
 
 def peer_lines(assessments: list[int], indicators: list[int]):
@@ -154,13 +194,19 @@ def period_facts(period_id: int, counties: list[int]):
 
 
 def scored_lines(assessment_id: int):
-    return SelfAssessmentLine.objects.filter(assessment_id=assessment_id).order_by("idx")
+    lines = SelfAssessmentLine.objects.filter(assessment_id=assessment_id)
+    return lines.defer(*unread(SelfAssessmentLine)).order_by("idx")
 
 
 def indicator_groups(indicators: list[int]):
-    """Every indicator of the groups of ``indicators``, with its group, in number order."""
+    """Every indicator of the groups of ``indicators``, with its group (in no order)."""
     wanted = Indicator.objects.filter(pk__in=indicators).order_by().values("group_id")
-    return Indicator.objects.filter(group_id__in=wanted).select_related("group").order_by("number")
+    return (
+        Indicator.objects.filter(group_id__in=wanted)
+        .select_related("group")
+        .defer(*unread(Indicator, "group"))
+        .order_by()  # in number order by ``read_scored``, cheaper than in the database
+    )
 
 
 def bonus_claims(assessment_id: int):
@@ -175,7 +221,8 @@ def read_scored(document) -> None:
     lines = prepared.run(scored_lines, document.pk)
     wanted = sorted({line.indicator_id for line in lines})
     indicators, siblings, groups = {}, {}, {}  # by pk; each group's indicators in number order (Meta.ordering)
-    for indicator in prepared.run(indicator_groups, wanted) if wanted else ():
+    read = prepared.run(indicator_groups, wanted) if wanted else []
+    for indicator in sorted(read, key=lambda indicator: (indicator.number, indicator.pk)):
         indicator.group = groups.setdefault(indicator.group_id, indicator.group)
         indicators[indicator.pk] = indicator
         siblings.setdefault(indicator.group_id, []).append(indicator)
@@ -253,7 +300,7 @@ class CategoryScorer:
         if isinstance(category, str):
             documents = category_documents(period_id, category).select_related("county", "unit", "period__plan")
         else:
-            documents = prepared.run(assessee_documents, period_id, *category)
+            documents = in_order(prepared.run(assessee_documents, period_id, *category))
         self.assessments = {a.pk: a for a in documents}
         if focus not in self.assessments:
             raise NotInCategoryError(focus)
