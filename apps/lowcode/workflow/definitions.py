@@ -21,6 +21,9 @@ from django.db import connections, router
 from apps.lowcode.workflow.model import Workflow, WorkflowState, WorkflowTransition
 
 TABLES = (Workflow, WorkflowState, WorkflowTransition)
+# Who saved a row and when changes nothing a workflow does: left out of the key, they spare converting
+# two datetimes per row on every action. Any change that matters changes another column.
+RECORD_KEEPING = ("owner", "creation", "modified", "modified_by")
 
 # (key, {doctype: workflow}): replaced as a whole, never changed in place, so a thread that read
 # the pair uses workflows that belong to its key.
@@ -33,7 +36,8 @@ def _connection():
 
 
 def table_rows(connection=None) -> tuple:
-    """Every row of the workflow tables, every column, in a stable order: what the cache is keyed on.
+    """Every row of the workflow tables, every column but the record-keeping ones, in a stable order: what
+    the cache is keyed on.
 
     One query (a round trip per action, not three): the tables' rows as one UNION ALL, each row
     tagged with its table and padded to the widest table with NULLs. The database may give a column
@@ -43,10 +47,11 @@ def table_rows(connection=None) -> tuple:
     sql = _queries.get(connection.alias)
     if sql is None:
         quote = connection.ops.quote_name
-        width = max(len(model._meta.concrete_fields) for model in TABLES)
+        keyed = {model: [f for f in model._meta.concrete_fields if f.name not in RECORD_KEEPING] for model in TABLES}
+        width = max(len(fields) for fields in keyed.values())
         selects = []
         for tag, model in enumerate(TABLES):
-            columns = [quote(f.column) for f in model._meta.concrete_fields]
+            columns = [quote(f.column) for f in keyed[model]]
             columns = [quote(model._meta.pk.column), *(c for c in columns if c != quote(model._meta.pk.column))]
             padding = ["NULL"] * (width - len(columns))
             selects.append(f"SELECT {tag}, {', '.join(columns + padding)} FROM {quote(model._meta.db_table)}")
