@@ -2,10 +2,12 @@
 
 from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model, login, logout, update_session_auth_hash
+from django.utils import timezone
 
 from apps.lowcode.auth import api_key, lockout, password_reset
 from apps.lowcode.auth.client_address import client_address
 from apps.lowcode.auth.passwords import password_problems
+from apps.lowcode.doctype import ChildDocument, doctype_registry
 from apps.lowcode.doctype.serialize import doc_to_dict
 from apps.lowcode.document.service import (
     meta_for,
@@ -19,6 +21,7 @@ from apps.lowcode.exceptions import (
     ValidationError,
 )
 from apps.lowcode.jobs import enqueue
+from apps.lowcode.permissions import can
 from apps.lowcode.roles.desk import workbench_url
 from apps.lowcode.website import site
 from apps.lowcode.whitelist import FullResponse, whitelist
@@ -107,6 +110,45 @@ def update_password(request, new_password, logout_all_sessions=0, key=None, old_
 @whitelist("frappe.auth.get_logged_user")
 def get_logged_user(request):
     return request.user.get_username()
+
+
+@whitelist("frappe.sessions.get")
+def session_boot(request, **_):
+    """你的会话信息（Frappe 的 bootinfo 中客户端常用的部分）：用户、角色、可操作的单据类型与系统默认设置"""
+    user = request.user
+    name = user.get_username()
+    full_name = user.get_full_name() or name
+    abilities = {action: [] for action in ("read", "create", "write", "delete")}
+    for doctype, model in sorted(doctype_registry.items()):
+        if issubclass(model, ChildDocument):
+            continue  # a child table is read and written through its parent, as in Frappe
+        for action, doctypes in abilities.items():
+            if can(user, action, model):
+                doctypes.append(doctype)
+    return {
+        "user": {
+            "name": name,
+            "full_name": full_name,
+            "email": user.email,
+            "roles": get_roles(request),
+            **{f"can_{action}": doctypes for action, doctypes in abilities.items()},
+            "defaults": {},
+        },
+        "user_info": {name: {"name": name, "fullname": full_name, "email": user.email, "image": None}},
+        "sysdefaults": {
+            "time_zone": settings.TIME_ZONE,
+            "language": "zh",
+            "date_format": "yyyy-mm-dd",
+            "time_format": "HH:mm:ss",
+            "first_day_of_the_week": "Monday",
+            "currency": "CNY",
+        },
+        "lang": "zh",
+        "time_zone": {"system": settings.TIME_ZONE, "user": settings.TIME_ZONE},
+        "server_date": timezone.localdate().isoformat(),
+        "home_page": "/admin/" if user.is_staff else workbench_url(),
+        "notes": [],
+    }
 
 
 @whitelist("frappe.core.doctype.user.user.get_roles")
