@@ -243,7 +243,9 @@ def _values(fieldname, value) -> dict:
 def set_value(request, doctype, name, fieldname, value=None, **_):
     """修改单据的一个或几个字段（fieldname 为字段名，或 {字段名: 值}）；子表行按其上级单据保存"""
     meta = meta_for(doctype)
-    return doc_to_dict(set_values(request.user, meta, text_param(name, "name"), _values(fieldname, value)))
+    values = _values(fieldname, value)
+    whole = value in (None, "") and not (isinstance(fieldname, str) and not looks_like_json(fieldname))
+    return doc_to_dict(set_values(request.user, meta, text_param(name, "name"), values, whole=whole))
 
 
 @whitelist("frappe.client.insert", methods=WRITE)
