@@ -170,3 +170,61 @@ def test_the_user_cookie_does_not_log_anyone_in():
     browser.cookies["user_id"] = "admin"
     response = browser.get("/api/method/frappe.auth.get_logged_user")
     assert response.status_code in (401, 403)
+
+
+# ------------------------------------------------------------------ Frappe HR's list view and permissions
+
+
+def test_grouped_list_ordered_by_a_field_that_is_not_grouped():
+    """Frappe HR's ListView (and Desk's group-by sidebar) send order_by "`tabX`.modified desc" with a group_by:
+    the groups come by their latest value of that field, the earliest when ascending."""
+    rows = ok(
+        post(
+            "office",
+            "frappe.desk.reportview.get",
+            doctype="Project",
+            fields=["county", "count(name) as count"],
+            group_by="county",
+            order_by="`tabProject`.modified desc",
+            page_length=50,
+            start=0,
+            filters=[["Project", "docstatus", "!=", "2"]],
+        )
+    )
+    assert rows["keys"] == ["county", "count"]
+    counts = {county: n for county, n in rows["values"]}
+    assert sum(counts.values()) == Project.objects.count()
+    ascending = ok(
+        get(
+            "office",
+            "frappe.client.get_list",
+            doctype="Project",
+            fields=["county"],
+            group_by="county",
+            order_by="number asc",
+            limit=0,
+        )
+    )
+    first_numbers = [
+        Project.objects.filter(county__name=row["county"]).order_by("number")[0].number for row in ascending
+    ]
+    assert first_numbers == sorted(first_numbers)
+
+
+def test_has_permission_without_a_document_is_the_doctypes_right():
+    """Frappe HR asks has_permission(doctype, docname=None, perm_type="create") before showing 新建."""
+    assert ok(post("office", "frappe.client.has_permission", doctype="Task", docname=None, perm_type="create")) == {
+        "has_permission": True
+    }
+    assert ok(post("zhanggong", "frappe.client.has_permission", doctype="Task", docname=None, perm_type="create")) == {
+        "has_permission": False
+    }
+    assert ok(get("zhanggong", "frappe.client.has_permission", doctype="Project", perm_type="read")) == {
+        "has_permission": True
+    }
+
+
+def test_translations_and_telemetry_answers_for_frappe_ui_apps():
+    response = Client().get("/api/method/frappe.translate.load_all_translations", {"lang": "zh", "hash": "1"})
+    assert response.status_code == 200 and response.json() == {}
+    assert ok(post("office", "frappe.utils.telemetry.pulse.client.is_enabled")) is False

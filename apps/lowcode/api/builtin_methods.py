@@ -151,6 +151,22 @@ def session_boot(request, **_):
     }
 
 
+@whitelist("frappe.translate.load_all_translations", methods=("GET",), allow_guest=True)
+def load_all_translations(request, lang=None, hash=None, app=None, **_):
+    """Frappe's translation table for a frontend ({source text: translation}), answered as the whole body.
+
+    Our interface is written in Chinese, not translated from English: there is nothing to translate, and
+    a frappe-ui app (Frappe HR's translation plugin) gets the empty table it falls back from.
+    """
+    return FullResponse()
+
+
+@whitelist("frappe.utils.telemetry.pulse.client.is_enabled")
+def telemetry_enabled(request, **_):
+    """frappe-ui's telemetry plugin asks whether to send usage events: never, this system sends none out."""
+    return False
+
+
 @whitelist("frappe.core.doctype.user.user.get_roles")
 def get_roles(request, arg=None, **_):
     """The current user's roles by the names users read (a renamed role by its new name), as Frappe's get_roles."""

@@ -182,13 +182,10 @@ def validate_link(request, doctype, docname, fields=None, **_):
 
 
 @whitelist("frappe.client.has_permission")
-def has_permission(request, doctype, docname, perm_type="read", **_):
-    """你对某张单据是否有某项权限（read、write、create、delete、submit、cancel…）"""
-    return {
-        "has_permission": rights.has_permission(
-            request.user, meta_for(doctype), text_param(docname, "docname"), perm_type
-        )
-    }
+def has_permission(request, doctype, docname=None, perm_type="read", **_):
+    """你对某张单据（不指定 docname 时为该单据类型）是否有某项权限（read、write、create、delete、submit、cancel…）"""
+    name = None if docname in (None, "") else text_param(docname, "docname")  # none: the doctype's right
+    return {"has_permission": rights.has_permission(request.user, meta_for(doctype), name, perm_type)}
 
 
 @whitelist("frappe.client.get_doc_permissions")
