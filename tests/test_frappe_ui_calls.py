@@ -18,7 +18,7 @@ from rest_framework.test import APIClient
 from apps.innovation_action.models import Project
 from apps.innovation_action.services.demo_accounts import DEMO_PASSWORD
 from tests.test_frappe_client_methods import get, post
-from tests.test_workflow_api import ok, refused
+from tests.test_workflow_api import client, ok, refused
 
 pytestmark = pytest.mark.django_db
 
@@ -228,3 +228,43 @@ def test_translations_and_telemetry_answers_for_frappe_ui_apps():
     response = Client().get("/api/method/frappe.translate.load_all_translations", {"lang": "zh", "hash": "1"})
     assert response.status_code == 200 and response.json() == {}
     assert ok(post("office", "frappe.utils.telemetry.pulse.client.is_enabled")) is False
+
+
+# ------------------------------------------------------------------ FileUploader's file_url
+
+
+def test_upload_file_with_the_file_url_of_a_file_already_here():
+    """frappe-ui's FileUploader / frappe-js-sdk's uploadFile may pass file_url instead of a file."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    office = client("office")
+    mine = ok(
+        office.post(
+            "/api/method/upload_file",
+            {"file": SimpleUploadedFile("说明.txt", "说明".encode()), "folder": "Home", "is_private": "0"},
+            format="multipart",
+        )
+    )
+    attached = ok(
+        office.post(
+            "/api/method/upload_file",
+            {"file_url": mine["file_url"], "doctype": "Task", "docname": "2023-T08", "folder": "Home"},
+            format="multipart",
+        )
+    )
+    assert (attached["attached_to_doctype"], attached["attached_to_name"]) == ("Task", "2023-T08")
+    assert attached["file_name"] == "说明.txt" and attached["file_size"] == mine["file_size"]
+    # Another user's own file is not theirs to reuse; a link to another site is not stored.
+    message = refused(
+        client("gongxin").post(
+            "/api/method/upload_file", {"file_url": mine["file_url"], "folder": "Home"}, format="multipart"
+        ),
+        417,
+        "ValidationError",
+    )
+    assert message == "找不到该文件，或你无权查看它"
+    refused(
+        office.post("/api/method/upload_file", {"file_url": "https://example.com/a.pdf"}, format="multipart"),
+        417,
+        "ValidationError",
+    )

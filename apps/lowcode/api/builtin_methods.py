@@ -198,16 +198,20 @@ def revoke_keys(request, user=None):
 
 
 @whitelist("upload_file", methods=("POST",))
-def upload_file(request, doctype=None, docname=None, fieldname="", **_):
-    """Frappe's upload: multipart ``file`` attached to ``doctype``/``docname``, or, without them, a file of
-    the uploader's own (Frappe's Home folder), which only they can see until it is attached to a document
-    (by its file_url in an Attach field)."""
+def upload_file(request, doctype=None, docname=None, fieldname="", file_url=None, **_):
+    """Frappe's upload: multipart ``file`` (or the ``file_url`` of a file already here) attached to
+    ``doctype``/``docname``, or, without them, a file of the uploader's own (Frappe's Home folder), which
+    only they can see until it is attached to a document (by its file_url in an Attach field). Files are
+    always private here: ``is_private``, ``folder`` and ``optimize`` are accepted and change nothing."""
     from apps.lowcode.file.attach import attach
-    from apps.lowcode.file.upload import save_upload
+    from apps.lowcode.file.upload import existing_file, save_upload
 
+    upload = request.FILES.get("file")
+    if upload is None and file_url not in (None, ""):
+        upload = existing_file(request.user, file_url)
     if not doctype and not docname:
-        return doc_to_dict(save_upload(request.user, request.FILES.get("file"), "", ""))
+        return doc_to_dict(save_upload(request.user, upload, "", ""))
     if not doctype or not docname:
         raise ValidationError("请同时指定附件所属的单据类型和单据编号（doctype 和 docname）")
-    record = attach(request.user, meta_for(doctype), docname, request.FILES.get("file"), fieldname)
+    record = attach(request.user, meta_for(doctype), docname, upload, fieldname)
     return doc_to_dict(record)
