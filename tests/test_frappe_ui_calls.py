@@ -268,3 +268,29 @@ def test_upload_file_with_the_file_url_of_a_file_already_here():
         417,
         "ValidationError",
     )
+
+
+def test_get_list_as_dict_false_answers_lists_of_values():
+    rows = ok(
+        get(
+            "office",
+            "frappe.client.get_list",
+            doctype="Project",
+            fields=["name", "county"],
+            order_by="number asc",
+            as_dict=0,
+            limit=2,
+        )
+    )
+    first = Project.objects.order_by("number")[:2]
+    assert rows == [[p.name, p.county.name] for p in first]
+    again = post(
+        "office",
+        "frappe.client.get_list",
+        doctype="Project",
+        fields=["name"],
+        order_by="number asc",
+        as_dict=True,
+        limit=1,
+    )
+    assert ok(again) == [{"name": first[0].name}]

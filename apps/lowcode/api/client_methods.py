@@ -90,12 +90,16 @@ def get_list(
     limit=None,
     pluck=None,
     parent=None,
+    as_dict=True,
     **_,
 ):
-    """Rows as frappe.get_list gives them; ``debug`` is accepted and ignored (no SQL is ever echoed).
-    A child doctype's rows are listed with ``parent`` naming the parent doctype, as in Frappe."""
+    """Rows as frappe.get_list gives them (lists of values with ``as_dict=0``); ``debug`` is accepted and
+    ignored (no SQL is ever echoed). A child doctype's rows are listed with ``parent`` naming the parent
+    doctype, as in Frappe."""
     page_length = limit_page_length if limit_page_length is not None else limit
-    _, rows = list_query(request.user, doctype, locals(), limit_start, page_length)
+    query, rows = list_query(request.user, doctype, locals(), limit_start, page_length)
+    if query.pluck is None and not bool_param(as_dict, "as_dict"):
+        return [[row[field] for field in query.fields] for row in rows]
     return rows
 
 
