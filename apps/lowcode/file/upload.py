@@ -149,4 +149,3 @@ def existing_file(user, file_url) -> ContentFile:
         raise ValidationError("找不到该文件，或你无权查看它")
     with record.content.open("rb") as stored:
         return ContentFile(stored.read(), name=record.file_name)
-
