@@ -59,6 +59,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Frappe's readable user_id / full_name / system_user cookies, set at login and deleted at logout.
+    "apps.lowcode.auth.user_cookies.UserCookieMiddleware",
     # Users whose roles have no desk access are sent from the admin to the workbench (WORKBENCH_URL).
     "apps.lowcode.admin.desk.DeskAccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -217,7 +217,7 @@ def test_aggregates_stay_within_the_users_scope(api):
     [
         ({"fields": ["county", "count(name)"]}, "请用 group_by 指定分组字段"),
         ({"fields": ["name", "count(name)"], "group_by": "county"}, "请把它加入 group_by"),
-        ({"fields": ["county", "count(name)"], "group_by": "county", "order_by": "modified desc"}, "只能按分组字段"),
+        ({"fields": ["county", "count(name)"], "group_by": "county", "order_by": "sum(number) desc"}, "只能按分组字段"),
         ({"fields": ["count(name)"], "group_by": "nope"}, "字段 nope 不存在于 Project"),
         ({"fields": ["count(name)"], "group_by": "county; drop table x"}, "分组字段格式不正确"),
         ({"fields": ["sum(project_name)"]}, "不是数字"),

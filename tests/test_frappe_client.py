@@ -105,3 +105,26 @@ def test_frappe_js_sdk_forget_password(live_server, redis_queue):
     assert results["again"]["ok"] is False and results["again"]["httpStatus"] == 410
     assert results["again"]["exc_type"] == "LinkExpired"
     assert results["login"]["ok"] is True and results["login"]["value"]["message"] == "Logged In"
+
+
+def test_frappe_ui_request_shapes(live_server):
+    """frappe-ui's resources, data-fetching composables and uploader, in the shapes its source sends
+    (frappe_ui.mjs, plain fetch: frappe-ui itself needs a browser), as a county clerk and as the office."""
+    load_plan(PLAN_FOLDER)
+    create_demo_accounts()
+    for username, writes in (("office", True), ("zhanggong", False)):
+        completed = subprocess.run(
+            ["node", "frappe_ui.mjs", live_server.url, username, DEMO_PASSWORD],
+            cwd=CLIENT_DIR,
+            capture_output=True,
+            text=True,
+            timeout=180,
+            check=False,
+        )
+        assert completed.returncode == 0, completed.stderr
+        results = json.loads(completed.stdout)
+        assert [r for r in results if not r["ok"]] == [], username
+        labels = {r["label"] for r in results}
+        assert "Link.vue search_link (POST doctype, txt '', filters undefined)" in labels
+        assert ("documentResource.save (fieldname = whole doc minus doctype/name)" in labels) is writes
+        assert ("county clerk refused frappe.client.insert Task (4xx, Chinese)" in labels) is not writes

@@ -2,10 +2,12 @@
 
 from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model, login, logout, update_session_auth_hash
+from django.utils import timezone
 
 from apps.lowcode.auth import api_key, lockout, password_reset
 from apps.lowcode.auth.client_address import client_address
 from apps.lowcode.auth.passwords import password_problems
+from apps.lowcode.doctype import ChildDocument, doctype_registry
 from apps.lowcode.doctype.serialize import doc_to_dict
 from apps.lowcode.document.service import (
     meta_for,
@@ -19,6 +21,7 @@ from apps.lowcode.exceptions import (
     ValidationError,
 )
 from apps.lowcode.jobs import enqueue
+from apps.lowcode.permissions import can
 from apps.lowcode.roles.desk import workbench_url
 from apps.lowcode.website import site
 from apps.lowcode.whitelist import FullResponse, whitelist
@@ -109,6 +112,61 @@ def get_logged_user(request):
     return request.user.get_username()
 
 
+@whitelist("frappe.sessions.get")
+def session_boot(request, **_):
+    """你的会话信息（Frappe 的 bootinfo 中客户端常用的部分）：用户、角色、可操作的单据类型与系统默认设置"""
+    user = request.user
+    name = user.get_username()
+    full_name = user.get_full_name() or name
+    abilities = {action: [] for action in ("read", "create", "write", "delete")}
+    for doctype, model in sorted(doctype_registry.items()):
+        if issubclass(model, ChildDocument):
+            continue  # a child table is read and written through its parent, as in Frappe
+        for action, doctypes in abilities.items():
+            if can(user, action, model):
+                doctypes.append(doctype)
+    return {
+        "user": {
+            "name": name,
+            "full_name": full_name,
+            "email": user.email,
+            "roles": get_roles(request),
+            **{f"can_{action}": doctypes for action, doctypes in abilities.items()},
+            "defaults": {},
+        },
+        "user_info": {name: {"name": name, "fullname": full_name, "email": user.email, "image": None}},
+        "sysdefaults": {
+            "time_zone": settings.TIME_ZONE,
+            "language": "zh",
+            "date_format": "yyyy-mm-dd",
+            "time_format": "HH:mm:ss",
+            "first_day_of_the_week": "Monday",
+            "currency": "CNY",
+        },
+        "lang": "zh",
+        "time_zone": {"system": settings.TIME_ZONE, "user": settings.TIME_ZONE},
+        "server_date": timezone.localdate().isoformat(),
+        "home_page": "/admin/" if user.is_staff else workbench_url(),
+        "notes": [],
+    }
+
+
+@whitelist("frappe.translate.load_all_translations", methods=("GET",), allow_guest=True)
+def load_all_translations(request, lang=None, hash=None, app=None, **_):
+    """Frappe's translation table for a frontend ({source text: translation}), answered as the whole body.
+
+    Our interface is written in Chinese, not translated from English: there is nothing to translate, and
+    a frappe-ui app (Frappe HR's translation plugin) gets the empty table it falls back from.
+    """
+    return FullResponse()
+
+
+@whitelist("frappe.utils.telemetry.pulse.client.is_enabled")
+def telemetry_enabled(request, **_):
+    """frappe-ui's telemetry plugin asks whether to send usage events: never, this system sends none out."""
+    return False
+
+
 @whitelist("frappe.core.doctype.user.user.get_roles")
 def get_roles(request, arg=None, **_):
     """The current user's roles by the names users read (a renamed role by its new name), as Frappe's get_roles."""
@@ -140,16 +198,20 @@ def revoke_keys(request, user=None):
 
 
 @whitelist("upload_file", methods=("POST",))
-def upload_file(request, doctype=None, docname=None, fieldname="", **_):
-    """Frappe's upload: multipart ``file`` attached to ``doctype``/``docname``, or, without them, a file of
-    the uploader's own (Frappe's Home folder), which only they can see until it is attached to a document
-    (by its file_url in an Attach field)."""
+def upload_file(request, doctype=None, docname=None, fieldname="", file_url=None, **_):
+    """Frappe's upload: multipart ``file`` (or the ``file_url`` of a file already here) attached to
+    ``doctype``/``docname``, or, without them, a file of the uploader's own (Frappe's Home folder), which
+    only they can see until it is attached to a document (by its file_url in an Attach field). Files are
+    always private here: ``is_private``, ``folder`` and ``optimize`` are accepted and change nothing."""
     from apps.lowcode.file.attach import attach
-    from apps.lowcode.file.upload import save_upload
+    from apps.lowcode.file.upload import existing_file, save_upload
 
+    upload = request.FILES.get("file")
+    if upload is None and file_url not in (None, ""):
+        upload = existing_file(request.user, file_url)
     if not doctype and not docname:
-        return doc_to_dict(save_upload(request.user, request.FILES.get("file"), "", ""))
+        return doc_to_dict(save_upload(request.user, upload, "", ""))
     if not doctype or not docname:
         raise ValidationError("请同时指定附件所属的单据类型和单据编号（doctype 和 docname）")
-    record = attach(request.user, meta_for(doctype), docname, request.FILES.get("file"), fieldname)
+    record = attach(request.user, meta_for(doctype), docname, upload, fieldname)
     return doc_to_dict(record)

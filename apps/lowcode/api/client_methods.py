@@ -90,12 +90,16 @@ def get_list(
     limit=None,
     pluck=None,
     parent=None,
+    as_dict=True,
     **_,
 ):
-    """Rows as frappe.get_list gives them; ``debug`` is accepted and ignored (no SQL is ever echoed).
-    A child doctype's rows are listed with ``parent`` naming the parent doctype, as in Frappe."""
+    """Rows as frappe.get_list gives them (lists of values with ``as_dict=0``); ``debug`` is accepted and
+    ignored (no SQL is ever echoed). A child doctype's rows are listed with ``parent`` naming the parent
+    doctype, as in Frappe."""
     page_length = limit_page_length if limit_page_length is not None else limit
-    _, rows = list_query(request.user, doctype, locals(), limit_start, page_length)
+    query, rows = list_query(request.user, doctype, locals(), limit_start, page_length)
+    if query.pluck is None and not bool_param(as_dict, "as_dict"):
+        return [[row[field] for field in query.fields] for row in rows]
     return rows
 
 
@@ -182,13 +186,10 @@ def validate_link(request, doctype, docname, fields=None, **_):
 
 
 @whitelist("frappe.client.has_permission")
-def has_permission(request, doctype, docname, perm_type="read", **_):
-    """你对某张单据是否有某项权限（read、write、create、delete、submit、cancel…）"""
-    return {
-        "has_permission": rights.has_permission(
-            request.user, meta_for(doctype), text_param(docname, "docname"), perm_type
-        )
-    }
+def has_permission(request, doctype, docname=None, perm_type="read", **_):
+    """你对某张单据（不指定 docname 时为该单据类型）是否有某项权限（read、write、create、delete、submit、cancel…）"""
+    name = None if docname in (None, "") else text_param(docname, "docname")  # none: the doctype's right
+    return {"has_permission": rights.has_permission(request.user, meta_for(doctype), name, perm_type)}
 
 
 @whitelist("frappe.client.get_doc_permissions")
@@ -243,7 +244,9 @@ def _values(fieldname, value) -> dict:
 def set_value(request, doctype, name, fieldname, value=None, **_):
     """修改单据的一个或几个字段（fieldname 为字段名，或 {字段名: 值}）；子表行按其上级单据保存"""
     meta = meta_for(doctype)
-    return doc_to_dict(set_values(request.user, meta, text_param(name, "name"), _values(fieldname, value)))
+    values = _values(fieldname, value)
+    whole = value in (None, "") and not (isinstance(fieldname, str) and not looks_like_json(fieldname))
+    return doc_to_dict(set_values(request.user, meta, text_param(name, "name"), values, whole=whole))
 
 
 @whitelist("frappe.client.insert", methods=WRITE)

@@ -18,6 +18,7 @@ from apps.lowcode.api import (
     builtin_methods,  # noqa: F401  (registers the built-in methods)
     client_methods,  # noqa: F401  (frappe.client.*)
     desk_methods,  # noqa: F401  (getdoc, getdoctype, run_doc_method)
+    desk_search,  # noqa: F401  (frappe.desk.search: link search)
 )
 from apps.lowcode.api import data_import as _data_import_methods  # noqa: F401
 from apps.lowcode.api import jobs as _job_methods  # noqa: F401

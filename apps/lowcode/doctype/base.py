@@ -31,6 +31,10 @@ class BaseDocument(models.Model):
     naming_rule: str = "autoname"
     # Frappe's "Allow Rename": a prompt-named master whose name may change (frappe.client.rename_doc).
     allow_rename: bool = False
+    # Frappe's title field and search fields: what a link search (frappe.desk.search) matches
+    # beside the name and shows as each result's label and description.
+    title_field: str = ""
+    search_fields: tuple[str, ...] = ()
 
     name = models.CharField("编号", max_length=140, unique=True, blank=True)
     owner = models.ForeignKey(

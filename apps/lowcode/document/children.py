@@ -14,7 +14,7 @@ from apps.lowcode.doctype.meta import (
     get_meta,
 )
 from apps.lowcode.doctype.serialize import doc_to_dict
-from apps.lowcode.document.service import get_document, meta_for, save_document
+from apps.lowcode.document.service import check_timestamp, get_document, meta_for, save_document
 from apps.lowcode.exceptions import DataError, DoesNotExistError, ValidationError
 
 
@@ -50,8 +50,53 @@ def check_settable(meta: DocTypeMeta, values: dict) -> None:
             raise ValidationError(f"字段“{meta.fields[key].label}”由系统计算，不能修改")
 
 
-def set_values(user, meta: DocTypeMeta, name, values: dict):
-    """Change some fields of a document, or of a child row through its parent; returns the saved (parent) record."""
+def _unchanged_fixed_fields(user, meta: DocTypeMeta, name, values: dict, seen=None) -> dict:
+    """``values`` less the standard and computed fields it sends back unchanged.
+
+    A client that saves a whole document through set_value (frappe-ui's
+    ``createDocumentResource().save`` sends every field it read, minus doctype and
+    name) sends owner, creation, modified and the computed fields as it got them; in
+    Frappe they go through ``doc.update`` unnoticed. Here an unchanged one is dropped and
+    a changed one is still refused by check_settable; ``seen`` (the copy's ``modified``)
+    is compared first, so a stale copy is told as such (Frappe's check_if_latest).
+    """
+    fixed = [
+        key
+        for key in values
+        if isinstance(key, str)
+        and (
+            key in STANDARD_FIELDS
+            or key in CHILD_FIELDS
+            or key == "doctype"
+            or (key in meta.fields and meta.fields[key].read_only)
+        )
+    ]
+    if not fixed:
+        return values
+    doc = get_document(user, meta, name)
+    check_timestamp(meta, doc, {"modified": seen})  # a stale copy differs everywhere: say so first
+    current = doc_to_dict(doc, meta)
+    current["doctype"] = meta.doctype
+    kept = dict(values)
+    for key in fixed:
+        if key in current and current[key] == values[key]:
+            del kept[key]
+    return kept
+
+
+def set_values(user, meta: DocTypeMeta, name, values: dict, whole: bool = False):
+    """Change some fields of a document, or of a child row through its parent; returns the saved (parent) record.
+
+    ``whole``: ``values`` is a document as the client read it (set_value with a dict of fields), whose
+    unchanged standard and computed fields are dropped and whose ``modified`` is the stale-write check.
+    """
+    if whole and isinstance(values, dict) and values and not meta.istable:
+        seen = values.get("modified")
+        values = _unchanged_fixed_fields(user, meta, name, {k: v for k, v in values.items() if k != "modified"}, seen)
+        if values:
+            check_settable(meta, values)
+        # Nothing new is saved as it is (a new modified), as Frappe's doc.save() does.
+        return save_document(user, meta, {**values, **({"modified": seen} if seen is not None else {})}, name=name)
     check_settable(meta, values)
     if not meta.istable:
         return save_document(user, meta, values, name=name)

@@ -200,12 +200,15 @@ def aggregation(meta: DocTypeMeta, selected: list[Selected], groups: list[Column
         result.columns[sel.key] = alias
         by_text.setdefault(normalized(sel.key), alias)
         by_text.setdefault(normalized(sel.text), alias)
-    result.ordering = group_ordering(meta, order_by, by_text, group_aliases, bool(groups))
+    result.ordering = group_ordering(meta, order_by, by_text, group_aliases, bool(groups), result.aggregates)
     return result
 
 
-def group_ordering(meta, order_by, by_text: dict[str, str], group_aliases: dict[str, str], grouped: bool) -> list:
-    """order_by over a grouped answer: its columns (alias or expression as written) or grouped fields."""
+def group_ordering(
+    meta, order_by, by_text: dict[str, str], group_aliases: dict[str, str], grouped: bool, aggregates: dict
+) -> list:
+    """order_by over a grouped answer: its columns (alias or expression as written), grouped fields, or
+    another field of the doctype taken per group (its latest value descending, its earliest ascending)."""
     if not grouped:
         parse_order_parts(order_by)  # a single row: nothing to order, but a malformed order_by is still refused
         return []
@@ -214,11 +217,21 @@ def group_ordering(meta, order_by, by_text: dict[str, str], group_aliases: dict[
         if text is None:
             return [F(alias).asc() for alias in group_aliases.values()]
         alias = by_text.get(normalized(text))
+        col = None
         if alias is None and "(" not in text:
-            alias = group_aliases.get(column(meta, text).path)
-        if alias is None:
-            raise ValidationError(f"分组查询只能按分组字段或所选的聚合列排序：{text[:100]}")
-        ordering.append(F(alias).desc() if descending else F(alias).asc())
+            col = column(meta, text)
+            alias = group_aliases.get(col.path)
+        if alias is not None:
+            ordering.append(F(alias).desc() if descending else F(alias).asc())
+        elif col is not None and not col.docfield.custom:
+            # A field that is not grouped (Frappe's lists send "`tabX`.modified desc" with a group_by, and
+            # MariaDB orders by one row's value of each group): the groups by their latest value when
+            # descending, their earliest when ascending, the same every time.
+            alias = f"lc_order_{len(ordering)}"
+            aggregates[alias] = Max(col.path) if descending else Min(col.path)  # computed, not returned
+            ordering.append(F(alias).desc() if descending else F(alias).asc())
+        else:
+            raise ValidationError(f"分组查询只能按分组字段、所选的聚合列或单据的字段排序：{text[:100]}")
     return ordering
 
 

@@ -56,6 +56,39 @@ def doc_permissions(user, meta: DocTypeMeta, obj) -> dict[str, int]:
     return {right: int(bool(rights[right])) for right in RIGHTS}
 
 
+def doctype_permissions(user, meta: DocTypeMeta) -> dict[str, int]:
+    """{right: 0/1} for the doctype as a whole (Frappe's has_permission without a document): the role
+    permissions; submit and cancel when a workflow transition the user's roles may take leads there."""
+    read = can(user, "read", meta.model)
+    writable = getattr(meta.model, "writable_as_resource", True)
+    moves = set()
+    workflow = engine.get_workflow(meta.doctype)
+    if workflow is not None:
+        docstatus_of = {state.state: state.docstatus_value for state in workflow.states.all()}
+        for transition in workflow.transitions.all():
+            if engine.has_any_role(user, transition.allowed_roles()) and docstatus_of.get(
+                transition.next_state
+            ) != docstatus_of.get(transition.state):
+                moves.add(docstatus_of.get(transition.next_state))
+    rights = {
+        "select": read,
+        "read": read,
+        "write": read and writable and can(user, "write", meta.model),
+        "create": writable and can(user, "create", meta.model),
+        "delete": read and writable and can(user, "delete", meta.model),
+        "submit": read and 1 in moves,
+        "cancel": read and 2 in moves,
+        "amend": False,
+        "print": read,
+        "email": False,
+        "report": read,
+        "import": writable and can(user, "create", meta.model),
+        "export": read,
+        "share": False,
+    }
+    return {right: int(bool(rights[right])) for right in RIGHTS}
+
+
 def _docstatus_moves(user, obj) -> set[int]:
     """The docstatus values the transitions the user may take now lead to, where they change it."""
     workflow = engine.workflow_of(obj)
@@ -70,9 +103,12 @@ def _docstatus_moves(user, obj) -> set[int]:
 
 
 def has_permission(user, meta: DocTypeMeta, name, ptype: str = "read") -> bool:
-    """Frappe's ``has_permission(doctype, ptype, docname)``: False also for a record the user cannot see."""
+    """Frappe's ``has_permission(doctype, ptype, docname)``: False also for a record the user cannot see;
+    without a name (None), the right on the doctype (may this user create one?)."""
     if not isinstance(ptype, str) or ptype.lower() not in RIGHTS:
         raise ValidationError(f"参数 perm_type 应为以下之一：{'、'.join(RIGHTS)}")
+    if name is None:
+        return bool(doctype_permissions(user, meta)[ptype.lower()])
     try:
         obj = get_document(user, meta, name)
     except (DoesNotExistError, PermissionError):

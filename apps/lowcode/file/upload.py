@@ -130,3 +130,22 @@ def _remove_partial(record: File, target: str) -> None:
     for name in {record.content.name or target, target}:
         with contextlib.suppress(OSError):
             record.content.storage.delete(name)
+
+
+def existing_file(user, file_url) -> ContentFile:
+    """The content of a file the user may see, by its ``file_url``, as an upload to store again.
+
+    Frappe's upload_file takes a ``file_url`` instead of a file (frappe-ui's FileUploader and
+    frappe-js-sdk's uploadFile pass one) to attach a file already on the site to a document. Here
+    the copy is stored anew, so that it follows its new document's permissions; a link to another
+    site is refused, as nothing outside may be stored unchecked.
+    """
+    from apps.lowcode.permissions import scope_queryset
+
+    if not isinstance(file_url, str) or not file_url.startswith("/"):
+        raise ValidationError("只能引用本系统中的文件（file_url 以 / 开头），外部链接请以文件形式上传")
+    record = scope_queryset(user, File).filter(file_url=file_url).first()
+    if record is None:
+        raise ValidationError("找不到该文件，或你无权查看它")
+    with record.content.open("rb") as stored:
+        return ContentFile(stored.read(), name=record.file_name)

@@ -11,6 +11,7 @@ class Project(Document):
     """A row of 附件2 项目清单. Investment figures are in 万元."""
 
     doctype = "Project"
+    title_field = "project_name"  # what a link search shows and matches beside the name
 
     class Section(models.TextChoices):
         NEW = "新开工", "新开工"

@@ -19,6 +19,7 @@ class Task(Document):
     """
 
     doctype = "Task"
+    title_field = "title"  # what a link search shows and matches beside the name
     # A unit sees the tasks it takes part in, in any role; a county the tasks its
     # government takes part in, and the tasks that involve no county.
     scope_paths = {
