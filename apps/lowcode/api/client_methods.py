@@ -299,8 +299,13 @@ def rename_doc(request, doctype, old_name, new_name, merge=False, **_):
 
 
 @whitelist("frappe.client.submit", methods=WRITE)
-def submit(request, doc, **_):
-    """提交单据：有工作流的单据须通过工作流操作（apply_workflow）提交"""
+def submit(request, doc=None, doclist=None, **_):
+    """提交单据：有工作流的单据须通过工作流操作（apply_workflow）提交（doclist 为 doc 的旧名）"""
+    # The official frappe-client still sends the document as ``doclist`` (Frappe's name for it before v5).
+    if doc is None:
+        doc = doclist
+    if doc is None:
+        raise ValidationError("缺少参数 doc")
     meta, name, _data = doc_ref(doc)
     docstatus.submit_document(request.user, meta, name)
 

@@ -61,8 +61,11 @@ def fieldnames_param(fieldname) -> list[str]:
 
 
 def filters_param(filters):
-    """Frappe's ``filters`` of get_value: a document name, a dict or a list of conditions (None: any)."""
-    if filters is None or filters == "":
+    """Frappe's ``filters`` of get_value: a document name, a dict or a list of conditions (None: any).
+
+    ``null`` is JSON's None, as Frappe reads it: the official frappe-client sends ``filters=null``
+    when it is given none."""
+    if filters is None or filters == "" or (isinstance(filters, str) and filters.strip() == "null"):
         return None
     if isinstance(filters, str) and not looks_like_json(filters):
         return {"name": filters}

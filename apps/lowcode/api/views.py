@@ -164,6 +164,18 @@ class MethodView(FrappeView):
     get = post = put = patch = delete = handle
 
 
+class PrintView(FrappeView):
+    """``/printview?doctype=&name=&format=&no_letterhead=`` (and ``/print``, its older name, which the
+    official frappe-client's get_html calls): the document in a print format as an HTML page, as Frappe
+    serves it. The API's authentication (session or token); a refusal answers in Frappe's JSON."""
+
+    def get(self, request):
+        params = request.query_params
+        return _print_methods.print_view(
+            request, params.get("doctype"), params.get("name"), params.get("format"), params.get("no_letterhead")
+        )
+
+
 class LegacyCommandView(FrappeView):
     """The site root with ``cmd=<method>``: the door older Frappe clients use (``cmd=login`` logs in).
 

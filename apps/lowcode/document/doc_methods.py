@@ -14,7 +14,7 @@ from django.db import transaction
 
 from apps.lowcode.doctype.meta import DocTypeMeta
 from apps.lowcode.doctype.methods import find_doc_method
-from apps.lowcode.document import lifecycle
+from apps.lowcode.document import docstatus, lifecycle
 from apps.lowcode.document.service import (
     check_timestamp,
     ensure_can_or_403,
@@ -26,10 +26,19 @@ from apps.lowcode.exceptions import (
     ValidationError,
 )
 
+# Methods every document has in Frappe (Document.submit, Document.cancel), unless a doctype declares its own.
+DOCSTATUS_METHODS = {"submit": docstatus.submit_document, "cancel": docstatus.cancel_document}
+
 
 def run_doc_method(user, meta: DocTypeMeta, name, method, args=None, seen_modified=None, http_method="POST"):
     """Call ``method`` on document ``name``; returns (the document, the method's result)."""
     declared = find_doc_method(meta.model, method)
+    if declared is None and method in DOCSTATUS_METHODS:
+        # Frappe's Document whitelists submit() and cancel(): the same rules as frappe.client.submit/cancel.
+        if http_method != "POST":
+            raise MethodNotAllowedError(f"方法 {method} 只接受 POST 请求")
+        DOCSTATUS_METHODS[method](user, meta, name)
+        return get_document(user, meta, name), None
     if declared is None:
         raise PermissionError(f"方法 {str(method)[:100]} 不是“{meta.label}”开放调用的方法")
     if http_method not in declared.http_methods:

@@ -88,15 +88,20 @@ def file_name(text: str) -> str:
     return f"{keep[:80] or '打印'}.pdf"
 
 
-def print_document(user, doctype: str, name: str, format_name: str | None = None) -> Printed:
-    """The PDF of a document the user may read, in a format of its doctype."""
+def compose_document(user, doctype: str, name: str, format_name: str | None = None):
+    """The printed text of a document the user may read, in a format of its doctype, and that format."""
     doc = readable_document(user, doctype, name)
     print_format = format_for(doc, format_name)
     run_doc_event(doc, "before_print", user=user, print_format=print_format)
     try:
-        composed = compose(print_format, doc, number=existing_number(print_format, doc))
+        return compose(print_format, doc, number=existing_number(print_format, doc)), print_format
     except ComposeError as exc:
         raise ValidationError(f"打印格式“{print_format.name}”：{exc}") from None
+
+
+def print_document(user, doctype: str, name: str, format_name: str | None = None) -> Printed:
+    """The PDF of a document the user may read, in a format of its doctype."""
+    composed, print_format = compose_document(user, doctype, name, format_name)
     pdf, pages = render_pdf(composed)
     return Printed(pdf, pages, file_name(composed.title or print_format.name))
 

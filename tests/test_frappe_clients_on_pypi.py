@@ -1,0 +1,175 @@
+"""The requests other Frappe clients from PyPI make, made exactly as they make them, against a live server.
+
+Each test names the client and the call it reproduces (the client itself is not installed: its
+request is). The official frappe-client (frappeclient: frappe-client, frappeclient2, pyfrappeclient,
+ctg-frappeclient on PyPI are copies of it): ``login`` (``cmd=login`` POSTed to the site root),
+``authenticate`` (``Basic key:secret``), ``get_value`` without filters (``filters=null``),
+``submit`` (the document as ``doclist``), ``get_pdf``
+(``/api/method/frappe.templates.pages.print.download_pdf`` with ``format=Standard``) and
+``get_html`` (``/print``). frappectl (Frappe's own CLI, REST API v2): ``doc submit`` / ``doc cancel``
+(``POST /api/v2/document/<DocType>/<name>/method/submit``), ``doctype list``
+(``frappe.desk.search.search_link`` on DocType). frappe-remote-cli: ``schema``
+(``/api/resource/DocType/<name>``).
+"""
+
+import base64
+import json
+
+import pytest
+import requests
+
+from apps.innovation_action.models import SelfAssessment
+from apps.innovation_action.services.demo_accounts import DEMO_PASSWORD, create_demo_accounts
+from apps.innovation_action.services.plan_loader import load_plan
+from tests.conftest import PLAN_FOLDER
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+TIMEOUT = 60
+
+
+@pytest.fixture
+def site(live_server):
+    load_plan(PLAN_FOLDER)  # a transactional test starts from an empty database
+    create_demo_accounts()
+    return live_server.url
+
+
+def logged_in(site, username) -> requests.Session:
+    """frappeclient.FrappeClient(url).login(usr, pwd): a form POST of cmd=login to the site root."""
+    session = requests.Session()
+    session.headers["Accept"] = "application/json"
+    answer = session.post(site, data={"cmd": "login", "usr": username, "pwd": DEMO_PASSWORD}, timeout=TIMEOUT)
+    assert answer.json()["message"] == "Logged In", answer.text
+    return session
+
+
+def with_token(site, username) -> requests.Session:
+    """frappeclient's authenticate(api_key, api_secret): ``Authorization: Basic base64(key:secret)``."""
+    keys = logged_in(site, username).post(
+        f"{site}/api/method/frappe.core.doctype.user.user.generate_keys", timeout=TIMEOUT
+    )
+    pair = f"{keys.json()['message']['api_key']}:{keys.json()['message']['api_secret']}"
+    session = requests.Session()
+    session.headers["Authorization"] = "Basic " + base64.b64encode(pair.encode()).decode()
+    return session
+
+
+def frappe_refusal(response, status, exc_type) -> str:
+    """A refusal in Frappe's v1 JSON (never an HTML page), with its Chinese message."""
+    assert response.status_code == status, response.text
+    assert response.headers["Content-Type"].startswith("application/json")
+    body = response.json()
+    assert body["exc_type"] == exc_type and json.loads(body["exc"]) == [body["exception"]]
+    return body["message"]
+
+
+def new_assessment(session, site) -> str:
+    created = session.post(
+        f"{site}/api/resource/SelfAssessment",
+        data={"data": json.dumps({"doctype": "SelfAssessment", "period": "2023-Y", "county": "章贡区"})},
+        timeout=TIMEOUT,
+    )
+    assert created.status_code == 200, created.text
+    return created.json()["data"]["name"]
+
+
+def test_official_client_get_value_without_filters_answers_the_first_row(site):
+    """frappeclient get_value(doctype, fieldname) sends filters=json.dumps(None), i.e. "null": any row."""
+    session = with_token(site, "office")
+    answer = session.get(
+        site,
+        params={"cmd": "frappe.client.get_value", "doctype": "Project", "fieldname": "name", "filters": "null"},
+        timeout=TIMEOUT,
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["message"]["name"].startswith("2023-P")
+    # A county user's "first row" is one of its own.
+    county = logged_in(site, "zhanggong").get(
+        site,
+        params={"cmd": "frappe.client.get_value", "doctype": "Project", "fieldname": "county", "filters": "null"},
+        timeout=TIMEOUT,
+    )
+    assert county.json()["message"] == {"county": "章贡区"}
+
+
+def test_official_client_submit_sends_doclist_and_is_told_to_use_the_workflow(site):
+    session = logged_in(site, "zhanggong")
+    name = new_assessment(session, site)
+    answer = session.post(
+        site,
+        data={"cmd": "frappe.client.submit", "doclist": json.dumps({"doctype": "SelfAssessment", "name": name})},
+        timeout=TIMEOUT,
+    )
+    message = frappe_refusal(answer, 417, "ValidationError")
+    assert message.startswith("“自评报告”由工作流“自评报告审核流程”办理，不能直接提交")
+    assert SelfAssessment.objects.get(name=name).docstatus == 0
+    # Neither doc nor doclist: the missing parameter is named.
+    assert frappe_refusal(
+        session.post(site, data={"cmd": "frappe.client.submit"}, timeout=TIMEOUT), 417, "ValidationError"
+    ) == ("缺少参数 doc")
+
+
+def test_official_client_get_pdf_and_get_html(site):
+    session = logged_in(site, "zhanggong")
+    name = new_assessment(session, site)
+    params = {"doctype": "SelfAssessment", "name": name, "format": "Standard", "no_letterhead": 0}
+    pdf = session.get(
+        f"{site}/api/method/frappe.templates.pages.print.download_pdf", params=params, stream=True, timeout=TIMEOUT
+    )
+    assert pdf.status_code == 200, pdf.text
+    assert pdf.headers["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    named = session.get(
+        f"{site}/api/method/frappe.utils.print_format.download_pdf",
+        params={**params, "format": "自评报告表"},
+        timeout=TIMEOUT,
+    )
+    assert named.status_code == 200 and named.content.startswith(b"%PDF")
+    for path in ("/print", "/printview"):
+        page = session.get(f"{site}{path}", params=params, timeout=TIMEOUT)
+        assert page.status_code == 200, page.text
+        assert page.headers["Content-Type"].startswith("text/html")
+        assert "章贡区2023年度科技创新赋能行动自评报告表" in page.text
+        assert "<table>" in page.text and "科技管理部门能力建设" in page.text  # the lines, as the PDF has them
+    # With a token, as a script would.
+    assert with_token(site, "zhanggong").get(f"{site}/printview", params=params, timeout=TIMEOUT).status_code == 200
+
+
+def test_print_view_keeps_scope_and_answers_refusals_in_json(site):
+    session = logged_in(site, "zhanggong")
+    other = session.get(
+        f"{site}/printview", params={"doctype": "Project", "name": "2023-P24"}, timeout=TIMEOUT
+    )  # 崇义县's project
+    assert frappe_refusal(other, 404, "DoesNotExistError") == "重点项目 2023-P24 不存在"
+    missing = session.get(f"{site}/printview", params={"doctype": "SelfAssessment"}, timeout=TIMEOUT)
+    assert frappe_refusal(missing, 417, "ValidationError") == "缺少参数 name"
+    anonymous = requests.get(f"{site}/print", params={"doctype": "Project", "name": "2023-P12"}, timeout=TIMEOUT)
+    frappe_refusal(anonymous, 401, "AuthenticationError")
+
+
+def test_frappectl_doc_submit_and_cancel_run_the_document_methods(site):
+    """frappectl doc submit / cancel: POST /api/v2/document/<DocType>/<name>/method/submit (or cancel)."""
+    session = with_token(site, "zhanggong")
+    name = new_assessment(session, site)
+    for method, verb in (("submit", "提交"), ("cancel", "作废")):
+        answer = session.post(
+            f"{site}/api/v2/document/SelfAssessment/{name}/method/{method}/", json={}, timeout=TIMEOUT
+        )
+        assert answer.status_code == 417, answer.text
+        [error] = answer.json()["errors"]
+        assert error["type"] == "ValidationError"
+        assert error["message"].startswith(f"“自评报告”由工作流“自评报告审核流程”办理，不能直接{verb}")
+        # The same through v1's run_doc_method, as Desk calls it.
+        v1 = session.post(
+            f"{site}/api/method/run_doc_method",
+            data={"method": method, "dt": "SelfAssessment", "dn": name},
+            timeout=TIMEOUT,
+        )
+        assert frappe_refusal(v1, 417, "ValidationError") == error["message"]
+    assert SelfAssessment.objects.get(name=name).docstatus == 0
+    # Another county's document stays out of reach.
+    other = session.post(f"{site}/api/v2/document/Project/2023-P24/method/submit", json={}, timeout=TIMEOUT)
+    assert other.status_code == 404 and other.json()["errors"][0]["type"] == "DoesNotExistError"
+    # Frappe's Document.submit takes POST only.
+    get = session.get(f"{site}/api/v2/document/SelfAssessment/{name}/method/submit", timeout=TIMEOUT)
+    assert get.status_code == 405, get.text
