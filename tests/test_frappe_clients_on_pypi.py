@@ -173,3 +173,49 @@ def test_frappectl_doc_submit_and_cancel_run_the_document_methods(site):
     # Frappe's Document.submit takes POST only.
     get = session.get(f"{site}/api/v2/document/SelfAssessment/{name}/method/submit", timeout=TIMEOUT)
     assert get.status_code == 405, get.text
+
+
+def test_frappectl_doctype_list_and_link_search(site):
+    """frappectl doctype list: GET /api/v2/method/frappe.desk.search.search_link with doctype=DocType."""
+    session = with_token(site, "zhanggong")
+    url = f"{site}/api/v2/method/frappe.desk.search.search_link"
+    everything = session.get(url, params={"doctype": "DocType", "txt": "", "filters": "{}", "page_length": 10000})
+    assert everything.status_code == 200, everything.text
+    names = [row["value"] for row in everything.json()["data"]]
+    assert {"SelfAssessment", "Project", "Workflow"} <= set(names)  # all doctypes, as Frappe lists them
+    tables = session.get(url, params={"doctype": "DocType", "txt": "self", "filters": '{"istable": 1}'}).json()
+    assert tables["data"] == [{"value": "SelfAssessment Line", "description": "自评明细", "label": "自评明细"}]
+    # A link search on a doctype: its records in the user's scope only.
+    projects = session.get(
+        f"{site}/api/method/frappe.desk.search.search_link", params={"doctype": "Project", "txt": "P"}
+    )
+    assert sorted(row["value"] for row in projects.json()["message"]) == ["2023-P12", "2023-P13"]
+    first = session.get(
+        f"{site}/api/method/frappe.desk.search.search_link", params={"doctype": "Task", "txt": "T0", "page_length": 2}
+    )
+    assert len(first.json()["message"]) == 2 and all("T0" in row["value"] for row in first.json()["message"])
+
+
+def test_frappe_remote_cli_schema_reads_doctype_documents(site):
+    """frappe-remote-cli schema / meta doctypes: GET /api/resource/DocType/<name>, /api/resource/DocType."""
+    session = with_token(site, "zhanggong")
+    schema = session.get(f"{site}/api/resource/DocType/SelfAssessment", timeout=TIMEOUT)
+    assert schema.status_code == 200, schema.text
+    doc = schema.json()["data"]
+    assert doc["name"] == "SelfAssessment" and doc["istable"] == 0
+    fields = {row["fieldname"]: row for row in doc["fields"]}
+    assert fields["period"]["fieldtype"] == "Link" and fields["period"]["options"] == "Assessment Period"
+    assert fields["lines"]["fieldtype"] == "Table" and fields["lines"]["options"] == "SelfAssessment Line"
+    listed = session.get(
+        f"{site}/api/resource/DocType",
+        params={"fields": '["name", "module", "issingle", "istable"]', "limit_page_length": 500},
+        timeout=TIMEOUT,
+    ).json()["data"]
+    assert {"name": "SelfAssessment", "module": "innovation_action", "issingle": 0, "istable": 0} in listed
+    assert "Workflow" not in {row["name"] for row in listed}  # a county user cannot read the workflows
+    refused = session.get(f"{site}/api/resource/DocType/Workflow", timeout=TIMEOUT)
+    assert frappe_refusal(refused, 404, "DoesNotExistError") == "单据类型 Workflow 不存在"
+    write = session.put(f"{site}/api/resource/DocType/SelfAssessment", json={"istable": 1}, timeout=TIMEOUT)
+    assert frappe_refusal(write, 403, "PermissionError").startswith("单据类型由系统定义，不能通过接口修改")
+    admin = with_token(site, "admin").get(f"{site}/api/resource/DocType/Workflow", timeout=TIMEOUT)
+    assert admin.status_code == 200 and admin.json()["data"]["name"] == "Workflow"

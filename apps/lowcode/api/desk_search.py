@@ -13,6 +13,7 @@ what ``get_list`` would not.
 from django.db.models import F, Q, Value
 from django.db.models.functions import StrIndex
 
+from apps.lowcode.api import doctype_docs
 from apps.lowcode.api.params import bool_param
 from apps.lowcode.doctype.serialize import format_value
 from apps.lowcode.document.query import apply_filters, filter_condition, parse_int
@@ -91,9 +92,12 @@ def search_widget(
 
 @whitelist("frappe.desk.search.search_link")
 def search_link(request, doctype, txt="", query=None, filters=None, page_length=10, searchfield=None, **_):
-    """链接字段的下拉搜索：[{value: 编号, description: 其他搜索字段}]，有标题字段时另带 label（标题）"""
+    """链接字段的下拉搜索：[{value: 编号, description: 其他搜索字段}]，有标题字段时另带 label（标题）；
+    doctype 为 DocType 时列出单据类型"""
     if query:
         raise ValidationError("不支持自定义搜索查询（query）")
+    if doctype == doctype_docs.DOCTYPE:
+        return doctype_docs.search_doctypes(txt, filters, page_length)
     meta = meta_for(doctype)
     fields, rows = search(request.user, doctype, txt, filters, 0, page_length)
     title = _title_field(meta)

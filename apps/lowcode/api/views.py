@@ -19,6 +19,7 @@ from apps.lowcode.api import (
     client_methods,  # noqa: F401  (frappe.client.*)
     desk_methods,  # noqa: F401  (getdoc, getdoctype, run_doc_method)
     desk_search,  # noqa: F401  (frappe.desk.search: link search)
+    doctype_docs,
 )
 from apps.lowcode.api import data_import as _data_import_methods  # noqa: F401
 from apps.lowcode.api import jobs as _job_methods  # noqa: F401
@@ -93,6 +94,8 @@ class ResourceListView(FrappeView):
     permission_classes = [IsAuthenticated]
 
     def get(self, request, doctype):
+        if doctype == doctype_docs.DOCTYPE:
+            return Response({"data": doctype_docs.list_doctype_docs(request.user, request.query_params)})
         meta = meta_for(doctype)
         query = parse_list_query(meta, request.query_params)
         rows = list_documents(request.user, meta, query)
@@ -101,6 +104,8 @@ class ResourceListView(FrappeView):
         return Response({"data": rows})
 
     def post(self, request, doctype):
+        if doctype == doctype_docs.DOCTYPE:
+            doctype_docs.refuse_write()
         meta = meta_for(doctype)
         obj = save_document(request.user, meta, document_data(request))
         return Response({"data": doc_to_dict(obj)})
@@ -119,15 +124,21 @@ class ResourceDocView(FrappeView):
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request, doctype, name):
+        if doctype == doctype_docs.DOCTYPE:
+            return Response({"data": doctype_docs.get_doctype_doc(request.user, name)})
         meta = meta_for(doctype)
         return Response({"data": doc_to_dict(get_document(request.user, meta, name))})
 
     def put(self, request, doctype, name):
+        if doctype == doctype_docs.DOCTYPE:
+            doctype_docs.refuse_write()
         meta = meta_for(doctype)
         obj = save_document(request.user, meta, document_data(request), name=name)
         return Response({"data": doc_to_dict(obj)})
 
     def delete(self, request, doctype, name):
+        if doctype == doctype_docs.DOCTYPE:
+            doctype_docs.refuse_write()
         delete_document(request.user, meta_for(doctype), name)
         return Response({"message": "ok"})
 
