@@ -175,6 +175,24 @@ def test_frappectl_doc_submit_and_cancel_run_the_document_methods(site):
     assert get.status_code == 405, get.text
 
 
+def test_frappectl_method_call_apply_workflow_answers_v2s_envelope(site):
+    """frappectl method call frappe.model.workflow.apply_workflow: v2 answers {"data": doc}, as Frappe does."""
+    session = with_token(site, "zhanggong")
+    name = new_assessment(session, site)
+    doc = session.get(f"{site}/api/v2/document/SelfAssessment/{name}", timeout=TIMEOUT).json()["data"]
+    lines = [{"name": line["name"], "self_score": 2, "evidence": "统计局年报数据"} for line in doc["lines"]]
+    filled = session.patch(f"{site}/api/v2/document/SelfAssessment/{name}/", json={"lines": lines}, timeout=TIMEOUT)
+    assert filled.status_code == 200, filled.text
+    moved = session.post(
+        f"{site}/api/v2/method/frappe.model.workflow.apply_workflow",
+        json={"doc": json.dumps({"doctype": "SelfAssessment", "name": name}), "action": "提交"},
+        timeout=TIMEOUT,
+    )
+    assert moved.status_code == 200, moved.text
+    assert moved.json()["data"]["name"] == name and moved.json()["data"]["workflow_state"] == "待初审"
+    assert "message" not in moved.json()
+
+
 def test_frappectl_doctype_list_and_link_search(site):
     """frappectl doctype list: GET /api/v2/method/frappe.desk.search.search_link with doctype=DocType."""
     session = with_token(site, "zhanggong")

@@ -41,6 +41,17 @@ class FullResponse(dict):
     """
 
 
+class ReturnWithMessages(FullResponse):
+    """A method's return value (``message``) with more keys beside it (``_server_messages``).
+
+    Frappe's apply_workflow returns the document and msgprints an outcome: v1 answers
+    ``{"message": doc, "_server_messages": ...}``, REST API v2 ``{"data": doc, "_server_messages": ...}``.
+    """
+
+    def __init__(self, value, **extras):
+        super().__init__(message=value, **extras)
+
+
 def whitelist(
     name: str | None = None,
     methods=("GET", "POST", "PUT", "DELETE"),

@@ -39,13 +39,16 @@ from apps.lowcode.document.service import (
     save_document,
 )
 from apps.lowcode.exceptions import DoesNotExistError
-from apps.lowcode.whitelist import FullResponse, registry
+from apps.lowcode.whitelist import FullResponse, ReturnWithMessages, registry
 
 
 def envelope(result, status: int = 200, **extra):
     """v2's answer: ``{"data": result}``; a download or a whole-body result (login) as it is."""
     if isinstance(result, HttpResponseBase):
         return result
+    if isinstance(result, ReturnWithMessages):
+        extras = {key: value for key, value in result.items() if key != "message"}
+        return Response({"data": result["message"], **extras, **extra}, status=status)
     if isinstance(result, FullResponse):
         return Response(result, status=status)
     return Response({"data": result, **extra}, status=status)

@@ -4,7 +4,7 @@ from apps.lowcode.api.params import dict_param, list_param
 from apps.lowcode.doctype.serialize import doc_to_dict, format_value
 from apps.lowcode.document.service import get_document, meta_for
 from apps.lowcode.exceptions import ValidationError
-from apps.lowcode.whitelist import FullResponse, server_messages, whitelist
+from apps.lowcode.whitelist import ReturnWithMessages, server_messages, whitelist
 from apps.lowcode.workflow import engine
 
 
@@ -60,7 +60,7 @@ def apply_workflow(request, doc, action, comment=None, **_):
         seen_state=ref.get("workflow_state"),
     )
     # Frappe answers with the document; the outcome ("1/2 approvals recorded") goes with it as a message.
-    return FullResponse(message=doc_to_dict(result.doc, meta), _server_messages=server_messages(result.message, "blue"))
+    return ReturnWithMessages(doc_to_dict(result.doc, meta), _server_messages=server_messages(result.message, "blue"))
 
 
 @whitelist("frappe.model.workflow.bulk_workflow_approval", methods=("POST",))
