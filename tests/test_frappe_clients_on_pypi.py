@@ -74,7 +74,7 @@ def new_assessment(session, site) -> str:
     return created.json()["data"]["name"]
 
 
-def test_official_client_get_value_without_filters_answers_the_first_row(site):
+def check_get_value_without_filters_answers_the_first_row(site):
     """frappeclient get_value(doctype, fieldname) sends filters=json.dumps(None), i.e. "null": any row."""
     session = with_token(site, "office")
     answer = session.get(
@@ -93,9 +93,7 @@ def test_official_client_get_value_without_filters_answers_the_first_row(site):
     assert county.json()["message"] == {"county": "章贡区"}
 
 
-def test_official_client_submit_sends_doclist_and_is_told_to_use_the_workflow(site):
-    session = logged_in(site, "zhanggong")
-    name = new_assessment(session, site)
+def check_submit_sends_doclist_and_is_told_to_use_the_workflow(site, session, name):
     answer = session.post(
         site,
         data={"cmd": "frappe.client.submit", "doclist": json.dumps({"doctype": "SelfAssessment", "name": name})},
@@ -110,9 +108,7 @@ def test_official_client_submit_sends_doclist_and_is_told_to_use_the_workflow(si
     ) == ("缺少参数 doc")
 
 
-def test_official_client_get_pdf_and_get_html(site):
-    session = logged_in(site, "zhanggong")
-    name = new_assessment(session, site)
+def check_get_pdf_and_get_html(site, session, name):
     params = {"doctype": "SelfAssessment", "name": name, "format": "Standard", "no_letterhead": 0}
     pdf = session.get(
         f"{site}/api/method/frappe.templates.pages.print.download_pdf", params=params, stream=True, timeout=TIMEOUT
@@ -135,8 +131,7 @@ def test_official_client_get_pdf_and_get_html(site):
     assert with_token(site, "zhanggong").get(f"{site}/printview", params=params, timeout=TIMEOUT).status_code == 200
 
 
-def test_print_view_keeps_scope_and_answers_refusals_in_json(site):
-    session = logged_in(site, "zhanggong")
+def check_print_view_keeps_scope_and_answers_refusals_in_json(site, session):
     other = session.get(
         f"{site}/printview", params={"doctype": "Project", "name": "2023-P24"}, timeout=TIMEOUT
     )  # 崇义县's project
@@ -147,10 +142,8 @@ def test_print_view_keeps_scope_and_answers_refusals_in_json(site):
     frappe_refusal(anonymous, 401, "AuthenticationError")
 
 
-def test_frappectl_doc_submit_and_cancel_run_the_document_methods(site):
+def check_doc_submit_and_cancel_run_the_document_methods(site, session, name):
     """frappectl doc submit / cancel: POST /api/v2/document/<DocType>/<name>/method/submit (or cancel)."""
-    session = with_token(site, "zhanggong")
-    name = new_assessment(session, site)
     for method, verb in (("submit", "提交"), ("cancel", "作废")):
         answer = session.post(
             f"{site}/api/v2/document/SelfAssessment/{name}/method/{method}/", json={}, timeout=TIMEOUT
@@ -175,10 +168,8 @@ def test_frappectl_doc_submit_and_cancel_run_the_document_methods(site):
     assert get.status_code == 405, get.text
 
 
-def test_frappectl_method_call_apply_workflow_answers_v2s_envelope(site):
+def check_method_call_apply_workflow_answers_v2s_envelope(site, session, name):
     """frappectl method call frappe.model.workflow.apply_workflow: v2 answers {"data": doc}, as Frappe does."""
-    session = with_token(site, "zhanggong")
-    name = new_assessment(session, site)
     doc = session.get(f"{site}/api/v2/document/SelfAssessment/{name}", timeout=TIMEOUT).json()["data"]
     lines = [{"name": line["name"], "self_score": 2, "evidence": "统计局年报数据"} for line in doc["lines"]]
     filled = session.patch(f"{site}/api/v2/document/SelfAssessment/{name}/", json={"lines": lines}, timeout=TIMEOUT)
@@ -193,9 +184,8 @@ def test_frappectl_method_call_apply_workflow_answers_v2s_envelope(site):
     assert "message" not in moved.json()
 
 
-def test_frappectl_doctype_list_and_link_search(site):
+def check_doctype_list_and_link_search(site, session):
     """frappectl doctype list: GET /api/v2/method/frappe.desk.search.search_link with doctype=DocType."""
-    session = with_token(site, "zhanggong")
     url = f"{site}/api/v2/method/frappe.desk.search.search_link"
     everything = session.get(url, params={"doctype": "DocType", "txt": "", "filters": "{}", "page_length": 10000})
     assert everything.status_code == 200, everything.text
@@ -212,6 +202,24 @@ def test_frappectl_doctype_list_and_link_search(site):
         f"{site}/api/method/frappe.desk.search.search_link", params={"doctype": "Task", "txt": "T0", "page_length": 2}
     )
     assert len(first.json()["message"]) == 2 and all("T0" in row["value"] for row in first.json()["message"])
+
+
+def test_official_frappe_client_calls(site):
+    """One site for the official frappe-client's calls (each check takes the same county clerk's report)."""
+    check_get_value_without_filters_answers_the_first_row(site)
+    session = logged_in(site, "zhanggong")
+    name = new_assessment(session, site)
+    check_submit_sends_doclist_and_is_told_to_use_the_workflow(site, session, name)
+    check_get_pdf_and_get_html(site, session, name)
+    check_print_view_keeps_scope_and_answers_refusals_in_json(site, session)
+
+
+def test_frappectl_calls(site):
+    session = with_token(site, "zhanggong")
+    name = new_assessment(session, site)
+    check_doc_submit_and_cancel_run_the_document_methods(site, session, name)
+    check_method_call_apply_workflow_answers_v2s_envelope(site, session, name)
+    check_doctype_list_and_link_search(site, session)
 
 
 def test_frappe_remote_cli_schema_reads_doctype_documents(site):
