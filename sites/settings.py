@@ -343,6 +343,7 @@ JAZZMIN_SETTINGS = {
         "lowcode.UserPermission": "fas fa-user-lock",
         "lowcode.File": "fas fa-paperclip",
         "lowcode.ApiKey": "fas fa-key",
+        "lowcode.OAuthClient": "fas fa-plug",
         "innovation_action.AssessmentPeriod": "fas fa-calendar-alt",
         "innovation_action.SelfAssessment": "fas fa-clipboard-check",
         "innovation_action.Score": "fas fa-trophy",

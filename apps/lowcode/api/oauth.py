@@ -238,9 +238,29 @@ def introspect_token(request):
     return _json(answer)
 
 
-@whitelist("frappe.integrations.oauth2.openid_profile", methods=("GET", "POST"))
-def openid_profile(request, **_):
-    """The token's (or the session's) user, Frappe's answer as it is, not wrapped in ``message``."""
+USERINFO = {
+    "application/json": {
+        "schema": {
+            "type": "object",
+            "required": ["sub", "name", "roles", "iss"],
+            "properties": {
+                "sub": {"type": "string"},
+                "name": {"type": "string"},
+                "given_name": {"type": "string"},
+                "family_name": {"type": "string"},
+                "email": {"type": "string"},
+                "picture": {"type": "string", "nullable": True},
+                "roles": {"type": "array", "items": {"type": "string"}},
+                "iss": {"type": "string"},
+            },
+        }
+    }
+}
+
+
+@whitelist("frappe.integrations.oauth2.openid_profile", methods=("GET", "POST"), response_content=USERINFO)
+def openid_profile(request):
+    """OAuth 2 令牌（或会话）所属用户的资料（OpenID Connect userinfo）"""
     return FullResponse(userinfo(request, request.user))
 
 
