@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "csp",
     "rest_framework",
     "drf_spectacular_sidecar",
+    # Frappe's OAuth 2 provider (apps/lowcode/auth/oauth.py, apps/lowcode/api/oauth.py); before apps.lowcode,
+    # whose admin replaces the library's English admin pages.
+    "oauth2_provider",
     "apps.lowcode",
     "apps.innovation_action",
 ]
@@ -160,6 +163,26 @@ REST_FRAMEWORK = {
     "URL_FORMAT_OVERRIDE": None,
     "EXCEPTION_HANDLER": "apps.lowcode.api.errors.exception_handler",
     "UNICODE_JSON": True,
+}
+
+
+# Frappe's OAuth 2 provider: clients registered by administrators (OAuth 客户端), the authorization code with
+# PKCE (required of public clients), refresh tokens, and the password grant for clients registered for it.
+# An access token lives an hour as Frappe's; Frappe's one scope "all" (the user's own rights) and "openid".
+def _oauth_pkce_required(client_id: str) -> bool:
+    from apps.lowcode.auth.oauth import pkce_required  # the models load after the settings
+
+    return pkce_required(client_id)
+
+
+OAUTH2_PROVIDER = {
+    "SCOPES": {"all": "以你的身份使用本系统的全部功能（权限与你的账号相同）", "openid": "读取你的姓名、邮箱和角色"},
+    "DEFAULT_SCOPES": ["all"],
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
+    "REFRESH_TOKEN_EXPIRE_SECONDS": 30 * 24 * 3600,
+    "PKCE_REQUIRED": _oauth_pkce_required,
+    # Mobile apps come back to a scheme of their own (e.g. "myapp://oauth"): list it in site_config.json.
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https", *SITE_CONFIG.get("oauth_redirect_uri_schemes", [])],
 }
 
 # A CSRF refusal under /api (or at the legacy cmd= door) is Frappe's CSRFTokenError in JSON.
@@ -321,6 +344,7 @@ JAZZMIN_SETTINGS = {
         "lowcode.UserPermission": "fas fa-user-lock",
         "lowcode.File": "fas fa-paperclip",
         "lowcode.ApiKey": "fas fa-key",
+        "lowcode.OAuthClient": "fas fa-plug",
         "innovation_action.AssessmentPeriod": "fas fa-calendar-alt",
         "innovation_action.SelfAssessment": "fas fa-clipboard-check",
         "innovation_action.Score": "fas fa-trophy",

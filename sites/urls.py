@@ -8,6 +8,7 @@ from apps.lowcode.admin import job_progress as job_views
 from apps.lowcode.admin import print_page as print_views
 from apps.lowcode.api import errors as api_errors
 from apps.lowcode.api.key_views import my_api_keys
+from apps.lowcode.api.oauth import login_page, openid_configuration
 from apps.lowcode.api.views import PrintView, not_found, site_root
 from apps.lowcode.file.views import PrivateFileView
 from apps.lowcode.health.views import health
@@ -18,6 +19,9 @@ urlpatterns = [
     path("health/", health, name="health"),
     # Frappe's print view of a document (/print: the name older clients use).
     re_path(r"^print(?:view)?/?$", PrintView.as_view(), name="printview"),
+    # Frappe's OAuth 2 provider describes itself here (OpenID Connect discovery).
+    path(".well-known/openid-configuration", openid_configuration),
+    path("login", login_page, name="login"),
     path("admin/my-api-keys/", my_api_keys, name="my-api-keys"),
     path("admin/jobs/<str:job_id>/", admin.site.admin_view(job_views.job_progress), name="job-progress"),
     path("admin/inbox/", admin.site.admin_view(workflow_views.inbox), name="workflow-inbox"),

@@ -131,6 +131,8 @@ def role_spec() -> dict:
         {
             "lowcode.UserPermission": ALL_ACTIONS,
             "lowcode.ApiKey": ("view", "delete"),
+            # OAuth clients (Frappe's OAuth Client) may act for any user who approves them: the administrators'.
+            "lowcode.OAuthClient": ALL_ACTIONS,
             "auth.User": ALL_ACTIONS,
             "auth.Group": ALL_ACTIONS,
             # Background job queues (django-rq's dashboard): seeing or emptying them is the administrators' alone.

@@ -1,4 +1,5 @@
 from apps.lowcode.auth.api_key import ApiKey
+from apps.lowcode.auth.oauth import OAuthClient
 from apps.lowcode.doctype.customization import CustomField, PropertySetter
 from apps.lowcode.file.model import File
 from apps.lowcode.notification.model import NotificationLog
@@ -28,6 +29,7 @@ __all__ = [
     "LetterHead",
     "Notice",
     "NotificationLog",
+    "OAuthClient",
     "NumberSeries",
     "PrintFont",
     "PrintFormat",

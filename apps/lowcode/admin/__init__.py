@@ -13,6 +13,7 @@ from apps.lowcode.admin import (  # noqa: F401  (registers the admins)
     customize,
     jobs,
     notification,
+    oauth,
     platform,
     print_format,
     reminder,

@@ -16,6 +16,7 @@ from django.middleware.csrf import CsrfViewMiddleware
 from rest_framework import authentication, exceptions
 
 from apps.lowcode.auth.api_key import user_for_token
+from apps.lowcode.auth.oauth import user_for_bearer
 from apps.lowcode.exceptions import CSRFTokenError
 
 CSRF_HEADERS = ("HTTP_X_FRAPPE_CSRF_TOKEN", "HTTP_X_CSRFTOKEN")
@@ -24,12 +25,21 @@ CSRF_EXEMPT_METHODS = frozenset({"login"})
 
 
 class TokenAuthentication(authentication.BaseAuthentication):
-    """``Authorization: token <key>:<secret>`` or ``Basic base64(<key>:<secret>)``."""
+    """``Authorization: token <key>:<secret>``, ``Basic base64(<key>:<secret>)``, or ``Bearer <access token>``.
+
+    The bearer token is an OAuth 2 access token of Frappe's OAuth provider (apps.lowcode.auth.oauth): the
+    request is then its user's, with that user's permissions, scope and workflow rights, as a session's.
+    """
 
     def authenticate(self, request):
         header = request.META.get("HTTP_AUTHORIZATION", "")
         scheme, _, credentials = header.partition(" ")
         scheme = scheme.lower()
+        if scheme == "bearer":
+            user = user_for_bearer(credentials.strip(), request.build_absolute_uri())
+            if user is None:
+                raise exceptions.AuthenticationFailed("访问令牌无效、已过期或已被撤销，请重新授权")
+            return user, None
         if scheme == "token":
             pair = credentials.strip()
         elif scheme == "basic":

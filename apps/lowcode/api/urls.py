@@ -2,6 +2,7 @@
 
 from django.urls import include, path, re_path, register_converter
 
+from apps.lowcode.api import oauth
 from apps.lowcode.api.views import (
     MethodView,
     ResourceDocView,
@@ -28,6 +29,8 @@ register_converter(AnyText, "any")
 
 # REST API v1, served at /api/ and /api/v1/ as Frappe does.
 v1_patterns = [
+    # Frappe's OAuth 2 provider, before the methods' route (openid_profile is a whitelisted method).
+    *(re_path(rf"^method/frappe\.integrations\.oauth2\.{name}/?$", view) for name, view in oauth.VIEWS.items()),
     re_path(r"^resource/(?P<doctype>[^/]+)/?$", ResourceListView.as_view()),
     path("resource/<str:doctype>/<any:name>", ResourceDocView.as_view()),
     re_path(r"^method/(?P<method_name>[^/]+)/?$", MethodView.as_view()),
