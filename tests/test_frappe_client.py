@@ -1,9 +1,5 @@
 """A real Frappe client library (frappe-js-sdk, from npm) against a live server."""
 
-import json
-import subprocess
-from pathlib import Path
-
 import pytest
 
 from apps.innovation_action.services.demo_accounts import (
@@ -12,8 +8,7 @@ from apps.innovation_action.services.demo_accounts import (
 )
 from apps.innovation_action.services.plan_loader import load_plan
 from tests.conftest import PLAN_FOLDER
-
-CLIENT_DIR = Path(__file__).parent / "frappe_client"
+from tests.node_client import run_script
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -22,16 +17,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def sdk_results(live_server):
     load_plan(PLAN_FOLDER)  # a transactional test starts from an empty database
     create_demo_accounts()
-    completed = subprocess.run(
-        ["node", "roundtrip.mjs", live_server.url, "office", DEMO_PASSWORD],
-        cwd=CLIENT_DIR,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert completed.returncode == 0, completed.stderr
-    results = json.loads(completed.stdout)
+    results = run_script("roundtrip.mjs", live_server.url, "office", DEMO_PASSWORD)
     assert "error" not in results, results
     return results
 
@@ -82,16 +68,7 @@ def test_frappe_js_sdk_forget_password(live_server, redis_queue):
     get_user_model().objects.filter(username="office").update(email="office@example.cn")
 
     def run(*args):
-        completed = subprocess.run(
-            ["node", "password_reset.mjs", live_server.url, *args],
-            cwd=CLIENT_DIR,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-        assert completed.returncode == 0, completed.stderr
-        return json.loads(completed.stdout)
+        return run_script("password_reset.mjs", live_server.url, *args)
 
     assert run("forget", "office") == {"forget": {"ok": True, "value": None}}
     assert run("forget", "nobody-here") == {"forget": {"ok": True, "value": None}}  # the same, nothing sent
@@ -113,16 +90,7 @@ def test_frappe_ui_request_shapes(live_server):
     load_plan(PLAN_FOLDER)
     create_demo_accounts()
     for username, writes in (("office", True), ("zhanggong", False)):
-        completed = subprocess.run(
-            ["node", "frappe_ui.mjs", live_server.url, username, DEMO_PASSWORD],
-            cwd=CLIENT_DIR,
-            capture_output=True,
-            text=True,
-            timeout=180,
-            check=False,
-        )
-        assert completed.returncode == 0, completed.stderr
-        results = json.loads(completed.stdout)
+        results = run_script("frappe_ui.mjs", live_server.url, username, DEMO_PASSWORD, timeout=180)
         assert [r for r in results if not r["ok"]] == [], username
         labels = {r["label"] for r in results}
         assert "Link.vue search_link (POST doctype, txt '', filters undefined)" in labels

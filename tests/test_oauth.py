@@ -10,9 +10,7 @@ import hashlib
 import json
 import re
 import secrets
-import subprocess
 from html import unescape
-from pathlib import Path
 from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 import pytest
@@ -23,9 +21,9 @@ from apps.innovation_action.services.demo_accounts import DEMO_PASSWORD, create_
 from apps.innovation_action.services.plan_loader import load_plan
 from apps.lowcode.models import OAuthClient
 from tests.conftest import PLAN_FOLDER
+from tests.node_client import run_script
 from tests.test_workflow_api import create_assessment
 
-CLIENT_DIR = Path(__file__).parent / "frappe_client"
 OAUTH = "/api/method/frappe.integrations.oauth2."
 REDIRECT = "http://127.0.0.1:9/callback"
 SECRET = "s3cret-of-the-server-side-app-0123456789"
@@ -274,16 +272,7 @@ def test_frappe_js_sdk_with_a_bearer_token(site):
         data={"grant_type": "password", "username": "zhanggong", "password": DEMO_PASSWORD},
         auth=(client.client_id, SECRET),
     )
-    completed = subprocess.run(
-        ["node", "bearer.mjs", base, answer.json()["access_token"], "SelfAssessment"],
-        cwd=CLIENT_DIR,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert completed.returncode == 0, completed.stderr
-    results = json.loads(completed.stdout)
+    results = run_script("bearer.mjs", base, answer.json()["access_token"], "SelfAssessment")
     assert "error" not in results, results
     names = [r["name"] for r in results["list"]]
     assert mine in names and theirs not in names and {r["county"] for r in results["list"]} == {"章贡区"}

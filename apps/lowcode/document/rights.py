@@ -33,34 +33,19 @@ RIGHTS = (
 
 def doc_permissions(user, meta: DocTypeMeta, obj) -> dict[str, int]:
     """{right: 0/1} for ``obj``, which the caller loaded through get_document (so it is in scope)."""
-    read = can(user, "read", meta.model)
-    writable = getattr(meta.model, "writable_as_resource", True)
     edit = engine.edit_rights(user, obj)
-    moves = _docstatus_moves(user, obj)
-    rights = {
-        "select": read,
-        "read": read,
-        "write": read and writable and can(user, "write", meta.model) and edit.allowed,
-        "create": writable and can(user, "create", meta.model),
-        "delete": read and writable and can(user, "delete", meta.model) and engine.delete_refusal(user, obj) is None,
-        "submit": read and 1 in moves,
-        "cancel": read and 2 in moves,
-        "amend": False,
-        "print": read,
-        "email": False,
-        "report": read,
-        "import": writable and can(user, "create", meta.model),
-        "export": read,
-        "share": False,
-    }
-    return {right: int(bool(rights[right])) for right in RIGHTS}
+    return _flags(
+        user,
+        meta,
+        write=edit.allowed,
+        delete=engine.delete_refusal(user, obj) is None,
+        moves=_docstatus_moves(user, obj),
+    )
 
 
 def doctype_permissions(user, meta: DocTypeMeta) -> dict[str, int]:
     """{right: 0/1} for the doctype as a whole (Frappe's has_permission without a document): the role
     permissions; submit and cancel when a workflow transition the user's roles may take leads there."""
-    read = can(user, "read", meta.model)
-    writable = getattr(meta.model, "writable_as_resource", True)
     moves = set()
     workflow = engine.get_workflow(meta.doctype)
     if workflow is not None:
@@ -70,19 +55,28 @@ def doctype_permissions(user, meta: DocTypeMeta) -> dict[str, int]:
                 transition.next_state
             ) != docstatus_of.get(transition.state):
                 moves.add(docstatus_of.get(transition.next_state))
+    return _flags(user, meta, write=True, delete=True, moves=moves)
+
+
+def _flags(user, meta: DocTypeMeta, *, write: bool, delete: bool, moves: set[int]) -> dict[str, int]:
+    """{right: 0/1} from the role permissions, narrowed by what the document's state allows (``write``,
+    ``delete``) and the docstatus values the user's transitions lead to (``moves``)."""
+    read = can(user, "read", meta.model)
+    writable = getattr(meta.model, "writable_as_resource", True)
+    creatable = writable and can(user, "create", meta.model)
     rights = {
         "select": read,
         "read": read,
-        "write": read and writable and can(user, "write", meta.model),
-        "create": writable and can(user, "create", meta.model),
-        "delete": read and writable and can(user, "delete", meta.model),
+        "write": read and writable and can(user, "write", meta.model) and write,
+        "create": creatable,
+        "delete": read and writable and can(user, "delete", meta.model) and delete,
         "submit": read and 1 in moves,
         "cancel": read and 2 in moves,
         "amend": False,
         "print": read,
         "email": False,
         "report": read,
-        "import": writable and can(user, "create", meta.model),
+        "import": creatable,
         "export": read,
         "share": False,
     }
