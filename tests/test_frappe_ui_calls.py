@@ -294,3 +294,50 @@ def test_get_list_as_dict_false_answers_lists_of_values():
         limit=1,
     )
     assert ok(again) == [{"name": first[0].name}]
+
+
+# ------------------------------------------------------------------ every role, hostile arguments
+
+CLIENT_METHODS = {  # the methods added for Frappe's client libraries, with ordinary and hostile arguments
+    "frappe.desk.search.search_link": [
+        {"doctype": "Project", "txt": ""},
+        {"doctype": "SelfAssessment", "txt": "章贡", "filters": {"county": "信丰县"}},
+        {"doctype": "DocType", "txt": "Self"},
+        {"doctype": "不存在", "txt": "x"},
+        {"doctype": "Project", "txt": "%' OR 1=1 --", "page_length": -5},
+        {"doctype": "Project", "txt": "x" * 5000, "filters": "{not json", "page_length": "很多"},
+        {"doctype": "Project", "txt": "", "query": "frappe.client.get_list"},
+    ],
+    "frappe.desk.search.search_widget": [
+        {"doctype": "County", "txt": ""},
+        {"doctype": ["County"], "txt": {"a": 1}, "start": "x"},
+    ],
+    "frappe.sessions.get": [{}],
+    "frappe.translate.load_all_translations": [{}, {"lang": "zh"}],
+    "frappe.utils.telemetry.pulse.client.is_enabled": [{}],
+    "frappe.integrations.oauth2.openid_profile": [{}],
+    "frappe.client.has_permission": [
+        {"doctype": "SelfAssessment", "docname": None, "perm_type": "create"},
+        {"doctype": "SelfAssessment", "docname": None, "perm_type": "毁灭"},
+    ],
+}
+
+
+@pytest.mark.parametrize("username", [None, "xinfeng", "zhanggong", "gongxin", "leader", "office", "admin"])
+def test_the_client_methods_answer_every_role_in_json_never_5xx(username):
+    """Each method added for the client libraries, as no one and as each demo account, with ordinary and
+    hostile arguments over GET and POST: an answer in JSON, a refusal a 4xx with a Chinese message."""
+    caller = client(username) if username else APIClient()
+    for method, calls in CLIENT_METHODS.items():
+        for params in calls:
+            query = {k: v if isinstance(v, str | int) else json.dumps(v, ensure_ascii=False) for k, v in params.items()}
+            for response in (
+                caller.get("/api/method/" + method, query),
+                caller.post("/api/method/" + method, params, format="json"),
+            ):
+                where = f"{username} {method} {params}"
+                assert response.status_code < 500, where
+                body = response.json()
+                if response.status_code >= 400:
+                    text = json.dumps(body, ensure_ascii=False)
+                    assert any("\u4e00" <= ch <= "\u9fff" for ch in text), where
