@@ -5,13 +5,9 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 
-reachable() {  # host port
-  $PY -c "import socket,sys; socket.create_connection(('$1', $2), timeout=2)" 2>/dev/null
-}
-
+# MariaDB and Redis: started here when installed but stopped (say after a crash), then waited for.
 services=yes
-reachable 127.0.0.1 3306 || services=no
-reachable 127.0.0.1 6379 || services=no
+bash scripts/ensure_services.sh || services=no
 
 # Static checks first, in seconds: the layers (import-linter, [tool.importlinter] in pyproject.toml) and
 # the code style (ruff, [tool.ruff]). A broken contract or a lint error fails the run before any test.
