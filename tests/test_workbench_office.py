@@ -104,6 +104,15 @@ def test_the_dashboard_clicks_through_to_records_and_reminds_a_late_unit(workben
     assert draft in page.get_by_test_id("records-group").first.inner_text()
     check_page(page, "records")
     page.go_back()
+
+    # 催办全部逾期 names whom it reaches first; cancelled, nothing is sent.
+    page.get_by_test_id("remind-late").click()
+    whom = page.get_by_test_id("remind-whom").inner_text()
+    assert "章贡区" in whom and "填报员" in whom, whom
+    check_page(page, "dashboard-remind-all")
+    page.get_by_role("button", name="取消").click()
+    assert not ReminderLog.objects.filter(document_name=draft).exists()
+
     row = page.get_by_test_id("submission-row").filter(has_text="章贡区").first
     row.get_by_test_id("remind-one").click()
     page.get_by_test_id("confirm-ok").click()
