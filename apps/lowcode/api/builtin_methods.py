@@ -215,3 +215,54 @@ def upload_file(request, doctype=None, docname=None, fieldname="", file_url=None
         raise ValidationError("请同时指定附件所属的单据类型和单据编号（doctype 和 docname）")
     record = attach(request.user, meta_for(doctype), docname, upload, fieldname)
     return doc_to_dict(record)
+
+
+# ------------------------------------------------------------------ ping and versions
+
+# The Frappe release whose REST API this system answers (its methods, parameters and answer shapes).
+FRAPPE_API_VERSION = "15.0.0"
+
+
+@whitelist("ping", allow_guest=True)
+def ping(request, **_):
+    """Frappe's liveness check (/api/method/ping): clients call it before logging in, to find the server."""
+    return "pong"
+
+
+whitelist("frappe.ping", allow_guest=True)(ping)
+
+
+@whitelist("version", allow_guest=True)
+def version(request, **_):
+    """The Frappe version a client may expect of this server's API (Frappe answers its own __version__)."""
+    return FRAPPE_API_VERSION
+
+
+@whitelist("frappe.utils.change_log.get_versions")
+def get_versions(request, **_):
+    """已安装的应用及其版本（frappe 一项为本系统兼容的 Frappe 接口版本）"""
+    from importlib import metadata
+
+    from django.apps import apps as installed
+
+    try:
+        release = metadata.version(metadata.packages_distributions()["apps"][0])
+    except (KeyError, IndexError, metadata.PackageNotFoundError):
+        release = "0.0.0"  # run from a checkout that was never installed
+    versions = {
+        "frappe": {
+            "title": "Frappe 接口",
+            "description": "本系统兼容的 Frappe REST 接口",
+            "branch": "version-15",
+            "version": FRAPPE_API_VERSION,
+        }
+    }
+    for config in installed.get_app_configs():
+        if config.name.startswith("apps."):  # the system's own apps, as Frappe lists the installed apps
+            versions[config.label] = {
+                "title": str(config.verbose_name),
+                "description": "",
+                "branch": "",
+                "version": release,
+            }
+    return versions
