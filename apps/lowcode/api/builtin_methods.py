@@ -22,6 +22,7 @@ from apps.lowcode.exceptions import (
 )
 from apps.lowcode.jobs import enqueue
 from apps.lowcode.permissions import can
+from apps.lowcode.roles import roles_phrase
 from apps.lowcode.roles.desk import workbench_url
 from apps.lowcode.website import site
 from apps.lowcode.whitelist import FullResponse, whitelist
@@ -135,20 +136,35 @@ def session_boot(request, **_):
             "defaults": {},
         },
         "user_info": {name: {"name": name, "fullname": full_name, "email": user.email, "image": None}},
-        "sysdefaults": {
-            "time_zone": settings.TIME_ZONE,
-            "language": "zh",
-            "date_format": "yyyy-mm-dd",
-            "time_format": "HH:mm:ss",
-            "first_day_of_the_week": "Monday",
-            "currency": "CNY",
-        },
+        "sysdefaults": system_defaults(),
         "lang": "zh",
         "time_zone": {"system": settings.TIME_ZONE, "user": settings.TIME_ZONE},
         "server_date": timezone.localdate().isoformat(),
         "home_page": "/admin/" if user.is_staff else workbench_url(),
         "notes": [],
     }
+
+
+def system_defaults() -> dict:
+    """Frappe's System Settings a client formats with: one time zone, Chinese, ISO dates."""
+    return {
+        "time_zone": settings.TIME_ZONE,
+        "language": "zh",
+        "date_format": "yyyy-mm-dd",
+        "time_format": "HH:mm:ss",
+        "first_day_of_the_week": "Monday",
+        "currency": "CNY",
+    }
+
+
+@whitelist("frappe.core.doctype.system_settings.system_settings.load")
+def load_system_settings(request, **_):
+    """系统设置（仅可修改网站设置的角色，如 Frappe 仅限系统管理员）：时区与日期、时间格式等默认值"""
+    # Frappe's System Manager: here whoever may change the site's settings, as the admin decides it.
+    permission = "lowcode.change_websitesettings"
+    if not request.user.has_perm(permission):
+        raise PermissionError(f"只有{roles_phrase(permission)}可以查看系统设置")
+    return {"timezones": [settings.TIME_ZONE], "defaults": system_defaults()}
 
 
 @whitelist("frappe.translate.load_all_translations", methods=("GET",), allow_guest=True)
@@ -260,7 +276,7 @@ def get_versions(request, **_):
     for config in installed.get_app_configs():
         if config.name.startswith("apps."):  # the system's own apps, as Frappe lists the installed apps
             versions[config.label] = {
-                "title": str(config.verbose_name),
+                "title": str(getattr(config, "app_title", config.verbose_name)),
                 "description": "",
                 "branch": "",
                 "version": release,
