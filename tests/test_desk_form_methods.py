@@ -497,6 +497,7 @@ def test_get_versions_for_users_only():
     for app in versions.values():
         assert set(app) >= {"title", "description", "branch", "version"}
     assert "lowcode" in versions and "innovation_action" in versions
+    assert versions["lowcode"]["title"] == "低代码平台"
     refused(APIClient().get(M + "frappe.utils.change_log.get_versions"), 401, "AuthenticationError")
 
 
@@ -574,6 +575,12 @@ DESK_FORM_METHODS = {  # each method added here, with ordinary and hostile argum
         {"doctype": "Project", "items": {"a": 1}},
         {"doctype": "Project", "items": [[1], {"a": 1}]},
     ],
+    "frappe.desk.listview.get_group_by_count": [
+        {"doctype": "Project", "current_filters": [], "field": "county"},
+        {"doctype": "Project", "current_filters": "{bad", "field": "county) OR (1=1"},
+        {"doctype": "SelfAssessment", "current_filters": {"county": "信丰县"}, "field": ["owner"]},
+    ],
+    "frappe.core.doctype.system_settings.system_settings.load": [{}],
     "ping": [{}],
     "frappe.ping": [{}],
     "version": [{}],
@@ -603,3 +610,74 @@ def test_the_desk_form_methods_answer_every_role_in_json_never_5xx(username):
                 body = response.json()
                 if response.status_code >= 400:
                     assert in_chinese(json.dumps(body, ensure_ascii=False)), where
+
+
+# ------------------------------------------------------------------ the list sidebar and system settings
+
+
+def test_group_by_count_counts_within_scope_as_get_list_groups():
+    office = ok(
+        form_post(
+            "office", "frappe.desk.listview.get_group_by_count", doctype="Project", current_filters=[], field="county"
+        )
+    )
+    assert office[0] == max(office, key=lambda row: row["count"]) and all(
+        set(row) == {"count", "name"} for row in office
+    )
+    assert {row["name"]: row["count"] for row in office} == {
+        county: Project.objects.filter(county__name=county).count()
+        for county in Project.objects.values_list("county__name", flat=True).distinct()
+    }
+    assert office == ok(
+        get(
+            "office",
+            "frappe.client.get_list",
+            doctype="Project",
+            fields=["count(*) as count", "county as name"],
+            group_by="county",
+            order_by="count desc",
+        )
+    )
+    # A county counts its own only; current_filters narrow the count.
+    assert ok(
+        form_post(
+            "zhanggong",
+            "frappe.desk.listview.get_group_by_count",
+            doctype="Project",
+            current_filters=[],
+            field="county",
+        )
+    ) == [{"count": Project.objects.filter(county__name="章贡区").count(), "name": "章贡区"}]
+    assert ok(
+        form_post(
+            "office",
+            "frappe.desk.listview.get_group_by_count",
+            doctype="Project",
+            current_filters={"county": "崇义县"},
+            field="county",
+        )
+    ) == [{"count": Project.objects.filter(county__name="崇义县").count(), "name": "崇义县"}]
+    # Nothing is assigned here; an unknown field is a DataError.
+    assert ok(get("office", "frappe.desk.listview.get_group_by_count", doctype="Project", field="assigned_to")) == []
+    refused(
+        get("office", "frappe.desk.listview.get_group_by_count", doctype="Project", field="no_such"), 417, "DataError"
+    )
+    refused(
+        get("zhanggong", "frappe.desk.listview.get_group_by_count", doctype="Nope", field="name"),
+        404,
+        "DoesNotExistError",
+    )
+
+
+def test_system_settings_for_the_system_manager_only():
+    settings = ok(form_post("admin", "frappe.core.doctype.system_settings.system_settings.load"))
+    assert settings["defaults"]["date_format"] == "yyyy-mm-dd" and settings["timezones"] == [
+        settings["defaults"]["time_zone"]
+    ]
+    boot = ok(get("admin", "frappe.sessions.get"))
+    assert settings["defaults"] == boot["sysdefaults"]
+    for username in ("office", "zhanggong"):
+        message = refused(
+            form_post(username, "frappe.core.doctype.system_settings.system_settings.load"), 403, "PermissionError"
+        )
+        assert message == "只有系统管理员可以查看系统设置"
