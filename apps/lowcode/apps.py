@@ -5,6 +5,9 @@ class LowcodeConfig(AppConfig):
     name = "apps.lowcode"
     label = "lowcode"
     verbose_name = "平台设置"
+    # How the platform names itself where the installed apps are listed (frappe.utils.change_log.get_versions);
+    # verbose_name heads the admin's menu.
+    app_title = "低代码平台"
 
     def ready(self):
         from django.contrib import admin

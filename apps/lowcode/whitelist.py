@@ -75,10 +75,57 @@ def whitelist(
     return register
 
 
+# Frappe methods that Desk, Frappe's mobile app and frappe-ui apps call for features this system does not
+# have: each answers that the feature is absent, not merely that the method is unknown.
+NOT_OFFERED = {
+    **dict.fromkeys(("frappe.desk.form.utils.add_comment", "frappe.desk.form.utils.update_comment"), "评论"),
+    **dict.fromkeys(
+        (
+            "frappe.desk.form.assign_to.add",
+            "frappe.desk.form.assign_to.add_multiple",
+            "frappe.desk.form.assign_to.remove",
+            "frappe.desk.form.assign_to.close",
+        ),
+        "指派",
+    ),
+    "frappe.desk.like.toggle_like": "点赞",
+    **dict.fromkeys(
+        (
+            "frappe.desk.doctype.tag.tag.add_tag",
+            "frappe.desk.doctype.tag.tag.remove_tag",
+            "frappe.desk.doctype.tag.tag.get_tags",
+        ),
+        "标签",
+    ),
+    **dict.fromkeys(
+        ("frappe.share.add", "frappe.share.remove", "frappe.share.set_permission", "frappe.share.get_users"),
+        "共享单据",
+    ),
+    **dict.fromkeys(("frappe.core.doctype.communication.email.make", "frappe.email.get_contact_list"), "邮件往来"),
+    "frappe.social.doctype.energy_point_log.energy_point_log.review": "积分评价",
+    **dict.fromkeys(
+        ("frappe.desk.form.document_follow.follow_document", "frappe.desk.form.document_follow.unfollow_document"),
+        "关注单据",
+    ),
+    **dict.fromkeys(
+        (
+            "frappe.desk.desktop.get_desk_sidebar_items",
+            "frappe.desk.desktop.get_wspace_sidebar_items",
+            "frappe.desk.desktop.get_workspace_sidebar_items",
+            "frappe.desk.desktop.get_desktop_page",
+        ),
+        "工作区",
+    ),
+    "frappe.client.get_js": "Frappe 前端脚本",
+}
+
+
 def get_method(name: str) -> Method:
     try:
         return registry[name]
     except KeyError:
+        if name in NOT_OFFERED:
+            raise DoesNotExistError(f"本系统没有{NOT_OFFERED[name]}功能，接口方法 {name} 不可用") from None
         raise DoesNotExistError(f"接口方法 {name} 不存在") from None
 
 

@@ -22,6 +22,7 @@ from apps.lowcode.exceptions import (
 )
 from apps.lowcode.jobs import enqueue
 from apps.lowcode.permissions import can
+from apps.lowcode.roles import roles_phrase
 from apps.lowcode.roles.desk import workbench_url
 from apps.lowcode.website import site
 from apps.lowcode.whitelist import FullResponse, whitelist
@@ -135,20 +136,35 @@ def session_boot(request, **_):
             "defaults": {},
         },
         "user_info": {name: {"name": name, "fullname": full_name, "email": user.email, "image": None}},
-        "sysdefaults": {
-            "time_zone": settings.TIME_ZONE,
-            "language": "zh",
-            "date_format": "yyyy-mm-dd",
-            "time_format": "HH:mm:ss",
-            "first_day_of_the_week": "Monday",
-            "currency": "CNY",
-        },
+        "sysdefaults": system_defaults(),
         "lang": "zh",
         "time_zone": {"system": settings.TIME_ZONE, "user": settings.TIME_ZONE},
         "server_date": timezone.localdate().isoformat(),
         "home_page": "/admin/" if user.is_staff else workbench_url(),
         "notes": [],
     }
+
+
+def system_defaults() -> dict:
+    """Frappe's System Settings a client formats with: one time zone, Chinese, ISO dates."""
+    return {
+        "time_zone": settings.TIME_ZONE,
+        "language": "zh",
+        "date_format": "yyyy-mm-dd",
+        "time_format": "HH:mm:ss",
+        "first_day_of_the_week": "Monday",
+        "currency": "CNY",
+    }
+
+
+@whitelist("frappe.core.doctype.system_settings.system_settings.load")
+def load_system_settings(request, **_):
+    """系统设置（仅可修改网站设置的角色，如 Frappe 仅限系统管理员）：时区与日期、时间格式等默认值"""
+    # Frappe's System Manager: here whoever may change the site's settings, as the admin decides it.
+    permission = "lowcode.change_websitesettings"
+    if not request.user.has_perm(permission):
+        raise PermissionError(f"只有{roles_phrase(permission)}可以查看系统设置")
+    return {"timezones": [settings.TIME_ZONE], "defaults": system_defaults()}
 
 
 @whitelist("frappe.translate.load_all_translations", methods=("GET",), allow_guest=True)
@@ -215,3 +231,54 @@ def upload_file(request, doctype=None, docname=None, fieldname="", file_url=None
         raise ValidationError("请同时指定附件所属的单据类型和单据编号（doctype 和 docname）")
     record = attach(request.user, meta_for(doctype), docname, upload, fieldname)
     return doc_to_dict(record)
+
+
+# ------------------------------------------------------------------ ping and versions
+
+# The Frappe release whose REST API this system answers (its methods, parameters and answer shapes).
+FRAPPE_API_VERSION = "15.0.0"
+
+
+@whitelist("ping", allow_guest=True)
+def ping(request, **_):
+    """Frappe's liveness check (/api/method/ping): clients call it before logging in, to find the server."""
+    return "pong"
+
+
+whitelist("frappe.ping", allow_guest=True)(ping)
+
+
+@whitelist("version", allow_guest=True)
+def version(request, **_):
+    """The Frappe version a client may expect of this server's API (Frappe answers its own __version__)."""
+    return FRAPPE_API_VERSION
+
+
+@whitelist("frappe.utils.change_log.get_versions")
+def get_versions(request, **_):
+    """已安装的应用及其版本（frappe 一项为本系统兼容的 Frappe 接口版本）"""
+    from importlib import metadata
+
+    from django.apps import apps as installed
+
+    try:
+        release = metadata.version(metadata.packages_distributions()["apps"][0])
+    except (KeyError, IndexError, metadata.PackageNotFoundError):
+        release = "0.0.0"  # run from a checkout that was never installed
+    versions = {
+        "frappe": {
+            "title": "Frappe 接口",
+            "description": "本系统兼容的 Frappe REST 接口",
+            "branch": "version-15",
+            "version": FRAPPE_API_VERSION,
+        }
+    }
+    for config in installed.get_app_configs():
+        if config.name.startswith("apps."):  # the system's own apps, as Frappe lists the installed apps
+            versions[config.label] = {
+                "title": str(getattr(config, "app_title", config.verbose_name)),
+                "description": "",
+                "branch": "",
+                "version": release,
+            }
+    return versions

@@ -261,16 +261,36 @@ def insert_many(request, docs=None, **_):
     return batch.insert_many(request.user, list_param(docs, "docs"))
 
 
-@whitelist("frappe.client.save", methods=WRITE)
-def save(request, doc, **_):
-    """保存单据（含 name 为修改，带 modified 时检查是否已被他人修改；无 name 或 __islocal 为新建）"""
+def form_doc(doc, local_name: bool = False) -> tuple:
+    """(meta, data, saved name or None) of a whole document a client sends; ``__islocal`` (or no name)
+    marks one never saved. With ``local_name`` (Desk's savedocs, Frappe's set_local_name) its ``name`` is
+    the form's placeholder (new-self-assessment-1), not a name to give it, and ``__newname`` is the name
+    the user typed; frappe.client.save gives a new document the ``name`` it carries, as Frappe's insert."""
     raw = dict_param(doc, "doc")
     data = batch.client_doc(raw)
     meta = meta_for(data.get("doctype"))
     name = data.get("name")
     if raw.get("__islocal") or name in (None, ""):
-        return doc_to_dict(save_document(request.user, meta, data))
-    return doc_to_dict(save_document(request.user, meta, data, name=text_param(name, "name")))
+        if local_name:
+            data.pop("name", None)
+            if raw.get("__newname") not in (None, ""):
+                data["name"] = raw["__newname"]
+        return meta, data, None
+    return meta, data, text_param(name, "name")
+
+
+def save_form_doc(user, meta, data: dict, name):
+    """Create (``name`` None) or update the document, as every door saves one."""
+    if name is None:
+        return save_document(user, meta, data)
+    return save_document(user, meta, data, name=name)
+
+
+@whitelist("frappe.client.save", methods=WRITE)
+def save(request, doc, **_):
+    """保存单据（含 name 为修改，带 modified 时检查是否已被他人修改；无 name 或 __islocal 为新建）"""
+    meta, data, name = form_doc(doc)
+    return doc_to_dict(save_form_doc(request.user, meta, data, name))
 
 
 @whitelist("frappe.client.bulk_update", methods=WRITE)

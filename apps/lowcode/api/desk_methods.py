@@ -33,12 +33,20 @@ def getdoc(request, doctype, name, user=None, **_):
         doc = get_document(request.user, meta, text_param(name, "name"))
     except DoesNotExistError:
         return []  # Frappe's answer for a missing document: nothing, and no message
+    return FullResponse(
+        docs=[form_data(request.user, meta, doc)], docinfo=docinfo.get_docinfo(request.user, meta, doc), _link_titles={}
+    )
+
+
+def form_data(user, meta, doc) -> dict:
+    """The document as a form loads it (Frappe's run_onload): its fields and ``__onload``, what the form
+    shows besides them (a deadline, reminders)."""
     data = doc_to_dict(doc, meta)
-    onload = {}  # Frappe's doc.set_onload(): what the form shows besides the fields (a deadline, reminders)
-    run_doc_event(doc, "onload", user=request.user, onload=onload)
+    onload = {}
+    run_doc_event(doc, "onload", user=user, onload=onload)
     if onload:
         data["__onload"] = onload
-    return FullResponse(docs=[data], docinfo=docinfo.get_docinfo(request.user, meta, doc), _link_titles={})
+    return data
 
 
 def _parents_of(meta) -> list:

@@ -17,6 +17,7 @@ from apps.lowcode import strict_json
 from apps.lowcode.api import (
     builtin_methods,  # noqa: F401  (registers the built-in methods)
     client_methods,  # noqa: F401  (frappe.client.*)
+    desk_form,  # noqa: F401  (savedocs, cancel, get_docinfo, get_next, delete_items…)
     desk_methods,  # noqa: F401  (getdoc, getdoctype, run_doc_method)
     desk_search,  # noqa: F401  (frappe.desk.search: link search)
     doctype_docs,

@@ -20,7 +20,16 @@ def client_doc(data) -> dict:
     """A document from a Desk-style client without its client-only keys (``__islocal``, ``__unsaved``…)."""
     if not isinstance(data, dict):
         raise ValidationError("单据数据应为 JSON 对象")
-    return {k: v for k, v in data.items() if not (isinstance(k, str) and k.startswith("__")) and k != "flags"}
+    return {
+        k: _client_rows(v) for k, v in data.items() if not (isinstance(k, str) and k.startswith("__")) and k != "flags"
+    }
+
+
+def _client_rows(value):
+    """A child table's rows come from the same form with the same client-only keys (``__islocal`` on a new row)."""
+    if isinstance(value, list) and all(isinstance(row, dict) for row in value) and value:
+        return [client_doc(row) for row in value]
+    return value
 
 
 def _check_count(docs, what: str):

@@ -13,7 +13,7 @@ Frappe's error for a non-submittable doctype.
 """
 
 from apps.lowcode.doctype.meta import DocTypeMeta
-from apps.lowcode.document.service import get_document
+from apps.lowcode.document.service import ensure_can_or_403, get_document
 from apps.lowcode.exceptions import ValidationError
 from apps.lowcode.workflow import engine
 
@@ -30,6 +30,20 @@ def submit_document(user, meta: DocTypeMeta, name):
 
 def cancel_document(user, meta: DocTypeMeta, name):
     _refuse(user, meta, name, docstatus=2, verb="作废")
+
+
+def refuse_unsaved(user, meta: DocTypeMeta, docstatus: int):
+    """Desk's savedocs asked to submit (or cancel) a form never saved, which Frappe inserts and submits
+    at once: refused as a saved document is, once the user may create one, and nothing is written."""
+    verb = "提交" if docstatus == 1 else "作废"
+    ensure_can_or_403(user, "create", meta)
+    workflow = engine.get_workflow(meta.doctype)
+    if workflow is None:
+        raise ValidationError(f"“{meta.label}”不是可提交的单据类型，不能{verb}")
+    raise ValidationError(
+        f"“{meta.label}”由工作流“{workflow.name}”办理，不能直接{verb}；"
+        f"请先保存，再使用工作流操作（frappe.model.workflow.apply_workflow）"
+    )
 
 
 def _refuse(user, meta: DocTypeMeta, name, docstatus: int, verb: str):
