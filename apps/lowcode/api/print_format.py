@@ -8,7 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
 
-from apps.lowcode.doctype.meta import meta_of
+from apps.lowcode.doctype.meta import get_meta, meta_of
 from apps.lowcode.doctype.serialize import doc_to_dict
 from apps.lowcode.document.query import parse_int
 from apps.lowcode.document.service import get_document, readable_rows
@@ -152,6 +152,14 @@ def _person(user) -> str:
     return (user.get_full_name() or user.username) if user else ""
 
 
+def _document_label(doctype: str, name: str) -> str:
+    """“考评周期 2023-Q1”: the document a notice was issued from, in words (the doctype's own name if it is gone)."""
+    try:
+        return f"{get_meta(doctype).label} {name}"
+    except KeyError:
+        return f"{doctype} {name}"
+
+
 def notice_row(notice: Notice) -> dict:
     """One notice as the register lists it: what the admin's list shows, with its download link when made."""
     return {
@@ -165,9 +173,10 @@ def notice_row(notice: Notice) -> dict:
         "progress_note": notice.progress_note,
         "error": notice.error,
         "pages": notice.pages,
-        "print_format": notice.print_format_id and notice.print_format.name,
+        "print_format": notice.print_format.name,
         "reference_doctype": notice.reference_doctype,
         "reference_name": notice.reference_name,
+        "reference_label": _document_label(notice.reference_doctype, notice.reference_name),
         "issued_by": _person(notice.issued_by),
         "creation": notice.creation.isoformat(),
         "pdf_url": notice.pdf_url if notice.status == Notice.Status.READY and notice.pdf else "",
