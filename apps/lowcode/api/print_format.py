@@ -3,16 +3,20 @@ print view as an HTML page (/printview), and issuing notices."""
 
 from itertools import takewhile
 
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
 
-from apps.lowcode.doctype.meta import meta_of
+from apps.lowcode.doctype.meta import get_meta, meta_of
 from apps.lowcode.doctype.serialize import doc_to_dict
-from apps.lowcode.document.service import get_document
+from apps.lowcode.document.query import parse_int
+from apps.lowcode.document.service import get_document, readable_rows
 from apps.lowcode.exceptions import DoesNotExistError, ValidationError
+from apps.lowcode.permissions import can
 from apps.lowcode.print_format import service
 from apps.lowcode.print_format.model import Notice, PrintFormatBlock
+from apps.lowcode.print_format.template import cn_date
 from apps.lowcode.website.framing import framable_by_this_site
 from apps.lowcode.whitelist import whitelist
 
@@ -136,3 +140,92 @@ def download_notice(request, name):
     return pdf_response(
         notice.pdf.read(), service.file_name(f"{notice.number}{notice.title}"), inline=request.GET.get("inline") == "1"
     )
+
+
+# --- the register of issued notices (the admin's 已印发公文, for the workbench) ---------------------
+
+IN_FORCE = "未作废"  # the register's default view: every status but 已作废
+NOTICE_PAGE = 20
+
+
+def _person(user) -> str:
+    return (user.get_full_name() or user.username) if user else ""
+
+
+def _document_label(doctype: str, name: str) -> str:
+    """“考评周期 2023-Q1”: the document a notice was issued from, in words (the doctype's own name if it is gone)."""
+    try:
+        return f"{get_meta(doctype).label} {name}"
+    except KeyError:
+        return f"{doctype} {name}"
+
+
+def notice_row(notice: Notice) -> dict:
+    """One notice as the register lists it: what the admin's list shows, with its download link when made."""
+    return {
+        "name": notice.name,
+        "number": notice.number,
+        "title": notice.title,
+        "issue_date": notice.issue_date.isoformat(),
+        "issue_date_text": cn_date(notice.issue_date),
+        "status": notice.status,
+        "progress": notice.progress,
+        "progress_note": notice.progress_note,
+        "error": notice.error,
+        "pages": notice.pages,
+        "print_format": notice.print_format.name,
+        "reference_doctype": notice.reference_doctype,
+        "reference_name": notice.reference_name,
+        "reference_label": _document_label(notice.reference_doctype, notice.reference_name),
+        "issued_by": _person(notice.issued_by),
+        "creation": notice.creation.isoformat(),
+        "pdf_url": notice.pdf_url if notice.status == Notice.Status.READY and notice.pdf else "",
+    }
+
+
+def _readable_notice(request, name) -> Notice:
+    return get_document(request.user, meta_of(Notice), _text(name, "name"))
+
+
+@whitelist("frappe.utils.print_format.get_notices", methods=("GET",))
+def get_notices(request, status=None, search=None, limit_start=None, limit_page_length=None, **_):
+    """已印发公文：按印发时间倒序，可按状态（未作废、排队中、生成中、已生成、生成失败、已作废）和
+    发文字号或标题筛选；同时给出各状态的份数，以及当前用户能否重新生成、作废。"""
+    status = str(status or "").strip()
+    if status and status != IN_FORCE and status not in Notice.Status.values:
+        raise ValidationError(f"状态“{status[:20]}”无效，应为{IN_FORCE}或{'、'.join(Notice.Status.values)}")
+    search = str(search or "").strip()[:100]
+    start = parse_int(limit_start, "limit_start", 0)
+    page_length = min(parse_int(limit_page_length, "limit_page_length", NOTICE_PAGE), 100)
+    notices = readable_rows(request.user, meta_of(Notice))
+    if search:
+        notices = notices.filter(Q(number__icontains=search) | Q(title__icontains=search))
+    counts = dict(notices.order_by().values_list("status").annotate(n=Count("pk")))
+    if status == IN_FORCE:
+        notices = notices.exclude(status=Notice.Status.VOID)
+    elif status:
+        notices = notices.filter(status=status)
+    page = notices.select_related("issued_by", "print_format").order_by("-creation", "-pk")
+    return {
+        "notices": [notice_row(n) for n in page[start : start + page_length]],
+        "total": notices.count(),
+        "counts": {
+            IN_FORCE: sum(n for s, n in counts.items() if s != Notice.Status.VOID),
+            **{s: counts.get(s, 0) for s in Notice.Status.values},
+        },
+        "can_manage": can(request.user, "write", Notice),
+    }
+
+
+@whitelist("frappe.utils.print_format.regenerate_notice", methods=("POST",))
+def regenerate_notice(request, name):
+    """重新生成公文的 PDF：发文字号、成文日期不变，按现在的打印格式和单据内容重新排版；在后台进行。"""
+    notice = service.regenerate(request.user, _readable_notice(request, name))
+    return notice_row(Notice.objects.select_related("issued_by", "print_format").get(pk=notice.pk))
+
+
+@whitelist("frappe.utils.print_format.void_notice", methods=("POST",))
+def void_notice(request, name):
+    """作废公文：发文字号不再使用，也不会分给其他公文；原单据可重新印发，取下一个发文字号。"""
+    notice = service.void(request.user, _readable_notice(request, name))
+    return notice_row(Notice.objects.select_related("issued_by", "print_format").get(pk=notice.pk))

@@ -229,9 +229,11 @@ class ProgressReporter:
 def generate_notice_pdf(notice_pk: int) -> str:
     """The background job: compose and lay out the notice, store its PDF. Returns the Notice's name."""
     notice = Notice.objects.select_related("print_format__letter_head").get(pk=notice_pk)
-    Notice.objects.filter(pk=notice_pk).update(
+    # A notice voided while it waited (or while an earlier run was retried) is not made any more.
+    if not in_force(notice_pk).update(
         status=Notice.Status.RENDERING, progress=1, error="", progress_note="正在读取数据"
-    )
+    ):
+        return notice.name
     try:
         from apps.lowcode.doctype import get_doctype_model
 
@@ -247,12 +249,11 @@ def generate_notice_pdf(notice_pk: int) -> str:
     except Exception as exc:  # the notice records why, for the office to fix the format and retry
         logger.exception("notice %s failed", notice.name)
         message = str(exc) if isinstance(exc, (ComposeError, ValidationError)) else f"生成失败：{exc!r}"
-        Notice.objects.filter(pk=notice_pk).update(
-            status=Notice.Status.FAILED, error=message[:2000], progress_note="生成失败"
-        )
+        in_force(notice_pk).update(status=Notice.Status.FAILED, error=message[:2000], progress_note="生成失败")
         return notice.name
     notice.pdf.save(file_name(f"{notice.number}{composed.title}"), ContentFile(pdf), save=False)
-    Notice.objects.filter(pk=notice_pk).update(
+    # Voided while it was being made: it stays void (the file is kept, as for any voided notice).
+    in_force(notice_pk).update(
         pdf=notice.pdf.name,
         pages=pages,
         status=Notice.Status.READY,
@@ -262,24 +263,55 @@ def generate_notice_pdf(notice_pk: int) -> str:
     return notice.name
 
 
-def regenerate(user, notice: Notice) -> Notice:
-    """Make the PDF again (after a format fix), keeping the 发文字号."""
-    if not can(user, "write", Notice):
-        raise PermissionError(f"只有{roles_phrase('lowcode.change_notice')}可以重新生成公文")
-    if notice.status == Notice.Status.VOID:
-        raise ValidationError("已作废的公文不能重新生成")
-    if notice.status in (Notice.Status.QUEUED, Notice.Status.RENDERING):
-        raise ValidationError("该公文正在生成，请稍候")
-    Notice.objects.filter(pk=notice.pk).update(
-        status=Notice.Status.QUEUED, progress=0, progress_note="", error="", modified_by=user
-    )
-    transaction.on_commit(lambda: start_job(notice))
-    notice.refresh_from_db()
+def in_force(notice_pk: int):
+    """The notice, unless it was voided: what the PDF job may still write to."""
+    return Notice.objects.filter(pk=notice_pk).exclude(status=Notice.Status.VOID)
+
+
+def _record(user, notice: Notice, reason: str) -> Notice:
+    """Save a change the office made to a notice: its field history says who did what (the admin's 历史),
+    and the apps' on_update events run, as for any other save of a document."""
+    notice.modified_by = user
+    notice._history_user = user
+    notice._change_reason = reason[:100]  # simple-history's history_change_reason is 100 characters
+    notice.save()
+    run_doc_event(notice, "on_update", user=user)
     return notice
 
 
-def void(user, notice: Notice) -> None:
-    """作废: the number stays taken (never reused); the document can then be issued anew."""
+def _locked(notice: Notice) -> Notice:
+    """The notice's row, locked for the rest of the transaction: two clerks (or a clerk and the admin)
+    acting on it at once are served one after the other, each seeing what the other left."""
+    return Notice.objects.select_for_update().get(pk=notice.pk)
+
+
+def regenerate(user, notice: Notice) -> Notice:
+    """Make the PDF again (after a format fix), keeping the 发文字号. The one path of the admin's action and
+    the API's frappe.utils.print_format.regenerate_notice."""
+    if not can(user, "write", Notice):
+        raise PermissionError(f"只有{roles_phrase('lowcode.change_notice')}可以重新生成公文")
+    with transaction.atomic():
+        notice = _locked(notice)
+        if notice.status == Notice.Status.VOID:
+            raise ValidationError("已作废的公文不能重新生成")
+        if notice.status in (Notice.Status.QUEUED, Notice.Status.RENDERING):
+            raise ValidationError("该公文正在生成，请稍候")
+        notice.status, notice.progress, notice.progress_note, notice.error = Notice.Status.QUEUED, 0, "", ""
+        _record(user, notice, "重新生成 PDF（发文字号不变）")
+        transaction.on_commit(lambda: start_job(notice))
+    return notice
+
+
+def void(user, notice: Notice) -> Notice:
+    """作废: the number stays taken (never reused); the document can then be issued anew. The one path of
+    the admin's action and the API's frappe.utils.print_format.void_notice."""
     if not can(user, "write", Notice):
         raise PermissionError(f"只有{roles_phrase('lowcode.change_notice')}可以作废公文")
-    Notice.objects.filter(pk=notice.pk).update(status=Notice.Status.VOID, modified_by=user)
+    with transaction.atomic():
+        notice = _locked(notice)
+        if notice.status == Notice.Status.VOID:
+            raise ValidationError("该公文已经作废")
+        # A PDF being made is left to its job, which writes nothing to a voided notice (in_force).
+        notice.status = Notice.Status.VOID
+        _record(user, notice, f"作废（发文字号 {notice.number} 不再使用）")
+    return notice

@@ -16,6 +16,7 @@ export const NAV = [
   { label: '核定数据', to: '/official-data', icon: 'sheet', roles: OFFICE },
   { label: '审定', to: '/approval', icon: 'stamp', roles: LEADER },
   { label: '排名', to: '/ranking', icon: 'trophy', roles: [...OFFICE, ...LEADER] },
+  { label: '公文', to: '/notices', icon: 'file-stack', roles: OFFICE },
   { label: '待办', to: '/todo', icon: 'inbox', roles: [...OFFICE, ...LEADER] },
 ]
 

@@ -52,6 +52,7 @@ const routes = [
   { path: '/ranking', name: 'ranking', component: () => import('./pages/RankingPage.vue'), meta: { title: '排名' } },
   // The office's pages (meta.roles: the guard below sends others to 没有权限; the server refuses them anyway).
   { path: '/periods', name: 'periods', component: () => import('./pages/PeriodsPage.vue'), meta: { title: '考评周期', roles: OFFICE } },
+  { path: '/notices', name: 'notices', component: () => import('./pages/NoticesPage.vue'), meta: { title: '公文', roles: OFFICE } },
   {
     path: '/official-data',
     name: 'official-data',
