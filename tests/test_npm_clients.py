@@ -139,6 +139,52 @@ def test_upload_file_takes_a_multipart_get_as_frappe_does_and_refuses_a_bare_get
     )
 
 
+# ------------------------------------------------------------------ expanded links, v1 document methods
+
+
+def test_expand_answers_the_linked_documents_the_reader_may_see():
+    """@rustedcompiler/frappe-hooks' ``expand`` option: GET /api/resource/<DocType>?expand=[...]."""
+    zhanggong = client("zhanggong")
+    rows = ok(
+        zhanggong.get(
+            "/api/resource/Project",
+            {"fields": '["name", "county", "plan"]', "expand": '["county", "plan", "nothing"]', "order_by": "name asc"},
+        )
+    )
+    assert [r["name"] for r in rows] == ["2023-P12", "2023-P13"]
+    assert rows[0]["county"]["doctype"] == "County" and rows[0]["county"]["name"] == "章贡区"
+    assert rows[0]["plan"]["name"] == "2023" and rows[0]["plan"]["title"]
+    # Only the fields asked for are expanded, as Frappe filters expand by fields.
+    rows = ok(zhanggong.get("/api/resource/Project", {"fields": '["name", "county"]', "expand": '["plan"]'}))
+    assert all(set(r) == {"name", "county"} and r["county"] == "章贡区" for r in rows)
+    rows = ok(
+        post("zhanggong", "frappe.client.get_list", doctype="Project", fields=["name", "county"], expand=["county"])
+    )
+    assert rows[0]["county"]["name"] == "章贡区"
+    refused(zhanggong.get("/api/resource/Project", {"expand": "{not json"}), 417, "ValidationError")
+
+
+def test_expand_links_answers_the_document_with_its_links_and_its_rows_links():
+    task = ok(client("zhanggong").get("/api/resource/Task/2023-T08", {"expand_links": "True"}))
+    assert task["plan"]["name"] == "2023" and task["lead_unit"]["name"] == "市卫健委"
+    assert all(isinstance(row["unit"], dict) and row["unit"]["doctype"] == "Unit" for row in task["units"])
+    plain = ok(client("zhanggong").get("/api/resource/Task/2023-T08", {"expand_links": "0"}))
+    assert plain["plan"] == "2023"
+
+
+def test_resource_run_method_is_frappes_v1_document_method():
+    """GET or POST /api/resource/<DocType>/<name> with run_method: the doctype's declared methods only."""
+    name = create_assessment()["name"]
+    zhanggong = client("zhanggong")
+    path = f"/api/resource/SelfAssessment/{name}"
+    lines = ok(zhanggong.get(path, {"run_method": "get_unfilled_lines"}))
+    assert isinstance(lines, list) and lines and {"name", "idx", "indicator"} <= set(lines[0])
+    assert ok(zhanggong.post(path, {"run_method": "get_unfilled_lines", "field": "reviewed_score"}, format="json"))
+    refused(zhanggong.post(path, {"run_method": "delete"}, format="json"), 403, "PermissionError")
+    refused(zhanggong.post(path, {}, format="json"), 417, "ValidationError")
+    refused(client("xinfeng").get(path, {"run_method": "get_unfilled_lines"}), 404, "DoesNotExistError")
+
+
 # ------------------------------------------------------------------ every role, hostile arguments
 
 NEW_METHODS = {  # the methods added for these libraries, with ordinary and hostile arguments
