@@ -146,6 +146,32 @@ def test_create_read_patch_delete(api):
     v2_error(client.get(f"/api/v2/document/Task/{name}"), 404, "DoesNotExistError")
 
 
+def test_copy_is_a_new_draft_to_post_back(api):
+    """GET document/<DocType>/<name>/copy (Frappe's copy_doc): no name, bookkeeping or nulls; rows keep idx."""
+    client = api.as_user("office")
+    copy = data(client.get("/api/v2/document/Task/2023-T08/copy"))
+    original = data(client.get("/api/v2/document/Task/2023-T08"))
+    for key in ("name", "owner", "creation", "modified", "modified_by", "docstatus"):
+        assert key not in copy
+    assert None not in copy.values()
+    assert copy["doctype"] == "Task" and copy["title"] == original["title"] and len(copy["units"]) == 3
+    assert [row["idx"] for row in copy["units"]] == [1, 2, 3]
+    assert all("name" not in row and row["unit"] for row in copy["units"])
+    assert data(client.get("/api/v2/document/Task/2023-T08/copy/"))["title"] == original["title"]
+    created = data(client.post("/api/v2/document/Task", {**copy, "number": 44, "title": "复制出的任务"}, format="json"))
+    assert created["name"] != "2023-T08" and len(created["units"]) == 3
+    assert Task.objects.get(name="2023-T08").units.count() == 3
+    v2_error(client.post("/api/v2/document/Task/2023-T08/copy", {}, format="json"), 405, "MethodNotAllowedError")
+
+
+def test_copy_reads_under_the_readers_scope(api):
+    client = api.as_user("zhanggong")
+    assert data(client.get("/api/v2/document/Project/2023-P12/copy"))["county"] == "章贡区"
+    v2_error(client.get("/api/v2/document/Project/2023-P21/copy"), 404, "DoesNotExistError")
+    v2_error(client.get("/api/v2/document/Project/no-such/copy"), 404, "DoesNotExistError")
+    v2_error(api.__class__().get("/api/v2/document/Project/2023-P12/copy"), 401, "AuthenticationError")
+
+
 def test_validation_and_permission_errors_in_v2_envelope(api):
     client = api.as_user("office")
     message = v2_error(client.post("/api/v2/document/Task", {"title": "缺字段"}, format="json"), 417, "MandatoryError")
@@ -171,6 +197,16 @@ def test_methods_share_v1_machinery(api):
     v2_error(client.get("/api/v2/method/no.such.method"), 404, "DoesNotExistError")
     login = api.__class__().post("/api/v2/method/login", {"usr": "office", "pwd": DEMO_PASSWORD}, format="json")
     assert login.json()["message"] == "Logged In"
+
+
+def test_ping_answers_pong_to_anyone_on_every_door(api):
+    """frappe.ping: what clients call to test a site (v1 /api/method/ping and frappe.ping, v2 /method/ping)."""
+    guest = api.__class__()
+    for path in ("/api/method/ping", "/api/method/frappe.ping", "/api/v1/method/ping"):
+        assert guest.get(path).json() == {"message": "pong"}
+        assert guest.post(path, {}, format="json").json() == {"message": "pong"}
+    assert data(guest.get("/api/v2/method/ping")) == "pong"
+    assert data(api.as_user("zhanggong").post("/api/v2/method/ping", {}, format="json")) == "pong"
 
 
 def test_doctype_method_resolves_in_the_doctypes_module(api):

@@ -16,6 +16,7 @@ from apps.lowcode.exceptions import (
     AuthenticationError,
     DoesNotExistError,
     LinkExpired,
+    MethodNotAllowedError,
     PermissionError,
     TooManyRequestsError,
     ValidationError,
@@ -44,6 +45,13 @@ def login_(request, usr, pwd, **_):
     # users whose roles have no desk access (apps/lowcode/roles/desk.py).
     home_page = "/admin/" if user.is_staff else workbench_url()
     return FullResponse(message="Logged In", home_page=home_page, full_name=user.get_full_name() or user.username)
+
+
+@whitelist("ping", allow_guest=True)
+@whitelist("frappe.ping", allow_guest=True)
+def ping(request, **_):
+    """Frappe's ``frappe.ping`` (also ``/api/method/ping``, ``/api/v2/method/ping``): clients test a site with it."""
+    return "pong"
 
 
 @whitelist("logout", methods=("GET", "POST"))
@@ -213,14 +221,21 @@ def revoke_keys(request, user=None):
     return {"revoked": api_key.revoke_keys(_target_user(request, user))}
 
 
-@whitelist("upload_file", methods=("POST",))
+@whitelist("upload_file", methods=("GET", "POST"))
 def upload_file(request, doctype=None, docname=None, fieldname="", file_url=None, **_):
     """Frappe's upload: multipart ``file`` (or the ``file_url`` of a file already here) attached to
     ``doctype``/``docname``, or, without them, a file of the uploader's own (Frappe's Home folder), which
     only they can see until it is attached to a document (by its file_url in an Attach field). Files are
-    always private here: ``is_private``, ``folder`` and ``optimize`` are accepted and change nothing."""
+    always private here: ``is_private``, ``folder`` and ``optimize`` are accepted and change nothing.
+
+    Frappe takes the upload on any verb, and frappe-js-client's uploadFile sends its multipart body
+    with GET (axios without a method). A GET carrying a multipart body is accepted: no browser sends
+    one from another site. A GET without one is refused: a link or an image must not attach files."""
     from apps.lowcode.file.attach import attach
     from apps.lowcode.file.upload import existing_file, save_upload
+
+    if request.method == "GET" and not (request.content_type or "").startswith("multipart/form-data"):
+        raise MethodNotAllowedError("接口 upload_file 只接受 POST 请求，或带文件（multipart/form-data）的 GET 请求")
 
     upload = request.FILES.get("file")
     if upload is None and file_url not in (None, ""):

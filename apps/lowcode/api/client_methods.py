@@ -27,6 +27,7 @@ from apps.lowcode.api.params import (
 from apps.lowcode.doctype.serialize import doc_to_dict
 from apps.lowcode.document import batch, docstatus, rename, rights
 from apps.lowcode.document.children import delete_row, insert_document, set_values
+from apps.lowcode.document.expand import expand_rows
 from apps.lowcode.document.query import filter_condition, parse_list_query
 from apps.lowcode.document.service import (
     count_documents,
@@ -91,13 +92,17 @@ def get_list(
     pluck=None,
     parent=None,
     as_dict=True,
+    expand=None,
     **_,
 ):
     """Rows as frappe.get_list gives them (lists of values with ``as_dict=0``); ``debug`` is accepted and
     ignored (no SQL is ever echoed). A child doctype's rows are listed with ``parent`` naming the parent
-    doctype, as in Frappe."""
+    doctype, as in Frappe. ``expand`` names Link fields among ``fields`` to answer as the linked documents."""
     page_length = limit_page_length if limit_page_length is not None else limit
     query, rows = list_query(request.user, doctype, locals(), limit_start, page_length)
+    if expand not in (None, "") and query.pluck is None:
+        wanted = [f for f in list_param(expand, "expand") if f in query.fields]
+        expand_rows(request.user, meta_for(doctype), rows, wanted)
     if query.pluck is None and not bool_param(as_dict, "as_dict"):
         return [[row[field] for field in query.fields] for row in rows]
     return rows

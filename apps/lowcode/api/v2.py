@@ -1,7 +1,7 @@
 """Frappe v16's REST API v2 (``/api/v2/...``): v1's services in v2's URLs and envelope.
 
 Routes as Frappe's ``frappe/api/v2.py``: ``document/<DocType>`` (list, create),
-``document/<DocType>/<name>`` (read, PATCH/PUT update, DELETE),
+``document/<DocType>/<name>`` (read, PATCH/PUT update, DELETE), ``document/<DocType>/<name>/copy``,
 ``document/<DocType>/<name>/method/<method>`` (a method the doctype declares, as run_doc_method),
 ``method/<name>`` and ``method/<DocType>/<method>``, ``doctype/<DocType>/meta`` and ``/count``. Answers are
 ``{"data": ...}`` (a list adds ``has_next_page``); errors ``{"errors": [{"type", "message"}]}``
@@ -99,6 +99,37 @@ class DocumentView(FrappeView):
         return envelope("ok", status=202)
 
 
+# Frappe's frappe.copy_doc clears these on the copy and on each of its rows: the copy is a new, unsaved draft.
+COPY_CLEARS = ("name", "owner", "creation", "modified", "modified_by", "docstatus")
+
+
+class DocumentCopyView(FrappeView):
+    """Frappe's ``copy_doc``: the document as a new one to edit and POST, read under the reader's rights.
+
+    Frappe copies with ``ignore_no_copy`` and answers ``as_dict(no_nulls=True)``: every field kept but
+    the bookkeeping above (and ``amended_from``), rows keeping ``idx`` and their parent keys, nulls left out.
+    """
+
+    permission_classes = [IsAuthenticated]
+
+    def get(self, request, doctype, name):
+        meta = meta_for(doctype)
+        data = doc_to_dict(get_document(request.user, meta, without_trailing_slash(name)), meta)
+        return envelope(copied(data, meta))
+
+
+def copied(data: dict, meta) -> dict:
+    tables = {table.fieldname for table in meta.tables.values()}
+    out = {}
+    for key, value in data.items():
+        if key in COPY_CLEARS or key in ("amended_from", "amendment_date") or value is None:
+            continue
+        if key in tables and isinstance(value, list):
+            value = [{k: v for k, v in row.items() if k not in COPY_CLEARS and v is not None} for row in value]
+        out[key] = value
+    return out
+
+
 class DocumentMethodView(FrappeView):
     """Frappe's ``execute_doc_method``: the request's parameters are the method's arguments."""
 
@@ -163,6 +194,7 @@ urlpatterns = [
     re_path(
         r"^document/(?P<doctype>[^/]+)/(?P<name>[\s\S]+?)/method/(?P<method>[^/]+)/?$", DocumentMethodView.as_view()
     ),
+    re_path(r"^document/(?P<doctype>[^/]+)/(?P<name>[\s\S]+?)/copy/?$", DocumentCopyView.as_view()),
     re_path(r"^document/(?P<doctype>[^/]+)/(?P<name>[\s\S]+)$", DocumentView.as_view()),
     re_path(r"^method/(?P<method_name>[^/]+)/?$", MethodView.as_view()),
     re_path(r"^method/(?P<doctype>[^/]+)/(?P<method_name>[^/]+)/?$", MethodView.as_view()),

@@ -30,8 +30,11 @@ from apps.lowcode.api import workflow as _workflow_methods  # noqa: F401
 from apps.lowcode.api.auth import CSRF_EXEMPT_METHODS
 from apps.lowcode.api.errors import answer
 from apps.lowcode.api.openapi import openapi_document
+from apps.lowcode.api.params import bool_param, list_param
 from apps.lowcode.api.parsers import StrictJSONParser
 from apps.lowcode.doctype.serialize import doc_to_dict
+from apps.lowcode.document.doc_methods import run_doc_method
+from apps.lowcode.document.expand import expand_document, expand_rows
 from apps.lowcode.document.query import parse_list_query
 from apps.lowcode.document.service import (
     delete_document,
@@ -100,6 +103,9 @@ class ResourceListView(FrappeView):
         meta = meta_for(doctype)
         query = parse_list_query(meta, request.query_params)
         rows = list_documents(request.user, meta, query)
+        if request.query_params.get("expand") not in (None, "") and query.pluck is None:
+            expand = list_param(request.query_params["expand"], "expand")
+            expand_rows(request.user, meta, rows, [f for f in expand if f in query.fields])
         if query.pluck is None and request.query_params.get("as_dict", "1").lower() in ("0", "false"):
             rows = [[row[field] for field in query.fields] for row in rows]  # Frappe's as_dict=False
         return Response({"data": rows})
@@ -125,10 +131,25 @@ class ResourceDocView(FrappeView):
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request, doctype, name):
+        if "run_method" in request.query_params:
+            return self.post(request, doctype, name)
         if doctype == doctype_docs.DOCTYPE:
             return Response({"data": doctype_docs.get_doctype_doc(request.user, name)})
         meta = meta_for(doctype)
-        return Response({"data": doc_to_dict(get_document(request.user, meta, name))})
+        data = doc_to_dict(get_document(request.user, meta, name))
+        if bool_param(request.query_params.get("expand_links", False), "expand_links"):
+            expand_document(request.user, meta, data)
+        return Response({"data": data})
+
+    def post(self, request, doctype, name):
+        """Frappe v1's ``execute_doc_method``: ``run_method`` names a method the doctype declares, the
+        other parameters are its arguments; GET needs read, POST the method's own rights. Its value is ``data``."""
+        params = form_dict(request)
+        method = params.pop("run_method", None)
+        if not isinstance(method, str) or not method:
+            raise ValidationError("缺少参数 run_method（要调用的单据方法）")
+        _doc, result = run_doc_method(request.user, meta_for(doctype), name, method, params, http_method=request.method)
+        return Response({"data": result})
 
     def put(self, request, doctype, name):
         if doctype == doctype_docs.DOCTYPE:
