@@ -10,6 +10,8 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.exceptions import ImproperlyConfigured
+
 from apps.lowcode.exceptions import DoesNotExistError, ValidationError
 
 
@@ -69,6 +71,9 @@ def whitelist(
 
     def register(func):
         dotted = name or f"{func.__module__}.{func.__name__}"
+        # Two functions under one name would answer by import order: a mistake to catch at start-up.
+        if dotted in registry and registry[dotted].func is not func:
+            raise ImproperlyConfigured(f"method {dotted} is whitelisted twice")
         registry[dotted] = Method(dotted, func, tuple(methods), allow_guest, request_content, response_content)
         return func
 

@@ -47,13 +47,6 @@ def login_(request, usr, pwd, **_):
     return FullResponse(message="Logged In", home_page=home_page, full_name=user.get_full_name() or user.username)
 
 
-@whitelist("ping", allow_guest=True)
-@whitelist("frappe.ping", allow_guest=True)
-def ping(request, **_):
-    """Frappe's ``frappe.ping`` (also ``/api/method/ping``, ``/api/v2/method/ping``): clients test a site with it."""
-    return "pong"
-
-
 @whitelist("logout", methods=("GET", "POST"))
 def logout_(request):
     logout(request)

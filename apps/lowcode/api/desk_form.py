@@ -49,7 +49,7 @@ def _form_response(user, meta, name, message: str, localname=None) -> FullRespon
 def savedocs(request, doc, action, **_):
     """保存表单：action 为 Save（保存）、Update（修改已提交的单据）、Submit（提交）或 Cancel（作废）；
     由工作流办理的单据须通过工作流操作（apply_workflow）提交与作废"""
-    if action not in ACTIONS:
+    if not isinstance(action, str) or action not in ACTIONS:
         raise ValidationError("参数 action 应为 Save、Submit、Update 或 Cancel")
     meta, data, name = form_doc(doc, local_name=True)
     user = request.user

@@ -9,10 +9,9 @@ runs a method the doctype declares and answers ``{"docs": [doc], "message": resu
 ``{"docs": [doc]}`` with the form's alert in ``_server_messages``.
 """
 
-from django.db import transaction
 
 from apps.lowcode.api import docinfo
-from apps.lowcode.api.client_methods import WHOLE_BODY, WRITE, get_count, list_query
+from apps.lowcode.api.client_methods import WHOLE_BODY, get_count, list_query
 from apps.lowcode.api.params import bool_param, dict_param, json_param, text_param
 from apps.lowcode.doctype.events import run_doc_event
 from apps.lowcode.doctype.meta import get_meta
@@ -21,10 +20,10 @@ from apps.lowcode.doctype.serialize import doc_to_dict
 from apps.lowcode.document import docstatus
 from apps.lowcode.document.batch import client_doc
 from apps.lowcode.document.doc_methods import run_doc_method as run_method
-from apps.lowcode.document.service import ensure_readable, get_document, meta_for, save_document
+from apps.lowcode.document.service import ensure_readable, get_document, meta_for
 from apps.lowcode.exceptions import DoesNotExistError, PermissionError, ValidationError
 from apps.lowcode.permissions import can
-from apps.lowcode.whitelist import FullResponse, server_messages, whitelist
+from apps.lowcode.whitelist import FullResponse, whitelist
 
 
 @whitelist("frappe.desk.form.load.getdoc", response_content=WHOLE_BODY)
@@ -104,50 +103,6 @@ def run_doc_method(request, method, docs=None, dt=None, dn=None, arg=None, args=
 # Frappe's older names for the same call.
 whitelist("runserverobj", response_content=WHOLE_BODY)(run_doc_method)
 whitelist("frappe.handler.run_doc_method", response_content=WHOLE_BODY)(run_doc_method)
-
-
-# Frappe's savedocs sets docstatus from the action and saves once; here Submit and Cancel are the
-# docstatus service's (a doctype with a workflow is submitted through its workflow actions).
-SAVEDOCS_ACTIONS = ("Save", "Submit", "Update", "Cancel")
-
-
-def _form_answer(user, meta, name, message: str, indicator: str) -> FullResponse:
-    doc = doc_to_dict(get_document(user, meta, name), meta)
-    return FullResponse(docs=[doc], _server_messages=server_messages(message, indicator))
-
-
-@whitelist("frappe.desk.form.save.savedocs", methods=WRITE, response_content=WHOLE_BODY)
-def savedocs(request, doc, action, **_):
-    """表单的保存：doc 为整张单据（JSON），action 为 Save、Submit、Update 或 Cancel；回答 {"docs": [单据]}"""
-    if action not in SAVEDOCS_ACTIONS:
-        raise ValidationError(f"参数 action 应为 {'、'.join(SAVEDOCS_ACTIONS)} 之一")
-    raw = dict_param(doc, "doc")
-    data = client_doc(raw)
-    meta = meta_for(data.get("doctype"))
-    name = data.get("name")
-    # A new form's doc is __islocal with a temporary name ("new-task-1"), as frappe.client.save takes it.
-    new = bool(raw.get("__islocal")) or name in (None, "")
-    with transaction.atomic():  # a refused Submit leaves the document as it was, as in Frappe's one save
-        if action == "Cancel":
-            name = text_param(name, "doc.name")
-            docstatus.cancel_document(request.user, meta, name)
-            return _form_answer(request.user, meta, name, "已作废", "red")
-        if new:
-            name = save_document(request.user, meta, data).name
-        else:
-            name = save_document(request.user, meta, data, name=text_param(name, "doc.name")).name
-        if action == "Submit":
-            docstatus.submit_document(request.user, meta, name)
-    return _form_answer(request.user, meta, name, "已提交" if action == "Submit" else "已保存", "green")
-
-
-@whitelist("frappe.desk.form.save.cancel", methods=WRITE, response_content=WHOLE_BODY)
-def form_cancel(request, doctype, name, workflow_state_fieldname=None, workflow_state=None, **_):
-    """表单的作废：回答 {"docs": [单据]}；有工作流的单据须通过工作流操作办理"""
-    meta = meta_for(doctype)
-    name = text_param(name, "name")
-    docstatus.cancel_document(request.user, meta, name)
-    return _form_answer(request.user, meta, name, "已作废", "red")
 
 
 @whitelist("frappe.desk.reportview.get")
