@@ -17,7 +17,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
-from apps.innovation_action.models import Project, SelfAssessment
+from apps.innovation_action.models import County, Project, SelfAssessment
 from apps.lowcode.file.model import File
 from tests.test_workflow_api import (
     client,
@@ -94,6 +94,21 @@ def test_savedocs_creates_a_new_form_as_the_mobile_app_sends_it():
     loaded = get("zhanggong", "frappe.desk.form.load.getdoc", doctype="SelfAssessment", name=doc["name"]).json()
     assert doc["__onload"] == loaded["docs"][0]["__onload"] and body["docinfo"] == loaded["docinfo"]
     assert SelfAssessment.objects.get(name=doc["name"]).history.count() == 1
+
+
+def test_savedocs_names_a_prompt_named_record_by_newname_never_by_the_placeholder():
+    new = {"doctype": "County", "__islocal": 1, "name": "new-county-1", "order": 99}
+    body = savedocs("admin", {**new, "__newname": "测试区"}).json()
+    assert (body["docs"][0]["name"], body["docs"][0]["localname"]) == ("测试区", "new-county-1")
+    assert fields_of(body["docs"][0]) == ok(client("admin").get("/api/resource/County/测试区"))
+    # Without __newname the placeholder is not a name: the name is missing, as on POST without one.
+    message = refused(savedocs("admin", new), 417, "MandatoryError")
+    assert message == refused(
+        client("admin").post("/api/resource/County", {"order": 99}, format="json"), 417, "MandatoryError"
+    )
+    # The office may not create counties, through either door.
+    refused(savedocs("office", {**new, "__newname": "另一区"}), 403, "PermissionError")
+    assert not County.objects.filter(name__in=["new-county-1", "另一区"]).exists()
 
 
 def test_savedocs_saves_edits_with_child_rows_events_and_history():
@@ -337,7 +352,7 @@ def test_get_next_walks_the_list_within_scope():
         sort_field="number",
         sort_order="asc",
     ).json()
-    assert "message" not in body and "没有更多记录了" in body["_server_messages"]
+    assert body["message"] is None and "没有更多记录了" in body["_server_messages"]
     # A county walks its own projects only: the next one is its own, and another county's is not found.
     own = list(Project.objects.filter(county__name="章贡区").order_by("number").values_list("name", flat=True))
     assert (

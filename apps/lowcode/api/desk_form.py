@@ -14,7 +14,7 @@ read through the list query every list reads through.
 from dataclasses import replace
 
 from apps.lowcode.api import docinfo
-from apps.lowcode.api.client_methods import WRITE, first_row, form_doc, list_query, save_form_doc
+from apps.lowcode.api.client_methods import WHOLE_BODY, WRITE, first_row, form_doc, list_query, save_form_doc
 from apps.lowcode.api.desk_methods import form_data
 from apps.lowcode.api.params import bool_param, dict_param, list_param, text_param
 from apps.lowcode.document import batch, docstatus
@@ -45,10 +45,9 @@ def _form_response(user, meta, name, message: str, localname=None) -> FullRespon
     )
 
 
-@whitelist("frappe.desk.form.save.savedocs", methods=WRITE)
+@whitelist("frappe.desk.form.save.savedocs", methods=WRITE, response_content=WHOLE_BODY)
 def savedocs(request, doc, action, **_):
-    """保存表单：action 为 Save（保存）、Update（修改已提交的单据）、Submit（提交）或 Cancel（作废）；
-    由工作流办理的单据须通过工作流操作（apply_workflow）提交与作废"""
+    """保存表单（action：Save 保存、Update 修改已提交的单据；由工作流办理的单据以工作流操作提交与作废）"""
     if not isinstance(action, str) or action not in ACTIONS:
         raise ValidationError("参数 action 应为 Save、Submit、Update 或 Cancel")
     meta, data, name = form_doc(doc, local_name=True)
@@ -73,7 +72,7 @@ def cancel(request, doctype, name, workflow_state_fieldname=None, workflow_state
     docstatus.cancel_document(request.user, meta_for(doctype), text_param(name, "name"))
 
 
-@whitelist("frappe.desk.form.load.get_docinfo", response_content={"application/json": {"schema": {"type": "object"}}})
+@whitelist("frappe.desk.form.load.get_docinfo", response_content=WHOLE_BODY)
 def get_docinfo(request, doctype, name, **_):
     """表单旁的信息：附件、修改记录、工作流日志与你的权限（答复为 {"docinfo": {...}}）"""
     meta = meta_for(doctype)
@@ -107,7 +106,7 @@ def get_next(request, doctype, value, prev=0, filters=None, sort_order="desc", s
     beyond = condition(meta, [sort_field, ">" if ascending else "<", current[sort_field]])
     rows = list_documents(request.user, meta, replace(query, filters=query.filters & beyond))
     if not rows:
-        return FullResponse(_server_messages=server_messages("没有更多记录了", "blue"))
+        return ReturnWithMessages(None, _server_messages=server_messages("没有更多记录了", "blue"))
     return rows[0]["name"]
 
 
