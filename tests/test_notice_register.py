@@ -182,6 +182,7 @@ def test_the_admins_actions_take_the_same_path(login, notices):
         ("get_notices", {"status": "作废了"}, 417, "状态“作废了”无效"),
         ("get_notices", {"limit_start": "-1"}, 417, "参数 limit_start 不能为负数"),
         ("get_notices", {"limit_page_length": "1e308"}, 417, "参数 limit_page_length 应为整数"),
+        ("get_notices", {"status": '{"name": ["in", ["x"]]}'}, 417, "”无效，应为未作废或排队中、生成中、已生成"),
         ("void_notice", {}, 417, "缺少参数 name"),
         ("void_notice", {"name": "没有这份公文"}, 404, "公文 没有这份公文 不存在"),
         ("regenerate_notice", {"name": ["a", 1]}, 417, "缺少参数 name"),
@@ -195,6 +196,11 @@ def test_bad_arguments_are_refused_in_chinese(api, notices, method, params, stat
         answer = client.post(METHOD + method, params, format="json")
     assert answer.status_code == status, answer.content
     assert message in answer.json()["message"]
+
+
+def test_a_page_far_beyond_the_last_is_empty(api, notices):
+    answer = register(api, "office", limit_start="99999999999999999999", limit_page_length="0")
+    assert (answer["notices"], answer["total"]) == ([], 2)
 
 
 def test_a_get_cannot_void(api, notices):

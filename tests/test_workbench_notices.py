@@ -108,7 +108,7 @@ def test_the_office_regenerates_a_failed_notice_and_voids_another(workbench, red
     assert page.get_by_test_id("register-row").count() == 1
 
 
-def test_the_register_is_in_the_offices_menu_and_the_ranking_points_to_it(workbench):
+def test_the_register_is_in_the_offices_menu_and_the_ranking_points_to_it(workbench, redis_queue):
     approve_everyone("2023-Q1")
     page = workbench.page(*DESKTOP)
     log_in(page, "office")
@@ -117,10 +117,14 @@ def test_the_register_is_in_the_offices_menu_and_the_ranking_points_to_it(workbe
     page.get_by_test_id("notices-empty").wait_for()
     assert "还没有印发公文" in page.get_by_test_id("notices-empty").inner_text()
     check_page(page, "notices-empty")
+    # Once the period's notice is issued, its panel on 排名 points to the register, which lists it.
+    notice = service.issue(User.objects.get(username="office"), "Assessment Period", "2023-Q1", "季度排名通报")
     visit(page, "/ranking", name="ranking-register-link")
     page.get_by_test_id("notice-register-link").click()
     page.wait_for_url(re.compile(r"/app/notices$"))
-    page.get_by_test_id("notices-empty").wait_for()
+    row = row_of(page, notice)
+    row.wait_for()
+    assert notice.number in row.inner_text() and "考评周期 2023-Q1" in row.inner_text()
 
 
 @pytest.mark.parametrize("username", ["leader", "zhanggong"])

@@ -10,7 +10,7 @@ from django.utils.http import content_disposition_header
 
 from apps.lowcode.doctype.meta import get_meta, meta_of
 from apps.lowcode.doctype.serialize import doc_to_dict
-from apps.lowcode.document.query import parse_int
+from apps.lowcode.document.query import MAX_START, parse_int
 from apps.lowcode.document.service import get_document, readable_rows
 from apps.lowcode.exceptions import DoesNotExistError, ValidationError
 from apps.lowcode.permissions import can
@@ -195,8 +195,8 @@ def get_notices(request, status=None, search=None, limit_start=None, limit_page_
     if status and status != IN_FORCE and status not in Notice.Status.values:
         raise ValidationError(f"状态“{status[:20]}”无效，应为{IN_FORCE}或{'、'.join(Notice.Status.values)}")
     search = str(search or "").strip()[:100]
-    start = parse_int(limit_start, "limit_start", 0)
-    page_length = min(parse_int(limit_page_length, "limit_page_length", NOTICE_PAGE), 100)
+    start = min(parse_int(limit_start, "limit_start", 0), MAX_START)  # beyond it, MariaDB's OFFSET overflows
+    page_length = min(parse_int(limit_page_length, "limit_page_length", NOTICE_PAGE) or NOTICE_PAGE, 100)
     notices = readable_rows(request.user, meta_of(Notice))
     if search:
         notices = notices.filter(Q(number__icontains=search) | Q(title__icontains=search))
