@@ -1,5 +1,8 @@
 """The Frappe methods outside frappe.client: login, session, passwords, API keys, uploads."""
 
+import importlib.metadata
+
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model, login, logout, update_session_auth_hash
 from django.utils import timezone
@@ -165,6 +168,50 @@ def load_all_translations(request, lang=None, hash=None, app=None, **_):
 def telemetry_enabled(request, **_):
     """frappe-ui's telemetry plugin asks whether to send usage events: never, this system sends none out."""
     return False
+
+
+# The Frappe release whose REST API this server answers as (v1 as v15 has it, beside v16's v2): what a client
+# reads from ``version`` or ``get_versions`` to choose its calls, not this project's own version.
+FRAPPE_VERSION = "15.0.0"
+
+
+@whitelist("ping", methods=("GET", "POST"), allow_guest=True)
+def ping(request, **_):
+    """Frappe's health check (frappe.handler.ping): monitors and clients check the site answers before logging in."""
+    return "pong"
+
+
+@whitelist("frappe.ping", methods=("GET", "POST"), allow_guest=True)
+def frappe_ping(request, **_):
+    """The same check by its dotted name (frappe.ping), as load balancers and other clients call it."""
+    return "pong"
+
+
+@whitelist("version", methods=("GET", "POST"), allow_guest=True)
+def version(request, **_):
+    """frappe.handler.version: the framework version clients gate their calls on."""
+    return FRAPPE_VERSION
+
+
+@whitelist("frappe.utils.change_log.get_versions")
+def get_versions(request, **_):
+    """Each installed app's title and version, keyed by app, as Frappe's get_versions; "frappe" first."""
+    versions = {"frappe": {"title": "Frappe Framework", "description": "", "branch": "", "version": FRAPPE_VERSION}}
+    for config in apps.get_app_configs():
+        if not config.name.startswith("apps."):  # the site's own apps, not Django's or libraries'
+            continue
+        [distribution, *_] = importlib.metadata.packages_distributions().get("apps", [""])
+        try:
+            release = importlib.metadata.version(distribution)
+        except (importlib.metadata.PackageNotFoundError, ValueError):  # run from a checkout never installed
+            release = "0.0.1"  # what Frappe answers for an app without a __version__
+        versions[config.label] = {
+            "title": str(config.verbose_name),
+            "description": "",
+            "branch": "",
+            "version": release,
+        }
+    return versions
 
 
 @whitelist("frappe.core.doctype.user.user.get_roles")
