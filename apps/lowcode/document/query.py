@@ -12,10 +12,12 @@ import json
 import math
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
+from django.utils import timezone
 
 from apps.lowcode import strict_json
 from apps.lowcode.doctype.fieldtypes import FieldValueError, to_stored
@@ -99,6 +101,10 @@ def _coerce(docfield: DocField, value):
         raise ValidationError(f"字段 {docfield.fieldname} 的筛选值不正确：{'；'.join(exc.messages)}") from None
     except (TypeError, ValueError, ArithmeticError):  # e.g. int(float("inf")) in to_python
         raise ValidationError(f"字段 {docfield.fieldname} 的筛选值不正确：{str(value)[:100]}") from None
+    if isinstance(python, datetime) and timezone.is_naive(python):
+        # Datetimes go out as the site's local time without an offset (as Frappe's do); one coming back in
+        # a filter (a sync tool's "modified >= last run") means that same local time.
+        python = timezone.make_aware(python)
     return _in_range(docfield, python)
 
 
