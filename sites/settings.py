@@ -218,6 +218,8 @@ CACHES = {
 # Behind HTTPS in production ("https": true in site_config.json) cookies travel only encrypted.
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = bool(SITE_CONFIG.get("https", False))
 SESSION_COOKIE_HTTPONLY = True
+# Frappe's session cookie is "sid": clients that keep the session (an SSO bridge, a mobile app) read it by name.
+SESSION_COOKIE_NAME = "sid"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 if SITE_CONFIG.get("https"):

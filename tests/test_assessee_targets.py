@@ -37,7 +37,7 @@ from apps.lowcode.scoring.rules import FORMULA_NAMES
 from tests.test_data_import import fill, sheet_rows, upload
 from tests.test_scoring import create, edit, line
 from tests.test_workflow_api import client as api_client
-from tests.test_workflow_api import ok, refused
+from tests.test_workflow_api import deleted, ok, refused
 
 pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 D = Decimal
@@ -132,7 +132,7 @@ def delete_selected_in_admin(web, target):
 
 
 def delete_by_api(web, target):
-    ok(api_client("office").delete(f"/api/resource/Assessee Target/{target.name}"))
+    deleted(api_client("office").delete(f"/api/resource/Assessee Target/{target.name}"))
 
 
 def delete_by_client_method(web, target):

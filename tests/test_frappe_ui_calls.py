@@ -152,7 +152,7 @@ def test_login_sets_frappe_readable_user_cookies_and_logout_deletes_them(door):
     assert cookies["user_id"].value == "zhanggong" and not cookies["user_id"]["httponly"]
     assert cookies["full_name"].value == "%E7%AB%A0%E8%B4%A1%E5%8C%BA%20%E5%A1%AB%E6%8A%A5%E5%91%98"  # 章贡区 填报员
     assert cookies["system_user"].value == "no"
-    assert cookies["sessionid"]["httponly"]  # the session itself stays out of scripts' reach
+    assert cookies["sid"]["httponly"]  # the session (Frappe's sid) stays out of scripts' reach
     response = browser.get("/api/method/logout")
     assert response.status_code == 200
     assert response.cookies["user_id"].value == "" and response.cookies["user_id"]["max-age"] == 0
@@ -319,6 +319,26 @@ CLIENT_METHODS = {  # the methods added for Frappe's client libraries, with ordi
     "frappe.client.has_permission": [
         {"doctype": "SelfAssessment", "docname": None, "perm_type": "create"},
         {"doctype": "SelfAssessment", "docname": None, "perm_type": "毁灭"},
+    ],
+    "ping": [{}, {"x": ["y"]}],
+    "frappe.ping": [{}],
+    "version": [{}],
+    "frappe.utils.change_log.get_versions": [{}, {"app": {"a": 1}}],
+    "frappe.client.get": [
+        {"doctype": "DocType", "name": "SelfAssessment"},
+        {"doctype": "DocType", "name": ["Workflow"]},
+        {"doctype": "User", "name": "zhanggong"},
+        {"doctype": "User", "name": {"$ne": ""}},
+        {"doctype": "User", "name": "x" * 5000},
+    ],
+    "frappe.client.get_value": [
+        {"doctype": "User", "fieldname": "full_name"},
+        {"doctype": "User", "fieldname": ["email", "密码"], "filters": {"name": "admin"}},
+        {"doctype": "User", "fieldname": "name", "filters": [["email", "like", "%"]]},
+    ],
+    "frappe.client.get_list": [
+        {"doctype": "DocType", "filters": {"istable": 1}, "limit_page_length": 0},
+        {"doctype": "DocType", "filters": [["name", "like", "%"]], "fields": "not json"},
     ],
 }
 

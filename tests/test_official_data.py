@@ -33,7 +33,7 @@ from apps.lowcode.exceptions import FileTooLargeError, PermissionError, Validati
 from apps.lowcode.scoring.rules import Method
 from apps.lowcode.xlsx import guard as xlsx_guard
 from apps.lowcode.xlsx import reader as xlsx_reader
-from tests.test_workflow_api import client, create_assessment, ok, refused, submitted
+from tests.test_workflow_api import client, create_assessment, deleted, ok, refused, submitted
 
 pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
@@ -485,7 +485,7 @@ def test_deleting_an_official_value_through_the_api_clears_it_from_the_draft_lin
     draft = create_assessment("zhanggong", "章贡区")["name"]
     import_official_values(office, PERIOD, sheet(["章贡区", 2, None, 2.35, None, None]))
     assert line_values(draft)[2] == Decimal("2.35")
-    ok(client("office").delete("/api/resource/Official Value/2023-Y-章贡区-02"))
+    deleted(client("office").delete("/api/resource/Official Value/2023-Y-章贡区-02"))
     assert line_values(draft)[2] is None  # the after_delete event synced the lines at once
 
 

@@ -479,7 +479,7 @@ def test_an_integrity_case_saved_or_removed_over_the_api_reranks(api, plan):
     assert response.status_code == 200, response.content
     assert Score.objects.get(county__name="章贡区").veto
     name = response.json()["data"]["name"]
-    assert office.delete(f"/api/resource/Integrity Case/{name}").status_code == 200
+    assert office.delete(f"/api/resource/Integrity Case/{name}").status_code == 202
     assert not Score.objects.get(county__name="章贡区").veto
 
 

@@ -115,7 +115,7 @@ def test_a_file_attached_to_a_line_is_listed_with_its_line_and_shown_in_place():
     assert client("zhanggong").get(text["file_url"], {"inline": "1"})["Content-Disposition"].startswith("attachment")
 
     # Removed while the report is a draft.
-    assert client("zhanggong").delete(f"/api/resource/File/{image['name']}").status_code == 200
+    assert client("zhanggong").delete(f"/api/resource/File/{image['name']}").status_code == 202
     assert not File.objects.filter(name=image["name"]).exists()
     assert [f["file_name"] for f in page_of("zhanggong", name)["files"]] == ["统计年报.pdf", "说明.txt"]
 

@@ -43,6 +43,12 @@ def ok(response):
     return body["data"] if "data" in body else body.get("message")
 
 
+def deleted(response):
+    """A resource DELETE's answer: Frappe's 202 Accepted with ``{"message": "ok"}``."""
+    assert response.status_code == 202, response.content.decode()
+    assert response.json() == {"message": "ok"}
+
+
 def refused(response, status: int, exc_type: str) -> str:
     """Assert a Frappe error answer and return its (Chinese) message."""
     body = response.json()
@@ -620,7 +626,7 @@ def test_a_partial_approval_says_so_over_the_api():
 
 def test_a_county_deletes_its_own_draft_but_nothing_once_submitted():
     draft = create_assessment()["name"]
-    ok(client("zhanggong").delete(f"/api/resource/{DOCTYPE}/{draft}"))
+    deleted(client("zhanggong").delete(f"/api/resource/{DOCTYPE}/{draft}"))
     name = submitted()
     message = refused(client("zhanggong").delete(f"/api/resource/{DOCTYPE}/{name}"), 403, "PermissionError")
     assert message == "单据处于“待初审”状态，只有领导小组办公室可以修改"
@@ -638,5 +644,5 @@ def test_only_administrators_change_workflows():
 def test_deleting_a_draft_takes_its_log_along():
     name = create_assessment()["name"]
     assert moves(name)
-    ok(client("zhanggong").delete(f"/api/resource/{DOCTYPE}/{name}"))
+    deleted(client("zhanggong").delete(f"/api/resource/{DOCTYPE}/{name}"))
     assert moves(name) == []

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
+from apps.lowcode.api import doctype_docs, user_docs
 from apps.lowcode.api.params import (
     bool_param,
     dict_param,
@@ -99,6 +100,9 @@ def get_list(
     ignored (no SQL is ever echoed). A child doctype's rows are listed with ``parent`` naming the parent
     doctype, as in Frappe. ``expand`` names Link fields among ``fields`` to answer as the linked documents."""
     page_length = limit_page_length if limit_page_length is not None else limit
+    if doctype == doctype_docs.DOCTYPE:  # the doctypes as /api/resource/DocType lists them, to the same readers
+        params = {"fields": fields, "filters": filters, "limit_start": limit_start, "limit_page_length": page_length}
+        return doctype_docs.list_doctype_docs(request.user, {k: v for k, v in params.items() if v is not None})
     query, rows = list_query(request.user, doctype, locals(), limit_start, page_length)
     if expand not in (None, "") and query.pluck is None:
         wanted = [f for f in list_param(expand, "expand") if f in query.fields]
@@ -123,6 +127,10 @@ def list_query(user, doctype, params: dict, limit_start, limit_page_length):
 
 @whitelist("frappe.client.get")
 def get(request, doctype, name=None, filters=None, parent=None, **_):
+    if doctype == doctype_docs.DOCTYPE and name is not None:  # a doctype's fields, as /api/resource/DocType/<name>
+        return doctype_docs.get_doctype_doc(request.user, text_param(name, "name"))
+    if doctype == user_docs.DOCTYPE and name is not None:  # an account, as /api/resource/User/<name>
+        return user_docs.get_user_doc(request.user, name)
     meta = meta_for(doctype)
     if name is None:
         if filters is None:
@@ -152,8 +160,11 @@ def first_row(request, meta, fields, filters, parent=None) -> tuple[dict | None,
 @whitelist("frappe.client.get_value")
 def get_value(request, doctype, fieldname, filters=None, as_dict=True, debug=False, parent=None, **_):
     """单据的一个或几个字段值（filters 为单据编号、条件对象或条件列表；as_dict=0 时只返回值）"""
-    meta = meta_for(doctype)
     fields = fieldnames_param(fieldname)
+    if doctype == user_docs.DOCTYPE:  # an account's name or email, as /api/resource/User/<name> shows it
+        row = user_docs.get_user_value(request.user, fields, filters_param(filters))
+        return row if bool_param(as_dict, "as_dict") else (list(row.values()) if len(fields) > 1 else row[fields[0]])
+    meta = meta_for(doctype)
     row, keys = first_row(request, meta, fields, filters_param(filters), parent)
     if bool_param(as_dict, "as_dict"):
         return row or {}

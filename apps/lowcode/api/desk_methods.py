@@ -9,7 +9,6 @@ runs a method the doctype declares and answers ``{"docs": [doc], "message": resu
 ``{"docs": [doc]}`` with the form's alert in ``_server_messages``.
 """
 
-
 from apps.lowcode.api import docinfo
 from apps.lowcode.api.client_methods import WHOLE_BODY, get_count, list_query
 from apps.lowcode.api.params import bool_param, dict_param, json_param, text_param

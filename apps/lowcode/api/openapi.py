@@ -109,8 +109,8 @@ def input_schema(meta: DocTypeMeta, creating: bool) -> dict:
     return schema
 
 
-def responses(ok_schema: dict, *errors: str) -> dict:
-    result = {"200": {"description": "成功", "content": {"application/json": {"schema": ok_schema}}}}
+def responses(ok_schema: dict, *errors: str, ok_status: str = "200") -> dict:
+    result = {ok_status: {"description": "成功", "content": {"application/json": {"schema": ok_schema}}}}
     for code in ("401", *errors):
         result[code] = {"description": ERROR_TEXT[code], "content": {"application/json": {"schema": ERROR}}}
     return result
@@ -191,7 +191,9 @@ def resource_paths(meta: DocTypeMeta) -> dict:
                 "tags": tag,
                 "summary": f"删除{meta.label}",
                 "operationId": f"delete{schema_name(meta.doctype)}",
-                "responses": responses(envelope("message", {"type": "string"}), "400", "403", "404", "417"),
+                "responses": responses(
+                    envelope("message", {"type": "string"}), "400", "403", "404", "417", ok_status="202"
+                ),
             },
         },
     }
@@ -200,6 +202,10 @@ def resource_paths(meta: DocTypeMeta) -> dict:
 METHOD_DOCS = {
     "login": ("登录（会话 Cookie）", {"usr": {"type": "string"}, "pwd": {"type": "string"}}, ["usr", "pwd"]),
     "logout": ("退出登录", {}, []),
+    "ping": ("检查服务是否在线（回答 pong，无需登录）", {}, []),
+    "frappe.ping": ("检查服务是否在线（回答 pong，无需登录）", {}, []),
+    "version": ("本系统兼容的 Frappe 版本号（无需登录）", {}, []),
+    "frappe.utils.change_log.get_versions": ("各应用的名称与版本号", {}, []),
     "frappe.auth.get_logged_user": ("当前登录用户名", {}, []),
     "frappe.core.doctype.user.user.get_roles": ("当前用户的角色（角色名称）", {}, []),
     "frappe.client.get_count": (
@@ -358,7 +364,7 @@ def openapi_document() -> dict:
                     "name": "Authorization",
                     "description": "token <api_key>:<api_secret>",
                 },
-                "session": {"type": "apiKey", "in": "cookie", "name": "sessionid"},
+                "session": {"type": "apiKey", "in": "cookie", "name": "sid"},
             },
         },
         "security": [{"token": []}, {"session": []}],

@@ -21,6 +21,7 @@ from apps.lowcode.api import (
     desk_methods,  # noqa: F401  (getdoc, getdoctype, run_doc_method)
     desk_search,  # noqa: F401  (frappe.desk.search: link search)
     doctype_docs,
+    user_docs,
 )
 from apps.lowcode.api import data_import as _data_import_methods  # noqa: F401
 from apps.lowcode.api import jobs as _job_methods  # noqa: F401
@@ -100,6 +101,8 @@ class ResourceListView(FrappeView):
     def get(self, request, doctype):
         if doctype == doctype_docs.DOCTYPE:
             return Response({"data": doctype_docs.list_doctype_docs(request.user, request.query_params)})
+        if doctype == user_docs.DOCTYPE:
+            return Response({"data": user_docs.list_user_docs(request.user, request.query_params)})
         meta = meta_for(doctype)
         query = parse_list_query(meta, request.query_params)
         rows = list_documents(request.user, meta, query)
@@ -113,6 +116,8 @@ class ResourceListView(FrappeView):
     def post(self, request, doctype):
         if doctype == doctype_docs.DOCTYPE:
             doctype_docs.refuse_write()
+        if doctype == user_docs.DOCTYPE:
+            user_docs.refuse_write()
         meta = meta_for(doctype)
         obj = save_document(request.user, meta, document_data(request))
         return Response({"data": doc_to_dict(obj)})
@@ -135,6 +140,8 @@ class ResourceDocView(FrappeView):
             return self.post(request, doctype, name)
         if doctype == doctype_docs.DOCTYPE:
             return Response({"data": doctype_docs.get_doctype_doc(request.user, name)})
+        if doctype == user_docs.DOCTYPE:
+            return Response({"data": user_docs.get_user_doc(request.user, name)})
         meta = meta_for(doctype)
         data = doc_to_dict(get_document(request.user, meta, name))
         if bool_param(request.query_params.get("expand_links", False), "expand_links"):
@@ -154,6 +161,8 @@ class ResourceDocView(FrappeView):
     def put(self, request, doctype, name):
         if doctype == doctype_docs.DOCTYPE:
             doctype_docs.refuse_write()
+        if doctype == user_docs.DOCTYPE:
+            user_docs.refuse_write()
         meta = meta_for(doctype)
         obj = save_document(request.user, meta, document_data(request), name=name)
         return Response({"data": doc_to_dict(obj)})
@@ -161,8 +170,11 @@ class ResourceDocView(FrappeView):
     def delete(self, request, doctype, name):
         if doctype == doctype_docs.DOCTYPE:
             doctype_docs.refuse_write()
+        if doctype == user_docs.DOCTYPE:
+            user_docs.refuse_write()
         delete_document(request.user, meta_for(doctype), name)
-        return Response({"message": "ok"})
+        # Frappe's v1 delete_doc answers 202 Accepted with "ok" (v2 the same); clients branch on the 202.
+        return Response({"message": "ok"}, status=202)
 
 
 def run_method(request, method_name: str):

@@ -13,6 +13,7 @@ Frappe's error for a non-submittable doctype.
 """
 
 from apps.lowcode.doctype.meta import DocTypeMeta
+from apps.lowcode.document import lifecycle
 from apps.lowcode.document.service import ensure_can_or_403, get_document
 from apps.lowcode.exceptions import ValidationError
 from apps.lowcode.workflow import engine
@@ -48,16 +49,4 @@ def refuse_unsaved(user, meta: DocTypeMeta, docstatus: int):
 
 def _refuse(user, meta: DocTypeMeta, name, docstatus: int, verb: str):
     doc = get_document(user, meta, name)  # out of scope: "does not exist", as every other door
-    workflow = engine.workflow_of(doc)
-    if workflow is None:
-        raise ValidationError(f"“{meta.label}”不是可提交的单据类型，不能{verb}")
-    offered = []
-    for transition in engine.get_transitions(user, doc, workflow):
-        state = engine.get_state(workflow, transition.next_state)
-        if state is not None and state.docstatus_value == docstatus:
-            offered.append(transition.action)
-    hint = f"你现在可以执行：{'、'.join(offered)}" if offered else f"你现在没有可以{verb}它的操作"
-    raise ValidationError(
-        f"“{meta.label}”由工作流“{workflow.name}”办理，不能直接{verb}；"
-        f"请使用工作流操作（frappe.model.workflow.apply_workflow），{hint}"
-    )
+    lifecycle.refuse_docstatus_change(user, meta, doc, docstatus, verb)

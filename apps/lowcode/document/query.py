@@ -102,7 +102,9 @@ def _coerce(docfield: DocField, value):
     except (TypeError, ValueError, ArithmeticError):  # e.g. int(float("inf")) in to_python
         raise ValidationError(f"字段 {docfield.fieldname} 的筛选值不正确：{str(value)[:100]}") from None
     if isinstance(python, datetime) and timezone.is_naive(python):
-        python = timezone.make_aware(python)  # Frappe's datetimes are the site's local time, as we answer them
+        # Datetimes go out as the site's local time without an offset (as Frappe's do); one coming back in
+        # a filter (a sync tool's "modified >= last run") means that same local time.
+        python = timezone.make_aware(python)
     return _in_range(docfield, python)
 
 

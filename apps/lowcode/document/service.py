@@ -306,6 +306,8 @@ def save_document(user, meta: DocTypeMeta, data: dict, name=None):
     if isinstance(data, dict) and data.get("doctype") not in (None, meta.doctype):
         raise ValidationError(f"单据类型不一致：{data.get('doctype')}")
     before = lifecycle.before_save(user, obj, creating, data.get("workflow_state") if isinstance(data, dict) else None)
+    if isinstance(data, dict):
+        lifecycle.ensure_docstatus_not_set(user, meta, obj, data.get("docstatus"), creating)
     data = prepare_client_data(user, meta.doctype, data, name=None if creating else obj.name)
     tables = _assign(user, meta, obj, data, creating)
     obj.modified_by = user
