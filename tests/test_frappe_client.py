@@ -96,3 +96,18 @@ def test_frappe_ui_request_shapes(live_server):
         assert "Link.vue search_link (POST doctype, txt '', filters undefined)" in labels
         assert ("documentResource.save (fieldname = whole doc minus doctype/name)" in labels) is writes
         assert ("county clerk refused frappe.client.insert Task (4xx, Chinese)" in labels) is not writes
+
+
+def test_more_npm_clients_request_shapes(live_server):
+    """frappe-js-client, node-erpnext, frappe-straw, @rustedcompiler/frappe-hooks and frappe-ui's data
+    composables, in the shapes their source sends (npm_clients.mjs, plain fetch, token and session auth),
+    as the office (writes) and as a county clerk (reads, refusals in Chinese)."""
+    load_plan(PLAN_FOLDER)
+    create_demo_accounts()
+    for username, writes in (("office", True), ("zhanggong", False)):
+        results = run_script("npm_clients.mjs", live_server.url, username, DEMO_PASSWORD, timeout=180)
+        assert [r for r in results if not r["ok"]] == [], username
+        labels = {r["label"] for r in results}
+        assert "frappe-js-client call.get('frappe.ping')" in labels
+        assert ("frappe-straw useSave (savedocs: doc as JSON text, action Save) then useDelete" in labels) is writes
+        assert ("frappe-straw useSave refused for a county clerk" in labels) is not writes
