@@ -241,3 +241,43 @@ def test_document_method_runs_declared_methods_only(api):
         v2_error(client.post(f"{url}/{undeclared}", {}, format="json"), 403, "PermissionError")
     assert SelfAssessment.objects.filter(name=name).exists()
     v2_error(api.as_user("xinfeng").post(f"{url}/get_unfilled_lines", {}, format="json"), 404, "DoesNotExistError")
+
+
+def test_run_doc_method_takes_v2s_document_and_kwargs(api):
+    """``method/run_doc_method``: {method, document, kwargs}; the stale document the client saw is refused."""
+    from tests.test_workflow_api import create_assessment
+
+    created = create_assessment()
+    document = {"doctype": "SelfAssessment", "name": created["name"], "modified": created["modified"]}
+    client = api.as_user("zhanggong")
+    body = client.post(
+        "/api/v2/method/run_doc_method",
+        {"method": "get_unfilled_lines", "document": document, "kwargs": {"field": "reviewed_score"}},
+        format="json",
+    ).json()
+    assert len(body["data"]) == 15 and body["docs"][0]["name"] == created["name"]
+    query = {"method": "get_unfilled_lines", "document": json.dumps(document), "kwargs": "{}"}
+    assert len(data(client.get("/api/v2/method/run_doc_method", query))) == 15
+    stale = {**document, "modified": "2000-01-01 00:00:00.000000"}
+    v2_error(
+        client.post(
+            "/api/v2/method/run_doc_method", {"method": "get_unfilled_lines", "document": stale}, format="json"
+        ),
+        417,
+        "TimestampMismatchError",
+    )
+    v2_error(
+        client.post("/api/v2/method/run_doc_method", {"document": document}, format="json"), 417, "ValidationError"
+    )
+    v2_error(
+        client.post("/api/v2/method/run_doc_method", {"method": "delete", "document": document}, format="json"),
+        403,
+        "PermissionError",
+    )
+    v2_error(
+        api.as_user("xinfeng").post(
+            "/api/v2/method/run_doc_method", {"method": "get_unfilled_lines", "document": document}, format="json"
+        ),
+        404,
+        "DoesNotExistError",
+    )

@@ -3,7 +3,7 @@
 Routes as Frappe's ``frappe/api/v2.py``: ``document/<DocType>`` (list, create),
 ``document/<DocType>/<name>`` (read, PATCH/PUT update, DELETE), ``document/<DocType>/<name>/copy``,
 ``document/<DocType>/<name>/method/<method>`` (a method the doctype declares, as run_doc_method),
-``method/<name>`` and ``method/<DocType>/<method>``, ``doctype/<DocType>/meta`` and ``/count``. Answers are
+``method/<name>``, ``method/run_doc_method`` and ``method/<DocType>/<method>``, ``doctype/<DocType>/meta`` and ``/count``. Answers are
 ``{"data": ...}`` (a list adds ``has_next_page``); errors ``{"errors": [{"type", "message"}]}``
 (apps.lowcode.api.errors.answer picks the envelope by path). Nothing here decides anything:
 permissions, scope and validation are the document service's, methods go through
@@ -17,6 +17,7 @@ from django.urls import re_path
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
+from apps.lowcode.api.params import dict_param, text_param
 from apps.lowcode.api.views import (
     FrappeView,
     document_data,
@@ -28,6 +29,7 @@ from apps.lowcode.api.views import (
 from apps.lowcode.doctype.meta_doc import doctype_dict
 from apps.lowcode.doctype.serialize import doc_to_dict
 from apps.lowcode.document import docstatus
+from apps.lowcode.document.batch import client_doc
 from apps.lowcode.document.doc_methods import run_doc_method
 from apps.lowcode.document.query import filter_condition, parse_list_query
 from apps.lowcode.document.service import (
@@ -38,7 +40,7 @@ from apps.lowcode.document.service import (
     meta_for,
     save_document,
 )
-from apps.lowcode.exceptions import DoesNotExistError
+from apps.lowcode.exceptions import DoesNotExistError, ValidationError
 from apps.lowcode.whitelist import FullResponse, ReturnWithMessages, registry
 
 
@@ -143,6 +145,30 @@ class DocumentMethodView(FrappeView):
     get = post = handle
 
 
+class RunDocMethodView(FrappeView):
+    """Frappe v2's ``method/run_doc_method``: ``method``, the ``document`` (its doctype, name and the
+    modified the client saw) and the method's ``kwargs``; answers ``{"data": result, "docs": [doc]}``."""
+
+    permission_classes = [IsAuthenticated]
+
+    def handle(self, request):
+        params = form_dict(request)
+        method = params.get("method")
+        if not isinstance(method, str) or not method:
+            raise ValidationError("缺少参数 method（要调用的单据方法）")
+        document = client_doc(dict_param(params.get("document"), "document"))
+        kwargs = params.get("kwargs")
+        kwargs = dict_param(kwargs, "kwargs") if kwargs not in (None, "") else {}
+        meta = meta_for(document.get("doctype"))
+        name = text_param(document.get("name"), "document.name")
+        doc, result = run_doc_method(
+            request.user, meta, name, method, kwargs, document.get("modified"), http_method=request.method
+        )
+        return envelope(result, docs=[doc_to_dict(get_document(request.user, meta, doc.name), meta)])
+
+    get = post = handle
+
+
 class MethodView(FrappeView):
     permission_classes = [AllowAny]  # each method says whether guests may call it
 
@@ -196,6 +222,7 @@ urlpatterns = [
     ),
     re_path(r"^document/(?P<doctype>[^/]+)/(?P<name>[\s\S]+?)/copy/?$", DocumentCopyView.as_view()),
     re_path(r"^document/(?P<doctype>[^/]+)/(?P<name>[\s\S]+)$", DocumentView.as_view()),
+    re_path(r"^method/run_doc_method/?$", RunDocMethodView.as_view()),
     re_path(r"^method/(?P<method_name>[^/]+)/?$", MethodView.as_view()),
     re_path(r"^method/(?P<doctype>[^/]+)/(?P<method_name>[^/]+)/?$", MethodView.as_view()),
     re_path(r"^doctype/(?P<doctype>[^/]+)/meta/?$", MetaView.as_view()),
