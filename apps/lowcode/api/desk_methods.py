@@ -4,9 +4,8 @@
 (and ``{"message": []}`` for a document that does not exist or that the user
 cannot see, as Frappe); ``getdoctype`` answers ``{"docs": [DocType, child
 DocTypes…], "user_settings": "{}"}``; ``run_doc_method`` (also ``runserverobj``)
-runs a method the doctype declares and answers ``{"docs": [doc], "message": result}``;
-``frappe.desk.form.save.savedocs`` (the form's Save, Submit, Update, Cancel) and ``.cancel`` answer
-``{"docs": [doc]}`` with the form's alert in ``_server_messages``.
+runs a method the doctype declares and answers ``{"docs": [doc], "message": result}``.
+The form's saves (``frappe.desk.form.save.savedocs``) are in :mod:`apps.lowcode.api.desk_form`.
 """
 
 from apps.lowcode.api import docinfo
