@@ -22,7 +22,7 @@ from apps.lowcode.exceptions import (
 )
 from apps.lowcode.jobs import enqueue
 from apps.lowcode.permissions import can
-from apps.lowcode.roles.desk import workbench_url
+from apps.lowcode.roles.desk import home_page
 from apps.lowcode.website import site
 from apps.lowcode.whitelist import FullResponse, whitelist
 
@@ -41,8 +41,7 @@ def login_(request, usr, pwd, **_):
     login(request, user)
     # Frappe sends system users to the Desk and website users elsewhere: here the admin, or the workbench for
     # users whose roles have no desk access (apps/lowcode/roles/desk.py).
-    home_page = "/admin/" if user.is_staff else workbench_url()
-    return FullResponse(message="Logged In", home_page=home_page, full_name=user.get_full_name() or user.username)
+    return FullResponse(message="Logged In", home_page=home_page(user), full_name=user.get_full_name() or user.username)
 
 
 @whitelist("logout", methods=("GET", "POST"))
@@ -104,7 +103,7 @@ def update_password(request, new_password, logout_all_sessions=0, key=None, old_
             logout(request)
         else:
             update_session_auth_hash(request, user)
-    return "/admin/" if user.is_staff else workbench_url()  # the home page, as login answers it
+    return home_page(user)  # as login answers it
 
 
 @whitelist("frappe.auth.get_logged_user")
@@ -146,7 +145,7 @@ def session_boot(request, **_):
         "lang": "zh",
         "time_zone": {"system": settings.TIME_ZONE, "user": settings.TIME_ZONE},
         "server_date": timezone.localdate().isoformat(),
-        "home_page": "/admin/" if user.is_staff else workbench_url(),
+        "home_page": home_page(user),
         "notes": [],
     }
 
