@@ -287,6 +287,9 @@ def test_frappe_js_sdk_with_a_bearer_token(site):
     assert results["wrongToken"]["exc_type"] == "AuthenticationError"
 
 
+# The database, too: any request may look at the customisation stamp (CustomizationMiddleware), when the
+# cache has none (emptied by the test before).
+@pytest.mark.django_db
 def test_openid_configuration_names_frappes_endpoints(client):
     config = client.get("/.well-known/openid-configuration").json()
     assert config["token_endpoint"].endswith("/api/method/frappe.integrations.oauth2.get_token")
