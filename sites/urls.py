@@ -8,8 +8,9 @@ from apps.lowcode.admin import job_progress as job_views
 from apps.lowcode.admin import print_page as print_views
 from apps.lowcode.api import errors as api_errors
 from apps.lowcode.api.key_views import my_api_keys
-from apps.lowcode.api.oauth import login_page, openid_configuration
+from apps.lowcode.api.oauth import openid_configuration
 from apps.lowcode.api.views import PrintView, not_found, site_root
+from apps.lowcode.auth.login_page import login_page
 from apps.lowcode.file.views import PrivateFileView
 from apps.lowcode.health.views import health
 
@@ -21,6 +22,7 @@ urlpatterns = [
     re_path(r"^print(?:view)?/?$", PrintView.as_view(), name="printview"),
     # Frappe's OAuth 2 provider describes itself here (OpenID Connect discovery).
     path(".well-known/openid-configuration", openid_configuration),
+    # Frappe's login address: on to the workbench's sign-in page, keeping where to come back to.
     path("login", login_page, name="login"),
     path("admin/my-api-keys/", my_api_keys, name="my-api-keys"),
     path("admin/jobs/<str:job_id>/", admin.site.admin_view(job_views.job_progress), name="job-progress"),

@@ -122,13 +122,15 @@ def test_scoped_writes_stay_in_scope(api, scoped_editor):
 
 
 def test_session_login_logout_and_logged_user(api):
-    assert api.get("/api/method/frappe.auth.get_logged_user").status_code == 401
+    # A guest: Frappe's 403 PermissionError (is_whitelisted); 401 is for credentials that are wrong.
+    assert api.get("/api/method/frappe.auth.get_logged_user").status_code == 403
     login = api.post("/api/method/login", {"usr": "office", "pwd": "ganzhou2023"}, format="json")
     assert login.json() == {"message": "Logged In", "home_page": "/admin/", "full_name": "赋能办 初审员"}
     assert api.get("/api/method/frappe.auth.get_logged_user").json() == {"message": "office"}
     api.post("/api/method/logout", format="json")
     response = api.get("/api/resource/Task")
-    assert response.status_code == 401 and response.json()["exc_type"] == "AuthenticationError"
+    assert response.status_code == 403 and response.json()["exc_type"] == "PermissionError"
+    assert response.json()["message"] == "请先登录" and "session_expired" not in response.json()  # logged out here
 
 
 def test_wrong_password(api):

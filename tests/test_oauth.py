@@ -48,20 +48,24 @@ def register(name="移动端应用", client_type=OAuthClient.CLIENT_PUBLIC, gran
 
 
 def logged_in(base: str, username: str, next_path: str) -> tuple[requests.Session, requests.Response]:
-    """A guest sent to the login page by ``next_path``, logging in there and coming back."""
+    """A guest sent to log in by ``next_path``, as a browser goes: Frappe's /login, on to the workbench's sign-in
+    page with the way back in ``redirect-to``; the page logs in through Frappe's login method and returns there
+    (the page's part is run in Chromium by test_oauth_browser.py)."""
     session = requests.Session()
     first = session.get(base + next_path, allow_redirects=False)
     assert first.status_code == 302, first.text
     login_url = first.headers["Location"]
     assert login_url.startswith("/login?redirect-to=")  # Frappe's login page and parameter
-    page = session.get(base + login_url)
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
-    back = session.post(
-        base + login_url,
-        {"username": username, "password": DEMO_PASSWORD, "csrfmiddlewaretoken": token},
-        allow_redirects=False,
-    )
-    assert back.status_code == 302 and back.headers["Location"] == next_path, back.text
+    page = session.get(base + login_url, allow_redirects=False)
+    assert page.status_code == 302, page.text
+    sign_in = urlsplit(page.headers["Location"])
+    assert sign_in.path == "/app/login" and parse_qs(sign_in.query) == {"redirect-to": [next_path]}
+    assert session.get(base + page.headers["Location"]).status_code == 200  # the workbench's page
+    answer = session.post(base + "/api/method/login", json={"usr": username, "pwd": DEMO_PASSWORD})
+    assert answer.json()["message"] == "Logged In", answer.text
+    # Logged in, /login itself sends straight back.
+    again = session.get(base + login_url, allow_redirects=False)
+    assert again.status_code == 302 and again.headers["Location"] == next_path, again.text
     return session, session.get(base + next_path, allow_redirects=False)
 
 
@@ -116,6 +120,8 @@ def test_authorization_code_with_pkce_refresh_and_revoke(site):
     session, page = logged_in(base, "zhanggong", authorize_path(client, challenge))
     assert page.status_code == 200, page.text
     assert "移动端应用" in page.text and "允许" in page.text and "拒绝" in page.text
+    # Browsers hold the form's redirect to the page's form-action: the app's address is allowed, here only.
+    assert "form-action 'self' http://127.0.0.1:9;" in page.headers["Content-Security-Policy"] + ";"
 
     params = consent(session, base, page, allow="1")
     assert params["state"] == "xyz" and params["code"]
@@ -281,6 +287,9 @@ def test_frappe_js_sdk_with_a_bearer_token(site):
     assert results["wrongToken"]["exc_type"] == "AuthenticationError"
 
 
+# The database, too: any request may look at the customisation stamp (CustomizationMiddleware), when the
+# cache has none (emptied by the test before).
+@pytest.mark.django_db
 def test_openid_configuration_names_frappes_endpoints(client):
     config = client.get("/.well-known/openid-configuration").json()
     assert config["token_endpoint"].endswith("/api/method/frappe.integrations.oauth2.get_token")

@@ -225,8 +225,8 @@ if (user === "office" || user === "admin") {
   await check("county clerk refused v2 POST Task", async () => refusedShape(await v2("POST", "/api/v2/document/Task", { title: "越权" })));
 }
 await check("logout (GET /api/method/logout)", async () => okMsg(await resource("logout", null, "GET")));
-await check("after logout get_logged_user 401/403 JSON", async () => {
+await check("after logout get_logged_user 403 PermissionError JSON (Frappe's answer to a guest)", async () => {
   const r = await resource("frappe.auth.get_logged_user", null, "GET");
-  return expect((r.status === 401 || r.status === 403) && r.data.exc_type, `${r.status} ${short(r.data)}`);
+  return expect(r.status === 403 && r.data.exc_type === "PermissionError", `${r.status} ${short(r.data)}`);
 });
 report();

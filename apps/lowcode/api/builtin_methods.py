@@ -24,7 +24,7 @@ from apps.lowcode.exceptions import (
 from apps.lowcode.jobs import enqueue
 from apps.lowcode.permissions import can
 from apps.lowcode.roles import roles_phrase
-from apps.lowcode.roles.desk import workbench_url
+from apps.lowcode.roles.desk import home_page
 from apps.lowcode.website import site
 from apps.lowcode.whitelist import FullResponse, whitelist
 
@@ -43,8 +43,7 @@ def login_(request, usr, pwd, **_):
     login(request, user)
     # Frappe sends system users to the Desk and website users elsewhere: here the admin, or the workbench for
     # users whose roles have no desk access (apps/lowcode/roles/desk.py).
-    home_page = "/admin/" if user.is_staff else workbench_url()
-    return FullResponse(message="Logged In", home_page=home_page, full_name=user.get_full_name() or user.username)
+    return FullResponse(message="Logged In", home_page=home_page(user), full_name=user.get_full_name() or user.username)
 
 
 @whitelist("logout", methods=("GET", "POST"))
@@ -106,7 +105,7 @@ def update_password(request, new_password, logout_all_sessions=0, key=None, old_
             logout(request)
         else:
             update_session_auth_hash(request, user)
-    return "/admin/" if user.is_staff else workbench_url()  # the home page, as login answers it
+    return home_page(user)  # as login answers it
 
 
 @whitelist("frappe.auth.get_logged_user")
@@ -141,7 +140,7 @@ def session_boot(request, **_):
         "lang": "zh",
         "time_zone": {"system": settings.TIME_ZONE, "user": settings.TIME_ZONE},
         "server_date": timezone.localdate().isoformat(),
-        "home_page": "/admin/" if user.is_staff else workbench_url(),
+        "home_page": home_page(user),
         "notes": [],
     }
 

@@ -13,6 +13,7 @@ refusals included: see :func:`csrf_failure` and :func:`server_error`.
 import json
 import sys
 
+from django.conf import settings
 from django.core.exceptions import (
     PermissionDenied,
     RequestDataTooBig,
@@ -65,7 +66,7 @@ class ServerError(FrappeError):
     exc_type = "Exception"
 
 
-def error_response(error: FrappeError) -> JsonResponse:
+def error_response(error: FrappeError, extra: dict | None = None) -> JsonResponse:
     """REST API v1 (and the legacy door): Frappe's ``exc_type``/``exception``/``exc``/``_server_messages``."""
     exception = f"frappe.exceptions.{error.exc_type}: {error.message}"
     return _retry_later(
@@ -77,6 +78,7 @@ def error_response(error: FrappeError) -> JsonResponse:
                 "exc": json.dumps([exception], ensure_ascii=False),
                 "message": error.message,
                 "_server_messages": server_messages(error.message, "red"),
+                **(extra or {}),
             },
             status=error.http_status,
             json_dumps_params={"ensure_ascii": False},
@@ -84,12 +86,12 @@ def error_response(error: FrappeError) -> JsonResponse:
     )
 
 
-def v2_error_response(error: FrappeError) -> JsonResponse:
+def v2_error_response(error: FrappeError, extra: dict | None = None) -> JsonResponse:
     """REST API v2: the error and its message in one entry of ``errors``."""
     return _retry_later(
         error,
         JsonResponse(
-            {"errors": [{"type": error.exc_type, "message": error.message, "indicator": "red"}]},
+            {"errors": [{"type": error.exc_type, "message": error.message, "indicator": "red"}], **(extra or {})},
             status=error.http_status,
             json_dumps_params={"ensure_ascii": False},
         ),
@@ -107,9 +109,39 @@ def is_v2(request) -> bool:
     return request.path.startswith("/api/v2/") or request.path == "/api/v2"
 
 
+LOGIN_REQUIRED = "请先登录"
+
+
+def login_required() -> PermissionError:
+    """A guest (no session, or one that expired) calling what needs a login: Frappe's 403, not a 401.
+
+    Frappe runs such a request as Guest and refuses it with PermissionError (``is_whitelisted``,
+    ``check_permission``); its 401 (AuthenticationError) is only for credentials that were sent and are
+    wrong (a token, a bearer token, a password). Clients rely on the difference: py-frappe-client logs in
+    again on a 403, and Frappe's desk takes a 403 with a Guest session for "logged out".
+    """
+    return PermissionError(LOGIN_REQUIRED)
+
+
+def session_expired(request) -> bool:
+    """The request carried a session cookie that logs no one in (expired, ended, unknown): Frappe's
+    ``session_expired``, which it answers beside the error while the request goes on as Guest."""
+    django_request = getattr(request, "_request", request)
+    user = getattr(request, "user", None)
+    return bool(django_request.COOKIES.get(settings.SESSION_COOKIE_NAME)) and not (user and user.is_authenticated)
+
+
 def answer(request, error: FrappeError) -> JsonResponse:
-    """The error in the envelope of the API version the request came through."""
-    return v2_error_response(error) if is_v2(request) else error_response(error)
+    """The error in the envelope of the API version the request came through.
+
+    A refusal caused by a stale session says so as Frappe does (``"session_expired": 1``), and the readable
+    login cookies go (Frappe's clear_cookies; Django's session middleware drops the dead session cookie).
+    """
+    extra = None
+    if isinstance(error, PermissionError) and session_expired(request):
+        extra = {"session_expired": 1}
+        getattr(request, "_request", request).frappe_user_cookies = {}  # UserCookieMiddleware deletes them
+    return v2_error_response(error, extra) if is_v2(request) else error_response(error, extra)
 
 
 def speaks_json(request) -> bool:
@@ -131,8 +163,10 @@ def as_frappe_error(exc: Exception) -> FrappeError | None:
         return RequestTooLargeError("请求内容过大；附件请通过 upload_file 上传")
     if isinstance(exc, TooManyFieldsSent):
         return ValidationError("请求中的字段过多")
-    if isinstance(exc, drf.NotAuthenticated | drf.AuthenticationFailed):
-        return AuthenticationError(_detail(exc) or "请先登录")
+    if isinstance(exc, drf.AuthenticationFailed):
+        return AuthenticationError(_detail(exc) or "凭据不正确")
+    if isinstance(exc, drf.NotAuthenticated):
+        return login_required()
     if isinstance(exc, drf.PermissionDenied | PermissionDenied):
         return PermissionError("没有权限执行此操作")
     if isinstance(exc, Http404 | drf.NotFound):

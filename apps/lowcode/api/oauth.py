@@ -16,9 +16,9 @@ Frappe's ``{"description", "status_code", "error"}``; the descriptions are in Ch
 """
 
 import json
+from urllib.parse import urlsplit
 
-from django.contrib.auth.forms import AuthenticationForm
-from django.contrib.auth.views import LoginView, redirect_to_login
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -31,7 +31,6 @@ from oauth2_provider.oauth2_backends import get_oauthlib_core
 from oauth2_provider.settings import oauth2_settings
 from oauthlib.oauth2 import FatalClientError, OAuth2Error
 
-from apps.lowcode.auth.forms import LockoutAdminAuthenticationForm
 from apps.lowcode.auth.oauth import OAuthClient
 from apps.lowcode.whitelist import FullResponse, whitelist
 
@@ -124,6 +123,7 @@ def _validated(request):
 @require_GET
 def authorize(request):
     if not request.user.is_authenticated:
+        # Frappe's /login?redirect-to=…, which sends on to the site's sign-in page and back here.
         return redirect_to_login(request.get_full_path(), reverse("login"), redirect_field_name="redirect-to")
     validated, error = _validated(request)
     if error is not None:
@@ -132,7 +132,7 @@ def authorize(request):
     if client.skip_authorization:
         return _authorization(request, scopes, credentials, allow=True)
     labels = oauth2_settings.SCOPES
-    return render(
+    page = render(
         request,
         "lowcode/oauth_authorize.html",
         {
@@ -141,19 +141,18 @@ def authorize(request):
             "approve_url": PREFIX + "approve?" + request.META.get("QUERY_STRING", ""),
         },
     )
+    # The consent form's answer redirects to the app, and browsers hold a form's redirects to the page's
+    # form-action ('self' site-wide): the validated redirect address is added for this page only.
+    page._csp_update = {"form-action": [csp_source(credentials["redirect_uri"])]}
+    return page
 
 
-class LoginForm(LockoutAdminAuthenticationForm):
-    """Any active user may log in here (the admin's form admits staff only); the lockout applies as there."""
-
-    def confirm_login_allowed(self, user):
-        AuthenticationForm.confirm_login_allowed(self, user)
-
-
-# Frappe's /login?redirect-to=…: where authorize sends a guest, and back (to this site only).
-login_page = LoginView.as_view(
-    template_name="lowcode/login.html", authentication_form=LoginForm, redirect_field_name="redirect-to"
-)
+def csp_source(uri: str) -> str:
+    """The CSP source of a redirect address: its origin, or its scheme for an app's own (myapp://)."""
+    parts = urlsplit(uri)
+    if parts.scheme in ("http", "https"):
+        return f"{parts.scheme}://{parts.netloc}"
+    return f"{parts.scheme}:"
 
 
 @require_POST

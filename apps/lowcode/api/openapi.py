@@ -15,8 +15,8 @@ from apps.lowcode.whitelist import registry
 ERROR = {"$ref": "#/components/schemas/Error"}
 ERROR_TEXT = {
     "400": "CSRF 校验失败",
-    "401": "未登录或凭据错误（AuthenticationError）",
-    "403": "没有权限（PermissionError）",
+    "401": "凭据不正确：API Key 与 Secret、访问令牌或账号密码错误（AuthenticationError）",
+    "403": "未登录或没有权限（PermissionError；会话已过期时另带 session_expired: 1）",
     "404": "单据不存在或不在你的数据权限范围内（DoesNotExistError）",
     "405": "请求方法不被支持",
     "409": "与已有记录重复（DuplicateEntryError）",

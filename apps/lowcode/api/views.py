@@ -29,7 +29,7 @@ from apps.lowcode.api import notification as _notification_methods  # noqa: F401
 from apps.lowcode.api import print_format as _print_methods  # noqa: F401
 from apps.lowcode.api import workflow as _workflow_methods  # noqa: F401
 from apps.lowcode.api.auth import CSRF_EXEMPT_METHODS
-from apps.lowcode.api.errors import answer
+from apps.lowcode.api.errors import answer, login_required
 from apps.lowcode.api.openapi import openapi_document
 from apps.lowcode.api.params import bool_param, list_param
 from apps.lowcode.api.parsers import StrictJSONParser
@@ -45,7 +45,6 @@ from apps.lowcode.document.service import (
     save_document,
 )
 from apps.lowcode.exceptions import (
-    AuthenticationError,
     DoesNotExistError,
     MethodNotAllowedError,
     ValidationError,
@@ -186,7 +185,7 @@ def run_method(request, method_name: str):
     if request.method not in method.http_methods:
         raise MethodNotAllowedError(f"接口 {method_name} 不支持 {request.method} 请求")
     if not method.allow_guest and not request.user.is_authenticated:
-        raise AuthenticationError("请先登录")
+        raise login_required()  # Frappe's is_whitelisted: a guest is refused with PermissionError (403)
     return call(method, request, form_dict(request))
 
 

@@ -31,6 +31,11 @@ def workbench_login_url() -> str:
     return workbench_url().rstrip("/") + "/login"
 
 
+def home_page(user) -> str:
+    """Where a user starts (Frappe's home_page): the admin for desk users, the workbench for the others."""
+    return "/admin/" if user.is_staff else workbench_url()
+
+
 def not_desk_message() -> str:
     """What the admin's login says to someone whose roles have no desk access."""
     return f"你的账号在工作台办理业务，不使用后台。请到工作台登录：{workbench_login_url()}"

@@ -107,7 +107,7 @@ export async function request({ url, params, method = 'GET', silent = false, who
       excType: data?.exc_type || '',
       body: data,
     })
-    if (response.status === 401 || data?.exc_type === 'SessionExpired') {
+    if (loggedOut(response.status, data)) {
       goToLogin()
     }
     return fail(error, silent)
@@ -119,6 +119,22 @@ export async function request({ url, params, method = 'GET', silent = false, who
     if ('data' in data) return data.data
   }
   return data
+}
+
+// Whether an error answer means "you are not logged in any more" rather than "you may not do this".
+// Frappe refuses a guest with 403 PermissionError, as it refuses a logged-in user without the right; what tells
+// them apart is the session: Frappe adds session_expired when the session cookie was stale, and a login sets
+// the readable user_id cookie that logout and an expired session delete (apps/lowcode/auth/user_cookies.py).
+// A 401 is a wrong credential, SessionExpired an ended session: both send the user to log in too.
+export function loggedOut(status, data) {
+  if (status === 401 || data?.exc_type === 'SessionExpired' || data?.session_expired) return true
+  return status === 403 && !loggedInUser()
+}
+
+function loggedInUser() {
+  const cookie = document.cookie.split('; ').find((part) => part.startsWith('user_id='))
+  const user = cookie ? decodeURIComponent(cookie.slice('user_id='.length)) : ''
+  return user === 'Guest' ? '' : user
 }
 
 function fail(error, silent) {

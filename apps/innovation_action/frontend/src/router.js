@@ -4,6 +4,7 @@
 import { createRouter, createWebHistory } from 'vue-router'
 import { OFFICE, homePath } from './nav'
 import { hasRole, loadSession, session } from './session'
+import { sameSitePath } from './links'
 
 const placeholder = () => import('./pages/PlaceholderPage.vue')
 
@@ -73,7 +74,12 @@ export const router = createRouter({ history: createWebHistory('/app/'), routes 
 
 router.beforeEach(async (to) => {
   if (to.meta.public) {
-    return session.loggedIn && to.name === 'login' ? { path: '/' } : true
+    if (!session.loggedIn || to.name !== 'login') return true
+    // Already logged in: on to the page the login was asked for (Frappe's redirect-to), else the home page.
+    const back = sameSitePath(to.query['redirect-to'])
+    if (!back) return { path: '/' }
+    window.location.assign(back)
+    return false
   }
   if (!session.loggedIn) {
     return { name: 'login', query: { next: to.fullPath } }
