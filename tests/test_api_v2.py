@@ -169,7 +169,7 @@ def test_copy_reads_under_the_readers_scope(api):
     assert data(client.get("/api/v2/document/Project/2023-P12/copy"))["county"] == "章贡区"
     v2_error(client.get("/api/v2/document/Project/2023-P21/copy"), 404, "DoesNotExistError")
     v2_error(client.get("/api/v2/document/Project/no-such/copy"), 404, "DoesNotExistError")
-    v2_error(api.__class__().get("/api/v2/document/Project/2023-P12/copy"), 401, "AuthenticationError")
+    v2_error(api.__class__().get("/api/v2/document/Project/2023-P12/copy"), 403, "PermissionError")
 
 
 def test_validation_and_permission_errors_in_v2_envelope(api):

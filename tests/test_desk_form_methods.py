@@ -299,7 +299,7 @@ def test_savedocs_and_cancel_take_post_only_and_need_a_login():
         get("office", "frappe.desk.form.save.cancel", doctype="Project", name="2023-P12"), 405, "MethodNotAllowedError"
     )
     response = APIClient().post(M + SAVEDOCS, {"doc": "{}", "action": "Save"})
-    refused(response, 401, "AuthenticationError")
+    refused(response, 403, "PermissionError")
 
 
 # ------------------------------------------------------------------ get_docinfo, get_next, get_list
@@ -513,7 +513,7 @@ def test_get_versions_for_users_only():
         assert set(app) >= {"title", "description", "branch", "version"}
     assert "lowcode" in versions and "innovation_action" in versions
     assert versions["lowcode"]["title"] == "低代码平台"
-    refused(APIClient().get(M + "frappe.utils.change_log.get_versions"), 401, "AuthenticationError")
+    refused(APIClient().get(M + "frappe.utils.change_log.get_versions"), 403, "PermissionError")
 
 
 # ------------------------------------------------------------------ what this system does not have

@@ -345,7 +345,7 @@ def test_frappe_connector_calls(site):
     check_frappe_connector_rename(site, logged_in(site, "office"))
     assert county.get(site, params={"cmd": "logout"}, timeout=TIMEOUT).status_code == 200
     frappe_refusal(
-        county.get(f"{site}/api/method/frappe.auth.get_logged_user", timeout=TIMEOUT), 401, "AuthenticationError"
+        county.get(f"{site}/api/method/frappe.auth.get_logged_user", timeout=TIMEOUT), 403, "PermissionError"
     )
 
 
@@ -374,8 +374,8 @@ def check_ping_and_versions(site, session):
     assert {"title", "version"} <= set(versions["message"]["innovation_action"])
     frappe_refusal(
         requests.get(f"{site}/api/method/frappe.utils.change_log.get_versions", timeout=TIMEOUT),
-        401,
-        "AuthenticationError",
+        403,
+        "PermissionError",
     )
 
 
@@ -520,9 +520,7 @@ def test_mcp_servers_and_agents(site):
     assert login.json()["message"] == "Logged In", login.text
     assert agent.get(f"{site}/api/method/frappe.auth.get_logged_user", timeout=TIMEOUT).json() == {"message": "office"}
     assert agent.get(f"{site}/api/method/logout", timeout=TIMEOUT).status_code == 200
-    frappe_refusal(
-        agent.get(f"{site}/api/method/frappe.auth.get_logged_user", timeout=TIMEOUT), 401, "AuthenticationError"
-    )
+    frappe_refusal(agent.get(f"{site}/api/method/frappe.auth.get_logged_user", timeout=TIMEOUT), 403, "PermissionError")
 
 
 def test_rpa_erpnext_submit_by_save_is_refused_not_ignored(site):

@@ -13,6 +13,7 @@ import base64
 import json
 
 import pytest
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from rest_framework.test import APIClient
 
@@ -64,12 +65,12 @@ def test_a_stale_session_is_a_guest_with_session_expired(api, how, verb, path, d
     if how == "expired":
         Session.objects.all().delete()  # as the session's end, or a logout on another device
     else:
-        client.cookies["sessionid"] = "x" * 32  # a made-up session key
+        client.cookies[settings.SESSION_COOKIE_NAME] = "x" * 32  # a made-up session key
     response = send(client, verb, path, data)
     body = refusal(response, 403, "PermissionError")
     assert body["session_expired"] == 1 and body["message"] == "请先登录"
     # Frappe's clear_cookies: the dead session cookie and the readable login cookies go.
-    for name in ("sessionid", "user_id", "full_name", "system_user"):
+    for name in (settings.SESSION_COOKIE_NAME, "user_id", "full_name", "system_user"):
         assert response.cookies[name].value == "" and response.cookies[name]["max-age"] == 0, name
 
 
