@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from apps.lowcode.api import docinfo
 from apps.lowcode.api.client_methods import WHOLE_BODY, WRITE, first_row, form_doc, list_query, save_form_doc
-from apps.lowcode.api.desk_methods import form_data
+from apps.lowcode.api.desk_methods import desk_list_query, form_data
 from apps.lowcode.api.params import bool_param, dict_param, list_param, text_param
 from apps.lowcode.document import batch, docstatus
 from apps.lowcode.document.query import condition, parse_list_query
@@ -141,10 +141,7 @@ def reportview_get_list(
     **_,
 ):
     """列表视图的行（与 frappe.desk.reportview.get 相同的查询，不压缩）"""
-    parent = parent if parent is not None else parent_doctype
-    start = limit_start if limit_start is not None else start
-    length = next((n for n in (limit_page_length, page_length, limit) if n is not None), None)
-    _query, rows = list_query(request.user, doctype, locals(), start, length)
+    _query, rows = desk_list_query(request, doctype, locals())
     return rows
 
 

@@ -103,6 +103,15 @@ whitelist("runserverobj", response_content=WHOLE_BODY)(run_doc_method)
 whitelist("frappe.handler.run_doc_method", response_content=WHOLE_BODY)(run_doc_method)
 
 
+def desk_list_query(request, doctype, args: dict):
+    """The desk's list read, as get_list's: its parent doctype is ``parent`` or ``parent_doctype``, its page
+    ``limit_start`` or ``start`` and ``limit_page_length``, ``page_length`` or ``limit``, the first one given."""
+    parent = args.get("parent") if args.get("parent") is not None else args.get("parent_doctype")
+    start = args.get("limit_start") if args.get("limit_start") is not None else args.get("start")
+    length = next((args[k] for k in ("limit_page_length", "page_length", "limit") if args.get(k) is not None), None)
+    return list_query(request.user, doctype, {**args, "parent": parent}, start, length)
+
+
 @whitelist("frappe.desk.reportview.get")
 def reportview_get(
     request,
@@ -122,10 +131,7 @@ def reportview_get(
 ):
     """The desk's list view: the same query as get_list, answered compressed as {"keys": [...], "values": [[...]]}.
     A child doctype's rows take their parent doctype as ``parent_doctype`` (DatabaseQuery's name) or ``parent``."""
-    parent = parent if parent is not None else parent_doctype
-    start = limit_start if limit_start is not None else start
-    page_length = limit_page_length if limit_page_length is not None else page_length
-    query, rows = list_query(request.user, doctype, locals(), start, page_length)
+    query, rows = desk_list_query(request, doctype, locals())
     return {"keys": query.fields, "values": [[row[key] for key in query.fields] for row in rows]}
 
 

@@ -7,12 +7,12 @@ Doctypes are defined in code and customised through Custom Field and Property Se
 writing a DocType document is refused.
 """
 
-from apps.lowcode.api.params import json_param
+from apps.lowcode.api.params import fields_and_page, json_param
 from apps.lowcode.doctype import doctype_registry
 from apps.lowcode.doctype.meta import get_meta
 from apps.lowcode.doctype.meta_doc import doctype_dict
 from apps.lowcode.document import docstatus
-from apps.lowcode.document.query import MAX_PAGE_LENGTH, parse_int
+from apps.lowcode.document.query import parse_int
 from apps.lowcode.document.service import meta_for
 from apps.lowcode.exceptions import DataError, DoesNotExistError, PermissionError, ValidationError
 from apps.lowcode.permissions import can
@@ -71,13 +71,7 @@ def _matches(row: dict, conditions) -> bool:
 
 
 def list_doctype_docs(user, params) -> list:
-    fields = json_param(params.get("fields"), "fields") if params.get("fields") not in (None, "") else ["name"]
-    if isinstance(fields, str):
-        fields = [fields]
-    if not isinstance(fields, list) or not all(isinstance(f, str) for f in fields):
-        raise ValidationError("参数 fields 应为字段名列表")
-    page_length = parse_int(params.get("limit_page_length", params.get("limit")), "limit_page_length", 20)
-    start = parse_int(params.get("limit_start", params.get("start")), "limit_start", 0)
+    fields, page = fields_and_page(params)
     conditions = _conditions(params.get("filters"))
     rows = []
     for name in sorted(doctype_registry):
@@ -87,7 +81,7 @@ def list_doctype_docs(user, params) -> list:
         row = _document(meta)
         if _matches(row, conditions):
             rows.append(row)
-    rows = rows[start : start + (page_length or MAX_PAGE_LENGTH)]
+    rows = rows[page]
     if fields in (["*"], "*"):
         return [{k: v for k, v in row.items() if k != "fields"} for row in rows]
     unknown = [field for field in fields if rows and field not in rows[0]]

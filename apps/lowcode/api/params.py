@@ -3,6 +3,7 @@ JSON values (a JSON body). Shared by every module of whitelisted methods; each r
 Chinese naming the parameter."""
 
 from apps.lowcode import strict_json
+from apps.lowcode.document.query import MAX_PAGE_LENGTH, parse_int
 from apps.lowcode.exceptions import ValidationError
 
 
@@ -75,3 +76,17 @@ def filters_param(filters):
     if not isinstance(filters, dict | list):
         raise ValidationError("参数 filters 应为单据编号、条件对象或条件列表")
     return filters or None
+
+
+def fields_and_page(params) -> tuple[list[str], slice]:
+    """``fields`` (``name`` unless told) and the page (``limit_start``/``start``, ``limit_page_length``/``limit``,
+    20 unless told, 0 for all) of a list read as get_list reads them: for the records that are not rows of a
+    doctype's table (DocType, User)."""
+    fields = json_param(params.get("fields"), "fields") if params.get("fields") not in (None, "") else ["name"]
+    if isinstance(fields, str):
+        fields = [fields]
+    if not isinstance(fields, list) or not all(isinstance(f, str) for f in fields):
+        raise ValidationError("参数 fields 应为字段名列表")
+    page_length = parse_int(params.get("limit_page_length", params.get("limit")), "limit_page_length", 20)
+    start = parse_int(params.get("limit_start", params.get("start")), "limit_start", 0)
+    return fields, slice(start, start + (page_length or MAX_PAGE_LENGTH))

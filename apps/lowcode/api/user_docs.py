@@ -9,9 +9,8 @@ not exist", as every out-of-scope record does. No password, API key or secret is
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
-from apps.lowcode.api.params import json_param, text_param
+from apps.lowcode.api.params import fields_and_page, text_param
 from apps.lowcode.doctype.serialize import format_value
-from apps.lowcode.document.query import MAX_PAGE_LENGTH, parse_int
 from apps.lowcode.exceptions import DataError, DoesNotExistError, PermissionError, ValidationError
 
 DOCTYPE = "User"
@@ -73,14 +72,8 @@ def get_user_doc(user, name) -> dict:
 
 def list_user_docs(user, params) -> list[dict]:
     """The accounts the user may read, with the fields asked for (``name`` unless told; ``*`` for all)."""
-    fields = json_param(params.get("fields"), "fields") if params.get("fields") not in (None, "") else ["name"]
-    if isinstance(fields, str):
-        fields = [fields]
-    if not isinstance(fields, list) or not all(isinstance(f, str) for f in fields):
-        raise ValidationError("参数 fields 应为字段名列表")
-    page_length = parse_int(params.get("limit_page_length", params.get("limit")), "limit_page_length", 20)
-    start = parse_int(params.get("limit_start", params.get("start")), "limit_start", 0)
-    rows = [_document(account) for account in _readable(user)[start : start + (page_length or MAX_PAGE_LENGTH)]]
+    fields, page = fields_and_page(params)
+    rows = [_document(account) for account in _readable(user)[page]]
     if fields in (["*"], "*"):
         return [{k: v for k, v in row.items() if k != "roles"} for row in rows]
     unknown = [field for field in fields if field not in _document(user)]
